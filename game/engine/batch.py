@@ -1,0 +1,600 @@
+"""The turn pipeline over a batch of games: the one rules implementation.
+
+State is a float64 matrix ``X[S, B]`` (one row per column of the layout, one column
+per game), so every phase is a few numpy operations over all games at once. An
+interactive game is a batch of one; ``replay --game G`` is game G as a batch of one,
+bit-identical to its row in any batch, because every draw is a pure function of
+(seed, game index, turn, draw site).
+
+Pipeline of a turn (``Batch.step``): events and production; decisions (all actors
+at once, from the same state); resolution in initiative order (fog, legality,
+effects, rungs); doctrine (red lines fire, responses drawn, bounded cascades);
+thresholds; outcomes. A recorder sees every phase's arrays: ``EventLog`` turns them
+into explained events for small batches; big batches keep only the tallies here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.rng import draw, site_id
+from game.engine.rules import Rules
+
+NONE = -1
+
+
+class Ctx:
+    """What expressions read: the state matrix and per-game instance constants."""
+
+    __slots__ = ("X", "inst")
+
+    def __init__(self, X: np.ndarray, inst=None):
+        self.X = X
+        self.inst = inst if inst is not None else []
+
+
+def categorical(weights: list, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw an index per game from unnormalised weights (a running sum over the few
+    options, never over games). Returns (index, probability of it, total weight)."""
+    n = len(u)
+    total = np.zeros(n)
+    for w in weights:
+        total = total + w
+    threshold = u * total
+    run = np.zeros(n)
+    idx = np.zeros(n, dtype=np.int64)
+    for w in weights:
+        run = run + w
+        idx += run <= threshold
+    idx = np.minimum(idx, len(weights) - 1)
+    chosen = np.zeros(n)
+    for j, w in enumerate(weights):
+        chosen = np.where(idx == j, w, chosen)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(total > 0, chosen / np.where(total > 0, total, 1.0), 0.0)
+    return idx, p, total
+
+
+class Recorder:
+    """Receives each phase's arrays; the default keeps nothing (the batch keeps tallies)."""
+
+    def start(self, batch): ...
+    def turn_start(self, batch): ...
+    def event(self, batch, e: int, mask, p, u): ...
+    def decision(self, batch, actor: int, inst, p, u, weights, total, human): ...
+    def signal(self, batch, actor: int, sig, p, u, divergent): ...
+    def fog(self, batch, f: int, mask, p, u, inst_before, inst_after): ...
+    def illegal(self, batch, actor: int, inst, mask, replaced_by): ...
+    def applied(self, batch, actor: int, inst, mask, kind: str, cause_key): ...
+    def red_line(self, batch, r: int, mask, probs, u, choice, inst, applied): ...
+    def threshold(self, batch, t: int, mask, who): ...
+    def outcome(self, batch, o: int, mask): ...
+    def finish(self, batch): ...
+
+
+class Batch:
+    """A batch of games of one scenario, advanced a turn at a time."""
+
+    def __init__(self, rules: Rules, seed: int, games, policies: list, recorder: Recorder | None = None):
+        self.rules = rules
+        self.seed = int(seed)
+        self.games = np.asarray(games, dtype=np.uint64)
+        self.n = len(self.games)
+        self.policies = policies
+        self.rec = recorder or Recorder()
+        R = rules
+        B = self.n
+        self.X = np.repeat(R.initial[:, None], B, axis=1)
+        self.pos = np.arange(B)                       # live row -> position in the batch
+        self.turn = 1
+        self.X[R.layout["turn"]] = 1.0
+        n_thr = len(R.thresholds)
+        self.outcome = np.full(B, NONE, dtype=np.int64)
+        self.turns = np.zeros(B, dtype=np.int64)
+        self.max_rung = np.zeros(B, dtype=np.int64)
+        self.score = np.zeros(B)
+        self.crossed_turn = np.zeros((n_thr, B), dtype=np.int64)
+        self.crossed_by = np.full((n_thr, B), NONE, dtype=np.int64)
+        self.trips = np.zeros((len(R.red_lines), B), dtype=np.int64)
+        self.accidents = np.zeros(B, dtype=np.int64)
+        self.escalations = np.zeros(B, dtype=np.int64)
+        self.divergent = np.zeros(B, dtype=np.int64)
+        self.signals_sent = np.zeros(B, dtype=np.int64)
+        self.clipped = np.zeros(B, dtype=np.int64)
+        self.objective_scores = np.zeros((len(R.objectives), B))
+        self.rung_by_turn = np.zeros((len(R.scenario.actors), R.scenario.calendar.turns, B), dtype=np.int8) \
+            if B <= 4096 else None
+        self.action_counts = np.zeros(len(R.actions), dtype=np.int64)
+        self.signal_counts = np.zeros(len(R.signals), dtype=np.int64)
+        self.response_counts = [np.zeros(len(r.responses) + 1, dtype=np.int64) for r in R.red_lines]
+        self.last_choice = np.full((len(R.scenario.actors), B), NONE, dtype=np.int64)
+        self._prepare_static()
+        self.order = sorted(range(len(R.scenario.actors)), key=lambda a: (-R.scenario.actors[a].initiative, a))
+        self.rec.start(self)
+
+    # ------------------------------------------------------------------ static tables
+    def _prepare_static(self) -> None:
+        R = self.rules
+        n_inst = len(R.instances)
+        self.NOOP = n_inst                                  # an extra instance row that changes nothing
+        touched: dict[int, int] = {}
+        lay = R.layout
+
+        def col(c):
+            if c not in touched:
+                touched[c] = len(touched)
+            return touched[c]
+
+        entries = []
+        for inst in R.instances:
+            act = R.actions[inst.action]
+            k = act.spec.id
+            row = [(col(lay[f"taken:{k}"]), 1.0), (col(lay[f"count:{k}"]), 1.0), (col(lay["_score"]), act.score)]
+            for a in act.actors:
+                row.append((col(R.escalation_cols[a]), act.score / max(len(act.actors), 1)))
+            if inst.weapon >= 0:
+                stock_col, _, per_use, _ = R.weapon_cols[inst.weapon]
+                row.append((col(stock_col), -per_use))
+            for c in inst.struck_cols:
+                name = lay.columns[c].name.split(":", 1)[1]
+                row.append((col(c), 1.0))
+                row.append((col(lay[f"strikes:{name}"]), 1.0))
+            for eff in act.effects:
+                if eff.op in ("+=", "-=") and eff.expr.const is not None:
+                    row.append((col(eff.target), eff.expr.const if eff.op == "+=" else -eff.expr.const))
+            entries.append(row)
+        self.delta_cols = np.array(list(touched), dtype=np.int64)
+        D = np.zeros((n_inst + 1, len(touched)))
+        for i, row in enumerate(entries):
+            for j, v in row:
+                D[i, j] += v
+        self.delta = D
+        self.inst_rung = np.array([R.actions[x.action].rung for x in R.instances] + [0], dtype=np.float64)
+        self.inst_action = np.array([x.action for x in R.instances] + [NONE], dtype=np.int64)
+        self.inst_weapon = np.array([x.weapon for x in R.instances] + [NONE], dtype=np.int64)
+        self.inst_static = np.array([x.static_ok for x in R.instances] + [True])
+        self.inst_value = np.array([x.value for x in R.instances] + [0.0])
+        self.inst_dist = np.array([x.distance_km for x in R.instances] + [0.0])
+        self.dynamic_effects = {
+            a.index: [e for e in a.effects if not (e.op in ("+=", "-=") and e.expr.const is not None)]
+            for a in R.actions
+        }
+        self.clip_cols = np.array([i for i, c in enumerate(lay.columns) if c.writable], dtype=np.int64)
+        self.clip_lo = R.clip_lo[self.clip_cols][:, None]
+        self.clip_hi = R.clip_hi[self.clip_cols][:, None]
+        self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
+        self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
+        self.site_signal = [site_id(f"signal:{a.id}") for a in R.scenario.actors]
+        self.actor_signals = [[i for i, s in enumerate(R.signals) if a in s[1]] for a in range(len(R.scenario.actors))]
+        self.fog_by_action: dict[int, list[int]] = {}
+        for f, (_spec, k, *_rest) in enumerate(R.fog):
+            self.fog_by_action.setdefault(k, []).append(f)
+        maps = []
+        for _spec, _k, _b, _p, inst_map, _site in R.fog:
+            m = np.arange(n_inst + 1)
+            for src, dst in inst_map.items():
+                m[src] = dst
+            maps.append(m)
+        self.fog_maps = maps
+
+    # ------------------------------------------------------------------ helpers
+    @property
+    def live(self) -> int:
+        return self.X.shape[1]
+
+    @property
+    def done(self) -> bool:
+        return self.live == 0
+
+    def ctx(self, inst=None) -> Ctx:
+        if inst is None:
+            return Ctx(self.X)
+        return Ctx(self.X, [self.inst_value[inst], self.inst_dist[inst]])
+
+    def u(self, site: int, k: int = 0) -> np.ndarray:
+        return draw(self.seed, self.games, self.turn, site, k)
+
+    def weapon_ok(self) -> list[np.ndarray]:
+        X = self.X
+        return [(X[s] >= per_use - 1e-9) & (X[a] > 0) for s, a, per_use, _ in self.rules.weapon_cols]
+
+    def _as_array(self, v) -> np.ndarray:
+        return np.broadcast_to(np.asarray(v, dtype=np.float64), (self.live,))
+
+    def legal_actions(self, actor: int, wok=None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Per action of the actor's free choices: a bool mask over games; and per action,
+        the per-instance legality [I_k, B] (static legality, stock, authorization)."""
+        R = self.rules
+        wok = wok if wok is not None else self.weapon_ok()
+        ctx = self.ctx()
+        acts = R.actor_actions[actor]
+        masks, inst_legal = [], []
+        for k in acts:
+            act = R.actions[k]
+            w = act.when.const
+            when = np.full(self.live, w != 0) if w is not None else (act.when(ctx) != 0)
+            rows = []
+            for i in act.instances:
+                x = R.instances[int(i)]
+                if not x.static_ok or x.owner not in (-1, actor):
+                    rows.append(np.zeros(self.live, dtype=bool))
+                elif x.weapon >= 0:
+                    rows.append(wok[x.weapon])
+                else:
+                    rows.append(np.ones(self.live, dtype=bool))
+            anyinst = rows[0].copy()
+            for r in rows[1:]:
+                anyinst |= r
+            masks.append(when & anyinst)
+            inst_legal.append(rows)
+        return np.array(masks).reshape(len(acts), self.live), inst_legal
+
+    # ------------------------------------------------------------------ the turn
+    def step(self, human: dict[int, np.ndarray] | None = None, human_signals: dict[int, np.ndarray] | None = None):
+        """Play one turn. ``human`` maps actor index -> chosen instance id per live game."""
+        if self.done:
+            return
+        R = self.rules
+        self.X[R.layout["turn"]] = float(self.turn)
+        self.rec.turn_start(self)
+        self._events()
+        choices, signals = self._decide(human or {}, human_signals or {})
+        self.X[R.reset_cols] = 0.0
+        for a in self.order:
+            self._resolve(a, choices[a], signals[a])
+        self._thresholds()
+        self._doctrine()
+        if self.rung_by_turn is not None:
+            self._record_rungs()
+        self._outcomes()
+        self.turn += 1
+
+    def run(self) -> Batch:
+        while not self.done:
+            self.step()
+        return self
+
+    def _clip(self) -> None:
+        sub = self.X[self.clip_cols]
+        clipped = np.clip(sub, self.clip_lo, self.clip_hi)
+        self.clipped[self.pos] += np.any(sub != clipped, axis=0)
+        self.X[self.clip_cols] = clipped
+
+    def _events(self) -> None:
+        R = self.rules
+        for s, a, _per_use, production in R.weapon_cols:
+            if production:
+                self.X[s] += production
+        ctx = self.ctx()
+        for e, (spec, turn, p, when, effects, site) in enumerate(R.events):
+            col = R.layout[f"happened:{spec.id}"]
+            if turn:
+                if turn != self.turn:
+                    continue
+                mask = np.ones(self.live, dtype=bool)
+                pv, u = 1.0, None
+            else:
+                if p.const == 0:
+                    continue
+                u = self.u(site)
+                pv = np.clip(self._as_array(p(ctx)), 0.0, 1.0)
+                mask = (u < pv) & (when(ctx) != 0)
+                if not spec.repeat:
+                    mask &= self.X[col] == 0
+            if not mask.any():
+                continue
+            self.X[col] += mask
+            for eff in effects:
+                eff.apply(ctx, mask)
+            self.rec.event(self, e, mask, pv, u)
+        self._clip()
+
+    def _decide(self, human, human_signals):
+        R = self.rules
+        wok = self.weapon_ok()
+        ctx = self.ctx()
+        choices, signals = [], []
+        for a in range(len(R.scenario.actors)):
+            acts = R.actor_actions[a]
+            policy = self.policies[a]
+            legal, inst_legal = self.legal_actions(a, wok)
+            if a in human:
+                inst = np.asarray(human[a], dtype=np.int64).copy()
+                choices.append(inst)
+                self.rec.decision(self, a, inst, np.ones(self.live), None, None, None, True)
+            else:
+                weights = [np.where(legal[j], w, 0.0) for j, w in
+                           enumerate(policy.action_weights(ctx, R, a, acts))]
+                script = policy.scripted(R, a, self.turn)
+                u = self.u(self.site_decide[a])
+                idx, p, total = categorical(weights, u)
+                wait_pos = int(np.flatnonzero(acts == R.wait_action[a])[0])
+                idx = np.where(total > 0, idx, wait_pos)
+                p = np.where(total > 0, p, 1.0)
+                inst = self._pick_instance(a, acts, idx, inst_legal)
+                if script is not None:
+                    k = R.instances[script].action
+                    j = int(np.flatnonzero(acts == k)[0]) if k in acts else -1
+                    ok = np.zeros(self.live, dtype=bool)
+                    if j >= 0:
+                        pos = int(np.flatnonzero(R.actions[k].instances == script)[0])
+                        ok = legal[j] & inst_legal[j][pos]
+                    inst = np.where(ok, script, inst)
+                    p = np.where(ok, 1.0, p)
+                choices.append(inst)
+                self.rec.decision(self, a, inst, p, u, weights, total, False)
+            signals.append(self._decide_signal(a, policy, human_signals, ctx))
+        return choices, signals
+
+    def _pick_instance(self, a, acts, idx, inst_legal) -> np.ndarray:
+        R = self.rules
+        inst = np.full(self.live, self.NOOP, dtype=np.int64)
+        u = None
+        for j, k in enumerate(acts):
+            ids = R.actions[k].instances
+            mask = idx == j
+            if len(ids) == 1:
+                inst = np.where(mask, ids[0], inst)
+                continue
+            if not mask.any():
+                continue
+            if u is None:
+                u = self.u(self.site_target[a])
+            weights = [np.where(inst_legal[j][i], max(R.instances[int(x)].value, 1e-6), 0.0)
+                       for i, x in enumerate(ids)]
+            sub, _p, _t = categorical(weights, u)
+            inst = np.where(mask, ids[sub], inst)
+        return inst
+
+    def _decide_signal(self, a, policy, human_signals, ctx) -> np.ndarray:
+        R = self.rules
+        sigs = self.actor_signals[a]
+        if a in human_signals:
+            return np.asarray(human_signals[a], dtype=np.int64)
+        if not sigs or policy.human:
+            return np.full(self.live, NONE, dtype=np.int64)
+        none_w, ws = policy.signal_weights(ctx, R, a, sigs)
+        weights = [none_w]
+        for s, w in zip(sigs, ws):
+            when = R.signals[s][2]
+            weights.append(w if when.const not in (None, 0) else np.where(when(ctx) != 0, w, 0.0))
+        u = self.u(self.site_signal[a])
+        idx, p, total = categorical(weights, u)
+        out = np.where((idx > 0) & (total > 0), np.array([NONE, *sigs])[idx], NONE)
+        self._signal_p = p
+        return out
+
+    def _resolve(self, a: int, inst: np.ndarray, sig: np.ndarray) -> None:
+        R = self.rules
+        inst = inst.copy()
+        act = self.inst_action[inst]
+        for k in set(R.actor_actions[a].tolist()) & set(self.fog_by_action):
+            for f in self.fog_by_action[k]:
+                spec, _k, b, p, _map, site = R.fog[f]
+                u = self.u(site)
+                pv = np.clip(self._as_array(p(self.ctx())), 0.0, 1.0)
+                mask = (act == k) & (u < pv)
+                if not mask.any():
+                    continue
+                self.accidents[self.pos] += mask
+                before = inst.copy()
+                if spec.kind == "overreach":
+                    inst = np.where(mask, self.fog_maps[f][inst], inst)
+                    act = self.inst_action[inst]
+                else:
+                    bid = R.actions[b].spec.id
+                    self.X[R.layout[f"taken:{bid}"]] += mask
+                    self.X[R.layout[f"count:{bid}"]] += mask
+                self.rec.fog(self, f, mask, pv, u, before, inst)
+        ok = self._legal_now(inst)
+        if not ok.all():
+            bad = ~ok
+            wait = R.actions[R.wait_action[a]].instances[0]
+            self.rec.illegal(self, a, inst, bad, wait)
+            inst = np.where(bad, wait, inst)
+        self.last_choice[a] = inst
+        self._apply(a, inst, np.ones(self.live, dtype=bool), "decision", None)
+        if sig is not None and len(self.actor_signals[a]):
+            sent = sig >= 0
+            if sent.any():
+                self._apply_signal(a, sig, sent, inst)
+
+    def _legal_now(self, inst: np.ndarray) -> np.ndarray:
+        R = self.rules
+        ok = self.inst_static[inst].copy()
+        wi = self.inst_weapon[inst]
+        if R.weapon_cols:
+            wok = self.weapon_ok()
+            for w, m in enumerate(wok):
+                ok &= (wi != w) | m
+        act = self.inst_action[inst]
+        ctx = self.ctx()
+        for k in np.unique(act):
+            if k < 0:
+                continue
+            when = R.actions[k].when
+            if when.const is None:
+                ok &= (act != k) | (when(ctx) != 0)
+            elif when.const == 0:
+                ok &= act != k
+        return ok
+
+    def _apply(self, a: int, inst: np.ndarray, mask: np.ndarray, kind: str, cause) -> None:
+        """Apply chosen instances under ``mask``: counters, stocks, strikes, rungs, effects."""
+        R = self.rules
+        X = self.X
+        inst = np.where(mask, inst, self.NOOP)
+        X[self.delta_cols] += self.delta[inst].T
+        rung = self.inst_rung[inst]
+        rc = R.rung_cols[a]
+        self.escalations[self.pos] += rung > X[rc]
+        X[rc] = np.maximum(X[rc], rung)
+        X[R.last_rung_cols[a]] = np.where(mask, rung, X[R.last_rung_cols[a]])
+        act = self.inst_action[inst]
+        live_mask = mask & (act >= 0)
+        counts = np.bincount(act[live_mask], minlength=len(R.actions))
+        self.action_counts += counts
+        dyn = [k for k in np.flatnonzero(counts) if self.dynamic_effects[k]]
+        if dyn:
+            ctx = self.ctx(inst)
+            for k in dyn:
+                m = act == k
+                for eff in self.dynamic_effects[k]:
+                    eff.apply(ctx, m)
+        self._clip()
+        self.rec.applied(self, a, inst, mask, kind, cause)
+
+    def _apply_signal(self, a, sig, sent, inst) -> None:
+        R = self.rules
+        rung = self.inst_rung[inst]
+        for s in np.unique(sig[sent]):
+            spec, _actors, _when, effects, max_rung, min_rung = R.signals[s]
+            m = sig == s
+            self.X[R.layout[f"signalled:{spec.id}"]] += m
+            self.signal_counts[s] += int(m.sum())
+            self.signals_sent[self.pos] += m
+            div = np.zeros(self.live, dtype=bool)
+            if max_rung:
+                div |= m & (rung > max_rung)
+            if min_rung:
+                div |= m & (rung < min_rung)
+            self.divergent[self.pos] += div
+            for eff in effects:
+                eff.apply(self.ctx(), m)
+            self.rec.signal(self, a, np.where(m, s, NONE), getattr(self, "_signal_p", None), None, div)
+        self._clip()
+
+    def _thresholds(self) -> None:
+        R = self.rules
+        if not len(R.thresholds):
+            return
+        X = self.X
+        rungs = X[R.rung_cols]
+        top = rungs.max(axis=0)
+        for t, thr in enumerate(R.thresholds):
+            col = R.layout[f"crossed:{R.scenario.ladder.thresholds[t].id}"]
+            new = (top >= thr) & (X[col] == 0)
+            if not new.any():
+                continue
+            who = np.full(self.live, NONE, dtype=np.int64)
+            for a in reversed(self.order):
+                who = np.where(new & (rungs[a] >= thr), a, who)
+            X[col] = np.where(new, 1.0, X[col])
+            self.crossed_turn[t, self.pos[new]] = self.turn
+            self.crossed_by[t, self.pos[new]] = who[new]
+            self.rec.threshold(self, t, new, who)
+
+    def _doctrine(self) -> None:
+        R = self.rules
+        if not R.red_lines:
+            return
+        fired = np.zeros((len(R.red_lines), self.live), dtype=bool)
+        for depth in range(R.scenario.scoring.max_cascade + 1):
+            ctx = self.ctx()
+            firing = []
+            for r, rl in enumerate(R.red_lines):
+                cond = rl.when(ctx)
+                if not isinstance(cond, np.ndarray):
+                    if not cond:
+                        continue
+                    cond = np.ones(self.live, dtype=bool)
+                m = (cond != 0) & ~fired[r]
+                if not rl.repeat:
+                    m &= self.X[R.layout[f"tripped:{R.scenario.red_lines[r].id}"]] == 0
+                if m.any():
+                    firing.append((r, m))
+            if not firing:
+                break
+            for r, m in firing:
+                self._fire(r, m, depth)
+                fired[r] |= m
+            self._thresholds()
+
+    def _fire(self, r: int, mask: np.ndarray, depth: int) -> None:
+        R = self.rules
+        rl = R.red_lines[r]
+        self.X[R.layout[f"tripped:{R.scenario.red_lines[r].id}"]] += mask
+        self.trips[r, self.pos] += mask
+        ctx = self.ctx()
+        probs = [np.clip(self._as_array(p(ctx)), 0.0, 1.0) for _spec, p, _k, _c in rl.responses]
+        total = np.zeros(self.live)
+        for p in probs:
+            total = total + p
+        over = total > 1.0
+        if over.any():
+            self.clipped[self.pos] += over & mask
+            probs = [np.where(over, p / np.where(over, total, 1.0), p) for p in probs]
+        u = self.u(rl.site)
+        run = np.zeros(self.live)
+        choice = np.full(self.live, len(probs), dtype=np.int64)
+        for j, p in enumerate(probs):
+            run = run + p
+            choice = np.where((choice == len(probs)) & (u < run), j, choice)
+        choice = np.where(mask, choice, -1)
+        self.response_counts[r] += np.bincount(choice[mask], minlength=len(probs) + 1)
+        inst = np.full(self.live, self.NOOP, dtype=np.int64)
+        applied = np.zeros(self.live, dtype=bool)
+        for j, (spec, _p, k, cands) in enumerate(rl.responses):
+            m = choice == j
+            if k < 0 or not m.any():
+                continue
+            chosen = np.full(self.live, self.NOOP, dtype=np.int64)
+            for cand in cands[::-1]:
+                ok = self._legal_now(np.full(self.live, cand, dtype=np.int64))
+                chosen = np.where(ok, cand, chosen)
+            inst = np.where(m, chosen, inst)
+            applied |= m & (chosen != self.NOOP)
+        self.rec.red_line(self, r, mask, probs, u, choice, inst, applied)
+        if applied.any():
+            self._apply(rl.owner, inst, applied, "response", r)
+
+    def _outcomes(self) -> None:
+        R = self.rules
+        ctx = self.ctx()
+        finished = np.zeros(self.live, dtype=bool)
+        result = np.full(self.live, NONE, dtype=np.int64)
+        for o, (spec, when) in enumerate(R.outcomes):
+            if spec.at_end and when.const == 0:
+                continue
+            c = when(ctx)
+            m = (np.asarray(c) != 0) & ~finished
+            if np.ndim(m) == 0:
+                m = np.full(self.live, bool(m)) & ~finished
+            result = np.where(m, o, result)
+            finished |= m
+        if self.turn >= R.scenario.calendar.turns:
+            result = np.where(finished, result, R.at_end)
+            finished[:] = True
+        if finished.any():
+            self._finish(finished, result)
+
+    def _finish(self, finished: np.ndarray, result: np.ndarray) -> None:
+        R = self.rules
+        pos = self.pos[finished]
+        self.outcome[pos] = result[finished]
+        self.turns[pos] = self.turn
+        self.max_rung[pos] = self.X[R.rung_cols][:, finished].max(axis=0) if R.rung_cols else 0
+        self.score[pos] = self.X[R.layout["_score"], finished]
+        ctx = self.ctx()
+        for i, (_spec, _a, expr) in enumerate(R.objectives):
+            v = self._as_array(expr(ctx))
+            self.objective_scores[i, pos] = v[finished]
+        for o in np.unique(result[finished]):
+            self.rec.outcome(self, int(o), finished & (result == o))
+        keep = ~finished
+        if not keep.any():
+            self.X = self.X[:, :0]
+            self.games = self.games[:0]
+            self.pos = self.pos[:0]
+            self.last_choice = self.last_choice[:, :0]
+            self.rec.finish(self)
+            return
+        self.X = self.X[:, keep]
+        self.games = self.games[keep]
+        self.pos = self.pos[keep]
+        self.last_choice = self.last_choice[:, keep]
+
+    def _record_rungs(self) -> None:
+        R = self.rules
+        t = min(self.turn, R.scenario.calendar.turns) - 1
+        self.rung_by_turn[:, t, self.pos] = self.X[R.rung_cols].astype(np.int8)

@@ -1,0 +1,431 @@
+"""Compile a ``Scenario`` once into ``Rules``: arrays and compiled expressions.
+
+Static facts are settled here: action instances (action x weapon x target) with their
+great-circle range checks, constant effects, draw sites, response candidates. An instance
+that can never be legal keeps its reason ("out of range: 420 km > 300 km") for the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+
+import attrs
+import numpy as np
+
+from game import geo
+from game.diagnostics import Diagnostic, did_you_mean
+from game.engine.layout import LOOKUP_FUNCTIONS, Layout, build_layout
+from game.engine.rng import site_id
+from game.expr import Expr, ExprError, Ref, compile_effect, compile_expr
+from game.model import CATEGORIES, Action, Scenario
+
+Locate = Callable[[tuple, int], tuple[str, int, int, str]]
+"""(model path, offset in the expression) -> (file, line, col, author's dotted path)."""
+
+
+class _Names:
+    """Resolves expression names against the layout, params and instance constants."""
+
+    def __init__(self, layout: Layout, params: dict[str, float], inst: tuple[str, ...] = ()):
+        self.layout, self.params, self.inst = layout, params, inst
+        self._public = [c.name for c in layout.columns if ":" not in c.name and not c.name.startswith("_")]
+
+    def lookup(self, name: str):
+        if name.startswith("params."):
+            key = name[len("params."):]
+            return Ref("const", value=self.params[key]) if key in self.params else None
+        if name in self.inst:
+            return Ref("inst", index=self.inst.index(name))
+        if ":" in name or name.startswith("_"):
+            return None
+        i = self.layout.index.get(name)
+        return None if i is None else Ref("column", index=i)
+
+    def lookup_call(self, func: str, arg: str):
+        if func not in LOOKUP_FUNCTIONS:
+            return None
+        i = self.layout.index.get(f"{func}:{arg}")
+        if i is not None:
+            return Ref("column", index=i)
+        what = LOOKUP_FUNCTIONS[func][1]
+        known = [c.name.split(":", 1)[1] for c in self.layout.columns if c.name.startswith(func + ":")]
+        return f"unknown {what} '{arg}'{did_you_mean(arg, known)}"
+
+    def known(self):
+        return [*self._public, *(f"params.{p}" for p in self.params), *self.inst]
+
+    def writable(self, name: str):
+        i = self.layout.index.get(name)
+        if i is None or not self.layout.columns[i].writable:
+            return None
+        return Ref("column", index=i)
+
+
+@attrs.define
+class ActionRules:
+    """One action, compiled."""
+
+    index: int
+    spec: Action
+    actors: tuple[int, ...]
+    rung: int                 # 1-based position on the ladder, 0 = no rung
+    category: int
+    when: Expr
+    effects: list             # compiled Effect objects
+    instances: np.ndarray     # global instance ids
+    score: float
+
+
+@attrs.define
+class Instance:
+    id: int
+    action: int
+    weapon: int               # -1 = none
+    site: int                 # -1 = none
+    owner: int                # actor index of the weapon's owner, -1 = none
+    static_ok: bool
+    reason: str               # why it can never be legal, "" if it can
+    distance_km: float
+    value: float
+    struck_cols: tuple[int, ...]
+
+
+@attrs.define
+class RedLineRules:
+    index: int
+    owner: int
+    when: Expr
+    responses: list           # (response spec, p Expr, action index or -1, candidate instances)
+    repeat: bool
+    site: int
+
+
+@attrs.define
+class PolicyTerm:
+    when: Expr
+    weight: Expr
+
+
+@attrs.define
+class Rules:
+    """Everything the engine needs, settled at load."""
+
+    scenario: Scenario
+    layout: Layout
+    params: dict[str, float]
+    actions: list[ActionRules]
+    instances: list[Instance]
+    actor_actions: list[np.ndarray]     # per actor: action indices it may choose freely
+    wait_action: list[int]              # per actor: its fallback action index
+    red_lines: list[RedLineRules]
+    thresholds: np.ndarray              # rung (1-based) of each threshold's `below`
+    signals: list                       # (spec, actor indices, when Expr, effects, max_rung, min_rung)
+    fog: list                           # (spec, action, becomes, p Expr, inst map, site)
+    events: list                        # (spec, turn or 0, p Expr, when Expr, effects, site)
+    outcomes: list                      # (spec, when Expr)
+    at_end: int
+    objectives: list                    # (spec, actor index, score Expr)
+    inst_value: np.ndarray
+    inst_weapon: np.ndarray
+    inst_action: np.ndarray
+    category_weight: np.ndarray
+    weapon_cols: list[tuple[int, int, float, float]]   # (stock col, authorized col, per_use, production)
+    rung_cols: list[int]
+    last_rung_cols: list[int]
+    escalation_cols: list[int]
+    initial: np.ndarray
+    reset_cols: np.ndarray
+    clip_lo: np.ndarray
+    clip_hi: np.ndarray
+    start: dt.date
+    warnings: list[Diagnostic]
+    policy_terms: dict[str, list]       # policy id -> [("action"|"signal", index, PolicyTerm)]
+
+    def date_of(self, turn: int) -> dt.date:
+        return self.start + dt.timedelta(days=(turn - 1) * self.scenario.calendar.turn_days)
+
+    def action_id(self, k: int) -> str:
+        return self.actions[k].spec.id
+
+    def actor_index(self, actor_id: str) -> int:
+        return next(i for i, a in enumerate(self.scenario.actors) if a.id == actor_id)
+
+    def describe_instance(self, i: int) -> str:
+        inst = self.instances[i]
+        act = self.actions[inst.action].spec
+        parts = [act.name]
+        if inst.site >= 0:
+            parts.append(f"on {self.scenario.map.sites[inst.site].name}")
+        if inst.weapon >= 0:
+            parts.append(f"with {self.scenario.weapons[inst.weapon].name}")
+        return " ".join(parts)
+
+
+WAIT_ID = "wait"
+
+
+class _Compiler:
+    def __init__(self, scn: Scenario, locate: Locate):
+        self.scn, self.locate = scn, locate
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+        self.layout = build_layout(scn)
+        self.params = {p.id: p.value for p in scn.params}
+        self.names = _Names(self.layout, self.params)
+        self.inst_names = _Names(self.layout, self.params, ("target.value", "target.distance_km"))
+        self.funcs = tuple(LOOKUP_FUNCTIONS)
+
+    def diag(self, path: tuple, message: str, offset: int = -1, severity: str = "error") -> None:
+        file, line, col, dotted = self.locate(path, offset)
+        d = Diagnostic(file, line, col, dotted, message, severity)
+        (self.errors if severity == "error" else self.warnings).append(d)
+
+    def expr(self, text: str, path: tuple, inst: bool = False) -> Expr:
+        try:
+            return compile_expr(str(text), self.inst_names if inst else self.names, self.funcs)
+        except ExprError as e:
+            self.diag(path, e.message, e.col)
+            return compile_expr("0", self.names, self.funcs)
+
+    def effect(self, text: str, path: tuple, inst: bool = False):
+        try:
+            return compile_effect(str(text), self.inst_names if inst else self.names, self.funcs)
+        except ExprError as e:
+            self.diag(path, e.message, e.col)
+            return None
+
+    def probability(self, text: str, path: tuple) -> Expr:
+        e = self.expr(text, path)
+        if e.const is not None and not 0.0 <= e.const <= 1.0:
+            self.diag(path, f"probability {e.const:g} is outside [0, 1]")
+        return e
+
+
+def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Diagnostic], list[Diagnostic]]:
+    """Compile a reference-checked scenario; returns (rules or None, errors, warnings)."""
+    c = _Compiler(scn, locate)
+    lay = c.layout
+    actor_ix = {a.id: i for i, a in enumerate(scn.actors)}
+    rung_ix = {r.id: i + 1 for i, r in enumerate(scn.ladder.rungs)}
+    weapon_ix = {w.id: i for i, w in enumerate(scn.weapons)}
+    site_ix = {s.id: i for i, s in enumerate(scn.map.sites)}
+    region_by_id = {r.id: r for r in scn.map.regions}
+    cat_weight = np.array([scn.scoring.weights.get(k, 0.0) for k in CATEGORIES])
+
+    site_tags = []
+    for s in scn.map.sites:
+        region = region_by_id.get(s.region)
+        site_tags.append(set(s.tags) | set(region.tags if region else ()) | {s.id, s.region})
+
+    # Implicit "wait" for every actor that has none: always legal, no rung.
+    actions = list(scn.actions)
+    has_wait = {a for act in actions if act.category == "status_quo" and act.when in ("1", "true", "True")
+                for a in act.actor}
+    for a in scn.actors:
+        if a.id not in has_wait:
+            actions.append(Action(id=f"{WAIT_ID}_{a.id}", name="Hold and watch", actor=(a.id,),
+                                  category="status_quo", description="Do nothing new this turn."))
+            lay.add(f"taken:{actions[-1].id}", reset_each_turn=True)
+            lay.add(f"count:{actions[-1].id}")
+
+    launch_points: dict[int, np.ndarray] = {}
+    for wi, w in enumerate(scn.weapons):
+        pts = []
+        for rid in w.launch_from:
+            r = region_by_id.get(rid)
+            if r is None:
+                continue
+            pts.extend(r.outline)
+            if r.center is not None:
+                pts.append(r.center)
+        launch_points[wi] = np.array(pts, dtype=float).reshape(-1, 2)
+
+    instances: list[Instance] = []
+    rules_actions: list[ActionRules] = []
+    for k, act in enumerate(actions):
+        path = ("actions", k)
+        weapons_k = [weapon_ix[w] for w in act.weapon if w in weapon_ix] or [-1]
+        ids = []
+        for wi in weapons_k:
+            shooter = {scn.weapons[wi].owner} if wi >= 0 else set(act.actor)
+            for si in (_target_sites(act, scn, site_tags, actor_ix, shooter) if act.target is not None else [-1]):
+                ok, reason, dist = True, "", 0.0
+                if wi >= 0 and si >= 0:
+                    w = scn.weapons[wi]
+                    site = scn.map.sites[si]
+                    pts = launch_points[wi]
+                    if len(pts):
+                        dist = float(geo.min_distance_km(np.array([[site.lon, site.lat]]), pts))
+                        dist = 0.0 if site.region in w.launch_from else dist
+                        if dist > w.range_km:
+                            ok, reason = False, f"out of range: {dist:.0f} km > {w.range_km:.0f} km"
+                struck = tuple(lay[f"struck:{t}"] for t in sorted(site_tags[si])) if si >= 0 else ()
+                value = scn.map.sites[si].value if si >= 0 else 0.0
+                owner = actor_ix.get(scn.weapons[wi].owner, -1) if wi >= 0 else -1
+                instances.append(Instance(len(instances), k, wi, si, owner, ok, reason, dist, value, struck))
+                ids.append(instances[-1].id)
+        inst = bool(act.target is not None)
+        effects = [e for j, t in enumerate(act.effects)
+                   if (e := c.effect(t, (*path, "effects", j), inst=inst)) is not None]
+        if act.target is not None and not ids:
+            c.diag((*path, "target"), "no site matches this target (after removing the actor's own side's sites)")
+        rules_actions.append(ActionRules(
+            index=k, spec=act, actors=tuple(actor_ix[a] for a in act.actor if a in actor_ix),
+            rung=rung_ix.get(act.rung, 0), category=CATEGORIES.index(act.category) if act.category in CATEGORIES else 0,
+            when=c.expr(act.when, (*path, "when")), effects=effects, instances=np.array(ids, dtype=np.int64),
+            score=float(cat_weight[CATEGORIES.index(act.category)]) if act.category in CATEGORIES else 0.0,
+        ))
+
+    actor_actions, wait_action = [], []
+    for ai, a in enumerate(scn.actors):
+        mine = [r.index for r in rules_actions if ai in r.actors and not r.spec.response_only]
+        actor_actions.append(np.array(mine, dtype=np.int64))
+        waits = [k for k in mine if rules_actions[k].spec.category == "status_quo"
+                 and rules_actions[k].when.const is not None and rules_actions[k].when.const != 0]
+        wait_action.append(waits[0] if waits else mine[0])
+
+    red_lines = []
+    for i, r in enumerate(scn.red_lines):
+        path = ("red_lines", i)
+        resps = []
+        const_sum = 0.0
+        for j, resp in enumerate(r.responses):
+            p = c.probability(resp.p, (*path, "responses", j, "p"))
+            if p.const is not None:
+                const_sum += p.const
+            k = next((x.index for x in rules_actions if x.spec.id == resp.action), -1)
+            cands = (_response_candidates(rules_actions[k], instances, resp, site_ix, weapon_ix,
+                                          actor_ix.get(r.owner, -1)) if k >= 0 else [])
+            resps.append((resp, p, k, np.array(cands, dtype=np.int64)))
+        if const_sum > 1.0 + 1e-9:
+            c.diag((*path, "responses"), f"response probabilities add up to {const_sum:g}, more than 1 "
+                   "(what is left over is 'no response')")
+        red_lines.append(RedLineRules(i, actor_ix.get(r.owner, 0), c.expr(r.when, (*path, "when")), resps,
+                                      r.repeat, site_id(f"red_line:{r.id}")))
+
+    signals = []
+    for i, s in enumerate(scn.signals):
+        path = ("signals", i)
+        effects = [e for j, t in enumerate(s.effects) if (e := c.effect(t, (*path, "effects", j))) is not None]
+        signals.append((s, tuple(actor_ix[a] for a in s.actor if a in actor_ix), c.expr(s.when, (*path, "when")),
+                        effects, rung_ix.get(s.max_rung, 0), rung_ix.get(s.min_rung, 0)))
+
+    fog = []
+    for i, f in enumerate(scn.fog):
+        k = next((x.index for x in rules_actions if x.spec.id == f.action), -1)
+        b = next((x.index for x in rules_actions if x.spec.id == f.becomes), -1)
+        if k < 0 or b < 0:
+            continue
+        inst_map = {int(i1): _closest_instance(instances[int(i1)], rules_actions[b], instances)
+                    for i1 in rules_actions[k].instances}
+        fog.append((f, k, b, c.probability(f.p, ("fog", i, "p")), inst_map, site_id(f"fog:{f.id}")))
+
+    start = dt.date.fromisoformat(scn.calendar.start)
+    events = []
+    for i, e in enumerate(scn.events):
+        path = ("events", i)
+        turn = 0
+        if e.date:
+            turn = (dt.date.fromisoformat(e.date) - start).days // scn.calendar.turn_days + 1
+        elif e.turn is not None:
+            turn = e.turn
+        effects = [x for j, t in enumerate(e.effects) if (x := c.effect(t, (*path, "effects", j))) is not None]
+        p = c.probability(e.p, (*path, "p"))
+        if not turn and p.const == 0:
+            c.diag(path, f"event '{e.id}' never happens: give it a date:, a turn: or a chance p:",
+                   severity="warning")
+        events.append((e, turn, p, c.expr(e.when, (*path, "when")), effects, site_id(f"event:{e.id}")))
+
+    outcomes = []
+    at_end = 0
+    for i, o in enumerate(scn.outcomes):
+        outcomes.append((o, c.expr(o.when, ("outcomes", i, "when"))))
+        if o.at_end:
+            at_end = i
+    objectives = [(o, actor_ix.get(o.actor, 0), c.expr(o.score, ("objectives", i, "score")))
+                  for i, o in enumerate(scn.objectives)]
+    action_ix = {x.spec.id: x.index for x in rules_actions}
+    signal_ix = {s.id: i for i, s in enumerate(scn.signals)}
+    policy_terms: dict[str, list] = {}
+    for i, pol in enumerate(scn.policies):
+        terms = []
+        for j, rule in enumerate(pol.rules):
+            term = PolicyTerm(c.expr(rule.when, ("policies", i, "rules", j, "when")),
+                              c.expr(rule.weight, ("policies", i, "rules", j, "weight")))
+            if rule.action:
+                targets = [("action", action_ix.get(rule.action, -1))]
+            elif rule.category:
+                targets = [("action", x.index) for x in rules_actions if x.spec.category == rule.category]
+            else:
+                targets = [("signal", signal_ix.get(rule.signal, -1))]
+            terms.extend((kind, k, term) for kind, k in targets if k >= 0)
+        policy_terms[pol.id] = terms
+
+    thresholds = np.array([rung_ix.get(t.below, 0) for t in scn.ladder.thresholds], dtype=np.float64)
+    cols = lay.columns
+    rules = Rules(
+        scenario=scn, layout=lay, params=c.params, actions=rules_actions, instances=instances,
+        actor_actions=actor_actions, wait_action=wait_action, red_lines=red_lines, thresholds=thresholds,
+        signals=signals, fog=fog, events=events, outcomes=outcomes, at_end=at_end, objectives=objectives,
+        inst_value=np.array([x.value for x in instances]), inst_weapon=np.array([x.weapon for x in instances]),
+        inst_action=np.array([x.action for x in instances]), category_weight=cat_weight,
+        weapon_cols=[(lay[f"{w.id}.stock"], lay[f"{w.id}.authorized"], w.per_use, w.production) for w in scn.weapons],
+        rung_cols=[lay[f"{a.id}.rung"] for a in scn.actors],
+        last_rung_cols=[lay[f"{a.id}.last_rung"] for a in scn.actors],
+        escalation_cols=[lay[f"{a.id}.escalation"] for a in scn.actors],
+        initial=np.array([col.initial for col in cols]),
+        reset_cols=np.array([i for i, col in enumerate(cols) if col.reset_each_turn], dtype=np.int64),
+        clip_lo=np.array([col.lo for col in cols]), clip_hi=np.array([col.hi for col in cols]),
+        start=start, warnings=c.warnings, policy_terms=policy_terms,
+    )
+    if c.errors:
+        return None, c.errors, c.warnings
+    return rules, [], c.warnings
+
+
+def _target_sites(act: Action, scn: Scenario, site_tags, actor_ix, shooters: set[str]) -> list[int]:
+    """Sites the action can aim at, leaving out the shooters' own side's (unless named)."""
+    out = []
+    sides = {scn.actors[actor_ix[a]].side or a for a in shooters if a in actor_ix}
+    controller_side = {a.id: a.side or a.id for a in scn.actors}
+    region_ctrl = {r.id: r.controller for r in scn.map.regions}
+    for si, s in enumerate(scn.map.sites):
+        named = s.id in act.target.sites
+        tagged = bool(site_tags[si] & set(act.target.tags))
+        if not (named or tagged):
+            continue
+        if act.target.kinds and s.kind not in act.target.kinds:
+            continue
+        ctrl = region_ctrl.get(s.region, "")
+        if ctrl and controller_side.get(ctrl) in sides and not named:
+            continue
+        out.append(si)
+    return out
+
+
+def _response_candidates(rule: ActionRules, instances, resp, site_ix, weapon_ix, owner: int) -> list[int]:
+    """Instances a response may use, most preferred first: as named, then by target value."""
+    cands = [instances[int(i)] for i in rule.instances if instances[int(i)].static_ok
+             and (instances[int(i)].owner in (-1, owner))]
+    if resp.target:
+        cands = [x for x in cands if x.site == site_ix.get(resp.target, -2)] or cands
+    if resp.weapon:
+        cands = [x for x in cands if x.weapon == weapon_ix.get(resp.weapon, -2)] or cands
+    cands.sort(key=lambda x: (-x.value, x.id))
+    return [x.id for x in cands]
+
+
+def _closest_instance(src: Instance, target: ActionRules, instances) -> int:
+    ids = [int(i) for i in target.instances]
+    for pred in (lambda x: x.site == src.site and x.weapon == src.weapon, lambda x: x.site == src.site,
+                 lambda x: x.static_ok):
+        found = [i for i in ids if pred(instances[i])]
+        if found:
+            return found[0]
+    return ids[0]
+
+
+def finite(x: float) -> bool:
+    return math.isfinite(x)

@@ -1,0 +1,281 @@
+"""Great-circle geometry and the shipped basemaps (pure numpy; no pygame).
+
+Coordinates are always ``(lon, lat)`` in degrees, in that order, as in the map files. Distances
+are in kilometres on a sphere of the mean Earth radius (IUGG R1 = 6371.0088 km); that is within
+about 0.5 % of the ellipsoid, far below the uncertainty of any weapon range in a scenario.
+
+Every function takes scalars or numpy arrays and broadcasts them:
+
+>>> round(float(haversine_km(30.52, 50.45, 37.62, 55.75)))   # Kyiv - Moscow
+756
+>>> round(float(haversine_km(-82.37, 23.13, -80.19, 25.76)), -1)  # Havana - Miami
+370.0
+>>> haversine_km([30.52, 30.52], [50.45, 50.45], [37.62, 30.52], [55.75, 50.45]).round()
+array([756.,   0.])
+
+A range ring is the set of destination points at every bearing:
+
+>>> ring = range_ring(34.80, 50.91, 300.0, n=64)   # 300 km around Sumy
+>>> ring.shape
+(64, 2)
+>>> bool(np.allclose(haversine_km(34.80, 50.91, ring[:, 0], ring[:, 1]), 300.0))
+True
+
+The basemaps (``assets/map/<name>.json``, built by ``tools/build_map.py``):
+
+>>> m = load_basemap("europe_east")
+>>> kursk = next(r for r in m["regions"] if r["name"] == "Kursk")
+>>> kursk["country"], bool(point_in_polygon(36.19, 51.73, kursk["rings"][0]))
+('RUS', True)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = [
+    "EARTH_RADIUS_KM",
+    "MAP_DIR",
+    "BasemapError",
+    "destination",
+    "feature_at",
+    "haversine_km",
+    "load_basemap",
+    "min_distance_km",
+    "point_in_feature",
+    "point_in_polygon",
+    "range_ring",
+]
+
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius (IUGG R1), km."""
+
+MAP_DIR = Path(__file__).resolve().parent.parent / "assets" / "map"
+"""Where the shipped basemaps live (``<repo>/assets/map``)."""
+
+
+def haversine_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Any:
+    """Great-circle distance in km between (lon1, lat1) and (lon2, lat2), broadcast.
+
+    >>> round(float(haversine_km(0, 0, 180, 0)))   # half the equator
+    20015
+    """
+    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(v, dtype=float)) for v in
+                              (lon1, lat1, lon2, lat2))
+    h = (np.sin((phi2 - phi1) / 2) ** 2
+         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def destination(lon: ArrayLike, lat: ArrayLike, bearing_deg: ArrayLike,
+                dist_km: ArrayLike) -> tuple[Any, Any]:
+    """The point reached from (lon, lat) going ``dist_km`` along the initial bearing.
+
+    Bearings are degrees clockwise from north. Returns ``(lon, lat)``, broadcast, with lon
+    wrapped to [-180, 180).
+
+    >>> lon, lat = destination(0.0, 0.0, 90.0, 111.19508)   # one degree east on the equator
+    >>> round(float(lon), 4), round(float(lat), 4)
+    (1.0, 0.0)
+    >>> lon, lat = destination(-82.37, 23.13, [0, 180], 1000.0)
+    >>> lat.round(2)
+    array([32.12, 14.14])
+    """
+    lam = np.radians(np.asarray(lon, dtype=float))
+    phi = np.radians(np.asarray(lat, dtype=float))
+    theta = np.radians(np.asarray(bearing_deg, dtype=float))
+    delta = np.asarray(dist_km, dtype=float) / EARTH_RADIUS_KM
+    sin_phi2 = np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(theta)
+    phi2 = np.arcsin(np.clip(sin_phi2, -1.0, 1.0))
+    lam2 = lam + np.arctan2(np.sin(theta) * np.sin(delta) * np.cos(phi),
+                            np.cos(delta) - np.sin(phi) * sin_phi2)
+    lon2 = (np.degrees(lam2) + 180.0) % 360.0 - 180.0
+    return lon2, np.degrees(phi2)
+
+
+def range_ring(lon: float, lat: float, radius_km: float, n: int = 128) -> np.ndarray:
+    """A true great-circle range ring: ``n`` points ``[lon, lat]`` at ``radius_km``.
+
+    The points are at bearings 0, 360/n, ... clockwise from north; the ring is open (the first
+    point is not repeated), so ``pygame.draw.polygon``/``lines(closed=True)`` closes it. For
+    rings that cross the antimeridian, the longitudes wrap at +-180.
+
+    >>> r = range_ring(30.52, 50.45, 500.0, n=4)
+    >>> r.shape, r[0].round(2).tolist()           # the first point is due north
+    ((4, 2), [30.52, 54.95])
+    """
+    if n < 3:
+        raise ValueError("a range ring needs n >= 3 points")
+    if radius_km < 0:
+        raise ValueError("radius_km must be >= 0")
+    bearings = np.arange(n) * (360.0 / n)
+    lon2, lat2 = destination(lon, lat, bearings, radius_km)
+    return np.column_stack([lon2, lat2])
+
+
+def point_in_polygon(lon: ArrayLike, lat: ArrayLike, ring_flat: ArrayLike) -> Any:
+    """Even-odd test: is (lon, lat) inside the ring ``[x0, y0, x1, y1, ...]``?
+
+    Vectorised over the points; the ring may be open or closed. Planar in lon/lat, which is
+    what the (lon/lat) outlines of the basemaps mean. Points exactly on an edge may go either
+    way.
+
+    >>> square = [0, 0, 2, 0, 2, 2, 0, 2]
+    >>> point_in_polygon(1, 1, square), point_in_polygon(3, 1, square)
+    (True, False)
+    >>> point_in_polygon([0.5, 1.5, 2.5], [0.5, 1.5, 0.5], square)
+    array([ True,  True, False])
+    """
+    ring = np.asarray(ring_flat, dtype=float).reshape(-1, 2)
+    if len(ring) < 3:
+        raise ValueError("a ring needs at least 3 points")
+    px = np.asarray(lon, dtype=float)
+    py = np.asarray(lat, dtype=float)
+    x0, y0 = ring[:, 0], ring[:, 1]
+    x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+    pxe, pye = px[..., None], py[..., None]
+    crosses = (y0 > pye) != (y1 > pye)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xcross = x0 + (pye - y0) * (x1 - x0) / (y1 - y0)
+    inside = (np.count_nonzero(crosses & (pxe < xcross), axis=-1) % 2) == 1
+    return bool(inside) if inside.ndim == 0 else inside
+
+
+def point_in_feature(lon: ArrayLike, lat: ArrayLike, feature: dict) -> Any:
+    """Is the point inside a basemap feature (any of its ``rings`` and none of its ``holes``)?
+
+    >>> f = {"rings": [[0, 0, 4, 0, 4, 4, 0, 4]], "holes": [[1, 1, 1, 3, 3, 3, 3, 1]]}
+    >>> point_in_feature(0.5, 0.5, f), point_in_feature(2, 2, f)
+    (True, False)
+    """
+    inside = np.zeros(np.broadcast(np.asarray(lon), np.asarray(lat)).shape, dtype=bool)
+    for ring in feature["rings"]:
+        inside |= point_in_polygon(lon, lat, ring)
+    for hole in feature.get("holes", ()):
+        inside &= ~np.asarray(point_in_polygon(lon, lat, hole))
+    return bool(inside) if inside.ndim == 0 else inside
+
+
+def feature_at(lon: float, lat: float, features: list[dict]) -> dict | None:
+    """The last feature of the list that contains the point (the one drawn on top), or None.
+
+    Regions in a basemap are ordered by decreasing area, so an enclosed region (the city of
+    Kyiv inside Kyiv Oblast) wins over the one around it.
+
+    >>> m = load_basemap("europe_east")
+    >>> feature_at(30.52, 50.45, m["regions"])["name"]
+    'Kyiv'
+    >>> feature_at(34.1, 45.3, m["regions"])["status"]
+    'occupied_2014'
+    """
+    for f in reversed(features):
+        if point_in_feature(lon, lat, f):
+            return f
+    return None
+
+
+def min_distance_km(points_a: ArrayLike, points_b: ArrayLike) -> float:
+    """The smallest great-circle distance between any point of A and any point of B.
+
+    ``points_a`` is ``[n, 2]`` and ``points_b`` ``[m, 2]`` (lon, lat). Computed in blocks so
+    that memory stays small for large sets.
+
+    >>> a = [[30.52, 50.45], [36.23, 49.99]]        # Kyiv, Kharkiv
+    >>> b = [[36.19, 51.73], [37.62, 55.75]]        # Kursk, Moscow
+    >>> round(min_distance_km(a, b))
+    193
+    """
+    a = np.asarray(points_a, dtype=float).reshape(-1, 2)
+    b = np.asarray(points_b, dtype=float).reshape(-1, 2)
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError("min_distance_km needs at least one point in each set")
+    best = np.inf
+    block = max(1, 1_000_000 // len(b))
+    for i in range(0, len(a), block):
+        ai = a[i:i + block]
+        d = haversine_km(ai[:, None, 0], ai[:, None, 1], b[None, :, 0], b[None, :, 1])
+        best = min(best, float(d.min()))
+    return best
+
+
+class BasemapError(ValueError):
+    """A basemap file is missing or does not have the expected structure."""
+
+
+_FEATURE_KEYS = {
+    "countries": ("id", "iso", "name", "rings", "holes", "label"),
+    "regions": ("id", "iso", "country", "name", "status", "note", "rings", "holes", "label"),
+}
+
+
+def load_basemap(name: str, map_dir: Path | str | None = None) -> dict:
+    """Read and check ``assets/map/<name>.json`` (``europe_east`` or ``caribbean``).
+
+    Returns the parsed dict (see ``assets/NOTICE.md`` / ``tools/build_map.py`` for the
+    structure). Raises ``BasemapError`` with the path and the problem when the file is missing,
+    is not JSON, or lacks a key; rings must be flat lists of an even number (>= 6) of numbers.
+
+    >>> try:
+    ...     load_basemap("atlantis")
+    ... except BasemapError as exc:
+    ...     print(exc)  # doctest: +ELLIPSIS
+    basemap 'atlantis' not found: .../assets/map/atlantis.json (available: caribbean, ...
+    """
+    folder = Path(map_dir) if map_dir is not None else MAP_DIR
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise BasemapError(f"invalid basemap name {name!r}")
+    path = folder / f"{name}.json"
+    if not path.is_file():
+        known = sorted(p.stem for p in folder.glob("*.json") if p.stem != "cities")
+        raise BasemapError(
+            f"basemap {name!r} not found: {path} (available: {', '.join(known) or 'none'}; "
+            "the files are built by tools/build_map.py)"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BasemapError(f"{path}: cannot read the basemap: {exc}") from exc
+    _validate(data, path)
+    return data
+
+
+def _validate(data: Any, path: Path) -> None:
+    def fail(where: str, problem: str) -> None:
+        raise BasemapError(f"{path}: {where}: {problem}")
+
+    if not isinstance(data, dict):
+        fail("top level", "expected a JSON object")
+    for key in ("source", "licence", "simplify_deg", "bbox", "countries", "regions"):
+        if key not in data:
+            fail("top level", f"missing key {key!r}")
+    bbox = data["bbox"]
+    if not (isinstance(bbox, list) and len(bbox) == 4
+            and all(isinstance(v, (int, float)) for v in bbox)):
+        fail("bbox", "expected [lon0, lat0, lon1, lat1]")
+    for group, keys in _FEATURE_KEYS.items():
+        if not isinstance(data[group], list):
+            fail(group, "expected a list")
+        for i, feat in enumerate(data[group]):
+            where = f"{group}[{i}]"
+            if not isinstance(feat, dict):
+                fail(where, "expected an object")
+            for key in keys:
+                if key not in feat:
+                    fail(where, f"missing key {key!r}")
+            where = f"{group}[{i}] ({feat['name']})"
+            if not feat["rings"]:
+                fail(where, "no rings")
+            for kind in ("rings", "holes"):
+                for j, ring in enumerate(feat[kind]):
+                    if (not isinstance(ring, list) or len(ring) < 6 or len(ring) % 2
+                            or not all(isinstance(v, (int, float)) for v in ring)):
+                        fail(f"{where}.{kind}[{j}]",
+                             "expected a flat list [lon, lat, ...] of >= 3 points")
+            label = feat["label"]
+            if not (isinstance(label, list) and len(label) == 2):
+                fail(f"{where}.label", "expected [lon, lat]")

@@ -1,0 +1,1 @@
+"""Reading scenario files: YAML source -> plain data with marks -> a checked ``Scenario``."""

@@ -1,0 +1,102 @@
+"""Load a scenario file: read (safely), structure, check references, compile.
+
+``load_scenario`` either returns a ``Loaded`` scenario whose every name is resolved and
+every expression compiled, or raises ``ScenarioError`` holding every problem found,
+each at ``file:line:col: dotted.path: message``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import attrs
+
+from game.diagnostics import Diagnostic, ScenarioError
+from game.engine.rules import Rules, compile_rules
+from game.loader import references
+from game.loader.structure import normalize, structure
+from game.loader.yaml_source import MAX_BYTES, format_path, read_yaml_bytes
+from game.model import Scenario
+
+
+@attrs.frozen
+class Loaded:
+    """A scenario that passed every check, with its compiled rules and any warnings."""
+
+    file: str
+    scenario: Scenario
+    rules: Rules
+    warnings: tuple[Diagnostic, ...]
+
+
+def display_name(path: str | os.PathLike) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    p = os.fspath(path)
+    try:
+        rel = os.path.relpath(p)
+    except ValueError:
+        return p
+    return p if rel.startswith("..") else rel
+
+
+def read_bytes(path: str | os.PathLike) -> bytes:
+    name = display_name(path)
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise ScenarioError(Diagnostic(name, 0, 0, "", "is a folder, not a scenario file")) from None
+    except FileNotFoundError:
+        raise ScenarioError(Diagnostic(name, 0, 0, "", "no such file")) from None
+    except OSError as exc:
+        raise ScenarioError(Diagnostic(name, 0, 0, "", f"cannot read file: {exc.strerror}")) from None
+
+
+def load_scenario(path: str | os.PathLike, overrides: dict[str, float] | None = None) -> Loaded:
+    """Load, check and compile a scenario file; ``overrides`` set params by dotted path."""
+    name = display_name(path)
+    return load_bytes(read_bytes(path), name, overrides)
+
+
+def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None) -> Loaded:
+    located = read_yaml_bytes(raw, name)
+    lines = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
+    data, pathmap = normalize(located.data) if isinstance(located.data, dict) else (located.data, None)
+
+    def mark(ypath, prefer_key: bool = False):
+        if prefer_key and ypath in located.key_marks:
+            return located.key_marks[ypath]
+        return located.mark(ypath)
+
+    if pathmap is None:
+        raise ScenarioError(Diagnostic(name, 1, 1, "", "a scenario is a mapping of sections (format:, meta:, ...)"))
+    scn, diags = structure(data, name, mark, pathmap)
+    if diags:
+        raise ScenarioError(diags)
+    assert scn is not None
+    if overrides:
+        from game.params import apply_overrides
+
+        scn = apply_overrides(scn, overrides, name)
+
+    def locate(model_path: tuple, offset: int = -1):
+        ypath = pathmap.to_yaml(model_path)
+        line, col = mark(ypath)
+        if offset >= 0 and ypath in located.marks and 0 < line <= len(lines):
+            text = lines[line - 1]
+            quoted = col - 1 < len(text) and text[col - 1] in "'\""
+            col += offset + (1 if quoted else 0)
+        return name, line, col, format_path(ypath)
+
+    errors, warnings = [], []
+    for path, message, severity in references.check(scn):
+        file, line, col, dotted = locate(path)
+        d = Diagnostic(file, line, col, dotted, message, severity)
+        (errors if severity == "error" else warnings).append(d)
+    if errors:
+        raise ScenarioError(sorted(errors, key=lambda d: (d.line, d.col)))
+    rules, errors, more = compile_rules(scn, locate)
+    warnings.extend(more)
+    if errors or rules is None:
+        raise ScenarioError(sorted(errors, key=lambda d: (d.line, d.col)))
+    return Loaded(name, scn, rules, tuple(warnings))

@@ -1,0 +1,302 @@
+"""Cross-reference and value checks on a structured ``Scenario``.
+
+Every reference (actor, weapon, region, site, rung, action, claim, source, policy) is
+resolved here, at load, so a typo is an error at its line, never a surprise at turn 9.
+Expressions are checked later, when the engine compiles them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from game.diagnostics import Diagnostic, did_you_mean
+from game.model import (
+    CATEGORIES,
+    CLAIM_STATUSES,
+    FOG_KINDS,
+    POLICY_PRESETS,
+    SIGNAL_KINDS,
+    SITE_KINDS,
+    Scenario,
+)
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+VAR_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+MAX_TURNS = 500
+RESERVED = {"turn", "params", "target", "weapon", "true", "false", "and", "or", "not", "if", "else"}
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class Checker:
+    """Collects diagnostics; ``path`` tuples are model paths, located by the caller."""
+
+    def __init__(self, scn: Scenario):
+        self.scn = scn
+        self.errors: list[tuple[tuple, str, str]] = []
+
+    def err(self, path: tuple, message: str, severity: str = "error") -> None:
+        self.errors.append((path, message, severity))
+
+    def ref(self, path: tuple, value: str, known, what: str) -> None:
+        if value and value not in known:
+            self.err(path, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+
+    def refs(self, path: tuple, values, known, what: str) -> None:
+        for i, v in enumerate(values):
+            self.ref((*path, i) if len(values) > 1 or not isinstance(values, tuple) else (*path, i), v, known, what)
+
+    def unique(self, section: tuple, items, what: str, pattern=ID_RE) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            ident = item.id
+            if not pattern.match(ident):
+                self.err((*section, i, "id"), f"{what} id '{ident}' must be lower-case letters, digits "
+                         "and underscores, starting with a letter")
+            elif ident in RESERVED:
+                self.err((*section, i, "id"), f"'{ident}' is a reserved word; choose another {what} id")
+            if ident in seen:
+                self.err((*section, i, "id"), f"duplicate {what} id '{ident}' (first is item {seen[ident] + 1})")
+            else:
+                seen[ident] = i
+        return seen
+
+    def one_of(self, path: tuple, value: str, allowed, what: str) -> None:
+        if value not in allowed:
+            self.err(path, f"{what} must be one of {', '.join(allowed)}; found '{value}'"
+                     f"{did_you_mean(value, allowed)}")
+
+    def in_range(self, path: tuple, value: float, lo: float, hi: float, what: str) -> None:
+        if not lo <= value <= hi:
+            self.err(path, f"{what} {value:g} is outside [{lo:g}, {hi:g}]")
+
+
+def check(scn: Scenario) -> list[tuple[tuple, str, str]]:
+    c = Checker(scn)
+    if scn.format != "redline/1":
+        c.err(("format",), f"unsupported format '{scn.format}'; this version of Redline reads 'redline/1'")
+
+    meta = scn.meta
+    sources = c.unique(("meta", "sources"), meta.sources, "source")
+    claims = c.unique(("meta", "claims"), meta.claims, "claim")
+    c.unique(("meta", "perspectives"), meta.perspectives, "perspective")
+    for i, claim in enumerate(meta.claims):
+        c.one_of(("meta", "claims", i, "status"), claim.status, CLAIM_STATUSES, "status")
+        for j, s in enumerate(claim.sources):
+            c.ref(("meta", "claims", i, "sources", j), s, sources, "source")
+    for i, p in enumerate(meta.perspectives):
+        for j, s in enumerate(p.sources):
+            c.ref(("meta", "perspectives", i, "sources", j), s, sources, "source")
+
+    cal = scn.calendar
+    if parse_date(cal.start) is None:
+        c.err(("calendar", "start"), f"'{cal.start}' is not a date; write YYYY-MM-DD")
+    if not 1 <= cal.turn_days <= 366:
+        c.err(("calendar", "turn_days"), f"turn_days must be between 1 and 366, found {cal.turn_days}")
+    if not 1 <= cal.turns <= MAX_TURNS:
+        c.err(("calendar", "turns"), f"turns must be between 1 and {MAX_TURNS}, found {cal.turns}")
+
+    actors = c.unique(("actors",), scn.actors, "actor")
+    if not scn.actors:
+        c.err(("actors",), "a scenario needs at least one actor")
+    policies = c.unique(("policies",), scn.policies, "policy")
+    policy_names = list(policies) + list(POLICY_PRESETS)
+    for i, a in enumerate(scn.actors):
+        c.ref(("actors", i, "policy"), a.policy, policy_names, "policy")
+        if a.color and not re.match(r"^#[0-9a-fA-F]{6}$", a.color):
+            c.err(("actors", i, "color"), f"colour '{a.color}' must look like #1f77b4")
+    for i, p in enumerate(scn.policies):
+        if p.base:
+            c.one_of(("policies", i, "base"), p.base, POLICY_PRESETS, "base")
+        if p.id in POLICY_PRESETS:
+            c.err(("policies", i, "id"), f"'{p.id}' is a preset name; choose another policy id")
+
+    regions = c.unique(("map", "regions"), scn.map.regions, "region")
+    sites = c.unique(("map", "sites"), scn.map.sites, "site")
+    for i, r in enumerate(scn.map.regions):
+        c.ref(("map", "regions", i, "controller"), r.controller, actors, "actor")
+        for j, (lon, lat) in enumerate(r.outline):
+            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+                c.err(("map", "regions", i, "outline", j), f"point [{lon:g}, {lat:g}] is not a [lon, lat] on Earth")
+        if not r.outline and r.center is None:
+            c.err(("map", "regions", i), f"region '{r.id}' needs an outline or a center [lon, lat]")
+    for i, s in enumerate(scn.map.sites):
+        c.ref(("map", "sites", i, "region"), s.region, regions, "region")
+        c.one_of(("map", "sites", i, "kind"), s.kind, SITE_KINDS, "kind")
+        c.in_range(("map", "sites", i, "lon"), s.lon, -180, 180, "longitude")
+        c.in_range(("map", "sites", i, "lat"), s.lat, -90, 90, "latitude")
+        c.ref(("map", "sites", i, "source"), s.source, sources, "source")
+        if s.value < 0:
+            c.err(("map", "sites", i, "value"), "value must not be negative")
+    tags = {t for r in scn.map.regions for t in r.tags} | {t for s in scn.map.sites for t in s.tags}
+
+    vars_ = c.unique(("variables",), scn.variables, "variable", VAR_RE)
+    for i, v in enumerate(scn.variables):
+        if "." in v.id:
+            owner = v.id.split(".")[0]
+            c.ref(("variables", i, "id"), owner, actors, "actor")
+        lo, hi = v.range
+        if lo > hi:
+            c.err(("variables", i, "range"), f"range [{lo:g}, {hi:g}] is empty")
+        else:
+            c.in_range(("variables", i, "initial"), v.initial, lo, hi, "initial value")
+        if v.id in actors or v.id in RESERVED:
+            c.err(("variables", i, "id"), f"'{v.id}' is already the name of an actor or a reserved word")
+    del vars_
+    c.unique(("params",), scn.params, "param")
+    for i, p in enumerate(scn.params):
+        lo, hi = p.range
+        if lo > hi:
+            c.err(("params", i, "range"), f"range [{lo:g}, {hi:g}] is empty")
+        else:
+            c.in_range(("params", i, "value"), p.value, lo, hi, "value")
+        c.ref(("params", i, "claim"), p.claim, claims, "claim")
+        c.ref(("params", i, "source"), p.source, sources, "source")
+
+    weapons = c.unique(("weapons",), scn.weapons, "weapon")
+    for i, w in enumerate(scn.weapons):
+        c.ref(("weapons", i, "owner"), w.owner, actors, "actor")
+        c.ref(("weapons", i, "supplier"), w.supplier, actors, "actor")
+        c.ref(("weapons", i, "authorized_by"), w.authorized_by, actors, "actor")
+        c.ref(("weapons", i, "source"), w.source, sources, "source")
+        for j, r in enumerate(w.launch_from):
+            c.ref(("weapons", i, "launch_from", j), r, regions, "region")
+        if w.range_km <= 0 or w.range_km > 25000:
+            c.err(("weapons", i, "range_km"), f"range_km must be in (0, 25000], found {w.range_km:g}")
+        if w.stock < 0 or w.production < 0 or w.per_use <= 0:
+            c.err(("weapons", i), "stock and production must not be negative, per_use must be positive")
+
+    rungs = c.unique(("ladder", "rungs"), scn.ladder.rungs, "rung")
+    if not scn.ladder.rungs:
+        c.err(("ladder", "rungs"), "the ladder needs at least one rung")
+    for i, r in enumerate(scn.ladder.rungs):
+        if r.kahn is not None and not 1 <= r.kahn <= 44:
+            c.err(("ladder", "rungs", i, "kahn"), f"Kahn's ladder has rungs 1 to 44, found {r.kahn}")
+    thresholds = c.unique(("ladder", "thresholds"), scn.ladder.thresholds, "threshold")
+    for i, t in enumerate(scn.ladder.thresholds):
+        c.ref(("ladder", "thresholds", i, "below"), t.below, rungs, "rung")
+    del thresholds
+
+    actions = c.unique(("actions",), scn.actions, "action")
+    for i, a in enumerate(scn.actions):
+        path = ("actions", i)
+        for j, who in enumerate(a.actor):
+            c.ref((*path, "actor", j), who, actors, "actor")
+        if not a.actor:
+            c.err((*path, "actor"), "name the actor (or actors) who may take it")
+        c.one_of((*path, "category"), a.category, CATEGORIES, "category")
+        c.ref((*path, "rung"), a.rung, rungs, "rung")
+        for j, w in enumerate(a.weapon):
+            c.ref((*path, "weapon", j), w, weapons, "weapon")
+            if w in weapons:
+                owner = scn.weapons[weapons[w]].owner
+                if owner not in a.actor:
+                    c.err((*path, "weapon", j), f"weapon '{w}' belongs to '{owner}', who cannot take this action")
+        if a.target is not None:
+            if not (a.target.sites or a.target.tags):
+                c.err((*path, "target"), "a target names sites: or tags:")
+            for j, s in enumerate(a.target.sites):
+                c.ref((*path, "target", "sites", j), s, sites, "site")
+            for j, t in enumerate(a.target.tags):
+                if t not in tags:
+                    c.err((*path, "target", "tags", j), f"no region or site has the tag '{t}'{did_you_mean(t, tags)}")
+            for j, k in enumerate(a.target.kinds):
+                c.one_of((*path, "target", "kinds", j), k, SITE_KINDS, "kind")
+        if a.weapon and a.target is None:
+            c.err((*path, "target"), "an action with a weapon needs a target")
+
+    signals = c.unique(("signals",), scn.signals, "signal")
+    del signals
+    for i, s in enumerate(scn.signals):
+        for j, who in enumerate(s.actor):
+            c.ref(("signals", i, "actor", j), who, actors, "actor")
+        c.one_of(("signals", i, "kind"), s.kind, SIGNAL_KINDS, "kind")
+        c.ref(("signals", i, "max_rung"), s.max_rung, rungs, "rung")
+        c.ref(("signals", i, "min_rung"), s.min_rung, rungs, "rung")
+
+    c.unique(("fog",), scn.fog, "fog")
+    for i, f in enumerate(scn.fog):
+        c.ref(("fog", i, "action"), f.action, actions, "action")
+        c.ref(("fog", i, "becomes"), f.becomes, actions, "action")
+        c.one_of(("fog", i, "kind"), f.kind, FOG_KINDS, "kind")
+        if f.action in actions and f.becomes in actions and f.kind == "overreach":
+            a, b = scn.actions[actions[f.action]], scn.actions[actions[f.becomes]]
+            if not set(a.actor) <= set(b.actor):
+                c.err(("fog", i, "becomes"), f"'{f.becomes}' cannot be taken by every actor of '{f.action}'")
+
+    c.unique(("red_lines",), scn.red_lines, "red line")
+    for i, r in enumerate(scn.red_lines):
+        c.ref(("red_lines", i, "owner"), r.owner, actors, "actor")
+        c.ref(("red_lines", i, "claim"), r.claim, claims, "claim")
+        if not r.responses:
+            c.err(("red_lines", i, "responses"), "list at least one response (its p may be 0)")
+        ids = set()
+        for j, resp in enumerate(r.responses):
+            rp = ("red_lines", i, "responses", j)
+            c.ref((*rp, "action"), resp.action, actions, "action")
+            c.ref((*rp, "target"), resp.target, sites, "site")
+            c.ref((*rp, "weapon"), resp.weapon, weapons, "weapon")
+            if resp.action in actions and r.owner in actors:
+                act = scn.actions[actions[resp.action]]
+                if r.owner not in act.actor:
+                    c.err((*rp, "action"), f"'{r.owner}' cannot take '{resp.action}' (its actor: {', '.join(act.actor)})")
+            rid = resp.id or resp.action or "none"
+            if rid in ids:
+                c.err((*rp, "id"), f"two responses are called '{rid}'; give one an id:")
+            ids.add(rid)
+
+    for i, p in enumerate(scn.policies):
+        for j, rule in enumerate(p.rules):
+            rp = ("policies", i, "rules", j)
+            chosen = [x for x in (rule.action, rule.category, rule.signal) if x]
+            if len(chosen) != 1:
+                c.err(rp, "a rule names exactly one of action:, category: or signal:")
+            c.ref((*rp, "action"), rule.action, actions, "action")
+            c.ref((*rp, "signal"), rule.signal, [s.id for s in scn.signals], "signal")
+            if rule.category:
+                c.one_of((*rp, "category"), rule.category, CATEGORIES, "category")
+
+    start = parse_date(cal.start)
+    c.unique(("events",), scn.events, "event")
+    for i, e in enumerate(scn.events):
+        if e.date:
+            d = parse_date(e.date)
+            if d is None:
+                c.err(("events", i, "date"), f"'{e.date}' is not a date; write YYYY-MM-DD")
+            elif start is not None:
+                turn = (d - start).days // max(cal.turn_days, 1) + 1
+                if not 1 <= turn <= cal.turns:
+                    c.err(("events", i, "date"), f"{e.date} falls outside the game (turn {turn}; "
+                          f"the game has turns 1 to {cal.turns})")
+        if e.turn is not None and not 1 <= e.turn <= cal.turns:
+            c.err(("events", i, "turn"), f"turn {e.turn} is outside 1..{cal.turns}")
+
+    outcomes = c.unique(("outcomes",), scn.outcomes, "outcome")
+    del outcomes
+    if not any(o.at_end for o in scn.outcomes):
+        c.err(("outcomes",), "one outcome needs 'at_end: true': the result when the turn limit is reached")
+    if sum(o.at_end for o in scn.outcomes) > 1:
+        c.err(("outcomes",), "only one outcome may have 'at_end: true'")
+
+    c.unique(("objectives",), scn.objectives, "objective")
+    for i, o in enumerate(scn.objectives):
+        c.ref(("objectives", i, "actor"), o.actor, actors, "actor")
+    for i, h in enumerate(scn.history):
+        if not 1 <= h.turn <= cal.turns:
+            c.err(("history", i, "turn"), f"turn {h.turn} is outside 1..{cal.turns}")
+        for who, act in h.actions.items():
+            c.ref(("history", i, "actions", who), who, actors, "actor")
+            c.ref(("history", i, "actions", who), act, actions, "action")
+        for j, cl in enumerate(h.claims):
+            c.ref(("history", i, "claims", j), cl, claims, "claim")
+    for key in scn.scoring.weights:
+        c.one_of(("scoring", "weights", key), key, CATEGORIES, "category")
+    if not 0 <= scn.scoring.max_cascade <= 10:
+        c.err(("scoring", "max_cascade"), "max_cascade must be between 0 and 10")
+    return c.errors

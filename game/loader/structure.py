@@ -1,0 +1,249 @@
+"""Plain YAML data -> the frozen ``Scenario``, with cattrs, and every error at its line.
+
+Sections that authors write as mappings keyed by id (``weapons: {atacms: {...}}``) are
+turned into lists first; ``PathMap`` turns a model path back into the author's path so a
+message says ``weapons.atacms.range_km``, not ``weapons[3].range_km``.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from game.diagnostics import Diagnostic, did_you_mean
+from game.model import KEYED_SECTIONS, Scenario, Target
+
+Path = tuple[typing.Union[str, int], ...]
+
+SINGULAR_TO_LIST = {"tag": "tags", "site": "sites", "kind": "kinds"}
+
+
+class _Bad(Exception):
+    """A scalar of the wrong type; the message is shown to the author as is."""
+
+
+def _str(value, _type) -> str:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        raise _Bad(f"expected text, found {_describe(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Bad(f"expected text, found {value!r}")
+    return value if isinstance(value, str) else repr(value) if isinstance(value, float) else str(value)
+
+
+def _float(value, _type) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Bad(f"expected a number, found {_describe(value)}")
+    if not math.isfinite(value):
+        raise _Bad(f"expected a finite number, found {value!r}")
+    return float(value)
+
+
+def _int(value, _type) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _Bad(f"expected a whole number, found {_describe(value)}")
+    if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
+        raise _Bad(f"expected a whole number, found {value!r}")
+    return int(value)
+
+
+def _bool(value, _type) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"expected true or false, found {_describe(value)}")
+    return value
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:37] + "..."
+        return f"text {short!r}"
+    return repr(value)
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(float, _float)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(bool, _bool)
+
+    def _tuple_hook_factory(tp):
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            inner = args[0]
+
+            def structure_var(value, _t):
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool) and inner is str:
+                    value = [value]
+                if not isinstance(value, list):
+                    raise _Bad(f"expected a list, found {_describe(value)}")
+                errors, out = [], []
+                for i, item in enumerate(value):
+                    try:
+                        out.append(conv.structure(item, inner))
+                    except Exception as exc:  # noqa: BLE001 - regrouped with its index below
+                        exc.__notes__ = [*getattr(exc, "__notes__", []), _Index(i)]
+                        errors.append(exc)
+                if errors:
+                    raise IterableValidationError("list", errors, tp)
+                return tuple(out)
+
+            return structure_var
+
+        def structure_fixed(value, _t):
+            if not isinstance(value, list) or len(value) != len(args):
+                raise _Bad(f"expected a list of {len(args)} numbers, found {_describe(value)}")
+            return tuple(conv.structure(v, a) for v, a in zip(value, args))
+
+        return structure_fixed
+
+    conv.register_structure_hook_factory(
+        lambda t: typing.get_origin(t) is tuple, _tuple_hook_factory
+    )
+
+    def _dict_hook_factory(tp):
+        key_t, val_t = typing.get_args(tp)
+
+        def structure_dict(value, _t):
+            if not isinstance(value, dict):
+                raise _Bad(f"expected a mapping, found {_describe(value)}")
+            return {conv.structure(k, key_t): conv.structure(v, val_t) for k, v in value.items()}
+
+        return structure_dict
+
+    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is dict, _dict_hook_factory)
+    return conv
+
+
+@attrs.frozen
+class _Index:
+    index: int
+
+
+CONVERTER = _make_converter()
+
+
+@attrs.frozen
+class PathMap:
+    """Maps model paths (``('weapons', 3, 'range_km')``) to the author's YAML paths."""
+
+    keyed: dict[str, tuple[str, ...]]
+
+    def to_yaml(self, path: Path) -> Path:
+        if len(path) >= 2 and path[0] in self.keyed and isinstance(path[1], int):
+            keys = self.keyed[path[0]]
+            if path[1] < len(keys):
+                return (path[0], keys[path[1]], *path[2:])
+        return path
+
+
+def normalize(data: dict) -> tuple[dict, PathMap]:
+    """Keyed sections -> lists with ``id``; singular target keys -> lists."""
+    out = dict(data)
+    keyed: dict[str, tuple[str, ...]] = {}
+    for (section,), id_field in KEYED_SECTIONS.items():
+        value = out.get(section)
+        if isinstance(value, dict):
+            items = []
+            for key, fields in value.items():
+                if isinstance(fields, dict):
+                    fields = {id_field: key, **fields}
+                elif section == "variables" and isinstance(fields, (int, float)):
+                    fields = {id_field: key, "initial": fields}
+                items.append(fields)
+            out[section] = items
+            keyed[section] = tuple(value.keys())
+    actions = out.get("actions")
+    if isinstance(actions, list):
+        out["actions"] = [_normalize_target(a) for a in actions]
+    return out, PathMap(keyed)
+
+
+def _normalize_target(action):
+    if not isinstance(action, dict) or not isinstance(action.get("target"), dict):
+        return action
+    target = dict(action["target"])
+    for one, many in SINGULAR_TO_LIST.items():
+        if one in target and many not in target:
+            target[many] = target.pop(one)
+    return {**action, "target": target}
+
+
+def _field_names(cls) -> list[str]:
+    return [f.name for f in attrs.fields(cls)]
+
+
+def _walk(exc: BaseException, path: Path, cls, out: list[tuple[Path, str]]) -> None:
+    """Flatten a cattrs exception group into (model path, message) pairs."""
+    notes = getattr(exc, "__notes__", [])
+    here = path
+    for note in notes:
+        name = getattr(note, "name", None)
+        index = getattr(note, "index", None)
+        if isinstance(note, _Index):
+            here = (*here, note.index)
+        elif name is not None:
+            here = (*here, name)
+        elif index is not None:
+            here = (*here, index)
+    if isinstance(exc, ClassValidationError):
+        for sub in exc.exceptions:
+            _walk(sub, here, exc.cl, out)
+    elif isinstance(exc, IterableValidationError):
+        for sub in exc.exceptions:
+            _walk(sub, here, cls, out)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        known = _field_names(exc.cl)
+        for key in sorted(exc.extra_fields):
+            out.append(((*here, key), f"unknown field '{key}'{did_you_mean(key, known)}"))
+    elif isinstance(exc, KeyError):
+        out.append((here, "required field is missing"))
+    elif isinstance(exc, _Bad):
+        out.append((here, str(exc)))
+    elif isinstance(exc, (TypeError, AttributeError)) and "mapping" not in str(exc):
+        out.append((here, "expected a mapping of fields"))
+    else:
+        out.append((here, "expected a mapping of fields" if not isinstance(exc, ValueError)
+                    else f"invalid value ({exc})"))
+
+
+def structure(data, file: str, mark, pathmap: PathMap) -> tuple[Scenario | None, list[Diagnostic]]:
+    """Structure normalized data into a Scenario, or collect every structural error."""
+    from game.loader.yaml_source import format_path
+
+    if not isinstance(data, dict):
+        return None, [Diagnostic(file, 1, 1, "", "a scenario is a mapping of sections (format:, meta:, ...)")]
+    try:
+        return CONVERTER.structure(data, Scenario), []
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnostic
+        pairs: list[tuple[Path, str]] = []
+        _walk(exc, (), Scenario, pairs)
+        diags = []
+        for model_path, message in pairs:
+            ypath = pathmap.to_yaml(model_path)
+            line, col = mark(ypath, message.startswith("unknown field"))
+            diags.append(Diagnostic(file, line, col, format_path(ypath), message))
+        return None, _dedupe(diags)
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diags:
+        if d not in seen:
+            seen.add(d)
+            out.append(d)
+    return sorted(out, key=lambda d: (d.line, d.col))
+
+
+__all__ = ["CONVERTER", "PathMap", "normalize", "structure", "Target"]
