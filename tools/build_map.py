@@ -53,6 +53,7 @@ last point is not a repeat of the first); outer rings are counter-clockwise, hol
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sqlite3
 import struct
@@ -81,20 +82,123 @@ LICENCE = (
 
 EUROPE_COUNTRIES = (
     # Europe
-    "ALB AND AUT BEL BIH BGR BLR CHE CYP CZE DEU DNK ESP EST FIN FRA GBR GRC HRV HUN IRL ISL "
-    "ITA XKX LIE LTU LUX LVA MCO MDA MKD MLT MNE NLD NOR POL PRT ROU RUS SMR SRB SVK SVN SWE "
-    "UKR FRO IMN ALA GIB JEY GGY "
+    *(
+        "ALB",
+        "AND",
+        "AUT",
+        "BEL",
+        "BIH",
+        "BGR",
+        "BLR",
+        "CHE",
+        "CYP",
+        "CZE",
+        "DEU",
+        "DNK",
+        "ESP",
+        "EST",
+        "FIN",
+        "FRA",
+        "GBR",
+        "GRC",
+        "HRV",
+        "HUN",
+        "IRL",
+        "ISL",
+    ),
+    *(
+        "ITA",
+        "XKX",
+        "LIE",
+        "LTU",
+        "LUX",
+        "LVA",
+        "MCO",
+        "MDA",
+        "MKD",
+        "MLT",
+        "MNE",
+        "NLD",
+        "NOR",
+        "POL",
+        "PRT",
+        "ROU",
+        "RUS",
+        "SMR",
+        "SRB",
+        "SVK",
+        "SVN",
+        "SWE",
+    ),
+    *("UKR", "FRO", "IMN", "ALA", "GIB", "JEY", "GGY"),
     # Caucasus, Turkey, Middle East and Central Asia edge
-    "GEO ARM AZE TUR SYR LBN ISR PSE JOR IRQ IRN KWT SAU KAZ TKM UZB "
+    *(
+        "GEO",
+        "ARM",
+        "AZE",
+        "TUR",
+        "SYR",
+        "LBN",
+        "ISR",
+        "PSE",
+        "JOR",
+        "IRQ",
+        "IRN",
+        "KWT",
+        "SAU",
+        "KAZ",
+        "TKM",
+        "UZB",
+    ),
     # North Africa edge
-    "MAR DZA TUN LBY EGY"
-).split()
+    *("MAR", "DZA", "TUN", "LBY", "EGY"),
+)
 EUROPE_BOX = (-25.0, 29.0, 70.0, 82.0)  # lon0, lat0, lon1, lat1
 
 CARIBBEAN_COUNTRIES = (
-    "USA CAN MEX CUB BHS JAM HTI DOM BLZ GTM HND SLV NIC CRI PAN COL VEN "
-    "TCA CYM PRI VIR VGB BMU AIA ATG KNA DMA LCA VCT GRD BRB TTO ABW CUW MAF SXM BLM MSR"
-).split()
+    *(
+        "USA",
+        "CAN",
+        "MEX",
+        "CUB",
+        "BHS",
+        "JAM",
+        "HTI",
+        "DOM",
+        "BLZ",
+        "GTM",
+        "HND",
+        "SLV",
+        "NIC",
+        "CRI",
+        "PAN",
+        "COL",
+        "VEN",
+    ),
+    *(
+        "TCA",
+        "CYM",
+        "PRI",
+        "VIR",
+        "VGB",
+        "BMU",
+        "AIA",
+        "ATG",
+        "KNA",
+        "DMA",
+        "LCA",
+        "VCT",
+        "GRD",
+        "BRB",
+        "TTO",
+        "ABW",
+        "CUW",
+        "MAF",
+        "SXM",
+        "BLM",
+        "MSR",
+    ),
+)
 CARIBBEAN_BOX = (-126.0, 5.0, -55.0, 50.0)
 US_STATES = (
     "Florida",
@@ -113,6 +217,20 @@ RU_REGION_MAX_WEST_LON = 60.0  # a Russian region is kept if it reaches west of 
 
 # Natural Earth ISO_A3 is -99 for these; the codes used here are the common user-assigned ones.
 ISO3_FIX = {"Kosovo": "XKX"}
+
+# Areas that Natural Earth keeps outside every country of the ``countries`` layer (they would be
+# holes or gaps): admin-1 ``adm0_a3`` -> the country they belong to under international law.
+ADMIN1_INTO_COUNTRY = {
+    "CYN": "CYP",  # Northern Cyprus: part of the Republic of Cyprus (occupied since 1974)
+    "WSB": "GBR",  # Akrotiri and
+    "ESB": "GBR",  # Dhekelia: the UK's Sovereign Base Areas on Cyprus
+    "KAB": "KAZ",  # Baikonur: Kazakh territory leased to Russia
+    "USG": "CUB",  # Guantanamo Bay: Cuban territory leased to the US since 1903
+}
+# Countries of the ``countries`` layer that are parts of another country.
+COUNTRY_INTO_COUNTRY = {"ALA": "FIN"}  # Åland: an autonomous region of Finland
+# admin-1 areas that also become regions of their country, with a status
+EXTRA_REGIONS = {"USG": ("CU", "CUB", "Guantanamo Bay Naval Base", "leased_to_us_1903")}
 
 # --- names -----------------------------------------------------------------------------------
 
@@ -471,7 +589,7 @@ class Simplifier:
         cuts = [c - start for c in cuts] + [len(ring)]
         closed = np.vstack([rolled, rolled[:1]])
         parts = []
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             parts.append(self._arc(closed[a : b + 1])[:-1])
         return np.vstack(parts)
 
@@ -483,8 +601,12 @@ def clip_ring(ring: np.ndarray, box: tuple[float, float, float, float]) -> np.nd
     """Sutherland-Hodgman clip of an open ring to a lon/lat box."""
     lon0, lat0, lon1, lat1 = box
     pts = ring
-    for axis, limit, keep_below in ((0, lon0, False), (0, lon1, True), (1, lat0, False),
-                                    (1, lat1, True)):
+    for axis, limit, keep_below in (
+        (0, lon0, False),
+        (0, lon1, True),
+        (1, lat0, False),
+        (1, lat1, True),
+    ):
         if len(pts) == 0:
             break
         v = pts[:, axis]
@@ -569,11 +691,11 @@ def _dist_to_segments(px: np.ndarray, py: np.ndarray, seg: np.ndarray) -> np.nda
 
 
 def read_countries(
-    db: sqlite3.Connection, isos: list[str], min_area: float = MIN_AREA_DEG2
+    db: sqlite3.Connection, isos: tuple[str, ...], min_area: float = MIN_AREA_DEG2
 ) -> list[Feature]:
     feats = []
-    for name, iso3, geom in db.execute("SELECT NAME, ISO_A3, geom FROM countries"):
-        iso3 = ISO3_FIX.get(name, iso3)
+    for name, ne_iso3, geom in db.execute("SELECT NAME, ISO_A3, geom FROM countries"):
+        iso3 = ISO3_FIX.get(name, ne_iso3)
         if iso3 in isos:
             polys = normalise(decode_gpkg(geom), min_area)
             feats.append(Feature("country", iso3, COUNTRY_NAMES.get(name, name), polys))
@@ -618,6 +740,33 @@ def reassign_crimea(countries: list[Feature], regions: list[Feature]) -> None:
     rus.polygons = kept
     # the regions' outlines share their vertices with Ukraine's, so the edges cancel
     ukr.polygons = merge_polygons(ukr.polygons + [p for r in crimea for p in r.polygons])
+
+
+def dissolve_enclaves(
+    db: sqlite3.Connection,
+    countries: list[Feature],
+    regions: list[Feature],
+    min_area: float = MIN_AREA_DEG2,
+) -> None:
+    """Fill Natural Earth's holes and gaps (``ADMIN1_INTO_COUNTRY``, ``COUNTRY_INTO_COUNTRY``)."""
+    by_iso = {c.iso: c for c in countries}
+    for code, iso in ADMIN1_INTO_COUNTRY.items():
+        if iso not in by_iso:
+            continue
+        parts = read_regions(db, "s.adm0_a3 = ?", (code,), min_area)
+        if not parts:
+            raise SystemExit(f"admin-1 area {code} not found")
+        polys = [p for f in parts for p in f.polygons]
+        by_iso[iso].polygons = merge_polygons(by_iso[iso].polygons + polys)
+        if code in EXTRA_REGIONS:
+            iso2, iso3, name, status = EXTRA_REGIONS[code]
+            f = Feature("region", iso2, name, polys)
+            f.country, f.status = iso3, status
+            regions.append(f)
+    for part, whole in COUNTRY_INTO_COUNTRY.items():
+        if part in by_iso and whole in by_iso:
+            by_iso[whole].polygons = merge_polygons(by_iso[whole].polygons + by_iso[part].polygons)
+            countries.remove(by_iso[part])
 
 
 def rename_regions(regions: list[Feature]) -> None:
@@ -733,6 +882,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     reassign_crimea(countries, regions)
     rename_regions(regions)
+    dissolve_enclaves(db, countries, regions)
     europe = build(countries, regions, EUROPE_BOX)
 
     countries = read_countries(db, CARIBBEAN_COUNTRIES, MIN_AREA_DEG2_CARIBBEAN)
@@ -743,15 +893,15 @@ def main(argv: list[str] | None = None) -> int:
     if len(regions) != len(US_STATES):
         raise SystemExit(f"expected {len(US_STATES)} US states, found {len(regions)}")
     rename_regions(regions)
+    dissolve_enclaves(db, countries, regions, MIN_AREA_DEG2_CARIBBEAN)
     caribbean = build(countries, regions, CARIBBEAN_BOX)
 
     total = 0
     for name, data in (("europe_east", europe), ("caribbean", caribbean)):
         size = write_json(args.out / f"{name}.json", data)
         total += size
-        nverts = sum(
-            len(r) // 2 for f in data["countries"] + data["regions"] for r in f["rings"] + f["holes"]
-        )
+        feats = data["countries"] + data["regions"]
+        nverts = sum(len(r) // 2 for f in feats for r in f["rings"] + f["holes"])
         print(
             f"{name}.json: {len(data['countries'])} countries, {len(data['regions'])} regions, "
             f"{nverts} vertices, {size / 1024:.0f} KB"

@@ -63,7 +63,7 @@ class Recorder:
     def event(self, batch, e: int, mask, p, u): ...
     def decision(self, batch, actor: int, inst, p, u, weights, total, human): ...
     def signal(self, batch, actor: int, sig, p, u, divergent): ...
-    def fog(self, batch, f: int, mask, p, u, inst_before, inst_after): ...
+    def fog(self, batch, actor: int, f: int, mask, p, u, inst_before, inst_after): ...
     def illegal(self, batch, actor: int, inst, mask, replaced_by): ...
     def applied(self, batch, actor: int, inst, mask, kind: str, cause_key): ...
     def red_line(self, batch, r: int, mask, probs, u, choice, inst, applied): ...
@@ -105,6 +105,7 @@ class Batch:
         self.rung_by_turn = np.zeros((len(R.scenario.actors), R.scenario.calendar.turns, B), dtype=np.int8) \
             if B <= 4096 else None
         self.action_counts = np.zeros(len(R.actions), dtype=np.int64)
+        self.rung_hist = np.zeros((R.scenario.calendar.turns, len(R.scenario.ladder.rungs) + 1), dtype=np.int64)
         self.signal_counts = np.zeros(len(R.signals), dtype=np.int64)
         self.response_counts = [np.zeros(len(r.responses) + 1, dtype=np.int64) for r in R.red_lines]
         self.last_choice = np.full((len(R.scenario.actors), B), NONE, dtype=np.int64)
@@ -143,12 +144,23 @@ class Batch:
                 if eff.op in ("+=", "-=") and eff.expr.const is not None:
                     row.append((col(eff.target), eff.expr.const if eff.op == "+=" else -eff.expr.const))
             entries.append(row)
-        self.delta_cols = np.array(list(touched), dtype=np.int64)
-        D = np.zeros((n_inst + 1, len(touched)))
+        all_cols = np.array(list(touched), dtype=np.int64)
+        D = np.zeros((len(touched), n_inst + 1))
         for i, row in enumerate(entries):
             for j, v in row:
-                D[i, j] += v
-        self.delta = D
+                D[j, i] += v
+        self.delta_cols, self.delta = all_cols, D.T
+        # Per actor: only the columns its instances touch, action-major for contiguous gathers.
+        self.actor_delta = []
+        self.actor_clip = []
+        writable = {i for i, c in enumerate(lay.columns) if c.writable}
+        for a in range(len(R.scenario.actors)):
+            mine = [x.id for x in R.instances if a in R.actions[x.action].actors]
+            rows = sorted({j for i in mine for j in np.flatnonzero(D[:, i])})
+            self.actor_delta.append((all_cols[rows], np.ascontiguousarray(D[rows])))
+            targets = {e.target for x in mine for e in R.actions[R.instances[x].action].effects}
+            targets |= {e.target for s in R.signals if a in s[1] for e in s[3]}
+            self.actor_clip.append(np.array(sorted(targets & writable), dtype=np.int64))
         self.inst_rung = np.array([R.actions[x.action].rung for x in R.instances] + [0], dtype=np.float64)
         self.inst_action = np.array([x.action for x in R.instances] + [NONE], dtype=np.int64)
         self.inst_weapon = np.array([x.weapon for x in R.instances] + [NONE], dtype=np.int64)
@@ -160,8 +172,6 @@ class Batch:
             for a in R.actions
         }
         self.clip_cols = np.array([i for i, c in enumerate(lay.columns) if c.writable], dtype=np.int64)
-        self.clip_lo = R.clip_lo[self.clip_cols][:, None]
-        self.clip_hi = R.clip_hi[self.clip_cols][:, None]
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
         self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
         self.site_signal = [site_id(f"signal:{a.id}") for a in R.scenario.actors]
@@ -244,6 +254,8 @@ class Batch:
             self._resolve(a, choices[a], signals[a])
         self._thresholds()
         self._doctrine()
+        top = self.X[R.rung_cols].max(axis=0).astype(np.int64) if R.rung_cols else np.zeros(self.live, np.int64)
+        self.rung_hist[self.turn - 1] += np.bincount(top, minlength=self.rung_hist.shape[1])
         if self.rung_by_turn is not None:
             self._record_rungs()
         self._outcomes()
@@ -254,11 +266,14 @@ class Batch:
             self.step()
         return self
 
-    def _clip(self) -> None:
-        sub = self.X[self.clip_cols]
-        clipped = np.clip(sub, self.clip_lo, self.clip_hi)
-        self.clipped[self.pos] += np.any(sub != clipped, axis=0)
-        self.X[self.clip_cols] = clipped
+    def _clip(self, cols: np.ndarray | None = None) -> None:
+        """Keep variables in their declared ranges (after effects, before anyone reads them)."""
+        cols = self.clip_cols if cols is None else cols
+        lay = self.rules.layout.columns
+        for c in cols:
+            row = self.X[c]
+            lo, hi = lay[c].lo, lay[c].hi
+            np.clip(row, lo, hi, out=row)
 
     def _events(self) -> None:
         R = self.rules
@@ -385,7 +400,7 @@ class Batch:
                     bid = R.actions[b].spec.id
                     self.X[R.layout[f"taken:{bid}"]] += mask
                     self.X[R.layout[f"count:{bid}"]] += mask
-                self.rec.fog(self, f, mask, pv, u, before, inst)
+                self.rec.fog(self, a, f, mask, pv, u, before, inst)
         ok = self._legal_now(inst)
         if not ok.all():
             bad = ~ok
@@ -424,7 +439,9 @@ class Batch:
         R = self.rules
         X = self.X
         inst = np.where(mask, inst, self.NOOP)
-        X[self.delta_cols] += self.delta[inst].T
+        cols, D = self.actor_delta[a]
+        for j, c in enumerate(cols):
+            X[c] += D[j][inst]
         rung = self.inst_rung[inst]
         rc = R.rung_cols[a]
         self.escalations[self.pos] += rung > X[rc]
@@ -441,7 +458,7 @@ class Batch:
                 m = act == k
                 for eff in self.dynamic_effects[k]:
                     eff.apply(ctx, m)
-        self._clip()
+        self._clip(self.actor_clip[a])
         self.rec.applied(self, a, inst, mask, kind, cause)
 
     def _apply_signal(self, a, sig, sent, inst) -> None:
@@ -589,10 +606,11 @@ class Batch:
             self.last_choice = self.last_choice[:, :0]
             self.rec.finish(self)
             return
-        self.X = self.X[:, keep]
-        self.games = self.games[keep]
-        self.pos = self.pos[keep]
-        self.last_choice = self.last_choice[:, keep]
+        idx = np.flatnonzero(keep)
+        self.X = np.take(self.X, idx, axis=1)
+        self.games = self.games[idx]
+        self.pos = self.pos[idx]
+        self.last_choice = np.take(self.last_choice, idx, axis=1)
 
     def _record_rungs(self) -> None:
         R = self.rules

@@ -790,6 +790,25 @@ class _Source:
         return self.text[self.col(node) : self.end(node)]
 
 
+def _syntax_error(src: _Source, e: SyntaxError) -> ExprError:
+    """An ExprError for a SyntaxError, with a friendlier reason in two common cases."""
+    reason = (e.msg or "invalid syntax").rstrip(".")
+    text = src.text
+    if not e.lineno:
+        col = 0
+    elif e.offset:  # 1-based, in characters
+        col = src.offset(e.lineno, e.offset - 1, utf8=False)
+    else:  # 0 at the end of the text: point at the end of that line
+        col = src.offset(e.lineno + 1, 0, utf8=False) if e.lineno < len(src.starts) else len(text)
+        col = len(text[:col].rstrip())
+    if reason == "invalid syntax":
+        if col >= len(text.rstrip()):
+            reason = "the expression ends too early"
+        elif text[col] == "=" and text[col + 1 : col + 2] != "=":
+            reason = "invalid syntax (use == to compare)"
+    return ExprError(f"syntax error: {reason}", col)
+
+
 def _parse(src: _Source, mode: str) -> ast.AST:
     text = src.text
     if len(text) > MAX_CHARS:
@@ -804,9 +823,7 @@ def _parse(src: _Source, mode: str) -> ast.AST:
             warnings.simplefilter("ignore")
             tree = ast.parse(src.body, mode=mode)
     except SyntaxError as e:
-        reason = (e.msg or "invalid syntax").rstrip(".")
-        col = src.offset(e.lineno, (e.offset or 1) - 1, utf8=False) if e.lineno else 0
-        raise ExprError(f"syntax error: {reason}", col) from None
+        raise _syntax_error(src, e) from None
     except (ValueError, RecursionError, MemoryError, OverflowError) as e:
         raise ExprError(f"syntax error: {e}", 0) from None
     count, depth = _measure(tree)
@@ -1003,21 +1020,20 @@ class _Compiler:
             if isinstance(arg, ast.Starred):
                 raise self.error("arguments like f(*x) are not allowed", arg)
         args = node.args
-        if fname in ("min", "max"):
-            if len(args) < 2:
-                raise self.error(f"{fname}() needs at least 2 values, like {fname}(a, b)", node)
-            nodes = tuple(self.expr(a) for a in args)
-            return _fold(_MinMax(nodes, fname == "max", _owned(nodes[0])))
-        if fname == "clip":
-            if len(args) != 3:
-                raise self.error("clip() needs 3 values: clip(x, low, high)", node)
-            x, lo, hi = (self.expr(a) for a in args)
-            return _fold(_Clip(x, lo, hi, _owned(x)))
-        if fname == "abs":
-            if len(args) != 1:
+        if fname in BUILTIN_FUNCTIONS:
+            nodes = tuple(self.expr(a) for a in args)  # refused constructs first
+            if fname in ("min", "max"):
+                if len(nodes) < 2:
+                    raise self.error(f"{fname}() needs at least 2 values, like {fname}(a, b)", node)
+                return _fold(_MinMax(nodes, fname == "max", _owned(nodes[0])))
+            if fname == "clip":
+                if len(nodes) != 3:
+                    raise self.error("clip() needs 3 values: clip(x, low, high)", node)
+                x, lo, hi = nodes
+                return _fold(_Clip(x, lo, hi, _owned(x)))
+            if len(nodes) != 1:
                 raise self.error("abs() needs 1 value: abs(x)", node)
-            a = self.expr(args[0])
-            return _fold(_Abs(a, _owned(a)))
+            return _fold(_Abs(nodes[0], _owned(nodes[0])))
         # a lookup function: exactly one string literal
         if len(args) != 1 or not (
             isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)

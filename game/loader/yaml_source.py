@@ -211,25 +211,25 @@ class _Fatal(Exception):
 
 
 class _Scalar:
-    __slots__ = ("value", "text", "plain", "tag", "error", "mark")
+    __slots__ = ("error", "mark", "plain", "tag", "text", "value")
     size = 1  # nodes in the fully expanded subtree
     height = 0  # collection levels in the fully expanded subtree
 
 
 class _Coll:
-    __slots__ = ("items", "is_map", "tag", "mark", "size", "height")
+    __slots__ = ("height", "is_map", "items", "mark", "size", "tag")
     # items: the children of a sequence, or [key, value, key, value, ...] of a mapping
 
 
 class _Alias:
-    __slots__ = ("target", "mark", "size", "height")
+    __slots__ = ("height", "mark", "size", "target")
 
 
 _Node = _Scalar | _Coll | _Alias
 
 
 class _Frame:
-    __slots__ = ("node", "path", "anchor")
+    __slots__ = ("anchor", "node", "path")
 
     def __init__(self, node: _Coll, path: Path, anchor: str | None):
         self.node, self.path, self.anchor = node, path, anchor

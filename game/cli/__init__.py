@@ -1,0 +1,66 @@
+"""``main.py``'s subcommands: a thin layer over the loader, engine and runners.
+
+Exit status: 0 ok, 1 invalid input (a scenario, a save, a log), 2 bad usage.
+Headless commands never import pygame; ``play`` and ``watch`` import the UI lazily.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from game.cli.common import UsageError, fail
+from game.diagnostics import RedlineError
+
+COMMANDS = {
+    "validate": "check scenario files and list every error",
+    "simulate": "play many games headless and summarise the outcomes",
+    "replay": "replay one game of a batch with its full event log",
+    "schema": "print the JSON Schema of the scenario format",
+    "params": "list every tunable number of a scenario",
+    "play": "open the game window on a scenario",
+    "watch": "watch one game of a headless batch in the window",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors exit 2 with a one-line hint
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from game.cli import commands
+
+    p = _Parser(prog="python main.py", description="Redline: an escalation-ladder teaching game. "
+                "With no command, opens the game window.")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        getattr(commands, "args_" + name.replace("-", "_"))(sp)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("--screenshot",) or (argv[0].startswith("--") and argv[0] not in ("-h", "--help")):
+        from game.ui.app import run_title
+
+        return run_title(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from game.cli import commands
+
+    try:
+        return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args)
+    except UsageError as exc:
+        print(f"python main.py {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except RedlineError as exc:
+        return fail(exc)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,377 @@
+"""The subcommands: ``args_X`` declares the flags of ``X``, ``cmd_X`` runs it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+
+import numpy as np
+
+from game.cli.common import UsageError, atomic_write, parse_policies, parse_sets, progress
+from game.diagnostics import RedlineError, ScenarioError
+
+# ---------------------------------------------------------------- shared
+
+
+def _scenario_args(sp, many: bool = False) -> None:
+    if many:
+        sp.add_argument("files", nargs="+", metavar="FILE", help="scenario files (YAML)")
+    else:
+        sp.add_argument("file", metavar="FILE", help="scenario file (YAML)")
+
+
+def _set_arg(sp) -> None:
+    sp.add_argument("--set", action="append", metavar="PATH=VALUE",
+                    help="set a parameter (see 'params FILE'); repeatable")
+
+
+def _load(path: str, sets: dict | None = None):
+    from game.loader.load import load_scenario
+
+    return load_scenario(path, sets or None)
+
+
+def _check_policies(rules, policies: dict[str, str]) -> None:
+    from game.policies import policy_for
+
+    ids = [a.id for a in rules.scenario.actors]
+    for actor, name in policies.items():
+        if actor not in ids:
+            raise UsageError(f"--policy: unknown actor '{actor}' (actors: {', '.join(ids)})")
+        try:
+            policy_for(rules, ids.index(actor), name)
+        except KeyError as exc:
+            raise UsageError(f"--policy {actor}: {exc.args[0]}") from None
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value.replace("_", ""))
+    except ValueError:
+        raise UsageError(f"expected a whole number, got {value!r}") from None
+    if n < 1:
+        raise UsageError(f"expected a positive number, got {n}")
+    return n
+
+
+# ---------------------------------------------------------------- validate
+
+
+def args_validate(sp) -> None:
+    _scenario_args(sp, many=True)
+    sp.add_argument("--quiet", action="store_true", help="print only errors")
+
+
+def cmd_validate(args) -> int:
+    from game.loader.load import display_name
+
+    bad = 0
+    n_errors = 0
+    for path in args.files:
+        try:
+            loaded = _load(path)
+        except ScenarioError as exc:
+            bad += 1
+            for d in exc.diagnostics:
+                print(d)
+            n_errors += len(exc.diagnostics)
+            continue
+        for w in loaded.warnings:
+            print(w)
+        if not args.quiet:
+            scn = loaded.scenario
+            print(f"{display_name(path)}: ok: '{scn.meta.title}', {len(scn.actors)} actors, "
+                  f"{len(scn.actions)} actions, {len(scn.red_lines)} red lines, {scn.calendar.turns} turns")
+    total = len(args.files)
+    print(f"{total - bad} of {total} scenario{'s' if total != 1 else ''} valid"
+          + (f"; {n_errors} error{'s' if n_errors != 1 else ''} in {bad} file{'s' if bad != 1 else ''}" if bad else ""))
+    return 1 if bad else 0
+
+
+# ---------------------------------------------------------------- simulate
+
+
+def args_simulate(sp) -> None:
+    _scenario_args(sp)
+    sp.add_argument("--games", type=_positive, default=10_000, help="number of games (default 10000)")
+    sp.add_argument("--seed", type=int, default=1, help="seed (default 1)")
+    sp.add_argument("--policy", action="append", metavar="ACTOR=NAME",
+                    help="policy for an actor: a scenario policy id or dove, hawk, tit_for_tat, random")
+    _set_arg(sp)
+    sp.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
+    sp.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on a Dask cluster")
+    sp.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    sp.add_argument("--games-csv", metavar="PATH", help="write one row per game to PATH")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _spec(args, sets):
+    from game.loader.load import display_name, read_bytes
+    from game.runners.local import RunSpec
+
+    return RunSpec(read_bytes(args.file), display_name(args.file), args.seed, tuple(sorted(sets.items())),
+                   tuple(sorted(parse_policies(args.policy).items())))
+
+
+def _executor(args):
+    if getattr(args, "scheduler", None):
+        from game.runners.dask_runner import dask_executor
+
+        return dask_executor(args.scheduler)
+    return None
+
+
+def cmd_simulate(args) -> int:
+    from game.runners.local import default_workers, simulate
+    from game.runners.tally import summarize
+
+    sets = parse_sets(args.set)
+    loaded = _load(args.file, sets)
+    policies = parse_policies(args.policy)
+    _check_policies(loaded.rules, policies)
+    spec = _spec(args, sets)
+    workers = args.workers or (1 if args.games <= 20_000 else default_workers())
+    bar = progress(args.games, args.quiet)
+    rows: list = []
+    t0 = time.perf_counter()
+
+    def on_chunk(res):
+        bar.update(len(res.outcome))
+        if args.games_csv:
+            rows.append(res)
+
+    executor = _executor(args)
+    try:
+        tally = simulate(spec, args.games, workers, on_chunk, executor=executor)
+    finally:
+        bar.close()
+        if executor is not None:
+            executor.close()
+    elapsed = time.perf_counter() - t0
+    turns_total = int((np.arange(len(tally.turns)) * tally.turns).sum())
+    summary = summarize(tally, loaded.rules, args.seed, {
+        "policies": {a.id: policies.get(a.id, a.policy) for a in loaded.scenario.actors},
+        "params": {p.id: p.value for p in loaded.scenario.params},
+        "overrides": sets,
+    })
+    if args.games_csv:
+        _write_games_csv(args.games_csv, loaded.rules, rows)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_summary(summary, loaded, elapsed, turns_total)
+    return 0
+
+
+def _write_games_csv(path: str, rules, results) -> None:
+    outcomes = [o.id for o in rules.scenario.outcomes]
+    rungs = ["none"] + [r.id for r in rules.scenario.ladder.rungs]
+    with atomic_write(path) as fh:
+        w = csv.writer(fh)
+        w.writerow(["game", "outcome", "turns", "max_rung", "max_rung_id", "escalation_score"])
+        for res in results:
+            for i in range(len(res.outcome)):
+                w.writerow([res.start + i, outcomes[res.outcome[i]], int(res.turns[i]), int(res.max_rung[i]),
+                            rungs[res.max_rung[i]], f"{float(res.score[i]):g}"])
+
+
+def _bar(share: float, width: int = 24) -> str:
+    n = int(round(share * width))
+    return "#" * n + "." * (width - n)
+
+
+def _print_summary(s: dict, loaded, elapsed: float, turns_total: int) -> None:
+    scn = loaded.scenario
+    pol = ", ".join(f"{k}: {v}" for k, v in s["policies"].items())
+    print(f"{scn.meta.title}")
+    print(f"{s['games']:,} games, seed {s['seed']}, {elapsed:.1f} s "
+          f"({turns_total / max(elapsed, 1e-9):,.0f} game-turns/s); policies: {pol}")
+    if s["overrides"]:
+        print("set: " + ", ".join(f"{k}={v:g}" for k, v in s["overrides"].items()))
+    print("\nOutcomes (share of games, 95% interval)")
+    names = {o.id: o.name for o in scn.outcomes}
+    for oid, share in s["outcomes"].items():
+        lo, hi = s["outcome_intervals"][oid]
+        print(f"  {names[oid][:34]:<34} {share * 100:5.1f}%  [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(share)}")
+    t = s["turns"]
+    print(f"\nTurns: mean {t['mean']:.1f}, median {t['p50']}, p95 {t['p95']} (limit {scn.calendar.turns})")
+    print("\nHighest rung reached")
+    rung_names = {r.id: r.name for r in scn.ladder.rungs}
+    for rid, share in s["max_rung"].items():
+        if share:
+            print(f"  {rung_names.get(rid, 'no rung')[:34]:<34} {share * 100:5.1f}%  {_bar(share)}")
+    if s["red_lines"]:
+        print("\nRed lines (share of games where tripped)")
+        names = {r.id: (r.owner, r.name) for r in scn.red_lines}
+        for rid, info in s["red_lines"].items():
+            owner, name = names[rid]
+            print(f"  {owner}: {name[:40]:<40} {info['trip_rate'] * 100:5.1f}%")
+    if s["thresholds"]:
+        print("\nThresholds (share of games crossed; mean turn of first crossing)")
+        for th in scn.ladder.thresholds:
+            info = s["thresholds"][th.id]
+            when = f"turn {info['first_turn_mean']:.1f}" if info["first_turn_mean"] else "-"
+            print(f"  {th.name[:40]:<40} {info['crossed'] * 100:5.1f}%  {when}")
+    e = s["escalation_score"]
+    print(f"\nEscalation score (Rivera et al. 2024 weights): mean {e['mean']:.1f}, sd {e['sd']:.1f}, "
+          f"median {e['p50']:g}, p95 {e['p95']:g}")
+    a, sg = s["accidents"], s["signals"]
+    print(f"Accidents (fog): {a['per_game']:.2f} per game, {a['share_of_escalations'] * 100:.0f}% of rung increases; "
+          f"signals: {sg['per_game']:.2f} per game, {sg['divergence_rate'] * 100:.0f}% at odds with the action")
+
+
+# ---------------------------------------------------------------- replay
+
+
+def args_replay(sp) -> None:
+    _scenario_args(sp)
+    sp.add_argument("--seed", type=int, default=1, help="seed of the batch (default 1)")
+    sp.add_argument("--game", type=int, default=0, help="game index within the batch (default 0)")
+    sp.add_argument("--policy", action="append", metavar="ACTOR=NAME", help="as for simulate")
+    _set_arg(sp)
+    sp.add_argument("--json", action="store_true", help="print the game and its event log as JSON")
+
+
+def replay_log(rules, seed: int, game: int, policies: dict[str, str] | None = None) -> dict:
+    """Game ``game`` of batch ``seed`` as a batch of one, with its explained event log."""
+    from game.engine.batch import Batch
+    from game.engine.event_log import EventLog
+    from game.runners.local import policies_for
+
+    log = EventLog()
+    b = Batch(rules, seed, np.array([game], dtype=np.uint64), policies_for(rules, policies or {}), log).run()
+    scn = rules.scenario
+    rungs = ["none"] + [r.id for r in scn.ladder.rungs]
+    return {
+        "format": "redline-log/1",
+        "scenario": scn.meta.id,
+        "seed": seed,
+        "game": game,
+        "policies": {a.id: (policies or {}).get(a.id, a.policy) for a in scn.actors},
+        "outcome": scn.outcomes[int(b.outcome[0])].id,
+        "turns": int(b.turns[0]),
+        "max_rung": int(b.max_rung[0]),
+        "max_rung_id": rungs[int(b.max_rung[0])],
+        "escalation_score": float(b.score[0]),
+        "rungs_by_turn": {a.id: b.rung_by_turn[i, : int(b.turns[0]), 0].tolist() for i, a in enumerate(scn.actors)},
+        "objectives": {o.id: float(b.objective_scores[i, 0]) for i, o in enumerate(scn.objectives)},
+        "events": log.games[0],
+    }
+
+
+def cmd_replay(args) -> int:
+    if args.game < 0:
+        raise UsageError("--game must be 0 or more")
+    sets = parse_sets(args.set)
+    loaded = _load(args.file, sets)
+    policies = parse_policies(args.policy)
+    _check_policies(loaded.rules, policies)
+    out = replay_log(loaded.rules, args.seed, args.game, policies)
+    if args.json:
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    scn = loaded.scenario
+    print(f"{scn.meta.title}: game {args.game} of seed {args.seed}")
+    turn = None
+    history = {h.turn: h for h in scn.history}
+    for ev in out["events"]:
+        if ev["turn"] != turn:
+            turn = ev["turn"]
+            print(f"\nTurn {turn} ({ev['date']})")
+            if turn in history:
+                print(f"  [historically] {history[turn].text}")
+        print("  " + _event_line(ev, scn))
+    oc = next(o for o in scn.outcomes if o.id == out["outcome"])
+    print(f"\nOutcome: {oc.name} after {out['turns']} turns; highest rung: {out['max_rung_id']}; "
+          f"escalation score {out['escalation_score']:g}")
+    return 0
+
+
+def _event_line(ev: dict, scn) -> str:
+    kind = ev["kind"]
+    ref = f"#{ev['id']}"
+    cause = f" <- {', '.join('#' + str(c) for c in ev['causes'])}" if ev.get("causes") else ""
+    if kind == "decision":
+        who = scn.actor(ev["actor"]).name
+        what = ev.get("action_name", ev.get("action"))
+        if ev.get("target_name"):
+            what += f" on {ev['target_name']}"
+        if ev.get("human"):
+            return f"{ref} {who} decides: {what}"
+        return f"{ref} {who} decides: {what} (p {ev['p'] * 100:.0f}%, drew {int(ev['draw'] * 100)})"
+    return f"{ref} {ev.get('text', kind)}{cause}"
+
+
+# ---------------------------------------------------------------- schema, params
+
+
+def args_schema(sp) -> None:
+    sp.add_argument("--out", metavar="PATH", help="write to PATH instead of stdout")
+
+
+def cmd_schema(args) -> int:
+    from game.schema import json_schema
+
+    text = json.dumps(json_schema(), indent=2) + "\n"
+    if args.out:
+        with atomic_write(args.out) as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def args_params(sp) -> None:
+    _scenario_args(sp)
+    _set_arg(sp)
+
+
+def cmd_params(args) -> int:
+    from game.params import tunables
+
+    loaded = _load(args.file, parse_sets(args.set))
+    for t in tunables(loaded.scenario):
+        print(f"{t.path} = {t.value:g}    range [{t.lo:g}, {t.hi:g}]  {t.says}".rstrip())
+    return 0
+
+
+# ---------------------------------------------------------------- the window
+
+
+def args_play(sp) -> None:
+    sp.add_argument("file", metavar="FILE", nargs="?", help="scenario file (default: the title screen)")
+    sp.add_argument("--actor", help="the actor you play (default: ask)")
+    sp.add_argument("--seed", type=int, default=None, help="seed (default: random)")
+    _set_arg(sp)
+    sp.add_argument("--screenshot", metavar="PNG", help="render after --after-turns turns, save, exit")
+    sp.add_argument("--after-turns", type=int, default=0, help="turns to play before the screenshot")
+    sp.add_argument("--screen", default=None, help="screen to capture: briefing, board, debrief")
+    sp.add_argument("--size", default=None, help="window size WxH (default 1280x720)")
+
+
+def cmd_play(args) -> int:
+    from game.ui.app import run_play
+
+    return run_play(args)
+
+
+def args_watch(sp) -> None:
+    _scenario_args(sp)
+    sp.add_argument("--seed", type=int, default=1)
+    sp.add_argument("--game", type=int, default=0)
+    _set_arg(sp)
+    sp.add_argument("--speed", type=float, default=1.0, help="turns per second when playing")
+    sp.add_argument("--screenshot", metavar="PNG")
+    sp.add_argument("--after-turns", type=int, default=0)
+    sp.add_argument("--size", default=None)
+
+
+def cmd_watch(args) -> int:
+    from game.ui.app import run_watch
+
+    return run_watch(args)
+
+
+__all__ = ["RedlineError"]

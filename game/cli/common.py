@@ -1,0 +1,81 @@
+"""Helpers shared by the subcommands: errors, --set parsing, atomic output files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+
+from game.diagnostics import RedlineError
+
+
+class UsageError(Exception):
+    """Bad command-line usage: exit status 2."""
+
+
+def fail(exc: RedlineError) -> int:
+    for d in exc.diagnostics:
+        print(d, file=sys.stderr)
+    n = sum(1 for d in exc.diagnostics if d.severity == "error")
+    if n > 1:
+        print(f"{n} errors", file=sys.stderr)
+    return 1
+
+
+def parse_sets(items: list[str] | None, multi: bool = False) -> dict:
+    """``--set PATH=VALUE`` (or ``PATH=V1,V2`` with ``multi``) into a dict."""
+    out: dict = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UsageError(f"--set needs PATH=VALUE, got {item!r}")
+        path, _, value = item.partition("=")
+        try:
+            values = [float(v) for v in value.split(",")] if multi else float(value)
+        except ValueError:
+            raise UsageError(f"--set {path}: {value!r} is not a number") from None
+        out[path.strip()] = values
+    return out
+
+
+def parse_policies(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise UsageError(f"--policy needs ACTOR=NAME, got {item!r}")
+        actor, _, name = item.partition("=")
+        out[actor.strip()] = name.strip()
+    return out
+
+
+@contextlib.contextmanager
+def atomic_write(path: str, mode: str = "w", encoding: str | None = "utf-8"):
+    """Write to a temporary file beside ``path``, fsync, then rename: never half-written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None, newline="" if "b" not in mode else None) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def progress(total: int, quiet: bool, unit: str = "game"):
+    """A tqdm bar on stderr, or a no-op when quiet or stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+
+
+class _NoBar:
+    def update(self, n: int) -> None: ...
+    def close(self) -> None: ...
+    def set_postfix_str(self, s: str) -> None: ...

@@ -1,0 +1,242 @@
+"""The explained event log: every decision, chance and consequence, with its causes.
+
+``EventLog`` is a recorder for small batches (a student's game, a replay, a debrief).
+It turns the arrays each phase hands it into plain events, one list per game. Each
+event has an ``id`` and ``causes`` (ids of earlier events): a red line tripped points at
+this turn's events that changed what its condition reads; a response points at its red
+line; an outcome at the last events that changed its inputs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.batch import NONE, Recorder
+
+
+def pct(p: float) -> str:
+    """A probability as a student reads it.
+
+    >>> pct(0.35), pct(1.0), pct(0.004)
+    ('35%', '100%', '<1%')
+    """
+    if p <= 0:
+        return "0%"
+    if p < 0.01:
+        return "<1%"
+    return f"{round(p * 100):d}%"
+
+
+class EventLog(Recorder):
+    """Events per game of the batch, each a dict that JSON can hold."""
+
+    def __init__(self, options: int = 6):
+        self.options = options
+        self.games: list[list[dict]] = []
+
+    # -- helpers
+    def start(self, batch) -> None:
+        self.games = [[] for _ in range(batch.n)]
+        self.writer = [dict() for _ in range(batch.n)]     # column -> id of the event that last wrote it
+        self.decision_of = [dict() for _ in range(batch.n)]
+        self.redline_of: list[int | None] = [None] * batch.n
+        self.turn_first = [0] * batch.n
+        R = batch.rules
+        self.R = R
+        self.batch = batch
+        self.names = [a.name for a in R.scenario.actors]
+        inst_cols = {}
+        for i in range(len(R.instances)):
+            cols = set(batch.delta_cols[np.flatnonzero(batch.delta[i])].tolist())
+            act = R.actions[R.instances[i].action]
+            cols |= {e.target for e in act.effects}
+            inst_cols[i] = cols
+        self.inst_cols = inst_cols
+
+    def _add(self, g: int, event: dict, writes=()) -> int:
+        ev = self.games[g]
+        event = {"id": len(ev), "turn": self.batch.turn, "date": self.R.date_of(self.batch.turn).isoformat(),
+                 **event}
+        event.setdefault("causes", [])
+        ev.append(event)
+        for c in writes:
+            self.writer[g][c] = event["id"]
+        return event["id"]
+
+    def _rows(self, mask):
+        for row in np.flatnonzero(mask):
+            yield int(row), int(self.batch.pos[row])
+
+    def _inst(self, i: int) -> dict:
+        R = self.R
+        if i < 0 or i >= len(R.instances):
+            return {"action": None}
+        x = R.instances[i]
+        out = {"action": R.actions[x.action].spec.id, "action_name": R.actions[x.action].spec.name,
+               "rung": R.scenario.ladder.rungs[R.actions[x.action].rung - 1].id if R.actions[x.action].rung else None}
+        if x.site >= 0:
+            out["target"] = R.scenario.map.sites[x.site].id
+            out["target_name"] = R.scenario.map.sites[x.site].name
+        if x.weapon >= 0:
+            out["weapon"] = R.scenario.weapons[x.weapon].id
+            out["weapon_name"] = R.scenario.weapons[x.weapon].name
+        return out
+
+    def _news(self, actor: int, i: int) -> str:
+        R = self.R
+        x = R.instances[i]
+        spec = R.actions[x.action].spec
+        target = R.scenario.map.sites[x.site].name if x.site >= 0 else ""
+        weapon = R.scenario.weapons[x.weapon].name if x.weapon >= 0 else ""
+        if spec.text:
+            try:
+                return spec.text.format(actor=self.names[actor], target=target, weapon=weapon)
+            except (KeyError, IndexError, ValueError):
+                return spec.text
+        return f"{self.names[actor]}: {R.describe_instance(i)}."
+
+    # -- phases
+    def turn_start(self, batch) -> None:
+        for row, g in self._rows(np.ones(batch.live, dtype=bool)):
+            self.turn_first[g] = len(self.games[g])
+            self.decision_of[g] = {}
+
+    def event(self, batch, e, mask, p, u) -> None:
+        spec, *_rest, effects, _site = self.R.events[e]
+        writes = {eff.target for eff in effects}
+        for row, g in self._rows(mask):
+            ev = {"kind": "event", "event": spec.id, "name": spec.name, "text": spec.text or spec.name}
+            if u is not None:
+                pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
+                ev.update(p=pv, draw=float(u[row]))
+                ev["text"] += f" (chance {pct(pv)}, drew {int(u[row] * 100)})"
+            self._add(g, ev, writes)
+
+    def decision(self, batch, actor, inst, p, u, weights, total, human) -> None:
+        R = self.R
+        acts = R.actor_actions[actor]
+        for row, g in self._rows(np.ones(batch.live, dtype=bool)):
+            i = int(inst[row])
+            ev = {"kind": "decision", "actor": R.scenario.actors[actor].id, **self._inst(i), "human": bool(human)}
+            if not human:
+                ev["p"] = float(p[row])
+                ev["draw"] = float(u[row])
+                t = float(total[row]) if total is not None else 0.0
+                if t > 0:
+                    opts = []
+                    for j, w in enumerate(weights):
+                        wv = float(np.asarray(w)[row]) if np.ndim(w) else float(w)
+                        if wv > 0:
+                            opts.append({"action": R.actions[int(acts[j])].spec.id, "p": wv / t})
+                    opts.sort(key=lambda o: -o["p"])
+                    ev["options"] = opts[: self.options]
+            self.decision_of[g][actor] = self._add(g, ev)
+
+    def signal(self, batch, actor, sig, p, u, divergent) -> None:
+        R = self.R
+        for row, g in self._rows(sig >= 0):
+            spec = R.signals[int(sig[row])][0]
+            ev = {"kind": "signal", "actor": R.scenario.actors[actor].id, "signal": spec.id,
+                  "signal_kind": spec.kind, "says": spec.says, "divergent": bool(divergent[row]),
+                  "text": f"{self.names[actor]} says: \u201c{spec.says}\u201d"}
+            if divergent[row]:
+                ev["text"] += " (its action this turn says otherwise)"
+            self._add(g, ev)
+
+    def fog(self, batch, actor, f, mask, p, u, before, after) -> None:
+        R = self.R
+        spec = R.fog[f][0]
+        for row, g in self._rows(mask):
+            pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
+            text = spec.text or f"Accident: {spec.action} {'is misread as' if spec.kind == 'misread' else 'turns into'} {spec.becomes}"
+            ev = {"kind": "fog", "fog": spec.id, "fog_kind": spec.kind, "action": spec.action,
+                  "becomes": spec.becomes, "p": pv, "draw": float(u[row]),
+                  "text": f"{text} (chance {pct(pv)}, drew {int(u[row] * 100)})"}
+            ev["causes"] = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
+            writes = set()
+            if spec.kind == "misread":
+                writes = {R.layout[f"taken:{spec.becomes}"], R.layout[f"count:{spec.becomes}"]}
+            self._add(g, ev, writes)
+
+    def illegal(self, batch, actor, inst, mask, replaced_by) -> None:
+        R = self.R
+        for row, g in self._rows(mask):
+            i = int(inst[row])
+            x = R.instances[i] if 0 <= i < len(R.instances) else None
+            reason = x.reason if x is not None and x.reason else "not possible any more this turn"
+            if x is not None and x.weapon >= 0 and not x.reason:
+                s, a, per_use, _ = R.weapon_cols[x.weapon]
+                if batch.X[a, row] <= 0:
+                    w = R.scenario.weapons[x.weapon]
+                    reason = f"needs {R.scenario.actor(w.authorized_by).name if w.authorized_by else 'an'} authorization"
+                elif batch.X[s, row] < per_use:
+                    reason = "no stock"
+            self._add(g, {"kind": "illegal", "actor": R.scenario.actors[actor].id, **self._inst(i),
+                          "reason": reason, "text": f"{self.names[actor]} could not act: {reason}",
+                          "causes": [self.decision_of[g].get(actor)] if actor in self.decision_of[g] else []})
+
+    def applied(self, batch, actor, inst, mask, kind, cause) -> None:
+        R = self.R
+        for row, g in self._rows(mask):
+            i = int(inst[row])
+            if i >= len(R.instances):
+                continue
+            if kind == "response":
+                causes = [self.redline_of[g]] if self.redline_of[g] is not None else []
+            else:
+                causes = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
+            ev = {"kind": "action", "actor": R.scenario.actors[actor].id, "via": kind, **self._inst(i),
+                  "text": self._news(actor, i), "causes": causes}
+            writes = self.inst_cols[i] | {R.rung_cols[actor], R.last_rung_cols[actor]}
+            self._add(g, ev, writes)
+
+    def _causes_of(self, g: int, reads, this_turn: bool = True) -> list[int]:
+        first = self.turn_first[g] if this_turn else 0
+        ids = {self.writer[g][c] for c in reads if c in self.writer[g]}
+        return sorted(i for i in ids if i >= first)
+
+    def red_line(self, batch, r, mask, probs, u, choice, inst, applied) -> None:
+        R = self.R
+        rl = R.red_lines[r]
+        spec = R.scenario.red_lines[r]
+        owner = self.names[rl.owner]
+        col = R.layout[f"tripped:{spec.id}"]
+        for row, g in self._rows(mask):
+            ps = [float(p[row]) for p in probs]
+            j = int(choice[row])
+            resp = [{"id": s.id or s.action or "none", "action": s.action, "p": ps[k]}
+                    for k, (s, *_x) in enumerate(rl.responses)]
+            nothing = max(0.0, 1.0 - sum(ps))
+            drew = int(u[row] * 100)
+            if j < len(rl.responses):
+                s = rl.responses[j][0]
+                what = self._news(rl.owner, int(inst[row])) if applied[row] else f"{s.action} (not possible: no legal target or stock)"
+                text = f"{owner}'s red line '{spec.name}' tripped; response: {what} ({pct(ps[j])}, drew {drew})"
+            else:
+                text = f"{owner}'s red line '{spec.name}' tripped; no response ({pct(nothing)}, drew {drew})"
+            ev = {"kind": "red_line", "red_line": spec.id, "owner": R.scenario.actors[rl.owner].id,
+                  "name": spec.name, "declared": spec.declared, "responses": resp, "p_none": nothing,
+                  "draw": float(u[row]), "chosen": resp[j]["id"] if j < len(resp) else None, "text": text,
+                  "causes": self._causes_of(g, rl.when.reads)}
+            self.redline_of[g] = self._add(g, ev, {col})
+
+    def threshold(self, batch, t, mask, who) -> None:
+        R = self.R
+        spec = R.scenario.ladder.thresholds[t]
+        for row, g in self._rows(mask):
+            a = int(who[row])
+            name = self.names[a] if a != NONE else "someone"
+            cause = self.writer[g].get(R.rung_cols[a]) if a != NONE else None
+            self._add(g, {"kind": "threshold", "threshold": spec.id, "name": spec.name,
+                          "actor": R.scenario.actors[a].id if a != NONE else None,
+                          "text": f"Threshold crossed: '{spec.name}' \u2014 first by {name}",
+                          "causes": [cause] if cause is not None else []},
+                      {R.layout[f"crossed:{spec.id}"]})
+
+    def outcome(self, batch, o, mask) -> None:
+        R = self.R
+        spec, when = R.outcomes[o]
+        for row, g in self._rows(mask):
+            causes = self._causes_of(g, when.reads, this_turn=False)[-3:] if when.const is None else []
+            self._add(g, {"kind": "outcome", "outcome": spec.id, "name": spec.name, "text": spec.text or spec.name,
+                          "causes": causes})

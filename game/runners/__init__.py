@@ -1,0 +1,1 @@
+"""Headless batch runners: chunks, local worker processes, Dask, and their tallies."""
