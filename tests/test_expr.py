@@ -102,6 +102,11 @@ def error_of(text, effect=False):
     return info.value.message, info.value.col
 
 
+def _game(X, inst, j):
+    """The context of game j alone (a batch of one), copied."""
+    return Ctx(X[:, j : j + 1].copy(), [a[j : j + 1].copy() for a in inst])
+
+
 def bits(v):
     return np.asarray(v, dtype=np.float64).tobytes()
 
@@ -255,7 +260,7 @@ def test_min_max_nan_order_independent():
 
 def test_lookup_calls():
     assert bits(comp("crossed('nuclear')")(CTX)) == bits(CTX.X[5])
-    assert comp("taken(\"deep_strike\")").reads == frozenset({6})
+    assert comp('taken("deep_strike")').reads == frozenset({6})
     assert comp("count('x') * 2").const == 4.0
 
 
@@ -309,7 +314,9 @@ def test_power_is_repeated_multiplication():
     assert comp("1.5 ** 2").const == 2.25
 
 
-@pytest.mark.parametrize("text", ["tension ** 9", "tension ** -1", "tension ** 0.5", "2 ** tension"])
+@pytest.mark.parametrize(
+    "text", ["tension ** 9", "tension ** -1", "tension ** 0.5", "2 ** tension"]
+)
 def test_power_refused(text):
     message, col = error_of(text)
     assert message == "the power in x ** n must be a whole number from 0 to 8, like x ** 2"
@@ -336,6 +343,7 @@ def test_input_never_mutated():
 # --- errors ------------------------------------------------------------------------
 
 STRINGS = "strings are only allowed as the argument of count(), crossed(), taken(), tripped()"
+LIKE = "like 'tension += 0.1'"
 KNOWN = "min, max, clip, abs, count, crossed, taken, tripped"
 
 
@@ -389,7 +397,7 @@ KNOWN = "min, max, clip, abs, count, crossed, taken, tripped"
         ("crossed(tension)", "crossed() needs one name in quotes, like crossed('name')", 0),
         ("crossed('a', 'b')", "crossed() needs one name in quotes, like crossed('name')", 0),
         ("crossed()", "crossed() needs one name in quotes, like crossed('name')", 0),
-        ("crossed(\"nukular\")", "unknown threshold 'nukular' (did you mean 'nuclear'?)", 8),
+        ('crossed("nukular")', "unknown threshold 'nukular' (did you mean 'nuclear'?)", 8),
         ("foo(1)", f"unknown function 'foo' (known: {KNOWN})", 0),
         ("1 + np.exp(1)", f"unknown function 'np.exp' (known: {KNOWN})", 4),
         ("crosed('nuclear')", "unknown function 'crosed' (did you mean 'crossed'?)", 0),
@@ -402,7 +410,11 @@ KNOWN = "min, max, clip, abs, count, crossed, taken, tripped"
         ("(tension)(1)", f"unknown function 'tension' (known: {KNOWN})", 1),
         ("max(1, 2)(3)", "only named functions can be called, like min(a, b)", 0),
         ("tensoin + 1", "unknown variable 'tensoin' (did you mean 'tension'?)", 0),
-        ("1 + russia.reslove", "unknown variable 'russia.reslove' (did you mean 'russia.resolve'?)", 4),
+        (
+            "1 + russia.reslove",
+            "unknown variable 'russia.reslove' (did you mean 'russia.resolve'?)",
+            4,
+        ),
         ("zzz", "unknown variable 'zzz'", 0),
         ("crossed + 1", "'crossed' is a function: call it like crossed(...)", 0),
         ("turn = 1", "syntax error: invalid syntax (use == to compare)", 5),
@@ -442,8 +454,9 @@ def test_columns_with_leading_space_newlines_and_unicode():
 
 
 def test_strings_message_without_lookup_functions():
-    with pytest.raises(ExprError, match="^strings are not allowed in expressions$"):
+    with pytest.raises(ExprError) as info:
         compile_expr("'a'", NAMES)
+    assert info.value.message == "strings are not allowed in expressions"
 
 
 def test_limits():
@@ -515,8 +528,8 @@ def test_effect_fields():
         ("turn += 1", "'turn' cannot be changed by an effect", 0),
         ("params.p = 1", "'params.p' cannot be changed by an effect", 0),
         ("tensoin += 1", "unknown variable 'tensoin' (did you mean 'tension'?)", 0),
-        ("tension /= 2", "only =, +=, -= and *= can be used in an effect, like 'tension += 0.1'", 0),
-        ("tension += 1; support += 1", "an effect must be exactly one change, like 'tension += 0.1'", 14),
+        ("tension /= 2", f"only =, +=, -= and *= can be used in an effect, {LIKE}", 0),
+        ("tension += 1; support += 1", f"an effect must be exactly one change, {LIKE}", 14),
         ("tension + 1", "an effect must change a variable, like 'tension += 0.1'", 0),
         ("import os", "an effect must be one change, like 'tension += 0.1'", 0),
         ("tension = support = 1", "an effect can change only one variable at a time", 10),
@@ -683,9 +696,11 @@ def test_arbitrary_text_raises_only_expr_error(text):
 
 
 TOKENS = st.sampled_from(
-    [*ATOMS, " ", "(", ")", "[", "]", ",", ".", "+", "-", "*", "/", "**", "%", "<", "==",
-     " and ", " or ", "not ", " if ", " else ", "min(", "clip(", "abs(", "crossed(", "'x'",
-     "lambda", ":", "=", "+=", "1e99", "~", "@", "x", "é", "\n", "#"]
+    [
+        *ATOMS,
+        *"( ) [ ] , . + - * / ** % < == : = += ~ @ x é # 1e99 lambda 'x' min( clip( abs(".split(),
+        *[" ", "\n", " and ", " or ", "not ", " if ", " else ", "crossed("],
+    ]
 )
 
 
@@ -718,7 +733,7 @@ def test_batch_equals_game_by_game(text, B, data):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         batch = e(ctx)
-        games = [e(Ctx(X[:, j : j + 1].copy(), [a[j : j + 1].copy() for a in inst])) for j in range(B)]
+        games = [e(_game(X, inst, j)) for j in range(B)]
     assert np.array_equal(ctx.X, X) and all(
         np.array_equal(a, b) for a, b in zip(ctx.inst, inst, strict=True)
     )
@@ -775,7 +790,7 @@ def test_effect_batch_equals_game_by_game(op, text, B, data):
     ctx = Ctx(X.copy(), [a.copy() for a in inst])
     e.apply(ctx, mask)
     for j in range(B):
-        one = Ctx(X[:, j : j + 1].copy(), [a[j : j + 1].copy() for a in inst])
+        one = _game(X, inst, j)
         e.apply(one, mask[j : j + 1])
         assert bits(one.X[:, 0]) == bits(ctx.X[:, j])
     assert np.array_equal(np.delete(ctx.X, 1, axis=0), np.delete(X, 1, axis=0))

@@ -432,6 +432,31 @@ def test_control_characters_are_refused(char):
                    "column 5); remove it"))
 
 
+def test_too_many_values():
+    start = time.perf_counter()
+    line, col, path, message = error("[" + "1," * 250_000 + "1]")
+    assert (line, col, path) == (1, 400_000, "[199999]")
+    assert message == (
+        "too many values: the file has more than 200000 (lists, mappings and single values)")
+    assert time.perf_counter() - start < 2.0
+    assert len(read("[" + "1," * 199_998 + "1]").data) == 199_999  # the list itself is one
+
+
+def test_garbage_collector_is_left_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    read("a: 1")
+    errors("a: !!str 1")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read("a: 1")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_tab_cr_lf_are_fine():
     assert read("a: 'x\ty'\r\nb: 2\r\n").data == {"a": "x\ty", "b": 2}
 

@@ -293,14 +293,6 @@ def _event_line(ev: dict, scn) -> str:
     kind = ev["kind"]
     ref = f"#{ev['id']}"
     cause = f" <- {', '.join('#' + str(c) for c in ev['causes'])}" if ev.get("causes") else ""
-    if kind == "decision":
-        who = scn.actor(ev["actor"]).name
-        what = ev.get("action_name", ev.get("action"))
-        if ev.get("target_name"):
-            what += f" on {ev['target_name']}"
-        if ev.get("human"):
-            return f"{ref} {who} decides: {what}"
-        return f"{ref} {who} decides: {what} (p {ev['p'] * 100:.0f}%, drew {int(ev['draw'] * 100)})"
     return f"{ref} {ev.get('text', kind)}{cause}"
 
 

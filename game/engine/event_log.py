@@ -118,9 +118,12 @@ class EventLog(Recorder):
         for row, g in self._rows(np.ones(batch.live, dtype=bool)):
             i = int(inst[row])
             ev = {"kind": "decision", "actor": R.scenario.actors[actor].id, **self._inst(i), "human": bool(human)}
+            what = R.describe_instance(i) if 0 <= i < len(R.instances) else "nothing"
+            ev["text"] = f"{self.names[actor]} decides: {what}"
             if not human:
                 ev["p"] = float(p[row])
                 ev["draw"] = float(u[row])
+                ev["text"] += f" ({pct(ev['p'])}, drew {int(ev['draw'] * 100)})"
                 t = float(total[row]) if total is not None else 0.0
                 if t > 0:
                     opts = []

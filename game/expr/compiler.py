@@ -832,9 +832,7 @@ def _parse(src: _Source, mode: str) -> ast.AST:
             f"expression is too deeply nested (depth {depth}; the limit is {MAX_DEPTH})", 0
         )
     if count > MAX_NODES:
-        raise ExprError(
-            f"expression is too complex ({count} parts; the limit is {MAX_NODES})", 0
-        )
+        raise ExprError(f"expression is too complex ({count} parts; the limit is {MAX_NODES})", 0)
     return tree
 
 
@@ -962,9 +960,7 @@ class _Compiler:
 
     def power(self, a: _Node, node: ast.BinOp) -> _Node:
         n = self.expr(node.right)
-        if not (
-            isinstance(n, _Const) and n.value == int(n.value) and 0 <= n.value <= MAX_POWER
-        ):
+        if not (isinstance(n, _Const) and n.value == int(n.value) and 0 <= n.value <= MAX_POWER):
             raise self.error(
                 f"the power in x ** n must be a whole number from 0 to {MAX_POWER}, like x ** 2",
                 node.right,

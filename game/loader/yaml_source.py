@@ -20,6 +20,7 @@ Scenario files are written by teachers and by strangers, so this reader trusts n
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
@@ -46,6 +47,7 @@ MAX_DEPTH = 50
 MAX_ALIAS_NODES = 10_000
 MAX_TEXT = 20_000
 MAX_INT = 10**15
+MAX_NODES = 200_000  # values written in the file (a 100 KB scenario has ~6000)
 MAX_DIAGNOSTICS = 50
 
 Path = tuple[str | int, ...]
@@ -287,6 +289,7 @@ def _compose_events(get_event, file: str, diags: list[Diagnostic]) -> _Node:
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
     expanded = 0  # nodes added by alias expansion so far
+    nodes = 0  # nodes written in the file so far
 
     def note_anchor(name: str, mark: Mark):
         if name in first_anchor:
@@ -302,6 +305,12 @@ def _compose_events(get_event, file: str, diags: list[Diagnostic]) -> _Node:
         event = get_event()
         kind = type(event)
         node: _Node
+        if kind is not MappingEndEvent and kind is not SequenceEndEvent:
+            nodes += 1
+            if nodes > MAX_NODES:
+                fatal(event.start_mark, _child_path(stack),
+                      f"too many values: the file has more than {MAX_NODES} "
+                      "(lists, mappings and single values)")
         if kind is scalar_event:
             node = _Scalar()
             mark = event.start_mark
@@ -522,6 +531,18 @@ def _raise(diags: list[Diagnostic], file: str) -> None:
 def read_yaml_bytes(raw: bytes, file: str) -> Located:
     """Read one YAML document of untrusted bytes; raises ``ScenarioError`` on any problem."""
     text = _decode(bytes(raw), file)
+    # Up to MAX_NODES small acyclic objects are made here; the cyclic GC would rescan them
+    # over and over (doubling the time of a big file) and can find nothing to free.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_text(text, file)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _read_text(text: str, file: str) -> Located:
     diags: list[Diagnostic] = []
     try:
         root = _compose(text, file, diags)
@@ -563,6 +584,7 @@ __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_INT",
+    "MAX_NODES",
     "MAX_TEXT",
     "Located",
     "Path",

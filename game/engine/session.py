@@ -1,0 +1,286 @@
+"""One interactive game: a batch of one with human seats, options and a save format.
+
+The window (and tests) drive a ``Session``: it lists each human actor's options with
+why an illegal one is illegal and which declared red lines a legal one would trip,
+steps a turn with the humans' choices, and keeps the explained event log. A save is
+the seed plus the decisions made so far, replayed on load: small, versioned JSON,
+never pickle, and bit-identical to the game that was saved.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import attrs
+import numpy as np
+
+from game.engine.batch import NONE, Batch
+from game.engine.event_log import EventLog
+from game.policies import HumanPolicy, policy_for
+
+SAVE_FORMAT = "redline-save/1"
+
+
+@attrs.frozen
+class Trip:
+    red_line: str
+    name: str
+    owner: str
+    declared: bool
+    responses: tuple[tuple[str, float], ...]   # (action name, probability now)
+    p_none: float
+
+
+@attrs.frozen
+class Option:
+    instance: int
+    action: str
+    name: str
+    category: str
+    rung: int                 # 1-based, 0 = none
+    rung_name: str
+    target: str
+    weapon: str
+    distance_km: float
+    legal: bool
+    reason: str
+    description: str
+    trips: tuple[Trip, ...]
+
+
+@attrs.frozen
+class SignalOption:
+    index: int
+    id: str
+    kind: str
+    says: str
+    legal: bool
+
+
+class SaveError(Exception):
+    """A save file that cannot be used (corrupt, foreign, or for another scenario)."""
+
+
+def scenario_digest(source: bytes) -> str:
+    return hashlib.sha256(source).hexdigest()[:16]
+
+
+class Session:
+    """A game in progress, for the window: a batch of one, with an event log."""
+
+    def __init__(self, rules, seed: int, humans: tuple[str, ...] = (), game: int = 0,
+                 policies: dict[str, str] | None = None):
+        self.rules = rules
+        self.seed, self.game = int(seed), int(game)
+        ids = [a.id for a in rules.scenario.actors]
+        self.humans = tuple(h for h in humans if h in ids)
+        self.human_ix = [ids.index(h) for h in self.humans]
+        names = policies or {}
+        self.policies = [HumanPolicy() if a.id in self.humans else policy_for(rules, i, names.get(a.id))
+                         for i, a in enumerate(rules.scenario.actors)]
+        self.log = EventLog()
+        self.batch = Batch(rules, self.seed, np.array([self.game], dtype=np.uint64), self.policies, self.log)
+        self.decisions: list[dict] = []
+
+    # -------------------------------------------------------------- state
+    @property
+    def done(self) -> bool:
+        return self.batch.done
+
+    @property
+    def turn(self) -> int:
+        return self.batch.turn
+
+    @property
+    def date(self):
+        return self.rules.date_of(min(self.batch.turn, self.rules.scenario.calendar.turns))
+
+    @property
+    def events(self) -> list[dict]:
+        return self.log.games[0]
+
+    @property
+    def outcome(self):
+        o = int(self.batch.outcome[0])
+        return None if o == NONE else self.rules.scenario.outcomes[o]
+
+    def value(self, name: str) -> float:
+        """Current value of a state column (last value once the game is over)."""
+        i = self.rules.layout[name]
+        if self.batch.live:
+            return float(self.batch.X[i, 0])
+        return float(self._final[i]) if hasattr(self, "_final") else float(self.rules.initial[i])
+
+    def rungs(self) -> dict[str, int]:
+        return {a.id: int(self.value(f"{a.id}.rung")) for a in self.rules.scenario.actors}
+
+    def crossed(self) -> dict[str, tuple[str, int] | None]:
+        """Threshold id -> (actor id who crossed it first, turn), or None."""
+        out = {}
+        for t, th in enumerate(self.rules.scenario.ladder.thresholds):
+            turn = int(self.batch.crossed_turn[t, 0])
+            who = int(self.batch.crossed_by[t, 0])
+            out[th.id] = (self.rules.scenario.actors[who].id, turn) if turn else None
+        return out
+
+    def rung_history(self) -> dict[str, list[int]]:
+        n = max(0, min(self.batch.turn - 1, self.rules.scenario.calendar.turns))
+        if self.done:
+            n = int(self.batch.turns[0])
+        return {a.id: self.batch.rung_by_turn[i, :n, 0].tolist() for i, a in enumerate(self.rules.scenario.actors)}
+
+    # -------------------------------------------------------------- options
+    def options(self, actor: str) -> list[Option]:
+        """Every instance the actor could choose now, legal or not (with the reason)."""
+        R = self.rules
+        a = R.actor_index(actor)
+        if self.done:
+            return []
+        b = self.batch
+        legal, inst_legal = b.legal_actions(a)
+        out = []
+        for j, k in enumerate(R.actor_actions[a]):
+            act = R.actions[k]
+            when_ok = bool(act.when(b.ctx()) != 0) if act.when.const is None else bool(act.when.const)
+            for pos, i in enumerate(act.instances):
+                x = R.instances[int(i)]
+                if x.owner not in (-1, a):
+                    continue
+                ok = bool(legal[j][0] and inst_legal[j][pos][0])
+                reason = "" if ok else self._why(act, x, when_ok)
+                trips = self._trips(a, int(i)) if ok else ()
+                rung_name = R.scenario.ladder.rungs[act.rung - 1].name if act.rung else ""
+                out.append(Option(
+                    int(i), act.spec.id, act.spec.name, act.spec.category, act.rung, rung_name,
+                    R.scenario.map.sites[x.site].name if x.site >= 0 else "",
+                    R.scenario.weapons[x.weapon].name if x.weapon >= 0 else "",
+                    x.distance_km, ok, reason, act.spec.description, trips))
+        return out
+
+    def _why(self, act, x, when_ok: bool) -> str:
+        R = self.rules
+        if x.reason:
+            return x.reason
+        if x.weapon >= 0:
+            w = R.scenario.weapons[x.weapon]
+            if self.value(f"{w.id}.authorized") <= 0:
+                who = R.scenario.actor(w.authorized_by).name if w.authorized_by else "its supplier's"
+                return f"needs {who} authorization"
+            if self.value(f"{w.id}.stock") < w.per_use:
+                return "no stock"
+        if not when_ok:
+            return f"not now: needs {act.spec.when}"
+        return "not possible now"
+
+    def _trips(self, a: int, inst: int) -> tuple[Trip, ...]:
+        """Red lines that this choice alone would trip this turn, with today's odds."""
+        R = self.rules
+        if not R.red_lines:
+            return ()
+        probe = copy.copy(self.batch)
+        probe.rec = _Silent()
+        probe.X = self.batch.X.copy()
+        for name in ("trips", "accidents", "escalations", "divergent", "signals_sent", "clipped", "action_counts"):
+            setattr(probe, name, getattr(self.batch, name).copy())
+        probe.X[R.reset_cols] = 0.0
+        probe._apply(a, np.array([inst]), np.ones(1, dtype=bool), "decision", None)
+        ctx = probe.ctx()
+        out = []
+        for r, rl in enumerate(R.red_lines):
+            spec = R.scenario.red_lines[r]
+            if rl.owner == a:
+                continue
+            cond = rl.when(ctx)
+            if not bool(np.asarray(cond != 0).all()):
+                continue
+            if not spec.repeat and self.value(f"tripped:{spec.id}") > 0:
+                continue
+            ps = [float(np.clip(np.asarray(p(ctx), dtype=float), 0, 1).reshape(-1)[0]) for _s, p, _k, _c in rl.responses]
+            total = sum(ps)
+            if total > 1:
+                ps = [p / total for p in ps]
+            resp = tuple((R.actions[k].spec.name if k >= 0 else "nothing", p)
+                         for (_s, _p, k, _c), p in zip(rl.responses, ps))
+            out.append(Trip(spec.id, spec.name, R.scenario.actors[rl.owner].name, spec.declared, resp,
+                            max(0.0, 1 - sum(ps))))
+        return tuple(out)
+
+    def signal_options(self, actor: str) -> list[SignalOption]:
+        R = self.rules
+        a = R.actor_index(actor)
+        out = []
+        for s in self.batch.actor_signals[a]:
+            spec, _actors, when, *_ = R.signals[s]
+            ok = bool(when.const) if when.const is not None else bool(np.asarray(when(self.batch.ctx()) != 0).all())
+            out.append(SignalOption(s, spec.id, spec.kind, spec.says, ok))
+        return out
+
+    # -------------------------------------------------------------- play
+    def step(self, choices: dict[str, int] | None = None, signals: dict[str, int | None] | None = None) -> list[dict]:
+        """Play a turn; ``choices`` maps each human actor id to an instance id. Returns new events."""
+        if self.done:
+            return []
+        choices, signals = dict(choices or {}), dict(signals or {})
+        R = self.rules
+        for h in self.humans:
+            if h not in choices:
+                a = R.actor_index(h)
+                choices[h] = int(R.actions[R.wait_action[a]].instances[0])
+        before = len(self.events)
+        self.decisions.append({"turn": self.turn, "choices": {k: int(v) for k, v in choices.items()},
+                               "signals": {k: (None if v is None else int(v)) for k, v in signals.items()}})
+        human = {R.actor_index(h): np.array([choices[h]]) for h in self.humans}
+        hsig = {R.actor_index(h): np.array([NONE if signals.get(h) is None else signals[h]]) for h in self.humans}
+        X = self.batch.X
+        self.batch.step(human, hsig)
+        if self.batch.done:
+            self._final = X[:, 0].copy() if X.shape[1] else self.rules.initial
+        return self.events[before:]
+
+    def run_ai_to_end(self) -> None:
+        while not self.done:
+            self.step()
+
+    # -------------------------------------------------------------- saves
+    def to_save(self, scenario_file: str, source: bytes) -> dict:
+        return {"format": SAVE_FORMAT, "scenario": self.rules.scenario.meta.id, "scenario_file": scenario_file,
+                "scenario_sha": scenario_digest(source), "seed": self.seed, "game": self.game,
+                "humans": list(self.humans), "decisions": self.decisions}
+
+    @classmethod
+    def from_save(cls, rules, data, source: bytes | None = None) -> Session:
+        """Rebuild a session by replaying a save's decisions; ``SaveError`` if it is unusable."""
+        if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
+            raise SaveError("not a Redline save (format redline-save/1)")
+        if data.get("scenario") != rules.scenario.meta.id:
+            raise SaveError(f"this save is for scenario '{data.get('scenario')}', not '{rules.scenario.meta.id}'")
+        try:
+            seed, game = int(data["seed"]), int(data["game"])
+            humans = tuple(str(h) for h in data["humans"])
+            decisions = list(data["decisions"])
+        except (KeyError, TypeError, ValueError):
+            raise SaveError("the save is damaged (missing or malformed fields)") from None
+        s = cls(rules, seed, humans, game)
+        n_inst = len(rules.instances)
+        for d in decisions:
+            if s.done:
+                break
+            try:
+                choices = {str(k): int(v) for k, v in d["choices"].items()}
+                signals = {str(k): (None if v is None else int(v)) for k, v in d.get("signals", {}).items()}
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise SaveError("the save is damaged (a decision is malformed)") from None
+            if any(not 0 <= v < n_inst for v in choices.values()):
+                raise SaveError("the save does not fit this version of the scenario")
+            if any(v is not None and not 0 <= v < len(rules.signals) for v in signals.values()):
+                raise SaveError("the save does not fit this version of the scenario")
+            s.step(choices, signals)
+        if source is not None and data.get("scenario_sha") not in (None, scenario_digest(source)):
+            s.warning = "the scenario file changed since this game was saved; the game was replayed on the new version"
+        return s
+
+
+class _Silent:
+    def __getattr__(self, name):
+        return lambda *a, **k: None
