@@ -27,8 +27,11 @@ What it does, in order:
    Sevastopol become Ukrainian regions with ``"status": "occupied_2014"``, their outline is
    removed from Russia and merged into the Ukraine country polygon. Donetsk, Luhansk,
    Zaporizhzhia and Kherson carry a ``note`` that they are partly occupied (the scenarios draw
-   the actual front line). Names are renamed to current, apostrophe-free transliterations
-   (``RENAME`` below: Kiev -> Kyiv, Odessa -> Odesa, ...).
+   the actual front line). Areas that Natural Earth leaves outside every country are put back
+   (``ADMIN1_INTO_COUNTRY``: Northern Cyprus, Akrotiri/Dhekelia, Baikonur, Guantanamo Bay, which
+   is also a region with ``"status": "leased_to_us_1903"``; Åland joins Finland). Names become
+   current, apostrophe-free transliterations (``UA_NAMES``, ``RU_NAMES``, ``COUNTRY_NAMES``
+   below: Kiev -> Kyiv Oblast, Kiev City -> Kyiv, Odessa -> Odesa, ...).
 4. Drops islets (outer ring < 0.005 square degrees; 0.0005 on the Caribbean map, to keep the
    Florida Keys and the cays) and holes of that size, then simplifies
    with Douglas-Peucker at 0.02 degrees *along shared borders*: every border between two

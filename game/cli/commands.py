@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import sys
@@ -50,9 +51,9 @@ def _positive(value: str) -> int:
     try:
         n = int(value.replace("_", ""))
     except ValueError:
-        raise UsageError(f"expected a whole number, got {value!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
     if n < 1:
-        raise UsageError(f"expected a positive number, got {n}")
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {n}")
     return n
 
 

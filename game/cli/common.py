@@ -55,7 +55,8 @@ def atomic_write(path: str, mode: str = "w", encoding: str | None = "utf-8"):
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
-        with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None, newline="" if "b" not in mode else None) as fh:
+        text_mode = "b" not in mode
+        with os.fdopen(fd, mode, encoding=encoding if text_mode else None, newline="" if text_mode else None) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -277,7 +277,7 @@ class Batch:
 
     def _events(self) -> None:
         R = self.rules
-        for s, a, _per_use, production in R.weapon_cols:
+        for s, _a, _per_use, production in R.weapon_cols:
             if production:
                 self.X[s] += production
         ctx = self.ctx()
@@ -551,7 +551,7 @@ class Batch:
         self.response_counts[r] += np.bincount(choice[mask], minlength=len(probs) + 1)
         inst = np.full(self.live, self.NOOP, dtype=np.int64)
         applied = np.zeros(self.live, dtype=bool)
-        for j, (spec, _p, k, cands) in enumerate(rl.responses):
+        for j, (_spec, _p, k, cands) in enumerate(rl.responses):
             m = choice == j
             if k < 0 or not m.any():
                 continue

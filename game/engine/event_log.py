@@ -97,7 +97,7 @@ class EventLog(Recorder):
 
     # -- phases
     def turn_start(self, batch) -> None:
-        for row, g in self._rows(np.ones(batch.live, dtype=bool)):
+        for _row, g in self._rows(np.ones(batch.live, dtype=bool)):
             self.turn_first[g] = len(self.games[g])
             self.decision_of[g] = {}
 
@@ -151,7 +151,8 @@ class EventLog(Recorder):
         spec = R.fog[f][0]
         for row, g in self._rows(mask):
             pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
-            text = spec.text or f"Accident: {spec.action} {'is misread as' if spec.kind == 'misread' else 'turns into'} {spec.becomes}"
+            verb = "is misread as" if spec.kind == "misread" else "turns into"
+            text = spec.text or f"Accident: {spec.action} {verb} {spec.becomes}"
             ev = {"kind": "fog", "fog": spec.id, "fog_kind": spec.kind, "action": spec.action,
                   "becomes": spec.becomes, "p": pv, "draw": float(u[row]),
                   "text": f"{text} (chance {pct(pv)}, drew {int(u[row] * 100)})"}
@@ -171,7 +172,8 @@ class EventLog(Recorder):
                 s, a, per_use, _ = R.weapon_cols[x.weapon]
                 if batch.X[a, row] <= 0:
                     w = R.scenario.weapons[x.weapon]
-                    reason = f"needs {R.scenario.actor(w.authorized_by).name if w.authorized_by else 'an'} authorization"
+                    who = R.scenario.actor(w.authorized_by).name if w.authorized_by else "an"
+                    reason = f"needs {who} authorization"
                 elif batch.X[s, row] < per_use:
                     reason = "no stock"
             self._add(g, {"kind": "illegal", "actor": R.scenario.actors[actor].id, **self._inst(i),
@@ -213,7 +215,8 @@ class EventLog(Recorder):
             drew = int(u[row] * 100)
             if j < len(rl.responses):
                 s = rl.responses[j][0]
-                what = self._news(rl.owner, int(inst[row])) if applied[row] else f"{s.action} (not possible: no legal target or stock)"
+                what = (self._news(rl.owner, int(inst[row])) if applied[row]
+                        else f"{s.action} (not possible: no legal target or stock)")
                 text = f"{owner}'s red line '{spec.name}' tripped; response: {what} ({pct(ps[j])}, drew {drew})"
             else:
                 text = f"{owner}'s red line '{spec.name}' tripped; no response ({pct(nothing)}, drew {drew})"
@@ -239,7 +242,7 @@ class EventLog(Recorder):
     def outcome(self, batch, o, mask) -> None:
         R = self.R
         spec, when = R.outcomes[o]
-        for row, g in self._rows(mask):
+        for _row, g in self._rows(mask):
             causes = self._causes_of(g, when.reads, this_turn=False)[-3:] if when.const is None else []
             self._add(g, {"kind": "outcome", "outcome": spec.id, "name": spec.name, "text": spec.text or spec.name,
                           "causes": causes})

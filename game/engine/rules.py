@@ -279,7 +279,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         ))
 
     actor_actions, wait_action = [], []
-    for ai, a in enumerate(scn.actors):
+    for ai in range(len(scn.actors)):
         mine = [r.index for r in rules_actions if ai in r.actors and not r.spec.response_only]
         actor_actions.append(np.array(mine, dtype=np.int64))
         waits = [k for k in mine if rules_actions[k].spec.category == "status_quo"

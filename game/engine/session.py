@@ -196,7 +196,8 @@ class Session:
                 continue
             if not spec.repeat and self.value(f"tripped:{spec.id}") > 0:
                 continue
-            ps = [float(np.clip(np.asarray(p(ctx), dtype=float), 0, 1).reshape(-1)[0]) for _s, p, _k, _c in rl.responses]
+            ps = [float(np.clip(np.asarray(p(ctx), dtype=float), 0, 1).reshape(-1)[0])
+                  for _s, p, _k, _c in rl.responses]
             total = sum(ps)
             if total > 1:
                 ps = [p / total for p in ps]

@@ -96,7 +96,11 @@ class ExprError(Exception):
 
 
 class Names(Protocol):
-    """How the caller tells the compiler what names mean."""
+    """How the caller tells the compiler what names mean.
+
+    The names passed in come straight from an author's text (any dotted identifier,
+    e.g. ``tension.__class__``): treat them as keys to look up, never as attributes.
+    """
 
     def lookup(self, name: str) -> Ref | None:
         """A (possibly dotted) name -> Ref, or None if unknown."""

@@ -8,6 +8,7 @@ each at ``file:line:col: dotted.path: message``.
 from __future__ import annotations
 
 import os
+import stat
 
 import attrs
 
@@ -42,6 +43,10 @@ def display_name(path: str | os.PathLike) -> str:
 def read_bytes(path: str | os.PathLike) -> bytes:
     name = display_name(path)
     try:
+        if os.path.isdir(path):
+            raise IsADirectoryError
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise ScenarioError(Diagnostic(name, 0, 0, "", "is not a regular file"))
         with open(path, "rb") as fh:
             return fh.read(MAX_BYTES + 1)
     except IsADirectoryError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from game.diagnostics import Diagnostic, did_you_mean
+from game.diagnostics import did_you_mean
 from game.model import (
     CATEGORIES,
     CLAIM_STATUSES,
@@ -245,7 +245,8 @@ def check(scn: Scenario) -> list[tuple[tuple, str, str]]:
             if resp.action in actions and r.owner in actors:
                 act = scn.actions[actions[resp.action]]
                 if r.owner not in act.actor:
-                    c.err((*rp, "action"), f"'{r.owner}' cannot take '{resp.action}' (its actor: {', '.join(act.actor)})")
+                    c.err((*rp, "action"),
+                          f"'{r.owner}' cannot take '{resp.action}' (its actor: {', '.join(act.actor)})")
             rid = resp.id or resp.action or "none"
             if rid in ids:
                 c.err((*rp, "id"), f"two responses are called '{rid}'; give one an id:")

@@ -17,7 +17,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from game.diagnostics import Diagnostic, did_you_mean
 from game.model import KEYED_SECTIONS, Scenario, Target
 
-Path = tuple[typing.Union[str, int], ...]
+Path = tuple[str | int, ...]
 
 SINGULAR_TO_LIST = {"tag": "tags", "site": "sites", "kind": "kinds"}
 

@@ -7,9 +7,9 @@ Scenario files are written by teachers and by strangers, so this reader trusts n
   explicit tag (``!!python/object:...``, ``!!str``, ``!foo``) is refused at its node;
 * scalars are resolved with the YAML 1.2 core schema only: ``yes``/``no``/``on``/``off``
   and dates stay text, and ``<<`` is not a merge key;
-* input size, nesting depth, alias expansion, text length and integer size are bounded,
-  and each refusal is a :class:`~game.diagnostics.Diagnostic` at its line and column,
-  raised together in a :class:`~game.diagnostics.ScenarioError`.
+* input size, value count, nesting depth, alias expansion, text length and integer size
+  are bounded, and each refusal is a :class:`~game.diagnostics.Diagnostic` at its line
+  and column, raised together in a :class:`~game.diagnostics.ScenarioError`.
 
 >>> located = read_yaml_bytes(b"a:\\n  b: [1, yes]\\n", "x.yaml")
 >>> located.data
@@ -28,7 +28,6 @@ import stat
 
 import attrs
 import yaml
-import yaml.cyaml
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -53,8 +52,11 @@ MAX_DIAGNOSTICS = 50
 Path = tuple[str | int, ...]
 Mark = tuple[int, int]
 
-# libyaml (C) when PyYAML was built with it: ~10x faster than the pure-Python parser.
-_USE_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+try:  # libyaml (C) when PyYAML was built with it: ~10x faster than the pure-Python parser
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was installed
+    _CParser = None
+_USE_LIBYAML = _CParser is not None
 
 
 @attrs.frozen
@@ -264,7 +266,7 @@ def _show_tag(tag: str) -> str:
 
 def _compose(text: str, file: str, diags: list[Diagnostic]) -> _Node:
     """The node tree of the one document in ``text``; raises ``_Fatal`` on what cannot go on."""
-    parser = yaml.cyaml.CParser(text) if _USE_LIBYAML else yaml.SafeLoader(text)
+    parser = _CParser(text) if _USE_LIBYAML else yaml.SafeLoader(text)
     try:
         return _compose_events(parser.get_event, file, diags)
     except yaml.YAMLError as exc:
@@ -415,7 +417,7 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
     if context and exc.problem and context != "while scanning for the next token":
         at = f" at line {cmark.line + 1}, column {cmark.column + 1}" if cmark else ""
         message += f" ({context}{at})"
-    if "tab" in message or (char == "\t" and "cannot start any token" in message):
+    if "tab character" in message or (char == "\t" and "cannot start any token" in message):
         message += " (YAML indentation must use spaces, not tabs)"
     elif char in ("@", "`") and "cannot start any token" in message:
         message += f" (text that starts with {char!r} must be in quotes)"

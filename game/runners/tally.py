@@ -113,6 +113,10 @@ def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
     return (max(0.0, c - h), min(1.0, c + h))
 
 
+def _mean_turn(hist: np.ndarray, n: int) -> float | None:
+    return float((np.arange(len(hist)) * hist)[1:].sum() / n) if n else None
+
+
 def summarize(t: Tally, rules, seed: int, extra: dict | None = None) -> dict:
     """The JSON summary of ``simulate``: shares, intervals, distributions, rates."""
     scn = rules.scenario
@@ -148,8 +152,7 @@ def summarize(t: Tally, rules, seed: int, extra: dict | None = None) -> dict:
         "escalation_score": {"mean": mean, "sd": math.sqrt(var), "p50": p50, "p95": p95,
                              "weights": dict(scn.scoring.weights)},
         "thresholds": {th.id: {"crossed": int(t.crossed[i]) / n,
-                               "first_turn_mean": (float((np.arange(t.crossed_turn.shape[1]) * t.crossed_turn[i])[1:].sum()
-                                                         / t.crossed[i]) if t.crossed[i] else None),
+                               "first_turn_mean": _mean_turn(t.crossed_turn[i], int(t.crossed[i])),
                                "first_by": {a.id: int(t.crossed_by[i][j]) for j, a in enumerate(scn.actors)}}
                        for i, th in enumerate(scn.ladder.thresholds)},
         "accidents": {"per_game": t.accidents / n,
