@@ -93,7 +93,7 @@ def run_ordered(spec: RunSpec, games: int, workers: int = 1, executor=None,
             yield run_chunk(spec, s, e)
         return
     own = executor is None
-    ex = executor or cf.ProcessPoolExecutor(max_workers=workers)
+    ex = executor or cf.ProcessPoolExecutor(max_workers=min(workers, len(bounds)))
     try:
         futures = [ex.submit(run_chunk, spec, s, e) for s, e in bounds]
         for f in futures:
