@@ -33,20 +33,21 @@ class Ctx:
         self.inst = inst if inst is not None else []
 
 
-def categorical(weights: list, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def categorical(weights: list, u: np.ndarray, explain: bool = True):
     """Draw an index per game from unnormalised weights (a running sum over the few
-    options, never over games). Returns (index, probability of it, total weight)."""
+    options, never over games). Returns (index, probability of it or None, total weight)."""
     n = len(u)
     total = np.zeros(n)
     for w in weights:
-        total = total + w
+        total += w
     threshold = u * total
     run = np.zeros(n)
     idx = np.zeros(n, dtype=np.int64)
-    for w in weights:
-        run = run + w
+    for w in weights[:-1]:
+        run += w
         idx += run <= threshold
-    idx = np.minimum(idx, len(weights) - 1)
+    if not explain:
+        return idx, None, total
     chosen = np.zeros(n)
     for j, w in enumerate(weights):
         chosen = np.where(idx == j, w, chosen)
@@ -82,10 +83,14 @@ class Batch:
         self.n = len(self.games)
         self.policies = policies
         self.rec = recorder or Recorder()
+        self.explain = recorder is not None and type(recorder) is not Recorder
         R = rules
         B = self.n
         self.X = np.repeat(R.initial[:, None], B, axis=1)
-        self.pos = np.arange(B)                       # live row -> position in the batch
+        self.pos = np.arange(B)                       # row -> position in the batch (B = finished)
+        self.alive = np.ones(B, dtype=bool)           # rows whose game is still being played
+        self.trash = B                                # finished rows write their tallies here
+        B = B + 1
         self.turn = 1
         self.X[R.layout["turn"]] = 1.0
         n_thr = len(R.thresholds)
@@ -108,7 +113,7 @@ class Batch:
         self.rung_hist = np.zeros((R.scenario.calendar.turns, len(R.scenario.ladder.rungs) + 1), dtype=np.int64)
         self.signal_counts = np.zeros(len(R.signals), dtype=np.int64)
         self.response_counts = [np.zeros(len(r.responses) + 1, dtype=np.int64) for r in R.red_lines]
-        self.last_choice = np.full((len(R.scenario.actors), B), NONE, dtype=np.int64)
+        self.last_choice = np.full((len(R.scenario.actors), self.n), NONE, dtype=np.int64)
         self._prepare_static()
         self.order = sorted(range(len(R.scenario.actors)), key=lambda a: (-R.scenario.actors[a].initiative, a))
         self.rec.start(self)
@@ -255,7 +260,7 @@ class Batch:
         self._thresholds()
         self._doctrine()
         top = self.X[R.rung_cols].max(axis=0).astype(np.int64) if R.rung_cols else np.zeros(self.live, np.int64)
-        self.rung_hist[self.turn - 1] += np.bincount(top, minlength=self.rung_hist.shape[1])
+        self.rung_hist[self.turn - 1] += np.bincount(top[self.alive], minlength=self.rung_hist.shape[1])
         if self.rung_by_turn is not None:
             self._record_rungs()
         self._outcomes()
@@ -286,14 +291,14 @@ class Batch:
             if turn:
                 if turn != self.turn:
                     continue
-                mask = np.ones(self.live, dtype=bool)
+                mask = self.alive.copy()
                 pv, u = 1.0, None
             else:
                 if p.const == 0:
                     continue
                 u = self.u(site)
                 pv = np.clip(self._as_array(p(ctx)), 0.0, 1.0)
-                mask = (u < pv) & (when(ctx) != 0)
+                mask = (u < pv) & (when(ctx) != 0) & self.alive
                 if not spec.repeat:
                     mask &= self.X[col] == 0
             if not mask.any():
@@ -322,10 +327,11 @@ class Batch:
                            enumerate(policy.action_weights(ctx, R, a, acts))]
                 script = policy.scripted(R, a, self.turn)
                 u = self.u(self.site_decide[a])
-                idx, p, total = categorical(weights, u)
+                idx, p, total = categorical(weights, u, self.explain)
                 wait_pos = int(np.flatnonzero(acts == R.wait_action[a])[0])
                 idx = np.where(total > 0, idx, wait_pos)
-                p = np.where(total > 0, p, 1.0)
+                if p is not None:
+                    p = np.where(total > 0, p, 1.0)
                 inst = self._pick_instance(a, acts, idx, inst_legal)
                 if script is not None:
                     k = R.instances[script].action
@@ -335,7 +341,8 @@ class Batch:
                         pos = int(np.flatnonzero(R.actions[k].instances == script)[0])
                         ok = legal[j] & inst_legal[j][pos]
                     inst = np.where(ok, script, inst)
-                    p = np.where(ok, 1.0, p)
+                    if p is not None:
+                        p = np.where(ok, 1.0, p)
                 choices.append(inst)
                 self.rec.decision(self, a, inst, p, u, weights, total, False)
             signals.append(self._decide_signal(a, policy, human_signals, ctx))
@@ -357,7 +364,7 @@ class Batch:
                 u = self.u(self.site_target[a])
             weights = [np.where(inst_legal[j][i], max(R.instances[int(x)].value, 1e-6), 0.0)
                        for i, x in enumerate(ids)]
-            sub, _p, _t = categorical(weights, u)
+            sub, _p, _t = categorical(weights, u, False)
             inst = np.where(mask, ids[sub], inst)
         return inst
 
@@ -374,9 +381,8 @@ class Batch:
             when = R.signals[s][2]
             weights.append(w if when.const not in (None, 0) else np.where(when(ctx) != 0, w, 0.0))
         u = self.u(self.site_signal[a])
-        idx, p, total = categorical(weights, u)
+        idx, p, total = categorical(weights, u, self.explain)
         out = np.where((idx > 0) & (total > 0), np.array([NONE, *sigs])[idx], NONE)
-        self._signal_p = p
         return out
 
     def _resolve(self, a: int, inst: np.ndarray, sig: np.ndarray) -> None:
@@ -388,7 +394,7 @@ class Batch:
                 spec, _k, b, p, _map, site = R.fog[f]
                 u = self.u(site)
                 pv = np.clip(self._as_array(p(self.ctx())), 0.0, 1.0)
-                mask = (act == k) & (u < pv)
+                mask = (act == k) & (u < pv) & self.alive
                 if not mask.any():
                     continue
                 self.accidents[self.pos] += mask
@@ -414,24 +420,16 @@ class Batch:
             if sent.any():
                 self._apply_signal(a, sig, sent, inst)
 
-    def _legal_now(self, inst: np.ndarray) -> np.ndarray:
-        R = self.rules
-        ok = self.inst_static[inst].copy()
+    def _legal_now(self, inst: np.ndarray, wok: list | None = None) -> np.ndarray:
+        """Resources only: stock and authorization may have changed since the decision
+        (another actor's move, a response); preconditions were checked when deciding."""
+        ok = self.inst_static[inst]
         wi = self.inst_weapon[inst]
-        if R.weapon_cols:
-            wok = self.weapon_ok()
+        if self.rules.weapon_cols:
+            wok = wok if wok is not None else self.weapon_ok()
+            ok = ok.copy()
             for w, m in enumerate(wok):
                 ok &= (wi != w) | m
-        act = self.inst_action[inst]
-        ctx = self.ctx()
-        for k in np.unique(act):
-            if k < 0:
-                continue
-            when = R.actions[k].when
-            if when.const is None:
-                ok &= (act != k) | (when(ctx) != 0)
-            elif when.const == 0:
-                ok &= act != k
         return ok
 
     def _apply(self, a: int, inst: np.ndarray, mask: np.ndarray, kind: str, cause) -> None:
@@ -440,20 +438,32 @@ class Batch:
         X = self.X
         inst = np.where(mask, inst, self.NOOP)
         cols, D = self.actor_delta[a]
-        for j, c in enumerate(cols):
-            X[c] += D[j][inst]
-        rung = self.inst_rung[inst]
-        rc = R.rung_cols[a]
-        self.escalations[self.pos] += rung > X[rc]
-        X[rc] = np.maximum(X[rc], rung)
-        X[R.last_rung_cols[a]] = np.where(mask, rung, X[R.last_rung_cols[a]])
-        act = self.inst_action[inst]
-        live_mask = mask & (act >= 0)
-        counts = np.bincount(act[live_mask], minlength=len(R.actions))
+        rc, lc = R.rung_cols[a], R.last_rung_cols[a]
+        rows = np.flatnonzero(mask) if kind == "response" else None
+        if rows is not None:
+            sub = inst[rows]
+            for j, c in enumerate(cols):
+                X[c, rows] += D[j][sub]
+            rung = self.inst_rung[sub]
+            self.escalations[self.pos[rows]] += rung > X[rc, rows]
+            X[rc, rows] = np.maximum(X[rc, rows], rung)
+            X[lc, rows] = rung
+            act = self.inst_action[sub]
+            counts = np.bincount(act[act >= 0], minlength=len(R.actions))
+        else:
+            for j, c in enumerate(cols):
+                X[c] += D[j][inst]
+            rung = self.inst_rung[inst]
+            self.escalations[self.pos] += rung > X[rc]
+            np.maximum(X[rc], rung, out=X[rc])
+            X[lc] = np.where(mask, rung, X[lc])
+            act = self.inst_action[inst]
+            counts = np.bincount(act[mask & (act >= 0) & self.alive], minlength=len(R.actions))
         self.action_counts += counts
         dyn = [k for k in np.flatnonzero(counts) if self.dynamic_effects[k]]
         if dyn:
             ctx = self.ctx(inst)
+            act = self.inst_action[inst]
             for k in dyn:
                 m = act == k
                 for eff in self.dynamic_effects[k]:
@@ -462,24 +472,28 @@ class Batch:
         self.rec.applied(self, a, inst, mask, kind, cause)
 
     def _apply_signal(self, a, sig, sent, inst) -> None:
+        """Record what the actor said, whether its action this turn contradicts it, and
+        the saying's own effects."""
         R = self.rules
         rung = self.inst_rung[inst]
-        for s in np.unique(sig[sent]):
+        counts = np.bincount(sig[sent & self.alive], minlength=len(R.signals))
+        self.signal_counts += counts
+        self.signals_sent[self.pos] += sent
+        div = np.zeros(self.live, dtype=bool)
+        ctx = self.ctx()
+        for s in np.flatnonzero(counts):
             spec, _actors, _when, effects, max_rung, min_rung = R.signals[s]
             m = sig == s
             self.X[R.layout[f"signalled:{spec.id}"]] += m
-            self.signal_counts[s] += int(m.sum())
-            self.signals_sent[self.pos] += m
-            div = np.zeros(self.live, dtype=bool)
             if max_rung:
                 div |= m & (rung > max_rung)
             if min_rung:
                 div |= m & (rung < min_rung)
-            self.divergent[self.pos] += div
             for eff in effects:
-                eff.apply(self.ctx(), m)
-            self.rec.signal(self, a, np.where(m, s, NONE), getattr(self, "_signal_p", None), None, div)
-        self._clip()
+                eff.apply(ctx, m)
+        self.divergent[self.pos] += div
+        self.rec.signal(self, a, np.where(sent, sig, NONE), None, None, div)
+        self._clip(self.actor_clip[a])
 
     def _thresholds(self) -> None:
         R = self.rules
@@ -490,7 +504,7 @@ class Batch:
         top = rungs.max(axis=0)
         for t, thr in enumerate(R.thresholds):
             col = R.layout[f"crossed:{R.scenario.ladder.thresholds[t].id}"]
-            new = (top >= thr) & (X[col] == 0)
+            new = (top >= thr) & (X[col] == 0) & self.alive
             if not new.any():
                 continue
             who = np.full(self.live, NONE, dtype=np.int64)
@@ -515,7 +529,7 @@ class Batch:
                     if not cond:
                         continue
                     cond = np.ones(self.live, dtype=bool)
-                m = (cond != 0) & ~fired[r]
+                m = (cond != 0) & ~fired[r] & self.alive
                 if not rl.repeat:
                     m &= self.X[R.layout[f"tripped:{R.scenario.red_lines[r].id}"]] == 0
                 if m.any():
@@ -528,42 +542,60 @@ class Batch:
             self._thresholds()
 
     def _fire(self, r: int, mask: np.ndarray, depth: int) -> None:
+        """A red line fired in the games of ``mask``: draw and apply its owner's response.
+        Works on those games only, so a rarely tripped red line costs little."""
         R = self.rules
         rl = R.red_lines[r]
-        self.X[R.layout[f"tripped:{R.scenario.red_lines[r].id}"]] += mask
-        self.trips[r, self.pos] += mask
-        ctx = self.ctx()
-        probs = [np.clip(self._as_array(p(ctx)), 0.0, 1.0) for _spec, p, _k, _c in rl.responses]
-        total = np.zeros(self.live)
+        rows = np.flatnonzero(mask)
+        self.X[R.layout[f"tripped:{R.scenario.red_lines[r].id}"], rows] += 1.0
+        self.trips[r, self.pos[rows]] += 1
+        ctx = Ctx(self.X[:, rows])
+        n = len(rows)
+        probs = [np.clip(np.broadcast_to(np.asarray(p(ctx), dtype=np.float64), (n,)), 0.0, 1.0)
+                 for _spec, p, _k, _c in rl.responses]
+        total = np.zeros(n)
         for p in probs:
-            total = total + p
+            total += p
         over = total > 1.0
         if over.any():
-            self.clipped[self.pos] += over & mask
+            self.clipped[self.pos[rows[over]]] += 1
             probs = [np.where(over, p / np.where(over, total, 1.0), p) for p in probs]
-        u = self.u(rl.site)
-        run = np.zeros(self.live)
-        choice = np.full(self.live, len(probs), dtype=np.int64)
-        for j, p in enumerate(probs):
-            run = run + p
-            choice = np.where((choice == len(probs)) & (u < run), j, choice)
-        choice = np.where(mask, choice, -1)
-        self.response_counts[r] += np.bincount(choice[mask], minlength=len(probs) + 1)
-        inst = np.full(self.live, self.NOOP, dtype=np.int64)
-        applied = np.zeros(self.live, dtype=bool)
+        u = draw(self.seed, self.games[rows], self.turn, rl.site)
+        run = np.zeros(n)
+        choice = np.zeros(n, dtype=np.int64)
+        for p in probs:
+            run += p
+            choice += u >= run
+        self.response_counts[r] += np.bincount(choice, minlength=len(probs) + 1)
+        inst = np.full(n, self.NOOP, dtype=np.int64)
+        wok = [m[rows] for m in self.weapon_ok()] if self.rules.weapon_cols else None
         for j, (_spec, _p, k, cands) in enumerate(rl.responses):
             m = choice == j
             if k < 0 or not m.any():
                 continue
-            chosen = np.full(self.live, self.NOOP, dtype=np.int64)
+            chosen = np.full(n, self.NOOP, dtype=np.int64)
             for cand in cands[::-1]:
-                ok = self._legal_now(np.full(self.live, cand, dtype=np.int64))
+                ok = self._legal_now(np.full(n, cand, dtype=np.int64), wok)
                 chosen = np.where(ok, cand, chosen)
             inst = np.where(m, chosen, inst)
-            applied |= m & (chosen != self.NOOP)
-        self.rec.red_line(self, r, mask, probs, u, choice, inst, applied)
+        applied = inst != self.NOOP
+        full_inst = np.full(self.live, self.NOOP, dtype=np.int64)
+        full_inst[rows] = inst
+        full_applied = np.zeros(self.live, dtype=bool)
+        full_applied[rows] = applied
+        if self.explain:
+            full = []
+            for p in probs:
+                f = np.zeros(self.live)
+                f[rows] = p
+                full.append(f)
+            fu = np.zeros(self.live)
+            fu[rows] = u
+            fc = np.full(self.live, -1, dtype=np.int64)
+            fc[rows] = choice
+            self.rec.red_line(self, r, mask, full, fu, fc, full_inst, full_applied)
         if applied.any():
-            self._apply(rl.owner, inst, applied, "response", r)
+            self._apply(rl.owner, full_inst, full_applied, "response", r)
 
     def _outcomes(self) -> None:
         R = self.rules
@@ -587,6 +619,9 @@ class Batch:
 
     def _finish(self, finished: np.ndarray, result: np.ndarray) -> None:
         R = self.rules
+        finished = finished & self.alive
+        if not finished.any():
+            return
         pos = self.pos[finished]
         self.outcome[pos] = result[finished]
         self.turns[pos] = self.turn
@@ -598,19 +633,35 @@ class Batch:
             self.objective_scores[i, pos] = v[finished]
         for o in np.unique(result[finished]):
             self.rec.outcome(self, int(o), finished & (result == o))
-        keep = ~finished
-        if not keep.any():
-            self.X = self.X[:, :0]
-            self.games = self.games[:0]
-            self.pos = self.pos[:0]
-            self.last_choice = self.last_choice[:, :0]
+        self.alive &= ~finished
+        self.pos[finished] = self.trash
+        n_alive = int(self.alive.sum())
+        if n_alive == 0:
+            self._compact(self.alive)
+            self._trim()
             self.rec.finish(self)
-            return
+        elif n_alive <= 0.7 * self.live:
+            self._compact(self.alive)
+
+    def _compact(self, keep: np.ndarray) -> None:
+        """Drop finished games' rows (done only when enough have finished to be worth a copy)."""
         idx = np.flatnonzero(keep)
         self.X = np.take(self.X, idx, axis=1)
         self.games = self.games[idx]
         self.pos = self.pos[idx]
+        self.alive = self.alive[idx]
         self.last_choice = np.take(self.last_choice, idx, axis=1)
+
+    def _trim(self) -> None:
+        """All games are over: drop the slot where finished rows wrote their tallies."""
+        n = self.n
+        for name in ("outcome", "turns", "max_rung", "score", "accidents", "escalations", "divergent",
+                     "signals_sent", "clipped"):
+            setattr(self, name, getattr(self, name)[:n])
+        for name in ("crossed_turn", "crossed_by", "trips", "objective_scores"):
+            setattr(self, name, getattr(self, name)[:, :n])
+        if self.rung_by_turn is not None:
+            self.rung_by_turn = self.rung_by_turn[:, :, :n]
 
     def _record_rungs(self) -> None:
         R = self.rules

@@ -64,7 +64,7 @@ class EventLog(Recorder):
         return event["id"]
 
     def _rows(self, mask):
-        for row in np.flatnonzero(mask):
+        for row in np.flatnonzero(mask & self.batch.alive):
             yield int(row), int(self.batch.pos[row])
 
     def _inst(self, i: int) -> dict:

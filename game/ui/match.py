@@ -1,0 +1,188 @@
+"""A game in progress as the window sees it (no pygame here).
+
+``Match`` holds the scenario file and its bytes, the compiled rules and a ``Session``:
+it steps turns (collecting every human seat's choice, for hot-seat), autosaves,
+saves and loads, and hot-reloads the scenario from disk, keeping the last good
+version when the new one has errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from game.diagnostics import Diagnostic, ScenarioError
+from game.engine.session import SaveError, Session
+from game.loader.load import display_name, load_bytes, read_bytes
+from game.ui import saves
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCENARIO_DIR = REPO_ROOT / "scenarios"
+
+
+def resolve_scenario_path(path: str) -> str:
+    """A scenario path as given, else relative to the repo (saves made from another folder)."""
+    if os.path.exists(path):
+        return path
+    alt = REPO_ROOT / path
+    return str(alt) if alt.exists() else path
+
+
+def load_file(path: str, sets: dict | None = None):
+    """(Loaded, source bytes); raises ScenarioError with every diagnostic."""
+    raw = read_bytes(path)
+    return load_bytes(raw, display_name(path), sets or None), raw
+
+
+class Match:
+    """One game: scenario + session + the human seats, for the board and the debrief."""
+
+    def __init__(self, path: str, loaded, source: bytes, seats: tuple[str, ...] = (), seed: int = 1,
+                 game: int = 0, sets: dict | None = None, session: Session | None = None,
+                 ai_seats: tuple[str, ...] = ()):
+        self.path = path
+        self.loaded = loaded
+        self.source = source
+        self.sets = dict(sets or {})
+        self.seed = int(seed)
+        self.game = int(game)
+        ids = [a.id for a in loaded.scenario.actors]
+        self.seats = tuple(s for s in seats if s in ids)
+        # seats shown as the player's but played by their doctrine (screenshots, watch)
+        self.ai_seats = tuple(s for s in ai_seats if s in ids)
+        self.session = session or Session(loaded.rules, self.seed, self.seats, self.game)
+        self.pending: dict[str, tuple[int, int | None]] = {}   # hot-seat: actor -> (instance, signal)
+        self.autosave = True
+        self.warning = getattr(self.session, "warning", "")
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def start(cls, path: str, seats=(), seed: int = 1, sets: dict | None = None, game: int = 0,
+              ai_seats=()) -> Match:
+        loaded, raw = load_file(path, sets)
+        return cls(path, loaded, raw, tuple(seats), seed, game, sets, ai_seats=tuple(ai_seats))
+
+    @classmethod
+    def from_save_file(cls, file: Path) -> Match:
+        """A match rebuilt from a save; raises SaveError / SaveFileError / ScenarioError."""
+        data = saves.read_save(file)
+        ui = data.get("ui") if isinstance(data.get("ui"), dict) else {}
+        path = resolve_scenario_path(str(ui.get("scenario_abs") or data["scenario_file"]))
+        if not os.path.exists(path):
+            path = resolve_scenario_path(data["scenario_file"])
+        sets = ui.get("sets") if isinstance(ui.get("sets"), dict) else {}
+        try:
+            sets = {str(k): float(v) for k, v in sets.items()}
+        except (TypeError, ValueError):
+            raise SaveError("the save is damaged (bad parameter settings)") from None
+        loaded, raw = load_file(path, sets)
+        session = Session.from_save(loaded.rules, data, raw)
+        return cls(path, loaded, raw, session.humans, session.seed, session.game, sets, session=session)
+
+    # ------------------------------------------------------------ views
+    @property
+    def scenario(self):
+        return self.loaded.scenario
+
+    @property
+    def rules(self):
+        return self.loaded.rules
+
+    @property
+    def watching(self) -> bool:
+        return not self.seats
+
+    @property
+    def viewpoint(self) -> str | None:
+        """The seat whose options and knowledge the board shows now."""
+        waiting = self.waiting_seats()
+        if waiting:
+            return waiting[0]
+        if self.seats:
+            return self.seats[0]
+        return self.ai_seats[0] if self.ai_seats else None
+
+    def waiting_seats(self) -> list[str]:
+        """Human seats that still have to decide this turn (hot-seat order)."""
+        if self.session.done:
+            return []
+        return [s for s in self.seats if s not in self.pending]
+
+    def actor_name(self, actor_id: str) -> str:
+        return self.scenario.actor(actor_id).name
+
+    # ------------------------------------------------------------ play
+    def choose(self, actor: str, instance: int, signal: int | None) -> list[dict] | None:
+        """Record one seat's choice; when every seat has chosen, play the turn and return its events."""
+        self.pending[actor] = (int(instance), None if signal is None else int(signal))
+        if self.waiting_seats():
+            return None
+        return self.end_turn()
+
+    def end_turn(self) -> list[dict]:
+        choices = {a: c[0] for a, c in self.pending.items()}
+        signals = {a: c[1] for a, c in self.pending.items()}
+        self.pending = {}
+        events = self.session.step(choices, signals)
+        self.write_autosave()
+        return events
+
+    def step_ai(self) -> list[dict]:
+        """A turn with no human input (watch mode, or screenshots with AI seats)."""
+        events = self.session.step()
+        return events
+
+    # ------------------------------------------------------------ saves
+    def to_save(self) -> dict:
+        data = self.session.to_save(display_name(self.path), self.source)
+        s = self.session
+        data["ui"] = {
+            "title": self.scenario.meta.title,
+            "scenario_abs": os.path.abspath(self.path),
+            "turn": int(min(s.turn, self.scenario.calendar.turns)),
+            "date": s.date.isoformat(),
+            "seat_names": [self.actor_name(a) for a in self.seats],
+            "done": bool(s.done),
+            "saved_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "sets": self.sets,
+        }
+        return data
+
+    def write_autosave(self) -> str:
+        """Rewrite the autosave; returns '' or a problem in plain words (the game goes on)."""
+        if not self.autosave or self.watching:
+            return ""
+        try:
+            saves.write_save(self.to_save(), saves.autosave_path())
+        except OSError as exc:
+            return f"autosave failed: {exc}"
+        return ""
+
+    def save_as(self, path: Path | None = None) -> Path:
+        path = path or saves.new_save_path(self.scenario.meta.id)
+        return saves.write_save(self.to_save(), path)
+
+    # ------------------------------------------------------------ hot reload
+    def reload(self) -> list[Diagnostic]:
+        """Reload the scenario from disk and replay this game's decisions on it.
+
+        Returns [] on success. On errors returns them (file:line) and keeps the current
+        version and game untouched.
+        """
+        try:
+            loaded, raw = load_file(self.path, self.sets)
+        except ScenarioError as exc:
+            return list(exc.diagnostics)
+        data = self.session.to_save(display_name(self.path), self.source)
+        try:
+            session = Session.from_save(loaded.rules, data, raw)
+        except SaveError as exc:
+            return [Diagnostic(display_name(self.path), 0, 0, "", f"this game cannot be replayed on the new version: {exc}")]
+        ids = {a.id for a in loaded.scenario.actors}
+        if not set(self.seats) <= ids:
+            return [Diagnostic(display_name(self.path), 0, 0, "actors", "a seat being played was removed")]
+        self.loaded, self.source, self.session = loaded, raw, session
+        self.pending = {}
+        self.warning = ""
+        return []

@@ -1,0 +1,172 @@
+"""The screen stack, in the manner of Tuxemon's StateManager (with its known bugs fixed).
+
+A ``Screen`` has a lifecycle: ``enter`` (pushed; builds its widgets), ``pause`` (another
+screen went on top), ``resume``, ``exit`` (popped; kills its widgets). Events go down
+the stack from the top: ``handle_event`` returns ``None`` when it consumed the event, or
+the event to pass on; a ``modal`` screen passes nothing further. Drawing goes bottom-up
+from the topmost ``opaque`` screen, so an overlay is drawn over the board it covers.
+
+Each screen builds its pygame_gui widgets inside one root container, so hiding, showing
+and killing a screen's widgets is one call, and a resize rebuilds them (``relayout``).
+"""
+
+from __future__ import annotations
+
+import abc
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID, UIContainer
+
+
+class Screen(abc.ABC):
+    """One screen of the game (title, briefing, board, ...)."""
+
+    name = "screen"
+    opaque = True      # covers the whole window: screens below are not drawn
+    modal = True       # events do not pass to the screens below
+
+    def __init__(self, app):
+        self.app = app
+        self.root: UIContainer | None = None
+        self.paused = False
+
+    # ---- lifecycle
+    def enter(self) -> None:
+        self.build()
+
+    def exit(self) -> None:
+        self.teardown()
+
+    def pause(self) -> None:
+        self.paused = True
+        if self.root is not None and self.opaque_cover_hides_widgets():
+            self.root.hide()
+
+    def resume(self) -> None:
+        self.paused = False
+        if self.root is not None:
+            self.root.show()
+
+    def opaque_cover_hides_widgets(self) -> bool:
+        top = self.app.stack.top
+        return top is not None and top is not self and top.opaque
+
+    def relayout(self) -> None:
+        """Rebuild the widgets for a new window size or theme (state lives outside them)."""
+        self.teardown()
+        self.build()
+        if self.paused and self.opaque_cover_hides_widgets() and self.root is not None:
+            self.root.hide()
+
+    # ---- widgets
+    def new_root(self, layer: int = 1) -> UIContainer:
+        w, h = self.app.size
+        self.root = UIContainer(pygame.Rect(0, 0, w, h), self.app.manager, starting_height=layer)
+        return self.root
+
+    def build(self) -> None:
+        self.new_root()
+
+    def teardown(self) -> None:
+        if self.root is not None:
+            self.root.kill()
+            self.root = None
+
+    # ---- per frame
+    def handle_event(self, event: pygame.event.Event):
+        return event
+
+    def update(self, dt: float) -> None:
+        pass
+
+    @abc.abstractmethod
+    def draw(self, surface: pygame.Surface) -> None:
+        """Draw what is not a widget (maps, charts), under the widgets."""
+
+    def draw_over(self, surface: pygame.Surface) -> None:
+        """Draw above the widgets (rare: drag feedback, hover cards)."""
+
+    def state(self) -> dict:
+        """What tests read about this screen ($REDLINE_TEST_STATE)."""
+        return {"screen": self.name}
+
+
+class ScreenStack:
+    """push / pop / replace, with the lifecycle calls in the right order."""
+
+    def __init__(self):
+        self.screens: list[Screen] = []
+        self.on_change = None
+
+    @property
+    def top(self) -> Screen | None:
+        return self.screens[-1] if self.screens else None
+
+    def push(self, screen: Screen) -> Screen:
+        self.screens.append(screen)
+        for s in self.screens[:-1]:
+            if not s.paused:
+                s.pause()
+        screen.enter()
+        self._changed()
+        return screen
+
+    def pop(self) -> Screen | None:
+        if not self.screens:
+            return None
+        screen = self.screens.pop()
+        screen.exit()
+        if self.screens:
+            self.screens[-1].resume()
+        self._changed()
+        return screen
+
+    def remove(self, screen: Screen) -> None:
+        if screen is self.top:
+            self.pop()
+        elif screen in self.screens:
+            self.screens.remove(screen)
+            screen.exit()
+
+    def replace(self, screen: Screen) -> Screen:
+        """Pop the top screen and push ``screen`` in its place."""
+        if self.screens:
+            old = self.screens.pop()
+            old.exit()
+        return self.push(screen)
+
+    def reset(self, screen: Screen) -> Screen:
+        """Clear the stack and start again with ``screen``."""
+        while self.screens:
+            self.screens.pop().exit()
+        return self.push(screen)
+
+    def handle_event(self, event):
+        """Offer the event top-down; returns None once a screen consumed it."""
+        for screen in reversed(list(self.screens)):
+            event = screen.handle_event(event)
+            if event is None or screen.modal:
+                return event
+        return event
+
+    def visible(self) -> list[Screen]:
+        """The screens to draw, bottom-up, starting from the topmost opaque one."""
+        out = []
+        for screen in reversed(self.screens):
+            out.append(screen)
+            if screen.opaque:
+                break
+        return list(reversed(out))
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+
+def oid(class_id: str | None = None, object_id: str | None = None) -> ObjectID:
+    return ObjectID(object_id=object_id, class_id=class_id)
+
+
+def button_pressed(event, element) -> bool:
+    return event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is element

@@ -1,0 +1,126 @@
+"""Colours, fonts and the pygame_gui theme (``assets/theme.json``), scaled by the settings.
+
+Actor colours come from the Okabe-Ito palette (safe for the common colour-vision
+deficiencies) unless the player chose the scenario's own colours. Every font is the
+shipped Noto Sans (OFL), which renders Latin and Cyrillic place names.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pygame
+
+ROOT = Path(__file__).resolve().parents[2]
+ASSETS = ROOT / "assets"
+FONT_DIR = ASSETS / "fonts"
+THEME_FILE = ASSETS / "theme.json"
+FONT_FILES = {
+    "regular": FONT_DIR / "NotoSans-Regular.ttf",
+    "bold": FONT_DIR / "NotoSans-Bold.ttf",
+    "italic": FONT_DIR / "NotoSans-Italic.ttf",
+}
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common CVD.
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
+
+BG = (13, 18, 24)
+PANEL = (20, 27, 36)
+PANEL_EDGE = (40, 50, 62)
+TEXT = (228, 232, 238)
+TEXT_DIM = (154, 166, 180)
+TEXT_FAINT = (104, 116, 130)
+ACCENT = (232, 180, 76)
+DANGER = (213, 94, 0)
+GOOD = (0, 158, 115)
+SEA = (16, 33, 48)
+SEA_GRID = (24, 44, 62)
+LAND = (43, 50, 60)
+LAND_FOREIGN = (34, 40, 49)
+BORDER = (96, 108, 122)
+REGION_EDGE = (66, 76, 88)
+
+
+def hex_rgb(text: str, default=(153, 153, 153)) -> tuple[int, int, int]:
+    t = (text or "").lstrip("#")
+    if len(t) != 6:
+        return default
+    try:
+        return int(t[0:2], 16), int(t[2:4], 16), int(t[4:6], 16)
+    except ValueError:
+        return default
+
+
+def lighten(rgb, f: float = 0.35) -> tuple[int, int, int]:
+    return tuple(int(c + (255 - c) * f) for c in rgb)
+
+
+def darken(rgb, f: float = 0.4) -> tuple[int, int, int]:
+    return tuple(int(c * (1 - f)) for c in rgb)
+
+
+def mix(a, b, t: float) -> tuple[int, int, int]:
+    return tuple(int(a[i] + (b[i] - a[i]) * t) for i in range(3))
+
+
+def actor_colours(scenario, palette: str = "colorblind") -> dict[str, tuple[int, int, int]]:
+    """Actor id -> colour: Okabe-Ito in actor order, or the scenario's colours if chosen."""
+    out = {}
+    for i, a in enumerate(scenario.actors):
+        cb = hex_rgb(OKABE_ITO[i % len(OKABE_ITO)])
+        out[a.id] = hex_rgb(a.color, cb) if palette == "scenario" and a.color else cb
+    return out
+
+
+def hex_of(rgb) -> str:
+    return "#%02x%02x%02x" % tuple(int(c) for c in rgb[:3])
+
+
+# ---------------------------------------------------------------- fonts for custom drawing
+@lru_cache(maxsize=64)
+def font(size: int, style: str = "regular") -> pygame.font.Font:
+    f = pygame.font.Font(str(FONT_FILES.get(style, FONT_FILES["regular"])), max(6, int(size)))
+    return f
+
+
+# ---------------------------------------------------------------- pygame_gui theme
+def theme_dict(font_scale: float = 1.0) -> dict:
+    """The theme file with absolute font paths and sizes scaled by ``font_scale``."""
+    data = json.loads(THEME_FILE.read_text(encoding="utf-8"))
+    data.pop("_comment", None)
+    data = copy.deepcopy(data)
+    for block in data.values():
+        if not isinstance(block, dict):
+            continue
+        f = block.get("font")
+        if not isinstance(f, dict):
+            continue
+        for key in ("regular_path", "bold_path", "italic_path", "bold_italic_path"):
+            if key in f:
+                f[key] = str((ROOT / f[key]).resolve())
+        if "size" in f:
+            f["size"] = str(max(8, round(int(f["size"]) * font_scale)))
+    return data
+
+
+def used_font_sizes(font_scale: float) -> list[dict]:
+    """Fonts to preload so pygame_gui does not load them mid-frame (or warn)."""
+    data = theme_dict(font_scale)
+    seen = set()
+    for block in data.values():
+        f = block.get("font") if isinstance(block, dict) else None
+        if isinstance(f, dict) and "size" in f:
+            seen.add((int(f["size"]), "bold" if f.get("bold") == "1" else "regular"))
+    for base in (11, 12, 13, 14, 15, 16, 18, 20, 24):
+        size = max(8, round(base * font_scale))
+        for style in ("regular", "bold", "italic"):
+            seen.add((size, style))
+    return [{"name": "noto", "point_size": s, "style": st} for s, st in sorted(seen)]
+
+
+def px(size: float, font_scale: float) -> int:
+    """A font pixel size for text boxes' ``<font pixel_size=...>`` tags."""
+    return max(8, round(size * font_scale))
