@@ -109,10 +109,10 @@ def args_simulate(sp) -> None:
 
 
 def _spec(args, sets):
-    from game.loader.load import display_name, read_bytes
+    from game.loader.load import display_name, resolved_source
     from game.runners.local import RunSpec
 
-    return RunSpec(read_bytes(args.file), display_name(args.file), args.seed, tuple(sorted(sets.items())),
+    return RunSpec(resolved_source(args.file), display_name(args.file), args.seed, tuple(sorted(sets.items())),
                    tuple(sorted(parse_policies(args.policy).items())))
 
 

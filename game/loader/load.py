@@ -11,10 +11,12 @@ import os
 import stat
 
 import attrs
+import yaml
 
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.rules import Rules, compile_rules
 from game.loader import references
+from game.loader.extends import from_located, resolve
 from game.loader.structure import normalize, structure
 from game.loader.yaml_source import MAX_BYTES, format_path, read_yaml_bytes
 from game.model import Scenario
@@ -40,8 +42,8 @@ def display_name(path: str | os.PathLike) -> str:
     return p if rel.startswith("..") else rel
 
 
-def read_bytes(path: str | os.PathLike) -> bytes:
-    name = display_name(path)
+def read_bytes(path: str | os.PathLike, name: str | None = None) -> bytes:
+    name = name or display_name(path)
     try:
         if os.path.isdir(path):
             raise IsADirectoryError
@@ -60,21 +62,41 @@ def read_bytes(path: str | os.PathLike) -> bytes:
 def load_scenario(path: str | os.PathLike, overrides: dict[str, float] | None = None) -> Loaded:
     """Load, check and compile a scenario file; ``overrides`` set params by dotted path."""
     name = display_name(path)
-    return load_bytes(read_bytes(path), name, overrides)
+    return load_bytes(read_bytes(path), name, overrides, real_path=os.path.realpath(path))
 
 
-def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None) -> Loaded:
+def resolved_source(path: str | os.PathLike) -> bytes:
+    """The scenario's bytes with any ``extends:`` resolved, for workers that have no files."""
+    raw = read_bytes(path)
+    name = display_name(path)
     located = read_yaml_bytes(raw, name)
-    lines = raw.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()
-    data, pathmap = normalize(located.data) if isinstance(located.data, dict) else (located.data, None)
+    if not isinstance(located.data, dict) or "extends" not in located.data:
+        return raw
+    merged = resolve(from_located(located, raw.decode("utf-8", errors="replace")), name,
+                     os.path.realpath(path), None, _read_base)
+    return yaml.safe_dump(merged.data, sort_keys=False, allow_unicode=True).encode()
+
+
+def _read_base(real: str, shown: str, where) -> bytes:
+    try:
+        return read_bytes(real, shown)
+    except ScenarioError as exc:
+        d = exc.diagnostics[0]
+        raise ScenarioError(Diagnostic(where[0], where[1], where[2], "extends", f"{shown}: {d.message}")) from None
+
+
+def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
+               real_path: str | None = None) -> Loaded:
+    located = read_yaml_bytes(raw, name)
+    merged = from_located(located, raw.decode("utf-8", errors="replace"))
+    merged = resolve(merged, name, real_path, None, _read_base)
+    if not isinstance(merged.data, dict):
+        raise ScenarioError(Diagnostic(name, 1, 1, "", "a scenario is a mapping of sections (format:, meta:, ...)"))
+    data, pathmap = normalize(merged.data)
 
     def mark(ypath, prefer_key: bool = False):
-        if prefer_key and ypath in located.key_marks:
-            return located.key_marks[ypath]
-        return located.mark(ypath)
+        return merged.mark(ypath, prefer_key)
 
-    if pathmap is None:
-        raise ScenarioError(Diagnostic(name, 1, 1, "", "a scenario is a mapping of sections (format:, meta:, ...)"))
     scn, diags = structure(data, name, mark, pathmap)
     if diags:
         raise ScenarioError(diags)
@@ -86,12 +108,13 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None)
 
     def locate(model_path: tuple, offset: int = -1):
         ypath = pathmap.to_yaml(model_path)
-        line, col = mark(ypath)
-        if offset >= 0 and ypath in located.marks and 0 < line <= len(lines):
+        file, line, col = mark(ypath)
+        lines = merged.lines.get(file, [])
+        if offset >= 0 and ypath in merged.marks and 0 < line <= len(lines):
             text = lines[line - 1]
             quoted = col - 1 < len(text) and text[col - 1] in "'\""
             col += offset + (1 if quoted else 0)
-        return name, line, col, format_path(ypath)
+        return file, line, col, format_path(ypath)
 
     errors, warnings = [], []
     for path, message, severity in references.check(scn):
@@ -99,9 +122,9 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None)
         d = Diagnostic(file, line, col, dotted, message, severity)
         (errors if severity == "error" else warnings).append(d)
     if errors:
-        raise ScenarioError(sorted(errors, key=lambda d: (d.line, d.col)))
+        raise ScenarioError(sorted(errors, key=lambda d: (d.file != name, d.line, d.col)))
     rules, errors, more = compile_rules(scn, locate)
     warnings.extend(more)
     if errors or rules is None:
-        raise ScenarioError(sorted(errors, key=lambda d: (d.line, d.col)))
+        raise ScenarioError(sorted(errors, key=lambda d: (d.file != name, d.line, d.col)))
     return Loaded(name, scn, rules, tuple(warnings))

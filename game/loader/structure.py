@@ -232,18 +232,18 @@ def structure(data, file: str, mark, pathmap: PathMap) -> tuple[Scenario | None,
         diags = []
         for model_path, message in pairs:
             ypath = pathmap.to_yaml(model_path)
-            line, col = mark(ypath, message.startswith("unknown field"))
-            diags.append(Diagnostic(file, line, col, format_path(ypath), message))
-        return None, _dedupe(diags)
+            where, line, col = mark(ypath, message.startswith("unknown field"))
+            diags.append(Diagnostic(where or file, line, col, format_path(ypath), message))
+        return None, _dedupe(diags, file)
 
 
-def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+def _dedupe(diags: list[Diagnostic], file: str) -> list[Diagnostic]:
     seen, out = set(), []
     for d in diags:
         if d not in seen:
             seen.add(d)
             out.append(d)
-    return sorted(out, key=lambda d: (d.line, d.col))
+    return sorted(out, key=lambda d: (d.file != file, d.line, d.col))
 
 
 __all__ = ["CONVERTER", "PathMap", "normalize", "structure", "Target"]

@@ -1,0 +1,770 @@
+"""The map: projection, pan and zoom, the cached basemap, regions, sites and range rings.
+
+Projection: equirectangular with the x axis scaled by cos(lat0) (lat0 = the latitude of
+the scenario's initial view), so shapes look right around the crisis. The static layers
+(sea, countries, first-level regions, the scenario's regions by controller, occupied areas
+hatched) are drawn once per zoom level onto a cache surface larger than the view; panning
+only blits it. Sites, labels and the selected weapon's range rings are drawn each frame.
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import numpy as np
+import pygame
+
+from game import geo
+from game.ui import theme
+
+ZOOM_STEP = 1.25
+SITE_SHAPES = {
+    "capital": "star", "city": "circle", "civilian": "circle", "military": "triangle",
+    "infrastructure": "square", "nuclear_plant": "trefoil", "logistics": "diamond",
+    "command": "pentagon", "launch_site": "arrow",
+}
+KIND_LABELS = {
+    "capital": "Capital", "city": "City", "civilian": "Civilian", "military": "Military",
+    "infrastructure": "Infrastructure", "nuclear_plant": "Nuclear plant", "logistics": "Logistics",
+    "command": "Command", "launch_site": "Launch site",
+}
+
+
+# ---------------------------------------------------------------- projection (pure)
+@attrs.define
+class Projection:
+    """lon/lat <-> screen pixels. ``scale`` is pixels per degree of latitude."""
+
+    lon0: float
+    lat0: float
+    center_lon: float
+    center_lat: float
+    scale: float
+    rect: pygame.Rect
+
+    @property
+    def kx(self) -> float:
+        return math.cos(math.radians(self.lat0))
+
+    def plane(self, lon, lat):
+        """World -> plane pixels (origin at lon0/lat0, y down), at the current scale."""
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        return (lon - self.lon0) * self.kx * self.scale, -(lat - self.lat0) * self.scale
+
+    def to_screen(self, lon, lat):
+        x, y = self.plane(lon, lat)
+        cx, cy = self.plane(self.center_lon, self.center_lat)
+        return x - cx + self.rect.centerx, y - cy + self.rect.centery
+
+    def to_world(self, x, y):
+        cx, cy = self.plane(self.center_lon, self.center_lat)
+        px = np.asarray(x, dtype=float) - self.rect.centerx + cx
+        py = np.asarray(y, dtype=float) - self.rect.centery + cy
+        return px / (self.kx * self.scale) + self.lon0, -py / self.scale + self.lat0
+
+    def fit(self, bbox, margin: float = 0.06) -> None:
+        lon_min, lat_min, lon_max, lat_max = bbox
+        self.center_lon = (lon_min + lon_max) / 2
+        self.center_lat = (lat_min + lat_max) / 2
+        w = max((lon_max - lon_min) * self.kx, 1e-6)
+        h = max(lat_max - lat_min, 1e-6)
+        usable_w = self.rect.w * (1 - 2 * margin)
+        usable_h = self.rect.h * (1 - 2 * margin)
+        self.scale = max(1e-3, min(usable_w / w, usable_h / h))
+
+    def pan_pixels(self, dx: float, dy: float) -> None:
+        self.center_lon -= dx / (self.kx * self.scale)
+        self.center_lat += dy / self.scale
+
+    def zoom(self, factor: float, around=None) -> None:
+        if around is None:
+            around = self.rect.center
+        lon, lat = self.to_world(*around)
+        self.scale *= factor
+        nx, ny = self.to_screen(lon, lat)
+        self.pan_pixels(around[0] - float(nx), around[1] - float(ny))
+
+
+# ---------------------------------------------------------------- range coverage (pure)
+@attrs.frozen
+class Coverage:
+    weapon: str
+    range_km: float
+    launch_points: np.ndarray          # [n, 2] lon/lat, as the engine measures from
+    rings: tuple[np.ndarray, ...]      # one closed ring per launch point, [m, 2]
+    boundary: tuple[np.ndarray, ...]   # per ring: bool mask of points on the union's edge
+    launch_polygons: tuple[np.ndarray, ...]
+    distances: dict[str, float]        # site id -> km from the nearest launch point (0 inside)
+    in_range: frozenset[str]
+
+
+def region_rings(region, basemap: dict | None) -> list[np.ndarray]:
+    """The lon/lat rings that draw a scenario region: its outline, else its basemap region."""
+    if region.outline:
+        return [np.asarray(region.outline, dtype=float).reshape(-1, 2)]
+    if basemap and region.basemap:
+        for f in (*basemap.get("regions", []), *basemap.get("countries", [])):
+            if region.basemap in (f.get("name"), f.get("id")):
+                return [np.asarray(r, dtype=float).reshape(-1, 2) for r in f["rings"]]
+    return []
+
+
+def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 96) -> Coverage:
+    """Where a weapon reaches: great-circle rings around every launch point (the points the
+    engine measures range from: its launch regions' outline points and centres), the edge of
+    their union, and the sites in range (distance 0 inside a launch region, as in the rules)."""
+    w = next(x for x in scenario.weapons if x.id == weapon_id)
+    regions = {r.id: r for r in scenario.map.regions}
+    pts, polys = [], []
+    for rid in w.launch_from:
+        r = regions.get(rid)
+        if r is None:
+            continue
+        pts.extend(r.outline)
+        if r.center is not None:
+            pts.append(r.center)
+        polys.extend(region_rings(r, basemap))
+    P = np.asarray(pts, dtype=float).reshape(-1, 2)
+    rings, edges = [], []
+    for lon, lat in P:
+        ring = geo.range_ring(float(lon), float(lat), float(w.range_km), n=n)
+        d = geo.haversine_km(ring[:, None, 0], ring[:, None, 1], P[None, :, 0], P[None, :, 1]).min(axis=1)
+        edge = d >= w.range_km * (1 - 1e-3)
+        for poly in polys:
+            if len(poly) >= 3:
+                edge &= ~np.asarray(geo.point_in_polygon(ring[:, 0], ring[:, 1], poly.reshape(-1)))
+        rings.append(ring)
+        edges.append(edge)
+    dist, inside = {}, set()
+    for s in scenario.map.sites:
+        if s.region in w.launch_from:
+            d = 0.0
+        elif len(P):
+            d = float(geo.min_distance_km(np.array([[s.lon, s.lat]]), P))
+        else:
+            d = float("inf")
+        dist[s.id] = d
+        if d <= w.range_km:
+            inside.add(s.id)
+    return Coverage(w.id, float(w.range_km), P, tuple(rings), tuple(edges), tuple(polys), dist, frozenset(inside))
+
+
+# ---------------------------------------------------------------- drawing helpers
+def shape_points(kind: str, x: float, y: float, r: float) -> list[tuple[float, float]] | None:
+    shape = SITE_SHAPES.get(kind, "circle")
+    if shape == "triangle":
+        return [(x, y - r * 1.15), (x + r, y + r * 0.75), (x - r, y + r * 0.75)]
+    if shape == "square":
+        return [(x - r * 0.85, y - r * 0.85), (x + r * 0.85, y - r * 0.85), (x + r * 0.85, y + r * 0.85),
+                (x - r * 0.85, y + r * 0.85)]
+    if shape == "diamond":
+        return [(x, y - r * 1.2), (x + r * 1.05, y), (x, y + r * 1.2), (x - r * 1.05, y)]
+    if shape == "star":
+        pts = []
+        for i in range(10):
+            rr = r * 1.35 if i % 2 == 0 else r * 0.6
+            a = -math.pi / 2 + i * math.pi / 5
+            pts.append((x + rr * math.cos(a), y + rr * math.sin(a)))
+        return pts
+    if shape == "pentagon":
+        return [(x + r * 1.1 * math.cos(-math.pi / 2 + i * 2 * math.pi / 5),
+                 y + r * 1.1 * math.sin(-math.pi / 2 + i * 2 * math.pi / 5)) for i in range(5)]
+    if shape == "arrow":
+        return [(x, y - r * 1.3), (x + r, y), (x + r * 0.4, y), (x + r * 0.4, y + r), (x - r * 0.4, y + r),
+                (x - r * 0.4, y), (x - r, y)]
+    return None
+
+
+def draw_site_icon(surface, kind: str, x: float, y: float, r: float, fill, edge=(10, 12, 16)) -> None:
+    shape = SITE_SHAPES.get(kind, "circle")
+    if shape == "trefoil":
+        pygame.draw.circle(surface, edge, (x, y), r + 2)
+        pygame.draw.circle(surface, (240, 228, 66), (x, y), r + 1)
+        for i in range(3):
+            a0 = -math.pi / 2 + i * 2 * math.pi / 3 - 0.5
+            pts = [(x, y)] + [(x + r * math.cos(a0 + t * 0.2), y + r * math.sin(a0 + t * 0.2)) for t in range(6)]
+            pygame.draw.polygon(surface, (20, 20, 20), pts)
+        pygame.draw.circle(surface, (240, 228, 66), (x, y), max(1, r * 0.28))
+        pygame.draw.circle(surface, (20, 20, 20), (x, y), max(1, r * 0.18))
+        return
+    pts = shape_points(kind, x, y, r)
+    if pts is None:
+        pygame.draw.circle(surface, edge, (x, y), r + 2)
+        pygame.draw.circle(surface, fill, (x, y), r)
+        if kind == "city":
+            pygame.draw.circle(surface, edge, (x, y), max(1, r * 0.35))
+        return
+    pygame.draw.polygon(surface, edge, pts, 0)
+    inner = shape_points(kind, x, y, r - 1.6)
+    pygame.draw.polygon(surface, fill, inner or pts, 0)
+
+
+def hatch(surface: pygame.Surface, pts, colour, spacing: int = 7, width: int = 1, alpha: int = 150) -> None:
+    """Diagonal hatching clipped to a polygon (for occupied areas)."""
+    if len(pts) < 3:
+        return
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    box = pygame.Rect(int(min(xs)) - 1, int(min(ys)) - 1, int(max(xs) - min(xs)) + 3, int(max(ys) - min(ys)) + 3)
+    box = box.clip(surface.get_rect())
+    if box.w <= 0 or box.h <= 0:
+        return
+    lines = pygame.Surface(box.size, pygame.SRCALPHA)
+    col = (*colour[:3], alpha)
+    for k in range(-box.h, box.w, spacing):
+        pygame.draw.line(lines, col, (k, box.h), (k + box.h, 0), width)
+    mask = pygame.Surface(box.size, pygame.SRCALPHA)
+    pygame.draw.polygon(mask, (255, 255, 255, 255), [(x - box.x, y - box.y) for x, y in pts])
+    lines.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+    surface.blit(lines, box.topleft)
+
+
+def text_with_halo(surface, text: str, font: pygame.font.Font, colour, pos, halo=(8, 11, 15), anchor="center"):
+    img = font.render(text, True, colour)
+    shadow = font.render(text, True, halo)
+    r = img.get_rect(**{anchor: pos})
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)):
+        surface.blit(shadow, r.move(dx, dy))
+    surface.blit(img, r)
+    return r
+
+
+# ---------------------------------------------------------------- the view
+class MapView:
+    """The board's map, drawn in ``rect``; handles its own drag, wheel and arrow keys."""
+
+    def __init__(self, scenario, colours: dict, basemap: dict | None, cities: list[dict], font_scale: float = 1.0):
+        self.scenario = scenario
+        self.colours = colours
+        self.basemap = basemap
+        self.cities = cities
+        self.fs = font_scale
+        view = scenario.map.view or self._bbox_of_scenario()
+        lat0 = (view[1] + view[3]) / 2
+        lon0 = (view[0] + view[2]) / 2
+        self.home = tuple(view)
+        self.proj = Projection(lon0, lat0, lon0, lat0, 10.0, pygame.Rect(0, 0, 800, 600))
+        self._fitted_for: tuple | None = None
+        self.coverage: Coverage | None = None
+        self.target_site: str | None = None
+        self.highlight_sites: set[str] = set()
+        self.hover_site = None
+        self.dragging = False
+        self._drag_from = None
+        self._cache: dict = {}
+        self._t = 0.0
+        self.site_controller = self._site_controllers()
+        self._plane_unit = self._prepare_geometry()
+
+    # ---- setup
+    def _bbox_of_scenario(self):
+        pts = [(s.lon, s.lat) for s in self.scenario.map.sites]
+        for r in self.scenario.map.regions:
+            pts.extend(r.outline)
+        if not pts:
+            return (0.0, 0.0, 10.0, 6.0)
+        a = np.asarray(pts, dtype=float)
+        pad = 1.0
+        return (a[:, 0].min() - pad, a[:, 1].min() - pad, a[:, 0].max() + pad, a[:, 1].max() + pad)
+
+    def _site_controllers(self) -> dict[str, str]:
+        regions = {r.id: r for r in self.scenario.map.regions}
+        return {s.id: regions[s.region].controller if s.region in regions else "" for s in self.scenario.map.sites}
+
+    def _prepare_geometry(self):
+        """Rings in 'unit plane' coordinates (degrees, x scaled by kx, y down), per layer."""
+        kx = self.proj.kx
+        lon0, lat0 = self.proj.lon0, self.proj.lat0
+
+        def unit(ring_lonlat: np.ndarray) -> np.ndarray:
+            out = np.empty_like(ring_lonlat, dtype=float)
+            out[:, 0] = (ring_lonlat[:, 0] - lon0) * kx
+            out[:, 1] = -(ring_lonlat[:, 1] - lat0)
+            return out
+
+        layers = {"countries": [], "regions": [], "occupied": [], "scenario": []}
+        labels = []
+        if self.basemap:
+            for c in self.basemap["countries"]:
+                rings = [unit(np.asarray(r, dtype=float).reshape(-1, 2)) for r in c["rings"]]
+                holes = [unit(np.asarray(r, dtype=float).reshape(-1, 2)) for r in c.get("holes", [])]
+                layers["countries"].append((c, rings, holes))
+                if c.get("label"):
+                    labels.append((c["name"], c["label"], self._extent(rings)))
+            for r in self.basemap["regions"]:
+                rings = [unit(np.asarray(x, dtype=float).reshape(-1, 2)) for x in r["rings"]]
+                layers["regions"].append((r, rings))
+                if r.get("status") and str(r["status"]).startswith("occupied"):
+                    layers["occupied"].append((r, rings))
+        for reg in self.scenario.map.regions:
+            rings = [unit(x) for x in region_rings(reg, self.basemap)]
+            layers["scenario"].append((reg, rings))
+        self.country_labels = labels
+        self._unit = unit
+        return layers
+
+    @staticmethod
+    def _extent(rings) -> float:
+        if not rings:
+            return 0.0
+        a = max(rings, key=len)
+        return float(max(a[:, 0].max() - a[:, 0].min(), a[:, 1].max() - a[:, 1].min()))
+
+    # ---- geometry of the view
+    def set_rect(self, rect: pygame.Rect) -> None:
+        rect = pygame.Rect(rect)
+        if self.proj.rect.size != rect.size or self._fitted_for is None:
+            self.proj.rect = rect
+            if self._fitted_for is None:
+                self.proj.fit(self.home)
+                self._fitted_for = rect.size
+            self._cache.clear()
+        self.proj.rect = rect
+
+    def reset_view(self) -> None:
+        self.proj.fit(self.home)
+        self._cache.clear()
+
+    def zoom(self, steps: int, around=None) -> None:
+        factor = ZOOM_STEP ** steps
+        new = self.proj.scale * factor
+        home_scale = self._home_scale()
+        if not (home_scale / 6 <= new <= home_scale * 12):
+            return
+        self.proj.zoom(factor, around)
+
+    def _home_scale(self) -> float:
+        p = Projection(self.proj.lon0, self.proj.lat0, 0, 0, 1.0, self.proj.rect)
+        p.fit(self.home)
+        return p.scale
+
+    # ---- selection
+    def show_weapon(self, weapon_id: str | None, target_site: str | None = None) -> None:
+        if weapon_id is None:
+            self.coverage = None
+        elif self.coverage is None or self.coverage.weapon != weapon_id:
+            self.coverage = coverage(self.scenario, weapon_id, self.basemap)
+        self.target_site = target_site
+
+    # ---- input
+    def handle_event(self, event) -> bool:
+        rect = self.proj.rect
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 and rect.collidepoint(event.pos):
+            self.dragging, self._drag_from = True, event.pos
+            return True
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self.dragging:
+            self.dragging = False
+            return True
+        if event.type == pygame.MOUSEMOTION:
+            if self.dragging:
+                dx, dy = event.pos[0] - self._drag_from[0], event.pos[1] - self._drag_from[1]
+                self._drag_from = event.pos
+                self.proj.pan_pixels(dx, dy)
+                return True
+            self.hover_site = self.site_at(event.pos) if rect.collidepoint(event.pos) else None
+            return False
+        if event.type == pygame.MOUSEWHEEL:
+            pos = pygame.mouse.get_pos()
+            if rect.collidepoint(pos):
+                self.zoom(1 if event.y > 0 else -1, pos)
+                return True
+        if event.type == pygame.KEYDOWN:
+            step = 60
+            keys = {pygame.K_LEFT: (step, 0), pygame.K_RIGHT: (-step, 0), pygame.K_UP: (0, step),
+                    pygame.K_DOWN: (0, -step)}
+            if event.key in keys and event.mod & pygame.KMOD_SHIFT:
+                self.proj.pan_pixels(*keys[event.key])
+                return True
+            if event.key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+                self.zoom(1)
+                return True
+            if event.key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+                self.zoom(-1)
+                return True
+            if event.key == pygame.K_0 and event.mod & pygame.KMOD_SHIFT:
+                self.reset_view()
+                return True
+        return False
+
+    def site_at(self, pos, radius: float = 11.0):
+        best, best_d = None, radius
+        for s in self.scenario.map.sites:
+            x, y = self.proj.to_screen(s.lon, s.lat)
+            d = math.hypot(float(x) - pos[0], float(y) - pos[1])
+            if d < best_d:
+                best, best_d = s, d
+        return best
+
+    # ---- drawing
+    def _cache_surface(self) -> tuple[pygame.Surface, tuple[float, float]]:
+        """The static layers for this zoom, covering the view with a margin; re-rendered
+        when a pan leaves the margin or the zoom changes."""
+        p = self.proj
+        key = round(p.scale, 6)
+        cx, cy = p.plane(p.center_lon, p.center_lat)
+        cx, cy = float(cx), float(cy)
+        hit = self._cache.get(key)
+        w, h = p.rect.w, p.rect.h
+        if hit is not None:
+            surf, (ox, oy) = hit
+            if ox <= cx - w / 2 and cx + w / 2 <= ox + surf.get_width() and oy <= cy - h / 2 \
+                    and cy + h / 2 <= oy + surf.get_height():
+                return hit
+        mw, mh = w // 2, h // 2
+        origin = (cx - w / 2 - mw, cy - h / 2 - mh)
+        surf = pygame.Surface((w + 2 * mw, h + 2 * mh))
+        self._render_static(surf, origin)
+        if len(self._cache) > 3:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[key] = (surf, origin)
+        return surf, origin
+
+    def _to_cache(self, unit_ring: np.ndarray, origin) -> list[tuple[float, float]]:
+        s = self.proj.scale
+        pts = unit_ring * s
+        pts[:, 0] -= origin[0]
+        pts[:, 1] -= origin[1]
+        return pts.tolist()
+
+    def _render_static(self, surf: pygame.Surface, origin) -> None:
+        layers = self._plane_unit
+        surf.fill(theme.SEA)
+        s = self.proj.scale
+        bounds = pygame.Rect(0, 0, *surf.get_size())
+        # graticule
+        lon_a, lat_b = self.proj.lon0 + origin[0] / (self.proj.kx * s), self.proj.lat0 - origin[1] / s
+        lon_b = lon_a + surf.get_width() / (self.proj.kx * s)
+        lat_a = lat_b - surf.get_height() / s
+        step = _nice_step((lon_b - lon_a) / 6)
+        for lon in np.arange(math.floor(lon_a / step) * step, lon_b + step, step):
+            x = (lon - self.proj.lon0) * self.proj.kx * s - origin[0]
+            pygame.draw.line(surf, theme.SEA_GRID, (x, 0), (x, surf.get_height()))
+        for lat in np.arange(math.floor(lat_a / step) * step, lat_b + step, step):
+            y = -(lat - self.proj.lat0) * s - origin[1]
+            pygame.draw.line(surf, theme.SEA_GRID, (0, y), (surf.get_width(), y))
+
+        def visible(pts):
+            xs = [q[0] for q in pts]
+            ys = [q[1] for q in pts]
+            return bounds.colliderect(pygame.Rect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1))
+
+        for _c, rings, holes in layers["countries"]:
+            for ring in rings:
+                pts = self._to_cache(ring, origin)
+                if len(pts) >= 3 and visible(pts):
+                    pygame.draw.polygon(surf, theme.LAND, pts)
+            for ring in holes:
+                pts = self._to_cache(ring, origin)
+                if len(pts) >= 3 and visible(pts):
+                    pygame.draw.polygon(surf, theme.SEA, pts)
+        if s > 25:
+            for _r, rings in layers["regions"]:
+                for ring in rings:
+                    pts = self._to_cache(ring, origin)
+                    if len(pts) >= 3 and visible(pts):
+                        pygame.draw.polygon(surf, theme.REGION_EDGE, pts, 1)
+        # the scenario's regions, by controller
+        overlay = pygame.Surface(surf.get_size(), pygame.SRCALPHA)
+        for reg, rings in layers["scenario"]:
+            col = self.colours.get(reg.controller)
+            for ring in rings:
+                pts = self._to_cache(ring, origin)
+                if len(pts) < 3 or not visible(pts):
+                    continue
+                if not self.basemap:
+                    base = theme.mix(theme.LAND, col, 0.22) if col else theme.LAND
+                    pygame.draw.polygon(surf, base, pts)
+                elif col:
+                    pygame.draw.polygon(overlay, (*col, 58), pts)
+        surf.blit(overlay, (0, 0))
+        for _r, rings in layers["occupied"]:
+            for ring in rings:
+                pts = self._to_cache(ring, origin)
+                if len(pts) >= 3 and visible(pts):
+                    hatch(surf, pts, (200, 200, 210), spacing=8, alpha=70)
+        for reg, rings in layers["scenario"]:
+            col = self.colours.get(reg.controller)
+            occupied = any("occupied" in t for t in reg.tags)
+            for ring in rings:
+                pts = self._to_cache(ring, origin)
+                if len(pts) < 3 or not visible(pts):
+                    continue
+                if occupied and col:
+                    hatch(surf, pts, theme.lighten(col, 0.2), spacing=7, alpha=150)
+        # borders on top
+        for _c, rings, _holes in layers["countries"]:
+            for ring in rings:
+                pts = self._to_cache(ring, origin)
+                if len(pts) >= 3 and visible(pts):
+                    pygame.draw.polygon(surf, theme.BORDER, pts, 1)
+        for reg, rings in layers["scenario"]:
+            col = self.colours.get(reg.controller)
+            edge = theme.lighten(col, 0.15) if col else (150, 158, 170)
+            for ring in rings:
+                pts = self._to_cache(ring, origin)
+                if len(pts) >= 3 and visible(pts):
+                    pygame.draw.lines(surf, edge, True, pts, 2)
+
+    def draw(self, surface: pygame.Surface, dt: float = 0.0) -> None:
+        self._t += dt
+        p = self.proj
+        rect = p.rect
+        cache, origin = self._cache_surface()
+        cx, cy = p.plane(p.center_lon, p.center_lat)
+        src = pygame.Rect(int(round(float(cx) - rect.w / 2 - origin[0])),
+                          int(round(float(cy) - rect.h / 2 - origin[1])), rect.w, rect.h)
+        prev_clip = surface.get_clip()
+        surface.set_clip(rect)
+        surface.blit(cache, rect.topleft, src)
+        if self.coverage is not None:
+            self._draw_coverage(surface)
+        placed: list[pygame.Rect] = []
+        self._draw_sites(surface, placed)
+        self._draw_region_labels(surface, placed)
+        self._draw_cities(surface, placed)
+        self._draw_country_labels(surface, placed)
+        self._draw_scale_bar(surface)
+        self._draw_legend(surface)
+        surface.set_clip(prev_clip)
+
+    def _screen_pts(self, lonlat: np.ndarray) -> list[tuple[float, float]]:
+        x, y = self.proj.to_screen(lonlat[:, 0], lonlat[:, 1])
+        return list(zip(np.asarray(x).tolist(), np.asarray(y).tolist()))
+
+    def _draw_coverage(self, surface) -> None:
+        cov = self.coverage
+        rect = self.proj.rect
+        layer = pygame.Surface(rect.size, pygame.SRCALPHA)
+        off = np.array(rect.topleft, dtype=float)
+        for ring in cov.rings:
+            pts = [(x - off[0], y - off[1]) for x, y in self._screen_pts(ring)]
+            pygame.draw.polygon(layer, (232, 180, 76, 255), pts)
+        for poly in cov.launch_polygons:
+            pts = [(x - off[0], y - off[1]) for x, y in self._screen_pts(poly)]
+            if len(pts) >= 3:
+                pygame.draw.polygon(layer, (232, 180, 76, 255), pts)
+        layer.set_alpha(34)
+        surface.blit(layer, rect.topleft)
+        for ring, edge in zip(cov.rings, cov.boundary):
+            pts = self._screen_pts(ring)
+            n = len(pts)
+            for i in range(n):
+                j = (i + 1) % n
+                if edge[i] and edge[j]:
+                    pygame.draw.line(surface, theme.ACCENT, pts[i], pts[j], 2)
+        for poly in cov.launch_polygons:
+            pts = self._screen_pts(poly)
+            if len(pts) >= 3:
+                _dashed_polygon(surface, theme.lighten(theme.ACCENT, 0.3), pts)
+
+    def _draw_sites(self, surface, placed) -> None:
+        f = theme.font(round(12 * self.fs), "bold")
+        r = max(5.0, 6.5 * self.fs)
+        pulse = 0.5 + 0.5 * math.sin(self._t * 4)
+        cov = self.coverage
+        sites = sorted(self.scenario.map.sites, key=lambda s: -s.value)
+        for s in sites:
+            x, y = (float(v) for v in self.proj.to_screen(s.lon, s.lat))
+            if not self.proj.rect.inflate(40, 40).collidepoint(x, y):
+                continue
+            col = self.colours.get(self.site_controller.get(s.id), (190, 190, 190))
+            if cov is not None and s.id in cov.in_range:
+                pygame.draw.circle(surface, theme.ACCENT, (x, y), r + 5 + 2 * pulse, 2)
+            if s.id in self.highlight_sites:
+                pygame.draw.circle(surface, (255, 255, 255), (x, y), r + 6, 1)
+            draw_site_icon(surface, s.kind, x, y, r, col)
+            if s.id == self.target_site:
+                rr = r + 10
+                pygame.draw.circle(surface, (255, 255, 255), (x, y), rr, 2)
+                for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                    pygame.draw.line(surface, (255, 255, 255), (x + dx * (rr - 4), y + dy * (rr - 4)),
+                                     (x + dx * (rr + 6), y + dy * (rr + 6)), 2)
+            placed.append(pygame.Rect(x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4))
+        for s in sites:
+            x, y = (float(v) for v in self.proj.to_screen(s.lon, s.lat))
+            if not self.proj.rect.collidepoint(x, y):
+                continue
+            colour = theme.TEXT
+            if cov is not None:
+                colour = theme.ACCENT if s.id in cov.in_range else theme.TEXT_DIM
+            img_w, img_h = f.size(s.name)
+            for anchor, pos in (("midleft", (x + r + 5, y)), ("midright", (x - r - 5, y)),
+                                ("midbottom", (x, y - r - 3)), ("midtop", (x, y + r + 3))):
+                box = pygame.Rect(0, 0, img_w + 2, img_h - 2)
+                setattr(box, anchor, pos)
+                if box.collidelist(placed) < 0:
+                    text_with_halo(surface, s.name, f, colour, pos, anchor=anchor)
+                    placed.append(box)
+                    break
+
+    def _draw_region_labels(self, surface, placed) -> None:
+        f = theme.font(round(12 * self.fs), "italic")
+        for reg, rings in self._plane_unit["scenario"]:
+            if not rings:
+                continue
+            ring = max(rings, key=len)
+            extent_px = self._extent([ring]) * self.proj.scale
+            if extent_px < 60:
+                continue
+            pts = np.asarray(self._lonlat_of_unit(ring))
+            lon, lat = float(pts[:, 0].mean()), float(pts[:, 1].mean())
+            if reg.center is not None:
+                lon, lat = reg.center
+            x, y = (float(v) for v in self.proj.to_screen(lon, lat))
+            text = reg.name
+            w, h = f.size(text)
+            box = pygame.Rect(0, 0, w, h)
+            box.center = (x, y + (0 if self.basemap else -h * 1.5))
+            if box.collidelist(placed) >= 0 or not self.proj.rect.contains(box):
+                continue
+            col = self.colours.get(reg.controller)
+            colour = theme.lighten(col, 0.55) if col else theme.TEXT_DIM
+            text_with_halo(surface, text, f, colour, box.center)
+            placed.append(box)
+
+    def _lonlat_of_unit(self, ring):
+        out = np.empty_like(ring)
+        out[:, 0] = ring[:, 0] / self.proj.kx + self.proj.lon0
+        out[:, 1] = -ring[:, 1] + self.proj.lat0
+        return out
+
+    def _draw_cities(self, surface, placed) -> None:
+        if not self.basemap:
+            return
+        f = theme.font(round(11 * self.fs))
+        names = {s.name for s in self.scenario.map.sites}
+        for c in self.cities:
+            if c["name"] in names:
+                continue
+            x, y = (float(v) for v in self.proj.to_screen(c["lon"], c["lat"]))
+            if not self.proj.rect.collidepoint(x, y):
+                continue
+            dot = pygame.Rect(x - 3, y - 3, 6, 6)
+            w, h = f.size(c["name"])
+            box = pygame.Rect(x + 6, y - h // 2, w, h - 2)
+            if dot.collidelist(placed) >= 0 or box.collidelist(placed) >= 0:
+                continue
+            pygame.draw.circle(surface, (10, 12, 16), (x, y), 3.5)
+            pygame.draw.circle(surface, (200, 206, 214), (x, y), 2.5)
+            text_with_halo(surface, c["name"], f, (196, 202, 210), box.midleft, anchor="midleft")
+            placed.extend([dot, box])
+
+    def _draw_country_labels(self, surface, placed) -> None:
+        f = theme.font(round(12 * self.fs), "bold")
+        for name, (lon, lat), extent in self.country_labels:
+            if extent * self.proj.scale < 90:
+                continue
+            x, y = (float(v) for v in self.proj.to_screen(lon, lat))
+            text = " ".join(name.upper())
+            w, h = f.size(text)
+            box = pygame.Rect(0, 0, w, h)
+            box.center = (x, y)
+            if not self.proj.rect.contains(box) or box.collidelist(placed) >= 0:
+                continue
+            img = f.render(text, True, (132, 142, 156))
+            surface.blit(img, box)
+            placed.append(box)
+
+    def _draw_scale_bar(self, surface) -> None:
+        px_per_km = self.proj.scale / 111.195
+        km = _nice_step(110 / max(px_per_km, 1e-9))
+        length = km * px_per_km
+        rect = self.proj.rect
+        x0, y0 = rect.right - 20 - length, rect.bottom - 22
+        f = theme.font(round(11 * self.fs))
+        pygame.draw.line(surface, (10, 12, 16), (x0, y0 + 1), (x0 + length, y0 + 1), 5)
+        pygame.draw.line(surface, theme.TEXT, (x0, y0), (x0 + length, y0), 3)
+        for xx in (x0, x0 + length):
+            pygame.draw.line(surface, theme.TEXT, (xx, y0 - 5), (xx, y0 + 4), 2)
+        label = f"{km:g} km" if not self.scenario.meta.fictional or self.basemap else f"{km:g} km (invented map)"
+        text_with_halo(surface, label, f, theme.TEXT, (x0 + length / 2, y0 - 6), anchor="midbottom")
+
+    def _draw_legend(self, surface) -> None:
+        kinds = []
+        for s in self.scenario.map.sites:
+            if s.kind not in kinds:
+                kinds.append(s.kind)
+        if not kinds:
+            return
+        f = theme.font(round(11 * self.fs))
+        line = max(16, round(17 * self.fs))
+        rows = len(kinds) + (1 if self.coverage else 0)
+        w = max(f.size(KIND_LABELS.get(k, k))[0] for k in kinds) + 34
+        if self.coverage:
+            w = max(w, f.size("In range")[0] + 34)
+        h = rows * line + 10
+        rect = self.proj.rect
+        box = pygame.Rect(rect.left + 10, rect.bottom - h - 10, w, h)
+        bg = pygame.Surface(box.size, pygame.SRCALPHA)
+        bg.fill((10, 14, 19, 200))
+        surface.blit(bg, box)
+        pygame.draw.rect(surface, theme.PANEL_EDGE, box, 1)
+        y = box.top + 5 + line // 2
+        for k in kinds:
+            draw_site_icon(surface, k, box.left + 13, y, 5, (200, 205, 212))
+            surface.blit(f.render(KIND_LABELS.get(k, k), True, theme.TEXT_DIM), (box.left + 26, y - f.get_height() // 2))
+            y += line
+        if self.coverage:
+            pygame.draw.circle(surface, theme.ACCENT, (box.left + 13, y), 7, 2)
+            surface.blit(f.render("In range", True, theme.ACCENT), (box.left + 26, y - f.get_height() // 2))
+
+    def hover_card(self, surface, extra: str = "") -> None:
+        """A small card about the site under the mouse."""
+        s = self.hover_site
+        if s is None:
+            return
+        regions = {r.id: r for r in self.scenario.map.regions}
+        reg = regions.get(s.region)
+        ctrl = self.site_controller.get(s.id)
+        ctrl_name = next((a.name for a in self.scenario.actors if a.id == ctrl), "")
+        lines = [(s.name, "bold", theme.TEXT),
+                 (f"{KIND_LABELS.get(s.kind, s.kind)} \u00b7 {reg.name if reg else s.region}", "regular", theme.TEXT_DIM)]
+        if ctrl_name:
+            lines.append((f"Held by {ctrl_name}", "regular", self.colours.get(ctrl, theme.TEXT_DIM)))
+        lines.append((f"Value as a target: {s.value:g}", "regular", theme.TEXT_DIM))
+        if self.coverage is not None:
+            d = self.coverage.distances.get(s.id, float("inf"))
+            ok = s.id in self.coverage.in_range
+            lines.append((f"{d:.0f} km from launch area \u2014 {'in range' if ok else 'out of range'}",
+                          "bold", theme.ACCENT if ok else theme.DANGER))
+        if extra:
+            lines.append((extra, "regular", theme.TEXT_DIM))
+        fonts = [theme.font(round(13 * self.fs), st) for _t, st, _c in lines]
+        w = max(f.size(t)[0] for f, (t, _s, _c) in zip(fonts, lines)) + 20
+        h = sum(f.get_linesize() for f in fonts) + 14
+        mx, my = pygame.mouse.get_pos()
+        box = pygame.Rect(mx + 16, my + 12, w, h)
+        box.clamp_ip(self.proj.rect)
+        bg = pygame.Surface(box.size, pygame.SRCALPHA)
+        bg.fill((8, 11, 15, 235))
+        surface.blit(bg, box)
+        pygame.draw.rect(surface, theme.ACCENT, box, 1, border_radius=4)
+        y = box.top + 7
+        for f, (t, _s, c) in zip(fonts, lines):
+            surface.blit(f.render(t, True, c), (box.left + 10, y))
+            y += f.get_linesize()
+
+
+def _nice_step(x: float) -> float:
+    if x <= 0:
+        return 1.0
+    e = 10 ** math.floor(math.log10(x))
+    for m in (1, 2, 5, 10):
+        if m * e >= x:
+            return m * e
+    return 10 * e
+
+
+def _dashed_polygon(surface, colour, pts, dash: float = 6.0) -> None:
+    n = len(pts)
+    for i in range(n):
+        (x0, y0), (x1, y1) = pts[i], pts[(i + 1) % n]
+        length = math.hypot(x1 - x0, y1 - y0)
+        k = 0.0
+        while k < length:
+            t0, t1 = k / length, min(length, k + dash) / length
+            pygame.draw.line(surface, colour, (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0),
+                             (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1), 1)
+            k += dash * 2
