@@ -18,6 +18,8 @@ COMMANDS = {
     "replay": "replay one game of a batch with its full event log",
     "schema": "print the JSON Schema of the scenario format",
     "params": "list every tunable number of a scenario",
+    "lint": "warnings about a scenario that are not errors (--games N: balance too)",
+    "new": "write a commented template scenario to start from",
     "play": "open the game window on a scenario",
     "watch": "watch one game of a headless batch in the window",
 }

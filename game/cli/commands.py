@@ -368,3 +368,93 @@ def cmd_watch(args) -> int:
 
 
 __all__ = ["RedlineError"]
+
+
+# ---------------------------------------------------------------- lint, new
+
+
+def args_lint(sp) -> None:
+    _scenario_args(sp, many=True)
+    sp.add_argument("--games", type=_positive, default=None,
+                    help="also run N games and flag balance problems")
+    sp.add_argument("--seed", type=int, default=1)
+    sp.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def cmd_lint(args) -> int:
+    from game.lint import lint
+
+    total, bad = 0, 0
+    for path in args.files:
+        try:
+            loaded = _load(path)
+        except ScenarioError as exc:
+            bad += 1
+            for d in exc.diagnostics:
+                print(d)
+            continue
+        warnings = list(loaded.warnings) + lint(loaded)
+        for w in warnings:
+            print(w)
+        balance = []
+        if args.games:
+            balance = _balance(args, path, loaded)
+            for line in balance:
+                print(f"{loaded.file}: balance: {line}")
+        total += len(warnings) + len(balance)
+    print(f"{total} warning{'s' if total != 1 else ''}" + (f"; {bad} file{'s' if bad != 1 else ''} with errors"
+                                                           if bad else ""))
+    return 1 if bad or (args.strict and total) else 0
+
+
+def _balance(args, path, loaded) -> list[str]:
+    from game.loader.load import display_name, resolved_source
+    from game.runners.balance import balance_warnings
+    from game.runners.local import RunSpec, default_workers, simulate
+
+    spec = RunSpec(resolved_source(path), display_name(path), args.seed)
+    bar = progress(args.games, args.quiet)
+    tally = simulate(spec, args.games, 1 if args.games <= 20_000 else default_workers(),
+                     lambda res: bar.update(len(res.outcome)))
+    bar.close()
+    return balance_warnings(tally, loaded.rules)
+
+
+def args_new(sp) -> None:
+    sp.add_argument("file", metavar="FILE", help="the scenario file to create")
+    sp.add_argument("--from", dest="source", metavar="SCENARIO",
+                    help="start from a shipped scenario (its id, e.g. atacms_2024, or a path)")
+    sp.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def cmd_new(args) -> int:
+    import os
+
+    from game.loader.load import display_name
+
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    if os.path.exists(args.file) and not args.force:
+        print(f"{args.file}: already exists; choose another name or add --force", file=sys.stderr)
+        return 1
+    schema = os.path.relpath(os.path.join(here, "docs", "redline.schema.json"),
+                             os.path.dirname(os.path.abspath(args.file)))
+    if args.source:
+        src = args.source
+        if not os.path.exists(src):
+            src = os.path.join(here, "scenarios", f"{args.source}.yaml")
+        if not os.path.exists(src):
+            shipped = sorted(f[:-5] for f in os.listdir(os.path.join(here, "scenarios")) if f.endswith(".yaml"))
+            raise UsageError(f"--from: no scenario '{args.source}' (shipped: {', '.join(shipped)})")
+        with open(src, encoding="utf-8") as fh:
+            lines = fh.read().splitlines(keepends=True)
+        if lines and lines[0].startswith("# yaml-language-server:"):
+            lines = lines[1:]
+        text = f"# yaml-language-server: $schema={schema}\n" + "".join(lines)
+    else:
+        with open(os.path.join(here, "game", "templates", "new_scenario.yaml"), encoding="utf-8") as fh:
+            text = fh.read().replace("{schema}", schema).replace("{file}", display_name(args.file))
+    with atomic_write(args.file) as fh:
+        fh.write(text)
+    print(f"wrote {display_name(args.file)}; check it with: python main.py validate {display_name(args.file)}")
+    return 0

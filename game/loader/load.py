@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 
 import attrs
 import yaml
@@ -30,6 +31,8 @@ class Loaded:
     scenario: Scenario
     rules: Rules
     warnings: tuple[Diagnostic, ...]
+    locate: Callable = attrs.field(eq=False, repr=False, default=None)
+    """(model path, offset) -> (file, line, col, dotted path): where a value was written."""
 
 
 def display_name(path: str | os.PathLike) -> str:
@@ -127,4 +130,4 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
     warnings.extend(more)
     if errors or rules is None:
         raise ScenarioError(sorted(errors, key=lambda d: (d.file != name, d.line, d.col)))
-    return Loaded(name, scn, rules, tuple(warnings))
+    return Loaded(name, scn, rules, tuple(warnings), locate)

@@ -1,0 +1,201 @@
+"""``lint``: warnings about a valid scenario that are worth a look, not errors.
+
+Text checks read the compiled rules: unused variables, weapons and sites; actions that
+can never be taken; claims without sources and sources never cited; a real-world
+scenario with fewer than three perspectives; outcomes without debrief text; params
+without a claim; probabilities that can leave [0, 1] somewhere in the params' ranges.
+Balance checks (``--games N``) run the scenario and live in ``game.runners.balance``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.diagnostics import Diagnostic
+from game.engine.batch import Ctx
+from game.engine.layout import LOOKUP_FUNCTIONS
+from game.engine.rules import _Names
+from game.expr import Ref, compile_expr
+from game.loader.load import Loaded
+
+
+class _ParamsAsColumns(_Names):
+    """Names where ``params.X`` is a column with the param's range, for interval bounds."""
+
+    def __init__(self, layout, params, ranges_out: dict):
+        super().__init__(layout, {p.id: p.value for p in params})
+        self.base = len(layout)
+        self.index_of = {p.id: self.base + i for i, p in enumerate(params)}
+        for p in params:
+            ranges_out[self.index_of[p.id]] = tuple(p.range)
+
+    def lookup(self, name: str):
+        if name.startswith("params."):
+            key = name[len("params."):]
+            return Ref("column", index=self.index_of[key]) if key in self.index_of else None
+        return super().lookup(name)
+
+
+def _all_exprs(rules):
+    """(model path, compiled expression) for every expression of the scenario."""
+    for a in rules.actions:
+        yield ("actions", a.index, "when"), a.when
+        for j, e in enumerate(a.effects):
+            yield ("actions", a.index, "effects", j), e.expr
+    for r in rules.red_lines:
+        yield ("red_lines", r.index, "when"), r.when
+        for j, (_s, p, _k, _c) in enumerate(r.responses):
+            yield ("red_lines", r.index, "responses", j, "p"), p
+    for i, (_s, _a, when, effects, *_x) in enumerate(rules.signals):
+        yield ("signals", i, "when"), when
+        for j, e in enumerate(effects):
+            yield ("signals", i, "effects", j), e.expr
+    for i, (_s, _k, _b, p, *_x) in enumerate(rules.fog):
+        yield ("fog", i, "p"), p
+    for i, (_s, _t, p, when, effects, _site) in enumerate(rules.events):
+        yield ("events", i, "p"), p
+        yield ("events", i, "when"), when
+        for j, e in enumerate(effects):
+            yield ("events", i, "effects", j), e.expr
+    for i, (_s, when) in enumerate(rules.outcomes):
+        yield ("outcomes", i, "when"), when
+    for i, (_s, _a, score) in enumerate(rules.objectives):
+        yield ("objectives", i, "score"), score
+    for terms in rules.policy_terms.values():
+        for _kind, _k, term in terms:
+            yield ("policies",), term.when
+            yield ("policies",), term.weight
+
+
+def lint(loaded: Loaded) -> list[Diagnostic]:
+    """Every text warning, each at its place in the file."""
+    rules, scn, locate = loaded.rules, loaded.scenario, loaded.locate
+    out: list[Diagnostic] = []
+
+    def warn(path: tuple, message: str) -> None:
+        file, line, col, dotted = locate(path)
+        out.append(Diagnostic(file, line, col, dotted, message, "warning"))
+
+    lay = rules.layout
+    reads = set()
+    for _path, e in _all_exprs(rules):
+        reads |= e.reads
+    writes = {e.target for a in rules.actions for e in a.effects}
+    writes |= {e.target for s in rules.signals for e in s[3]} | {e.target for ev in rules.events for e in ev[4]}
+    for i, v in enumerate(scn.variables):
+        col = lay[v.id]
+        if col not in reads and col not in writes:
+            warn(("variables", i), f"variable '{v.id}' is never used")
+        elif col not in reads and not v.show:
+            warn(("variables", i), f"variable '{v.id}' is changed but never read, and not shown")
+    used_weapons = {w for a in scn.actions for w in a.weapon}
+    for i, w in enumerate(scn.weapons):
+        if w.id not in used_weapons:
+            warn(("weapons", i), f"weapon '{w.id}' is not used by any action")
+    targeted = {x.site for x in rules.instances if x.site >= 0}
+    for i, s in enumerate(scn.map.sites):
+        if i not in targeted:
+            warn(("map", "sites", i), f"site '{s.id}' is never a target (it is only shown on the map)")
+
+    ranges = {lay[c.name]: (c.lo, c.hi) for c in lay.columns if c.lo > float("-inf") or c.hi < float("inf")}
+    names = _ParamsAsColumns(lay, scn.params, ranges)
+    for a in rules.actions:
+        if a.index >= len(scn.actions):
+            continue
+        if not any(rules.instances[int(i)].static_ok for i in a.instances):
+            reasons = sorted({rules.instances[int(i)].reason for i in a.instances})
+            warn(("actions", a.index), f"action '{a.spec.id}' can never be taken: {'; '.join(reasons)}")
+            continue
+        if a.when.const is None:
+            hi = _bounds(a.spec.when, names, ranges)[1]
+            if hi <= 0:
+                warn(("actions", a.index, "when"), f"the precondition of '{a.spec.id}' can never hold "
+                     "within the variables' ranges")
+        elif a.when.const == 0:
+            warn(("actions", a.index, "when"), f"the precondition of '{a.spec.id}' is always false")
+
+    sampler = _Sampler(lay, names, ranges)
+    for i, r in enumerate(scn.red_lines):
+        values = [sampler.values(resp.p) for resp in r.responses]
+        for j, v in enumerate(values):
+            if v is None:
+                continue
+            if v.max() > 1 + 1e-9:
+                warn(("red_lines", i, "responses", j, "p"), f"this probability can reach {v.max():.3g} within the "
+                     "params' and variables' ranges (it is then clipped to 1)")
+            if v.min() < -1e-9:
+                warn(("red_lines", i, "responses", j, "p"), f"this probability can fall to {v.min():.3g} within "
+                     "the ranges (it is then clipped to 0)")
+        if len(values) > 1 and all(v is not None for v in values):
+            total = sum(np.clip(v, 0, 1) for v in values)
+            if total.max() > 1 + 1e-9:
+                warn(("red_lines", i, "responses"), f"the responses can add up to {total.max():.3g} within the "
+                     "ranges (they are then scaled down to 1)")
+    for i, f in enumerate(scn.fog):
+        v = sampler.values(f.p)
+        if v is not None and v.max() > 1 + 1e-9:
+            warn(("fog", i, "p"), f"this probability can reach {v.max():.3g} within the params' ranges")
+
+    cited = set()
+    for i, c in enumerate(scn.meta.claims):
+        cited |= set(c.sources)
+        if not c.sources:
+            warn(("meta", "claims", i), f"claim '{c.id}' has no sources")
+    for p in scn.meta.perspectives:
+        cited |= set(p.sources)
+    cited |= {p.source for p in scn.params} | {w.source for w in scn.weapons} | {s.source for s in scn.map.sites}
+    for i, s in enumerate(scn.meta.sources):
+        if s.id not in cited:
+            warn(("meta", "sources", i), f"source '{s.id}' is never cited")
+    if not scn.meta.fictional:
+        if len(scn.meta.perspectives) < 3:
+            warn(("meta", "perspectives"), f"a real-world scenario should give at least three perspectives "
+                 f"(it has {len(scn.meta.perspectives)})")
+        for i, p in enumerate(scn.params):
+            if not p.claim and not p.source:
+                warn(("params", i), f"param '{p.id}' names no claim or source it stands for")
+    for i, o in enumerate(scn.outcomes):
+        if not o.text.strip():
+            warn(("outcomes", i), f"outcome '{o.id}' has no debrief text")
+    return out
+
+
+class _Sampler:
+    """Evaluates an expression at the corners of the params' ranges and at sampled values of
+    the variables: a value it reports is one the game can really reach (no false alarms)."""
+
+    def __init__(self, layout, names, ranges, samples: int = 256):
+        self.names = names
+        n_cols = names.base + len(names.index_of)
+        rng = np.random.default_rng(0)
+        params = list(names.index_of.values())
+        k = min(len(params), 8)
+        corners = np.array(np.meshgrid(*[[0.0, 1.0]] * k)).reshape(k, -1) if k else np.zeros((0, 1))
+        n = corners.shape[1] * samples
+        X = np.zeros((n_cols, n))
+        for c in range(n_cols):
+            lo, hi = ranges.get(c, (0.0, 1.0))
+            lo, hi = max(lo, -1e6), min(hi, 1e6)
+            u = rng.random(n)
+            u[: n // 8] = 0.0
+            u[n // 8: n // 4] = 1.0
+            X[c] = lo + (hi - lo) * u
+        for j, c in enumerate(params[:k]):
+            lo, hi = ranges[c]
+            X[c] = np.repeat(lo + (hi - lo) * corners[j], samples)
+        self.ctx = Ctx(X)
+
+    def values(self, text: str):
+        try:
+            e = compile_expr(str(text), self.names, tuple(LOOKUP_FUNCTIONS))
+        except Exception:  # noqa: BLE001 - it compiled in the loader; here it only means "unknown"
+            return None
+        return np.broadcast_to(np.asarray(e(self.ctx), dtype=float), (self.ctx.X.shape[1],))
+
+
+def _bounds(text: str, names, ranges) -> tuple[float, float]:
+    try:
+        e = compile_expr(str(text), names, tuple(LOOKUP_FUNCTIONS))
+    except Exception:  # noqa: BLE001 - it compiled in the loader; a failure here means "unknown"
+        return (float("-inf"), float("inf"))
+    return e.bounds(ranges)

@@ -1,0 +1,372 @@
+"""A sweep's report: PNG plots (matplotlib, Agg) and one self-contained ``report.html``.
+
+matplotlib is imported here only, and only when a report is written, so the headless
+commands stay quick to start. The page embeds its plots as base64 ``data:`` URIs and
+its CSS inline: it can be mailed or copied anywhere and opened in any browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+
+from game.runners.tally import wilson
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+MAX_FAN_PANELS = 9
+MAX_BAR_POINTS = 12
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    _plt().close(fig)
+    return buf.getvalue()
+
+
+def _fmt(v) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _point_label(res: dict, pt: dict, short: bool = True) -> str:
+    parts = []
+    for g in res["grid"]:
+        name = g["path"].split(".")[-1] if short else g["path"]
+        parts.append(f"{name}={_fmt(pt['values'][g['path']])}")
+    return ", ".join(parts) or "defaults"
+
+
+def varying_axes(res: dict) -> list[dict]:
+    return [g for g in res["grid"] if len(set(g["values"])) > 1]
+
+
+# ---------------------------------------------------------------- plots
+
+
+def plot_outcomes_vs(res: dict, path: str) -> bytes:
+    """Outcome shares against one parameter (pooled over the others), with 95% bands."""
+    plt = _plt()
+    vals = sorted(set(next(g for g in res["grid"] if g["path"] == path)["values"]))
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    for k, (oid, oname) in enumerate(res["names"]["outcomes"].items()):
+        shares, lo, hi = [], [], []
+        for v in vals:
+            pts = [p for p in res["points"] if p["values"][path] == v]
+            hits = sum(p["outcome_counts"][oid] for p in pts)
+            n = sum(p["games"] for p in pts)
+            a, b = wilson(hits, n)
+            shares.append(hits / n if n else 0.0)
+            lo.append(a)
+            hi.append(b)
+        c = PALETTE[k % len(PALETTE)]
+        ax.plot(vals, shares, marker="o", color=c, label=oname)
+        ax.fill_between(vals, lo, hi, color=c, alpha=0.2, linewidth=0)
+    ax.set_xlabel(path)
+    ax.set_ylabel("share of games")
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    others = [g["path"] for g in res["grid"] if g["path"] != path and len(set(g["values"])) > 1]
+    ax.set_title(f"Outcomes against {path}" + (" (averaged over the other parameters)" if others else ""),
+                 fontsize=10)
+    ax.legend(fontsize=8, loc="best")
+    return _png(fig)
+
+
+def plot_outcome_bars(res: dict) -> bytes:
+    """Outcome shares at each point (used when no parameter takes two values)."""
+    plt = _plt()
+    pts = res["points"][:MAX_BAR_POINTS]
+    oids = list(res["names"]["outcomes"])
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    width = 0.8 / max(len(pts), 1)
+    for j, p in enumerate(pts):
+        xs = [i + j * width for i in range(len(oids))]
+        sh = [p["outcomes"][o] for o in oids]
+        err = [[s - p["outcome_intervals"][o][0] for o, s in zip(oids, sh)],
+               [p["outcome_intervals"][o][1] - s for o, s in zip(oids, sh)]]
+        ax.bar(xs, sh, width, yerr=err, color=PALETTE[j % len(PALETTE)], label=_point_label(res, p), capsize=2)
+    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(oids))], [res["names"]["outcomes"][o] for o in oids],
+                  fontsize=8)
+    ax.set_ylabel("share of games")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7)
+    ax.set_title("Outcomes", fontsize=10)
+    return _png(fig)
+
+
+def _fan_points(res: dict) -> list[dict]:
+    pts = res["points"]
+    if len(pts) <= MAX_FAN_PANELS:
+        return pts
+    step = (len(pts) - 1) / (MAX_FAN_PANELS - 1)
+    return [pts[round(i * step)] for i in range(MAX_FAN_PANELS)]
+
+
+def plot_fan(res: dict) -> bytes:
+    """Quantiles of the current highest rung by turn, among the games still running."""
+    plt = _plt()
+    pts = _fan_points(res)
+    cols = min(3, len(pts))
+    rows = (len(pts) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False, sharey=True)
+    rung_names = list(res["names"]["rungs"].values())
+    for k, p in enumerate(pts):
+        ax = axes[k // cols][k % cols]
+        f = p["escalation_by_turn"]
+        turns = [t + 1 for t, live in enumerate(f["live"]) if live]
+        if not turns:
+            continue
+
+        def col(key, f=f):
+            return [f[key][t - 1] for t in turns]
+
+        ax.fill_between(turns, col("q05"), col("q95"), step="mid", color=PALETTE[0], alpha=0.15, linewidth=0,
+                        label="5-95%")
+        ax.fill_between(turns, col("q25"), col("q75"), step="mid", color=PALETTE[0], alpha=0.35, linewidth=0,
+                        label="25-75%")
+        ax.step(turns, col("q50"), where="mid", color=PALETTE[0], label="median")
+        ax.plot(turns, col("mean"), color=PALETTE[1], linestyle="--", linewidth=1, label="mean")
+        total = max(f["live"][0], 1)
+        tw = ax.twinx()
+        tw.plot(turns, [live / total for live in col("live")], color="0.5", linewidth=0.8, linestyle=":")
+        tw.set_ylim(0, 1.05)
+        tw.tick_params(labelsize=7, colors="0.5")
+        if k % cols == cols - 1 or k == len(pts) - 1:
+            tw.set_ylabel("games still running", fontsize=7, color="0.5")
+        ax.set_yticks(range(len(rung_names)), rung_names, fontsize=7)
+        ax.set_ylim(-0.3, len(rung_names) - 0.7)
+        ax.set_xlabel("turn", fontsize=8)
+        ax.set_title(_point_label(res, p), fontsize=8)
+        ax.grid(alpha=0.3)
+        if k == 0:
+            ax.legend(fontsize=6, loc="upper left")
+    for k in range(len(pts), rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    fig.suptitle("Escalation over turns: highest rung now, among games still running", fontsize=10)
+    fig.tight_layout()
+    return _png(fig)
+
+
+def plot_red_lines(res: dict) -> bytes:
+    """Each red line's trip rate (share of games where it tripped at least once), by point."""
+    plt = _plt()
+    rls = list(res["names"]["red_lines"])
+    pts = res["points"]
+    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.55 * len(rls) * min(len(pts), MAX_BAR_POINTS) ** 0.5 + 1.5))
+    if len(pts) <= MAX_BAR_POINTS:
+        h = 0.8 / len(pts)
+        for j, p in enumerate(pts):
+            ys = [i + j * h for i in range(len(rls))]
+            rate = [p["red_lines"][r]["trip_rate"] for r in rls]
+            err = [[x - p["red_line_intervals"][r][0] for r, x in zip(rls, rate)],
+                   [p["red_line_intervals"][r][1] - x for r, x in zip(rls, rate)]]
+            ax.barh(ys, rate, h, xerr=err, color=PALETTE[j % len(PALETTE)], label=_point_label(res, p), capsize=2)
+        ax.set_yticks([i + 0.4 - h / 2 for i in range(len(rls))],
+                      [f"{v['owner']}: {v['name']}" for v in res["names"]["red_lines"].values()], fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel("share of games where the red line tripped")
+        ax.set_xlim(0, 1)
+        ax.legend(fontsize=7, loc="lower right")
+    else:
+        for k, r in enumerate(rls):
+            ax.plot(range(len(pts)), [p["red_lines"][r]["trip_rate"] for p in pts], marker=".",
+                    color=PALETTE[k % len(PALETTE)], label=res["names"]["red_lines"][r]["name"])
+        ax.set_xlabel("point (see the grid table)")
+        ax.set_ylabel("trip rate")
+        ax.set_ylim(0, 1)
+        ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    ax.set_title("Red-line trip rates (95% intervals)", fontsize=10)
+    return _png(fig)
+
+
+def make_plots(res: dict) -> list[tuple[str, str, bytes]]:
+    """(file name, caption, PNG bytes) for every plot of the report."""
+    out = []
+    axes = varying_axes(res)
+    for g in axes:
+        name = "outcomes_" + g["path"].replace(".", "_") + ".png"
+        out.append((name, f"Outcome shares against {g['path']}, with 95% Wilson intervals (bands).",
+                    plot_outcomes_vs(res, g["path"])))
+    if not axes:
+        out.append(("outcomes.png", "Outcome shares with 95% Wilson intervals.", plot_outcome_bars(res)))
+    shown = _fan_points(res)
+    note = "" if len(shown) == len(res["points"]) else f" ({len(shown)} of {len(res['points'])} points shown)"
+    out.append(("escalation_fan.png", "Escalation over turns: quantiles (5-95%, 25-75%, median) and mean of the "
+                "highest rung any actor stands on, among the games still running that turn; the dotted grey line "
+                "is the share of games still running" + note + ".", plot_fan(res)))
+    if res["names"]["red_lines"]:
+        out.append(("red_lines.png", "Share of games where each red line tripped at least once, with 95% intervals.",
+                    plot_red_lines(res)))
+    return out
+
+
+# ---------------------------------------------------------------- the page
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;max-width:1100px;
+color:#222;line-height:1.45;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.8em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .6em;
+text-align:right}th{background:#eef3f8}td.l,th.l{text-align:left}.meta td{text-align:left}
+.ci{color:#777;font-size:.85em}figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}
+figcaption{font-size:.85em;color:#555}.warn{background:#fff4e0;border-left:4px solid #E69F00;padding:.4em .8em;
+margin:.3em 0}.ok{background:#e9f6ef;border-left:4px solid #009E73;padding:.4em .8em}.note{color:#555;
+font-size:.9em}.pos{color:#b03a00}.neg{color:#005a8c}
+"""
+
+
+def _e(x) -> str:
+    return html.escape(str(x))
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
+    names = res["names"]
+    pts = res["points"]
+    grid = res["grid"]
+    run = res.get("run", {})
+    h: list[str] = []
+    add = h.append
+    add(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(res['title'])}: sweep report</title>"
+        f"<style>{CSS}</style></head><body>")
+    add(f"<h1>{_e(res['title'])}</h1><p class='note'>Parameter sweep report</p>")
+    pol = ", ".join(f"{_e(k)}: {_e(v)}" for k, v in res["policies"].items())
+    add("<table class='meta'>")
+    for k, v in [("Scenario", f"{_e(res['scenario'])} ({_e(res['file'])})"),
+                 ("File digest (SHA-256)", f"<code>{_e(res['digest'])}</code>"),
+                 ("Games per point", f"{res['games']:,}"), ("Points", f"{len(pts)}"),
+                 ("Seed", f"{res['seed']} (the same games, with the same draws, at every point)"),
+                 ("Policies", pol),
+                 ("Run", f"{run.get('seconds', 0):.1f} s; {run.get('computed_chunks', 0)} chunks computed, "
+                         f"{run.get('reused_chunks', 0)} reused from a saved run")]:
+        add(f"<tr><th class='l'>{k}</th><td>{v}</td></tr>")
+    add("</table>")
+
+    add("<h2>Grid</h2><table><tr><th class='l'>parameter</th><th class='l'>values</th>"
+        "<th>scenario's value</th></tr>")
+    for g in grid:
+        d = res["defaults"].get(g["path"])
+        add(f"<tr><td class='l'><code>{_e(g['path'])}</code></td>"
+            f"<td class='l'>{_e(', '.join(_fmt(v) for v in g['values']))}</td>"
+            f"<td>{_e(_fmt(d)) if d is not None else ''}</td></tr>")
+    add("</table>")
+
+    add("<h2>Outcomes</h2><p class='note'>Share of games, with the 95% Wilson interval below. "
+        "Turns: mean, median, 95th percentile.</p><table><tr><th>#</th>")
+    for g in grid:
+        add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
+    for oname in names["outcomes"].values():
+        add(f"<th>{_e(oname)}</th>")
+    add("<th>turns</th></tr>")
+    for p in pts:
+        add(f"<tr><td>{p['index']}</td>")
+        for g in grid:
+            add(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>")
+        for oid in names["outcomes"]:
+            lo, hi = p["outcome_intervals"][oid]
+            add(f"<td>{_pct(p['outcomes'][oid])}<br><span class='ci'>{lo * 100:.1f}-{hi * 100:.1f}</span></td>")
+        t = p["turns"]
+        add(f"<td>{t['mean']:.2f} / {t['p50']} / {t['p95']}</td></tr>")
+    add("</table>")
+
+    add("<h2>Highest rung reached</h2><table><tr><th>#</th>")
+    for g in grid:
+        add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
+    for rname in names["rungs"].values():
+        add(f"<th>{_e(rname)}</th>")
+    add("</tr>")
+    for p in pts:
+        add(f"<tr><td>{p['index']}</td>" + "".join(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>" for g in grid))
+        for rid in names["rungs"]:
+            add(f"<td>{_pct(p['max_rung'].get(rid, 0.0))}</td>")
+        add("</tr>")
+    add("</table>")
+
+    if names["red_lines"]:
+        add("<h2>Red lines</h2><p class='note'>Share of games where the red line tripped at least once "
+            "(95% interval below).</p><table><tr><th>#</th>")
+        for g in grid:
+            add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
+        for v in names["red_lines"].values():
+            add(f"<th>{_e(v['owner'])}: {_e(v['name'])}</th>")
+        add("</tr>")
+        for p in pts:
+            add(f"<tr><td>{p['index']}</td>" + "".join(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>"
+                                                        for g in grid))
+            for rid in names["red_lines"]:
+                lo, hi = p["red_line_intervals"][rid]
+                add(f"<td>{_pct(p['red_lines'][rid]['trip_rate'])}<br>"
+                    f"<span class='ci'>{lo * 100:.1f}-{hi * 100:.1f}</span></td>")
+            add("</tr>")
+        add("</table>")
+
+    add("<h2>Plots</h2>")
+    for _name, caption, png in plots:
+        b64 = base64.b64encode(png).decode("ascii")
+        add(f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{b64}'>"
+            f"<figcaption>{_e(caption)}</figcaption></figure>")
+
+    add("<h2>Sensitivity</h2>")
+    if res["sensitivity"]:
+        add("<p class='note'>For each parameter and outcome: the outcome's share at the parameter's lowest and "
+            "highest value (each averaged over the other parameters' values), the change between them, and the "
+            "range (largest minus smallest share over all its values; larger than |change| when the effect is not "
+            "monotone). Largest changes first. Because every point plays the same games with the same draws, "
+            "these differences come from the parameter, not from noise.</p>")
+        add("<table><tr><th class='l'>parameter</th><th class='l'>outcome</th><th>low</th><th>high</th>"
+            "<th>share at low</th><th>share at high</th><th>change</th><th>range</th></tr>")
+        for r in res["sensitivity"]:
+            cls = "pos" if r["change"] > 0 else "neg" if r["change"] < 0 else ""
+            add(f"<tr><td class='l'><code>{_e(r['param'])}</code></td>"
+                f"<td class='l'>{_e(names['outcomes'][r['outcome']])}</td>"
+                f"<td>{_e(_fmt(r['low']))}</td><td>{_e(_fmt(r['high']))}</td>"
+                f"<td>{_pct(r['shares'][0][1])}</td><td>{_pct(r['shares'][-1][1])}</td>"
+                f"<td class='{cls}'>{r['change'] * 100:+.1f} pp</td><td>{r['range'] * 100:.1f} pp</td></tr>")
+        add("</table>")
+    else:
+        add("<p>No parameter takes two or more values: nothing to compare.</p>")
+
+    add("<h2>Balance</h2>")
+    if res["balance"]:
+        add("<p class='note'>Problems found by playing the scenario (the same checks as "
+            "<code>python main.py lint FILE --games N</code>).</p>")
+        for b in res["balance"]:
+            where = "every point" if len(b["points"]) == len(pts) else \
+                "point" + ("s " if len(b["points"]) > 1 else " ") + ", ".join(str(i) for i in b["points"])
+            add(f"<div class='warn'>{_e(b['warning'])} <span class='note'>({where})</span></div>")
+    else:
+        add("<div class='ok'>No balance problems found at any point.</div>")
+    add("<p class='note'>Made by <code>python main.py sweep</code>. Per-game rows: "
+        f"<code>{_e(res.get('files', {}).get('games', 'games.csv'))}</code>; every number: "
+        "<code>results.json</code>.</p></body></html>")
+    return "".join(h) + "\n"
+
+
+def write_report(out: str, res: dict) -> list[str]:
+    """Write the plots and ``report.html`` into ``out`` (atomically); return the plot file names."""
+    from game.runners.sweep import atomic
+
+    plots = make_plots(res)
+    for name, _caption, png in plots:
+        with atomic(os.path.join(out, name), "wb") as fh:
+            fh.write(png)
+    res = {**res, "files": {**res.get("files", {}), "plots": [p[0] for p in plots]}}
+    with atomic(os.path.join(out, "report.html")) as fh:
+        fh.write(render_html(res, plots))
+    return [p[0] for p in plots]

@@ -1,0 +1,558 @@
+"""Parameter sweeps: a grid of parameter values, many games at each point, one report.
+
+The grid is the product of the values given for each parameter, in the order given.
+Every point runs the same games with the same seed, and the engine's draws depend only
+on (seed, game, turn, draw site), so every point sees the same per-game draws (common
+random numbers): differences between points come from the parameter, not from noise.
+
+All (point, chunk) tasks go through one executor (inline, a local process pool, or a
+Dask cluster) with a bounded number in flight; results are consumed in (point, chunk)
+order, so each point's tally is merged in chunk order and the results are identical to
+the last digit however the tasks were scheduled. Memory stays flat: only one tally per
+point is kept, and per-game rows stream to ``games.csv`` as chunks arrive in order.
+
+With an output folder, every chunk is saved as it is consumed (``DIR/chunks/``, .npz with
+the per-game arrays and the tally as JSON, written to a temporary name and renamed), beside
+``DIR/manifest.json``; ``resume=True`` reuses the saved chunks of a matching manifest and
+computes only the missing ones.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import glob
+import gzip
+import hashlib
+import itertools
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+
+import attrs
+import numpy as np
+
+from game.diagnostics import Diagnostic, RedlineError, ScenarioError
+from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, run_chunk
+from game.runners.tally import Tally, _quantile_from_hist, summarize, wilson
+
+FORMAT = "redline-sweep/1"
+MANIFEST_FORMAT = "redline-sweep-manifest/1"
+CHUNK_FORMAT = "redline-chunk/1"
+CHUNK_ENV = "REDLINE_CHUNK"
+GZIP_ROWS = 2_000_000          # games.csv is gzipped above this many rows
+TMP = ".redline-tmp-"          # prefix of every temporary file this module writes
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+class GridError(ValueError):
+    """A malformed grid (a usage error, not a scenario error)."""
+
+
+class ResumeMismatch(RedlineError):
+    """``--resume`` into a folder whose saved sweep is a different one."""
+
+
+@attrs.frozen
+class Axis:
+    path: str
+    values: tuple[float, ...]
+
+
+def chunk_size() -> int:
+    """The chunk size: ``REDLINE_CHUNK`` from the environment (tests only), else 16384."""
+    text = os.environ.get(CHUNK_ENV, "").strip()
+    if not text:
+        return CHUNK
+    try:
+        n = int(text)
+    except ValueError:
+        raise GridError(f"{CHUNK_ENV}={text!r} is not a whole number") from None
+    if n < 1:
+        raise GridError(f"{CHUNK_ENV} must be at least 1")
+    return n
+
+
+def digest(source: bytes) -> str:
+    return hashlib.sha256(source).hexdigest()
+
+
+# ---------------------------------------------------------------- the grid
+
+
+def make_axes(scn, sets: dict[str, list[float]], file: str = "--set") -> list[Axis]:
+    """Check every value of every path against the scenario and normalise the paths
+    (``enforce_p`` -> ``params.enforce_p``); all problems are reported at once."""
+    from game.params import apply_overrides, tunables
+
+    known = {t.path for t in tunables(scn)}
+    axes: list[Axis] = []
+    errors: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for path, values in sets.items():
+        values = list(values) if isinstance(values, list | tuple) else [values]
+        if not values:
+            raise GridError(f"--set {path}: no values")
+        full = path if path in known else f"params.{path}" if f"params.{path}" in known else None
+        if full is None:
+            try:
+                apply_overrides(scn, {path: values[0]}, file)
+            except ScenarioError as exc:
+                errors.extend(exc.diagnostics)
+            continue
+        if full in seen:
+            raise GridError(f"--set {path}: the same parameter as --set {seen[full]}")
+        seen[full] = path
+        for v in values:
+            try:
+                apply_overrides(scn, {full: float(v)}, file)
+            except ScenarioError as exc:
+                errors.extend(d for d in exc.diagnostics if d not in errors)
+        axes.append(Axis(full, tuple(float(v) for v in values)))
+    if errors:
+        raise ScenarioError(errors)
+    return axes
+
+
+def grid_points(axes: list[Axis]) -> list[dict[str, float]]:
+    """Every combination, the first parameter varying slowest, values in the order given.
+
+    >>> grid_points([Axis("a", (1.0, 2.0)), Axis("b", (0.0, 5.0))])
+    [{'a': 1.0, 'b': 0.0}, {'a': 1.0, 'b': 5.0}, {'a': 2.0, 'b': 0.0}, {'a': 2.0, 'b': 5.0}]
+    """
+    return [dict(zip([a.path for a in axes], combo)) for combo in itertools.product(*[a.values for a in axes])]
+
+
+# ---------------------------------------------------------------- tallies as JSON (no pickle)
+
+
+def _arr(a: np.ndarray) -> dict:
+    return {"dtype": a.dtype.str, "shape": list(a.shape), "data": a.ravel().tolist()}
+
+
+def _unarr(d: dict) -> np.ndarray:
+    return np.array(d["data"], dtype=np.dtype(d["dtype"])).reshape(d["shape"])
+
+
+def tally_to_json(t: Tally) -> dict:
+    """Every count of a tally as plain JSON; ``tally_from_json`` gives it back exactly."""
+    out: dict = {}
+    for f in attrs.fields(Tally):
+        v = getattr(t, f.name)
+        if isinstance(v, np.ndarray):
+            out[f.name] = _arr(v)
+        elif f.name == "responses":
+            out[f.name] = [_arr(np.asarray(a)) for a in v]
+        elif f.name == "score_hist":
+            out[f.name] = [[float(k), int(c)] for k, c in v.items()]
+        elif isinstance(v, bool | int | np.integer):
+            out[f.name] = int(v)
+        else:
+            out[f.name] = float(v)
+    return out
+
+
+def tally_from_json(d: dict) -> Tally:
+    kw: dict = {}
+    for f in attrs.fields(Tally):
+        v = d[f.name]
+        if f.name == "responses":
+            kw[f.name] = [_unarr(a) for a in v]
+        elif f.name == "score_hist":
+            kw[f.name] = {float(k): int(c) for k, c in v}
+        elif isinstance(v, dict):
+            kw[f.name] = _unarr(v)
+        else:
+            kw[f.name] = v
+    return Tally(**kw)
+
+
+# ---------------------------------------------------------------- files
+
+
+@contextlib.contextmanager
+def atomic(path: str, mode: str = "w", gz: bool = False):
+    """Write to a temporary file beside ``path``, fsync, rename: a file is whole or absent."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP, dir=folder)
+    try:
+        with os.fdopen(fd, "wb" if gz or "b" in mode else mode, **({} if gz or "b" in mode else
+                                                                    {"encoding": "utf-8", "newline": ""})) as raw:
+            if gz:
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as zf, \
+                        _text(zf) as fh:
+                    yield fh
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _text(binary):
+    import io
+
+    fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        yield fh
+        fh.flush()
+    finally:
+        fh.detach()
+
+
+def _chunk_name(point: int, start: int) -> str:
+    return f"p{point:05d}-g{start:012d}.npz"
+
+
+def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> str:
+    """Save one chunk's per-game arrays and its tally (as JSON; loadable without pickle)."""
+    path = os.path.join(folder, _chunk_name(point, res.start))
+    meta = {"format": CHUNK_FORMAT, "manifest": manifest_key, "point": point, "start": res.start,
+            "stop": res.start + len(res.outcome), "tally": tally_to_json(res.tally)}
+    with atomic(path, "wb") as fh:
+        np.savez(fh, outcome=res.outcome, turns=res.turns, max_rung=res.max_rung, score=res.score,
+                 meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    return path
+
+
+def load_chunk(folder: str, point: int, start: int, stop: int, manifest_key: str) -> ChunkResult | None:
+    """A saved chunk, or None when it is missing, unreadable or from another sweep."""
+    path = os.path.join(folder, _chunk_name(point, start))
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes())
+            arrays = {k: z[k] for k in ("outcome", "turns", "max_rung", "score")}
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+    if (meta.get("format") != CHUNK_FORMAT or meta.get("manifest") != manifest_key or meta.get("point") != point
+            or meta.get("start") != start or meta.get("stop") != stop
+            or any(len(a) != stop - start for a in arrays.values())):
+        return None
+    try:
+        tally = tally_from_json(meta["tally"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if tally.games != stop - start:
+        return None
+    return ChunkResult(start, tally, **arrays)
+
+
+def _manifest_key(manifest: dict) -> str:
+    keep = {k: v for k, v in manifest.items() if k != "file"}
+    return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def _manifest_diff(old: dict, new: dict) -> list[str]:
+    out = []
+    for k in sorted(set(old) | set(new)):
+        if k == "file":
+            continue
+        if old.get(k) != new.get(k):
+            a, b = old.get(k), new.get(k)
+            if k == "digest":
+                out.append("the scenario file has changed since the saved sweep")
+            else:
+                out.append(f"{k}: saved {json.dumps(a)}, now {json.dumps(b)}")
+    return out
+
+
+def _clean(folder: str, patterns: tuple[str, ...]) -> None:
+    for pat in patterns:
+        for f in glob.glob(os.path.join(glob.escape(folder), pat)):
+            with contextlib.suppress(OSError):
+                os.unlink(f)
+
+
+# ---------------------------------------------------------------- running
+
+
+def _window(executor, workers: int) -> int:
+    client = getattr(executor, "client", None)
+    if client is not None:
+        try:
+            return max(8, 2 * sum(client.nthreads().values()) + 4)
+        except Exception:  # noqa: BLE001 - any trouble asking: a safe default
+            return 16
+    return max(4, 4 * workers)
+
+
+def _ordered(tasks: list[tuple[int, int, int]], specs: list[RunSpec], todo: set[int], executor, window: int,
+             load: Callable[[int], ChunkResult]) -> Iterator[tuple[int, ChunkResult, bool]]:
+    """Yield (task index, result, computed?) in task order; at most ``window`` tasks in flight."""
+    pending: dict[int, object] = {}
+    queue = iter([i for i in range(len(tasks)) if i in todo])
+
+    def fill() -> None:
+        while executor is not None and len(pending) < window:
+            i = next(queue, None)
+            if i is None:
+                return
+            p, s, e = tasks[i]
+            pending[i] = executor.submit(run_chunk, specs[p], s, e)
+
+    for i, (p, s, e) in enumerate(tasks):
+        fill()
+        if i not in todo:
+            yield i, load(i), False
+        elif executor is None:
+            yield i, run_chunk(specs[p], s, e), True
+        else:
+            res = pending.pop(i).result()
+            fill()
+            yield i, res, True
+
+
+def _fan(rung_hist: np.ndarray) -> dict:
+    """Quantiles of the current highest rung among the games still running, by turn."""
+    out: dict = {"live": [], "mean": [], **{f"q{int(q * 100):02d}": [] for q in FAN_QUANTILES}}
+    idx = np.arange(rung_hist.shape[1])
+    for row in rung_hist:
+        live = int(row.sum())
+        out["live"].append(live)
+        out["mean"].append(float((idx * row).sum() / live) if live else None)
+        for q in FAN_QUANTILES:
+            out[f"q{int(q * 100):02d}"].append(_quantile_from_hist(row, q) if live else None)
+    return out
+
+
+def sensitivity(axes: list[Axis], points: list[dict], outcome_ids: list[str]) -> list[dict]:
+    """For each parameter with two or more values and each outcome: the share at each value
+    (averaged over the other parameters' values), its change from the lowest to the highest
+    value, and its range; largest changes first."""
+    rows = []
+    for axis in axes:
+        vals = sorted(set(axis.values))
+        if len(vals) < 2:
+            continue
+        for o in outcome_ids:
+            by_value = []
+            for v in vals:
+                shares = [pt["outcomes"][o] for pt in points if pt["values"][axis.path] == v]
+                by_value.append(sum(shares) / len(shares))
+            rows.append({"param": axis.path, "outcome": o, "low": vals[0], "high": vals[-1],
+                         "shares": [[v, s] for v, s in zip(vals, by_value)],
+                         "change": by_value[-1] - by_value[0], "range": max(by_value) - min(by_value)})
+    rows.sort(key=lambda r: (-abs(r["change"]), -r["range"], r["param"], r["outcome"]))
+    return rows
+
+
+def _names(scn) -> dict:
+    return {"outcomes": {o.id: o.name for o in scn.outcomes},
+            "rungs": {"none": "no rung", **{r.id: r.name for r in scn.ladder.rungs}},
+            "red_lines": {r.id: {"owner": r.owner, "name": r.name} for r in scn.red_lines}}
+
+
+@attrs.define
+class Sweep:
+    """A sweep, ready to run: the scenario, the grid and the game range."""
+
+    source: bytes
+    name: str
+    axes: list[Axis]
+    games: int
+    seed: int
+    policies: tuple[tuple[str, str], ...] = ()
+    chunk: int = attrs.field(factory=chunk_size)
+
+    def points(self) -> list[dict[str, float]]:
+        return grid_points(self.axes)
+
+    def specs(self) -> list[RunSpec]:
+        return [RunSpec(self.source, self.name, self.seed, tuple(sorted(p.items())), self.policies)
+                for p in self.points()]
+
+    def manifest(self, scenario_id: str) -> dict:
+        return {"format": MANIFEST_FORMAT, "scenario": scenario_id, "file": self.name,
+                "digest": digest(self.source), "seed": self.seed, "games": self.games, "chunk": self.chunk,
+                "grid": [{"path": a.path, "values": list(a.values)} for a in self.axes],
+                "policies": dict(self.policies)}
+
+
+def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None, resume: bool = False,
+              on_games: Callable[[int], None] | None = None,
+              on_chunk: Callable[[int, ChunkResult], None] | None = None,
+              on_start: Callable[[int, int], None] | None = None) -> dict:
+    """Run every (point, chunk) and return the results (what ``results.json`` holds).
+
+    ``on_start(games_to_compute, games_reused)`` is called once before any chunk runs,
+    ``on_games(n)`` after each computed chunk, ``on_chunk(point, result)`` after every
+    chunk in (point, chunk) order. With ``out``, also writes the report files there.
+    """
+    from game.loader.load import load_bytes
+
+    t0 = time.perf_counter()
+    base = load_bytes(sw.source, sw.name)
+    scn = base.scenario
+    points = sw.points()
+    specs = sw.specs()
+    rules_of: dict[tuple, object] = {}
+    for spec in specs:
+        if spec.overrides not in rules_of:
+            rules_of[spec.overrides] = load_bytes(sw.source, sw.name, dict(spec.overrides) or None).rules
+    bounds = chunks(sw.games, sw.chunk)
+    tasks = [(p, s, e) for p in range(len(points)) for s, e in bounds]
+    manifest = sw.manifest(scn.meta.id)
+    mkey = _manifest_key(manifest)
+    todo = set(range(len(tasks)))
+    chunk_dir = os.path.join(out, "chunks") if out else None
+    notes: list[str] = []
+    if out:
+        todo = _prepare_out(out, chunk_dir, manifest, mkey, resume, tasks, notes)
+    reused_games = sum(tasks[i][2] - tasks[i][1] for i in range(len(tasks)) if i not in todo)
+    if on_start:
+        on_start(sum(tasks[i][2] - tasks[i][1] for i in todo), reused_games)
+
+    def load(i: int) -> ChunkResult:
+        p, s, e = tasks[i]
+        res = load_chunk(chunk_dir, p, s, e, mkey)
+        if res is None:   # vanished or damaged since the scan: compute it again, here
+            res = run_chunk(specs[p], s, e)
+            save_chunk(chunk_dir, p, res, mkey)
+        return res
+
+    own = False
+    if executor is None and workers > 1 and len(todo) > 1:
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)))
+        own = True
+    tallies: list[Tally | None] = [None] * len(points)
+    csv_rows = len(points) * sw.games
+    gz = csv_rows > GZIP_ROWS
+    csv_name = "games.csv.gz" if gz else "games.csv"
+    computed = 0
+    try:
+        with contextlib.ExitStack() as stack:
+            csv_fh = None
+            if out:
+                csv_fh = stack.enter_context(atomic(os.path.join(out, csv_name), "w", gz=gz))
+                csv_fh.write(",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"])
+                             + "\n")
+            outcome_ids = np.array([o.id for o in scn.outcomes], dtype=object)
+            prefixes = [",".join([str(p), *[f"{pt[a.path]:g}" for a in sw.axes]]) + "," for p, pt in enumerate(points)]
+            for i, res, fresh in _ordered(tasks, specs, todo, executor, _window(executor, workers), load):
+                p = tasks[i][0]
+                if fresh:
+                    computed += 1
+                    if chunk_dir:
+                        save_chunk(chunk_dir, p, res, mkey)
+                    if on_games:
+                        on_games(len(res.outcome))
+                tallies[p] = res.tally if tallies[p] is None else tallies[p].merge(res.tally)
+                if csv_fh is not None:
+                    csv_fh.write("".join(map("{}{},{},{},{}\n".format, itertools.repeat(prefixes[p]),
+                                             range(res.start, res.start + len(res.outcome)),
+                                             outcome_ids[res.outcome], res.turns.tolist(),
+                                             res.max_rung.tolist())))
+                if on_chunk:
+                    on_chunk(p, res)
+    finally:
+        if own:
+            executor.shutdown(cancel_futures=True)
+    elapsed = time.perf_counter() - t0
+    results = build_results(sw, scn, points, specs, rules_of, tallies)
+    turns_total = sum(int((np.arange(len(t.turns)) * t.turns).sum()) for t in tallies if t is not None)
+    results["run"] = {"seconds": round(elapsed, 3), "chunks": len(tasks), "computed_chunks": computed,
+                      "reused_chunks": len(tasks) - len(todo), "reused_games": reused_games,
+                      "game_turns": turns_total, "notes": notes}
+    if out:
+        results["files"] = {"results": "results.json", "games": csv_name, "games_gzipped": gz,
+                            "report": "report.html"}
+        from game.runners.report import write_report
+
+        results["files"]["plots"] = write_report(out, results)
+        with atomic(os.path.join(out, "results.json")) as fh:
+            fh.write(json.dumps(results, indent=1) + "\n")
+        other = os.path.join(out, "games.csv" if gz else "games.csv.gz")
+        with contextlib.suppress(OSError):
+            os.unlink(other)
+    return results
+
+
+def _prepare_out(out: str, chunk_dir: str, manifest: dict, mkey: str, resume: bool,
+                 tasks: list[tuple[int, int, int]], notes: list[str]) -> set[int]:
+    """Set up ``out`` for a run; return the task indices that still need computing."""
+    os.makedirs(chunk_dir, exist_ok=True)
+    _clean(out, (TMP + "*",))
+    _clean(chunk_dir, (TMP + "*",))
+    mpath = os.path.join(out, "manifest.json")
+    old = None
+    if os.path.exists(mpath):
+        try:
+            with open(mpath, encoding="utf-8") as fh:
+                old = json.load(fh)
+        except (OSError, ValueError):
+            old = None
+    todo = set(range(len(tasks)))
+    if resume and old is not None:
+        diff = _manifest_diff(old, manifest)
+        if diff:
+            raise ResumeMismatch([Diagnostic(mpath, 0, 0, "", "--resume: the saved sweep is a different one ("
+                                             + "; ".join(diff) + "); run without --resume to start over in this "
+                                             "folder, or choose another --out")])
+        for i, (p, s, e) in enumerate(tasks):
+            if os.path.exists(os.path.join(chunk_dir, _chunk_name(p, s))) and \
+                    load_chunk(chunk_dir, p, s, e, mkey) is not None:
+                todo.discard(i)
+        notes.append(f"resumed: {len(tasks) - len(todo)} of {len(tasks)} chunks were saved")
+    else:
+        if resume:
+            notes.append(f"nothing to resume in {out}: started a new sweep")
+        _clean(chunk_dir, ("p*-g*.npz",))
+        with atomic(mpath) as fh:
+            fh.write(json.dumps(manifest, indent=1) + "\n")
+    return todo
+
+
+def build_results(sw: Sweep, scn, points: list[dict], specs: list[RunSpec], rules_of: dict,
+                  tallies: list[Tally | None]) -> dict:
+    from game.runners.balance import balance_warnings, turn_limit_share
+
+    pts = []
+    balance: dict[str, list[int]] = {}
+    for p, (pt, spec, t) in enumerate(zip(points, specs, tallies)):
+        assert t is not None
+        rules = rules_of[spec.overrides]
+        s = summarize(t, rules, sw.seed)
+        for k in ("scenario", "title", "seed"):
+            s.pop(k, None)
+        s["turn_limit_share"] = turn_limit_share(t, rules)
+        s["red_line_intervals"] = {r.id: list(wilson(int(t.trip_games[i]), t.games))
+                                   for i, r in enumerate(rules.scenario.red_lines)}
+        s["outcome_counts"] = {o.id: int(c) for o, c in zip(rules.scenario.outcomes, t.outcomes)}
+        s["escalation_by_turn"] = _fan(t.rung_hist)
+        pts.append({"index": p, "values": dict(pt), **s})
+        for w in balance_warnings(s, rules):
+            balance.setdefault(w, []).append(p)
+    outcome_ids = [o.id for o in scn.outcomes]
+    return {
+        "format": FORMAT,
+        "scenario": scn.meta.id,
+        "title": scn.meta.title,
+        "file": sw.name,
+        "digest": digest(sw.source),
+        "seed": sw.seed,
+        "games": sw.games,
+        "chunk": sw.chunk,
+        "policies": {a.id: dict(sw.policies).get(a.id, a.policy) for a in scn.actors},
+        "grid": [{"path": a.path, "values": list(a.values)} for a in sw.axes],
+        "defaults": _defaults(scn, sw.axes),
+        "names": _names(scn),
+        "turn_limit": scn.calendar.turns,
+        "points": pts,
+        "sensitivity": sensitivity(sw.axes, pts, outcome_ids),
+        "balance": [{"warning": w, "points": ps} for w, ps in balance.items()],
+    }
+
+
+def _defaults(scn, axes: list[Axis]) -> dict:
+    from game.params import tunables
+
+    table = {t.path: t.value for t in tunables(scn)}
+    return {a.path: table.get(a.path) for a in axes}

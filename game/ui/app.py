@@ -1,0 +1,539 @@
+"""Entry points and the main loop: one window, one pygame_gui UIManager, a screen stack.
+
+``run_title`` (``python main.py``), ``run_play`` (``main.py play``) and ``run_watch``
+(``main.py watch``) return an exit status. With ``--screenshot PNG`` the window is rendered
+once after ``--after-turns`` turns (the human seat played by its doctrine), saved, and the
+program exits 0 (1 if the scenario does not load, after printing the errors to stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import game.ui  # noqa: F401  (quiet pygame banner)
+
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+import pygame  # noqa: E402
+import pygame_gui  # noqa: E402
+
+from game.cli.common import UsageError, atomic_write, parse_sets  # noqa: E402
+from game.diagnostics import Diagnostic, ScenarioError  # noqa: E402
+from game.ui import theme  # noqa: E402
+from game.ui.match import Match, resolve_scenario_path  # noqa: E402
+from game.ui.screens.base import ScreenStack  # noqa: E402
+from game.ui.settings import Settings, home_dir, load_settings, save_settings  # noqa: E402
+
+DEFAULT_SCENARIO = "atacms_2024"
+MIN_SIZE = (960, 600)
+
+
+def parse_size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    if not text:
+        return default
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size needs WxH, e.g. 1280x720, got {text!r}") from None
+    if w < 320 or h < 240:
+        raise UsageError(f"--size {w}x{h} is too small")
+    return w, h
+
+
+class App:
+    """The window and its loop; screens call back into it to move between each other."""
+
+    def __init__(self, settings: Settings | None = None, size: tuple[int, int] | None = None,
+                 fixed_size: bool = False):
+        self.settings = settings or Settings()
+        pygame.display.init()
+        pygame.font.init()
+        pygame.key.set_repeat(350, 40)
+        self.size = size or self.settings.size
+        self.fixed_size = fixed_size
+        flags = pygame.RESIZABLE
+        if self.settings.fullscreen and not fixed_size and os.environ.get("SDL_VIDEODRIVER") != "dummy":
+            flags |= pygame.FULLSCREEN
+            self.size = (0, 0)
+        self.window = pygame.display.set_mode(self.size, flags)
+        self.size = self.window.get_size()
+        pygame.display.set_caption("Redline \u2014 an escalation-ladder game")
+        self.manager = self._make_manager()
+        self.stack = ScreenStack()
+        self.stack.on_change = self._stack_changed
+        self.clock = pygame.time.Clock()
+        self.running = True
+        self.instructor = False
+        self.toasts: list[tuple[str, str, float]] = []
+        self.frame_times: list[float] = []
+        self.test_state = os.environ.get("REDLINE_TEST_STATE")
+        self._last_state = None
+        if self.settings.problem:
+            self.notify(self.settings.problem, "warn", 8)
+
+    # ------------------------------------------------------------ scaling
+    @property
+    def fs(self) -> float:
+        return self.settings.font_scale
+
+    def s(self, v: float) -> int:
+        """A layout length scaled by the UI scale."""
+        return round(v * self.settings.ui_scale)
+
+    def font_px(self, v: float) -> int:
+        return theme.px(v, self.fs)
+
+    # ------------------------------------------------------------ UI manager
+    def _make_manager(self) -> pygame_gui.UIManager:
+        manager = pygame_gui.UIManager(self.size, theme.theme_dict(self.fs), enable_live_theme_updates=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            manager.preload_fonts(theme.used_font_sizes(self.fs))
+        return manager
+
+    def rebuild_ui(self) -> None:
+        """New theme (UI scale, text size) or window size: rebuild every screen's widgets."""
+        for s in self.stack.screens:
+            s.teardown()
+        self.manager = self._make_manager()
+        for s in self.stack.screens:
+            s.build()
+        for s in self.stack.screens[:-1]:
+            if s.root is not None and s.opaque_cover_hides_widgets():
+                s.root.hide()
+
+    def resize(self, size: tuple[int, int]) -> None:
+        w, h = max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1])
+        if (w, h) != tuple(size):
+            self.window = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+        self.size = self.window.get_size()
+        self.manager.set_window_resolution(self.size)
+        for s in self.stack.screens:
+            s.teardown()
+        for s in self.stack.screens:
+            s.build()
+        for s in self.stack.screens[:-1]:
+            if s.root is not None and s.opaque_cover_hides_widgets():
+                s.root.hide()
+        if not self.settings.fullscreen and not self.fixed_size:
+            self.settings.width, self.settings.height = self.size
+            self.save_settings()
+
+    def apply_settings(self, new: Settings) -> None:
+        old = self.settings
+        self.settings = new
+        if new.fullscreen != old.fullscreen and os.environ.get("SDL_VIDEODRIVER") != "dummy":
+            if new.fullscreen:
+                self.window = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+            else:
+                self.window = pygame.display.set_mode(new.size, pygame.RESIZABLE)
+        elif new.size != old.size and not new.fullscreen:
+            self.window = pygame.display.set_mode(new.size, pygame.RESIZABLE)
+        self.size = self.window.get_size()
+        self.rebuild_ui()
+        self.save_settings()
+
+    def save_settings(self) -> None:
+        try:
+            save_settings(self.settings)
+        except OSError as exc:
+            self.notify(f"Settings not saved: {exc}", "warn")
+
+    # ------------------------------------------------------------ messages
+    def notify(self, text: str, kind: str = "info", seconds: float = 4.0) -> None:
+        self.toasts.append((text, kind, time.monotonic() + seconds))
+        self.toasts = self.toasts[-3:]
+
+    def _draw_toasts(self, surface) -> None:
+        now = time.monotonic()
+        self.toasts = [t for t in self.toasts if t[2] > now]
+        y = self.s(52)
+        f = theme.font(self.font_px(14), "bold")
+        for text, kind, _until in self.toasts:
+            colour = {"warn": theme.DANGER, "good": theme.GOOD}.get(kind, theme.ACCENT)
+            lines = _wrap(f, text, min(760, self.size[0] - 80))
+            w = max(f.size(line)[0] for line in lines) + 36
+            h = len(lines) * f.get_linesize() + 18
+            box = pygame.Rect(0, y, w, h)
+            box.centerx = self.size[0] // 2
+            pygame.draw.rect(surface, (10, 13, 18), box, border_radius=8)
+            pygame.draw.rect(surface, colour, box, 2, border_radius=8)
+            pygame.draw.rect(surface, colour, pygame.Rect(box.left, box.top, 6, box.h),
+                             border_top_left_radius=8, border_bottom_left_radius=8)
+            ty = box.top + 9
+            for line in lines:
+                surface.blit(f.render(line, True, theme.TEXT), (box.left + 20, ty))
+                ty += f.get_linesize()
+            y = box.bottom + 8
+
+    # ------------------------------------------------------------ navigation
+    def open_title(self, preselect: str | None = None, actor: str | None = None, seed: int | None = None,
+                   sets: dict | None = None) -> None:
+        from game.ui.screens.title import TitleScreen
+
+        self.stack.reset(TitleScreen(self, preselect=preselect, actor=actor, seed=seed, sets=sets))
+
+    def start_match(self, match: Match, briefing: bool = True) -> None:
+        from game.ui.screens.briefing import BriefingScreen
+        from game.ui.screens.game_screen import GameScreen
+
+        board = GameScreen(self, match)
+        self.stack.reset(board)
+        if match.warning:
+            self.notify(match.warning, "warn", 6)
+        if briefing:
+            self.stack.push(BriefingScreen(self, match))
+        elif len(match.seats) > 1 and not match.session.done:
+            board.hand_over()
+        match.write_autosave()
+
+    def show_errors(self, path: str, diagnostics: list[Diagnostic], retry=None) -> None:
+        from game.ui.screens.errors import ErrorScreen
+
+        self.stack.reset(ErrorScreen(self, path, diagnostics, retry))
+
+    def load_and_start(self, path: str, seats, seed: int, sets: dict | None = None, briefing: bool = True,
+                       ai_seats=()) -> Match | None:
+        try:
+            match = Match.start(path, seats, seed, sets, ai_seats=ai_seats)
+        except ScenarioError as exc:
+            self.show_errors(path, exc.diagnostics,
+                             retry=lambda: self.load_and_start(path, seats, seed, sets, briefing, ai_seats))
+            return None
+        self.start_match(match, briefing)
+        return match
+
+    def toggle_help(self) -> None:
+        from game.ui.screens.help import HelpScreen
+
+        if isinstance(self.stack.top, HelpScreen):
+            self.stack.pop()
+        else:
+            self.stack.push(HelpScreen(self))
+
+    def quit(self) -> None:
+        self.running = False
+
+    # ------------------------------------------------------------ loop
+    def _global_key(self, event) -> bool:
+        if event.type != pygame.KEYDOWN or self._typing():
+            return False
+        if event.key == pygame.K_F1 or (event.key == pygame.K_SLASH and event.mod & pygame.KMOD_SHIFT) \
+                or event.unicode == "?":
+            self.toggle_help()
+            return True
+        if event.key == pygame.K_F12:
+            self.save_screenshot()
+            return True
+        if event.key == pygame.K_F11:
+            s = Settings(**{k: getattr(self.settings, k) for k in ("width", "height", "ui_scale", "text_size",
+                                                                   "palette")})
+            s.fullscreen = not self.settings.fullscreen
+            self.apply_settings(s)
+            return True
+        if event.key == pygame.K_q and event.mod & pygame.KMOD_CTRL:
+            self.quit()
+            return True
+        return False
+
+    def _typing(self) -> bool:
+        focus = self.manager.get_focus_set() or set()
+        return any(isinstance(e, pygame_gui.elements.UITextEntryLine) for e in focus)
+
+    def handle(self, event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit()
+            return
+        if event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
+            self.resize((event.w, event.h))
+            return
+        if self._global_key(event):
+            return
+        consumed = self.manager.process_events(event)
+        if consumed and event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL):
+            return
+        self.stack.handle_event(event)
+
+    def frame(self, dt: float) -> None:
+        for event in pygame.event.get():
+            self.handle(event)
+            if not self.running:
+                return
+        for s in list(self.stack.screens):
+            s.update(dt)
+        self.manager.update(dt)
+        self.draw()
+        pygame.display.flip()
+        self._write_test_state()
+
+    def draw(self) -> None:
+        surface = self.window
+        surface.fill(theme.BG)
+        visible = self.stack.visible()
+        for s in visible:
+            s.draw(surface)
+        self.manager.draw_ui(surface)
+        for s in visible:
+            s.draw_over(surface)
+        self._draw_toasts(surface)
+
+    def run(self) -> int:
+        while self.running and self.stack.screens:
+            t0 = time.perf_counter()
+            dt = self.clock.tick(60) / 1000.0
+            self.frame(dt)
+            self.frame_times.append(time.perf_counter() - t0)
+            if len(self.frame_times) > 600:
+                del self.frame_times[:300]
+        for s in list(self.stack.screens):
+            s.exit()
+        pygame.quit()
+        return 0
+
+    def render(self, frames: int = 4) -> None:
+        """Advance a few frames without a clock (screenshots, tests)."""
+        for _ in range(frames):
+            pygame.event.pump()
+            for s in list(self.stack.screens):
+                s.update(1 / 60)
+            self.manager.update(1 / 60)
+            self.draw()
+
+    def capture(self, path: str) -> None:
+        self.render()
+        folder = os.path.dirname(os.path.abspath(path))
+        os.makedirs(folder, exist_ok=True)
+        pygame.image.save(self.window, path)
+
+    def save_screenshot(self) -> None:
+        base = home_dir() or Path.home() / "Pictures"
+        folder = base / "screenshots" if home_dir() else base / "redline"
+        folder.mkdir(parents=True, exist_ok=True)
+        top = self.stack.top.name if self.stack.top else "screen"
+        path = folder / f"redline-{top}-{time.strftime('%Y%m%d-%H%M%S')}.png"
+        pygame.image.save(self.window, str(path))
+        self.notify(f"Screenshot saved: {path}", "good")
+
+    # ------------------------------------------------------------ test hooks
+    def _stack_changed(self) -> None:
+        self._last_state = None
+
+    def state(self) -> dict:
+        top = self.stack.top
+        return top.state() if top is not None else {"screen": None}
+
+    def _write_test_state(self) -> None:
+        if not self.test_state:
+            return
+        st = self.state()
+        if st == self._last_state:
+            return
+        self._last_state = st
+        try:
+            with atomic_write(self.test_state) as fh:
+                json.dump(st, fh)
+        except OSError:
+            pass
+
+
+def _wrap(font, text: str, width: int) -> list[str]:
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        trial = f"{cur} {w}".strip()
+        if font.size(trial)[0] <= width or not cur:
+            cur = trial
+        else:
+            lines.append(cur)
+            cur = w
+    if cur:
+        lines.append(cur)
+    return lines or [""]
+
+
+# ---------------------------------------------------------------- entry points
+def shipped_scenarios() -> list[Path]:
+    from game.ui.match import SCENARIO_DIR
+
+    return sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+def _default_scenario() -> str | None:
+    paths = shipped_scenarios()
+    for p in paths:
+        if p.stem == DEFAULT_SCENARIO:
+            return str(p)
+    return str(paths[0]) if paths else None
+
+
+def _seats_arg(text: str | None, scenario) -> tuple[str, ...]:
+    if not text:
+        return ()
+    ids = [a.id for a in scenario.actors]
+    seats = tuple(s.strip() for s in text.split(",") if s.strip())
+    for s in seats:
+        if s not in ids:
+            raise UsageError(f"--actor: unknown actor '{s}' (actors: {', '.join(ids)})")
+    return seats
+
+
+def _load_for_cli(path: str, sets: dict):
+    from game.ui.match import load_file
+
+    return load_file(resolve_scenario_path(path), sets)
+
+
+def _print_diags(diags) -> None:
+    for d in diags:
+        print(d, file=sys.stderr)
+
+
+def run_play(args) -> int:
+    sets = parse_sets(getattr(args, "set", None))
+    shot = getattr(args, "screenshot", None)
+    settings = Settings() if shot else load_settings()
+    size = parse_size(getattr(args, "size", None), (1280, 720) if shot else settings.size)
+    seed = args.seed if getattr(args, "seed", None) is not None else random.randrange(1, 1_000_000)
+    path = args.file
+    if shot:
+        return _screenshot_play(args, path or _default_scenario(), sets, seed, size, settings)
+    app = App(settings, size, fixed_size=bool(getattr(args, "size", None)))
+    if path is None:
+        app.open_title(seed=args.seed, sets=sets)
+        return app.run()
+    path = resolve_scenario_path(path)
+    try:
+        loaded, _raw = _load_for_cli(path, sets)
+    except ScenarioError as exc:
+        app.show_errors(path, exc.diagnostics, retry=lambda: _retry_play(app, path, args.actor, seed, sets))
+        return app.run()
+    seats = _seats_arg(args.actor, loaded.scenario)
+    if not seats:
+        app.open_title(preselect=path, seed=args.seed, sets=sets)
+    else:
+        app.load_and_start(path, seats, seed, sets)
+    return app.run()
+
+
+def _retry_play(app: App, path: str, actor: str | None, seed: int, sets: dict) -> None:
+    try:
+        loaded, _raw = _load_for_cli(path, sets)
+    except ScenarioError as exc:
+        app.show_errors(path, exc.diagnostics, retry=lambda: _retry_play(app, path, actor, seed, sets))
+        return
+    seats = _seats_arg(actor, loaded.scenario) if actor else ()
+    if seats:
+        app.load_and_start(path, seats, seed, sets)
+    else:
+        app.open_title(preselect=path, seed=seed, sets=sets)
+
+
+def _screenshot_play(args, path: str | None, sets: dict, seed: int, size, settings) -> int:
+    from game.ui.screens.briefing import BriefingScreen
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    app = App(settings, size, fixed_size=True)
+    screen = (getattr(args, "screen", None) or "board").lower()
+    if screen not in ("board", "briefing", "debrief", "title"):
+        raise UsageError(f"--screen must be briefing, board, debrief or title, got {screen!r}")
+    if path is None or screen == "title":
+        app.open_title(preselect=path, seed=seed, sets=sets)
+        app.capture(args.screenshot)
+        return 0
+    path = resolve_scenario_path(path)
+    try:
+        loaded, raw = _load_for_cli(path, sets)
+    except ScenarioError as exc:
+        _print_diags(exc.diagnostics)
+        app.show_errors(path, exc.diagnostics)
+        app.capture(args.screenshot)
+        return 1
+    seats = _seats_arg(args.actor, loaded.scenario) or (
+        next((a.id for a in loaded.scenario.actors if a.playable), loaded.scenario.actors[0].id),)
+    match = Match(path, loaded, raw, (), seed, 0, sets, ai_seats=seats)
+    match.autosave = False
+    n = max(0, int(getattr(args, "after_turns", 0) or 0))
+    for _ in range(n):
+        if match.session.done:
+            break
+        match.step_ai()
+    if screen == "debrief":
+        match.session.run_ai_to_end()
+        app.stack.reset(DebriefScreen(app, match))
+    else:
+        app.stack.reset(GameScreen(app, match))
+        if screen == "briefing":
+            app.stack.push(BriefingScreen(app, match))
+    app.capture(args.screenshot)
+    return 0
+
+
+def run_watch(args) -> int:
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    sets = parse_sets(getattr(args, "set", None))
+    shot = getattr(args, "screenshot", None)
+    settings = Settings() if shot else load_settings()
+    size = parse_size(getattr(args, "size", None), (1280, 720) if shot else settings.size)
+    if args.game < 0:
+        raise UsageError("--game must be 0 or more")
+    app = App(settings, size, fixed_size=bool(shot or getattr(args, "size", None)))
+    path = resolve_scenario_path(args.file)
+    try:
+        loaded, raw = _load_for_cli(path, sets)
+    except ScenarioError as exc:
+        if shot:
+            _print_diags(exc.diagnostics)
+            app.show_errors(path, exc.diagnostics)
+            app.capture(shot)
+            return 1
+        app.show_errors(path, exc.diagnostics)
+        return app.run()
+    match = Match(path, loaded, raw, (), args.seed, args.game, sets)
+    match.autosave = False
+    board = GameScreen(app, match, speed=max(0.05, float(getattr(args, "speed", 1.0) or 1.0)))
+    app.stack.reset(board)
+    if shot:
+        for _ in range(max(0, int(args.after_turns or 0))):
+            if match.session.done:
+                break
+            board.advance()
+        if getattr(args, "screen", None) == "debrief":
+            match.session.run_ai_to_end()
+            app.stack.reset(DebriefScreen(app, match))
+        app.capture(shot)
+        return 0
+    return app.run()
+
+
+def run_title(argv: list[str] | None = None) -> int:
+    """``python main.py`` (optionally with --screenshot PNG --size WxH --seed S)."""
+    p = argparse.ArgumentParser(prog="python main.py")
+    p.add_argument("--screenshot", metavar="PNG")
+    p.add_argument("--size", default=None)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--set", action="append")
+    p.add_argument("--screen", default="title")
+    p.add_argument("--after-turns", type=int, default=0)
+    p.add_argument("--actor", default=None)
+    args = p.parse_args(argv or [])
+    try:
+        if args.screenshot:
+            args.file = _default_scenario() if args.screen != "title" else None
+            return _screenshot_play(args, args.file, parse_sets(args.set), args.seed or 1,
+                                    parse_size(args.size, (1280, 720)), Settings())
+        settings = load_settings()
+        app = App(settings, parse_size(args.size, settings.size), fixed_size=bool(args.size))
+        app.open_title(seed=args.seed, sets=parse_sets(args.set))
+        return app.run()
+    except UsageError as exc:
+        print(f"python main.py: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,117 @@
+"""Small charts drawn with pygame: a step-line chart (rung by turn) and paired bars."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui import theme
+from game.ui.ladder_view import _fit, draw_marker
+
+
+def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0) -> pygame.Rect:
+    """A titled card; returns the inner plotting area."""
+    pygame.draw.rect(surface, (18, 24, 32), rect, border_radius=6)
+    pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1, border_radius=6)
+    f = theme.font(round(12 * fs), "bold")
+    surface.blit(f.render(title.upper(), True, theme.ACCENT), (rect.left + 12, rect.top + 8))
+    return pygame.Rect(rect.left + 12, rect.top + 14 + f.get_linesize(), rect.w - 24, rect.h - 24 - f.get_linesize())
+
+
+def rung_chart(surface, rect: pygame.Rect, series: list[tuple[str, tuple, str, list[int]]], rung_names: list[str],
+               turns: int, fs: float = 1.0) -> None:
+    """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values)."""
+    f = theme.font(round(10 * fs))
+    n = len(rung_names)
+    label_w = min(max((f.size(x)[0] for x in rung_names), default=40) + 10, rect.w // 3)
+    legend_h = round(18 * fs)
+    plot = pygame.Rect(rect.left + label_w, rect.top + 4, rect.w - label_w - 6, rect.h - 24 - legend_h)
+    if plot.w < 20 or plot.h < 20:
+        return
+    for i in range(n + 1):
+        y = plot.bottom - plot.h * i / max(n, 1)
+        pygame.draw.line(surface, (34, 43, 55), (plot.left, y), (plot.right, y))
+        name = _fit(f, rung_names[i - 1] if i else "none", label_w - 8)
+        img = f.render(name, True, theme.TEXT_DIM)
+        surface.blit(img, img.get_rect(midright=(plot.left - 6, y)))
+    turns = max(turns, 1)
+
+    def xy(t: int, v: int):
+        x = plot.left + plot.w * (t - 0.5) / turns
+        y = plot.bottom - plot.h * v / max(n, 1)
+        return x, y
+
+    for t in range(1, turns + 1):
+        x, _ = xy(t, 0)
+        img = f.render(str(t), True, theme.TEXT_DIM)
+        surface.blit(img, img.get_rect(midtop=(x, plot.bottom + 4)))
+    k = len(series)
+    for j, (_name, colour, shape, values) in enumerate(series):
+        off = (j - (k - 1) / 2) * 3
+        pts = [(xy(t + 1, v)[0], xy(t + 1, v)[1] + off) for t, v in enumerate(values)]
+        if len(pts) > 1:
+            steps = []
+            for a, b in zip(pts, pts[1:]):
+                steps += [a, (b[0], a[1]), b]
+            pygame.draw.lines(surface, colour, False, steps, 3)
+        for x, y in pts:
+            draw_marker(surface, shape, x, y, 5 * fs, colour)
+    x = plot.left
+    y = rect.bottom - legend_h / 2
+    for name, colour, shape, _values in series:
+        draw_marker(surface, shape, x + 6, y, 5 * fs, colour)
+        img = f.render(name, True, theme.TEXT)
+        surface.blit(img, img.get_rect(midleft=(x + 16, y)))
+        x += img.get_width() + 34
+    cap = f.render("turn", True, theme.TEXT_FAINT)
+    surface.blit(cap, cap.get_rect(bottomright=(rect.right - 2, rect.bottom - legend_h)))
+
+
+def paired_bars(surface, rect: pygame.Rect, labels: list[str], a: list[float] | None, b: list[float],
+                a_name: str, b_name: str, a_colour=theme.ACCENT, b_colour=(86, 180, 233), fs: float = 1.0,
+                highlight: int | None = None) -> None:
+    """Horizontal bars: for each label, share ``a`` (may be None) above share ``b``."""
+    f = theme.font(round(11 * fs))
+    fb = theme.font(round(11 * fs), "bold")
+    legend_h = round(20 * fs)
+    label_w = min(max((f.size(x)[0] for x in labels), default=40) + 12, int(rect.w * 0.38))
+    rows = len(labels)
+    if rows == 0:
+        return
+    area = pygame.Rect(rect.left, rect.top, rect.w, rect.h - legend_h)
+    row_h = area.h / rows
+    bar_h = max(6, min(round(14 * fs), (row_h - 6) / (2 if a is not None else 1)))
+    plot_x = area.left + label_w
+    plot_w = area.w - label_w - round(44 * fs)
+    for i, label in enumerate(labels):
+        y0 = area.top + i * row_h
+        font = fb if i == highlight else f
+        name = _fit(font, label, label_w - 8)
+        img = font.render(name, True, theme.ACCENT if i == highlight else theme.TEXT)
+        surface.blit(img, img.get_rect(midright=(plot_x - 8, y0 + row_h / 2)))
+        bars = ([(a[i], a_colour)] if a is not None else []) + [(b[i], b_colour)]
+        total_h = len(bars) * bar_h + (len(bars) - 1) * 2
+        y = y0 + (row_h - total_h) / 2
+        for share, colour in bars:
+            pygame.draw.rect(surface, (30, 38, 48), pygame.Rect(plot_x, y, plot_w, bar_h), border_radius=2)
+            w = max(0, round(plot_w * share))
+            if w:
+                pygame.draw.rect(surface, colour, pygame.Rect(plot_x, y, w, bar_h), border_radius=2)
+            pct = f.render(f"{share * 100:.0f}%", True, theme.TEXT)
+            surface.blit(pct, pct.get_rect(midleft=(plot_x + plot_w + 6, y + bar_h / 2)))
+            y += bar_h + 2
+    x = plot_x
+    y = rect.bottom - legend_h / 2
+    for name, colour, show in ((a_name, a_colour, a is not None), (b_name, b_colour, True)):
+        if not show:
+            continue
+        pygame.draw.rect(surface, colour, pygame.Rect(x, y - 5, 14, 10), border_radius=2)
+        img = f.render(name, True, theme.TEXT)
+        surface.blit(img, img.get_rect(midleft=(x + 20, y)))
+        x += img.get_width() + 44
+
+
+def bar(surface, rect: pygame.Rect, share: float, colour, bg=(30, 38, 48)) -> None:
+    pygame.draw.rect(surface, bg, rect, border_radius=3)
+    w = round(rect.w * max(0.0, min(1.0, share)))
+    if w:
+        pygame.draw.rect(surface, colour, pygame.Rect(rect.left, rect.top, w, rect.h), border_radius=3)

@@ -1,0 +1,60 @@
+"""``new`` writes a template that validates; ``lint`` finds what is worth a look."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from game.lint import lint
+from game.loader.load import load_scenario
+
+
+def run(*args):
+    p = subprocess.run([sys.executable, "main.py", *args], capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in p.stderr, p.stderr
+    return p
+
+
+def test_new_template_validates_and_plays(tmp_path):
+    path = tmp_path / "mine.yaml"
+    assert run("new", str(path)).returncode == 0
+    assert path.read_text().startswith("# yaml-language-server: $schema=")
+    assert run("validate", str(path)).returncode == 0
+    assert run("simulate", str(path), "--games", "500", "--quiet").returncode == 0
+    again = run("new", str(path))
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_new_from_a_shipped_scenario(tmp_path):
+    path = tmp_path / "copy.yaml"
+    assert run("new", str(path), "--from", "tutorial").returncode == 0
+    assert run("validate", str(path)).returncode == 0
+    p = run("new", str(tmp_path / "x.yaml"), "--from", "nope")
+    assert p.returncode == 2 and "shipped:" in p.stderr
+
+
+def _lint_text(tmp_path, text):
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    return [str(d) for d in lint(load_scenario(str(path)))]
+
+
+def test_lint_finds_unused_things_and_risky_probabilities(tmp_path):
+    text = open("scenarios/tutorial.yaml").read()
+    text = text.replace("  talks: {initial: 0, range: [0, 10], says: Rounds of talks held}",
+                        "  talks: {initial: 0, range: [0, 10], says: Rounds of talks held}\n"
+                        "  unused_thing: {initial: 0, range: [0, 1]}")
+    text = text.replace('p: "0.3 * (1 - params.enforce_p)"', 'p: "0.6 * (1 - params.enforce_p) + 0.3 * tension"')
+    text = text.replace("fictional: true", "fictional: false")
+    text = text.replace("text: Two rounds of talks and a calmer sea. Who moved first, and why did it work?", "text: ''")
+    found = "\n".join(_lint_text(tmp_path, text))
+    assert "variable 'unused_thing' is never used" in found
+    assert "the responses can add up to" in found
+    assert "at least three perspectives" not in found  # the tutorial has three
+    assert "outcome 'settlement' has no debrief text" in found
+    assert "param 'enforce_p' names no claim or source" in found
+
+
+def test_lint_command_prints_a_count():
+    p = run("lint", "scenarios/tutorial.yaml")
+    assert p.returncode == 0 and p.stdout.strip().splitlines()[-1].endswith("warnings")
