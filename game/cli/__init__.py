@@ -18,6 +18,7 @@ COMMANDS = {
     "replay": "replay one game of a batch with its full event log",
     "schema": "print the JSON Schema of the scenario format",
     "params": "list every tunable number of a scenario",
+    "sweep": "run a parameter grid and report how outcomes depend on it",
     "lint": "warnings about a scenario that are not errors (--games N: balance too)",
     "new": "write a commented template scenario to start from",
     "play": "open the game window on a scenario",

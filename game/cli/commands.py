@@ -458,3 +458,5 @@ def cmd_new(args) -> int:
         fh.write(text)
     print(f"wrote {display_name(args.file)}; check it with: python main.py validate {display_name(args.file)}")
     return 0
+
+from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401, E402

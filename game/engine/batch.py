@@ -23,6 +23,22 @@ from game.engine.rules import Rules
 NONE = -1
 
 
+class Rows:
+    """The rows of some games of ``X``, gathered one column at a time, when first read:
+    expressions over a few games read a few columns, never the whole state."""
+
+    __slots__ = ("X", "rows", "cache")
+
+    def __init__(self, X: np.ndarray, rows: np.ndarray):
+        self.X, self.rows, self.cache = X, rows, {}
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        col = self.cache.get(i)
+        if col is None:
+            col = self.cache[i] = self.X[i, self.rows]
+        return col
+
+
 class Ctx:
     """What expressions read: the state matrix and per-game instance constants."""
 
@@ -123,49 +139,69 @@ class Batch:
         R = self.rules
         n_inst = len(R.instances)
         self.NOOP = n_inst                                  # an extra instance row that changes nothing
-        touched: dict[int, int] = {}
         lay = R.layout
-
-        def col(c):
-            if c not in touched:
-                touched[c] = len(touched)
-            return touched[c]
-
-        entries = []
-        for inst in R.instances:
-            act = R.actions[inst.action]
-            k = act.spec.id
-            row = [(col(lay[f"taken:{k}"]), 1.0), (col(lay[f"count:{k}"]), 1.0), (col(lay["_score"]), act.score)]
-            for a in act.actors:
-                row.append((col(R.escalation_cols[a]), act.score / max(len(act.actors), 1)))
-            if inst.weapon >= 0:
-                stock_col, _, per_use, _ = R.weapon_cols[inst.weapon]
-                row.append((col(stock_col), -per_use))
-            for c in inst.struck_cols:
-                name = lay.columns[c].name.split(":", 1)[1]
-                row.append((col(c), 1.0))
-                row.append((col(lay[f"strikes:{name}"]), 1.0))
-            for eff in act.effects:
-                if eff.op in ("+=", "-=") and eff.expr.const is not None:
-                    row.append((col(eff.target), eff.expr.const if eff.op == "+=" else -eff.expr.const))
-            entries.append(row)
-        all_cols = np.array(list(touched), dtype=np.int64)
-        D = np.zeros((len(touched), n_inst + 1))
-        for i, row in enumerate(entries):
-            for j, v in row:
-                D[j, i] += v
-        self.delta_cols, self.delta = all_cols, D.T
-        # Per actor: only the columns its instances touch, action-major for contiguous gathers.
+        needed = self._needed_columns()
+        # Constant deltas of each instance, per actor (the same action taken by two actors
+        # raises each one's own escalation score), action-major for contiguous gathers.
         self.actor_delta = []
         self.actor_clip = []
         writable = {i for i, c in enumerate(lay.columns) if c.writable}
+        per_inst: list[dict[int, float]] = []
+        for inst in R.instances:
+            act = R.actions[inst.action]
+            k = act.spec.id
+            row: dict[int, float] = {}
+
+            def add(c: int, v: float, row=row) -> None:
+                if c in needed and v:
+                    row[c] = row.get(c, 0.0) + v
+
+            add(lay[f"taken:{k}"], 1.0)
+            add(lay[f"count:{k}"], 1.0)
+            add(lay["_score"], act.score)
+            if inst.weapon >= 0:
+                stock_col, _, per_use, _ = R.weapon_cols[inst.weapon]
+                add(stock_col, -per_use)
+            for c in inst.struck_cols:
+                name = lay.columns[c].name.split(":", 1)[1]
+                add(c, 1.0)
+                add(lay[f"strikes:{name}"], 1.0)
+            for eff in act.effects:
+                if eff.op in ("+=", "-=") and eff.expr.const is not None:
+                    add(eff.target, eff.expr.const if eff.op == "+=" else -eff.expr.const)
+            per_inst.append(row)
+        self.writes = {}
         for a in range(len(R.scenario.actors)):
             mine = [x.id for x in R.instances if a in R.actions[x.action].actors]
-            rows = sorted({j for i in mine for j in np.flatnonzero(D[:, i])})
-            self.actor_delta.append((all_cols[rows], np.ascontiguousarray(D[rows])))
+            cols = sorted({c for i in mine for c in per_inst[i]} | {R.escalation_cols[a]})
+            D = np.zeros((len(cols), n_inst + 1))
+            where = {c: j for j, c in enumerate(cols)}
+            for i in mine:
+                for c, v in per_inst[i].items():
+                    D[where[c], i] = v
+                D[where[R.escalation_cols[a]], i] = R.actions[R.instances[i].action].score
+            self.actor_delta.append((np.array(cols, dtype=np.int64), D))
             targets = {e.target for x in mine for e in R.actions[R.instances[x].action].effects}
             targets |= {e.target for s in R.signals if a in s[1] for e in s[3]}
             self.actor_clip.append(np.array(sorted(targets & writable), dtype=np.int64))
+        for x in R.instances:
+            act = R.actions[x.action]
+            cols = set(per_inst[x.id]) | {e.target for e in act.effects}
+            cols |= {R.rung_cols[a] for a in act.actors} | {R.last_rung_cols[a] for a in act.actors}
+            self.writes[x.id] = cols
+        self.tripped_cols = [lay[f"tripped:{r.id}"] for r in R.scenario.red_lines]
+        self.first_instance = [np.array([int(R.actions[k].instances[0]) for k in R.actor_actions[a]] + [n_inst],
+                                        dtype=np.int64) for a in range(len(R.scenario.actors))]
+        self.multi_instance = [[j for j, k in enumerate(R.actor_actions[a]) if len(R.actions[k].instances) > 1]
+                               for a in range(len(R.scenario.actors))]
+        self.inst_value_w = [max(x.value, 1e-6) for x in R.instances]
+        self.fire_writes = []
+        for r, rl in enumerate(R.red_lines):
+            cols = {self.tripped_cols[r]}
+            for _s, _p, _k, cands in rl.responses:
+                for c in cands:
+                    cols |= self.writes[int(c)]
+            self.fire_writes.append(cols)
         self.inst_rung = np.array([R.actions[x.action].rung for x in R.instances] + [0], dtype=np.float64)
         self.inst_action = np.array([x.action for x in R.instances] + [NONE], dtype=np.int64)
         self.inst_weapon = np.array([x.weapon for x in R.instances] + [NONE], dtype=np.int64)
@@ -177,6 +213,9 @@ class Batch:
             for a in R.actions
         }
         self.clip_cols = np.array([i for i, c in enumerate(lay.columns) if c.writable], dtype=np.int64)
+        self.col_lo = [c.lo for c in lay.columns]
+        self.col_hi = [c.hi for c in lay.columns]
+        self.rung_col_set = set(R.rung_cols)
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
         self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
         self.site_signal = [site_id(f"signal:{a.id}") for a in R.scenario.actors]
@@ -191,6 +230,24 @@ class Batch:
                 m[src] = dst
             maps.append(m)
         self.fog_maps = maps
+
+    def _needed_columns(self) -> set[int]:
+        """Columns someone reads: any expression, the engine, the window. Counters that
+        nothing reads (``taken``, ``struck`` of most actions and tags) are not kept up."""
+        R = self.rules
+        lay = R.layout
+        needed = {i for i, c in enumerate(lay.columns) if ":" not in c.name or c.name.startswith(
+            ("tripped:", "crossed:", "happened:", "signalled:"))}
+        exprs = [a.when for a in R.actions] + [e.expr for a in R.actions for e in a.effects]
+        exprs += [rl.when for rl in R.red_lines] + [p for rl in R.red_lines for _s, p, _k, _c in rl.responses]
+        exprs += [s[2] for s in R.signals] + [e.expr for s in R.signals for e in s[3]]
+        exprs += [f[3] for f in R.fog] + [e[2] for e in R.events] + [e[3] for e in R.events]
+        exprs += [x.expr for e in R.events for x in e[4]] + [o[1] for o in R.outcomes] + [o[2] for o in R.objectives]
+        exprs += [t.when for ts in R.policy_terms.values() for _k, _i, t in ts]
+        exprs += [t.weight for ts in R.policy_terms.values() for _k, _i, t in ts]
+        for e in exprs:
+            needed |= e.reads
+        return needed
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -216,33 +273,33 @@ class Batch:
     def _as_array(self, v) -> np.ndarray:
         return np.broadcast_to(np.asarray(v, dtype=np.float64), (self.live,))
 
-    def legal_actions(self, actor: int, wok=None) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Per action of the actor's free choices: a bool mask over games; and per action,
-        the per-instance legality [I_k, B] (static legality, stock, authorization)."""
+    def legal_actions(self, actor: int, wok=None) -> tuple[list, list]:
+        """Per action of the actor's free choices, whether it is legal (a bool over games, or
+        one Python bool for all); and per action, the same for each of its instances
+        (static legality, stock, authorization)."""
         R = self.rules
         wok = wok if wok is not None else self.weapon_ok()
         ctx = self.ctx()
-        acts = R.actor_actions[actor]
         masks, inst_legal = [], []
-        for k in acts:
+        for k in R.actor_actions[actor]:
             act = R.actions[k]
             w = act.when.const
-            when = np.full(self.live, w != 0) if w is not None else (act.when(ctx) != 0)
-            rows = []
+            when = bool(w) if w is not None else (act.when(ctx) != 0)
+            rows: list = []
+            anyinst = False
             for i in act.instances:
                 x = R.instances[int(i)]
                 if not x.static_ok or x.owner not in (-1, actor):
-                    rows.append(np.zeros(self.live, dtype=bool))
+                    rows.append(False)
                 elif x.weapon >= 0:
                     rows.append(wok[x.weapon])
+                    anyinst = anyinst | wok[x.weapon] if anyinst is not True else True
                 else:
-                    rows.append(np.ones(self.live, dtype=bool))
-            anyinst = rows[0].copy()
-            for r in rows[1:]:
-                anyinst |= r
-            masks.append(when & anyinst)
+                    rows.append(True)
+                    anyinst = True
+            masks.append(when & anyinst if anyinst is not True else when)
             inst_legal.append(rows)
-        return np.array(masks).reshape(len(acts), self.live), inst_legal
+        return masks, inst_legal
 
     # ------------------------------------------------------------------ the turn
     def step(self, human: dict[int, np.ndarray] | None = None, human_signals: dict[int, np.ndarray] | None = None):
@@ -271,14 +328,16 @@ class Batch:
             self.step()
         return self
 
-    def _clip(self, cols: np.ndarray | None = None) -> None:
+    def _clip(self, cols: np.ndarray | None = None, rows: np.ndarray | None = None) -> None:
         """Keep variables in their declared ranges (after effects, before anyone reads them)."""
         cols = self.clip_cols if cols is None else cols
-        lay = self.rules.layout.columns
+        lo, hi = self.col_lo, self.col_hi
+        X = self.X
         for c in cols:
-            row = self.X[c]
-            lo, hi = lay[c].lo, lay[c].hi
-            np.clip(row, lo, hi, out=row)
+            if rows is None:
+                np.clip(X[c], lo[c], hi[c], out=X[c])
+            else:
+                X[c, rows] = np.clip(X[c, rows], lo[c], hi[c])
 
     def _events(self) -> None:
         R = self.rules
@@ -310,6 +369,8 @@ class Batch:
         self._clip()
 
     def _decide(self, human, human_signals):
+        """Every actor chooses at once, from the same state: weights over its legal actions
+        (its policy), one counter-based draw, then a target by value among legal ones."""
         R = self.rules
         wok = self.weapon_ok()
         ctx = self.ctx()
@@ -323,23 +384,34 @@ class Batch:
                 choices.append(inst)
                 self.rec.decision(self, a, inst, np.ones(self.live), None, None, None, True)
             else:
-                weights = [np.where(legal[j], w, 0.0) for j, w in
-                           enumerate(policy.action_weights(ctx, R, a, acts))]
-                script = policy.scripted(R, a, self.turn)
+                weights = []
+                for j, w in enumerate(policy.action_weights(ctx, R, a, acts)):
+                    ok = legal[j]
+                    if ok is False or (not isinstance(w, np.ndarray) and w == 0):
+                        weights.append(0.0)
+                    elif ok is True:
+                        weights.append(w)
+                    else:
+                        weights.append(w * ok)
+                live_opts = [j for j, w in enumerate(weights) if isinstance(w, np.ndarray) or w != 0]
                 u = self.u(self.site_decide[a])
-                idx, p, total = categorical(weights, u, self.explain)
                 wait_pos = int(np.flatnonzero(acts == R.wait_action[a])[0])
-                idx = np.where(total > 0, idx, wait_pos)
-                if p is not None:
-                    p = np.where(total > 0, p, 1.0)
+                if live_opts:
+                    sub, p, total = categorical([weights[j] for j in live_opts], u, self.explain)
+                    idx = np.where(total > 0, np.asarray(live_opts)[sub], wait_pos)
+                else:
+                    idx, p, total = np.full(self.live, wait_pos), None, np.zeros(self.live)
+                if self.explain:
+                    p = np.where(total > 0, p, 1.0) if p is not None else np.ones(self.live)
                 inst = self._pick_instance(a, acts, idx, inst_legal)
+                script = policy.scripted(R, a, self.turn)
                 if script is not None:
                     k = R.instances[script].action
                     j = int(np.flatnonzero(acts == k)[0]) if k in acts else -1
                     ok = np.zeros(self.live, dtype=bool)
                     if j >= 0:
                         pos = int(np.flatnonzero(R.actions[k].instances == script)[0])
-                        ok = legal[j] & inst_legal[j][pos]
+                        ok = ok | (legal[j] & inst_legal[j][pos])
                     inst = np.where(ok, script, inst)
                     if p is not None:
                         p = np.where(ok, 1.0, p)
@@ -349,23 +421,25 @@ class Batch:
         return choices, signals
 
     def _pick_instance(self, a, acts, idx, inst_legal) -> np.ndarray:
+        """The target (and weapon) of each game's chosen action: drawn by value among the
+        legal instances, for actions with more than one."""
         R = self.rules
-        inst = np.full(self.live, self.NOOP, dtype=np.int64)
+        inst = self.first_instance[a][idx]
         u = None
-        for j, k in enumerate(acts):
-            ids = R.actions[k].instances
+        for j in self.multi_instance[a]:
             mask = idx == j
-            if len(ids) == 1:
-                inst = np.where(mask, ids[0], inst)
-                continue
             if not mask.any():
                 continue
+            ids = R.actions[acts[j]].instances
             if u is None:
                 u = self.u(self.site_target[a])
-            weights = [np.where(inst_legal[j][i], max(R.instances[int(x)].value, 1e-6), 0.0)
-                       for i, x in enumerate(ids)]
+            weights = [self.inst_value_w[int(x)] * ok if ok is not True else self.inst_value_w[int(x)]
+                       for x, ok in zip(ids, inst_legal[j]) if ok is not False]
+            cand = [int(x) for x, ok in zip(ids, inst_legal[j]) if ok is not False]
+            if not cand:
+                continue
             sub, _p, _t = categorical(weights, u, False)
-            inst = np.where(mask, ids[sub], inst)
+            inst = np.where(mask, np.asarray(cand)[sub], inst)
         return inst
 
     def _decide_signal(self, a, policy, human_signals, ctx) -> np.ndarray:
@@ -432,6 +506,49 @@ class Batch:
                 ok &= (wi != w) | m
         return ok
 
+    def _can_use(self, i: int, rows: np.ndarray) -> np.ndarray:
+        """Whether instance ``i`` has the stock and authorization it needs, in those games."""
+        x = self.rules.instances[i]
+        if not x.static_ok:
+            return np.zeros(len(rows), dtype=bool)
+        if x.weapon < 0:
+            return np.ones(len(rows), dtype=bool)
+        s, a, per_use, _ = self.rules.weapon_cols[x.weapon]
+        return (self.X[s, rows] >= per_use - 1e-9) & (self.X[a, rows] > 0)
+
+    def _apply_rows(self, a: int, rows: np.ndarray, sub: np.ndarray, cause) -> None:
+        """Apply instances ``sub`` in the games ``rows`` only (a response in a few games)."""
+        R = self.rules
+        X = self.X
+        cols, D = self.actor_delta[a]
+        for j, c in enumerate(cols):
+            X[c, rows] += D[j][sub]
+        rc, lc = R.rung_cols[a], R.last_rung_cols[a]
+        rung = self.inst_rung[sub]
+        self.escalations[self.pos[rows]] += rung > X[rc, rows]
+        X[rc, rows] = np.maximum(X[rc, rows], rung)
+        X[lc, rows] = rung
+        act = self.inst_action[sub]
+        counts = np.bincount(act, minlength=len(R.actions))
+        self.action_counts += counts
+        dyn = [k for k in np.flatnonzero(counts) if self.dynamic_effects[k]]
+        if dyn:
+            full = np.full(self.live, self.NOOP, dtype=np.int64)
+            full[rows] = sub
+            ctx = self.ctx(full)
+            for k in dyn:
+                m = np.zeros(self.live, dtype=bool)
+                m[rows[act == k]] = True
+                for eff in self.dynamic_effects[k]:
+                    eff.apply(ctx, m)
+        self._clip(self.actor_clip[a], rows)
+        if self.explain:
+            full = np.full(self.live, self.NOOP, dtype=np.int64)
+            full[rows] = sub
+            m = np.zeros(self.live, dtype=bool)
+            m[rows] = True
+            self.rec.applied(self, a, full, m, "response", cause)
+
     def _apply(self, a: int, inst: np.ndarray, mask: np.ndarray, kind: str, cause) -> None:
         """Apply chosen instances under ``mask``: counters, stocks, strikes, rungs, effects."""
         R = self.rules
@@ -439,26 +556,14 @@ class Batch:
         inst = np.where(mask, inst, self.NOOP)
         cols, D = self.actor_delta[a]
         rc, lc = R.rung_cols[a], R.last_rung_cols[a]
-        rows = np.flatnonzero(mask) if kind == "response" else None
-        if rows is not None:
-            sub = inst[rows]
-            for j, c in enumerate(cols):
-                X[c, rows] += D[j][sub]
-            rung = self.inst_rung[sub]
-            self.escalations[self.pos[rows]] += rung > X[rc, rows]
-            X[rc, rows] = np.maximum(X[rc, rows], rung)
-            X[lc, rows] = rung
-            act = self.inst_action[sub]
-            counts = np.bincount(act[act >= 0], minlength=len(R.actions))
-        else:
-            for j, c in enumerate(cols):
-                X[c] += D[j][inst]
-            rung = self.inst_rung[inst]
-            self.escalations[self.pos] += rung > X[rc]
-            np.maximum(X[rc], rung, out=X[rc])
-            X[lc] = np.where(mask, rung, X[lc])
-            act = self.inst_action[inst]
-            counts = np.bincount(act[mask & (act >= 0) & self.alive], minlength=len(R.actions))
+        for j, c in enumerate(cols):
+            X[c] += D[j][inst]
+        rung = self.inst_rung[inst]
+        self.escalations[self.pos] += rung > X[rc]
+        np.maximum(X[rc], rung, out=X[rc])
+        X[lc] = np.where(mask, rung, X[lc])
+        act = self.inst_action[inst]
+        counts = np.bincount(act[mask & (act >= 0) & self.alive], minlength=len(R.actions))
         self.action_counts += counts
         dyn = [k for k in np.flatnonzero(counts) if self.dynamic_effects[k]]
         if dyn:
@@ -516,14 +621,19 @@ class Batch:
             self.rec.threshold(self, t, new, who)
 
     def _doctrine(self) -> None:
+        """Red lines whose conditions now hold fire (each at most once a turn); responses
+        may trip others, up to ``max_cascade`` rounds. After the first round only red lines
+        that read something a response changed are evaluated again."""
         R = self.rules
         if not R.red_lines:
             return
         fired = np.zeros((len(R.red_lines), self.live), dtype=bool)
-        for depth in range(R.scenario.scoring.max_cascade + 1):
+        candidates = range(len(R.red_lines))
+        for _depth in range(R.scenario.scoring.max_cascade + 1):
             ctx = self.ctx()
             firing = []
-            for r, rl in enumerate(R.red_lines):
+            for r in candidates:
+                rl = R.red_lines[r]
                 cond = rl.when(ctx)
                 if not isinstance(cond, np.ndarray):
                     if not cond:
@@ -531,25 +641,28 @@ class Batch:
                     cond = np.ones(self.live, dtype=bool)
                 m = (cond != 0) & ~fired[r] & self.alive
                 if not rl.repeat:
-                    m &= self.X[R.layout[f"tripped:{R.scenario.red_lines[r].id}"]] == 0
+                    m &= self.X[self.tripped_cols[r]] == 0
                 if m.any():
                     firing.append((r, m))
             if not firing:
                 break
+            dirty: set[int] = set()
             for r, m in firing:
-                self._fire(r, m, depth)
+                dirty |= self._fire(r, m)
                 fired[r] |= m
-            self._thresholds()
+            if dirty & self.rung_col_set:
+                self._thresholds()
+            candidates = [r for r, rl in enumerate(R.red_lines) if rl.when.reads & dirty]
 
-    def _fire(self, r: int, mask: np.ndarray, depth: int) -> None:
+    def _fire(self, r: int, mask: np.ndarray) -> set[int]:
         """A red line fired in the games of ``mask``: draw and apply its owner's response.
         Works on those games only, so a rarely tripped red line costs little."""
         R = self.rules
         rl = R.red_lines[r]
         rows = np.flatnonzero(mask)
-        self.X[R.layout[f"tripped:{R.scenario.red_lines[r].id}"], rows] += 1.0
+        self.X[self.tripped_cols[r], rows] += 1.0
         self.trips[r, self.pos[rows]] += 1
-        ctx = Ctx(self.X[:, rows])
+        ctx = Ctx(Rows(self.X, rows))
         n = len(rows)
         probs = [np.clip(np.broadcast_to(np.asarray(p(ctx), dtype=np.float64), (n,)), 0.0, 1.0)
                  for _spec, p, _k, _c in rl.responses]
@@ -568,22 +681,20 @@ class Batch:
             choice += u >= run
         self.response_counts[r] += np.bincount(choice, minlength=len(probs) + 1)
         inst = np.full(n, self.NOOP, dtype=np.int64)
-        wok = [m[rows] for m in self.weapon_ok()] if self.rules.weapon_cols else None
         for j, (_spec, _p, k, cands) in enumerate(rl.responses):
             m = choice == j
             if k < 0 or not m.any():
                 continue
             chosen = np.full(n, self.NOOP, dtype=np.int64)
             for cand in cands[::-1]:
-                ok = self._legal_now(np.full(n, cand, dtype=np.int64), wok)
-                chosen = np.where(ok, cand, chosen)
+                chosen = np.where(self._can_use(int(cand), rows), cand, chosen)
             inst = np.where(m, chosen, inst)
         applied = inst != self.NOOP
-        full_inst = np.full(self.live, self.NOOP, dtype=np.int64)
-        full_inst[rows] = inst
-        full_applied = np.zeros(self.live, dtype=bool)
-        full_applied[rows] = applied
         if self.explain:
+            full_inst = np.full(self.live, self.NOOP, dtype=np.int64)
+            full_inst[rows] = inst
+            full_applied = np.zeros(self.live, dtype=bool)
+            full_applied[rows] = applied
             full = []
             for p in probs:
                 f = np.zeros(self.live)
@@ -594,8 +705,10 @@ class Batch:
             fc = np.full(self.live, -1, dtype=np.int64)
             fc[rows] = choice
             self.rec.red_line(self, r, mask, full, fu, fc, full_inst, full_applied)
-        if applied.any():
-            self._apply(rl.owner, full_inst, full_applied, "response", r)
+        if not applied.any():
+            return {self.tripped_cols[r]}
+        self._apply_rows(rl.owner, rows[applied], inst[applied], r)
+        return self.fire_writes[r]
 
     def _outcomes(self) -> None:
         R = self.rules

@@ -27,6 +27,23 @@ def pct(p: float) -> str:
     return f"{round(p * 100):d}%"
 
 
+PLACEHOLDERS = ("actor", "target", "weapon", "distance_km")
+
+
+def fill(text: str, **values: str) -> str:
+    """Put names into a news text. Only ``{actor}``, ``{target}``, ``{weapon}`` and
+    ``{distance_km}`` are replaced, literally: an author's text is never a format string.
+
+    >>> fill("{actor} fires {weapon} at {target}.", actor="A", weapon="W", target="T")
+    'A fires W at T.'
+    >>> fill("{actor.__class__}", actor="A")
+    '{actor.__class__}'
+    """
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
 class EventLog(Recorder):
     """Events per game of the batch, each a dict that JSON can hold."""
 
@@ -45,13 +62,7 @@ class EventLog(Recorder):
         self.R = R
         self.batch = batch
         self.names = [a.name for a in R.scenario.actors]
-        inst_cols = {}
-        for i in range(len(R.instances)):
-            cols = set(batch.delta_cols[np.flatnonzero(batch.delta[i])].tolist())
-            act = R.actions[R.instances[i].action]
-            cols |= {e.target for e in act.effects}
-            inst_cols[i] = cols
-        self.inst_cols = inst_cols
+        self.inst_cols = batch.writes
 
     def _add(self, g: int, event: dict, writes=()) -> int:
         ev = self.games[g]
@@ -89,10 +100,8 @@ class EventLog(Recorder):
         target = R.scenario.map.sites[x.site].name if x.site >= 0 else ""
         weapon = R.scenario.weapons[x.weapon].name if x.weapon >= 0 else ""
         if spec.text:
-            try:
-                return spec.text.format(actor=self.names[actor], target=target, weapon=weapon)
-            except (KeyError, IndexError, ValueError):
-                return spec.text
+            return fill(spec.text, actor=self.names[actor], target=target, weapon=weapon,
+                        distance_km=f"{x.distance_km:.0f}")
         return f"{self.names[actor]}: {R.describe_instance(i)}."
 
     # -- phases

@@ -147,7 +147,7 @@ class Session:
                 x = R.instances[int(i)]
                 if x.owner not in (-1, a):
                     continue
-                ok = bool(legal[j][0] and inst_legal[j][pos][0])
+                ok = _first(legal[j]) and _first(inst_legal[j][pos])
                 reason = "" if ok else self._why(act, x, when_ok)
                 trips = self._trips(a, int(i)) if ok else ()
                 rung_name = R.scenario.ladder.rungs[act.rung - 1].name if act.rung else ""
@@ -280,6 +280,10 @@ class Session:
         if source is not None and data.get("scenario_sha") not in (None, scenario_digest(source)):
             s.warning = "the scenario file changed since this game was saved; the game was replayed on the new version"
         return s
+
+
+def _first(x) -> bool:
+    return bool(x) if isinstance(x, bool) else bool(np.asarray(x).reshape(-1)[0])
 
 
 class _Silent:

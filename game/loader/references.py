@@ -208,6 +208,10 @@ def check(scn: Scenario) -> list[tuple[tuple, str, str]]:
                     c.err((*path, "target", "tags", j), f"no region or site has the tag '{t}'{did_you_mean(t, tags)}")
             for j, k in enumerate(a.target.kinds):
                 c.one_of((*path, "target", "kinds", j), k, SITE_KINDS, "kind")
+        for token in re.findall(r"\{([^{}]*)\}", a.text):
+            if token not in ("actor", "target", "weapon", "distance_km"):
+                c.err((*path, "text"), f"unknown placeholder '{{{token}}}' "
+                      "(use {actor}, {target}, {weapon} or {distance_km})")
         if a.weapon and a.target is None:
             c.err((*path, "target"), "an action with a weapon needs a target")
 

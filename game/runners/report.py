@@ -18,6 +18,7 @@ from game.runners.tally import wilson
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 MAX_FAN_PANELS = 9
 MAX_BAR_POINTS = 12
+PAD = 0.3
 
 
 def _plt():
@@ -34,6 +35,12 @@ def _png(fig) -> bytes:
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
     _plt().close(fig)
     return buf.getvalue()
+
+
+def _percent():
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(1.0, decimals=0)
 
 
 def _fmt(v) -> str:
@@ -60,6 +67,7 @@ def plot_outcomes_vs(res: dict, path: str) -> bytes:
     plt = _plt()
     vals = sorted(set(next(g for g in res["grid"] if g["path"] == path)["values"]))
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    top = 0.0
     for k, (oid, oname) in enumerate(res["names"]["outcomes"].items()):
         shares, lo, hi = [], [], []
         for v in vals:
@@ -73,9 +81,11 @@ def plot_outcomes_vs(res: dict, path: str) -> bytes:
         c = PALETTE[k % len(PALETTE)]
         ax.plot(vals, shares, marker="o", color=c, label=oname)
         ax.fill_between(vals, lo, hi, color=c, alpha=0.2, linewidth=0)
+        top = max(top, *hi)
     ax.set_xlabel(path)
     ax.set_ylabel("share of games")
-    ax.set_ylim(0, 1)
+    ax.set_ylim(0, min(1.0, top * 1.15 + 0.01))
+    ax.yaxis.set_major_formatter(_percent())
     ax.grid(alpha=0.3)
     others = [g["path"] for g in res["grid"] if g["path"] != path and len(set(g["values"])) > 1]
     ax.set_title(f"Outcomes against {path}" + (" (averaged over the other parameters)" if others else ""),
@@ -101,6 +111,7 @@ def plot_outcome_bars(res: dict) -> bytes:
                   fontsize=8)
     ax.set_ylabel("share of games")
     ax.set_ylim(0, 1)
+    ax.yaxis.set_major_formatter(_percent())
     ax.legend(fontsize=7)
     ax.set_title("Outcomes", fontsize=10)
     return _png(fig)
@@ -122,6 +133,7 @@ def plot_fan(res: dict) -> bytes:
     rows = (len(pts) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False, sharey=True)
     rung_names = list(res["names"]["rungs"].values())
+    handles, labels = [], []
     for k, p in enumerate(pts):
         ax = axes[k // cols][k % cols]
         f = p["escalation_by_turn"]
@@ -129,18 +141,20 @@ def plot_fan(res: dict) -> bytes:
         if not turns:
             continue
 
-        def col(key, f=f):
+        def col(key, f=f, turns=turns):
             return [f[key][t - 1] for t in turns]
 
-        ax.fill_between(turns, col("q05"), col("q95"), step="mid", color=PALETTE[0], alpha=0.15, linewidth=0,
-                        label="5-95%")
-        ax.fill_between(turns, col("q25"), col("q75"), step="mid", color=PALETTE[0], alpha=0.35, linewidth=0,
-                        label="25-75%")
+        # rungs are whole numbers: a band covering rungs a..b is drawn from a - PAD to b + PAD,
+        # so a quantile range on a single rung still shows as a strip around it
+        ax.fill_between(turns, [v - PAD for v in col("q05")], [v + PAD for v in col("q95")], step="mid",
+                        color=PALETTE[0], alpha=0.15, linewidth=0, label="5-95% of games")
+        ax.fill_between(turns, [v - PAD for v in col("q25")], [v + PAD for v in col("q75")], step="mid",
+                        color=PALETTE[0], alpha=0.35, linewidth=0, label="25-75%")
         ax.step(turns, col("q50"), where="mid", color=PALETTE[0], label="median")
         ax.plot(turns, col("mean"), color=PALETTE[1], linestyle="--", linewidth=1, label="mean")
         total = max(f["live"][0], 1)
         tw = ax.twinx()
-        tw.plot(turns, [live / total for live in col("live")], color="0.5", linewidth=0.8, linestyle=":")
+        tw.plot(turns, [live / total for live in col("live")], color="0.5", linewidth=1, linestyle=":")
         tw.set_ylim(0, 1.05)
         tw.tick_params(labelsize=7, colors="0.5")
         if k % cols == cols - 1 or k == len(pts) - 1:
@@ -151,11 +165,15 @@ def plot_fan(res: dict) -> bytes:
         ax.set_title(_point_label(res, p), fontsize=8)
         ax.grid(alpha=0.3)
         if k == 0:
-            ax.legend(fontsize=6, loc="upper left")
+            handles, labels = ax.get_legend_handles_labels()
+            handles.append(tw.get_lines()[0])
+            labels.append("share of games still running (right axis)")
     for k in range(len(pts), rows * cols):
         axes[k // cols][k % cols].axis("off")
     fig.suptitle("Escalation over turns: highest rung now, among games still running", fontsize=10)
     fig.tight_layout()
+    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=7, bbox_to_anchor=(0.5, -0.04),
+               frameon=False)
     return _png(fig)
 
 
@@ -165,6 +183,7 @@ def plot_red_lines(res: dict) -> bytes:
     rls = list(res["names"]["red_lines"])
     pts = res["points"]
     fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.55 * len(rls) * min(len(pts), MAX_BAR_POINTS) ** 0.5 + 1.5))
+    top = 0.0
     if len(pts) <= MAX_BAR_POINTS:
         h = 0.8 / len(pts)
         for j, p in enumerate(pts):
@@ -173,12 +192,14 @@ def plot_red_lines(res: dict) -> bytes:
             err = [[x - p["red_line_intervals"][r][0] for r, x in zip(rls, rate)],
                    [p["red_line_intervals"][r][1] - x for r, x in zip(rls, rate)]]
             ax.barh(ys, rate, h, xerr=err, color=PALETTE[j % len(PALETTE)], label=_point_label(res, p), capsize=2)
+            top = max(top, *(p["red_line_intervals"][r][1] for r in rls))
         ax.set_yticks([i + 0.4 - h / 2 for i in range(len(rls))],
                       [f"{v['owner']}: {v['name']}" for v in res["names"]["red_lines"].values()], fontsize=8)
         ax.invert_yaxis()
         ax.set_xlabel("share of games where the red line tripped")
-        ax.set_xlim(0, 1)
-        ax.legend(fontsize=7, loc="lower right")
+        ax.set_xlim(0, min(1.0, top * 1.25 + 0.01))
+        ax.xaxis.set_major_formatter(_percent())
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     else:
         for k, r in enumerate(rls):
             ax.plot(range(len(pts)), [p["red_lines"][r]["trip_rate"] for p in pts], marker=".",
@@ -348,7 +369,7 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
             "<code>python main.py lint FILE --games N</code>).</p>")
         for b in res["balance"]:
             where = "every point" if len(b["points"]) == len(pts) else \
-                "point" + ("s " if len(b["points"]) > 1 else " ") + ", ".join(str(i) for i in b["points"])
+                "point" + ("s " if len(b["points"]) > 1 else " ") + ", ".join(f"#{i}" for i in b["points"])
             add(f"<div class='warn'>{_e(b['warning'])} <span class='note'>({where})</span></div>")
     else:
         add("<div class='ok'>No balance problems found at any point.</div>")

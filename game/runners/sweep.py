@@ -44,6 +44,8 @@ CHUNK_FORMAT = "redline-chunk/1"
 CHUNK_ENV = "REDLINE_CHUNK"
 GZIP_ROWS = 2_000_000          # games.csv is gzipped above this many rows
 TMP = ".redline-tmp-"          # prefix of every temporary file this module writes
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
@@ -179,6 +181,7 @@ def atomic(path: str, mode: str = "w", gz: bool = False):
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TMP, dir=folder)
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)      # as an ordinary open() would (mkstemp makes it 0600)
         with os.fdopen(fd, "wb" if gz or "b" in mode else mode, **({} if gz or "b" in mode else
                                                                     {"encoding": "utf-8", "newline": ""})) as raw:
             if gz:
@@ -272,6 +275,24 @@ def _clean(folder: str, patterns: tuple[str, ...]) -> None:
 
 
 # ---------------------------------------------------------------- running
+
+
+def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the worker processes
+    """Worker initializer: end this worker when the sweep's process dies (even by SIGKILL),
+    instead of waiting forever on its task queue (Linux; elsewhere a no-op)."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _window(executor, workers: int) -> int:
@@ -420,13 +441,14 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
 
     own = False
     if executor is None and workers > 1 and len(todo) > 1:
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)))
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_die_with_parent,
+                                         initargs=(os.getpid(),))
         own = True
     tallies: list[Tally | None] = [None] * len(points)
     csv_rows = len(points) * sw.games
     gz = csv_rows > GZIP_ROWS
     csv_name = "games.csv.gz" if gz else "games.csv"
-    computed = 0
+    computed = computed_turns = 0
     try:
         with contextlib.ExitStack() as stack:
             csv_fh = None
@@ -440,6 +462,7 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
                 p = tasks[i][0]
                 if fresh:
                     computed += 1
+                    computed_turns += int(res.turns.sum(dtype=np.int64))
                     if chunk_dir:
                         save_chunk(chunk_dir, p, res, mkey)
                     if on_games:
@@ -460,13 +483,16 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
     turns_total = sum(int((np.arange(len(t.turns)) * t.turns).sum()) for t in tallies if t is not None)
     results["run"] = {"seconds": round(elapsed, 3), "chunks": len(tasks), "computed_chunks": computed,
                       "reused_chunks": len(tasks) - len(todo), "reused_games": reused_games,
-                      "game_turns": turns_total, "notes": notes}
+                      "game_turns": turns_total, "computed_game_turns": computed_turns,
+                      "game_turns_per_s": round(computed_turns / elapsed) if computed_turns else None, "notes": notes}
     if out:
         results["files"] = {"results": "results.json", "games": csv_name, "games_gzipped": gz,
                             "report": "report.html"}
         from game.runners.report import write_report
 
+        t1 = time.perf_counter()
         results["files"]["plots"] = write_report(out, results)
+        results["run"]["report_seconds"] = round(time.perf_counter() - t1, 3)
         with atomic(os.path.join(out, "results.json")) as fh:
             fh.write(json.dumps(results, indent=1) + "\n")
         other = os.path.join(out, "games.csv" if gz else "games.csv.gz")

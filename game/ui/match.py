@@ -54,6 +54,7 @@ class Match:
         self.session = session or Session(loaded.rules, self.seed, self.seats, self.game)
         self.pending: dict[str, tuple[int, int | None]] = {}   # hot-seat: actor -> (instance, signal)
         self.autosave = True
+        self.autosave_problem = ""
         self.warning = getattr(self.session, "warning", "")
 
     # ------------------------------------------------------------ construction
@@ -125,7 +126,7 @@ class Match:
         signals = {a: c[1] for a, c in self.pending.items()}
         self.pending = {}
         events = self.session.step(choices, signals)
-        self.write_autosave()
+        self.autosave_problem = self.write_autosave()
         return events
 
     def step_ai(self) -> list[dict]:

@@ -1,0 +1,234 @@
+"""The debrief: the outcome and its text, the escalation trajectory, how it happened (the
+causal chain from the student's decisions to the outcome), the student's decisions replayed
+1,000 times against the AI in the same seat, what happened historically, and an export of
+the game log as JSON (the structure of ``main.py replay --json``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UITextBox
+
+from game.cli.common import atomic_write
+from game.ui import charts, news_view, saves, theme
+from game.ui.debrief_data import causal_chain, game_log, replay_shares
+from game.ui.ladder_view import LadderView
+from game.ui.screens.base import Screen, oid
+
+KIND_LABEL = {"decision": "decides", "action": "acts", "red_line": "red line", "threshold": "threshold",
+              "fog": "accident", "outcome": "outcome", "event": "news", "signal": "says", "illegal": "blocked"}
+
+
+def logs_dir():
+    return saves.saves_dir().parent / "logs"
+
+
+class DebriefScreen(Screen):
+    name = "debrief"
+
+    def __init__(self, app, match):
+        super().__init__(app)
+        self.match = match
+        seats = match.seats or match.ai_seats
+        self.seats = tuple(seats)
+        self.replays = replay_shares(match.session, self.seats)
+        self.colours = theme.actor_colours(match.scenario, app.settings.palette)
+        self.ladder = LadderView(match.scenario, self.colours)
+
+    def build(self) -> None:
+        root = self.new_root(layer=5)
+        m, s = self.app.manager, self.app.s
+        w, h = self.app.size
+        scn = self.match.scenario
+        sess = self.match.session
+        out = sess.outcome
+        pad = s(28)
+        UILabel(pygame.Rect(pad, s(14), w // 2, s(20)), "DEBRIEF", m, container=root, object_id=oid("@heading"))
+        UILabel(pygame.Rect(pad, s(34), w - 2 * pad, s(40)), out.name if out else "The game is not over",
+                m, container=root, object_id=oid("@title"))
+        log_bits = self.summary_line()
+        UILabel(pygame.Rect(pad, s(74), w - 2 * pad, s(22)), log_bits, m, container=root, object_id=oid("@dim"))
+        top = s(104)
+        bottom = h - s(70)
+        left_w = int((w - 2 * pad) * 0.56)
+        right_x = pad + left_w + s(18)
+        right_w = w - pad - right_x
+        text_h = s(64)
+        UITextBox(f"<font pixel_size={self.app.font_px(15)}>{html.escape(out.text if out else '')}</font>",
+                  pygame.Rect(pad, top, left_w, text_h), m, container=root, object_id=oid("@card_text"))
+        rest = bottom - top - text_h - s(12)
+        self.chart_rect = pygame.Rect(pad, top + text_h + s(12), left_w, int(rest * 0.5) - s(6))
+        self.bars_rect = pygame.Rect(pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12))
+        self.story = UITextBox(self.story_html(), pygame.Rect(right_x, top, right_w, bottom - top), m, container=root,
+                               object_id=oid("@card_text"))
+        bw = s(230)
+        by = h - s(56)
+        self.export_btn = UIButton(pygame.Rect(w - pad - bw, by, bw, s(42)), "Export game log (JSON)", m,
+                                   container=root, object_id=oid("@primary"),
+                                   tool_tip_text="The same structure as 'python main.py replay --json', for the "
+                                                 "instructor; written to your Redline logs folder (E)")
+        self.board_btn = UIButton(pygame.Rect(pad, by, s(190), s(42)), "Back to the map (Esc)", m, container=root,
+                                  object_id=oid("@tool"))
+        self.again_btn = UIButton(pygame.Rect(pad + s(200), by, s(190), s(42)), "Play again (new seed)", m,
+                                  container=root, object_id=oid("@tool"))
+        self.title_btn = UIButton(pygame.Rect(pad + s(400), by, s(190), s(42)), "Title screen", m, container=root,
+                                  object_id=oid("@tool"))
+
+    def summary_line(self) -> str:
+        sess = self.match.session
+        scn = self.match.scenario
+        log = game_log(self.match)
+        rung = scn.ladder.rungs[log["max_rung"] - 1].name if log["max_rung"] else "none"
+        seats = ", ".join(scn.actor(a).name for a in self.seats) or "nobody (a replay)"
+        return (f"{scn.meta.title} \u00b7 seed {sess.seed} \u00b7 played by {seats} \u00b7 {log['turns']} turns \u00b7 "
+                f"highest rung: {rung} \u00b7 escalation score {log['escalation_score']:g}")
+
+    def story_html(self) -> str:
+        scn = self.match.scenario
+        sess = self.match.session
+        px = self.app.font_px(13)
+        parts = ["<font color='#e8b44c'><b>HOW IT HAPPENED</b></font><br>"
+                 "<font color='#8a96a4'>From your decisions to the outcome: each step with its cause and, for "
+                 "chance, its odds. <font color='#e8b44c'>\u2022</font> = on the recorded path to the outcome.</font>"]
+        chain = causal_chain(sess.events, self.seats)
+        turn = None
+        mine_on_path = any(e["mine"] and e["on_path"] for e in chain)
+        for e in chain:
+            if e["kind"] == "decision" and not e["mine"] and not e["on_path"]:
+                continue
+            if e["turn"] != turn:
+                turn = e["turn"]
+                parts.append(f"<br><b>Turn {turn}</b> <font color='#7d8896'>{news_view._date(e['date'])}</font>")
+            mark = "<font color='#e8b44c'>\u2022</font>" if e["on_path"] else "<font color='#3d4856'>\u2022</font>"
+            text = html.escape(e.get("text", ""))
+            if e["mine"]:
+                text = f"<b>You: {html.escape(e.get('action_name') or e.get('text', ''))}</b>"
+                if e.get("target_name"):
+                    text += f" <b>on {html.escape(e['target_name'])}</b>"
+            elif e["kind"] == "red_line" and not e.get("declared", True):
+                text = html.escape(e.get("text", "")) + " <font color='#cc79a7'>[a red line never declared]</font>"
+            elif e["kind"] == "outcome":
+                text = f"<font color='#e8b44c'><b>Outcome: {html.escape(e.get('name', ''))}</b></font>"
+            parts.append(f"{mark} {text}")
+        if self.seats and not mine_on_path:
+            parts.append("<br><font color='#9aa6b4'><i>None of your decisions is on the recorded path to this outcome: "
+                         "it came from the other sides, chance, or the turn limit. Compare the replays.</i></font>")
+        # objectives
+        log = game_log(self.match)
+        if scn.objectives:
+            parts.append("<br><font color='#e8b44c'><b>OBJECTIVES</b></font>")
+            for o in scn.objectives:
+                v = log["objectives"].get(o.id, 0.0)
+                who = scn.actor(o.actor).name
+                parts.append(f"\u2022 {html.escape(who)}: {html.escape(o.text)} \u2014 score {v:.2f}")
+        # history
+        if scn.history:
+            parts.append("<br><font color='#e8b44c'><b>HISTORICALLY</b></font>")
+            hist_out = next((o for o in scn.outcomes if o.historical), None)
+            if hist_out is not None:
+                same = sess.outcome is not None and sess.outcome.id == hist_out.id
+                parts.append(f"What happened: <b>{html.escape(hist_out.name)}</b>"
+                             + (" \u2014 the same outcome as your game." if same else " \u2014 not your outcome."))
+            yours = {}
+            for ev in sess.events:
+                if ev["kind"] == "action" and ev.get("via") == "decision" and ev.get("actor") in self.seats:
+                    yours.setdefault(ev["turn"], []).append(ev.get("action_name") or "")
+            for hentry in scn.history:
+                parts.append(f"<b>Turn {hentry.turn}</b>: {html.escape(hentry.text)}")
+                for aid, act in hentry.actions.items():
+                    if aid in self.seats:
+                        name = news_view._action_name(scn, act)
+                        you = ", ".join(yours.get(hentry.turn, [])) or "\u2014"
+                        parts.append(f"    <font color='#9aa6b4'>history: {html.escape(name)} \u00b7 you: "
+                                     f"{html.escape(you)}</font>")
+        return f"<font pixel_size={px}>" + "<br>".join(parts) + "</font>"
+
+    # ------------------------------------------------------------ input
+    def handle_event(self, event):
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            el = event.ui_element
+            if el is self.export_btn:
+                self.export()
+            elif el is self.board_btn:
+                self.back()
+            elif el is self.again_btn:
+                self.again()
+            elif el is self.title_btn:
+                self.app.open_title(preselect=self.match.path)
+            return None
+        if event.type == pygame.KEYDOWN:
+            if event.key == pygame.K_ESCAPE:
+                self.back()
+            elif event.key == pygame.K_e:
+                self.export()
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.app.open_title(preselect=self.match.path)
+            return None
+        return event
+
+    def back(self) -> None:
+        if len(self.app.stack.screens) > 1:
+            self.app.stack.pop()
+        else:
+            from game.ui.screens.game_screen import GameScreen
+
+            self.app.stack.reset(GameScreen(self.app, self.match))
+
+    def again(self) -> None:
+        import random
+
+        from game.ui.match import Match
+
+        m = self.match
+        new = Match(m.path, m.loaded, m.source, m.seats, random.randrange(1, 100_000), 0, m.sets)
+        self.app.start_match(new, briefing=False)
+
+    def export(self, path=None):
+        log = game_log(self.match)
+        if path is None:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            path = logs_dir() / f"{self.match.scenario.meta.id}-seed{self.match.seed}-{stamp}.json"
+        try:
+            with atomic_write(str(path)) as fh:
+                json.dump(log, fh, indent=2, ensure_ascii=False)
+                fh.write("\n")
+        except OSError as exc:
+            self.app.notify(f"Could not write the log: {exc}", "warn")
+            return None
+        self.app.notify(f"Game log written: {path}", "good", 6)
+        return path
+
+    # ------------------------------------------------------------ drawing
+    def draw(self, surface) -> None:
+        surface.fill(theme.BG)
+        pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(0, 0, self.app.size[0], 3))
+        fs = self.app.fs
+        scn = self.match.scenario
+        sess = self.match.session
+        inner = charts.frame(surface, self.chart_rect, "Escalation trajectory: rung by turn", fs)
+        series = []
+        hist = sess.rung_history()
+        for a in scn.actors:
+            name = a.name + (" (you)" if a.id in self.seats else "")
+            series.append((name, self.colours[a.id], self.ladder.marker_shape(a.id), hist.get(a.id, [])))
+        turns = max([len(v) for v in hist.values()] + [1])
+        charts.rung_chart(surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs)
+        r = self.replays
+        title = f"Your decisions, replayed {r.n:,} times (chance and the AI drawn anew)" if r.student is not None \
+            else f"This scenario with the AI in every seat, {r.n:,} games"
+        inner = charts.frame(surface, self.bars_rect, title, fs)
+        actual = next((i for i, o in enumerate(scn.outcomes) if sess.outcome is not None and o.id == sess.outcome.id),
+                      None)
+        seat_names = " and ".join(scn.actor(a).name for a in self.seats) or "the seat"
+        charts.paired_bars(surface, inner, list(r.outcomes), None if r.student is None else list(r.student),
+                           list(r.ai), "your decisions held fixed", f"the AI playing {seat_names}", fs=fs,
+                           highlight=actual)
+
+    def state(self) -> dict:
+        r = self.replays
+        return {"screen": self.name, "outcome": self.match.session.outcome.id if self.match.session.outcome else None,
+                "student": None if r.student is None else [float(x) for x in r.student], "ai": [float(x) for x in r.ai]}

@@ -1,0 +1,831 @@
+"""The board: map, ladder, indicators, news feed and the decision panel (or watch controls).
+
+Layout (adapts to the window): a top bar (scenario, date and turn, seat, menu); the map
+with the news feed under it; the ladder and the indicator bars beside it; the decision
+panel on the right. Everything a student does here works by keyboard and by mouse.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
+
+from game.geo import BasemapError, load_basemap
+from game.model import CATEGORIES
+from game.ui import charts, news_view, theme
+from game.ui.ladder_view import LadderView, _fit
+from game.ui.map_view import MapView
+from game.ui.screens.base import Screen, button_pressed, oid
+
+CATEGORY_TITLES = {
+    "status_quo": "Hold", "de_escalation": "De-escalation", "posturing": "Posturing",
+    "non_violent": "Non-violent pressure", "violent": "Violent", "nuclear": "Nuclear",
+}
+SIGNAL_KIND_TITLES = {"warning": "Warning", "red_line": "Red line", "bluff": "Bluff", "reassurance": "Reassurance",
+                      "demand": "Demand", "offer": "Offer"}
+
+
+def load_cities(basemap_name: str) -> list[dict]:
+    from game.geo import MAP_DIR
+
+    try:
+        data = json.loads((MAP_DIR / "cities.json").read_text(encoding="utf-8"))
+        return [c for c in data.get("cities", []) if c.get("map") == basemap_name]
+    except (OSError, ValueError):
+        return []
+
+
+class GameScreen(Screen):
+    name = "board"
+
+    def __init__(self, app, match, speed: float | None = None):
+        super().__init__(app)
+        self.match = match
+        self.watch = match.watching and not match.ai_seats
+        self.speed = speed or 1.0
+        self.playing = self.watch
+        self._clock = 0.0
+        self.selected: int | None = None
+        self.signal: int | None = None
+        self.focus = "actions"
+        self._events_seen = -1
+        self._prepare_views()
+
+    # ------------------------------------------------------------ data
+    def _prepare_views(self) -> None:
+        scn = self.match.scenario
+        self.colours = theme.actor_colours(scn, self.app.settings.palette)
+        basemap = None
+        self.basemap_problem = ""
+        if scn.map.basemap and scn.map.basemap != "none":
+            try:
+                basemap = load_basemap(scn.map.basemap)
+            except BasemapError as exc:
+                self.basemap_problem = str(exc)
+        self.map = MapView(scn, self.colours, basemap, load_cities(scn.map.basemap), self.app.fs)
+        self.ladder = LadderView(scn, self.colours, self.app.fs)
+
+    @property
+    def seat(self) -> str | None:
+        return self.match.viewpoint
+
+    def options(self):
+        if self.seat is None or self.match.session.done:
+            return []
+        return self.match.session.options(self.seat)
+
+    def legal_options(self):
+        return [o for o in self.options() if o.legal]
+
+    def signal_options(self):
+        if self.seat is None or self.match.session.done:
+            return []
+        return [s for s in self.match.session.signal_options(self.seat) if s.legal]
+
+    def _default_selection(self) -> None:
+        legal = self.legal_options()
+        ids = [o.instance for o in legal]
+        if self.selected not in ids:
+            wait = next((o for o in legal if o.category == "status_quo"), legal[0] if legal else None)
+            self.selected = wait.instance if wait else None
+        sig_ids = [s.index for s in self.signal_options()]
+        if self.signal not in sig_ids:
+            self.signal = None
+
+    def selected_option(self):
+        return next((o for o in self.options() if o.instance == self.selected), None)
+
+    # ------------------------------------------------------------ layout
+    def layout(self) -> dict[str, pygame.Rect]:
+        s = self.app.s
+        w, h = self.app.size
+        top_h = s(50)
+        right_w = max(s(360), min(s(420), int(w * 0.29)))
+        ladder_w = max(s(236), min(s(290), int(w * 0.19)))
+        news_h = max(s(150), min(s(230), int(h * 0.27)))
+        n_ind = len(self.indicators())
+        ind_h = s(34) + n_ind * s(26)
+        map_w = w - right_w - ladder_w
+        return {
+            "top": pygame.Rect(0, 0, w, top_h),
+            "map": pygame.Rect(0, top_h, map_w, h - top_h - news_h),
+            "news": pygame.Rect(0, h - news_h, map_w, news_h),
+            "ladder": pygame.Rect(map_w, top_h, ladder_w, h - top_h - ind_h),
+            "indicators": pygame.Rect(map_w, h - ind_h, ladder_w, ind_h),
+            "side": pygame.Rect(w - right_w, top_h, right_w, h - top_h),
+        }
+
+    def indicators(self) -> list[tuple[str, float, float, float, str]]:
+        """(label, value, lo, hi, says) for the variables shown as bars and the seat's stocks."""
+        scn = self.match.scenario
+        s = self.match.session
+        out = []
+        for v in scn.variables:
+            if not v.show:
+                continue
+            label = v.id
+            if "." in v.id:
+                aid, _, rest = v.id.partition(".")
+                try:
+                    label = f"{scn.actor(aid).name}: {rest.replace('_', ' ')}"
+                except StopIteration:
+                    label = v.id
+            out.append((label.replace("_", " ").capitalize() if "." not in v.id else label,
+                        s.value(v.id), v.range[0], v.range[1], v.says))
+        seat = self.seat
+        for w in scn.weapons:
+            if seat and w.owner == seat:
+                stock = s.value(f"{w.id}.stock")
+                out.append((f"{w.name} left", stock, 0.0, max(w.stock, stock, 1.0), f"Rounds of {w.name} available"))
+        return out
+
+    # ------------------------------------------------------------ widgets
+    def build(self) -> None:
+        root = self.new_root()
+        self.rects = r = self.layout()
+        self.map.set_rect(r["map"])
+        self.widgets_top(root, r["top"])
+        self.news_box = UITextBox("", r["news"].inflate(-self.app.s(16), -self.app.s(34)).move(0, self.app.s(12)),
+                                  self.app.manager, container=root)
+        self._events_seen = -1
+        self.refresh_news()
+        if self.watch:
+            self.widgets_watch(root, r["side"])
+        elif self.match.session.done:
+            self.widgets_done(root, r["side"])
+        else:
+            self._default_selection()
+            self.widgets_decision(root, r["side"])
+        self.instructor_box = None
+        if self.app.instructor:
+            self.widgets_instructor(root, r["map"])
+        self.update_preview()
+
+    def widgets_top(self, root, rect) -> None:
+        m, s = self.app.manager, self.app.s
+        scn = self.match.scenario
+        title_w = int(rect.w * 0.36)
+        UILabel(pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root,
+                object_id=oid("@heading"))
+        UILabel(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), _fit(theme.font(self.app.font_px(14)),
+                scn.meta.title, title_w), m, container=root)
+        sess = self.match.session
+        turn = min(sess.turn, scn.calendar.turns)
+        status = "Game over" if sess.done else f"Turn {turn} of {scn.calendar.turns}"
+        cw = s(300)
+        UILabel(pygame.Rect((rect.w - cw) // 2, rect.top + s(4), cw, s(24)), sess.date.strftime("%-d %B %Y"), m,
+                container=root, object_id=oid("@clock"))
+        UILabel(pygame.Rect((rect.w - cw) // 2, rect.top + s(25), cw, s(20)), status, m, container=root,
+                object_id=oid("@dim", "#turn_label")).text_horiz_alignment = "center"
+        bx = rect.right - s(12)
+        self.menu_btn = UIButton(pygame.Rect(bx - s(84), rect.top + s(10), s(84), s(30)), "Menu", m, container=root,
+                                 object_id=oid("@tool"), tool_tip_text="Save, load, settings, quit (Esc)")
+        self.help_btn = UIButton(pygame.Rect(bx - s(84) - s(40), rect.top + s(10), s(34), s(30)), "?", m,
+                                 container=root, object_id=oid("@tool"), tool_tip_text="Help and keys (F1)")
+        self.instr_btn = UIButton(pygame.Rect(bx - s(84) - s(40) - s(112), rect.top + s(10), s(106), s(30)),
+                                  "Instructor" if not self.app.instructor else "Student view", m, container=root,
+                                  object_id=oid("@tool"),
+                                  tool_tip_text="F2: hidden red lines, every probability, the AI's policy weights")
+        if self.app.instructor:
+            self.instr_btn.select()
+
+    def widgets_decision(self, root, rect) -> None:
+        m, s = self.app.manager, self.app.s
+        x, w = rect.left + s(12), rect.w - s(24)
+        y = rect.top + s(10)
+        seat = self.seat
+        name = self.match.actor_name(seat) if seat else ""
+        label = "YOUR DECISION" if not self.match.ai_seats else "DECISION (AI PLAYS THIS SEAT)"
+        UILabel(pygame.Rect(x, y, w, s(20)), f"{label} \u00b7 {name.upper()}", m, container=root,
+                object_id=oid("@heading"))
+        y += s(24)
+        footer_h = s(56)
+        sig_opts = self.signal_options()
+        sig_h = (s(26) + s(32) * (len(sig_opts) + 1)) if sig_opts else 0
+        detail_h = max(s(120), min(s(190), int(rect.h * 0.27)))
+        list_h = rect.bottom - y - footer_h - sig_h - detail_h - s(16)
+        self.scroller = UIScrollingContainer(pygame.Rect(x - s(4), y, w + s(8), list_h), m, container=root,
+                                             allow_scroll_x=False)
+        self.option_buttons: dict[int, UIButton] = {}
+        self.option_rows: dict[int, pygame.Rect] = {}
+        self.key_numbers: dict[int, int] = {}
+        inner_w = w - s(14)
+        cy = 0
+        legal = self.legal_options()
+        illegal = [o for o in self.options() if not o.legal]
+        number = 1
+        bfont = theme.font(self.app.font_px(14))
+        for cat in CATEGORIES:
+            group = [o for o in legal if o.category == cat]
+            if not group:
+                continue
+            UILabel(pygame.Rect(0, cy, inner_w, s(20)), CATEGORY_TITLES.get(cat, cat).upper(), m,
+                    container=self.scroller, object_id=oid("@dim"))
+            cy += s(20)
+            for o in group:
+                num = f"{number}" if number <= 9 else " "
+                self.key_numbers[number] = o.instance
+                number += 1
+                text = _fit(bfont, f"{num}   {self.option_text(o)}", inner_w - s(70))
+                b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(32)), text, m, container=self.scroller,
+                             object_id=oid("@option"), tool_tip_text=self.option_tooltip(o))
+                UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(32)), f"rung {o.rung}" if o.rung else "\u2014", m,
+                        container=self.scroller, object_id=oid("@dim", "#rung")).text_horiz_alignment = "center"
+                self.option_buttons[o.instance] = b
+                self.option_rows[o.instance] = pygame.Rect(0, cy, inner_w, s(32))
+                cy += s(36)
+            cy += s(4)
+        if illegal:
+            UILabel(pygame.Rect(0, cy, inner_w, s(20)), "NOT POSSIBLE NOW", m, container=self.scroller,
+                    object_id=oid("@dim"))
+            cy += s(20)
+            sfont = theme.font(self.app.font_px(12))
+            for o in illegal:
+                b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(28)),
+                             _fit(bfont, self.option_text(o), inner_w - s(70)), m, container=self.scroller,
+                             object_id=oid("@option"))
+                b.disable()
+                UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(28)), f"rung {o.rung}" if o.rung else "\u2014", m,
+                        container=self.scroller, object_id=oid("@dim")).text_horiz_alignment = "center"
+                cy += s(28)
+                UILabel(pygame.Rect(s(10), cy, inner_w - s(10), s(18)), _fit(sfont, o.reason, inner_w - s(14)), m,
+                        container=self.scroller, object_id=oid("@dim", "#reason"))
+                cy += s(24)
+        self.scroller.set_scrollable_area_dimensions((inner_w, max(cy, list_h - 2)))
+        y += list_h + s(8)
+        self.detail = UITextBox("", pygame.Rect(x - s(4), y, w + s(8), detail_h), m, container=root,
+                                object_id=oid("@card_text"))
+        y += detail_h + s(8)
+        self.signal_buttons: dict[int | None, UIButton] = {}
+        if sig_opts:
+            UILabel(pygame.Rect(x, y, w, s(20)), "SAY SOMETHING (OPTIONAL) \u00b7 LEFT/RIGHT", m, container=root,
+                    object_id=oid("@heading"))
+            y += s(24)
+            sfont = theme.font(self.app.font_px(14))
+            b = UIButton(pygame.Rect(x, y, w, s(28)), "Say nothing", m, container=root, object_id=oid("@option"))
+            self.signal_buttons[None] = b
+            y += s(32)
+            for so in sig_opts:
+                kind = SIGNAL_KIND_TITLES.get(so.kind, so.kind)
+                text = _fit(sfont, f"{kind}: \u201c{so.says}\u201d", w - s(24))
+                b = UIButton(pygame.Rect(x, y, w, s(28)), text, m, container=root, object_id=oid("@option"),
+                             tool_tip_text=f"{kind} (public): \u201c{so.says}\u201d. A signal is words, not an action: "
+                                           "other sides may believe it or not.")
+                self.signal_buttons[so.index] = b
+                y += s(32)
+        self.end_btn = UIButton(pygame.Rect(x, rect.bottom - footer_h + s(6), w, s(42)), "End turn (Enter)", m,
+                                container=root, object_id=oid("@primary"),
+                                tool_tip_text="Every side acts at once; then red lines and chance are resolved")
+        if self.match.ai_seats:
+            self.end_btn.disable()
+        self.refresh_selection()
+
+    def widgets_done(self, root, rect) -> None:
+        m, s = self.app.manager, self.app.s
+        x, w = rect.left + s(12), rect.w - s(24)
+        y = rect.top + s(14)
+        out = self.match.session.outcome
+        UILabel(pygame.Rect(x, y, w, s(20)), "GAME OVER", m, container=root, object_id=oid("@heading"))
+        y += s(26)
+        px = self.app.font_px(15)
+        text = (f"<font pixel_size={self.app.font_px(20)}><b>{html.escape(out.name if out else '')}</b></font><br><br>"
+                f"<font pixel_size={px}>{html.escape(out.text if out else '')}</font>")
+        UITextBox(text, pygame.Rect(x - s(4), y, w + s(8), s(220)), m, container=root, object_id=oid("@card_text"))
+        self.end_btn = UIButton(pygame.Rect(x, y + s(236), w, s(44)), "See the debrief (Enter)", m, container=root,
+                                object_id=oid("@primary"))
+        self.detail = None
+
+    def widgets_watch(self, root, rect) -> None:
+        m, s = self.app.manager, self.app.s
+        x, w = rect.left + s(12), rect.w - s(24)
+        y = rect.top + s(10)
+        sess = self.match.session
+        UILabel(pygame.Rect(x, y, w, s(20)), f"WATCHING \u00b7 GAME {sess.game} OF SEED {sess.seed}", m,
+                container=root, object_id=oid("@heading"))
+        y += s(26)
+        bw = (w - s(16)) // 3
+        self.play_btn = UIButton(pygame.Rect(x, y, bw, s(36)), "Pause" if self.playing else "Play", m, container=root,
+                                 object_id=oid("@primary"), tool_tip_text="Space")
+        self.step_btn = UIButton(pygame.Rect(x + bw + s(8), y, bw, s(36)), "Step", m, container=root,
+                                 object_id=oid("@tool"), tool_tip_text="Right arrow: one turn")
+        self.speed_btn = UIButton(pygame.Rect(x + 2 * (bw + s(8)), y, bw, s(36)), f"{self.speed:g} turn/s", m,
+                                  container=root, object_id=oid("@tool"), tool_tip_text="Click to change the speed")
+        y += s(46)
+        if sess.done:
+            self.end_btn = UIButton(pygame.Rect(x, y, w, s(40)), "See the debrief (Enter)", m, container=root,
+                                    object_id=oid("@primary"))
+            y += s(50)
+        else:
+            self.end_btn = None
+        px = self.app.font_px(13)
+        self.detail = UITextBox(f"<font pixel_size={px}>{self.watch_summary()}</font>",
+                                pygame.Rect(x - s(4), y, w + s(8), rect.bottom - y - s(10)), m, container=root,
+                                object_id=oid("@card_text"))
+
+    def watch_summary(self) -> str:
+        scn = self.match.scenario
+        last = {}
+        for ev in self.match.session.events:
+            if ev["kind"] == "decision":
+                last[ev["actor"]] = ev
+        lines = ["<b>This is a replay</b> of one game of a headless batch, identical to "
+                 f"<i>python main.py replay {html.escape(self.match.path)} --seed {self.match.seed} --game "
+                 f"{self.match.game}</i>.<br>"]
+        for a in scn.actors:
+            col = theme.hex_of(theme.lighten(self.colours[a.id], 0.3))
+            ev = last.get(a.id)
+            lines.append(f"<font color='{col}'><b>{html.escape(a.name)}</b></font> (policy {html.escape(a.policy)})")
+            if ev:
+                lines.append(f"  last: {html.escape(ev.get('action_name') or '')}"
+                             + (f" ({ev['p'] * 100:.0f}%)" if "p" in ev else ""))
+                for o in ev.get("options", [])[:4]:
+                    lines.append(f"  <font color='#8a96a4'>{html.escape(news_view._action_name(scn, o['action']))}"
+                                 f" {o['p'] * 100:.0f}%</font>")
+        return "<br>".join(lines)
+
+    def widgets_instructor(self, root, rect) -> None:
+        s = self.app.s
+        box = pygame.Rect(rect.left + s(10), rect.top + s(10), min(s(380), rect.w - s(20)), min(s(300), rect.h - s(70)))
+        self.instructor_box = UITextBox(f"<font pixel_size={self.app.font_px(12)}>{self.instructor_html()}</font>", box,
+                                        self.app.manager, container=root, object_id=oid("@card_text"))
+
+    def instructor_html(self) -> str:
+        scn = self.match.scenario
+        sess = self.match.session
+        out = ["<font color='#cc79a7'><b>INSTRUCTOR VIEW</b></font> (F2 hides)<br>"]
+        hidden = [r for r in scn.red_lines if not r.declared]
+        out.append("<b>Red lines</b>")
+        for r in scn.red_lines:
+            tripped = sess.value(f"tripped:{r.id}")
+            flag = " <font color='#cc79a7'>[hidden]</font>" if not r.declared else ""
+            state = f" <font color='#d55e00'>tripped {tripped:g}\u00d7</font>" if tripped else ""
+            owner = scn.actor(r.owner).name
+            out.append(f"\u2022 {html.escape(owner)}: {html.escape(r.name)}{flag}{state}")
+        if not hidden:
+            out.append("<font color='#8a96a4'>(no hidden red lines in this scenario)</font>")
+        last = {}
+        for ev in sess.events:
+            if ev["kind"] == "decision" and not ev.get("human"):
+                last[ev["actor"]] = ev
+        if last:
+            out.append("<br><b>Latest AI policy weights</b>")
+            for aid, ev in last.items():
+                opts = ", ".join(f"{html.escape(news_view._action_name(scn, o['action']))} {o['p'] * 100:.0f}%"
+                                 for o in ev.get("options", []))
+                out.append(f"\u2022 {html.escape(scn.actor(aid).name)} (turn {ev['turn']}): {opts}")
+        if scn.params:
+            out.append("<br><b>Parameters</b>")
+            for p in scn.params:
+                val = self.match.rules.params.get(p.id, p.value)
+                out.append(f"\u2022 {html.escape(p.id)} = {val:g}")
+        return "<br>".join(out)
+
+    def option_text(self, o) -> str:
+        parts = [o.name]
+        if o.target:
+            parts.append(f": {o.target}")
+        if o.weapon:
+            parts.append(f" ({o.weapon})")
+        return "".join(parts)
+
+    def option_tooltip(self, o) -> str:
+        bits = [o.name]
+        if o.rung_name:
+            bits.append(f"rung {o.rung}: {o.rung_name}")
+        if o.description:
+            bits.append(o.description)
+        trips = self.visible_trips(o)
+        if trips:
+            bits.append("Would trip: " + "; ".join(f"{t.owner}'s red line '{t.name}'" for t in trips))
+        return ". ".join(bits)
+
+    def visible_trips(self, o):
+        return [t for t in o.trips if t.declared or self.app.instructor]
+
+    def detail_html(self, o) -> str:
+        scn = self.match.scenario
+        px = self.app.font_px(13)
+        if o is None:
+            return f"<font pixel_size={px} color='#8a96a4'>Choose an action above.</font>"
+        lines = [f"<font pixel_size={self.app.font_px(15)}><b>{html.escape(o.name)}</b></font>"]
+        sub = CATEGORY_TITLES.get(o.category, o.category)
+        if o.rung:
+            rung = scn.ladder.rungs[o.rung - 1]
+            kahn = f", Kahn {rung.kahn}" if rung.kahn else ""
+            sub += f" \u00b7 rung {o.rung}: {html.escape(rung.name)}{kahn}"
+        lines.append(f"<font color='#9aa6b4'>{sub}</font>")
+        if o.description:
+            lines.append(html.escape(o.description))
+        if o.target:
+            t = f"Target: <b>{html.escape(o.target)}</b>"
+            if o.weapon:
+                w = next((x for x in scn.weapons if x.name == o.weapon), None)
+                rng = f" \u00b7 {o.distance_km:.0f} km of {w.range_km:.0f} km range" if w else ""
+                stock = ""
+                if w is not None:
+                    stock = f" \u00b7 {self.match.session.value(f'{w.id}.stock'):g} left"
+                t += f" with {html.escape(o.weapon)}{rng}{stock}"
+            lines.append(t)
+        trips = self.visible_trips(o)
+        if trips:
+            for tr in trips:
+                hidden = "" if tr.declared else " <font color='#cc79a7'>[hidden]</font>"
+                if self.app.instructor:
+                    resp = ", ".join(f"{html.escape(n)} {p * 100:.0f}%" for n, p in tr.responses)
+                    resp += f", nothing {tr.p_none * 100:.0f}%"
+                else:
+                    resp = ", ".join(html.escape(n) for n, _p in tr.responses if n != "nothing")
+                    resp = (resp + ", or nothing") if resp else "unknown"
+                lines.append(f"<font color='#ff8a3d'><b>Trips {html.escape(tr.owner)}'s red line</b></font> "
+                             f"\u2018{html.escape(tr.name)}\u2019{hidden}. Possible answers: {resp}")
+        elif o.legal:
+            lines.append("<font color='#8a96a4'>Trips no declared red line.</font>")
+        return f"<font pixel_size={px}>" + "<br>".join(lines) + "</font>"
+
+    # ------------------------------------------------------------ updates
+    def refresh_selection(self) -> None:
+        for inst, b in getattr(self, "option_buttons", {}).items():
+            if inst == self.selected:
+                b.select()
+            elif b.is_selected:
+                b.unselect()
+        for idx, b in getattr(self, "signal_buttons", {}).items():
+            if idx == self.signal:
+                b.select()
+            elif b.is_selected:
+                b.unselect()
+        o = self.selected_option()
+        if getattr(self, "detail", None) is not None and not self.watch and not self.match.session.done:
+            self.detail.set_text(self.detail_html(o))
+        if getattr(self, "end_btn", None) is not None and o is not None and not self.match.session.done:
+            font = theme.font(self.app.font_px(15), "bold")
+            self.end_btn.set_text(_fit(font, f"End turn: {o.name}  (Enter)", self.end_btn.rect.w - 24))
+        self.update_preview()
+
+    def update_preview(self) -> None:
+        o = self.selected_option() if not self.watch else None
+        if o is not None and o.weapon:
+            wid = next((w.id for w in self.match.scenario.weapons if w.name == o.weapon), None)
+            site = next((x.id for x in self.match.scenario.map.sites if x.name == o.target), None)
+            self.map.show_weapon(wid, site)
+        else:
+            self.map.show_weapon(None)
+            self.map.target_site = None
+            if o is not None and o.target:
+                self.map.target_site = next((x.id for x in self.match.scenario.map.sites if x.name == o.target), None)
+
+    def ensure_visible(self) -> None:
+        row = getattr(self, "option_rows", {}).get(self.selected)
+        bar = getattr(self.scroller, "vert_scroll_bar", None) if hasattr(self, "scroller") else None
+        if row is None or bar is None:
+            return
+        total = self.scroller.scrollable_container.rect.h
+        view = self.scroller.rect.h
+        top = bar.start_percentage * total
+        if row.top < top:
+            bar.set_scroll_from_start_percentage(max(0.0, (row.top - 24) / total))
+        elif row.bottom > top + view:
+            bar.set_scroll_from_start_percentage(min(1.0, (row.bottom - view + 8) / total))
+
+    def refresh_news(self) -> None:
+        n = len(self.match.session.events)
+        if n == self._events_seen:
+            return
+        self._events_seen = n
+        text = news_view.feed_html(self.match.session.events, self.match.scenario, self.colours, self.app.instructor,
+                                   self.match.seats, self.app.font_px(13))
+        self.news_box.set_text(text)
+        bar = getattr(self.news_box, "scroll_bar", None)
+        if bar is not None:
+            bar.set_scroll_from_start_percentage(1.0)
+
+    # ------------------------------------------------------------ actions
+    def end_turn(self) -> None:
+        sess = self.match.session
+        if sess.done:
+            self.open_debrief()
+            return
+        if self.match.ai_seats or self.selected is None:
+            return
+        seat = self.seat
+        events = self.match.choose(seat, self.selected, self.signal)
+        self.selected, self.signal = None, None
+        if events is None:
+            self.relayout()
+            self.hand_over(note="")
+            return
+        self.relayout()
+        if self.match.autosave_problem:
+            self.app.notify(self.match.autosave_problem, "warn")
+        if len(self.match.seats) > 1 and not sess.done:
+            self.hand_over()
+
+    def hand_over(self, note: str = "") -> None:
+        from game.ui.screens.handover import HandoverScreen
+
+        seat = self.match.viewpoint
+        if seat is not None:
+            self.app.stack.push(HandoverScreen(self.app, self.match, seat, note))
+
+    def advance(self) -> None:
+        """Watch mode: one turn."""
+        if not self.match.session.done:
+            self.match.step_ai()
+            self.relayout()
+
+    def open_debrief(self) -> None:
+        from game.ui.screens.debrief import DebriefScreen
+
+        self.app.stack.push(DebriefScreen(self.app, self.match))
+
+    def save(self) -> None:
+        if self.match.watching:
+            return
+        try:
+            path = self.match.save_as()
+        except OSError as exc:
+            self.app.notify(f"Could not save: {exc}", "warn")
+            return
+        self.app.notify(f"Game saved: {path}", "good")
+
+    def reload(self) -> None:
+        diags = self.match.reload()
+        if diags:
+            from game.ui.screens.errors import ReloadErrors
+
+            self.app.stack.push(ReloadErrors(self.app, self.match.path, diags))
+            return
+        self._prepare_views()
+        self.relayout()
+        self.app.notify(f"Reloaded {self.match.path}: the game was replayed on the new version", "good")
+
+    def toggle_instructor(self) -> None:
+        self.app.instructor = not self.app.instructor
+        self.relayout()
+
+    def move_selection(self, d: int) -> None:
+        legal = [o.instance for o in self._ordered_legal()]
+        if not legal:
+            return
+        i = legal.index(self.selected) if self.selected in legal else 0
+        self.selected = legal[(i + d) % len(legal)]
+        self.refresh_selection()
+        self.ensure_visible()
+
+    def _ordered_legal(self):
+        legal = self.legal_options()
+        return [o for cat in CATEGORIES for o in legal if o.category == cat]
+
+    def cycle_signal(self, d: int) -> None:
+        opts = [None] + [s.index for s in self.signal_options()]
+        if len(opts) == 1:
+            return
+        i = opts.index(self.signal) if self.signal in opts else 0
+        self.signal = opts[(i + d) % len(opts)]
+        self.refresh_selection()
+
+    # ------------------------------------------------------------ events
+    def handle_event(self, event):
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            return self._button(event)
+        if event.type == pygame.KEYDOWN:
+            if self._key(event):
+                return None
+        if self.map.handle_event(event):
+            return None
+        return event
+
+    def _button(self, event):
+        el = event.ui_element
+        if el is self.menu_btn:
+            self.open_menu()
+        elif el is self.help_btn:
+            self.app.toggle_help()
+        elif el is self.instr_btn:
+            self.toggle_instructor()
+        elif el is getattr(self, "end_btn", None):
+            self.end_turn()
+        elif self.watch and el is getattr(self, "play_btn", None):
+            self.playing = not self.playing
+            self.play_btn.set_text("Pause" if self.playing else "Play")
+        elif self.watch and el is getattr(self, "step_btn", None):
+            self.playing = False
+            self.advance()
+        elif self.watch and el is getattr(self, "speed_btn", None):
+            speeds = [0.5, 1.0, 2.0, 4.0]
+            self.speed = speeds[(speeds.index(self.speed) + 1) % len(speeds)] if self.speed in speeds else 1.0
+            self.speed_btn.set_text(f"{self.speed:g} turn/s")
+        else:
+            for inst, b in getattr(self, "option_buttons", {}).items():
+                if el is b:
+                    self.selected = inst
+                    self.refresh_selection()
+                    return None
+            for idx, b in getattr(self, "signal_buttons", {}).items():
+                if el is b:
+                    self.signal = idx
+                    self.refresh_selection()
+                    return None
+            return event
+        return None
+
+    def open_menu(self) -> None:
+        from game.ui.screens.pause import PauseMenu
+
+        self.app.stack.push(PauseMenu(self.app, self))
+
+    def _key(self, event) -> bool:
+        k, mod = event.key, event.mod
+        ctrl = mod & pygame.KMOD_CTRL
+        if k == pygame.K_ESCAPE:
+            self.open_menu()
+        elif k == pygame.K_F2:
+            self.toggle_instructor()
+        elif k == pygame.K_F5:
+            self.reload()
+        elif k == pygame.K_s and ctrl:
+            self.save()
+        elif k == pygame.K_l and ctrl:
+            from game.ui.screens.pause import LoadDialog
+
+            self.app.stack.push(LoadDialog(self.app))
+        elif k in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            if self.watch:
+                if self.match.session.done:
+                    self.open_debrief()
+            else:
+                self.end_turn()
+        elif k == pygame.K_HOME:
+            self.map.reset_view()
+        elif self.watch and k == pygame.K_SPACE:
+            self.playing = not self.playing
+            if hasattr(self, "play_btn"):
+                self.play_btn.set_text("Pause" if self.playing else "Play")
+        elif self.watch and k == pygame.K_RIGHT and not mod & pygame.KMOD_SHIFT:
+            self.playing = False
+            self.advance()
+        elif k in (pygame.K_w, pygame.K_a, pygame.K_s, pygame.K_d) and not ctrl:
+            step = self.app.s(70)
+            dx, dy = {pygame.K_w: (0, step), pygame.K_s: (0, -step), pygame.K_a: (step, 0),
+                      pygame.K_d: (-step, 0)}[k]
+            self.map.proj.pan_pixels(dx, dy)
+        elif self.watch or self.match.session.done:
+            return False
+        elif k in (pygame.K_UP, pygame.K_DOWN) and not mod & pygame.KMOD_SHIFT:
+            self.move_selection(-1 if k == pygame.K_UP else 1)
+        elif k in (pygame.K_LEFT, pygame.K_RIGHT) and not mod & pygame.KMOD_SHIFT:
+            self.cycle_signal(-1 if k == pygame.K_LEFT else 1)
+        elif k == pygame.K_TAB:
+            self.cycle_signal(-1 if mod & pygame.KMOD_SHIFT else 1)
+        elif pygame.K_1 <= k <= pygame.K_9 or pygame.K_KP1 <= k <= pygame.K_KP9:
+            n = (k - pygame.K_1 + 1) if k <= pygame.K_9 else (k - pygame.K_KP1 + 1)
+            if n in self.key_numbers:
+                self.selected = self.key_numbers[n]
+                self.refresh_selection()
+                self.ensure_visible()
+        else:
+            return False
+        return True
+
+    # ------------------------------------------------------------ frame
+    def update(self, dt: float) -> None:
+        if self.paused:
+            return
+        self._dt = dt
+        if self.watch and self.playing and not self.match.session.done:
+            self._clock += dt
+            if self._clock >= 1.0 / self.speed:
+                self._clock = 0.0
+                self.advance()
+        if self.watch and self.playing and self.match.session.done:
+            self.playing = False
+            self.relayout()
+
+    def draw(self, surface) -> None:
+        r = self.rects
+        w, h = self.app.size
+        pygame.draw.rect(surface, (12, 16, 22), r["top"])
+        pygame.draw.line(surface, theme.PANEL_EDGE, (0, r["top"].bottom - 1), (w, r["top"].bottom - 1))
+        if self.seat and not self.watch:
+            self._draw_seat_chip(surface, r["top"])
+        if self.app.instructor:
+            f = theme.font(self.app.font_px(11), "bold")
+            img = f.render("INSTRUCTOR VIEW", True, (12, 12, 12))
+            chip = img.get_rect()
+            chip.inflate_ip(14, 6)
+            chip.midtop = (w // 2, r["top"].bottom + 6)
+            pygame.draw.rect(surface, (204, 121, 167), chip, border_radius=4)
+            surface.blit(img, img.get_rect(center=chip.center))
+        self.map.draw(surface, getattr(self, "_dt", 0.0))
+        if self.basemap_problem:
+            f = theme.font(self.app.font_px(12))
+            surface.blit(f.render(self.basemap_problem[:120], True, theme.DANGER), (r["map"].left + 10, r["map"].top + 8))
+        if self.match.session.done:
+            self._draw_outcome_banner(surface, r["map"])
+        pygame.draw.rect(surface, theme.PANEL, r["news"])
+        pygame.draw.line(surface, theme.PANEL_EDGE, r["news"].topleft, r["news"].topright)
+        f = theme.font(self.app.font_px(12), "bold")
+        surface.blit(f.render("NEWS", True, theme.ACCENT), (r["news"].left + self.app.s(14), r["news"].top + self.app.s(8)))
+        pygame.draw.rect(surface, theme.PANEL, r["ladder"])
+        pygame.draw.line(surface, theme.PANEL_EDGE, r["ladder"].topleft, r["ladder"].bottomleft)
+        sess = self.match.session
+        preview = None
+        o = self.selected_option() if not self.watch else None
+        if o is not None and o.rung:
+            preview = o.rung
+        self.ladder.draw(surface, r["ladder"], sess.rungs(), sess.crossed(), preview, self.seat)
+        self._draw_indicators(surface, r["indicators"])
+        pygame.draw.rect(surface, (17, 23, 31), r["side"])
+        pygame.draw.line(surface, theme.PANEL_EDGE, r["side"].topleft, r["side"].bottomleft)
+
+    def _draw_seat_chip(self, surface, rect) -> None:
+        name = self.match.actor_name(self.seat)
+        col = self.colours.get(self.seat, theme.ACCENT)
+        f = theme.font(self.app.font_px(13), "bold")
+        label = f"You: {name}" if not self.match.ai_seats else f"Seat: {name} (AI)"
+        img = f.render(label, True, theme.TEXT)
+        right = self.instr_btn.rect.left - self.app.s(12)
+        chip = pygame.Rect(0, 0, img.get_width() + self.app.s(30), self.app.s(28))
+        chip.midright = (right, rect.centery)
+        pygame.draw.rect(surface, (24, 31, 41), chip, border_radius=14)
+        pygame.draw.rect(surface, col, chip, 2, border_radius=14)
+        pygame.draw.circle(surface, col, (chip.left + self.app.s(13), chip.centery), self.app.s(5))
+        surface.blit(img, img.get_rect(midleft=(chip.left + self.app.s(23), chip.centery)))
+
+    def _draw_outcome_banner(self, surface, rect) -> None:
+        out = self.match.session.outcome
+        if out is None:
+            return
+        f = theme.font(self.app.font_px(20), "bold")
+        img = f.render(f"Outcome: {out.name}", True, theme.TEXT)
+        box = img.get_rect()
+        box.inflate_ip(40, 20)
+        box.midtop = (rect.centerx, rect.top + self.app.s(14))
+        bg = pygame.Surface(box.size, pygame.SRCALPHA)
+        bg.fill((8, 11, 15, 225))
+        surface.blit(bg, box)
+        pygame.draw.rect(surface, theme.ACCENT, box, 2, border_radius=6)
+        surface.blit(img, img.get_rect(center=box.center))
+
+    def _draw_indicators(self, surface, rect) -> None:
+        pygame.draw.rect(surface, theme.PANEL, rect)
+        pygame.draw.line(surface, theme.PANEL_EDGE, rect.topleft, rect.topright)
+        pygame.draw.line(surface, theme.PANEL_EDGE, rect.topleft, rect.bottomleft)
+        s = self.app.s
+        f = theme.font(self.app.font_px(12), "bold")
+        surface.blit(f.render("INDICATORS", True, theme.ACCENT), (rect.left + s(12), rect.top + s(8)))
+        fl = theme.font(self.app.font_px(12))
+        y = rect.top + s(32)
+        mouse = pygame.mouse.get_pos()
+        self._indicator_hover = ""
+        for label, value, lo, hi, says in self.indicators():
+            row = pygame.Rect(rect.left + s(12), y, rect.w - s(24), s(22))
+            share = (value - lo) / (hi - lo) if hi > lo else 0.0
+            label_w = int(row.w * 0.52)
+            txt = _fit(fl, label, label_w - 4)
+            surface.blit(fl.render(txt, True, theme.TEXT_DIM), (row.left, row.top + 2))
+            bar_rect = pygame.Rect(row.left + label_w, row.top + s(5), row.w - label_w - s(40), s(10))
+            colour = theme.mix((0, 158, 115), (213, 94, 0), share) if "tension" in label.lower() else (86, 180, 233)
+            charts.bar(surface, bar_rect, share, colour)
+            vt = fl.render(f"{value:.2f}" if hi <= 1.0 else f"{value:g}", True, theme.TEXT)
+            surface.blit(vt, vt.get_rect(midright=(row.right, bar_rect.centery)))
+            if row.collidepoint(mouse):
+                self._indicator_hover = says or label
+            y += s(26)
+
+    def draw_over(self, surface) -> None:
+        if self.paused:
+            return
+        text = self.ladder.hover_text or getattr(self, "_indicator_hover", "")
+        if self.map.hover_site is not None and not self.map.dragging:
+            self.map.hover_card(surface)
+        elif text:
+            _tooltip(surface, text, self.app.font_px(13), self.app.size)
+
+    def state(self) -> dict:
+        s = self.match.session
+        return {"screen": self.name, "turn": s.turn, "done": s.done, "seat": self.seat,
+                "outcome": s.outcome.id if s.outcome else None, "selected": self.selected,
+                "instructor": self.app.instructor}
+
+
+def _tooltip(surface, text: str, size: int, window) -> None:
+    from game.ui.app import _wrap
+
+    f = theme.font(size)
+    lines = _wrap(f, text, 340)
+    w = max(f.size(x)[0] for x in lines) + 20
+    h = len(lines) * f.get_linesize() + 12
+    mx, my = pygame.mouse.get_pos()
+    box = pygame.Rect(mx + 14, my + 14, w, h)
+    box.clamp_ip(pygame.Rect(0, 0, *window))
+    pygame.draw.rect(surface, (10, 13, 18), box, border_radius=4)
+    pygame.draw.rect(surface, theme.ACCENT, box, 1, border_radius=4)
+    y = box.top + 6
+    for line in lines:
+        surface.blit(f.render(line, True, theme.TEXT), (box.left + 10, y))
+        y += f.get_linesize()

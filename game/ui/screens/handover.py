@@ -1,0 +1,55 @@
+"""Hot-seat handover: an opaque screen between two players, so none sees another's choice."""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import UIButton, UILabel
+
+from game.ui import theme
+from game.ui.screens.base import Screen, button_pressed, oid
+
+
+class HandoverScreen(Screen):
+    name = "handover"
+    opaque = True
+
+    def __init__(self, app, match, next_seat: str, note: str = ""):
+        super().__init__(app)
+        self.match = match
+        self.next_seat = next_seat
+        self.note = note
+
+    def build(self) -> None:
+        root = self.new_root(layer=30)
+        m, s = self.app.manager, self.app.s
+        w, h = self.app.size
+        name = self.match.actor_name(self.next_seat)
+        cw = min(s(640), w - 80)
+        x = (w - cw) // 2
+        y = h // 2 - s(110)
+        UILabel(pygame.Rect(x, y, cw, s(30)), f"TURN {min(self.match.session.turn, self.match.scenario.calendar.turns)}",
+                m, container=root, object_id=oid("@heading"))
+        UILabel(pygame.Rect(x, y + s(32), cw, s(48)), f"{name}'s turn", m, container=root, object_id=oid("@title"))
+        text = self.note or "Pass the computer to the player of " + name + ". The other player's choice stays hidden."
+        UILabel(pygame.Rect(x, y + s(86), cw, s(28)), text, m, container=root, object_id=oid("@dim"))
+        self.go = UIButton(pygame.Rect(x, y + s(140), cw, s(48)), f"I am {name}'s player \u2014 show my board (Enter)",
+                           m, container=root, object_id=oid("@primary"))
+
+    def handle_event(self, event):
+        if button_pressed(event, self.go) or (event.type == pygame.KEYDOWN
+                                              and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)):
+            self.app.stack.pop()
+            return None
+        return None
+
+    def draw(self, surface) -> None:
+        w, h = self.app.size
+        surface.fill((9, 12, 16))
+        col = self.app_colour()
+        pygame.draw.rect(surface, col, pygame.Rect(0, 0, w, 6))
+
+    def app_colour(self):
+        return theme.actor_colours(self.match.scenario, self.app.settings.palette).get(self.next_seat, theme.ACCENT)
+
+    def state(self) -> dict:
+        return {"screen": self.name, "seat": self.next_seat}

@@ -1,0 +1,74 @@
+"""Overlays over another screen: a dimmed backdrop and a centred card of widgets.
+
+The backdrop is a pygame_gui panel on a high layer, so it covers (and blocks clicks on)
+the widgets of the screen below, which keeps being drawn. Escape closes an overlay.
+"""
+
+from __future__ import annotations
+
+import pygame
+from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextBox
+
+from game.ui.screens.base import Screen, oid
+
+
+class Overlay(Screen):
+    """A modal card over the screen below."""
+
+    name = "overlay"
+    opaque = False
+    modal = True
+    title = ""
+    card_size = (560, 420)
+
+    def build(self) -> None:
+        depth = len(self.app.stack.screens)
+        root = self.new_root(layer=10 + 8 * depth)
+        w, h = self.app.size
+        UIPanel(pygame.Rect(0, 0, w, h), starting_height=1, manager=self.app.manager, container=root,
+                object_id=oid("@backdrop"))
+        cw = min(self.app.s(self.card_size[0]), w - 40)
+        ch = min(self.app.s(self.card_size[1]), h - 40)
+        self.card = pygame.Rect((w - cw) // 2, (h - ch) // 2, cw, ch)
+        UIPanel(self.card, starting_height=2, manager=self.app.manager, container=root, object_id=oid("@overlay"))
+        self.y = self.card.top + self.app.s(16)
+        if self.title:
+            UILabel(pygame.Rect(self.card.left + 20, self.y, cw - 40, self.app.s(34)), self.title,
+                    self.app.manager, container=root, object_id=oid("@subtitle"))
+            self.y += self.app.s(42)
+        self.build_card()
+
+    def build_card(self) -> None:
+        pass
+
+    # helpers for subclasses
+    def add_button(self, text: str, tooltip: str | None = None, cls: str = "@tool", height: int = 36,
+                   width: int | None = None, x: int | None = None) -> UIButton:
+        w = width or (self.card.w - 40)
+        b = UIButton(pygame.Rect(x if x is not None else self.card.left + 20, self.y, w, self.app.s(height)), text,
+                     self.app.manager, container=self.root, tool_tip_text=tooltip, object_id=oid(cls),
+                     starting_height=3)
+        if x is None or x + w >= self.card.right - 30:
+            self.y += self.app.s(height) + self.app.s(8)
+        return b
+
+    def add_text(self, html: str, height: int) -> UITextBox:
+        box = UITextBox(html, pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, height), self.app.manager,
+                        container=self.root, starting_height=3)
+        self.y += height + self.app.s(8)
+        return box
+
+    def handle_event(self, event):
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.close()
+            return None
+        return event if not self.modal else None
+
+    def close(self) -> None:
+        if self.app.stack.top is self:
+            self.app.stack.pop()
+        else:
+            self.app.stack.remove(self)
+
+    def draw(self, surface) -> None:
+        pass

@@ -1,0 +1,74 @@
+"""Settings overlay: window size, full screen, UI scale, text size, palette (saved at once)."""
+
+from __future__ import annotations
+
+import attrs
+import pygame
+from pygame_gui.elements import UIButton, UILabel
+
+from game.ui.screens.base import button_pressed, oid
+from game.ui.screens.overlay import Overlay
+from game.ui.settings import PALETTES, TEXT_SIZES, UI_SCALES, WINDOW_SIZES
+
+PALETTE_NAMES = {"colorblind": "Colour-blind safe (Okabe-Ito)", "scenario": "The scenario's own colours"}
+
+
+class SettingsScreen(Overlay):
+    name = "settings"
+    title = "Settings"
+    card_size = (640, 470)
+
+    def build_card(self) -> None:
+        st = self.app.settings
+        self.choices: list[tuple[UIButton, str, object]] = []
+        rows = [
+            ("Window size", "size", [(f"{w}\u00d7{h}", (w, h)) for w, h in WINDOW_SIZES], st.size),
+            ("Full screen", "fullscreen", [("Off", False), ("On", True)], st.fullscreen),
+            ("UI scale", "ui_scale", [(f"{v:g}\u00d7", v) for v in UI_SCALES], st.ui_scale),
+            ("Text size", "text_size", [(k.capitalize(), k) for k in TEXT_SIZES], st.text_size),
+            ("Actor colours", "palette", [(PALETTE_NAMES[p], p) for p in PALETTES], st.palette),
+        ]
+        s = self.app.s
+        label_w = s(130)
+        for label, key, options, current in rows:
+            UILabel(pygame.Rect(self.card.left + 20, self.y, label_w, s(34)), label, self.app.manager,
+                    container=self.root, starting_height=3)
+            x = self.card.left + 20 + label_w
+            avail = self.card.right - 20 - x
+            bw = (avail - s(6) * (len(options) - 1)) // len(options)
+            for text, value in options:
+                b = UIButton(pygame.Rect(x, self.y, bw, s(34)), text, self.app.manager, container=self.root,
+                             object_id=oid("@option"), starting_height=3)
+                if value == current:
+                    b.select()
+                self.choices.append((b, key, value))
+                x += bw + s(6)
+            self.y += s(44)
+        self.y = self.card.bottom - s(58)
+        w = (self.card.w - 40 - s(10)) // 2
+        self.done = self.add_button("Done (Esc)", cls="@primary", height=40, width=w, x=self.card.left + 20)
+        self.reset = self.add_button("Restore defaults", height=40, width=w, x=self.card.left + 20 + w + s(10))
+
+    def handle_event(self, event):
+        if button_pressed(event, self.done):
+            self.close()
+            return None
+        if button_pressed(event, self.reset):
+            from game.ui.settings import Settings
+
+            self._apply(Settings())
+            return None
+        for b, key, value in self.choices:
+            if button_pressed(event, b):
+                st = attrs.evolve(self.app.settings)
+                if key == "size":
+                    st.width, st.height = value
+                else:
+                    setattr(st, key, value)
+                self._apply(st)
+                return None
+        return super().handle_event(event)
+
+    def _apply(self, st) -> None:
+        self.app.apply_settings(st)
+        self.app.notify("Settings saved", "good", 2)

@@ -1,0 +1,352 @@
+"""The title screen: the shipped scenarios (title, summary, length), the seat picker, Start.
+
+The seed scenario (atacms_2024) is selected by default. Picking two or more actors makes
+a hot-seat game. An unfinished autosave (after a crash or a quit) is offered to resume.
+A scenario that does not load is listed with its errors rather than hidden.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+
+import attrs
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UITextBox, UITextEntryLine
+
+from game.diagnostics import ScenarioError
+from game.engine.session import SaveError
+from game.ui import saves, theme
+from game.ui.ladder_view import _fit
+from game.ui.match import Match, load_file
+from game.ui.screens.base import Screen, oid
+
+
+@attrs.define
+class Entry:
+    path: str
+    stem: str
+    loaded: object = None
+    raw: bytes = b""
+    errors: list = attrs.Factory(list)
+
+    @property
+    def title(self) -> str:
+        return self.loaded.scenario.meta.title if self.loaded else f"{self.stem} (cannot be loaded)"
+
+
+class TitleScreen(Screen):
+    name = "title"
+
+    def __init__(self, app, preselect: str | None = None, actor: str | None = None, seed: int | None = None,
+                 sets: dict | None = None):
+        super().__init__(app)
+        from game.ui.app import DEFAULT_SCENARIO, shipped_scenarios
+
+        self.sets = sets or {}
+        paths = [str(p) for p in shipped_scenarios()]
+        if preselect and not any(_same(preselect, p) for p in paths):
+            paths.insert(0, preselect)
+        self.entries = [self._load(p) for p in paths]
+        self.index = 0
+        for i, e in enumerate(self.entries):
+            if (preselect and _same(preselect, e.path)) or (not preselect and e.stem == DEFAULT_SCENARIO):
+                self.index = i
+                break
+        self.seats: list[str] = [actor] if actor else []
+        self.seed = seed if seed is not None else random.randrange(1, 100_000)
+        self.resume = saves.resumable_autosave()
+        self._pick_default_seat()
+
+    def _load(self, path: str) -> Entry:
+        from pathlib import Path
+
+        e = Entry(path, Path(path).stem)
+        try:
+            e.loaded, e.raw = load_file(path, self.sets)
+        except ScenarioError as exc:
+            e.errors = exc.diagnostics
+        return e
+
+    @property
+    def entry(self) -> Entry:
+        return self.entries[self.index]
+
+    def _pick_default_seat(self) -> None:
+        e = self.entry
+        if not e.loaded:
+            self.seats = []
+            return
+        ids = [a.id for a in e.loaded.scenario.actors if a.playable]
+        self.seats = [s for s in self.seats if s in ids] or ids[:1]
+
+    # ------------------------------------------------------------ widgets
+    def build(self) -> None:
+        root = self.new_root()
+        m, s = self.app.manager, self.app.s
+        w, h = self.app.size
+        pad = s(40)
+        left_w = max(s(380), int(w * 0.36))
+        UILabel(pygame.Rect(pad, s(34), left_w, s(50)), "REDLINE", m, container=root, object_id=oid("@title"))
+        UILabel(pygame.Rect(pad, s(82), left_w, s(24)), "A teaching game about escalation ladders and red lines", m,
+                container=root, object_id=oid("@dim"))
+        y = s(130)
+        UILabel(pygame.Rect(pad, y, left_w, s(20)), "SCENARIOS", m, container=root, object_id=oid("@heading"))
+        y += s(26)
+        self.cards = []
+        cfont = theme.font(self.app.font_px(15), "bold")
+        for i, e in enumerate(self.entries):
+            tip = e.loaded.scenario.meta.summary if e.loaded else f"{len(e.errors)} error(s): {e.errors[0]}" \
+                if e.errors else None
+            b = UIButton(pygame.Rect(pad, y, left_w, s(46)), _fit(cfont, e.title, left_w - s(30)), m, container=root,
+                         object_id=oid("@card"), tool_tip_text=tip)
+            if i == self.index:
+                b.select()
+            self.cards.append(b)
+            y += s(46)
+            if e.loaded:
+                scn = e.loaded.scenario
+                sub = (f"{scn.calendar.turns} turns of {scn.calendar.turn_days} days \u00b7 "
+                       f"{', '.join(a.name for a in scn.actors)}")
+            else:
+                sub = "has errors: select it to see them"
+            UILabel(pygame.Rect(pad + s(14), y, left_w - s(14), s(22)), _fit(theme.font(self.app.font_px(12)), sub,
+                    left_w - s(20)), m, container=root, object_id=oid("@dim"))
+            y += s(30)
+        by = h - s(60)
+        bw = (left_w - s(16)) // 3
+        self.load_btn = UIButton(pygame.Rect(pad, by, bw, s(38)), "Load game", m, container=root,
+                                 object_id=oid("@tool"), tool_tip_text="Ctrl+L")
+        self.settings_btn = UIButton(pygame.Rect(pad + bw + s(8), by, bw, s(38)), "Settings", m, container=root,
+                                     object_id=oid("@tool"))
+        self.quit_btn = UIButton(pygame.Rect(pad + 2 * (bw + s(8)), by, bw, s(38)), "Quit", m, container=root,
+                                 object_id=oid("@tool"), tool_tip_text="Ctrl+Q")
+        self.resume_btn = None
+        if self.resume is not None:
+            self.resume_btn = UIButton(pygame.Rect(pad, by - s(50), left_w, s(40)),
+                                       _fit(cfont, f"Resume: {self.resume.title} \u2014 turn {self.resume.turn}",
+                                            left_w - s(30)),
+                                       m, container=root, object_id=oid("@primary"),
+                                       tool_tip_text="Your last game was not finished (autosaved every turn)")
+        self.build_details(root, pygame.Rect(pad + left_w + s(36), s(40), w - left_w - 2 * pad - s(36), h - s(80)))
+
+    def build_details(self, root, rect) -> None:
+        m, s = self.app.manager, self.app.s
+        e = self.entry
+        px = self.app.font_px(15)
+        self.actor_buttons = {}
+        self.start_btn = None
+        self.errors_btn = None
+        self.seed_entry = None
+        if not e.loaded:
+            lines = "<br>".join(html.escape(str(d)) for d in e.errors[:12])
+            UITextBox(f"<font pixel_size={px}><font color='#d55e00'><b>This scenario cannot be loaded.</b></font><br>"
+                      f"<br><font pixel_size={self.app.font_px(13)}>{lines}</font></font>",
+                      pygame.Rect(rect.left, rect.top, rect.w, rect.h - s(70)), m, container=root,
+                      object_id=oid("@card_text"))
+            self.errors_btn = UIButton(pygame.Rect(rect.right - s(260), rect.bottom - s(44), s(260), s(44)),
+                                       "Show the errors (F5 retries)", m, container=root, object_id=oid("@primary"))
+            return
+        scn = e.loaded.scenario
+        summary_h = int(rect.h * 0.42)
+        meta = scn.meta
+        cal = scn.calendar
+        invented = " \u00b7 invented countries" if meta.fictional else ""
+        text = (f"<font pixel_size={self.app.font_px(22)}><b>{html.escape(meta.title)}</b></font><br>"
+                f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{cal.turns} turns of {cal.turn_days} days "
+                f"from {html.escape(cal.start)}{invented}</font><br><br>"
+                f"<font pixel_size={px}>{html.escape(meta.summary)}</font>")
+        UITextBox(text, pygame.Rect(rect.left, rect.top, rect.w, summary_h), m, container=root,
+                  object_id=oid("@card_text"))
+        y = rect.top + summary_h + s(18)
+        UILabel(pygame.Rect(rect.left, y, rect.w, s(20)), "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)", m,
+                container=root, object_id=oid("@heading"))
+        y += s(26)
+        colours = theme.actor_colours(scn, self.app.settings.palette)
+        actors = [a for a in scn.actors if a.playable]
+        cols = 2 if len(actors) > 2 else max(1, len(actors))
+        bw = (rect.w - s(10) * (cols - 1)) // cols
+        afont = theme.font(self.app.font_px(15), "bold")
+        for i, a in enumerate(actors):
+            bx = rect.left + (i % cols) * (bw + s(10))
+            by = y + (i // cols) * s(50)
+            b = UIButton(pygame.Rect(bx, by, bw, s(44)), _fit(afont, a.name, bw - s(30)), m, container=root,
+                         object_id=oid("@card"), tool_tip_text=a.description or None)
+            if a.id in self.seats:
+                b.select()
+            self.actor_buttons[a.id] = b
+        y += ((len(actors) + cols - 1) // cols) * s(50) + s(4)
+        self.colours = colours
+        self.actor_rows = y
+        seats = [scn.actor(x).name for x in self.seats]
+        mode = ("Hot-seat: " + " and ".join(seats)) if len(seats) > 1 else (f"You play {seats[0]}" if seats else
+                                                                             "Pick a side")
+        UILabel(pygame.Rect(rect.left, y, rect.w, s(22)), mode, m, container=root, object_id=oid("@dim"))
+        by = rect.bottom - s(48)
+        UILabel(pygame.Rect(rect.left, by + s(8), s(50), s(30)), "Seed", m, container=root, object_id=oid("@dim"))
+        self.seed_entry = UITextEntryLine(pygame.Rect(rect.left + s(50), by + s(6), s(110), s(34)), m, container=root)
+        self.seed_entry.set_text(str(self.seed))
+        self.seed_entry.set_allowed_characters("numbers")
+        self.start_btn = UIButton(pygame.Rect(rect.right - s(280), by, s(280), s(48)), "Start (Enter)", m,
+                                  container=root, object_id=oid("@primary"),
+                                  tool_tip_text="Read the briefing, then play")
+        if not self.seats:
+            self.start_btn.disable()
+
+    # ------------------------------------------------------------ input
+    def handle_event(self, event):
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            el = event.ui_element
+            for i, b in enumerate(self.cards):
+                if el is b:
+                    self.select(i)
+                    return None
+            for aid, b in self.actor_buttons.items():
+                if el is b:
+                    self.toggle_seat(aid, add=bool(pygame.key.get_mods() & pygame.KMOD_SHIFT))
+                    return None
+            if el is self.start_btn:
+                self.start()
+            elif el is self.resume_btn:
+                self.resume_game()
+            elif el is self.load_btn:
+                self.open_load()
+            elif el is self.settings_btn:
+                from game.ui.screens.settings_screen import SettingsScreen
+
+                self.app.stack.push(SettingsScreen(self.app))
+            elif el is self.quit_btn:
+                self.app.quit()
+            elif el is self.errors_btn:
+                self.show_errors()
+            return None
+        if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed_entry:
+            try:
+                self.seed = int(self.seed_entry.get_text() or 0)
+            except ValueError:
+                pass
+            return None
+        if event.type == pygame.KEYDOWN:
+            if self.app._typing() and event.key not in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_ESCAPE):
+                return None
+            if event.key in (pygame.K_UP, pygame.K_DOWN):
+                self.select((self.index + (1 if event.key == pygame.K_DOWN else -1)) % len(self.entries))
+            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_TAB):
+                self.cycle_seat(-1 if event.key == pygame.K_LEFT else 1)
+            elif event.key == pygame.K_SPACE:
+                self.toggle_focused()
+            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                if self.entry.loaded:
+                    self.start()
+                else:
+                    self.show_errors()
+            elif event.key == pygame.K_F5:
+                self.entries[self.index] = self._load(self.entry.path)
+                self._pick_default_seat()
+                self.relayout()
+            elif event.key == pygame.K_l and event.mod & pygame.KMOD_CTRL:
+                self.open_load()
+            elif event.key == pygame.K_r and self.resume is not None:
+                self.resume_game()
+            elif event.key == pygame.K_ESCAPE:
+                self.app.quit()
+            else:
+                return event
+            return None
+        return event
+
+    def select(self, i: int) -> None:
+        self.index = i
+        self._pick_default_seat()
+        self.relayout()
+
+    def playable(self) -> list[str]:
+        e = self.entry
+        return [a.id for a in e.loaded.scenario.actors if a.playable] if e.loaded else []
+
+    def cycle_seat(self, d: int) -> None:
+        ids = self.playable()
+        if not ids:
+            return
+        cur = self.seats[0] if self.seats else ids[0]
+        i = ids.index(cur) if cur in ids else 0
+        self.seats = [ids[(i + d) % len(ids)]]
+        self.relayout()
+
+    def toggle_focused(self) -> None:
+        """Space adds the next actor to the seats (hot-seat) or removes extras."""
+        ids = self.playable()
+        if len(self.seats) < len(ids):
+            self.seats.append(next(a for a in ids if a not in self.seats))
+        else:
+            self.seats = self.seats[:1]
+        self.relayout()
+
+    def toggle_seat(self, aid: str, add: bool = False) -> None:
+        """Click: play this side. Shift+click: add or remove it (hot-seat)."""
+        if not add:
+            self.seats = [aid]
+        elif aid in self.seats:
+            if len(self.seats) > 1:
+                self.seats.remove(aid)
+        else:
+            self.seats.append(aid)
+        ids = self.playable()
+        self.seats = [a for a in ids if a in self.seats]
+        self.relayout()
+
+    def start(self) -> None:
+        e = self.entry
+        if not e.loaded or not self.seats:
+            return
+        match = Match(e.path, e.loaded, e.raw, tuple(self.seats), self.seed, 0, self.sets)
+        self.app.start_match(match, briefing=True)
+
+    def resume_game(self) -> None:
+        try:
+            match = Match.from_save_file(self.resume.path)
+        except (saves.SaveFileError, SaveError) as exc:
+            self.app.notify(f"Cannot resume: {exc}", "warn", 6)
+            self.resume = None
+            self.relayout()
+            return
+        except ScenarioError as exc:
+            self.app.show_errors(self.resume.scenario_file, exc.diagnostics)
+            return
+        self.app.start_match(match, briefing=False)
+        self.app.notify("Resumed your last game", "good")
+
+    def open_load(self) -> None:
+        from game.ui.screens.pause import LoadDialog
+
+        self.app.stack.push(LoadDialog(self.app))
+
+    def show_errors(self) -> None:
+        e = self.entry
+        self.app.show_errors(e.path, e.errors, retry=lambda: self.app.open_title(preselect=e.path))
+
+    def draw(self, surface) -> None:
+        w, h = self.app.size
+        surface.fill(theme.BG)
+        # a faint ladder motif behind the wordmark
+        s = self.app.s
+        for i in range(9):
+            y = s(40) + i * s(10)
+            pygame.draw.line(surface, (20, 27, 36), (0, h - y), (w, h - y))
+        pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(0, 0, w, 3))
+        if self.entry.loaded:
+            bx = self.app.s(40) + max(self.app.s(380), int(w * 0.36)) + self.app.s(18)
+            pygame.draw.line(surface, theme.PANEL_EDGE, (bx, self.app.s(40)), (bx, h - self.app.s(40)))
+
+    def state(self) -> dict:
+        return {"screen": self.name, "scenario": self.entry.stem, "seats": list(self.seats)}
+
+
+def _same(a: str, b: str) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
