@@ -35,11 +35,14 @@ SLOWEST = 2.0  # seconds a single load may take
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def load(raw: bytes, name: str = NAME) -> Loaded | None:
-    """The loaded scenario, or None after checking the ScenarioError's diagnostics."""
+def load(raw: bytes, name: str = NAME, real_path: Path | None = None) -> Loaded | None:
+    """The loaded scenario, or None after checking the ScenarioError's diagnostics.
+
+    ``real_path`` is where the bytes would live, so that ``extends:`` can find its base.
+    """
     start = time.perf_counter()
     try:
-        loaded = load_bytes(raw, name)
+        loaded = load_bytes(raw, name, real_path=None if real_path is None else str(real_path))
     except ScenarioError as exc:
         check_diagnostics(exc.diagnostics, raw, name)
         loaded = None
@@ -138,12 +141,12 @@ def mutation(draw, text: str) -> str:
 def test_one_character_mutations(path):
     text = path.read_text(encoding="utf-8")
     name = f"scenarios/{path.name}"
-    examples = max(100, min(300, 3_000_000 // max(len(text), 1)))  # ~3 s a file, whatever its size
+    examples = max(40, min(200, 1_500_000 // max(len(text), 1)))  # a few seconds a file, whatever its size
 
     @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
     @given(mutation(text))
     def check(mutated):
-        load(mutated.encode("utf-8", errors="surrogatepass"), name)
+        load(mutated.encode("utf-8", errors="surrogatepass"), name, path)
 
     check()
 
@@ -190,7 +193,7 @@ EXPRESSIONS = (st.text(EXPR_ALPHABET, max_size=60) | st.lists(EXPR_TOKENS, max_s
                | WELL_FORMED)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(EXPRESSIONS, EXPRESSIONS)
 def test_random_expressions_in_when_and_p(when, p):
     # more than one ** can overflow to inf: test_constant_overflow_is_refused (a known bug)

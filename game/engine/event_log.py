@@ -253,5 +253,6 @@ class EventLog(Recorder):
         spec, when = R.outcomes[o]
         for _row, g in self._rows(mask):
             causes = self._causes_of(g, when.reads, this_turn=False)[-3:] if when.const is None else []
-            self._add(g, {"kind": "outcome", "outcome": spec.id, "name": spec.name, "text": spec.text or spec.name,
-                          "causes": causes})
+            text = f"Outcome: {spec.name}." + (f" {spec.text}" if spec.text else "")
+            self._add(g, {"kind": "outcome", "outcome": spec.id, "name": spec.name, "text": text,
+                          "debrief": spec.text, "causes": causes})

@@ -53,6 +53,16 @@ class LadderView:
         self.row_rects: list[pygame.Rect] = []
         self.hover_text = ""
 
+    def marker_letter(self, actor) -> str:
+        """One letter, or the initials of a multi-word name when first letters collide."""
+        firsts = [a.name[:1].upper() for a in self.scenario.actors]
+        letter = actor.name[:1].upper()
+        if firsts.count(letter) > 1:
+            words = [w for w in actor.name.replace("'s", "").split() if w[:1].isalpha()]
+            if len(words) > 1:
+                return (words[0][:1] + words[1][:1]).upper()
+        return letter
+
     def marker_shape(self, actor_id: str) -> str:
         ids = [a.id for a in self.scenario.actors]
         return MARKER_SHAPES[ids.index(actor_id) % len(MARKER_SHAPES)] if actor_id in ids else "circle"
@@ -63,107 +73,133 @@ class LadderView:
         ladder = self.scenario.ladder
         n = len(ladder.rungs)
         fs = self.fs
-        title_h = round(26 * fs)
         f_title = theme.font(round(12 * fs), "bold")
         surface.blit(f_title.render("ESCALATION LADDER", True, theme.ACCENT), (rect.left + 12, rect.top + 8))
-        top = rect.top + title_h + 6
-        bottom = rect.bottom - 8
-        row_h = (bottom - top) / (n + 1)
-        f_name = theme.font(round(13 * fs))
-        f_name_b = theme.font(round(13 * fs), "bold")
-        f_small = theme.font(round(10 * fs), "bold")
-        f_thr = theme.font(round(11 * fs), "italic")
-        marker_font = theme.font(round(11 * fs), "bold")
+        top = rect.top + round(30 * fs)
+        bottom = rect.bottom - 6
+        # thresholds sit in their own bands between the rows they separate
+        bands: dict[int, list] = {}
+        for th in ladder.thresholds:
+            idx = next((j for j, r in enumerate(ladder.rungs) if r.id == th.below), None)
+            if idx is not None:
+                bands.setdefault(idx + 1, []).append(th)
+        n_bands = sum(len(v) for v in bands.values())
+        band_h = max(14, round(17 * fs))
+        row_h = min(round(44 * fs), (bottom - top - n_bands * band_h) / (n + 1))
+        if row_h < 16:
+            band_h = max(10, band_h - 4)
+            row_h = max(12.0, (bottom - top - n_bands * band_h) / (n + 1))
+        f_name = theme.font(min(round(13 * fs), max(9, int(row_h * 0.55))))
+        f_name_b = theme.font(min(round(13 * fs), max(9, int(row_h * 0.55))), "bold")
+        f_small = theme.font(max(8, min(round(10 * fs), int(row_h * 0.45))), "bold")
+        f_thr = theme.font(max(8, min(round(11 * fs), band_h - 4)), "italic")
+        marker_font = theme.font(max(8, min(round(11 * fs), int(row_h * 0.5))), "bold")
         actors = list(self.scenario.actors)
-        marker_w = round(22 * fs)
-        markers_x0 = rect.right - 10 - marker_w * len(actors)
+        marker_w = max(14, min(round(22 * fs), int(row_h)))
         badge_w = round(32 * fs)
         self.row_rects = []
         mouse = pygame.mouse.get_pos()
         self.hover_text = ""
-        # rows (index 0 = "no rung yet" at the bottom)
+        y = bottom
         for i in range(n + 1):
-            y0 = bottom - (i + 1) * row_h
-            row = pygame.Rect(rect.left + 8, round(y0) + 2, rect.w - 16, round(row_h) - 4)
+            y -= row_h
+            row = pygame.Rect(rect.left + 8, round(y) + 1, rect.w - 16, max(8, round(row_h) - 2))
             self.row_rects.append(row)
-            occupied = [a for a in actors if rungs.get(a.id, 0) == i]
-            rung = ladder.rungs[i - 1] if i else None
-            if i and preview == i:
-                pygame.draw.rect(surface, (58, 47, 23), row, border_radius=4)
-                pygame.draw.rect(surface, theme.ACCENT, row, 1, border_radius=4)
-            elif occupied:
-                pygame.draw.rect(surface, (30, 39, 50), row, border_radius=4)
-            else:
-                pygame.draw.rect(surface, (22, 29, 38), row, border_radius=4)
-            heat = i / max(n, 1)
-            strip = pygame.Rect(row.left, row.top, 4, row.h)
-            pygame.draw.rect(surface, theme.mix((0, 158, 115), (213, 94, 0), heat) if i else theme.PANEL_EDGE, strip,
-                             border_top_left_radius=4, border_bottom_left_radius=4)
-            if rung is not None:
-                badge = pygame.Rect(row.left + 10, 0, badge_w, round(16 * fs))
-                badge.centery = row.centery
-                if rung.kahn:
-                    pygame.draw.rect(surface, (44, 54, 68), badge, border_radius=3)
-                    t = f_small.render(f"K{rung.kahn}", True, (190, 200, 212))
-                    surface.blit(t, t.get_rect(center=badge.center))
-                name = rung.name
-                font = f_name_b if occupied or preview == i else f_name
-                avail = markers_x0 - badge.right - 14
-                name = _fit(font, name, avail)
-                colour = theme.TEXT if occupied or preview == i else (176, 186, 198)
-                img = font.render(name, True, colour)
-                surface.blit(img, (badge.right + 8, row.centery - img.get_height() // 2))
-                if row.collidepoint(mouse):
-                    kahn = f" (Kahn's rung {rung.kahn})" if rung.kahn else ""
-                    self.hover_text = f"{rung.name}{kahn}: {rung.description}".strip().rstrip(":")
-            else:
-                img = f_name.render("No move yet", True, theme.TEXT_FAINT)
-                surface.blit(img, (row.left + 10 + badge_w + 8, row.centery - img.get_height() // 2))
-            for k, a in enumerate(actors):
-                if rungs.get(a.id, 0) != i:
-                    continue
-                x = markers_x0 + marker_w * k + marker_w / 2
-                col = self.colours.get(a.id, (200, 200, 200))
-                r = 8 * fs
-                if a.id == seat:
-                    pygame.draw.circle(surface, (255, 255, 255), (x, row.centery), r + 4, 1)
-                draw_marker(surface, self.marker_shape(a.id), x, row.centery, r, col, a.name[:1], marker_font)
-        # thresholds
-        for th in ladder.thresholds:
-            idx = next((j for j, r in enumerate(ladder.rungs) if r.id == th.below), None)
-            if idx is None:
-                continue
-            rung_no = idx + 1                       # the rung just above the line
-            y = bottom - rung_no * row_h            # boundary between rung_no - 1 and rung_no
-            info = crossed.get(th.id)
-            x0, x1 = rect.left + 8, rect.right - 8
-            if info:
-                who, turn = info
-                col = theme.DANGER
-                pygame.draw.line(surface, col, (x0, y), (x1, y), 2)
-                name = next((a.name for a in actors if a.id == who), who)
-                label = f"{th.name} \u2014 crossed by {name}, turn {turn}"
-            else:
-                col = (150, 160, 172)
-                _dashed(surface, col, (x0, y), (x1, y))
-                label = th.name
-            label = _fit(f_thr, label, rect.w - 40)
-            img = f_thr.render(label, True, theme.lighten(col, 0.25) if info else (190, 198, 208))
-            box = img.get_rect(midleft=(x0 + 14, y))
-            bg = box.inflate(10, 2)
-            pygame.draw.rect(surface, (14, 19, 26), bg, border_radius=3)
-            pygame.draw.rect(surface, col, bg, 1, border_radius=3)
-            surface.blit(img, box)
-            if bg.collidepoint(mouse):
-                self.hover_text = f"Threshold: {th.name}. {th.description}".strip()
+            self._draw_row(surface, row, i, rungs, preview, seat, actors, fonts=(f_name, f_name_b, f_small, marker_font),
+                           marker_w=marker_w, badge_w=badge_w, mouse=mouse)
+            for th in bands.get(i + 1, []):
+                y -= band_h
+                band = pygame.Rect(rect.left + 8, round(y), rect.w - 16, band_h)
+                self._draw_band(surface, band, th, crossed.get(th.id), actors, f_thr, mouse)
+
+    def _draw_row(self, surface, row, i, rungs, preview, seat, actors, fonts, marker_w, badge_w, mouse) -> None:
+        f_name, f_name_b, f_small, marker_font = fonts
+        ladder = self.scenario.ladder
+        n = len(ladder.rungs)
+        occupied = [a for a in actors if rungs.get(a.id, 0) == i]
+        rung = ladder.rungs[i - 1] if i else None
+        if i and preview == i:
+            pygame.draw.rect(surface, (58, 47, 23), row, border_radius=4)
+            pygame.draw.rect(surface, theme.ACCENT, row, 1, border_radius=4)
+        else:
+            pygame.draw.rect(surface, (30, 39, 50) if occupied else (22, 29, 38), row, border_radius=4)
+        heat = i / max(n, 1)
+        strip = pygame.Rect(row.left, row.top, 4, row.h)
+        pygame.draw.rect(surface, theme.mix((0, 158, 115), (213, 94, 0), heat) if i else theme.PANEL_EDGE, strip,
+                         border_top_left_radius=4, border_bottom_left_radius=4)
+        markers_x0 = row.right - 4 - marker_w * len(occupied)
+        if rung is not None:
+            badge = pygame.Rect(row.left + 10, 0, badge_w, min(row.h - 2, round(16 * self.fs)))
+            badge.centery = row.centery
+            if rung.kahn:
+                pygame.draw.rect(surface, (44, 54, 68), badge, border_radius=3)
+                t = f_small.render(f"K{rung.kahn}", True, (190, 200, 212))
+                surface.blit(t, t.get_rect(center=badge.center))
+            font = f_name_b if occupied or preview == i else f_name
+            name = _fit(font, rung.name, markers_x0 - badge.right - 12)
+            colour = theme.TEXT if occupied or preview == i else (176, 186, 198)
+            img = font.render(name, True, colour)
+            surface.blit(img, (badge.right + 7, row.centery - img.get_height() // 2))
+            if row.collidepoint(mouse):
+                kahn = f" (Kahn's rung {rung.kahn})" if rung.kahn else ""
+                desc = f": {rung.description}" if rung.description else ""
+                self.hover_text = f"Rung {i}, {rung.name}{kahn}{desc}"
+        else:
+            img = f_name.render("No move yet", True, theme.TEXT_FAINT)
+            surface.blit(img, (row.left + 10 + badge_w + 7, row.centery - img.get_height() // 2))
+        for k, a in enumerate(occupied):
+            x = markers_x0 + marker_w * k + marker_w / 2
+            col = self.colours.get(a.id, (200, 200, 200))
+            r = min(8 * self.fs, row.h / 2 - 2)
+            if a.id == seat:
+                pygame.draw.circle(surface, (255, 255, 255), (x, row.centery), r + 3, 1)
+            draw_marker(surface, self.marker_shape(a.id), x, row.centery, r, col, self.marker_letter(a),
+                        marker_font if len(self.marker_letter(a)) == 1 else self._small_marker_font(marker_font))
+            if pygame.Rect(x - marker_w / 2, row.top, marker_w, row.h).collidepoint(mouse):
+                self.hover_text = f"{a.name} stands on this rung (its highest so far)"
+
+    @staticmethod
+    def _small_marker_font(font):
+        return theme.font(max(7, font.get_height() * 2 // 3), "bold")
+
+    def _draw_band(self, surface, band, th, info, actors, font, mouse) -> None:
+        y = band.centery
+        if info:
+            who, turn = info
+            col = theme.DANGER
+            pygame.draw.line(surface, col, (band.left, y), (band.right, y), 2)
+            name = next((a.name for a in actors if a.id == who), who)
+            label = f"{th.name} \u2014 crossed by {name}, turn {turn}"
+        else:
+            col = (150, 160, 172)
+            _dashed(surface, col, (band.left, y), (band.right, y))
+            label = th.name
+        label = _fit(font, label, band.w - 24)
+        img = font.render(label, True, (255, 214, 190) if info else (196, 204, 214))
+        box = img.get_rect(midleft=(band.left + 12, y))
+        bg = box.inflate(10, 0)
+        bg.h = band.h - 2
+        bg.centery = y
+        pygame.draw.rect(surface, (60, 26, 10) if info else (14, 19, 26), bg, border_radius=3)
+        pygame.draw.rect(surface, col, bg, 1, border_radius=3)
+        surface.blit(img, box)
+        if band.collidepoint(mouse):
+            crossed = f" Crossed first by {label.split('crossed by ')[-1]}." if info else " Not crossed yet."
+            self.hover_text = f"Threshold: {th.name}. {th.description}{crossed}".replace("  ", " ")
 
 
 def _fit(font, text: str, width: int) -> str:
+    """``text`` cut with an ellipsis to fit ``width`` pixels (binary search on the length)."""
     if font.size(text)[0] <= width:
         return text
-    while text and font.size(text + "\u2026")[0] > width:
-        text = text[:-1]
-    return text + "\u2026"
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if font.size(text[:mid].rstrip() + "\u2026")[0] <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo].rstrip() + "\u2026"
 
 
 def _dashed(surface, colour, a, b, dash: int = 6) -> None:

@@ -520,7 +520,7 @@ class MapView:
         surface.blit(cache, rect.topleft, src)
         if self.coverage is not None:
             self._draw_coverage(surface)
-        placed: list[pygame.Rect] = []
+        placed: list[pygame.Rect] = [self._legend_box(), self._scale_box()]
         self._draw_sites(surface, placed)
         self._draw_region_labels(surface, placed)
         self._draw_cities(surface, placed)
@@ -582,6 +582,7 @@ class MapView:
                     pygame.draw.line(surface, (255, 255, 255), (x + dx * (rr - 4), y + dy * (rr - 4)),
                                      (x + dx * (rr + 6), y + dy * (rr + 6)), 2)
             placed.append(pygame.Rect(x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4))
+        inside = self.proj.rect.inflate(-4, -4)
         for s in sites:
             x, y = (float(v) for v in self.proj.to_screen(s.lon, s.lat))
             if not self.proj.rect.collidepoint(x, y):
@@ -589,13 +590,14 @@ class MapView:
             colour = theme.TEXT
             if cov is not None:
                 colour = theme.ACCENT if s.id in cov.in_range else theme.TEXT_DIM
-            img_w, img_h = f.size(s.name)
+            name = short_name(s.name) if self.proj.scale < 160 else s.name
+            img_w, img_h = f.size(name)
             for anchor, pos in (("midleft", (x + r + 5, y)), ("midright", (x - r - 5, y)),
                                 ("midbottom", (x, y - r - 3)), ("midtop", (x, y + r + 3))):
                 box = pygame.Rect(0, 0, img_w + 2, img_h - 2)
                 setattr(box, anchor, pos)
-                if box.collidelist(placed) < 0:
-                    text_with_halo(surface, s.name, f, colour, pos, anchor=anchor)
+                if box.collidelist(placed) < 0 and inside.contains(box):
+                    text_with_halo(surface, name, f, colour, pos, anchor=anchor)
                     placed.append(box)
                     break
 
@@ -681,6 +683,33 @@ class MapView:
         label = f"{km:g} km" if not self.scenario.meta.fictional or self.basemap else f"{km:g} km (invented map)"
         text_with_halo(surface, label, f, theme.TEXT, (x0 + length / 2, y0 - 6), anchor="midbottom")
 
+    def _legend_items(self):
+        kinds = []
+        for s in self.scenario.map.sites:
+            if s.kind not in kinds:
+                kinds.append(s.kind)
+        items = [(k, KIND_LABELS.get(k, k)) for k in kinds]
+        if self.coverage and items:
+            items.append(("_range", "In range"))
+        return items
+
+    def _legend_box(self) -> pygame.Rect:
+        items = self._legend_items()
+        if not items:
+            return pygame.Rect(0, 0, 0, 0)
+        f = theme.font(round(11 * self.fs))
+        line = max(15, round(16 * self.fs))
+        cols = 2 if len(items) > 4 else 1
+        rows = (len(items) + cols - 1) // cols
+        col_w = max(f.size(t)[0] for _k, t in items) + 28
+        w, h = cols * col_w + 8, rows * line + 10
+        rect = self.proj.rect
+        return pygame.Rect(rect.left + 10, rect.bottom - h - 10, w, h)
+
+    def _scale_box(self) -> pygame.Rect:
+        rect = self.proj.rect
+        return pygame.Rect(rect.right - 150, rect.bottom - 44, 150, 44)
+
     def _draw_legend(self, surface) -> None:
         kinds = []
         for s in self.scenario.map.sites:
@@ -688,27 +717,32 @@ class MapView:
                 kinds.append(s.kind)
         if not kinds:
             return
-        f = theme.font(round(11 * self.fs))
-        line = max(16, round(17 * self.fs))
-        rows = len(kinds) + (1 if self.coverage else 0)
-        w = max(f.size(KIND_LABELS.get(k, k))[0] for k in kinds) + 34
+        items = [(k, KIND_LABELS.get(k, k)) for k in kinds]
         if self.coverage:
-            w = max(w, f.size("In range")[0] + 34)
+            items.append(("_range", "In range"))
+        f = theme.font(round(11 * self.fs))
+        line = max(15, round(16 * self.fs))
+        cols = 2 if len(items) > 4 else 1
+        rows = (len(items) + cols - 1) // cols
+        col_w = max(f.size(t)[0] for _k, t in items) + 28
+        w = cols * col_w + 8
         h = rows * line + 10
         rect = self.proj.rect
         box = pygame.Rect(rect.left + 10, rect.bottom - h - 10, w, h)
         bg = pygame.Surface(box.size, pygame.SRCALPHA)
-        bg.fill((10, 14, 19, 200))
+        bg.fill((10, 14, 19, 205))
         surface.blit(bg, box)
         pygame.draw.rect(surface, theme.PANEL_EDGE, box, 1)
-        y = box.top + 5 + line // 2
-        for k in kinds:
-            draw_site_icon(surface, k, box.left + 13, y, 5, (200, 205, 212))
-            surface.blit(f.render(KIND_LABELS.get(k, k), True, theme.TEXT_DIM), (box.left + 26, y - f.get_height() // 2))
-            y += line
-        if self.coverage:
-            pygame.draw.circle(surface, theme.ACCENT, (box.left + 13, y), 7, 2)
-            surface.blit(f.render("In range", True, theme.ACCENT), (box.left + 26, y - f.get_height() // 2))
+        for i, (k, text) in enumerate(items):
+            cx = box.left + 6 + (i // rows) * col_w
+            cy = box.top + 5 + (i % rows) * line + line // 2
+            if k == "_range":
+                pygame.draw.circle(surface, theme.ACCENT, (cx + 7, cy), 6, 2)
+                colour = theme.ACCENT
+            else:
+                draw_site_icon(surface, k, cx + 7, cy, 4.5, (200, 205, 212))
+                colour = theme.TEXT_DIM
+            surface.blit(f.render(text, True, colour), (cx + 19, cy - f.get_height() // 2))
 
     def hover_card(self, surface, extra: str = "") -> None:
         """A small card about the site under the mouse."""
@@ -747,14 +781,18 @@ class MapView:
             y += f.get_linesize()
 
 
+def short_name(name: str) -> str:
+    """'Bryansk chemical plant, Seltso (approx.)' -> 'Bryansk chemical plant' for crowded maps."""
+    out = name.split(" (")[0].split(",")[0].strip()
+    return out or name
+
+
 def _nice_step(x: float) -> float:
+    """The 1-2-5 number nearest to x (in ratio)."""
     if x <= 0:
         return 1.0
     e = 10 ** math.floor(math.log10(x))
-    for m in (1, 2, 5, 10):
-        if m * e >= x:
-            return m * e
-    return 10 * e
+    return min((m * e for m in (1, 2, 5, 10)), key=lambda v: abs(math.log(v / x)))
 
 
 def _dashed_polygon(surface, colour, pts, dash: float = 6.0) -> None:

@@ -41,7 +41,8 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
         if ev.get("divergent") and instructor:
             div = " <font color='#e69f00'>(its action says otherwise)</font>"
         who = esc(scenario.actor(actor).name) if actor else ""
-        return f"{bullet}<i>{who} says: \u201c{esc(ev.get('says', ''))}\u201d</i>{div}"
+        says = str(ev.get("says", "")).strip().strip('"\u201c\u201d')
+        return f"{bullet}<i>{who} says: \u201c{esc(says)}\u201d</i>{div}"
     if kind == "red_line":
         owner = ev.get("owner")
         if not ev.get("declared", True) and not instructor:

@@ -52,6 +52,7 @@ class GameScreen(Screen):
         self.selected: int | None = None
         self.signal: int | None = None
         self.focus = "actions"
+        self._open_action = None
         self._events_seen = -1
         self._prepare_views()
 
@@ -76,7 +77,11 @@ class GameScreen(Screen):
     def options(self):
         if self.seat is None or self.match.session.done:
             return []
-        return self.match.session.options(self.seat)
+        key = (self.seat, len(self.match.session.events), self.match.session.turn, id(self.match.session))
+        if getattr(self, "_opts_key", None) != key:
+            self._opts_key = key
+            self._opts = self.match.session.options(self.seat)
+        return self._opts
 
     def legal_options(self):
         return [o for o in self.options() if o.legal]
@@ -104,11 +109,12 @@ class GameScreen(Screen):
         s = self.app.s
         w, h = self.app.size
         top_h = s(50)
-        right_w = max(s(360), min(s(420), int(w * 0.29)))
-        ladder_w = max(s(236), min(s(290), int(w * 0.19)))
+        right_w = max(s(350), min(s(420), int(w * 0.28)))
+        ladder_w = max(s(250), min(s(310), int(w * 0.205)))
         news_h = max(s(150), min(s(230), int(h * 0.27)))
         n_ind = len(self.indicators())
-        ind_h = s(34) + n_ind * s(26)
+        cols = self.indicator_columns()
+        ind_h = s(34) + ((n_ind + cols - 1) // cols) * (s(26) if cols == 1 else s(34)) + s(4)
         map_w = w - right_w - ladder_w
         return {
             "top": pygame.Rect(0, 0, w, top_h),
@@ -125,23 +131,20 @@ class GameScreen(Screen):
         s = self.match.session
         out = []
         for v in scn.variables:
-            if not v.show:
-                continue
-            label = v.id
-            if "." in v.id:
-                aid, _, rest = v.id.partition(".")
-                try:
-                    label = f"{scn.actor(aid).name}: {rest.replace('_', ' ')}"
-                except StopIteration:
-                    label = v.id
-            out.append((label.replace("_", " ").capitalize() if "." not in v.id else label,
-                        s.value(v.id), v.range[0], v.range[1], v.says))
+            if v.show:
+                out.append((indicator_label(v.id, scn), s.value(v.id), v.range[0], v.range[1], v.says))
         seat = self.seat
         for w in scn.weapons:
             if seat and w.owner == seat:
                 stock = s.value(f"{w.id}.stock")
-                out.append((f"{w.name} left", stock, 0.0, max(w.stock, stock, 1.0), f"Rounds of {w.name} available"))
+                short = w.name.split(" (")[0]
+                out.append((f"{short} left", stock, 0.0, max(w.stock, stock, 1.0),
+                            f"{w.name}: rounds left ({w.production:g} more each turn)" if w.production
+                            else f"{w.name}: rounds left"))
         return out
+
+    def indicator_columns(self) -> int:
+        return 1 if len(self.indicators()) <= 5 else 2
 
     # ------------------------------------------------------------ widgets
     def build(self) -> None:
@@ -164,6 +167,7 @@ class GameScreen(Screen):
         if self.app.instructor:
             self.widgets_instructor(root, r["map"])
         self.update_preview()
+        self._scroll_pending = True
 
     def widgets_top(self, root, rect) -> None:
         m, s = self.app.manager, self.app.s
@@ -193,96 +197,175 @@ class GameScreen(Screen):
         if self.app.instructor:
             self.instr_btn.select()
 
+    def action_groups(self):
+        """[(category, action id, [legal options], [illegal options])] in display order."""
+        groups: dict[str, tuple[list, list]] = {}
+        order: list[str] = []
+        for o in self.options():
+            if o.action not in groups:
+                groups[o.action] = ([], [])
+                order.append(o.action)
+            groups[o.action][0 if o.legal else 1].append(o)
+        out = []
+        for cat in CATEGORIES:
+            for a in order:
+                legal, illegal = groups[a]
+                first = (legal or illegal)[0]
+                if first.category == cat:
+                    out.append((cat, a, legal, illegal))
+        return out
+
     def widgets_decision(self, root, rect) -> None:
         m, s = self.app.manager, self.app.s
         x, w = rect.left + s(12), rect.w - s(24)
         y = rect.top + s(10)
         seat = self.seat
         name = self.match.actor_name(seat) if seat else ""
-        label = "YOUR DECISION" if not self.match.ai_seats else "DECISION (AI PLAYS THIS SEAT)"
-        UILabel(pygame.Rect(x, y, w, s(20)), f"{label} \u00b7 {name.upper()}", m, container=root,
-                object_id=oid("@heading"))
+        label = f"YOUR DECISION \u00b7 {name.upper()}"
+        UILabel(pygame.Rect(x, y, w, s(20)), label, m, container=root, object_id=oid("@heading"))
         y += s(24)
         footer_h = s(56)
         sig_opts = self.signal_options()
-        sig_h = (s(26) + s(32) * (len(sig_opts) + 1)) if sig_opts else 0
-        detail_h = max(s(120), min(s(190), int(rect.h * 0.27)))
+        sig_h = s(62) if sig_opts else 0
+        detail_h = max(s(130), min(s(210), int(rect.h * 0.31)))
         list_h = rect.bottom - y - footer_h - sig_h - detail_h - s(16)
-        self.scroller = UIScrollingContainer(pygame.Rect(x - s(4), y, w + s(8), list_h), m, container=root,
-                                             allow_scroll_x=False)
-        self.option_buttons: dict[int, UIButton] = {}
-        self.option_rows: dict[int, pygame.Rect] = {}
-        self.key_numbers: dict[int, int] = {}
-        inner_w = w - s(14)
-        cy = 0
-        legal = self.legal_options()
-        illegal = [o for o in self.options() if not o.legal]
-        number = 1
-        bfont = theme.font(self.app.font_px(14))
-        for cat in CATEGORIES:
-            group = [o for o in legal if o.category == cat]
-            if not group:
-                continue
-            UILabel(pygame.Rect(0, cy, inner_w, s(20)), CATEGORY_TITLES.get(cat, cat).upper(), m,
-                    container=self.scroller, object_id=oid("@dim"))
-            cy += s(20)
-            for o in group:
-                num = f"{number}" if number <= 9 else " "
-                self.key_numbers[number] = o.instance
-                number += 1
-                text = _fit(bfont, f"{num}   {self.option_text(o)}", inner_w - s(70))
-                b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(32)), text, m, container=self.scroller,
-                             object_id=oid("@option"), tool_tip_text=self.option_tooltip(o))
-                UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(32)), f"rung {o.rung}" if o.rung else "\u2014", m,
-                        container=self.scroller, object_id=oid("@dim", "#rung")).text_horiz_alignment = "center"
-                self.option_buttons[o.instance] = b
-                self.option_rows[o.instance] = pygame.Rect(0, cy, inner_w, s(32))
-                cy += s(36)
-            cy += s(4)
-        if illegal:
-            UILabel(pygame.Rect(0, cy, inner_w, s(20)), "NOT POSSIBLE NOW", m, container=self.scroller,
-                    object_id=oid("@dim"))
-            cy += s(20)
-            sfont = theme.font(self.app.font_px(12))
-            for o in illegal:
-                b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(28)),
-                             _fit(bfont, self.option_text(o), inner_w - s(70)), m, container=self.scroller,
-                             object_id=oid("@option"))
-                b.disable()
-                UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(28)), f"rung {o.rung}" if o.rung else "\u2014", m,
-                        container=self.scroller, object_id=oid("@dim")).text_horiz_alignment = "center"
-                cy += s(28)
-                UILabel(pygame.Rect(s(10), cy, inner_w - s(10), s(18)), _fit(sfont, o.reason, inner_w - s(14)), m,
-                        container=self.scroller, object_id=oid("@dim", "#reason"))
-                cy += s(24)
-        self.scroller.set_scrollable_area_dimensions((inner_w, max(cy, list_h - 2)))
+        self.list_rect = pygame.Rect(x - s(4), y, w + s(8), list_h)
+        self.decision_root = None
+        self.build_option_list()
         y += list_h + s(8)
         self.detail = UITextBox("", pygame.Rect(x - s(4), y, w + s(8), detail_h), m, container=root,
                                 object_id=oid("@card_text"))
         y += detail_h + s(8)
         self.signal_buttons: dict[int | None, UIButton] = {}
+        self.signal_row = None
         if sig_opts:
-            UILabel(pygame.Rect(x, y, w, s(20)), "SAY SOMETHING (OPTIONAL) \u00b7 LEFT/RIGHT", m, container=root,
+            UILabel(pygame.Rect(x, y, w, s(20)), "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT", m, container=root,
                     object_id=oid("@heading"))
             y += s(24)
-            sfont = theme.font(self.app.font_px(14))
-            b = UIButton(pygame.Rect(x, y, w, s(28)), "Say nothing", m, container=root, object_id=oid("@option"))
-            self.signal_buttons[None] = b
-            y += s(32)
-            for so in sig_opts:
-                kind = SIGNAL_KIND_TITLES.get(so.kind, so.kind)
-                text = _fit(sfont, f"{kind}: \u201c{so.says}\u201d", w - s(24))
-                b = UIButton(pygame.Rect(x, y, w, s(28)), text, m, container=root, object_id=oid("@option"),
-                             tool_tip_text=f"{kind} (public): \u201c{so.says}\u201d. A signal is words, not an action: "
-                                           "other sides may believe it or not.")
-                self.signal_buttons[so.index] = b
-                y += s(32)
+            aw = s(30)
+            self.sig_prev = UIButton(pygame.Rect(x, y, aw, s(30)), "\u2039", m, container=root,
+                                     object_id=oid("@tool"), tool_tip_text="Previous signal (Left)")
+            self.sig_next = UIButton(pygame.Rect(x + w - aw, y, aw, s(30)), "\u203a", m, container=root,
+                                     object_id=oid("@tool"), tool_tip_text="Next signal (Right)")
+            self.signal_row = UIButton(pygame.Rect(x + aw + s(4), y, w - 2 * aw - s(8), s(30)), "", m, container=root,
+                                       object_id=oid("@option"))
+            y += s(36)
         self.end_btn = UIButton(pygame.Rect(x, rect.bottom - footer_h + s(6), w, s(42)), "End turn (Enter)", m,
                                 container=root, object_id=oid("@primary"),
                                 tool_tip_text="Every side acts at once; then red lines and chance are resolved")
-        if self.match.ai_seats:
-            self.end_btn.disable()
         self.refresh_selection()
+
+    def build_option_list(self) -> None:
+        """The action list: one row per action; the selected action opens to its targets and weapons."""
+        m, s = self.app.manager, self.app.s
+        keep = None
+        if self.decision_root is not None:
+            bar = getattr(self.decision_root, "vert_scroll_bar", None)
+            keep = bar.start_percentage if bar is not None else None
+            self.decision_root.kill()
+        self.scroller = self.decision_root = UIScrollingContainer(self.list_rect, m, container=self.root,
+                                                                  allow_scroll_x=False)
+        self.option_buttons: dict[object, UIButton] = {}
+        self.option_rows: dict[int, pygame.Rect] = {}
+        self.key_numbers: dict[int, int] = {}
+        self.stops: list[int] = []
+        inner_w = self.list_rect.w - s(22)
+        bfont = theme.font(self.app.font_px(14))
+        sfont = theme.font(self.app.font_px(13))
+        rfont = theme.font(self.app.font_px(12))
+        cy = 0
+        number = 1
+        current = self.selected_option()
+        self._open_action = current.action if current is not None else None
+        cat_seen = None
+        impossible = []
+        for cat, action, legal, illegal in self.action_groups():
+            if not legal:
+                impossible.append((action, illegal))
+                continue
+            if cat != cat_seen:
+                cat_seen = cat
+                UILabel(pygame.Rect(0, cy, inner_w, s(20)), CATEGORY_TITLES.get(cat, cat).upper(), m,
+                        container=self.scroller, object_id=oid("@dim"))
+                cy += s(20)
+            first = legal[0]
+            is_open = current is not None and current.action == action
+            many = len(legal) + len(illegal) > 1
+            rep = current.instance if is_open else first.instance
+            self.key_numbers[number] = rep
+            num = f"{number}" if number <= 9 else "  "
+            number += 1
+            text = f"{num}   {first.name}"
+            if many:
+                text += f"  ({len(legal)})"
+            elif first.target:
+                text += f": {first.target}"
+            b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(32)), _fit(bfont, text, inner_w - s(74)), m,
+                         container=self.scroller, object_id=oid("@option"), tool_tip_text=self.option_tooltip(first))
+            UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(32)), f"rung {first.rung}" if first.rung else "\u2014",
+                    m, container=self.scroller, object_id=oid("@dim", "#rung")).text_horiz_alignment = "center"
+            self.option_buttons[("action", action)] = b
+            if is_open and not many:
+                b.select()
+            self.option_rows[rep] = pygame.Rect(0, cy, inner_w, s(32))
+            cy += s(36)
+            if is_open and many:
+                for o in legal:
+                    self.stops.append(o.instance)
+                    label = self.instance_text(o)
+                    sb = UIButton(pygame.Rect(s(22), cy, inner_w - s(22), s(28)), _fit(sfont, label, inner_w - s(40)),
+                                  m, container=self.scroller, object_id=oid("@option"),
+                                  tool_tip_text=self.option_tooltip(o))
+                    self.option_buttons[o.instance] = sb
+                    self.option_rows[o.instance] = pygame.Rect(0, cy, inner_w, s(28))
+                    cy += s(31)
+                for o in illegal:
+                    sb = UIButton(pygame.Rect(s(22), cy, inner_w - s(22), s(26)),
+                                  _fit(sfont, self.instance_text(o), inner_w - s(40)), m, container=self.scroller,
+                                  object_id=oid("@option"))
+                    sb.disable()
+                    cy += s(26)
+                    UILabel(pygame.Rect(s(32), cy, inner_w - s(32), s(18)), _fit(rfont, o.reason, inner_w - s(40)), m,
+                            container=self.scroller, object_id=oid("@dim", "#reason"))
+                    cy += s(22)
+                cy += s(4)
+            else:
+                self.stops.append(rep)
+        if impossible:
+            UILabel(pygame.Rect(0, cy, inner_w, s(20)), "NOT POSSIBLE NOW", m, container=self.scroller,
+                    object_id=oid("@dim"))
+            cy += s(20)
+            for _action, illegal in impossible:
+                o = illegal[0]
+                text = o.name + (f"  \u00b7 {len(illegal)} options" if len(illegal) > 1 else
+                                 (f": {o.target}" if o.target else ""))
+                b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(28)), _fit(bfont, text, inner_w - s(74)), m,
+                             container=self.scroller, object_id=oid("@option"))
+                b.disable()
+                UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(28)), f"rung {o.rung}" if o.rung else "\u2014", m,
+                        container=self.scroller, object_id=oid("@dim")).text_horiz_alignment = "center"
+                cy += s(28)
+                reasons = []
+                for x in illegal:
+                    if x.reason not in reasons:
+                        reasons.append(x.reason)
+                reason = reasons[0] + (f" (and {len(reasons) - 1} other reason{'s' if len(reasons) > 2 else ''})"
+                                       if len(reasons) > 1 else "")
+                UILabel(pygame.Rect(s(10), cy, inner_w - s(10), s(18)), _fit(rfont, reason, inner_w - s(14)), m,
+                        container=self.scroller, object_id=oid("@dim", "#reason"))
+                cy += s(24)
+        self.scroller.set_scrollable_area_dimensions((inner_w, max(cy, self.list_rect.h - 2)))
+        bar = getattr(self.scroller, "vert_scroll_bar", None)
+        if keep is not None and bar is not None:
+            bar.set_scroll_from_start_percentage(keep)
+
+    def instance_text(self, o) -> str:
+        bits = [o.target or o.name]
+        if o.weapon:
+            bits.append(o.weapon.split(" (")[0])
+        if o.distance_km and o.weapon:
+            bits.append(f"{o.distance_km:.0f} km")
+        return " \u00b7 ".join(bits)
 
     def widgets_done(self, root, rect) -> None:
         m, s = self.app.manager, self.app.s
@@ -349,7 +432,7 @@ class GameScreen(Screen):
 
     def widgets_instructor(self, root, rect) -> None:
         s = self.app.s
-        box = pygame.Rect(rect.left + s(10), rect.top + s(10), min(s(380), rect.w - s(20)), min(s(300), rect.h - s(70)))
+        box = pygame.Rect(rect.left + s(10), rect.top + s(10), min(s(340), rect.w - s(20)), int(rect.h * 0.45))
         self.instructor_box = UITextBox(f"<font pixel_size={self.app.font_px(12)}>{self.instructor_html()}</font>", box,
                                         self.app.manager, container=root, object_id=oid("@card_text"))
 
@@ -411,7 +494,7 @@ class GameScreen(Screen):
         px = self.app.font_px(13)
         if o is None:
             return f"<font pixel_size={px} color='#8a96a4'>Choose an action above.</font>"
-        lines = [f"<font pixel_size={self.app.font_px(15)}><b>{html.escape(o.name)}</b></font>"]
+        lines = [f"<font pixel_size={self.app.font_px(14)}><b>{html.escape(o.name)}</b></font>"]
         sub = CATEGORY_TITLES.get(o.category, o.category)
         if o.rung:
             rung = scn.ladder.rungs[o.rung - 1]
@@ -428,7 +511,7 @@ class GameScreen(Screen):
                 stock = ""
                 if w is not None:
                     stock = f" \u00b7 {self.match.session.value(f'{w.id}.stock'):g} left"
-                t += f" with {html.escape(o.weapon)}{rng}{stock}"
+                t += f" \u00b7 {html.escape(o.weapon.split(' (')[0])}{rng}{stock}"
             lines.append(t)
         trips = self.visible_trips(o)
         if trips:
@@ -448,16 +531,34 @@ class GameScreen(Screen):
 
     # ------------------------------------------------------------ updates
     def refresh_selection(self) -> None:
-        for inst, b in getattr(self, "option_buttons", {}).items():
-            if inst == self.selected:
+        o = self.selected_option()
+        if hasattr(self, "list_rect") and o is not None and self._open_action != o.action:
+            self._open_action = o.action
+            self.build_option_list()
+        for key, b in getattr(self, "option_buttons", {}).items():
+            on = key == self.selected or (isinstance(key, tuple) and o is not None and key[1] == o.action
+                                          and not any(k == o.instance for k in self.option_buttons))
+            if on and not b.is_selected:
                 b.select()
-            elif b.is_selected:
+            elif not on and b.is_selected:
                 b.unselect()
-        for idx, b in getattr(self, "signal_buttons", {}).items():
-            if idx == self.signal:
-                b.select()
-            elif b.is_selected:
-                b.unselect()
+        if getattr(self, "signal_row", None) is not None:
+            so = next((x for x in self.signal_options() if x.index == self.signal), None)
+            font = theme.font(self.app.font_px(14))
+            if so is None:
+                text, tip = "Say nothing", "Send no signal this turn"
+            else:
+                kind = SIGNAL_KIND_TITLES.get(so.kind, so.kind)
+                says = so.says.strip().strip('"\u201c\u201d')
+                text = f"{kind}: \u201c{says}\u201d"
+                tip = (f"{kind} (public): \u201c{says}\u201d. A signal is words, not an action: other sides may "
+                       "believe it or not.")
+            self.signal_row.set_text(_fit(font, text, self.signal_row.rect.w - 20))
+            self.signal_row.tool_tip_text = tip
+            if so is not None and not self.signal_row.is_selected:
+                self.signal_row.select()
+            elif so is None and self.signal_row.is_selected:
+                self.signal_row.unselect()
         o = self.selected_option()
         if getattr(self, "detail", None) is not None and not self.watch and not self.match.session.done:
             self.detail.set_text(self.detail_html(o))
@@ -568,17 +669,13 @@ class GameScreen(Screen):
         self.relayout()
 
     def move_selection(self, d: int) -> None:
-        legal = [o.instance for o in self._ordered_legal()]
-        if not legal:
+        stops = list(getattr(self, "stops", []))
+        if not stops:
             return
-        i = legal.index(self.selected) if self.selected in legal else 0
-        self.selected = legal[(i + d) % len(legal)]
+        i = stops.index(self.selected) if self.selected in stops else 0
+        self.selected = stops[(i + d) % len(stops)]
         self.refresh_selection()
         self.ensure_visible()
-
-    def _ordered_legal(self):
-        legal = self.legal_options()
-        return [o for cat in CATEGORIES for o in legal if o.category == cat]
 
     def cycle_signal(self, d: int) -> None:
         opts = [None] + [s.index for s in self.signal_options()]
@@ -620,15 +717,23 @@ class GameScreen(Screen):
             self.speed = speeds[(speeds.index(self.speed) + 1) % len(speeds)] if self.speed in speeds else 1.0
             self.speed_btn.set_text(f"{self.speed:g} turn/s")
         else:
-            for inst, b in getattr(self, "option_buttons", {}).items():
+            for key, b in getattr(self, "option_buttons", {}).items():
                 if el is b:
-                    self.selected = inst
+                    if isinstance(key, tuple):
+                        cur = self.selected_option()
+                        if cur is None or cur.action != key[1]:
+                            self.selected = next(o.instance for o in self.legal_options() if o.action == key[1])
+                    else:
+                        self.selected = key
                     self.refresh_selection()
+                    self.ensure_visible()
                     return None
-            for idx, b in getattr(self, "signal_buttons", {}).items():
-                if el is b:
-                    self.signal = idx
-                    self.refresh_selection()
+            if getattr(self, "signal_row", None) is not None:
+                if el is self.sig_prev:
+                    self.cycle_signal(-1)
+                    return None
+                if el is self.sig_next or el is self.signal_row:
+                    self.cycle_signal(1)
                     return None
             return event
         return None
@@ -696,6 +801,9 @@ class GameScreen(Screen):
         if self.paused:
             return
         self._dt = dt
+        if getattr(self, "_scroll_pending", False):
+            self._scroll_pending = False
+            self.ensure_visible()
         if self.watch and self.playing and not self.match.session.done:
             self._clock += dt
             if self._clock >= 1.0 / self.speed:
@@ -746,7 +854,7 @@ class GameScreen(Screen):
         name = self.match.actor_name(self.seat)
         col = self.colours.get(self.seat, theme.ACCENT)
         f = theme.font(self.app.font_px(13), "bold")
-        label = f"You: {name}" if not self.match.ai_seats else f"Seat: {name} (AI)"
+        label = f"You: {name}"
         img = f.render(label, True, theme.TEXT)
         right = self.instr_btn.rect.left - self.app.s(12)
         chip = pygame.Rect(0, 0, img.get_width() + self.app.s(30), self.app.s(28))
@@ -779,23 +887,35 @@ class GameScreen(Screen):
         f = theme.font(self.app.font_px(12), "bold")
         surface.blit(f.render("INDICATORS", True, theme.ACCENT), (rect.left + s(12), rect.top + s(8)))
         fl = theme.font(self.app.font_px(12))
-        y = rect.top + s(32)
+        fv = theme.font(self.app.font_px(11), "bold")
+        cols = self.indicator_columns()
         mouse = pygame.mouse.get_pos()
         self._indicator_hover = ""
-        for label, value, lo, hi, says in self.indicators():
-            row = pygame.Rect(rect.left + s(12), y, rect.w - s(24), s(22))
+        inner = pygame.Rect(rect.left + s(12), rect.top + s(30), rect.w - s(24), rect.h - s(34))
+        gap = s(12)
+        cw = (inner.w - gap * (cols - 1)) // cols
+        ch = s(26) if cols == 1 else s(34)
+        for i, (label, value, lo, hi, says) in enumerate(self.indicators()):
+            cx = inner.left + (i % cols) * (cw + gap)
+            cy = inner.top + (i // cols) * ch
+            cell = pygame.Rect(cx, cy, cw, ch)
             share = (value - lo) / (hi - lo) if hi > lo else 0.0
-            label_w = int(row.w * 0.52)
-            txt = _fit(fl, label, label_w - 4)
-            surface.blit(fl.render(txt, True, theme.TEXT_DIM), (row.left, row.top + 2))
-            bar_rect = pygame.Rect(row.left + label_w, row.top + s(5), row.w - label_w - s(40), s(10))
-            colour = theme.mix((0, 158, 115), (213, 94, 0), share) if "tension" in label.lower() else (86, 180, 233)
+            vtext = f"{value:.2f}" if hi <= 1.0 else f"{value:g}"
+            vimg = fv.render(vtext, True, theme.TEXT)
+            tension = "tension" in label.lower()
+            colour = theme.mix((0, 158, 115), (213, 94, 0), share) if tension else (86, 180, 233)
+            if cols == 1:
+                label_w = int(cw * 0.5)
+                surface.blit(fl.render(_fit(fl, label, label_w - 4), True, theme.TEXT_DIM), (cx, cy + s(3)))
+                bar_rect = pygame.Rect(cx + label_w, cy + s(8), cw - label_w - s(40), s(10))
+                surface.blit(vimg, vimg.get_rect(midright=(cell.right, bar_rect.centery)))
+            else:
+                surface.blit(fl.render(_fit(fl, label, cw - vimg.get_width() - 6), True, theme.TEXT_DIM), (cx, cy))
+                surface.blit(vimg, vimg.get_rect(topright=(cell.right, cy + 1)))
+                bar_rect = pygame.Rect(cx, cy + s(19), cw, s(7))
             charts.bar(surface, bar_rect, share, colour)
-            vt = fl.render(f"{value:.2f}" if hi <= 1.0 else f"{value:g}", True, theme.TEXT)
-            surface.blit(vt, vt.get_rect(midright=(row.right, bar_rect.centery)))
-            if row.collidepoint(mouse):
-                self._indicator_hover = says or label
-            y += s(26)
+            if cell.collidepoint(mouse):
+                self._indicator_hover = f"{label}: {says}" if says else label
 
     def draw_over(self, surface) -> None:
         if self.paused:
@@ -811,6 +931,26 @@ class GameScreen(Screen):
         return {"screen": self.name, "turn": s.turn, "done": s.done, "seat": self.seat,
                 "outcome": s.outcome.id if s.outcome else None, "selected": self.selected,
                 "instructor": self.app.instructor}
+
+
+ACRONYMS = {"us", "usa", "uk", "eu", "nato", "un", "ussr", "npp", "irbm", "icbm", "isr"}
+
+
+def indicator_label(var_id: str, scenario) -> str:
+    """A short label for a variable: 'Russia: resolve', 'US admin', 'Tension'."""
+
+    def words(text: str) -> str:
+        out = [w.upper() if w.lower() in ACRONYMS else w for w in text.replace("_", " ").split()]
+        label = " ".join(out)
+        return label[:1].upper() + label[1:]
+
+    if "." in var_id:
+        aid, _, rest = var_id.partition(".")
+        try:
+            return f"{scenario.actor(aid).name}: {rest.replace('_', ' ')}"
+        except StopIteration:
+            return words(var_id)
+    return words(var_id)
 
 
 def _tooltip(surface, text: str, size: int, window) -> None:
