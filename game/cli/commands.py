@@ -258,8 +258,29 @@ def replay_log(rules, seed: int, game: int, policies: dict[str, str] | None = No
         "escalation_score": float(b.score[0]),
         "rungs_by_turn": {a.id: b.rung_by_turn[i, : int(b.turns[0]), 0].tolist() for i, a in enumerate(scn.actors)},
         "objectives": {o.id: float(b.objective_scores[i, 0]) for i, o in enumerate(scn.objectives)},
+        "history": history_comparison(rules, log.games[0]),
         "events": log.games[0],
     }
+
+
+def history_comparison(rules, events: list[dict]) -> list[dict]:
+    """Per turn with a historical record: what happened then, and whether each actor's
+    action in this game matched it (where the scenario names the historical action)."""
+    taken: dict[tuple[int, str], list[str]] = {}
+    for ev in events:
+        if ev["kind"] == "action":
+            taken.setdefault((ev["turn"], ev["actor"]), []).append(ev["action"])
+    out = []
+    last_turn = max((ev["turn"] for ev in events), default=0)
+    for h in rules.scenario.history:
+        if h.turn > last_turn:
+            break
+        matches = {actor: action in taken.get((h.turn, actor), []) for actor, action in h.actions.items()}
+        out.append({"turn": h.turn, "date": rules.date_of(h.turn).isoformat(), "text": h.text,
+                    "historical_actions": dict(h.actions), "game_actions": {a: taken.get((h.turn, a), [])
+                                                                           for a in h.actions},
+                    "matches": matches, "claims": list(h.claims)})
+    return out
 
 
 def cmd_replay(args) -> int:
@@ -276,13 +297,17 @@ def cmd_replay(args) -> int:
     scn = loaded.scenario
     print(f"{scn.meta.title}: game {args.game} of seed {args.seed}")
     turn = None
-    history = {h.turn: h for h in scn.history}
+    history = {h["turn"]: h for h in out["history"]}
     for ev in out["events"]:
         if ev["turn"] != turn:
             turn = ev["turn"]
             print(f"\nTurn {turn} ({ev['date']})")
             if turn in history:
-                print(f"  [historically] {history[turn].text}")
+                h = history[turn]
+                print(f"  Historically: {h['text']}")
+                left = [a for a, same in h["matches"].items() if not same]
+                if left:
+                    print(f"  This game left history here: {', '.join(scn.actor(a).name for a in left)}")
         print("  " + _event_line(ev, scn))
     oc = next(o for o in scn.outcomes if o.id == out["outcome"])
     print(f"\nOutcome: {oc.name} after {out['turns']} turns; highest rung: {out['max_rung_id']}; "

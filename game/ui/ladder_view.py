@@ -100,7 +100,8 @@ class LadderView:
         self.row_rects = []
         mouse = pygame.mouse.get_pos()
         self.hover_text = ""
-        y = bottom
+        used = (n + 1) * row_h + n_bands * band_h
+        y = top + used          # top-aligned when the rows are at their largest
         for i in range(n + 1):
             y -= row_h
             row = pygame.Rect(rect.left + 8, round(y) + 1, rect.w - 16, max(8, round(row_h) - 2))
