@@ -101,6 +101,17 @@ def _bar(share: float, width: int = 20) -> str:
     return "#" * n + "." * (width - n)
 
 
+def _share(x: float) -> str:
+    return f"{x * 100:.1f}%" if x == 0 or x >= 0.001 else f"{x * 100:.2g}%"
+
+
+def _wrapped(head: str, items: list[str], width: int = 110) -> None:
+    import textwrap
+
+    print(textwrap.fill("; ".join(items), width=width, initial_indent="  " + head,
+                        subsequent_indent="  " + " " * len(head), break_long_words=False, break_on_hyphens=False))
+
+
 def print_summary(res: dict, elapsed: float, out: str | None) -> None:
     names = res["names"]
     run = res["run"]
@@ -132,11 +143,11 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
             print(f"  {oname[:width]:<{width}} {s * 100:5.1f}%   [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(s)}")
         t = p["turns"]
         print(f"  turns: mean {t['mean']:.2f}, median {t['p50']}, p95 {t['p95']} (limit {res['turn_limit']})")
-        print("  highest rung: " + ", ".join(f"{names['rungs'][rid]} {share * 100:.1f}%"
-                                            for rid, share in p["max_rung"].items() if share))
+        _wrapped("highest rung: ", [f"{names['rungs'][rid]} {_share(share)}"
+                                    for rid, share in p["max_rung"].items() if share])
         if p["red_lines"]:
-            print("  red lines tripped: " + ", ".join(f"{names['red_lines'][rid]['name']} {v['trip_rate'] * 100:.1f}%"
-                                                     for rid, v in p["red_lines"].items()))
+            _wrapped("red lines tripped: ", [f"{names['red_lines'][rid]['name']} {_share(v['trip_rate'])}"
+                                             for rid, v in p["red_lines"].items()])
     if res["sensitivity"]:
         print("\nSensitivity: change in each outcome's share from a parameter's lowest to its highest value")
         print("(averaged over the other parameters' values; range = largest minus smallest share over its values)")
@@ -145,7 +156,7 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
         for r in res["sensitivity"]:
             lh = f"{_g(r['low'])} -> {_g(r['high'])}"
             print(f"  {r['param']:<{pw}}  {names['outcomes'][r['outcome']][:width]:<{width}}  {lh:>13}  "
-                  f"{r['change'] * 100:+7.1f}pp  {r['range'] * 100:6.1f}pp")
+                  f"{r['change'] * 100:+7.2f}pp  {r['range'] * 100:6.2f}pp")
     if res["balance"]:
         print("\nBalance")
         for b in res["balance"]:

@@ -171,6 +171,8 @@ class Batch:
                     add(eff.target, eff.expr.const if eff.op == "+=" else -eff.expr.const)
             per_inst.append(row)
         self.writes = {}
+        self.inst_nonzero: list[dict[int, list]] = []
+        self.action_clip = [{e.target for e in act.effects} & writable for act in R.actions]
         for a in range(len(R.scenario.actors)):
             mine = [x.id for x in R.instances if a in R.actions[x.action].actors]
             cols = sorted({c for i in mine for c in per_inst[i]} | {R.escalation_cols[a]})
@@ -181,6 +183,8 @@ class Batch:
                     D[where[c], i] = v
                 D[where[R.escalation_cols[a]], i] = R.actions[R.instances[i].action].score
             self.actor_delta.append((np.array(cols, dtype=np.int64), D))
+            self.inst_nonzero.append({i: [(c, float(D[where[c], i])) for c in cols if D[where[c], i]]
+                                      for i in mine})
             targets = {e.target for x in mine for e in R.actions[R.instances[x].action].effects}
             targets |= {e.target for s in R.signals if a in s[1] for e in s[3]}
             self.actor_clip.append(np.array(sorted(targets & writable), dtype=np.int64))
@@ -422,24 +426,28 @@ class Batch:
 
     def _pick_instance(self, a, acts, idx, inst_legal) -> np.ndarray:
         """The target (and weapon) of each game's chosen action: drawn by value among the
-        legal instances, for actions with more than one."""
+        legal instances, for actions with more than one (computed on those games only)."""
         R = self.rules
         inst = self.first_instance[a][idx]
         u = None
         for j in self.multi_instance[a]:
-            mask = idx == j
-            if not mask.any():
+            rows = np.flatnonzero(idx == j)
+            if not len(rows):
                 continue
             ids = R.actions[acts[j]].instances
             if u is None:
                 u = self.u(self.site_target[a])
-            weights = [self.inst_value_w[int(x)] * ok if ok is not True else self.inst_value_w[int(x)]
-                       for x, ok in zip(ids, inst_legal[j]) if ok is not False]
-            cand = [int(x) for x, ok in zip(ids, inst_legal[j]) if ok is not False]
+            cand, weights = [], []
+            for x, ok in zip(ids, inst_legal[j]):
+                if ok is False:
+                    continue
+                cand.append(int(x))
+                w = self.inst_value_w[int(x)]
+                weights.append(np.full(len(rows), w) if ok is True else w * ok[rows])
             if not cand:
                 continue
-            sub, _p, _t = categorical(weights, u, False)
-            inst = np.where(mask, np.asarray(cand)[sub], inst)
+            sub, _p, _t = categorical(weights, u[rows], False)
+            inst[rows] = np.asarray(cand)[sub]
         return inst
 
     def _decide_signal(self, a, policy, human_signals, ctx) -> np.ndarray:
@@ -520,9 +528,13 @@ class Batch:
         """Apply instances ``sub`` in the games ``rows`` only (a response in a few games)."""
         R = self.rules
         X = self.X
-        cols, D = self.actor_delta[a]
-        for j, c in enumerate(cols):
-            X[c, rows] += D[j][sub]
+        if len(sub) and (sub == sub[0]).all():
+            for c, v in self.inst_nonzero[a][int(sub[0])]:
+                X[c, rows] += v
+        else:
+            cols, D = self.actor_delta[a]
+            for j, c in enumerate(cols):
+                X[c, rows] += D[j][sub]
         rc, lc = R.rung_cols[a], R.last_rung_cols[a]
         rung = self.inst_rung[sub]
         self.escalations[self.pos[rows]] += rung > X[rc, rows]
@@ -541,7 +553,10 @@ class Batch:
                 m[rows[act == k]] = True
                 for eff in self.dynamic_effects[k]:
                     eff.apply(ctx, m)
-        self._clip(self.actor_clip[a], rows)
+        clip = set()
+        for k in np.flatnonzero(counts):
+            clip |= self.action_clip[k]
+        self._clip(sorted(clip), rows)
         if self.explain:
             full = np.full(self.live, self.NOOP, dtype=np.int64)
             full[rows] = sub

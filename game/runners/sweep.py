@@ -27,6 +27,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -555,7 +556,7 @@ def build_results(sw: Sweep, scn, points: list[dict], specs: list[RunSpec], rule
         s["escalation_by_turn"] = _fan(t.rung_hist)
         pts.append({"index": p, "values": dict(pt), **s})
         for w in balance_warnings(s, rules):
-            balance.setdefault(w, []).append(p)
+            balance.setdefault(_PCT.sub("{}", w), []).append((p, w))
     outcome_ids = [o.id for o in scn.outcomes]
     return {
         "format": FORMAT,
@@ -573,8 +574,28 @@ def build_results(sw: Sweep, scn, points: list[dict], specs: list[RunSpec], rule
         "turn_limit": scn.calendar.turns,
         "points": pts,
         "sensitivity": sensitivity(sw.axes, pts, outcome_ids),
-        "balance": [{"warning": w, "points": ps} for w, ps in balance.items()],
+        "balance": [_merge_warnings(found) for found in balance.values()],
     }
+
+
+_PCT = re.compile(r"\d+(?:\.\d+)?(?:e-?\d+)?%")
+
+
+def _merge_warnings(found: list[tuple[int, str]]) -> dict:
+    """One balance warning for the points where it holds; shares that differ between
+    the points read as a range ("66.8-73.6% of games ...")."""
+    texts = [w for _p, w in found]
+    out = {"warning": texts[0], "points": [p for p, _w in found]}
+    if len(set(texts)) > 1:
+        cols = list(zip(*[_PCT.findall(w) for w in texts]))
+        merged = []
+        for col in cols:
+            nums = sorted(float(x[:-1]) for x in col)
+            merged.append(f"{nums[0]:g}%" if nums[0] == nums[-1] else f"{nums[0]:g}-{nums[-1]:g}%")
+        parts = _PCT.split(texts[0])
+        out["warning"] = "".join(a + b for a, b in zip(parts, [*merged, ""]))
+        out["by_point"] = {str(p): w for p, w in found}
+    return out
 
 
 def _defaults(scn, axes: list[Axis]) -> dict:

@@ -1,0 +1,237 @@
+"""The window's logic: projection, range rings, saves, settings, the debrief's replays."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import json  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game import geo  # noqa: E402
+from game.diagnostics import ScenarioError  # noqa: E402
+from game.engine.session import SaveError  # noqa: E402
+from game.ui import saves  # noqa: E402
+from game.ui.debrief_data import causal_chain, game_log, replay_shares, seat_script  # noqa: E402
+from game.ui.map_view import Projection, coverage  # noqa: E402
+from game.ui.match import Match  # noqa: E402
+from game.ui.settings import Settings, load_settings, save_settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TUTORIAL = str(ROOT / "scenarios" / "tutorial.yaml")
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+    return tmp_path
+
+
+def _loadable():
+    out = []
+    for p in sorted((ROOT / "scenarios").glob("*.yaml")):
+        try:
+            out.append(Match.start(str(p), (), 1))
+        except ScenarioError:
+            pass
+    return out
+
+
+# ---------------------------------------------------------------- projection
+@pytest.mark.parametrize("lat0", [0.0, 23.0, 50.0, 64.0])
+def test_projection_round_trips(lat0):
+    p = Projection(30.0, lat0, 30.0, lat0, 40.0, pygame.Rect(100, 50, 800, 600))
+    lon = np.array([25.0, 30.0, 37.6, 41.2])
+    lat = lat0 + np.array([-3.0, 0.0, 2.5, 5.0])
+    x, y = p.to_screen(lon, lat)
+    lon2, lat2 = p.to_world(x, y)
+    assert np.allclose(lon, lon2) and np.allclose(lat, lat2)
+    # the view centre is the rect centre; north is up; x is scaled by cos(lat0)
+    cx, cy = p.to_screen(30.0, lat0)
+    assert (float(cx), float(cy)) == pytest.approx(p.rect.center)
+    assert float(p.to_screen(30.0, lat0 + 1)[1]) < cy
+    assert float(p.to_screen(31.0, lat0)[0]) - cx == pytest.approx(40.0 * np.cos(np.radians(lat0)))
+
+
+def test_zoom_keeps_the_point_under_the_mouse_and_pan_moves():
+    p = Projection(30.0, 50.0, 30.0, 50.0, 40.0, pygame.Rect(0, 0, 800, 600))
+    lon, lat = p.to_world(200, 150)
+    p.zoom(1.25, (200, 150))
+    x, y = p.to_screen(lon, lat)
+    assert (float(x), float(y)) == pytest.approx((200, 150))
+    p.pan_pixels(50, -20)
+    x2, y2 = p.to_screen(lon, lat)
+    assert (float(x2), float(y2)) == pytest.approx((250, 130))
+
+
+def test_fit_shows_the_whole_view():
+    p = Projection(35.0, 50.0, 0, 0, 1.0, pygame.Rect(0, 0, 700, 500))
+    p.fit((20.0, 43.0, 50.0, 60.0))
+    for lon, lat in ((20.0, 43.0), (50.0, 60.0), (20.0, 60.0), (50.0, 43.0)):
+        x, y = p.to_screen(lon, lat)
+        assert p.rect.collidepoint(float(x), float(y))
+
+
+# ---------------------------------------------------------------- range rings
+@pytest.mark.parametrize("match", _loadable(), ids=lambda m: m.scenario.meta.id)
+def test_range_rings_mark_the_sites_the_engine_reaches(match):
+    scn, rules = match.scenario, match.rules
+    for wi, w in enumerate(scn.weapons):
+        if not w.launch_from:
+            continue
+        cov = coverage(scn, w.id)
+        for x in rules.instances:
+            if x.weapon != wi or x.site < 0:
+                continue
+            site = scn.map.sites[x.site]
+            out_of_range = x.reason.startswith("out of range")
+            assert (site.id not in cov.in_range) == out_of_range, (w.id, site.id, x.reason, cov.distances[site.id])
+            assert cov.distances[site.id] == pytest.approx(x.distance_km, abs=1e-6)
+        # every ring point lies at the weapon's range from its launch point
+        for (lon, lat), ring in zip(cov.launch_points, cov.rings):
+            d = geo.haversine_km(lon, lat, ring[:, 0], ring[:, 1])
+            assert np.allclose(d, w.range_km, rtol=1e-6)
+
+
+def test_range_ring_union_edge_excludes_inner_points():
+    m = Match.start(TUTORIAL, (), 1)
+    cov = coverage(m.scenario, "aldoria_missiles")
+    assert "borv_naval" in cov.in_range and "borv_city" not in cov.in_range
+    pts = cov.launch_points
+    for ring, edge in zip(cov.rings, cov.boundary):
+        d = geo.haversine_km(ring[:, None, 0], ring[:, None, 1], pts[None, :, 0], pts[None, :, 1]).min(axis=1)
+        assert np.all(d[edge] >= cov.range_km * 0.999)
+        assert not np.any(edge[d < cov.range_km * 0.99])
+
+
+# ---------------------------------------------------------------- saves
+def _played(turns=2, seats=("aldoria",)):
+    m = Match.start(TUTORIAL, seats, 11)
+    for _ in range(turns):
+        opts = [o for o in m.session.options(seats[0]) if o.legal]
+        m.choose(seats[0], opts[-1].instance, None)
+    return m
+
+
+def test_save_load_round_trip(home):
+    m = _played(2)
+    path = m.save_as()
+    assert path.parent == home / "saves" and json.loads(path.read_text())["format"] == "redline-save/1"
+    back = Match.from_save_file(path)
+    assert back.session.decisions == m.session.decisions
+    assert back.session.events == m.session.events
+    assert back.seats == m.seats and back.session.turn == m.session.turn
+    # the autosave was written each turn and is offered for resuming
+    info = saves.resumable_autosave()
+    assert info is not None and info.turn == 3 and info.seats == ("Aldoria",)
+    assert not list(home.glob("saves/.tmp-*"))
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"{not json", "damaged"),
+    (b'{"format": "something-else/1"}', "not a Redline save"),
+    (b"\xff\xfe garbage", "damaged"),
+    (b'{"format": "redline-save/1", "scenario_file": 3}', "damaged"),
+])
+def test_corrupt_save_gives_a_clear_message(home, content, message):
+    bad = home / "saves" / "bad.json"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(content)
+    with pytest.raises(saves.SaveFileError, match=message):
+        Match.from_save_file(bad)
+    assert saves.list_saves() == []       # unusable files are not listed
+
+
+def test_save_of_another_scenario_is_refused(home):
+    m = _played(1)
+    data = m.to_save()
+    data["scenario"] = "atlantis"
+    path = home / "saves" / "foreign.json"
+    saves.write_save(data, path)
+    with pytest.raises(SaveError, match="atlantis"):
+        Match.from_save_file(path)
+
+
+def test_finished_game_is_not_offered_for_resume(home):
+    m = _played(1)
+    while not m.session.done:
+        m.choose("aldoria", m.session.options("aldoria")[0].instance, None)
+    assert saves.resumable_autosave() is None
+
+
+def test_hot_reload_keeps_the_last_good_version(tmp_path):
+    src = Path(TUTORIAL).read_text(encoding="utf-8")
+    f = tmp_path / "tut.yaml"
+    f.write_text(src, encoding="utf-8")
+    m = Match.start(str(f), ("aldoria",), 3)
+    m.choose("aldoria", m.session.options("aldoria")[1].instance, None)
+    before = list(m.session.events)
+    f.write_text(src.replace("tension -= 0.1", "tensoin -= 0.1"), encoding="utf-8")
+    diags = m.reload()
+    assert diags and any("tensoin" in str(d) and "tut.yaml:" in str(d) for d in diags)
+    assert m.session.events == before
+    f.write_text(src.replace("Hold and watch", "Wait and see"), encoding="utf-8")
+    assert m.reload() == []
+    assert m.session.turn == 2 and m.session.options("aldoria")[0].name == "Wait and see"
+
+
+# ---------------------------------------------------------------- settings
+def test_settings_persist(home):
+    s = Settings(width=1600, height=900, fullscreen=True, ui_scale=1.3, text_size="large", palette="scenario")
+    path = save_settings(s)
+    assert path == home / "settings.json"
+    back = load_settings()
+    assert back == s and back.problem == ""
+
+
+@pytest.mark.parametrize("content", ["{broken", '{"format": "redline-settings/1", "width": "wide"}',
+                                     '{"format": "redline-settings/1", "palette": "rainbow"}', "[]"])
+def test_corrupt_settings_are_ignored_with_a_message(home, content):
+    (home / "settings.json").write_text(content, encoding="utf-8")
+    s = load_settings()
+    assert s == Settings() and "ignored" in s.problem
+
+
+# ---------------------------------------------------------------- debrief
+def test_debrief_replays_sum_to_one_and_are_fast():
+    m = _played(5)
+    t0 = time.perf_counter()
+    r = replay_shares(m.session, ("aldoria",))
+    elapsed = time.perf_counter() - t0
+    assert r.n == 1000 and len(r.outcomes) == len(m.scenario.outcomes)
+    assert r.student.sum() == pytest.approx(1.0) and r.ai.sum() == pytest.approx(1.0)
+    assert elapsed < 1.0
+    assert seat_script(m.session, "aldoria") == {d["turn"]: d["choices"]["aldoria"] for d in m.session.decisions}
+
+
+@pytest.mark.parametrize("match", _loadable(), ids=lambda m: m.scenario.meta.id)
+def test_debrief_for_every_scenario(match):
+    seat = next(a.id for a in match.scenario.actors if a.playable)
+    m = Match.start(match.path, (seat,), 5)
+    while not m.session.done:
+        m.choose(seat, next(o for o in m.session.options(seat) if o.legal).instance, None)
+    t0 = time.perf_counter()
+    r = replay_shares(m.session, (seat,))
+    assert time.perf_counter() - t0 < 1.5
+    assert r.student.sum() == pytest.approx(1.0)
+    chain = causal_chain(m.session.events, (seat,))
+    assert chain[-1]["kind"] == "outcome"
+    assert all(e["id"] in {x["id"] for x in m.session.events} for e in chain)
+
+
+def test_exported_log_has_the_replay_structure():
+    from game.cli.commands import replay_log
+
+    m = _played(5)
+    log = game_log(m)
+    ref = replay_log(m.rules, m.seed, 0)
+    assert set(ref) <= set(log) and {"humans", "decisions"} <= set(log)
+    assert log["format"] == "redline-log/1" and log["humans"] == ["aldoria"]
+    assert log["turns"] == len(log["rungs_by_turn"]["aldoria"])
+    json.dumps(log)

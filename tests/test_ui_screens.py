@@ -1,0 +1,212 @@
+"""The window's screens, headless (SDL dummy driver): build, draw, screenshots, the stack."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import argparse  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game.diagnostics import ScenarioError  # noqa: E402
+from game.ui.app import App, run_play, run_watch  # noqa: E402
+from game.ui.match import Match  # noqa: E402
+from game.ui.screens.base import Screen, ScreenStack  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def loadable():
+    out = []
+    for p in SCENARIOS:
+        try:
+            m = Match.start(str(p), (), 1)
+        except ScenarioError:
+            continue
+        out.append((p, m.scenario))
+    return out
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def app():
+    a = App(Settings(), (1280, 720), fixed_size=True)
+    yield a
+
+
+@pytest.mark.parametrize("path,scenario", loadable(), ids=lambda x: getattr(x, "stem", ""))
+def test_every_screen_builds_and_draws(app, path, scenario):
+    from game.ui.screens.briefing import BriefingScreen
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.screens.help import HelpScreen
+    from game.ui.screens.pause import LoadDialog, PauseMenu
+    from game.ui.screens.settings_screen import SettingsScreen
+    from game.ui.screens.title import TitleScreen
+
+    seat = next(a.id for a in scenario.actors if a.playable)
+    match = Match.start(str(path), (seat,), 3)
+    app.stack.reset(TitleScreen(app, preselect=str(path)))
+    app.render(2)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.stack.push(BriefingScreen(app, match))
+    app.render(2)
+    app.stack.pop()
+    # choose an option with a weapon when there is one: the range ring is drawn
+    weapon = next((o for o in board.legal_options() if o.weapon), None)
+    if weapon is not None:
+        board.selected = weapon.instance
+        board.refresh_selection()
+        assert board.map.coverage is not None
+    app.instructor = True
+    board.relayout()
+    app.render(2)
+    app.instructor = False
+    for overlay in (HelpScreen(app), PauseMenu(app, board), SettingsScreen(app), LoadDialog(app)):
+        app.stack.push(overlay)
+        app.render(1)
+        app.stack.pop()
+    board.end_turn()
+    assert match.session.turn == 2 or match.session.done
+    match.session.run_ai_to_end()
+    board.relayout()
+    app.render(1)
+    deb = DebriefScreen(app, match)
+    app.stack.push(deb)
+    app.render(2)
+    st = app.state()
+    assert st["screen"] == "debrief" and st["outcome"] is not None
+    # watch mode
+    watch = Match.start(str(path), (), 1, game=2)
+    w = GameScreen(app, watch)
+    app.stack.reset(w)
+    w.advance()
+    app.render(1)
+    assert watch.session.turn == 2 or watch.session.done
+
+
+def test_error_screen_shows_diagnostics(app, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: redline/1\nmeta: {id: x}\n", encoding="utf-8")
+    app.load_and_start(str(bad), ("a",), 1)
+    app.render(1)
+    st = app.state()
+    assert st["screen"] == "errors"
+    assert any("bad.yaml:" in e for e in st["errors"])
+
+
+def _play_args(**kw):
+    base = dict(file=str(ROOT / "scenarios" / "tutorial.yaml"), actor="aldoria", seed=1, set=None, screenshot=None,
+                after_turns=0, screen=None, size=None)
+    base.update(kw)
+    return argparse.Namespace(**base)
+
+
+@pytest.mark.parametrize("screen,size", [("board", None), ("briefing", "1024x640"), ("debrief", "1440x810")])
+def test_screenshot_flag_writes_png_of_the_size(tmp_path, screen, size):
+    out = tmp_path / f"{screen}.png"
+    rc = run_play(_play_args(screenshot=str(out), after_turns=2, screen=screen, size=size))
+    assert rc == 0
+    img = pygame.image.load(str(out))
+    w, h = (int(v) for v in size.split("x")) if size else (1280, 720)
+    assert img.get_size() == (w, h)
+
+
+def test_screenshot_of_a_broken_scenario_exits_1(tmp_path, capsys):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("format: redline/1\nmeta: [\n", encoding="utf-8")
+    out = tmp_path / "err.png"
+    rc = run_play(_play_args(file=str(bad), screenshot=str(out)))
+    assert rc == 1 and out.exists()
+    assert "broken.yaml:" in capsys.readouterr().err
+
+
+def test_watch_screenshot(tmp_path):
+    out = tmp_path / "watch.png"
+    args = argparse.Namespace(file=str(ROOT / "scenarios" / "tutorial.yaml"), seed=1, game=3, set=None, speed=1.0,
+                              screenshot=str(out), after_turns=2, size=None)
+    assert run_watch(args) == 0
+    assert pygame.image.load(str(out)).get_size() == (1280, 720)
+
+
+def test_watch_replays_the_same_game_as_replay():
+    from game.cli.commands import replay_log
+
+    m = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), (), 7, game=5)
+    m.session.run_ai_to_end()
+    log = replay_log(m.rules, 7, 5)
+    assert [e["text"] for e in m.session.events] == [e["text"] for e in log["events"]]
+
+
+# ---------------------------------------------------------------- the screen stack
+class Probe(Screen):
+    def __init__(self, app, name, consume=(), modal=False, opaque=True):
+        super().__init__(app)
+        self.name, self.consume, self.modal, self.opaque = name, set(consume), modal, opaque
+        self.seen, self.calls = [], []
+
+    def build(self):
+        pass
+
+    def enter(self):
+        self.calls.append("enter")
+
+    def exit(self):
+        self.calls.append("exit")
+
+    def pause(self):
+        self.paused = True
+        self.calls.append("pause")
+
+    def resume(self):
+        self.paused = False
+        self.calls.append("resume")
+
+    def handle_event(self, event):
+        self.seen.append(event.type)
+        return None if event.type in self.consume else event
+
+    def draw(self, surface):
+        pass
+
+
+def test_stack_event_chain_and_lifecycle():
+    stack = ScreenStack()
+    bottom = Probe(None, "bottom", consume={pygame.KEYUP})
+    top = Probe(None, "top", consume={pygame.KEYDOWN}, modal=False, opaque=False)
+    stack.push(bottom)
+    stack.push(top)
+    assert bottom.calls == ["enter", "pause"] and top.calls == ["enter"]
+    # consumed at the top: the bottom never sees it
+    assert stack.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_a)) is None
+    assert bottom.seen == []
+    # passed down and consumed below
+    assert stack.handle_event(pygame.event.Event(pygame.KEYUP, key=pygame.K_a)) is None
+    assert bottom.seen == [pygame.KEYUP]
+    # not consumed by anyone: returned
+    ev = pygame.event.Event(pygame.MOUSEMOTION, pos=(1, 1))
+    assert stack.handle_event(ev) is ev
+    # the non-opaque top is drawn over the bottom
+    assert stack.visible() == [bottom, top]
+    # a modal screen stops the chain
+    modal = Probe(None, "modal", modal=True)
+    stack.push(modal)
+    assert stack.handle_event(pygame.event.Event(pygame.KEYUP, key=pygame.K_b)) is not None
+    assert bottom.seen == [pygame.KEYUP]
+    assert stack.visible() == [modal]
+    stack.pop()
+    assert modal.calls[-1] == "exit" and top.calls[-1] == "resume"
+    stack.replace(Probe(None, "other"))
+    assert top.calls[-1] == "exit"
