@@ -203,8 +203,9 @@ def test_stack_event_chain_and_lifecycle():
     # a modal screen stops the chain
     modal = Probe(None, "modal", modal=True)
     stack.push(modal)
+    n = len(bottom.seen)
     assert stack.handle_event(pygame.event.Event(pygame.KEYUP, key=pygame.K_b)) is not None
-    assert bottom.seen == [pygame.KEYUP]
+    assert len(bottom.seen) == n and modal.seen == [pygame.KEYUP]
     assert stack.visible() == [modal]
     stack.pop()
     assert modal.calls[-1] == "exit" and top.calls[-1] == "resume"

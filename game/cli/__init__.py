@@ -21,6 +21,7 @@ COMMANDS = {
     "sweep": "run a parameter grid and report how outcomes depend on it",
     "lint": "warnings about a scenario that are not errors (--games N: balance too)",
     "new": "write a commented template scenario to start from",
+    "class-report": "summarise the game logs students exported",
     "play": "open the game window on a scenario",
     "watch": "watch one game of a headless batch in the window",
 }

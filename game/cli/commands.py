@@ -239,6 +239,7 @@ def replay_log(rules, seed: int, game: int, policies: dict[str, str] | None = No
     """Game ``game`` of batch ``seed`` as a batch of one, with its explained event log."""
     from game.engine.batch import Batch
     from game.engine.event_log import EventLog
+    from game.engine.history import history_comparison
     from game.runners.local import policies_for
 
     log = EventLog()
@@ -261,26 +262,6 @@ def replay_log(rules, seed: int, game: int, policies: dict[str, str] | None = No
         "history": history_comparison(rules, log.games[0]),
         "events": log.games[0],
     }
-
-
-def history_comparison(rules, events: list[dict]) -> list[dict]:
-    """Per turn with a historical record: what happened then, and whether each actor's
-    action in this game matched it (where the scenario names the historical action)."""
-    taken: dict[tuple[int, str], list[str]] = {}
-    for ev in events:
-        if ev["kind"] == "action":
-            taken.setdefault((ev["turn"], ev["actor"]), []).append(ev["action"])
-    out = []
-    last_turn = max((ev["turn"] for ev in events), default=0)
-    for h in rules.scenario.history:
-        if h.turn > last_turn:
-            break
-        matches = {actor: action in taken.get((h.turn, actor), []) for actor, action in h.actions.items()}
-        out.append({"turn": h.turn, "date": rules.date_of(h.turn).isoformat(), "text": h.text,
-                    "historical_actions": dict(h.actions), "game_actions": {a: taken.get((h.turn, a), [])
-                                                                           for a in h.actions},
-                    "matches": matches, "claims": list(h.claims)})
-    return out
 
 
 def cmd_replay(args) -> int:
@@ -485,3 +466,57 @@ def cmd_new(args) -> int:
     return 0
 
 from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401, E402
+
+
+# ---------------------------------------------------------------- class-report
+
+
+def args_class_report(sp) -> None:
+    sp.add_argument("logs", metavar="LOGS_DIR", help="folder of game logs students exported (*.json)")
+    sp.add_argument("--out", metavar="DIR", required=True, help="folder to write report.html and summary.json")
+    sp.add_argument("--scenario", metavar="FILE", help="the scenario file (default: scenarios/<id>.yaml)")
+    sp.add_argument("--ai-games", type=_positive, default=2000, help="games of the AI in the seat (default 2000)")
+
+
+def cmd_class_report(args) -> int:
+    import collections
+    import os
+
+    from game.class_report import LogError, analyse, read_log, render
+
+    if not os.path.isdir(args.logs):
+        raise UsageError(f"{args.logs}: not a folder")
+    logs, skipped = [], []
+    for name in sorted(os.listdir(args.logs)):
+        if not name.endswith(".json"):
+            continue
+        path = os.path.join(args.logs, name)
+        try:
+            logs.append((name, read_log(path)))
+        except LogError as exc:
+            skipped.append((name, str(exc)))
+    if not logs:
+        for name, why in skipped:
+            print(f"{name}: skipped: {why}", file=sys.stderr)
+        print(f"{args.logs}: no usable game logs", file=sys.stderr)
+        return 1
+    scenario = collections.Counter(log["scenario"] for _n, log in logs).most_common(1)[0][0]
+    skipped += [(n, f"for scenario '{log['scenario']}', not '{scenario}'") for n, log in logs
+                if log["scenario"] != scenario]
+    logs = [log for _n, log in logs if log["scenario"] == scenario]
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    path = args.scenario or os.path.join(here, "scenarios", f"{scenario}.yaml")
+    if not os.path.exists(path):
+        raise UsageError(f"cannot find the scenario '{scenario}'; pass it with --scenario FILE")
+    loaded = _load(path)
+    res = analyse(logs, loaded.rules, args.ai_games)
+    os.makedirs(args.out, exist_ok=True)
+    with atomic_write(os.path.join(args.out, "report.html")) as fh:
+        fh.write(render(res, skipped))
+    with atomic_write(os.path.join(args.out, "summary.json")) as fh:
+        json.dump({**res, "skipped": [{"file": n, "why": w} for n, w in skipped]}, fh, indent=2)
+    for name, why in skipped:
+        print(f"{name}: skipped: {why}")
+    print(f"{len(logs)} logs of '{scenario}' read, {len(skipped)} skipped; wrote "
+          f"{os.path.join(args.out, 'report.html')}")
+    return 0

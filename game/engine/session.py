@@ -17,6 +17,7 @@ import numpy as np
 
 from game.engine.batch import NONE, Batch
 from game.engine.event_log import EventLog
+from game.engine.history import history_comparison
 from game.policies import HumanPolicy, policy_for
 
 SAVE_FORMAT = "redline-save/1"
@@ -242,6 +243,29 @@ class Session:
     def run_ai_to_end(self) -> None:
         while not self.done:
             self.step()
+
+    def to_log(self) -> dict:
+        """The game's log: the keys of ``replay --json`` plus ``humans`` and ``decisions``
+        (what a student exports from the debrief and ``class-report`` reads)."""
+        scn = self.rules.scenario
+        b = self.batch
+        rungs = ["none"] + [r.id for r in scn.ladder.rungs]
+        hist = self.rung_history()
+        turns = int(b.turns[0]) if self.done else max(0, self.turn - 1)
+        max_rung = int(b.max_rung[0]) if self.done else max([0, *(max(v) for v in hist.values() if v)])
+        outcome = self.outcome
+        return {
+            "format": "redline-log/1", "scenario": scn.meta.id, "seed": self.seed, "game": self.game,
+            "policies": {a.id: ("human" if a.id in self.humans else p.name)
+                         for a, p in zip(scn.actors, self.policies)},
+            "outcome": outcome.id if outcome is not None else None, "turns": turns, "max_rung": max_rung,
+            "max_rung_id": rungs[max_rung],
+            "escalation_score": float(b.score[0]) if self.done else self.value("_score"),
+            "rungs_by_turn": hist,
+            "objectives": {o.id: float(b.objective_scores[i, 0]) for i, o in enumerate(scn.objectives)},
+            "history": history_comparison(self.rules, self.events),
+            "events": self.events, "humans": list(self.humans), "decisions": self.decisions,
+        }
 
     # -------------------------------------------------------------- saves
     def to_save(self, scenario_file: str, source: bytes) -> dict:

@@ -43,6 +43,10 @@ def _percent():
     return PercentFormatter(1.0, decimals=0)
 
 
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
 def _fmt(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
@@ -63,12 +67,16 @@ def varying_axes(res: dict) -> list[dict]:
 
 
 def plot_outcomes_vs(res: dict, path: str) -> bytes:
-    """Outcome shares against one parameter (pooled over the others), with 95% bands."""
+    """Outcome shares against one parameter (pooled over the others), with 95% bands:
+    one panel per outcome, each with its own scale, so rare outcomes show their trend too."""
     plt = _plt()
     vals = sorted(set(next(g for g in res["grid"] if g["path"] == path)["values"]))
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    top = 0.0
-    for k, (oid, oname) in enumerate(res["names"]["outcomes"].items()):
+    outcomes = list(res["names"]["outcomes"].items())
+    cols = min(3, len(outcomes))
+    rows = (len(outcomes) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.5 * rows + 0.5), squeeze=False, sharex=True)
+    for k, (oid, oname) in enumerate(outcomes):
+        ax = axes[k // cols][k % cols]
         shares, lo, hi = [], [], []
         for v in vals:
             pts = [p for p in res["points"] if p["values"][path] == v]
@@ -79,19 +87,29 @@ def plot_outcomes_vs(res: dict, path: str) -> bytes:
             lo.append(a)
             hi.append(b)
         c = PALETTE[k % len(PALETTE)]
-        ax.plot(vals, shares, marker="o", color=c, label=oname)
-        ax.fill_between(vals, lo, hi, color=c, alpha=0.2, linewidth=0)
-        top = max(top, *hi)
-    ax.set_xlabel(path)
-    ax.set_ylabel("share of games")
-    ax.set_ylim(0, min(1.0, top * 1.15 + 0.01))
-    ax.yaxis.set_major_formatter(_percent())
-    ax.grid(alpha=0.3)
+        ax.plot(vals, shares, marker="o", markersize=4, color=c)
+        ax.fill_between(vals, lo, hi, color=c, alpha=0.25, linewidth=0)
+        ax.set_ylim(0, min(1.0, max(hi) * 1.15) or 0.01)
+        ax.yaxis.set_major_formatter(_percent_auto(max(hi)))
+        ax.set_title(_short(oname, 40), fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+        if k // cols == rows - 1 or k + cols >= len(outcomes):
+            ax.set_xlabel(path, fontsize=8)
+            ax.tick_params(labelbottom=True)
+    for k in range(len(outcomes), rows * cols):
+        axes[k // cols][k % cols].axis("off")
     others = [g["path"] for g in res["grid"] if g["path"] != path and len(set(g["values"])) > 1]
-    ax.set_title(f"Outcomes against {path}" + (" (averaged over the other parameters)" if others else ""),
-                 fontsize=10)
-    ax.legend(fontsize=8, loc="best")
+    fig.suptitle(f"Outcome shares against {path}" + (" (pooled over the other parameters)" if others else "")
+                 + "; bands: 95% intervals", fontsize=10)
+    fig.tight_layout()
     return _png(fig)
+
+
+def _percent_auto(top: float):
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(1.0, decimals=0 if top >= 0.1 else 1 if top >= 0.05 else 2)
 
 
 def plot_outcome_bars(res: dict) -> bytes:
@@ -132,7 +150,9 @@ def plot_fan(res: dict) -> bytes:
     cols = min(3, len(pts))
     rows = (len(pts) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False, sharey=True)
-    rung_names = list(res["names"]["rungs"].values())
+    from matplotlib.ticker import MaxNLocator
+
+    rung_names = [_short(n, 34) for n in res["names"]["rungs"].values()]
     handles, labels = [], []
     for k, p in enumerate(pts):
         ax = axes[k // cols][k % cols]
@@ -152,6 +172,8 @@ def plot_fan(res: dict) -> bytes:
                         color=PALETTE[0], alpha=0.35, linewidth=0, label="25-75%")
         ax.step(turns, col("q50"), where="mid", color=PALETTE[0], label="median")
         ax.plot(turns, col("mean"), color=PALETTE[1], linestyle="--", linewidth=1, label="mean")
+        ax.step(turns, col("q99"), where="mid", color=PALETTE[3], linewidth=0.8, label="99th percentile")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         total = max(f["live"][0], 1)
         tw = ax.twinx()
         tw.plot(turns, [live / total for live in col("live")], color="0.5", linewidth=1, linestyle=":")
@@ -172,43 +194,50 @@ def plot_fan(res: dict) -> bytes:
         axes[k // cols][k % cols].axis("off")
     fig.suptitle("Escalation over turns: highest rung now, among games still running", fontsize=10)
     fig.tight_layout()
-    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=7, bbox_to_anchor=(0.5, -0.04),
+    fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=7, bbox_to_anchor=(0.5, -0.04),
                frameon=False)
     return _png(fig)
 
 
 def plot_red_lines(res: dict) -> bytes:
-    """Each red line's trip rate (share of games where it tripped at least once), by point."""
+    """Each red line's trip rate (share of games where it tripped at least once), by point:
+    one row per red line, one marker per point (with its 95% interval)."""
     plt = _plt()
     rls = list(res["names"]["red_lines"])
     pts = res["points"]
-    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.55 * len(rls) * min(len(pts), MAX_BAR_POINTS) ** 0.5 + 1.5))
-    top = 0.0
+    labels = [_short(f"{v['owner']}: {v['name']}", 60) for v in res["names"]["red_lines"].values()]
     if len(pts) <= MAX_BAR_POINTS:
-        h = 0.8 / len(pts)
+        fig, ax = plt.subplots(figsize=(7.2, 1.4 + 0.32 * len(rls) + 0.12 * len(pts)))
+        top = 0.0
+        dodge = 0.7 / max(len(pts), 1)
         for j, p in enumerate(pts):
-            ys = [i + j * h for i in range(len(rls))]
+            ys = [i - 0.35 + dodge * (j + 0.5) for i in range(len(rls))]
             rate = [p["red_lines"][r]["trip_rate"] for r in rls]
             err = [[x - p["red_line_intervals"][r][0] for r, x in zip(rls, rate)],
                    [p["red_line_intervals"][r][1] - x for r, x in zip(rls, rate)]]
-            ax.barh(ys, rate, h, xerr=err, color=PALETTE[j % len(PALETTE)], label=_point_label(res, p), capsize=2)
+            ax.errorbar(rate, ys, xerr=err, fmt="os^Dv"[j // len(PALETTE) % 5], markersize=3.5, elinewidth=0.8,
+                        capsize=1.5, color=PALETTE[j % len(PALETTE)], label=_point_label(res, p))
             top = max(top, *(p["red_line_intervals"][r][1] for r in rls))
-        ax.set_yticks([i + 0.4 - h / 2 for i in range(len(rls))],
-                      [f"{v['owner']}: {v['name']}" for v in res["names"]["red_lines"].values()], fontsize=8)
-        ax.invert_yaxis()
-        ax.set_xlabel("share of games where the red line tripped")
-        ax.set_xlim(0, min(1.0, top * 1.25 + 0.01))
+        ax.set_yticks(range(len(rls)), labels, fontsize=7)
+        ax.set_ylim(len(rls) - 0.5, -0.5)
+        for i in range(len(rls) - 1):
+            ax.axhline(i + 0.5, color="0.85", linewidth=0.6)
+        ax.set_xlabel("share of games where the red line tripped at least once")
+        ax.set_xlim(0, min(1.0, top * 1.08 + 0.01))
         ax.xaxis.set_major_formatter(_percent())
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+        ax.grid(axis="x", alpha=0.3)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.6 / (1.4 + 0.32 * len(rls))),
+                  ncol=min(3, len(pts)), frameon=False)
     else:
+        fig, ax = plt.subplots(figsize=(7.2, 4.0))
         for k, r in enumerate(rls):
             ax.plot(range(len(pts)), [p["red_lines"][r]["trip_rate"] for p in pts], marker=".",
-                    color=PALETTE[k % len(PALETTE)], label=res["names"]["red_lines"][r]["name"])
-        ax.set_xlabel("point (see the grid table)")
+                    color=PALETTE[k % len(PALETTE)], linestyle="-" if k < len(PALETTE) else "--", label=labels[k])
+        ax.set_xlabel("point # (see the tables)")
         ax.set_ylabel("trip rate")
-        ax.set_ylim(0, 1)
-        ax.legend(fontsize=7)
-    ax.grid(alpha=0.3)
+        ax.yaxis.set_major_formatter(_percent())
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_title("Red-line trip rates (95% intervals)", fontsize=10)
     return _png(fig)
 
@@ -225,9 +254,9 @@ def make_plots(res: dict) -> list[tuple[str, str, bytes]]:
         out.append(("outcomes.png", "Outcome shares with 95% Wilson intervals.", plot_outcome_bars(res)))
     shown = _fan_points(res)
     note = "" if len(shown) == len(res["points"]) else f" ({len(shown)} of {len(res['points'])} points shown)"
-    out.append(("escalation_fan.png", "Escalation over turns: quantiles (5-95%, 25-75%, median) and mean of the "
-                "highest rung any actor stands on, among the games still running that turn; the dotted grey line "
-                "is the share of games still running" + note + ".", plot_fan(res)))
+    out.append(("escalation_fan.png", "Escalation over turns: quantiles (5-95%, 25-75%, median, 99th percentile) "
+                "and mean of the highest rung any actor stands on, among the games still running that turn; "
+                "the dotted grey line is the share of games still running" + note + ".", plot_fan(res)))
     if res["names"]["red_lines"]:
         out.append(("red_lines.png", "Share of games where each red line tripped at least once, with 95% intervals.",
                     plot_red_lines(res)))
@@ -245,7 +274,7 @@ text-align:right}th{background:#eef3f8}td.l,th.l{text-align:left}.meta td{text-a
 .ci{color:#777;font-size:.85em}figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}
 figcaption{font-size:.85em;color:#555}.warn{background:#fff4e0;border-left:4px solid #E69F00;padding:.4em .8em;
 margin:.3em 0}.ok{background:#e9f6ef;border-left:4px solid #009E73;padding:.4em .8em}.note{color:#555;
-font-size:.9em}.pos{color:#b03a00}.neg{color:#005a8c}
+font-size:.9em}.pos{color:#b03a00}.neg{color:#005a8c}.scroll{overflow-x:auto}th{font-weight:600;font-size:.85em}
 """
 
 
@@ -253,8 +282,13 @@ def _e(x) -> str:
     return html.escape(str(x))
 
 
+def _num(x: float) -> str:
+    """A share in percent, with more digits for rare events (0.05% should not read 0.0%)."""
+    return f"{x * 100:.1f}" if x == 0 or x >= 0.01 else f"{x * 100:.2f}" if x >= 0.001 else f"{x * 100:.3f}"
+
+
 def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
+    return _num(x) + "%"
 
 
 def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
@@ -289,7 +323,7 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
     add("</table>")
 
     add("<h2>Outcomes</h2><p class='note'>Share of games, with the 95% Wilson interval below. "
-        "Turns: mean, median, 95th percentile.</p><table><tr><th>#</th>")
+        "Turns: mean, median, 95th percentile.</p><div class='scroll'><table><tr><th>#</th>")
     for g in grid:
         add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
     for oname in names["outcomes"].values():
@@ -301,12 +335,13 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
             add(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>")
         for oid in names["outcomes"]:
             lo, hi = p["outcome_intervals"][oid]
-            add(f"<td>{_pct(p['outcomes'][oid])}<br><span class='ci'>{lo * 100:.1f}-{hi * 100:.1f}</span></td>")
+            add(f"<td>{_pct(p['outcomes'][oid])}<br><span class='ci'>{_num(lo)}-{_num(hi)}</span></td>")
         t = p["turns"]
         add(f"<td>{t['mean']:.2f} / {t['p50']} / {t['p95']}</td></tr>")
-    add("</table>")
+    add("</table></div>")
 
-    add("<h2>Highest rung reached</h2><table><tr><th>#</th>")
+    add("<h2>Highest rung reached</h2><p class='note'>Share of games by the highest rung any actor reached."
+        "</p><div class='scroll'><table><tr><th>#</th>")
     for g in grid:
         add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
     for rname in names["rungs"].values():
@@ -317,11 +352,11 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
         for rid in names["rungs"]:
             add(f"<td>{_pct(p['max_rung'].get(rid, 0.0))}</td>")
         add("</tr>")
-    add("</table>")
+    add("</table></div>")
 
     if names["red_lines"]:
         add("<h2>Red lines</h2><p class='note'>Share of games where the red line tripped at least once "
-            "(95% interval below).</p><table><tr><th>#</th>")
+            "(95% interval below).</p><div class='scroll'><table><tr><th>#</th>")
         for g in grid:
             add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
         for v in names["red_lines"].values():
@@ -333,9 +368,9 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
             for rid in names["red_lines"]:
                 lo, hi = p["red_line_intervals"][rid]
                 add(f"<td>{_pct(p['red_lines'][rid]['trip_rate'])}<br>"
-                    f"<span class='ci'>{lo * 100:.1f}-{hi * 100:.1f}</span></td>")
+                    f"<span class='ci'>{_num(lo)}-{_num(hi)}</span></td>")
             add("</tr>")
-        add("</table>")
+        add("</table></div>")
 
     add("<h2>Plots</h2>")
     for _name, caption, png in plots:

@@ -47,7 +47,7 @@ GZIP_ROWS = 2_000_000          # games.csv is gzipped above this many rows
 TMP = ".redline-tmp-"          # prefix of every temporary file this module writes
 _UMASK = os.umask(0)
 os.umask(_UMASK)
-FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 
 
 class GridError(ValueError):

@@ -121,6 +121,15 @@ def causal_chain(events: list[dict], seats: tuple[str, ...]) -> list[dict]:
     return out
 
 
+def _history(rules, events) -> dict:
+    """The log's ``history`` block, computed as ``replay --json`` does (when the CLI has it)."""
+    try:
+        from game.cli.commands import history_comparison
+    except ImportError:
+        return {}
+    return {"history": history_comparison(rules, events)}
+
+
 def game_log(match) -> dict:
     """This game's log, with the keys of ``replay --json`` plus ``humans`` and ``decisions``."""
     s = match.session
@@ -144,6 +153,7 @@ def game_log(match) -> dict:
         "escalation_score": float(b.score[0]) if s.done else float(s.value("_score")),
         "rungs_by_turn": hist,
         "objectives": {o.id: float(b.objective_scores[i, 0]) for i, o in enumerate(scn.objectives)},
+        **_history(match.rules, s.events),
         "events": s.events,
         "humans": list(s.humans),
         "decisions": s.decisions,

@@ -114,7 +114,7 @@ def used_font_sizes(font_scale: float) -> list[dict]:
         f = block.get("font") if isinstance(block, dict) else None
         if isinstance(f, dict) and "size" in f:
             seen.add((int(f["size"]), "bold" if f.get("bold") == "1" else "regular"))
-    for base in (11, 12, 13, 14, 15, 16, 18, 20, 24):
+    for base in (10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 22, 24, 26, 30):
         size = max(8, round(base * font_scale))
         for style in ("regular", "bold", "italic"):
             seen.add((size, style))
