@@ -467,7 +467,6 @@ def cmd_new(args) -> int:
 
 from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401, E402
 
-
 # ---------------------------------------------------------------- class-report
 
 
