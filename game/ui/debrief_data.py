@@ -124,9 +124,12 @@ def causal_chain(events: list[dict], seats: tuple[str, ...]) -> list[dict]:
 def _history(rules, events) -> dict:
     """The log's ``history`` block, computed as ``replay --json`` does (when the CLI has it)."""
     try:
-        from game.cli.commands import history_comparison
+        from game.engine.history import history_comparison
     except ImportError:
-        return {}
+        try:
+            from game.cli.commands import history_comparison
+        except ImportError:
+            return {}
     return {"history": history_comparison(rules, events)}
 
 
