@@ -151,6 +151,7 @@ class Variable:
     range: tuple[float, float] = _opt("`[min, max]`; effects are clipped to it.", (0.0, 1.0))
     says: str = _opt("What it measures, in plain words.", "")
     show: bool = _opt("Show it as a bar in the game.", True)
+    per_turn: float = _opt("Added at the start of every turn (e.g. -0.02: tension cools by itself).", 0.0)
 
 
 @attrs.frozen
@@ -285,6 +286,9 @@ class Policy:
     rules: tuple[Rule, ...] = _opt("Weighted rules; an action's weight is the sum of its rules.", ())
     base: str = _opt("A preset to add under the rules: " + ", ".join(POLICY_PRESETS), "")
     base_weight: float = _opt("How much the preset counts against the rules.", 1.0)
+    base_excludes: tuple[str, ...] = _opt(
+        "Action ids or categories the preset gives no weight to (only the rules weigh them).", ()
+    )
     signal_rate: float = _opt("Weight of sending no signal against the signal rules.", 1.0)
     description: str = _opt("Who would play like this, for the instructor.", "")
 

@@ -220,6 +220,7 @@ class Batch:
         self.col_lo = [c.lo for c in lay.columns]
         self.col_hi = [c.hi for c in lay.columns]
         self.rung_col_set = set(R.rung_cols)
+        self.per_turn = [(lay[v.id], v.per_turn) for v in R.scenario.variables if v.per_turn]
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
         self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
         self.site_signal = [site_id(f"signal:{a.id}") for a in R.scenario.actors]
@@ -348,6 +349,8 @@ class Batch:
         for s, _a, _per_use, production in R.weapon_cols:
             if production:
                 self.X[s] += production
+        for c, v in self.per_turn:
+            self.X[c] += v
         ctx = self.ctx()
         for e, (spec, turn, p, when, effects, site) in enumerate(R.events):
             col = R.layout[f"happened:{spec.id}"]
@@ -615,13 +618,17 @@ class Batch:
         self.rec.signal(self, a, np.where(sent, sig, NONE), None, None, div)
         self._clip(self.actor_clip[a])
 
-    def _thresholds(self) -> None:
+    def _thresholds(self) -> set[int]:
+        """Mark thresholds newly crossed, and by whom; returns the columns it changed."""
         R = self.rules
+        changed: set[int] = set()
         if not len(R.thresholds):
-            return
+            return changed
         X = self.X
-        rungs = X[R.rung_cols]
-        top = rungs.max(axis=0)
+        rungs = [X[c] for c in R.rung_cols]
+        top = rungs[0].copy()
+        for r in rungs[1:]:
+            np.maximum(top, r, out=top)
         for t, thr in enumerate(R.thresholds):
             col = R.layout[f"crossed:{R.scenario.ladder.thresholds[t].id}"]
             new = (top >= thr) & (X[col] == 0) & self.alive
@@ -631,9 +638,11 @@ class Batch:
             for a in reversed(self.order):
                 who = np.where(new & (rungs[a] >= thr), a, who)
             X[col] = np.where(new, 1.0, X[col])
+            changed.add(col)
             self.crossed_turn[t, self.pos[new]] = self.turn
             self.crossed_by[t, self.pos[new]] = who[new]
             self.rec.threshold(self, t, new, who)
+        return changed
 
     def _doctrine(self) -> None:
         """Red lines whose conditions now hold fire (each at most once a turn); responses
@@ -666,7 +675,7 @@ class Batch:
                 dirty |= self._fire(r, m)
                 fired[r] |= m
             if dirty & self.rung_col_set:
-                self._thresholds()
+                dirty |= self._thresholds()
             candidates = [r for r, rl in enumerate(R.red_lines) if rl.when.reads & dirty]
 
     def _fire(self, r: int, mask: np.ndarray) -> set[int]:

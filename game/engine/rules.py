@@ -237,7 +237,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             r = region_by_id.get(rid)
             if r is None:
                 continue
-            pts.extend(r.outline)
+            pts.extend(_densify(r.outline))
             if r.center is not None:
                 pts.append(r.center)
         launch_points[wi] = np.array(pts, dtype=float).reshape(-1, 2)
@@ -383,6 +383,21 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     if c.errors:
         return None, c.errors, c.warnings
     return rules, [], c.warnings
+
+
+def _densify(outline, step_deg: float = 0.05) -> list[tuple[float, float]]:
+    """Points along every edge of an outline (closed), about 5 km apart, so that a range
+    measured to the nearest point is measured to the edge, not only to the corners.
+
+    >>> len(_densify([(0, 0), (1, 0), (1, 1)]))  # 20 + 20 + 20 points on the three edges
+    60
+    """
+    pts = list(outline)
+    out: list[tuple[float, float]] = []
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]):
+        n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / step_deg))
+        out.extend((x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(n))
+    return out
 
 
 def _target_sites(act: Action, scn: Scenario, site_tags, actor_ix, shooters: set[str]) -> list[int]:

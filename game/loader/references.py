@@ -111,9 +111,14 @@ def check(scn: Scenario) -> list[tuple[tuple, str, str]]:
         c.ref(("actors", i, "policy"), a.policy, policy_names, "policy")
         if a.color and not re.match(r"^#[0-9a-fA-F]{6}$", a.color):
             c.err(("actors", i, "color"), f"colour '{a.color}' must look like #1f77b4")
+    action_ids = {a.id for a in scn.actions}
     for i, p in enumerate(scn.policies):
         if p.base:
             c.one_of(("policies", i, "base"), p.base, POLICY_PRESETS, "base")
+        for j, x in enumerate(p.base_excludes):
+            if x not in action_ids and x not in CATEGORIES:
+                c.err(("policies", i, "base_excludes", j),
+                      f"'{x}' is neither an action nor a category{did_you_mean(x, [*action_ids, *CATEGORIES])}")
         if p.id in POLICY_PRESETS:
             c.err(("policies", i, "id"), f"'{p.id}' is a preset name; choose another policy id")
 

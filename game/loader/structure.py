@@ -27,7 +27,10 @@ class _Bad(Exception):
 
 
 def _str(value, _type) -> str:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+    if isinstance(value, bool):
+        word = str(value).lower()
+        raise _Bad(f"expected text, found {word} (write it in quotes: '{word}')")
+    if value is None or isinstance(value, (dict, list)):
         raise _Bad(f"expected text, found {_describe(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise _Bad(f"expected text, found {value!r}")

@@ -69,7 +69,9 @@ class DoctrinePolicy(Policy):
         out = [0.0] * len(acts)
         if self.base is not None:
             bw = self.spec.base_weight
-            out = [bw * w for w in self.base.action_weights(ctx, rules, actor, acts)]
+            excl = set(self.spec.base_excludes)
+            out = [0.0 if (rules.actions[k].spec.id in excl or rules.actions[k].spec.category in excl) else bw * w
+                   for k, w in zip(acts, self.base.action_weights(ctx, rules, actor, acts))]
         for kind, k, term in rules.policy_terms.get(self.name, ()):
             if kind != "action" or k not in pos:
                 continue
