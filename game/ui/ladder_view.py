@@ -86,8 +86,8 @@ class LadderView:
         n_bands = sum(len(v) for v in bands.values())
         band_h = max(14, round(17 * fs))
         row_h = min(round(44 * fs), (bottom - top - n_bands * band_h) / (n + 1))
-        if row_h < 16:
-            band_h = max(10, band_h - 4)
+        if row_h < 20:
+            band_h = max(12, round(14 * fs))
             row_h = max(12.0, (bottom - top - n_bands * band_h) / (n + 1))
         f_name = theme.font(min(round(13 * fs), max(9, int(row_h * 0.55))))
         f_name_b = theme.font(min(round(13 * fs), max(9, int(row_h * 0.55))), "bold")

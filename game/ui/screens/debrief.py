@@ -43,26 +43,30 @@ class DebriefScreen(Screen):
         root = self.new_root(layer=5)
         m, s = self.app.manager, self.app.s
         w, h = self.app.size
-        scn = self.match.scenario
         sess = self.match.session
         out = sess.outcome
         pad = s(28)
         UILabel(pygame.Rect(pad, s(14), w // 2, s(20)), "DEBRIEF", m, container=root, object_id=oid("@heading"))
-        UILabel(pygame.Rect(pad, s(34), w - 2 * pad, s(40)), out.name if out else "The game is not over",
+        UILabel(pygame.Rect(pad, s(32), w - 2 * pad, s(48)), out.name if out else "The game is not over",
                 m, container=root, object_id=oid("@title"))
-        log_bits = self.summary_line()
-        UILabel(pygame.Rect(pad, s(74), w - 2 * pad, s(22)), log_bits, m, container=root, object_id=oid("@dim"))
+        UILabel(pygame.Rect(pad, s(76), w - 2 * pad, s(22)), self.summary_line(), m, container=root,
+                object_id=oid("@dim"))
         top = s(104)
         bottom = h - s(70)
         left_w = int((w - 2 * pad) * 0.56)
         right_x = pad + left_w + s(18)
         right_w = w - pad - right_x
-        text_h = s(64)
+        from game.ui.app import _wrap
+
+        body_font = theme.font(self.app.font_px(15))
+        n_lines = len(_wrap(body_font, out.text if out else "", left_w - s(30)))
+        text_h = min(int((bottom - top) * 0.3), n_lines * round(body_font.get_linesize() * 1.25) + s(26))
         UITextBox(f"<font pixel_size={self.app.font_px(15)}>{html.escape(out.text if out else '')}</font>",
                   pygame.Rect(pad, top, left_w, text_h), m, container=root, object_id=oid("@card_text"))
         rest = bottom - top - text_h - s(12)
         self.chart_rect = pygame.Rect(pad, top + text_h + s(12), left_w, int(rest * 0.5) - s(6))
-        self.bars_rect = pygame.Rect(pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12))
+        self.bars_rect = pygame.Rect(pad, self.chart_rect.bottom + s(12), left_w,
+                                     bottom - self.chart_rect.bottom - s(12))
         self.story = UITextBox(self.story_html(), pygame.Rect(right_x, top, right_w, bottom - top), m, container=root,
                                object_id=oid("@card_text"))
         bw = s(230)
@@ -95,11 +99,16 @@ class DebriefScreen(Screen):
                  "<font color='#8a96a4'>From your decisions to the outcome: each step with its cause and, for "
                  "chance, its odds. <font color='#e8b44c'>\u2022</font> = on the recorded path to the outcome.</font>"]
         chain = causal_chain(sess.events, self.seats)
+        by_id = {e["id"]: e for e in sess.events}
         turn = None
         mine_on_path = any(e["mine"] and e["on_path"] for e in chain)
         for e in chain:
             if e["kind"] == "decision" and not e["mine"] and not e["on_path"]:
                 continue
+            cause = by_id.get(e["causes"][0]) if e.get("kind") == "action" and len(e.get("causes", [])) == 1 else None
+            if cause is not None and cause.get("kind") == "decision" and cause.get("actor") in self.seats \
+                    and cause.get("action") == e.get("action") and not e["on_path"]:
+                continue   # "You: X" already says it
             if e["turn"] != turn:
                 turn = e["turn"]
                 parts.append(f"<br><b>Turn {turn}</b> <font color='#7d8896'>{news_view._date(e['date'])}</font>")

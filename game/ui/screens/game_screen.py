@@ -126,21 +126,13 @@ class GameScreen(Screen):
         }
 
     def indicators(self) -> list[tuple[str, float, float, float, str]]:
-        """(label, value, lo, hi, says) for the variables shown as bars and the seat's stocks."""
+        """(label, value, lo, hi, says) for the variables shown as bars (stocks are in the decision panel)."""
         scn = self.match.scenario
         s = self.match.session
         out = []
         for v in scn.variables:
             if v.show:
                 out.append((indicator_label(v.id, scn), s.value(v.id), v.range[0], v.range[1], v.says))
-        seat = self.seat
-        for w in scn.weapons:
-            if seat and w.owner == seat:
-                stock = s.value(f"{w.id}.stock")
-                short = w.name.split(" (")[0]
-                out.append((f"{short} left", stock, 0.0, max(w.stock, stock, 1.0),
-                            f"{w.name}: rounds left ({w.production:g} more each turn)" if w.production
-                            else f"{w.name}: rounds left"))
         return out
 
     def indicator_columns(self) -> int:

@@ -87,8 +87,8 @@ class TitleScreen(Screen):
         m, s = self.app.manager, self.app.s
         w, h = self.app.size
         pad = s(40)
-        left_w = max(s(380), int(w * 0.36))
-        UILabel(pygame.Rect(pad, s(34), left_w, s(50)), "REDLINE", m, container=root, object_id=oid("@title"))
+        left_w = max(s(400), int(w * 0.38))
+        UILabel(pygame.Rect(pad, s(32), left_w, s(52)), "REDLINE", m, container=root, object_id=oid("@title"))
         UILabel(pygame.Rect(pad, s(82), left_w, s(24)), "A teaching game about escalation ladders and red lines", m,
                 container=root, object_id=oid("@dim"))
         y = s(130)
@@ -149,7 +149,10 @@ class TitleScreen(Screen):
                                        "Show the errors (F5 retries)", m, container=root, object_id=oid("@primary"))
             return
         scn = e.loaded.scenario
-        summary_h = int(rect.h * 0.42)
+        n_actors = len([a for a in scn.actors if a.playable])
+        grid_rows = (n_actors + 1) // 2 if n_actors > 2 else 1
+        below = s(26) + grid_rows * s(50) + s(58) + s(70)
+        summary_h = max(s(160), rect.h - below - s(18))
         meta = scn.meta
         cal = scn.calendar
         invented = " \u00b7 invented countries" if meta.fictional else ""
@@ -160,8 +163,9 @@ class TitleScreen(Screen):
         UITextBox(text, pygame.Rect(rect.left, rect.top, rect.w, summary_h), m, container=root,
                   object_id=oid("@card_text"))
         y = rect.top + summary_h + s(18)
-        UILabel(pygame.Rect(rect.left, y, rect.w, s(20)), "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)", m,
-                container=root, object_id=oid("@heading"))
+        UILabel(pygame.Rect(rect.left, y, rect.w, s(20)),
+                "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)", m, container=root,
+                object_id=oid("@heading"))
         y += s(26)
         colours = theme.actor_colours(scn, self.app.settings.palette)
         actors = [a for a in scn.actors if a.playable]
@@ -179,10 +183,15 @@ class TitleScreen(Screen):
         y += ((len(actors) + cols - 1) // cols) * s(50) + s(4)
         self.colours = colours
         self.actor_rows = y
-        seats = [scn.actor(x).name for x in self.seats]
-        mode = ("Hot-seat: " + " and ".join(seats)) if len(seats) > 1 else (f"You play {seats[0]}" if seats else
-                                                                             "Pick a side")
-        UILabel(pygame.Rect(rect.left, y, rect.w, s(22)), mode, m, container=root, object_id=oid("@dim"))
+        seats = [scn.actor(x) for x in self.seats]
+        if len(seats) > 1:
+            mode = "Hot-seat on one computer: " + " and ".join(a.name for a in seats) + " (a handover screen between players)"
+        elif seats:
+            mode = f"You play {seats[0].name}" + (f": {seats[0].description}" if seats[0].description else "")
+        else:
+            mode = "Pick a side"
+        UITextBox(f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{html.escape(mode)}</font>",
+                  pygame.Rect(rect.left - s(6), y, rect.w + s(6), s(54)), m, container=root)
         by = rect.bottom - s(48)
         UILabel(pygame.Rect(rect.left, by + s(8), s(50), s(30)), "Seed", m, container=root, object_id=oid("@dim"))
         self.seed_entry = UITextEntryLine(pygame.Rect(rect.left + s(50), by + s(6), s(110), s(34)), m, container=root)
@@ -329,14 +338,9 @@ class TitleScreen(Screen):
     def draw(self, surface) -> None:
         w, h = self.app.size
         surface.fill(theme.BG)
-        # a faint ladder motif behind the wordmark
-        s = self.app.s
-        for i in range(9):
-            y = s(40) + i * s(10)
-            pygame.draw.line(surface, (20, 27, 36), (0, h - y), (w, h - y))
         pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(0, 0, w, 3))
         if self.entry.loaded:
-            bx = self.app.s(40) + max(self.app.s(380), int(w * 0.36)) + self.app.s(18)
+            bx = self.app.s(40) + max(self.app.s(400), int(w * 0.38)) + self.app.s(18)
             pygame.draw.line(surface, theme.PANEL_EDGE, (bx, self.app.s(40)), (bx, h - self.app.s(40)))
 
     def state(self) -> dict:
