@@ -300,7 +300,7 @@ class Event:
     date: str = _opt("Scheduled date `YYYY-MM-DD` (fires on the turn containing it).", "")
     turn: int | None = _opt("Or: scheduled turn number (1 = first).", None)
     p: Expr = _opt("Or: chance each turn while `when` holds (random event).", "0")
-    when: Expr = _opt("Condition for a random event.", "1")
+    when: Expr = _opt("Condition: a scheduled event happens only if it holds then; a random one only while.", "1")
     repeat: bool = _opt("A random event can happen again.", False)
     effects: tuple[Expr, ...] = _opt("What it changes.", ())
     text: str = _opt("The news text.", "")

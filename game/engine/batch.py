@@ -358,6 +358,10 @@ class Batch:
                 if turn != self.turn:
                     continue
                 mask = self.alive.copy()
+                if when.const is None:
+                    mask &= when(ctx) != 0
+                elif not when.const:
+                    continue
                 pv, u = 1.0, None
             else:
                 if p.const == 0:
