@@ -333,6 +333,13 @@ class HistoryEntry:
 
 
 @attrs.frozen
+class Hint:
+    turn: int = _help("Turn on which the window shows it (1 = first).")
+    title: str = _help("A short heading, e.g. `The ladder`.")
+    text: str = _help("One idea, in a few sentences, for a first-time player.")
+
+
+@attrs.frozen
 class Scoring:
     weights: dict[str, float] = _opt(
         "Escalation-score weight per category (default Rivera et al. 2024).",
@@ -361,6 +368,7 @@ class Scenario:
     events: tuple[Event, ...] = _opt("Scheduled and random events.", ())
     objectives: tuple[Objective, ...] = _opt("Per-actor objectives, scored at the end.", ())
     history: tuple[HistoryEntry, ...] = _opt("What actually happened, turn by turn.", ())
+    hints: tuple[Hint, ...] = _opt("Guided hints the window shows a student, one idea a turn.", ())
     scoring: Scoring = _opt("Escalation score weights and cascade bound.", attrs.Factory(Scoring))
 
     def actor(self, actor_id: str) -> Actor:

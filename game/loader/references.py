@@ -305,6 +305,9 @@ def check(scn: Scenario) -> list[tuple[tuple, str, str]]:
             c.ref(("history", i, "actions", who), act, actions, "action")
         for j, cl in enumerate(h.claims):
             c.ref(("history", i, "claims", j), cl, claims, "claim")
+    for i, h in enumerate(scn.hints):
+        if not 1 <= h.turn <= cal.turns:
+            c.err(("hints", i, "turn"), f"turn {h.turn} is outside 1..{cal.turns}")
     for key in scn.scoring.weights:
         c.one_of(("scoring", "weights", key), key, CATEGORIES, "category")
     if not 0 <= scn.scoring.max_cascade <= 10:

@@ -169,7 +169,7 @@ class App:
                              border_top_left_radius=8, border_bottom_left_radius=8)
             ty = box.top + 9
             for line in lines:
-                surface.blit(f.render(line, True, theme.TEXT), (box.left + 20, ty))
+                surface.blit(theme.render(f, line, theme.TEXT), (box.left + 20, ty))
                 ty += f.get_linesize()
             y = box.bottom + 8
 

@@ -13,7 +13,7 @@ def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0) -> pygame.Rec
     pygame.draw.rect(surface, (18, 24, 32), rect, border_radius=6)
     pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1, border_radius=6)
     f = theme.font(round(12 * fs), "bold")
-    surface.blit(f.render(title.upper(), True, theme.ACCENT), (rect.left + 12, rect.top + 8))
+    surface.blit(theme.render(f, title.upper(), theme.ACCENT), (rect.left + 12, rect.top + 8))
     return pygame.Rect(rect.left + 12, rect.top + 14 + f.get_linesize(), rect.w - 24, rect.h - 24 - f.get_linesize())
 
 
@@ -31,7 +31,7 @@ def rung_chart(surface, rect: pygame.Rect, series: list[tuple[str, tuple, str, l
         y = plot.bottom - plot.h * i / max(n, 1)
         pygame.draw.line(surface, (34, 43, 55), (plot.left, y), (plot.right, y))
         name = _fit(f, rung_names[i - 1] if i else "none", label_w - 8)
-        img = f.render(name, True, theme.TEXT_DIM)
+        img = theme.render(f, name, theme.TEXT_DIM)
         surface.blit(img, img.get_rect(midright=(plot.left - 6, y)))
     turns = max(turns, 1)
 
@@ -42,7 +42,7 @@ def rung_chart(surface, rect: pygame.Rect, series: list[tuple[str, tuple, str, l
 
     for t in range(1, turns + 1):
         x, _ = xy(t, 0)
-        img = f.render(str(t), True, theme.TEXT_DIM)
+        img = theme.render(f, str(t), theme.TEXT_DIM)
         surface.blit(img, img.get_rect(midtop=(x, plot.bottom + 4)))
     k = len(series)
     for j, (_name, colour, shape, values) in enumerate(series):
@@ -59,10 +59,10 @@ def rung_chart(surface, rect: pygame.Rect, series: list[tuple[str, tuple, str, l
     y = rect.bottom - legend_h / 2
     for name, colour, shape, _values in series:
         draw_marker(surface, shape, x + 6, y, 5 * fs, colour)
-        img = f.render(name, True, theme.TEXT)
+        img = theme.render(f, name, theme.TEXT)
         surface.blit(img, img.get_rect(midleft=(x + 16, y)))
         x += img.get_width() + 34
-    cap = f.render("turn", True, theme.TEXT_FAINT)
+    cap = theme.render(f, "turn", theme.TEXT_FAINT)
     surface.blit(cap, cap.get_rect(bottomright=(rect.right - 2, rect.bottom - legend_h)))
 
 
@@ -86,7 +86,7 @@ def paired_bars(surface, rect: pygame.Rect, labels: list[str], a: list[float] | 
         y0 = area.top + i * row_h
         font = fb if i == highlight else f
         name = _fit(font, label, label_w - 8)
-        img = font.render(name, True, theme.ACCENT if i == highlight else theme.TEXT)
+        img = theme.render(font, name, theme.ACCENT if i == highlight else theme.TEXT)
         surface.blit(img, img.get_rect(midright=(plot_x - 8, y0 + row_h / 2)))
         bars = ([(a[i], a_colour)] if a is not None else []) + [(b[i], b_colour)]
         total_h = len(bars) * bar_h + (len(bars) - 1) * 2
@@ -96,7 +96,7 @@ def paired_bars(surface, rect: pygame.Rect, labels: list[str], a: list[float] | 
             w = max(0, round(plot_w * share))
             if w:
                 pygame.draw.rect(surface, colour, pygame.Rect(plot_x, y, w, bar_h), border_radius=2)
-            pct = f.render(f"{share * 100:.0f}%", True, theme.TEXT)
+            pct = theme.render(f, f"{share * 100:.0f}%", theme.TEXT)
             surface.blit(pct, pct.get_rect(midleft=(plot_x + plot_w + 6, y + bar_h / 2)))
             y += bar_h + 2
     x = plot_x
@@ -105,7 +105,7 @@ def paired_bars(surface, rect: pygame.Rect, labels: list[str], a: list[float] | 
         if not show:
             continue
         pygame.draw.rect(surface, colour, pygame.Rect(x, y - 5, 14, 10), border_radius=2)
-        img = f.render(name, True, theme.TEXT)
+        img = theme.render(f, name, theme.TEXT)
         surface.blit(img, img.get_rect(midleft=(x + 20, y)))
         x += img.get_width() + 44
 

@@ -38,7 +38,7 @@ def draw_marker(surface, shape: str, x: float, y: float, r: float, colour, lette
         pygame.draw.polygon(surface, edge, pts, 1)
     if letter and font is not None:
         lum = 0.299 * colour[0] + 0.587 * colour[1] + 0.114 * colour[2]
-        img = font.render(letter, True, (10, 10, 10) if lum > 140 else (255, 255, 255))
+        img = theme.render(font, letter, (10, 10, 10) if lum > 140 else (255, 255, 255))
         surface.blit(img, img.get_rect(center=(x, y + 1)))
 
 
@@ -74,7 +74,7 @@ class LadderView:
         n = len(ladder.rungs)
         fs = self.fs
         f_title = theme.font(round(12 * fs), "bold")
-        surface.blit(f_title.render("ESCALATION LADDER", True, theme.ACCENT), (rect.left + 12, rect.top + 8))
+        surface.blit(theme.render(f_title, "ESCALATION LADDER", theme.ACCENT), (rect.left + 12, rect.top + 8))
         top = rect.top + round(30 * fs)
         bottom = rect.bottom - 6
         # thresholds sit in their own bands between the rows they separate
@@ -134,19 +134,19 @@ class LadderView:
             badge.centery = row.centery
             if rung.kahn:
                 pygame.draw.rect(surface, (44, 54, 68), badge, border_radius=3)
-                t = f_small.render(f"K{rung.kahn}", True, (190, 200, 212))
+                t = theme.render(f_small, f"K{rung.kahn}", (190, 200, 212))
                 surface.blit(t, t.get_rect(center=badge.center))
             font = f_name_b if occupied or preview == i else f_name
             name = _fit(font, rung.name, markers_x0 - badge.right - 12)
             colour = theme.TEXT if occupied or preview == i else (176, 186, 198)
-            img = font.render(name, True, colour)
+            img = theme.render(font, name, colour)
             surface.blit(img, (badge.right + 7, row.centery - img.get_height() // 2))
             if row.collidepoint(mouse):
                 kahn = f" (Kahn's rung {rung.kahn})" if rung.kahn else ""
                 desc = f": {rung.description}" if rung.description else ""
                 self.hover_text = f"Rung {i}, {rung.name}{kahn}{desc}"
         else:
-            img = f_name.render("No move yet", True, theme.TEXT_FAINT)
+            img = theme.render(f_name, "No move yet", theme.TEXT_FAINT)
             surface.blit(img, (row.left + 10 + badge_w + 7, row.centery - img.get_height() // 2))
         for k, a in enumerate(occupied):
             x = markers_x0 + marker_w * k + marker_w / 2
@@ -176,7 +176,7 @@ class LadderView:
             _dashed(surface, col, (band.left, y), (band.right, y))
             label = th.name
         label = _fit(font, label, band.w - 24)
-        img = font.render(label, True, (255, 214, 190) if info else (196, 204, 214))
+        img = theme.render(font, label, (255, 214, 190) if info else (196, 204, 214))
         box = img.get_rect(midleft=(band.left + 12, y))
         bg = box.inflate(10, 0)
         bg.h = band.h - 2
@@ -191,6 +191,21 @@ class LadderView:
 
 def _fit(font, text: str, width: int) -> str:
     """``text`` cut with an ellipsis to fit ``width`` pixels (binary search on the length)."""
+    key = (font, text, width)
+    hit = _FIT_CACHE.get(key)
+    if hit is not None:
+        return hit
+    out = _fit_uncached(font, text, width)
+    if len(_FIT_CACHE) > 4000:
+        _FIT_CACHE.clear()
+    _FIT_CACHE[key] = out
+    return out
+
+
+_FIT_CACHE: dict = {}
+
+
+def _fit_uncached(font, text: str, width: int) -> str:
     if font.size(text)[0] <= width:
         return text
     lo, hi = 0, len(text)

@@ -53,6 +53,13 @@ class Projection:
         lat = np.asarray(lat, dtype=float)
         return (lon - self.lon0) * self.kx * self.scale, -(lat - self.lat0) * self.scale
 
+    def point(self, lon: float, lat: float) -> tuple[float, float]:
+        """Scalar fast path of ``to_screen``."""
+        kx = math.cos(math.radians(self.lat0))
+        x = (lon - self.center_lon) * kx * self.scale + self.rect.centerx
+        y = -(lat - self.center_lat) * self.scale + self.rect.centery
+        return x, y
+
     def to_screen(self, lon, lat):
         x, y = self.plane(lon, lat)
         cx, cy = self.plane(self.center_lon, self.center_lat)
@@ -221,12 +228,9 @@ def hatch(surface: pygame.Surface, pts, colour, spacing: int = 7, width: int = 1
     surface.blit(lines, box.topleft)
 
 
-def text_with_halo(surface, text: str, font: pygame.font.Font, colour, pos, halo=(8, 11, 15), anchor="center"):
-    img = font.render(text, True, colour)
-    shadow = font.render(text, True, halo)
+def text_with_halo(surface, text: str, font: pygame.font.Font, colour, pos, anchor="center"):
+    img = theme.render(font, text, colour, halo=(8, 11, 15))
     r = img.get_rect(**{anchor: pos})
-    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1), (-1, 1), (1, -1)):
-        surface.blit(shadow, r.move(dx, dy))
     surface.blit(img, r)
     return r
 
@@ -566,7 +570,7 @@ class MapView:
         cov = self.coverage
         sites = sorted(self.scenario.map.sites, key=lambda s: -s.value)
         for s in sites:
-            x, y = (float(v) for v in self.proj.to_screen(s.lon, s.lat))
+            x, y = self.proj.point(s.lon, s.lat)
             if not self.proj.rect.inflate(40, 40).collidepoint(x, y):
                 continue
             col = self.colours.get(self.site_controller.get(s.id), (190, 190, 190))
@@ -584,14 +588,14 @@ class MapView:
             placed.append(pygame.Rect(x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4))
         inside = self.proj.rect.inflate(-4, -4)
         for s in sites:
-            x, y = (float(v) for v in self.proj.to_screen(s.lon, s.lat))
+            x, y = self.proj.point(s.lon, s.lat)
             if not self.proj.rect.collidepoint(x, y):
                 continue
             colour = theme.TEXT
             if cov is not None:
                 colour = theme.ACCENT if s.id in cov.in_range else theme.TEXT_DIM
             name = short_name(s.name) if self.proj.scale < 160 else s.name
-            img_w, img_h = f.size(name)
+            img_w, img_h = theme.size(f, name)
             for anchor, pos in (("midleft", (x + r + 5, y)), ("midright", (x - r - 5, y)),
                                 ("midbottom", (x, y - r - 3)), ("midtop", (x, y + r + 3))):
                 box = pygame.Rect(0, 0, img_w + 2, img_h - 2)
@@ -614,9 +618,9 @@ class MapView:
             lon, lat = float(pts[:, 0].mean()), float(pts[:, 1].mean())
             if reg.center is not None:
                 lon, lat = reg.center
-            x, y = (float(v) for v in self.proj.to_screen(lon, lat))
+            x, y = self.proj.point(lon, lat)
             text = reg.name
-            w, h = f.size(text)
+            w, h = theme.size(f, text)
             box = pygame.Rect(0, 0, w, h)
             box.center = (x, y + (0 if self.basemap else -h * 1.5))
             if box.collidelist(placed) >= 0 or not self.proj.rect.contains(box):
@@ -640,11 +644,11 @@ class MapView:
         for c in self.cities:
             if c["name"] in names:
                 continue
-            x, y = (float(v) for v in self.proj.to_screen(c["lon"], c["lat"]))
+            x, y = self.proj.point(c["lon"], c["lat"])
             if not self.proj.rect.collidepoint(x, y):
                 continue
             dot = pygame.Rect(x - 3, y - 3, 6, 6)
-            w, h = f.size(c["name"])
+            w, h = theme.size(f, c["name"])
             box = pygame.Rect(x + 6, y - h // 2, w, h - 2)
             if dot.collidelist(placed) >= 0 or box.collidelist(placed) >= 0:
                 continue
@@ -658,14 +662,14 @@ class MapView:
         for name, (lon, lat), extent in self.country_labels:
             if extent * self.proj.scale < 90:
                 continue
-            x, y = (float(v) for v in self.proj.to_screen(lon, lat))
+            x, y = self.proj.point(lon, lat)
             text = " ".join(name.upper())
-            w, h = f.size(text)
+            w, h = theme.size(f, text)
             box = pygame.Rect(0, 0, w, h)
             box.center = (x, y)
             if not self.proj.rect.contains(box) or box.collidelist(placed) >= 0:
                 continue
-            img = f.render(text, True, (132, 142, 156))
+            img = theme.render(f, text, (132, 142, 156))
             surface.blit(img, box)
             placed.append(box)
 
@@ -701,7 +705,7 @@ class MapView:
         line = max(15, round(16 * self.fs))
         cols = 2 if len(items) > 4 else 1
         rows = (len(items) + cols - 1) // cols
-        col_w = max(f.size(t)[0] for _k, t in items) + 28
+        col_w = max(theme.size(f, t)[0] for _k, t in items) + 28
         w, h = cols * col_w + 8, rows * line + 10
         rect = self.proj.rect
         return pygame.Rect(rect.left + 10, rect.bottom - h - 10, w, h)
@@ -724,7 +728,7 @@ class MapView:
         line = max(15, round(16 * self.fs))
         cols = 2 if len(items) > 4 else 1
         rows = (len(items) + cols - 1) // cols
-        col_w = max(f.size(t)[0] for _k, t in items) + 28
+        col_w = max(theme.size(f, t)[0] for _k, t in items) + 28
         w = cols * col_w + 8
         h = rows * line + 10
         rect = self.proj.rect
@@ -742,7 +746,7 @@ class MapView:
             else:
                 draw_site_icon(surface, k, cx + 7, cy, 4.5, (200, 205, 212))
                 colour = theme.TEXT_DIM
-            surface.blit(f.render(text, True, colour), (cx + 19, cy - f.get_height() // 2))
+            surface.blit(theme.render(f, text, colour), (cx + 19, cy - f.get_height() // 2))
 
     def hover_card(self, surface, extra: str = "") -> None:
         """A small card about the site under the mouse."""
@@ -766,7 +770,7 @@ class MapView:
         if extra:
             lines.append((extra, "regular", theme.TEXT_DIM))
         fonts = [theme.font(round(13 * self.fs), st) for _t, st, _c in lines]
-        w = max(f.size(t)[0] for f, (t, _s, _c) in zip(fonts, lines)) + 20
+        w = max(theme.size(f, t)[0] for f, (t, _s, _c) in zip(fonts, lines)) + 20
         h = sum(f.get_linesize() for f in fonts) + 14
         mx, my = pygame.mouse.get_pos()
         box = pygame.Rect(mx + 16, my + 12, w, h)

@@ -86,6 +86,35 @@ def font(size: int, style: str = "regular") -> pygame.font.Font:
     return f
 
 
+_TEXT_CACHE: dict = {}
+
+
+def render(f: pygame.font.Font, content: str, colour, halo=None) -> pygame.Surface:
+    """A rendered line of text (with a one-pixel dark outline when ``halo`` is given), cached:
+    the board redraws the same labels every frame."""
+    key = (f, content, tuple(colour), halo)
+    img = _TEXT_CACHE.get(key)
+    if img is not None:
+        return img
+    if len(_TEXT_CACHE) > 6000:
+        _TEXT_CACHE.clear()
+    if halo is None:
+        img = f.render(content, True, colour)
+    else:
+        front = f.render(content, True, colour)
+        shadow = f.render(content, True, halo)
+        img = pygame.Surface((front.get_width() + 2, front.get_height() + 2), pygame.SRCALPHA)
+        for dx, dy in ((0, 1), (2, 1), (1, 0), (1, 2), (0, 0), (2, 2), (0, 2), (2, 0)):
+            img.blit(shadow, (dx, dy))
+        img.blit(front, (1, 1))
+    _TEXT_CACHE[key] = img
+    return img
+
+
+def size(f: pygame.font.Font, content: str) -> tuple[int, int]:
+    return render(f, content, (255, 255, 255)).get_size()
+
+
 # ---------------------------------------------------------------- pygame_gui theme
 def theme_dict(font_scale: float = 1.0) -> dict:
     """The theme file with absolute font paths and sizes scaled by ``font_scale``."""

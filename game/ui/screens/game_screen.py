@@ -814,7 +814,7 @@ class GameScreen(Screen):
             self._draw_seat_chip(surface, r["top"])
         if self.app.instructor:
             f = theme.font(self.app.font_px(11), "bold")
-            img = f.render("INSTRUCTOR VIEW", True, (12, 12, 12))
+            img = theme.render(f, "INSTRUCTOR VIEW", (12, 12, 12))
             chip = img.get_rect()
             chip.inflate_ip(14, 6)
             chip.midtop = (w // 2, r["top"].bottom + 6)
@@ -823,13 +823,13 @@ class GameScreen(Screen):
         self.map.draw(surface, getattr(self, "_dt", 0.0))
         if self.basemap_problem:
             f = theme.font(self.app.font_px(12))
-            surface.blit(f.render(self.basemap_problem[:120], True, theme.DANGER), (r["map"].left + 10, r["map"].top + 8))
+            surface.blit(theme.render(f, self.basemap_problem[:120], theme.DANGER), (r["map"].left + 10, r["map"].top + 8))
         if self.match.session.done:
             self._draw_outcome_banner(surface, r["map"])
         pygame.draw.rect(surface, theme.PANEL, r["news"])
         pygame.draw.line(surface, theme.PANEL_EDGE, r["news"].topleft, r["news"].topright)
         f = theme.font(self.app.font_px(12), "bold")
-        surface.blit(f.render("NEWS", True, theme.ACCENT), (r["news"].left + self.app.s(14), r["news"].top + self.app.s(8)))
+        surface.blit(theme.render(f, "NEWS", theme.ACCENT), (r["news"].left + self.app.s(14), r["news"].top + self.app.s(8)))
         pygame.draw.rect(surface, theme.PANEL, r["ladder"])
         pygame.draw.line(surface, theme.PANEL_EDGE, r["ladder"].topleft, r["ladder"].bottomleft)
         sess = self.match.session
@@ -847,7 +847,7 @@ class GameScreen(Screen):
         col = self.colours.get(self.seat, theme.ACCENT)
         f = theme.font(self.app.font_px(13), "bold")
         label = f"You: {name}"
-        img = f.render(label, True, theme.TEXT)
+        img = theme.render(f, label, theme.TEXT)
         right = self.instr_btn.rect.left - self.app.s(12)
         chip = pygame.Rect(0, 0, img.get_width() + self.app.s(30), self.app.s(28))
         chip.midright = (right, rect.centery)
@@ -861,7 +861,7 @@ class GameScreen(Screen):
         if out is None:
             return
         f = theme.font(self.app.font_px(20), "bold")
-        img = f.render(f"Outcome: {out.name}", True, theme.TEXT)
+        img = theme.render(f, f"Outcome: {out.name}", theme.TEXT)
         box = img.get_rect()
         box.inflate_ip(40, 20)
         box.midtop = (rect.centerx, rect.top + self.app.s(14))
@@ -877,7 +877,7 @@ class GameScreen(Screen):
         pygame.draw.line(surface, theme.PANEL_EDGE, rect.topleft, rect.bottomleft)
         s = self.app.s
         f = theme.font(self.app.font_px(12), "bold")
-        surface.blit(f.render("INDICATORS", True, theme.ACCENT), (rect.left + s(12), rect.top + s(8)))
+        surface.blit(theme.render(f, "INDICATORS", theme.ACCENT), (rect.left + s(12), rect.top + s(8)))
         fl = theme.font(self.app.font_px(12))
         fv = theme.font(self.app.font_px(11), "bold")
         cols = self.indicator_columns()
@@ -893,16 +893,16 @@ class GameScreen(Screen):
             cell = pygame.Rect(cx, cy, cw, ch)
             share = (value - lo) / (hi - lo) if hi > lo else 0.0
             vtext = f"{value:.2f}" if hi <= 1.0 else f"{value:g}"
-            vimg = fv.render(vtext, True, theme.TEXT)
+            vimg = theme.render(fv, vtext, theme.TEXT)
             tension = "tension" in label.lower()
             colour = theme.mix((0, 158, 115), (213, 94, 0), share) if tension else (86, 180, 233)
             if cols == 1:
                 label_w = int(cw * 0.5)
-                surface.blit(fl.render(_fit(fl, label, label_w - 4), True, theme.TEXT_DIM), (cx, cy + s(3)))
+                surface.blit(theme.render(fl, _fit(fl, label, label_w - 4), theme.TEXT_DIM), (cx, cy + s(3)))
                 bar_rect = pygame.Rect(cx + label_w, cy + s(8), cw - label_w - s(40), s(10))
                 surface.blit(vimg, vimg.get_rect(midright=(cell.right, bar_rect.centery)))
             else:
-                surface.blit(fl.render(_fit(fl, label, cw - vimg.get_width() - 6), True, theme.TEXT_DIM), (cx, cy))
+                surface.blit(theme.render(fl, _fit(fl, label, cw - vimg.get_width() - 6), theme.TEXT_DIM), (cx, cy))
                 surface.blit(vimg, vimg.get_rect(topright=(cell.right, cy + 1)))
                 bar_rect = pygame.Rect(cx, cy + s(19), cw, s(7))
             charts.bar(surface, bar_rect, share, colour)
@@ -959,5 +959,5 @@ def _tooltip(surface, text: str, size: int, window) -> None:
     pygame.draw.rect(surface, theme.ACCENT, box, 1, border_radius=4)
     y = box.top + 6
     for line in lines:
-        surface.blit(f.render(line, True, theme.TEXT), (box.left + 10, y))
+        surface.blit(theme.render(f, line, theme.TEXT), (box.left + 10, y))
         y += f.get_linesize()

@@ -1,0 +1,107 @@
+"""The shipped scenarios as a teacher needs them: sourced, attributed, balanced, historical."""
+
+from __future__ import annotations
+
+import glob
+import os
+
+import numpy as np
+import pytest
+
+from game.engine.batch import Batch
+from game.loader.load import load_scenario
+from game.policies import ScriptedPolicy
+from game.runners.local import policies_for
+
+SCENARIOS = sorted(glob.glob("scenarios/*.yaml"))
+REAL = [p for p in SCENARIOS if not os.path.basename(p).startswith("tutorial")]
+
+
+@pytest.fixture(scope="module", params=SCENARIOS)
+def loaded(request):
+    return load_scenario(request.param)
+
+
+def test_every_claim_has_a_source_and_every_source_is_cited(loaded):
+    meta = loaded.scenario.meta
+    ids = {s.id for s in meta.sources}
+    for c in meta.claims:
+        assert c.sources, f"claim '{c.id}' has no source"
+        assert set(c.sources) <= ids
+    scn = loaded.scenario
+    cited = {s for c in meta.claims for s in c.sources} | {s for p in meta.perspectives for s in p.sources}
+    cited |= {p.source for p in scn.params} | {w.source for w in scn.weapons} | {s.source for s in scn.map.sites}
+    assert ids <= cited, f"sources never cited: {sorted(ids - cited)}"
+
+
+def test_every_param_names_its_claim_or_source(loaded):
+    for p in loaded.scenario.params:
+        assert p.claim or p.source, f"param '{p.id}' stands for no claim or source"
+        assert p.says.strip()
+
+
+@pytest.mark.parametrize("path", REAL)
+def test_real_scenarios_are_fair(path):
+    scn = load_scenario(path).scenario
+    meta = scn.meta
+    assert not meta.fictional
+    assert len(meta.perspectives) >= 3
+    assert 3 <= len(meta.objectives) <= 5
+    statuses = {c.status for c in meta.claims}
+    assert "contested" in statuses or "disputed" in statuses
+    for rung in scn.ladder.rungs:
+        assert rung.kahn is not None, f"rung '{rung.id}' names no place on Kahn's ladder"
+    assert scn.history, "a real scenario records what actually happened"
+    assert any(o.historical for o in scn.outcomes)
+
+
+def test_every_text_renders_in_the_shipped_font(loaded):
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    import pygame.freetype
+
+    pygame.freetype.init()
+    font = pygame.freetype.Font("assets/fonts/NotoSans-Regular.ttf", 14)
+    scn = loaded.scenario
+    texts = [scn.meta.title, scn.meta.summary, scn.meta.briefing, *scn.meta.objectives]
+    texts += [p.view for p in scn.meta.perspectives] + [c.statement for c in scn.meta.claims]
+    texts += [a.name for a in scn.actions] + [a.text for a in scn.actions] + [o.text for o in scn.outcomes]
+    texts += [r.name for r in scn.red_lines] + [s.says for s in scn.signals] + [h.text for h in scn.history]
+    texts += [s.name for s in scn.map.sites] + [r.name for r in scn.map.regions]
+    missing = set()
+    for text in texts:
+        for ch in set(text):
+            if ch.isprintable() and not ch.isspace() and font.get_metrics(ch)[0] is None:
+                missing.add(ch)
+    assert not missing, f"characters the font cannot draw: {sorted(missing)}"
+
+
+def _historical_script(rules):
+    """Each actor plays its historical action on each recorded turn (first legal instance)."""
+    scripts = {a.id: {} for a in rules.scenario.actors}
+    by_id = {a.spec.id: a for a in rules.actions}
+    for h in rules.scenario.history:
+        for actor, action in h.actions.items():
+            scripts[actor][h.turn] = int(by_id[action].instances[0])
+    return scripts
+
+
+@pytest.mark.parametrize("path", REAL)
+def test_the_historical_path_replays_to_the_historical_outcome(path):
+    rules = load_scenario(path).rules
+    scripts = _historical_script(rules)
+    base = policies_for(rules)
+    policies = [ScriptedPolicy(scripts[a.id], base[i]) for i, a in enumerate(rules.scenario.actors)]
+    b = Batch(rules, 1, np.arange(2000, dtype=np.uint64), policies).run()
+    shares = np.bincount(b.outcome, minlength=len(rules.scenario.outcomes)) / 2000
+    historical = [i for i, o in enumerate(rules.scenario.outcomes) if o.historical]
+    assert int(np.argmax(shares)) in historical, dict(zip([o.id for o in rules.scenario.outcomes], shares))
+
+
+@pytest.mark.parametrize("path", SCENARIOS)
+def test_balance_with_all_actors_ai(path):
+    rules = load_scenario(path).rules
+    b = Batch(rules, 1, np.arange(20000, dtype=np.uint64), policies_for(rules)).run()
+    shares = np.bincount(b.outcome, minlength=len(rules.scenario.outcomes)) / 20000
+    assert (shares > 0).sum() >= 3, "at least three outcomes are reachable"
+    historical = [i for i, o in enumerate(rules.scenario.outcomes) if o.historical]
+    assert all(shares[i] > 0 for i in historical)
