@@ -170,7 +170,7 @@ class LadderView:
             col = theme.DANGER
             pygame.draw.line(surface, col, (band.left, y), (band.right, y), 2)
             name = next((a.name for a in actors if a.id == who), who)
-            label = f"{th.name} \u2014 crossed by {name}, turn {turn}"
+            label = f"{name} crossed (turn {turn}): {th.name}"
         else:
             col = (150, 160, 172)
             _dashed(surface, col, (band.left, y), (band.right, y))
@@ -185,7 +185,7 @@ class LadderView:
         pygame.draw.rect(surface, col, bg, 1, border_radius=3)
         surface.blit(img, box)
         if band.collidepoint(mouse):
-            crossed = f" Crossed first by {label.split('crossed by ')[-1]}." if info else " Not crossed yet."
+            crossed = f" Crossed first by {label.split(' crossed')[0]} in turn {info[1]}." if info else " Not crossed yet."
             self.hover_text = f"Threshold: {th.name}. {th.description}{crossed}".replace("  ", " ")
 
 

@@ -538,30 +538,40 @@ class MapView:
         return list(zip(np.asarray(x).tolist(), np.asarray(y).tolist()))
 
     def _draw_coverage(self, surface) -> None:
+        """The selected weapon's reach: filled union of the rings, its outer edge, the launch
+        area dashed. Rendered once per (weapon, zoom, position) and blitted each frame."""
         cov = self.coverage
+        p = self.proj
+        key = (cov.weapon, round(p.scale, 6), round(p.center_lon, 6), round(p.center_lat, 6), p.rect.size)
+        if getattr(self, "_cov_key", None) != key:
+            self._cov_key = key
+            self._cov_surface = self._render_coverage(cov)
+        surface.blit(self._cov_surface, p.rect.topleft)
+
+    def _render_coverage(self, cov) -> pygame.Surface:
         rect = self.proj.rect
-        layer = pygame.Surface(rect.size, pygame.SRCALPHA)
-        off = np.array(rect.topleft, dtype=float)
-        for ring in cov.rings:
-            pts = [(x - off[0], y - off[1]) for x, y in self._screen_pts(ring)]
-            pygame.draw.polygon(layer, (232, 180, 76, 255), pts)
-        for poly in cov.launch_polygons:
-            pts = [(x - off[0], y - off[1]) for x, y in self._screen_pts(poly)]
+        off = rect.topleft
+        fill = pygame.Surface(rect.size, pygame.SRCALPHA)
+        rings = [[(x - off[0], y - off[1]) for x, y in self._screen_pts(ring)] for ring in cov.rings]
+        polys = [[(x - off[0], y - off[1]) for x, y in self._screen_pts(poly)] for poly in cov.launch_polygons]
+        for pts in rings:
+            pygame.draw.polygon(fill, (232, 180, 76, 255), pts)
+        for pts in polys:
             if len(pts) >= 3:
-                pygame.draw.polygon(layer, (232, 180, 76, 255), pts)
-        layer.set_alpha(34)
-        surface.blit(layer, rect.topleft)
-        for ring, edge in zip(cov.rings, cov.boundary):
-            pts = self._screen_pts(ring)
+                pygame.draw.polygon(fill, (232, 180, 76, 255), pts)
+        fill.set_alpha(34)
+        out = pygame.Surface(rect.size, pygame.SRCALPHA)
+        out.blit(fill, (0, 0))
+        for pts, edge in zip(rings, cov.boundary):
             n = len(pts)
             for i in range(n):
                 j = (i + 1) % n
                 if edge[i] and edge[j]:
-                    pygame.draw.line(surface, theme.ACCENT, pts[i], pts[j], 2)
-        for poly in cov.launch_polygons:
-            pts = self._screen_pts(poly)
+                    pygame.draw.line(out, theme.ACCENT, pts[i], pts[j], 2)
+        for pts in polys:
             if len(pts) >= 3:
-                _dashed_polygon(surface, theme.lighten(theme.ACCENT, 0.3), pts)
+                _dashed_polygon(out, theme.lighten(theme.ACCENT, 0.3), pts)
+        return out
 
     def _draw_sites(self, surface, placed) -> None:
         f = theme.font(round(12 * self.fs), "bold")

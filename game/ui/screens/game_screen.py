@@ -261,7 +261,7 @@ class GameScreen(Screen):
         self.option_rows: dict[int, pygame.Rect] = {}
         self.key_numbers: dict[int, int] = {}
         self.stops: list[int] = []
-        inner_w = self.list_rect.w - s(22)
+        inner_w = self.list_rect.w - s(28)
         bfont = theme.font(self.app.font_px(14))
         sfont = theme.font(self.app.font_px(13))
         rfont = theme.font(self.app.font_px(12))
@@ -493,8 +493,6 @@ class GameScreen(Screen):
             kahn = f", Kahn {rung.kahn}" if rung.kahn else ""
             sub += f" \u00b7 rung {o.rung}: {html.escape(rung.name)}{kahn}"
         lines.append(f"<font color='#9aa6b4'>{sub}</font>")
-        if o.description:
-            lines.append(html.escape(o.description))
         if o.target:
             t = f"Target: <b>{html.escape(o.target)}</b>"
             if o.weapon:
@@ -519,6 +517,8 @@ class GameScreen(Screen):
                              f"\u2018{html.escape(tr.name)}\u2019{hidden}. Possible answers: {resp}")
         elif o.legal:
             lines.append("<font color='#8a96a4'>Trips no declared red line.</font>")
+        if o.description:
+            lines.append(html.escape(o.description))
         return f"<font pixel_size={px}>" + "<br>".join(lines) + "</font>"
 
     # ------------------------------------------------------------ updates
@@ -579,10 +579,9 @@ class GameScreen(Screen):
         total = self.scroller.scrollable_container.rect.h
         view = self.scroller.rect.h
         top = bar.start_percentage * total
-        if row.top < top:
-            bar.set_scroll_from_start_percentage(max(0.0, (row.top - 24) / total))
-        elif row.bottom > top + view:
-            bar.set_scroll_from_start_percentage(min(1.0, (row.bottom - view + 8) / total))
+        if row.top < top or row.bottom > top + view:
+            target = max(0.0, row.top - view * 0.3)
+            bar.set_scroll_from_start_percentage(min(1.0, target / total))
 
     def refresh_news(self) -> None:
         n = len(self.match.session.events)
