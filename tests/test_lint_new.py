@@ -46,6 +46,7 @@ def test_lint_finds_unused_things_and_risky_probabilities(tmp_path):
                         "  unused_thing: {initial: 0, range: [0, 1]}")
     text = text.replace('p: "0.3 * (1 - params.enforce_p)"', 'p: "0.6 * (1 - params.enforce_p) + 0.3 * tension"')
     text = text.replace("fictional: true", "fictional: false")
+    text = text.replace("    source: redline_tutorial\n", "", 1)
     text = text.replace("text: Two rounds of talks and a calmer sea. Who moved first, and why did it work?", "text: ''")
     found = "\n".join(_lint_text(tmp_path, text))
     assert "variable 'unused_thing' is never used" in found

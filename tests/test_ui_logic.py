@@ -6,6 +6,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -36,10 +37,8 @@ def home(tmp_path, monkeypatch):
 def _loadable():
     out = []
     for p in sorted((ROOT / "scenarios").glob("*.yaml")):
-        try:
+        with contextlib.suppress(ScenarioError):
             out.append(Match.start(str(p), (), 1))
-        except ScenarioError:
-            pass
     return out
 
 

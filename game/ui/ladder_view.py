@@ -106,8 +106,9 @@ class LadderView:
             y -= row_h
             row = pygame.Rect(rect.left + 8, round(y) + 1, rect.w - 16, max(8, round(row_h) - 2))
             self.row_rects.append(row)
-            self._draw_row(surface, row, i, rungs, preview, seat, actors, fonts=(f_name, f_name_b, f_small, marker_font),
-                           marker_w=marker_w, badge_w=badge_w, mouse=mouse)
+            self._draw_row(surface, row, i, rungs, preview, seat, actors,
+                           fonts=(f_name, f_name_b, f_small, marker_font), marker_w=marker_w, badge_w=badge_w,
+                           mouse=mouse)
             for th in bands.get(i + 1, []):
                 y -= band_h
                 band = pygame.Rect(rect.left + 8, round(y), rect.w - 16, band_h)
@@ -185,7 +186,8 @@ class LadderView:
         pygame.draw.rect(surface, col, bg, 1, border_radius=3)
         surface.blit(img, box)
         if band.collidepoint(mouse):
-            crossed = f" Crossed first by {label.split(' crossed')[0]} in turn {info[1]}." if info else " Not crossed yet."
+            crossed = (f" Crossed first by {label.split(' crossed')[0]} in turn {info[1]}." if info
+                       else " Not crossed yet.")
             self.hover_text = f"Threshold: {th.name}. {th.description}{crossed}".replace("  ", " ")
 
 

@@ -99,7 +99,7 @@ class Projection:
 class Coverage:
     weapon: str
     range_km: float
-    launch_points: np.ndarray          # [n, 2] lon/lat, as the engine measures from
+    launch_points: np.ndarray          # [n, 2] lon/lat: the ring centres drawn
     rings: tuple[np.ndarray, ...]      # one closed ring per launch point, [m, 2]
     boundary: tuple[np.ndarray, ...]   # per ring: bool mask of points on the union's edge
     launch_polygons: tuple[np.ndarray, ...]
@@ -118,32 +118,68 @@ def region_rings(region, basemap: dict | None) -> list[np.ndarray]:
     return []
 
 
-def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 96) -> Coverage:
-    """Where a weapon reaches: great-circle rings around every launch point (the points the
-    engine measures range from: its launch regions' outline points and centres), the edge of
-    their union, and the sites in range (distance 0 inside a launch region, as in the rules)."""
-    w = next(x for x in scenario.weapons if x.id == weapon_id)
+def _densify(outline) -> list[tuple[float, float]]:
+    """The engine's launch points along an outline (its edges, about 5 km apart)."""
+    try:
+        from game.engine.rules import _densify as engine_densify
+    except ImportError:        # an engine that measures from the corners only
+        return [tuple(p) for p in outline]
+    return engine_densify(outline)
+
+
+def launch_points(scenario, weapon) -> tuple[np.ndarray, np.ndarray]:
+    """(every point the engine measures range from, the corners and centres among them)."""
     regions = {r.id: r for r in scenario.map.regions}
-    pts, polys = [], []
-    for rid in w.launch_from:
+    pts, corners = [], []
+    for rid in weapon.launch_from:
         r = regions.get(rid)
         if r is None:
             continue
-        pts.extend(r.outline)
+        pts.extend(_densify(r.outline))
+        corners.extend(r.outline)
         if r.center is not None:
             pts.append(r.center)
-        polys.extend(region_rings(r, basemap))
-    P = np.asarray(pts, dtype=float).reshape(-1, 2)
-    rings, edges = [], []
-    for lon, lat in P:
-        ring = geo.range_ring(float(lon), float(lat), float(w.range_km), n=n)
-        d = geo.haversine_km(ring[:, None, 0], ring[:, None, 1], P[None, :, 0], P[None, :, 1]).min(axis=1)
-        edge = d >= w.range_km * (1 - 1e-3)
-        for poly in polys:
-            if len(poly) >= 3:
-                edge &= ~np.asarray(geo.point_in_polygon(ring[:, 0], ring[:, 1], poly.reshape(-1)))
-        rings.append(ring)
-        edges.append(edge)
+            corners.append(r.center)
+    return np.asarray(pts, dtype=float).reshape(-1, 2), np.asarray(corners, dtype=float).reshape(-1, 2)
+
+
+def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72) -> Coverage:
+    """Where a weapon reaches: great-circle rings around its launch points (the points the engine
+    measures range from: its launch regions' outlines and centres), the edge of their union,
+    and the sites in range (distance 0 inside a launch region, as in the rules).
+
+    Site distances use every launch point, exactly as the engine; the drawing uses rings
+    around the corners and centres plus points along the edges about range/8 apart, whose
+    union differs from the exact one by under 1 % of the range."""
+    w = next(x for x in scenario.weapons if x.id == weapon_id)
+    regions = {r.id: r for r in scenario.map.regions}
+    P, corners = launch_points(scenario, w)
+    polys = []
+    for rid in w.launch_from:
+        if rid in regions:
+            polys.extend(region_rings(regions[rid], basemap))
+    spacing_km = max(w.range_km / 8.0, 1.0)
+    cand = np.concatenate([corners, P]) if len(P) else corners
+    if len(cand):
+        # thin to one point per grid cell (about range/8 wide), corners and centres first
+        lat0 = float(np.mean(cand[:, 1]))
+        gx = np.floor(cand[:, 0] * 111.32 * np.cos(np.radians(lat0)) / spacing_km)
+        gy = np.floor(cand[:, 1] * 110.57 / spacing_km)
+        _cells, first = np.unique(np.column_stack([gx, gy]), axis=0, return_index=True)
+        D = cand[np.sort(first)]
+    else:
+        D = np.empty((0, 2))
+    rings = [geo.range_ring(float(lon), float(lat), float(w.range_km), n=n) for lon, lat in D]
+    allpts = np.concatenate(rings) if rings else np.empty((0, 2))
+    on_edge = np.ones(len(allpts), dtype=bool)
+    for i in range(0, len(allpts), 4096):
+        block = allpts[i:i + 4096]
+        d = geo.haversine_km(block[:, None, 0], block[:, None, 1], D[None, :, 0], D[None, :, 1]).min(axis=1)
+        on_edge[i:i + 4096] = d >= w.range_km * (1 - 1e-3)
+    for poly in polys:
+        if len(poly) >= 3 and len(allpts):
+            on_edge &= ~np.asarray(geo.point_in_polygon(allpts[:, 0], allpts[:, 1], poly.reshape(-1)))
+    edges = [on_edge[k * n:(k + 1) * n] for k in range(len(rings))]
     dist, inside = {}, set()
     for s in scenario.map.sites:
         if s.region in w.launch_from:
@@ -155,7 +191,7 @@ def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 96)
         dist[s.id] = d
         if d <= w.range_km:
             inside.add(s.id)
-    return Coverage(w.id, float(w.range_km), P, tuple(rings), tuple(edges), tuple(polys), dist, frozenset(inside))
+    return Coverage(w.id, float(w.range_km), D, tuple(rings), tuple(edges), tuple(polys), dist, frozenset(inside))
 
 
 # ---------------------------------------------------------------- drawing helpers
@@ -349,7 +385,10 @@ class MapView:
         if weapon_id is None:
             self.coverage = None
         elif self.coverage is None or self.coverage.weapon != weapon_id:
-            self.coverage = coverage(self.scenario, weapon_id, self.basemap)
+            cache = self.__dict__.setdefault("_coverages", {})
+            if weapon_id not in cache:
+                cache[weapon_id] = coverage(self.scenario, weapon_id, self.basemap)
+            self.coverage = cache[weapon_id]
         self.target_site = target_site
 
     # ---- input
@@ -768,7 +807,8 @@ class MapView:
         ctrl = self.site_controller.get(s.id)
         ctrl_name = next((a.name for a in self.scenario.actors if a.id == ctrl), "")
         lines = [(s.name, "bold", theme.TEXT),
-                 (f"{KIND_LABELS.get(s.kind, s.kind)} \u00b7 {reg.name if reg else s.region}", "regular", theme.TEXT_DIM)]
+                 (f"{KIND_LABELS.get(s.kind, s.kind)} \u00b7 {reg.name if reg else s.region}", "regular",
+                  theme.TEXT_DIM)]
         if ctrl_name:
             lines.append((f"Held by {ctrl_name}", "regular", self.colours.get(ctrl, theme.TEXT_DIM)))
         lines.append((f"Value as a target: {s.value:g}", "regular", theme.TEXT_DIM))

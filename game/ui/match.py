@@ -179,7 +179,8 @@ class Match:
         try:
             session = Session.from_save(loaded.rules, data, raw)
         except SaveError as exc:
-            return [Diagnostic(display_name(self.path), 0, 0, "", f"this game cannot be replayed on the new version: {exc}")]
+            return [Diagnostic(display_name(self.path), 0, 0, "",
+                               f"this game cannot be replayed on the new version: {exc}")]
         ids = {a.id for a in loaded.scenario.actors}
         if not set(self.seats) <= ids:
             return [Diagnostic(display_name(self.path), 0, 0, "actors", "a seat being played was removed")]

@@ -30,7 +30,8 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
     if kind == "decision":
         if not instructor or ev.get("human"):
             return None
-        opts = ", ".join(f"{esc(_action_name(scenario, o['action']))} {o['p'] * 100:.0f}%" for o in ev.get("options", []))
+        opts = ", ".join(f"{esc(_action_name(scenario, o['action']))} {o['p'] * 100:.0f}%"
+                         for o in ev.get("options", []))
         extra = f"<br>    <font color='#7d8896'>weights: {opts}</font>" if opts else ""
         return f"<font color='#9aa6b4'><i>{text}</i></font>{extra}"
     if kind == "action":

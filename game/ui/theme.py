@@ -76,7 +76,8 @@ def actor_colours(scenario, palette: str = "colorblind") -> dict[str, tuple[int,
 
 
 def hex_of(rgb) -> str:
-    return "#%02x%02x%02x" % tuple(int(c) for c in rgb[:3])
+    r, g, b = (int(c) for c in rgb[:3])
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 # ---------------------------------------------------------------- fonts for custom drawing

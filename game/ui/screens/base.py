@@ -77,14 +77,14 @@ class Screen(abc.ABC):
     def handle_event(self, event: pygame.event.Event):
         return event
 
-    def update(self, dt: float) -> None:
+    def update(self, dt: float) -> None:  # noqa: B027 - optional hook
         pass
 
     @abc.abstractmethod
     def draw(self, surface: pygame.Surface) -> None:
         """Draw what is not a widget (maps, charts), under the widgets."""
 
-    def draw_over(self, surface: pygame.Surface) -> None:
+    def draw_over(self, surface: pygame.Surface) -> None:  # noqa: B027 - optional hook
         """Draw above the widgets (rare: drag feedback, hover cards)."""
 
     def state(self) -> dict:

@@ -19,7 +19,7 @@ from game.model import CATEGORIES
 from game.ui import charts, news_view, theme
 from game.ui.ladder_view import LadderView, _fit
 from game.ui.map_view import MapView
-from game.ui.screens.base import Screen, button_pressed, oid
+from game.ui.screens.base import Screen, oid
 
 CATEGORY_TITLES = {
     "status_quo": "Hold", "de_escalation": "De-escalation", "posturing": "Posturing",
@@ -680,9 +680,8 @@ class GameScreen(Screen):
     def handle_event(self, event):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             return self._button(event)
-        if event.type == pygame.KEYDOWN:
-            if self._key(event):
-                return None
+        if event.type == pygame.KEYDOWN and self._key(event):
+            return None
         if self.map.handle_event(event):
             return None
         return event
@@ -822,13 +821,15 @@ class GameScreen(Screen):
         self.map.draw(surface, getattr(self, "_dt", 0.0))
         if self.basemap_problem:
             f = theme.font(self.app.font_px(12))
-            surface.blit(theme.render(f, self.basemap_problem[:120], theme.DANGER), (r["map"].left + 10, r["map"].top + 8))
+            surface.blit(theme.render(f, self.basemap_problem[:120], theme.DANGER),
+                         (r["map"].left + 10, r["map"].top + 8))
         if self.match.session.done:
             self._draw_outcome_banner(surface, r["map"])
         pygame.draw.rect(surface, theme.PANEL, r["news"])
         pygame.draw.line(surface, theme.PANEL_EDGE, r["news"].topleft, r["news"].topright)
         f = theme.font(self.app.font_px(12), "bold")
-        surface.blit(theme.render(f, "NEWS", theme.ACCENT), (r["news"].left + self.app.s(14), r["news"].top + self.app.s(8)))
+        surface.blit(theme.render(f, "NEWS", theme.ACCENT),
+                     (r["news"].left + self.app.s(14), r["news"].top + self.app.s(8)))
         pygame.draw.rect(surface, theme.PANEL, r["ladder"])
         pygame.draw.line(surface, theme.PANEL_EDGE, r["ladder"].topleft, r["ladder"].bottomleft)
         sess = self.match.session

@@ -27,8 +27,8 @@ class HandoverScreen(Screen):
         cw = min(s(640), w - 80)
         x = (w - cw) // 2
         y = h // 2 - s(110)
-        UILabel(pygame.Rect(x, y, cw, s(30)), f"TURN {min(self.match.session.turn, self.match.scenario.calendar.turns)}",
-                m, container=root, object_id=oid("@heading"))
+        turn = min(self.match.session.turn, self.match.scenario.calendar.turns)
+        UILabel(pygame.Rect(x, y, cw, s(30)), f"TURN {turn}", m, container=root, object_id=oid("@heading"))
         UILabel(pygame.Rect(x, y + s(32), cw, s(48)), f"{name}'s turn", m, container=root, object_id=oid("@title"))
         text = self.note or "Pass the computer to the player of " + name + ". The other player's choice stays hidden."
         UILabel(pygame.Rect(x, y + s(86), cw, s(28)), text, m, container=root, object_id=oid("@dim"))

@@ -7,6 +7,7 @@ A scenario that does not load is listed with its errors rather than hidden.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import random
 
@@ -185,7 +186,8 @@ class TitleScreen(Screen):
         self.actor_rows = y
         seats = [scn.actor(x) for x in self.seats]
         if len(seats) > 1:
-            mode = "Hot-seat on one computer: " + " and ".join(a.name for a in seats) + " (a handover screen between players)"
+            mode = ("Hot-seat on one computer: " + " and ".join(a.name for a in seats)
+                    + " (a handover screen between players)")
         elif seats:
             mode = f"You play {seats[0].name}" + (f": {seats[0].description}" if seats[0].description else "")
         else:
@@ -231,10 +233,8 @@ class TitleScreen(Screen):
                 self.show_errors()
             return None
         if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed_entry:
-            try:
+            with contextlib.suppress(ValueError):
                 self.seed = int(self.seed_entry.get_text() or 0)
-            except ValueError:
-                pass
             return None
         if event.type == pygame.KEYDOWN:
             if self.app._typing() and event.key not in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_ESCAPE):
