@@ -139,9 +139,6 @@ def test_validate_without_a_file_is_bad_usage():
     assert p.stdout == ""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loader bug: the JSON Schema (python main.py schema) allows true/false in expression fields "
-    "(when, p, weight, score), but the loader says 'expected text, found true'"))
 def test_boolean_condition_is_accepted_as_the_schema_says():
     from game.loader.load import load_bytes
     from game.schema import json_schema

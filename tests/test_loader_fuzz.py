@@ -259,9 +259,6 @@ def test_division_by_zero_at_run_time_is_zero():
     assert batch.response_counts[0][0] > 0  # and its response drawn with p = 0.5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loader bug: a constant that overflows, (1e12 ** 8) ** 8, folds to inf without an error; "
-    "talks * inf is NaN at run time (NaN state variables, NaN objective scores)"))
 @pytest.mark.parametrize(("old", "new"), [
     ('score: "1 - tension"}', 'score: "(1e12 ** 8) ** 8"}'),
     ('score: "1 - tension"}', 'score: "talks * (1e12 ** 8) ** 8"}'),

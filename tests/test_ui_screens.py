@@ -88,6 +88,11 @@ def test_every_screen_builds_and_draws(app, path, scenario):
     app.render(2)
     st = app.state()
     assert st["screen"] == "debrief" and st["outcome"] is not None
+    import json
+
+    out = deb.export(Path(app_tmp := os.environ["REDLINE_HOME"]) / "log.json")
+    log = json.loads(Path(out).read_text())
+    assert log["format"] == "redline-log/1" and log["humans"] == [seat] and Path(app_tmp).exists()
     # watch mode
     watch = Match.start(str(path), (), 1, game=2)
     w = GameScreen(app, watch)
@@ -211,3 +216,20 @@ def test_stack_event_chain_and_lifecycle():
     assert modal.calls[-1] == "exit" and top.calls[-1] == "resume"
     stack.replace(Probe(None, "other"))
     assert top.calls[-1] == "exit"
+
+
+def test_window_resize_relays_out_every_screen(app):
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.screens.help import HelpScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 1)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.stack.push(HelpScreen(app))
+    for size in ((1600, 900), (1000, 640), (1280, 720)):
+        app.resize(size)
+        app.render(1)
+        assert app.size == size
+        assert board.rects["side"].right == size[0] and board.rects["news"].bottom == size[1]
+        assert board.map.proj.rect == board.rects["map"]
+    app.stack.pop()

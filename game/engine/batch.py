@@ -341,8 +341,10 @@ class Batch:
         for c in cols:
             if rows is None:
                 np.clip(X[c], lo[c], hi[c], out=X[c])
+                if np.isnan(X[c]).any():
+                    X[c] = np.nan_to_num(X[c], nan=0.0)
             else:
-                X[c, rows] = np.clip(X[c, rows], lo[c], hi[c])
+                X[c, rows] = np.nan_to_num(np.clip(X[c, rows], lo[c], hi[c]), nan=0.0)
 
     def _events(self) -> None:
         R = self.rules

@@ -291,15 +291,17 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         path = ("red_lines", i)
         resps = []
         const_sum = 0.0
+        each_ok = True
         for j, resp in enumerate(r.responses):
             p = c.probability(resp.p, (*path, "responses", j, "p"))
             if p.const is not None:
                 const_sum += p.const
+                each_ok &= 0.0 <= p.const <= 1.0
             k = next((x.index for x in rules_actions if x.spec.id == resp.action), -1)
             cands = (_response_candidates(rules_actions[k], instances, resp, site_ix, weapon_ix,
                                           actor_ix.get(r.owner, -1)) if k >= 0 else [])
             resps.append((resp, p, k, np.array(cands, dtype=np.int64)))
-        if const_sum > 1.0 + 1e-9:
+        if const_sum > 1.0 + 1e-9 and each_ok:
             c.diag((*path, "responses"), f"response probabilities add up to {const_sum:g}, more than 1 "
                    "(what is left over is 'no response')")
         red_lines.append(RedLineRules(i, actor_ix.get(r.owner, 0), c.expr(r.when, (*path, "when")), resps,

@@ -586,7 +586,10 @@ def _fold(node: _Node) -> _Node:
     if isinstance(node, _LEAVES) or not all(isinstance(c, _Const) for c in node.children()):
         return node
     with np.errstate(all="ignore"):
-        return _Const(float(node(None)))
+        value = float(node(None))
+    if not math.isfinite(value):
+        raise ExprError("a constant part of this expression is too large (it overflows)", 0)
+    return _Const(value)
 
 
 def _walk(node: _Node) -> Iterable[_Node]:

@@ -144,7 +144,7 @@ def resolve(merged: Merged, file: str, real_path: str | None, root: str | None,
     if real_path is None:
         error("'extends:' needs the scenario to be read from a file")
     if not isinstance(target, str) or not target.strip():
-        error("extends: names a base scenario file, like 'atacms_2024.yaml'")
+        error("must name a base scenario file, like 'atacms_2024.yaml'")
     if os.path.isabs(target) or target.startswith("~"):
         error(f"'{target}' is an absolute path; write it relative to this file")
     if len(chain) >= MAX_EXTENDS:

@@ -94,7 +94,9 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
     merged = from_located(located, raw.decode("utf-8", errors="replace"))
     merged = resolve(merged, name, real_path, None, _read_base)
     if not isinstance(merged.data, dict):
-        raise ScenarioError(Diagnostic(name, 1, 1, "", "a scenario is a mapping of sections (format:, meta:, ...)"))
+        file, line, col = merged.mark(())
+        raise ScenarioError(Diagnostic(file or name, line or 1, col or 1, "",
+                                       "a scenario is a mapping of sections (format:, meta:, ...)"))
     data, pathmap = normalize(merged.data)
 
     def mark(ypath, prefer_key: bool = False):
@@ -120,7 +122,7 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
         return file, line, col, format_path(ypath)
 
     errors, warnings = [], []
-    for path, message, severity in references.check(scn):
+    for path, message, severity in references.check(scn, lambda p: locate(p)[1]):
         file, line, col, dotted = locate(path)
         d = Diagnostic(file, line, col, dotted, message, severity)
         (errors if severity == "error" else warnings).append(d)

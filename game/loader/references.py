@@ -37,8 +37,9 @@ def parse_date(text: str) -> dt.date | None:
 class Checker:
     """Collects diagnostics; ``path`` tuples are model paths, located by the caller."""
 
-    def __init__(self, scn: Scenario):
+    def __init__(self, scn: Scenario, line_of=None):
         self.scn = scn
+        self.line_of = line_of or (lambda path: 0)
         self.errors: list[tuple[tuple, str, str]] = []
 
     def err(self, path: tuple, message: str, severity: str = "error") -> None:
@@ -62,7 +63,9 @@ class Checker:
             elif ident in RESERVED:
                 self.err((*section, i, "id"), f"'{ident}' is a reserved word; choose another {what} id")
             if ident in seen:
-                self.err((*section, i, "id"), f"duplicate {what} id '{ident}' (first is item {seen[ident] + 1})")
+                first = self.line_of((*section, seen[ident]))
+                where = f"first at line {first}" if first else f"first is item {seen[ident] + 1}"
+                self.err((*section, i, "id"), f"duplicate {what} id '{ident}' ({where})")
             else:
                 seen[ident] = i
         return seen
@@ -77,8 +80,8 @@ class Checker:
             self.err(path, f"{what} {value:g} is outside [{lo:g}, {hi:g}]")
 
 
-def check(scn: Scenario) -> list[tuple[tuple, str, str]]:
-    c = Checker(scn)
+def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
+    c = Checker(scn, line_of)
     if scn.format != "redline/1":
         c.err(("format",), f"unsupported format '{scn.format}'; this version of Redline reads 'redline/1'")
 

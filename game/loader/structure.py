@@ -106,7 +106,8 @@ def _make_converter() -> cattrs.Converter:
 
         def structure_fixed(value, _t):
             if not isinstance(value, list) or len(value) != len(args):
-                raise _Bad(f"expected a list of {len(args)} numbers, found {_describe(value)}")
+                found = f"a list of {len(value)}" if isinstance(value, list) else _describe(value)
+                raise _Bad(f"expected a list of {len(args)} numbers, found {found}")
             return tuple(conv.structure(v, a) for v, a in zip(value, args))
 
         return structure_fixed
@@ -170,7 +171,22 @@ def normalize(data: dict) -> tuple[dict, PathMap]:
     actions = out.get("actions")
     if isinstance(actions, list):
         out["actions"] = [_normalize_target(a) for a in actions]
-    return out, PathMap(keyed)
+    return _bools_in_expressions(out), PathMap(keyed)
+
+
+EXPRESSION_FIELDS = frozenset({"when", "p", "weight", "score"})
+
+
+def _bools_in_expressions(value, depth: int = 0):
+    """``when: true`` is the expression ``1`` (as the JSON Schema allows)."""
+    if depth > 8:
+        return value
+    if isinstance(value, dict):
+        return {k: ("1" if v else "0") if k in EXPRESSION_FIELDS and isinstance(v, bool)
+                else _bools_in_expressions(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bools_in_expressions(v, depth + 1) for v in value]
+    return value
 
 
 def _normalize_target(action):

@@ -111,7 +111,7 @@ class App:
 
     def resize(self, size: tuple[int, int]) -> None:
         w, h = max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1])
-        if (w, h) != tuple(size):
+        if self.window.get_size() != (w, h):
             self.window = pygame.display.set_mode((w, h), pygame.RESIZABLE)
         self.size = self.window.get_size()
         self.manager.set_window_resolution(self.size)
@@ -261,7 +261,16 @@ class App:
             return
         self.stack.handle_event(event)
 
+    def _text_input(self) -> None:
+        """Text input (IME) only while a text field has focus: on X11 an active input method
+        can hold back the first key presses, and the board needs every key at once."""
+        want = self._typing()
+        if want != getattr(self, "_text_on", None):
+            self._text_on = want
+            (pygame.key.start_text_input if want else pygame.key.stop_text_input)()
+
     def frame(self, dt: float) -> None:
+        self._text_input()
         for event in pygame.event.get():
             self.handle(event)
             if not self.running:

@@ -263,7 +263,6 @@ class GameScreen(Screen):
         self.stops: list[int] = []
         inner_w = self.list_rect.w - s(28)
         bfont = theme.font(self.app.font_px(14))
-        sfont = theme.font(self.app.font_px(13))
         rfont = theme.font(self.app.font_px(12))
         cy = 0
         number = 1
@@ -305,7 +304,7 @@ class GameScreen(Screen):
                 for o in legal:
                     self.stops.append(o.instance)
                     label = self.instance_text(o)
-                    sb = UIButton(pygame.Rect(s(22), cy, inner_w - s(22), s(28)), _fit(sfont, label, inner_w - s(40)),
+                    sb = UIButton(pygame.Rect(s(22), cy, inner_w - s(22), s(28)), _fit(bfont, label, inner_w - s(44)),
                                   m, container=self.scroller, object_id=oid("@option"),
                                   tool_tip_text=self.option_tooltip(o))
                     self.option_buttons[o.instance] = sb
@@ -313,7 +312,7 @@ class GameScreen(Screen):
                     cy += s(31)
                 for o in illegal:
                     sb = UIButton(pygame.Rect(s(22), cy, inner_w - s(22), s(26)),
-                                  _fit(sfont, self.instance_text(o), inner_w - s(40)), m, container=self.scroller,
+                                  _fit(bfont, self.instance_text(o), inner_w - s(44)), m, container=self.scroller,
                                   object_id=oid("@option"))
                     sb.disable()
                     cy += s(26)
