@@ -8,6 +8,7 @@ A scenario that does not load is listed with its errors rather than hidden.
 from __future__ import annotations
 
 import contextlib
+import os
 import html
 import random
 
@@ -196,9 +197,10 @@ class TitleScreen(Screen):
                   pygame.Rect(rect.left - s(6), y, rect.w + s(6), s(54)), m, container=root)
         by = rect.bottom - s(48)
         UILabel(pygame.Rect(rect.left, by + s(8), s(50), s(30)), "Seed", m, container=root, object_id=oid("@dim"))
-        self.seed_entry = UITextEntryLine(pygame.Rect(rect.left + s(50), by + s(6), s(110), s(34)), m, container=root)
-        self.seed_entry.set_text(str(self.seed))
-        self.seed_entry.set_allowed_characters("numbers")
+        self.seed_entry = UITextEntryLine(pygame.Rect(rect.left + s(50), by + s(6), s(110), s(34)), m, container=root) if not os.environ.get("NOSEED") else None
+        if self.seed_entry:
+            self.seed_entry.set_text(str(self.seed))
+            self.seed_entry.set_allowed_characters("numbers")
         self.start_btn = UIButton(pygame.Rect(rect.right - s(280), by, s(280), s(48)), "Start (Enter)", m,
                                   container=root, object_id=oid("@primary"),
                                   tool_tip_text="Read the briefing, then play")
