@@ -199,11 +199,11 @@ def test_alias_bomb_billion_laughs():
     lines = ["a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
     for prev, name in itertools.pairwise(names):
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
-    start = time.perf_counter()
+    start = time.process_time()
     # a=10 nodes, b adds 9*10, c adds 9*91, d adds 9*820 (8289 in all); e's first *d tips it
     assert error("\n".join(lines)) == (
         5, 8, "e[0]", "too many aliases: the file expands past 10000 nodes (an alias bomb?)")
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 5.0
 
 
 def test_many_aliases_just_under_the_limit_are_fine():
@@ -287,11 +287,11 @@ def test_deep_block_nesting(parser):
 def test_deep_flow_nesting_100k_brackets(parser):
     for src in ("[" * 100_000, "{" * 100_000, "a: " + "[" * 100_000 + "]" * 100_000,
                 "- " * 100_000 + "a"):
-        start = time.perf_counter()
+        start = time.process_time()
         line, _col, _path, message = error(src)
         assert message == "nesting is deeper than 50 levels"
         assert line == 1
-        assert time.perf_counter() - start < 1.0
+        assert time.process_time() - start < 5.0
     assert error("[" * 51 + "]" * 51)[:2] == (1, 51)
     assert read("[" * MAX_DEPTH + "]" * MAX_DEPTH).data is not None
 
@@ -433,12 +433,12 @@ def test_control_characters_are_refused(char):
 
 
 def test_too_many_values():
-    start = time.perf_counter()
+    start = time.process_time()
     line, col, path, message = error("[" + "1," * 250_000 + "1]")
     assert (line, col, path) == (1, 400_000, "[199999]")
     assert message == (
         "too many values: the file has more than 200000 (lists, mappings and single values)")
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 10.0
     assert len(read("[" + "1," * 199_998 + "1]").data) == 199_999  # the list itself is one
 
 
@@ -554,9 +554,9 @@ def test_100kb_scenario_parses_fast():
 
 
 def _timed(raw: bytes) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     located = read_yaml_bytes(raw, F)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(located.data["red_lines"]) > 300
     return elapsed
 
@@ -575,7 +575,7 @@ def _assert_plain(value, depth=0):
 
 
 def _only_scenario_errors(raw: bytes) -> None:
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         located = read_yaml_bytes(raw, F)
     except ScenarioError as exc:
@@ -584,7 +584,7 @@ def _only_scenario_errors(raw: bytes) -> None:
     else:
         _assert_plain(located.data)
         assert () in located.marks
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 10.0
 
 
 FUZZ = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])

@@ -141,6 +141,7 @@ class Rules:
     clip_hi: np.ndarray
     start: dt.date
     warnings: list[Diagnostic]
+    launch_points: dict[int, np.ndarray]  # weapon index -> [n, 2] lon/lat its range is measured from
     policy_terms: dict[str, list]       # policy id -> [("action"|"signal", index, PolicyTerm)]
 
     def date_of(self, turn: int) -> dt.date:
@@ -380,7 +381,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         initial=np.array([col.initial for col in cols]),
         reset_cols=np.array([i for i, col in enumerate(cols) if col.reset_each_turn], dtype=np.int64),
         clip_lo=np.array([col.lo for col in cols]), clip_hi=np.array([col.hi for col in cols]),
-        start=start, warnings=c.warnings, policy_terms=policy_terms,
+        start=start, warnings=c.warnings, policy_terms=policy_terms, launch_points=launch_points,
     )
     if c.errors:
         return None, c.errors, c.warnings

@@ -7,15 +7,13 @@ A scenario that does not load is listed with its errors rather than hidden.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import html
 import random
 
 import attrs
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.diagnostics import ScenarioError
 from game.engine.session import SaveError
@@ -140,7 +138,7 @@ class TitleScreen(Screen):
         self.actor_buttons = {}
         self.start_btn = None
         self.errors_btn = None
-        self.seed_entry = None
+        self.seed_btn = None
         if not e.loaded:
             lines = "<br>".join(html.escape(str(d)) for d in e.errors[:12])
             UITextBox(f"<font pixel_size={px}><font color='#d55e00'><b>This scenario cannot be loaded.</b></font><br>"
@@ -196,11 +194,12 @@ class TitleScreen(Screen):
         UITextBox(f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{html.escape(mode)}</font>",
                   pygame.Rect(rect.left - s(6), y, rect.w + s(6), s(54)), m, container=root)
         by = rect.bottom - s(48)
-        UILabel(pygame.Rect(rect.left, by + s(8), s(50), s(30)), "Seed", m, container=root, object_id=oid("@dim"))
-        self.seed_entry = UITextEntryLine(pygame.Rect(rect.left + s(50), by + s(6), s(110), s(34)), m, container=root) if not os.environ.get("NOSEED") else None
-        if self.seed_entry:
-            self.seed_entry.set_text(str(self.seed))
-            self.seed_entry.set_allowed_characters("numbers")
+        UILabel(pygame.Rect(rect.left, by + s(8), s(110), s(30)), f"Seed {self.seed}", m, container=root,
+                object_id=oid("@dim"))
+        self.seed_btn = UIButton(pygame.Rect(rect.left + s(110), by + s(6), s(120), s(34)), "New seed (N)", m,
+                                 container=root, object_id=oid("@tool"),
+                                 tool_tip_text="The seed fixes every chance draw: the same seed and the same "
+                                               "decisions replay the same game (python main.py play --seed S)")
         self.start_btn = UIButton(pygame.Rect(rect.right - s(280), by, s(280), s(48)), "Start (Enter)", m,
                                   container=root, object_id=oid("@primary"),
                                   tool_tip_text="Read the briefing, then play")
@@ -233,10 +232,8 @@ class TitleScreen(Screen):
                 self.app.quit()
             elif el is self.errors_btn:
                 self.show_errors()
-            return None
-        if event.type == pygame_gui.UI_TEXT_ENTRY_CHANGED and event.ui_element is self.seed_entry:
-            with contextlib.suppress(ValueError):
-                self.seed = int(self.seed_entry.get_text() or 0)
+            elif el is self.seed_btn:
+                self.new_seed()
             return None
         if event.type == pygame.KEYDOWN:
             if self.app._typing() and event.key not in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_ESCAPE):
@@ -258,6 +255,8 @@ class TitleScreen(Screen):
                 self.relayout()
             elif event.key == pygame.K_l and event.mod & pygame.KMOD_CTRL:
                 self.open_load()
+            elif event.key == pygame.K_n:
+                self.new_seed()
             elif event.key == pygame.K_r and self.resume is not None:
                 self.resume_game()
             elif event.key == pygame.K_ESCAPE:
@@ -266,6 +265,10 @@ class TitleScreen(Screen):
                 return event
             return None
         return event
+
+    def new_seed(self) -> None:
+        self.seed = random.randrange(1, 100_000)
+        self.relayout()
 
     def select(self, i: int) -> None:
         self.index = i
