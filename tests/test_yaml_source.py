@@ -523,44 +523,6 @@ def test_read_yaml_file_refuses_a_fifo(tmp_path):
 # ---------------------------------------------------------------------- speed and fuzzing
 
 
-def _big_scenario(size: int) -> bytes:
-    parts = ["format: 1\nmeta:\n  title: Big\nred_lines:\n"]
-    i = total = 0
-    while total < size:
-        part = (
-            f"  - id: line_{i}\n"
-            f"    when: tension > {i % 100} and support < 0.5\n"
-            f"    tags: [a, b, c]\n"
-            f"    responses:\n"
-            f"      - {{p: 0.25, action: warn, text: 'A stern warning {i}'}}\n"
-            f"      - p: 0.75\n"
-            f"        action: escalate\n"
-            f"        text: |\n"
-            f"          Multi-line text\n"
-            f"          for item {i}.\n"
-        )
-        parts.append(part)
-        total += len(part)
-        i += 1
-    return "".join(parts).encode()
-
-
-def test_100kb_scenario_parses_fast():
-    raw = _big_scenario(100_000)
-    best = min(_timed(raw) for _ in range(3))
-    # ~30 ms with libyaml on the dev machine; generous bound for slow CI machines
-    limit = 0.25 if yaml_source._USE_LIBYAML else 1.5
-    assert best < limit
-
-
-def _timed(raw: bytes) -> float:
-    start = time.process_time()
-    located = read_yaml_bytes(raw, F)
-    elapsed = time.process_time() - start
-    assert len(located.data["red_lines"]) > 300
-    return elapsed
-
-
 def _assert_plain(value, depth=0):
     assert depth <= MAX_DEPTH + 1
     if isinstance(value, dict):
