@@ -537,13 +537,11 @@ class Batch:
         """Apply instances ``sub`` in the games ``rows`` only (a response in a few games)."""
         R = self.rules
         X = self.X
-        if len(sub) and (sub == sub[0]).all():
-            for c, v in self.inst_nonzero[a][int(sub[0])]:
-                X[c, rows] += v
-        else:
-            cols, D = self.actor_delta[a]
-            for j, c in enumerate(cols):
-                X[c, rows] += D[j][sub]
+        first = sub[0] if len(sub) else -1
+        for i in ([first] if (sub == first).all() else np.unique(sub)):
+            r = rows if i == first and len(sub) and (sub == first).all() else rows[sub == i]
+            for c, v in self.inst_nonzero[a][int(i)]:
+                X[c, r] += v
         rc, lc = R.rung_cols[a], R.last_rung_cols[a]
         rung = self.inst_rung[sub]
         self.escalations[self.pos[rows]] += rung > X[rc, rows]
@@ -640,14 +638,18 @@ class Batch:
             new = (top >= thr) & (X[col] == 0) & self.alive
             if not new.any():
                 continue
-            who = np.full(self.live, NONE, dtype=np.int64)
+            rows = np.flatnonzero(new)
+            who_rows = np.full(len(rows), NONE, dtype=np.int64)
             for a in reversed(self.order):
-                who = np.where(new & (rungs[a] >= thr), a, who)
-            X[col] = np.where(new, 1.0, X[col])
+                who_rows = np.where(rungs[a][rows] >= thr, a, who_rows)
+            X[col, rows] = 1.0
             changed.add(col)
-            self.crossed_turn[t, self.pos[new]] = self.turn
-            self.crossed_by[t, self.pos[new]] = who[new]
-            self.rec.threshold(self, t, new, who)
+            self.crossed_turn[t, self.pos[rows]] = self.turn
+            self.crossed_by[t, self.pos[rows]] = who_rows
+            if self.explain:
+                who = np.full(self.live, NONE, dtype=np.int64)
+                who[rows] = who_rows
+                self.rec.threshold(self, t, new, who)
         return changed
 
     def _doctrine(self) -> None:
@@ -774,8 +776,9 @@ class Batch:
         for i, (_spec, _a, expr) in enumerate(R.objectives):
             v = self._as_array(expr(ctx))
             self.objective_scores[i, pos] = v[finished]
-        for o in np.unique(result[finished]):
-            self.rec.outcome(self, int(o), finished & (result == o))
+        if self.explain:
+            for o in np.flatnonzero(np.bincount(result[finished], minlength=len(R.outcomes))):
+                self.rec.outcome(self, int(o), finished & (result == o))
         self.alive &= ~finished
         self.pos[finished] = self.trash
         n_alive = int(self.alive.sum())
