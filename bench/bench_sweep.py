@@ -111,6 +111,13 @@ def main() -> None:
     args = ap.parse_args()
     path = os.path.relpath(args.scenario, ROOT)
     workers = [int(w) for w in args.workers.split(",")]
+    from game.diagnostics import ScenarioError
+    from game.loader.load import load_scenario
+
+    try:
+        load_scenario(os.path.join(ROOT, path))
+    except ScenarioError as exc:
+        raise SystemExit(f"{path} does not load (is someone editing it?):\n{exc}") from None
     print(f"scenario: {path}; all actors AI; {os.cpu_count()} cores; chunks of 16384 games; sweep runner")
     gbg = game_by_game(path)
     print(f"game by game (batches of one): {gbg:,.0f} game-turns/s")

@@ -89,9 +89,14 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
         elif col not in reads and not v.show:
             warn(("variables", i), f"variable '{v.id}' is changed but never read, and not shown")
     used_weapons = {w for a in scn.actions for w in a.weapon}
+    stocked = {e.target for a in rules.actions for e in a.effects}
+    stocked |= {e.target for ev in rules.events for e in ev[4]}
     for i, w in enumerate(scn.weapons):
         if w.id not in used_weapons:
             warn(("weapons", i), f"weapon '{w.id}' is not used by any action")
+        elif w.stock <= 0 and w.production <= 0 and lay[f"{w.id}.stock"] not in stocked:
+            warn(("weapons", i), f"weapon '{w.id}' has no stock, no production and nothing adds any: "
+                 "it can never be fired")
     targeted = {x.site for x in rules.instances if x.site >= 0}
     for i, s in enumerate(scn.map.sites):
         if i not in targeted:

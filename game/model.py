@@ -374,6 +374,13 @@ class Scenario:
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)
 
+    def implicit_waits(self) -> list[str]:
+        """Ids of the "Hold and watch" actions the engine adds, ``wait_ACTOR``, for each actor
+        without an unconditional status-quo action of its own; policies may weigh them."""
+        has = {a for act in self.actions if act.category == "status_quo" and act.when in ("1", "true", "True")
+               for a in act.actor}
+        return [f"wait_{a.id}" for a in self.actors if a.id not in has]
+
 
 KEYED_SECTIONS = {
     ("actors",): "id",

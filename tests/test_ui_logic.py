@@ -84,7 +84,8 @@ def test_range_rings_mark_the_sites_the_engine_reaches(match):
     for wi, w in enumerate(scn.weapons):
         if not w.launch_from:
             continue
-        cov = coverage(scn, w.id)
+        cov = coverage(scn, w.id, rules=rules)
+        assert coverage(scn, w.id).in_range == cov.in_range     # without the rules: the same points
         for x in rules.instances:
             if x.weapon != wi or x.site < 0:
                 continue

@@ -47,6 +47,13 @@ def _check_policies(rules, policies: dict[str, str]) -> None:
             raise UsageError(f"--policy {actor}: {exc.args[0]}") from None
 
 
+def _n(count: int, word: str) -> str:
+    """>>> _n(1, 'red line'), _n(3, 'actor')
+    ('1 red line', '3 actors')
+    """
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _positive(value: str) -> int:
     try:
         n = int(value.replace("_", ""))
@@ -83,8 +90,9 @@ def cmd_validate(args) -> int:
             print(w)
         if not args.quiet:
             scn = loaded.scenario
-            print(f"{display_name(path)}: ok: '{scn.meta.title}', {len(scn.actors)} actors, "
-                  f"{len(scn.actions)} actions, {len(scn.red_lines)} red lines, {scn.calendar.turns} turns")
+            print(f"{display_name(path)}: ok: '{scn.meta.title}', {_n(len(scn.actors), 'actor')}, "
+                  f"{_n(len(scn.actions), 'action')}, {_n(len(scn.red_lines), 'red line')}, "
+                  f"{_n(scn.calendar.turns, 'turn')}")
     total = len(args.files)
     print(f"{total - bad} of {total} scenario{'s' if total != 1 else ''} valid"
           + (f"; {n_errors} error{'s' if n_errors != 1 else ''} in {bad} file{'s' if bad != 1 else ''}" if bad else ""))
@@ -216,7 +224,10 @@ def _print_summary(s: dict, loaded, elapsed: float, turns_total: int) -> None:
             when = f"turn {info['first_turn_mean']:.1f}" if info["first_turn_mean"] else "-"
             print(f"  {th.name[:40]:<40} {info['crossed'] * 100:5.1f}%  {when}")
     e = s["escalation_score"]
-    print(f"\nEscalation score (Rivera et al. 2024 weights): mean {e['mean']:.1f}, sd {e['sd']:.1f}, "
+    from game.model import RIVERA_WEIGHTS
+
+    source = "Rivera et al. 2024 weights" if e["weights"] == RIVERA_WEIGHTS else "the scenario's weights"
+    print(f"\nEscalation score ({source}): mean {e['mean']:.1f}, sd {e['sd']:.1f}, "
           f"median {e['p50']:g}, p95 {e['p95']:g}")
     a, sg = s["accidents"], s["signals"]
     print(f"Accidents (fog): {a['per_game']:.2f} per game, {a['share_of_escalations'] * 100:.0f}% of rung increases; "

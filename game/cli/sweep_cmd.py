@@ -84,7 +84,7 @@ def cmd_sweep(args) -> int:
             bar.close()
         if executor is not None:
             executor.close()
-    res["run"]["workers"] = f"Dask {args.scheduler}" if args.scheduler else workers
+    res["run"]["workers"] = f"the Dask cluster at {args.scheduler}" if args.scheduler else workers
     if args.json:
         print(json.dumps(res, indent=2))
     else:
@@ -124,7 +124,9 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
         print(f"  {g['path']} = {', '.join(_g(v) for v in g['values'])}"
               + (f"   (scenario: {_g(d)})" if d is not None else ""))
     rate = f", {run['game_turns_per_s']:,} game-turns/s" if run["game_turns_per_s"] else ""
-    line = f"{len(pts) * res['games']:,} games in {run['seconds']:.1f} s ({run['workers']} workers{rate})"
+    where = f"{run['workers']} worker{'s' if run['workers'] != 1 else ''}" if isinstance(run["workers"], int) \
+        else f"on {run['workers']}"
+    line = f"{len(pts) * res['games']:,} games in {run['seconds']:.1f} s ({where}{rate})"
     if run["reused_chunks"]:
         line += f"; {run['reused_chunks']} of {run['chunks']} chunks reused from the saved run"
     print(line)

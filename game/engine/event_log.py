@@ -63,6 +63,7 @@ class EventLog(Recorder):
         self.batch = batch
         self.names = [a.name for a in R.scenario.actors]
         self.inst_cols = batch.writes
+        self.rung_set = set(R.rung_cols) | set(R.last_rung_cols)
 
     def _add(self, g: int, event: dict, writes=()) -> int:
         ev = self.games[g]
@@ -201,7 +202,7 @@ class EventLog(Recorder):
                 causes = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
             ev = {"kind": "action", "actor": R.scenario.actors[actor].id, "via": kind, **self._inst(i),
                   "text": self._news(actor, i), "causes": causes}
-            writes = self.inst_cols[i] | {R.rung_cols[actor], R.last_rung_cols[actor]}
+            writes = (self.inst_cols[i] - self.rung_set) | {R.rung_cols[actor], R.last_rung_cols[actor]}
             self._add(g, ev, writes)
 
     def _causes_of(self, g: int, reads, this_turn: bool = True) -> list[int]:
@@ -222,7 +223,10 @@ class EventLog(Recorder):
                     for k, (s, *_x) in enumerate(rl.responses)]
             nothing = max(0.0, 1.0 - sum(ps))
             drew = int(u[row] * 100)
-            if j < len(rl.responses):
+            if j < len(rl.responses) and not rl.responses[j][0].action:
+                label = rl.responses[j][0].id or "do nothing"
+                text = f"{owner}'s red line '{spec.name}' tripped; response: {label} ({pct(ps[j])}, drew {drew})"
+            elif j < len(rl.responses):
                 s = rl.responses[j][0]
                 what = (self._news(rl.owner, int(inst[row])) if applied[row]
                         else f"{s.action} (not possible: no legal target or stock)")

@@ -19,7 +19,7 @@ from game.diagnostics import Diagnostic, did_you_mean
 from game.engine.layout import LOOKUP_FUNCTIONS, Layout, build_layout
 from game.engine.rng import site_id
 from game.expr import Expr, ExprError, Ref, compile_effect, compile_expr
-from game.model import CATEGORIES, Action, Scenario
+from game.model import CATEGORIES, RIVERA_WEIGHTS, Action, Scenario
 
 Locate = Callable[[tuple, int], tuple[str, int, int, str]]
 """(model path, offset in the expression) -> (file, line, col, author's dotted path)."""
@@ -33,6 +33,8 @@ class _Names:
         self._public = [c.name for c in layout.columns if ":" not in c.name and not c.name.startswith("_")]
 
     def lookup(self, name: str):
+        if name in ("true", "false"):
+            return Ref("const", value=1.0 if name == "true" else 0.0)
         if name.startswith("params."):
             key = name[len("params."):]
             return Ref("const", value=self.params[key]) if key in self.params else None
@@ -213,7 +215,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     weapon_ix = {w.id: i for i, w in enumerate(scn.weapons)}
     site_ix = {s.id: i for i, s in enumerate(scn.map.sites)}
     region_by_id = {r.id: r for r in scn.map.regions}
-    cat_weight = np.array([scn.scoring.weights.get(k, 0.0) for k in CATEGORIES])
+    cat_weight = np.array([scn.scoring.weights.get(k, RIVERA_WEIGHTS[k]) for k in CATEGORIES])
 
     site_tags = []
     for s in scn.map.sites:
@@ -222,14 +224,12 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
 
     # Implicit "wait" for every actor that has none: always legal, no rung.
     actions = list(scn.actions)
-    has_wait = {a for act in actions if act.category == "status_quo" and act.when in ("1", "true", "True")
-                for a in act.actor}
-    for a in scn.actors:
-        if a.id not in has_wait:
-            actions.append(Action(id=f"{WAIT_ID}_{a.id}", name="Hold and watch", actor=(a.id,),
-                                  category="status_quo", description="Do nothing new this turn."))
-            lay.add(f"taken:{actions[-1].id}", reset_each_turn=True)
-            lay.add(f"count:{actions[-1].id}")
+    for wid in scn.implicit_waits():
+        actor = wid[len(WAIT_ID) + 1:]
+        actions.append(Action(id=wid, name="Hold and watch", actor=(actor,), category="status_quo",
+                              description="Do nothing new this turn."))
+        lay.add(f"taken:{wid}", reset_each_turn=True)
+        lay.add(f"count:{wid}")
 
     launch_points: dict[int, np.ndarray] = {}
     for wi, w in enumerate(scn.weapons):
@@ -301,6 +301,10 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             k = next((x.index for x in rules_actions if x.spec.id == resp.action), -1)
             cands = (_response_candidates(rules_actions[k], instances, resp, site_ix, weapon_ix,
                                           actor_ix.get(r.owner, -1)) if k >= 0 else [])
+            if resp.target and cands and instances[cands[0]].site != site_ix.get(resp.target):
+                c.diag((*path, "responses", j, "target"), f"'{resp.action}' can never hit '{resp.target}' "
+                       "(out of range or on the owner's own side); the response uses the most valuable legal "
+                       "target instead", severity="warning")
             resps.append((resp, p, k, np.array(cands, dtype=np.int64)))
         if const_sum > 1.0 + 1e-9 and each_ok:
             c.diag((*path, "responses"), f"response probabilities add up to {const_sum:g}, more than 1 "

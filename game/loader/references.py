@@ -8,6 +8,7 @@ Expressions are checked later, when the engine compiles them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from game.diagnostics import did_you_mean
@@ -25,6 +26,16 @@ ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 VAR_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 MAX_TURNS = 500
 RESERVED = {"turn", "params", "target", "weapon", "true", "false", "and", "or", "not", "if", "else"}
+
+
+def basemaps() -> list[str] | None:
+    """Names of the shipped basemaps (``assets/map/*.json``), or None if the folder is missing."""
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                          "assets", "map")
+    try:
+        return sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".json") and f != "cities.json")
+    except OSError:
+        return None
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -125,6 +136,10 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         if p.id in POLICY_PRESETS:
             c.err(("policies", i, "id"), f"'{p.id}' is a preset name; choose another policy id")
 
+    known_maps = basemaps()
+    if scn.map.basemap != "none" and known_maps is not None and scn.map.basemap not in known_maps:
+        c.err(("map", "basemap"), f"unknown basemap '{scn.map.basemap}' (known: none, {', '.join(known_maps)})"
+              f"{did_you_mean(scn.map.basemap, known_maps)}")
     regions = c.unique(("map", "regions"), scn.map.regions, "region")
     sites = c.unique(("map", "sites"), scn.map.sites, "site")
     for i, r in enumerate(scn.map.regions):
@@ -156,6 +171,8 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
             c.in_range(("variables", i, "initial"), v.initial, lo, hi, "initial value")
         if v.id in actors or v.id in RESERVED:
             c.err(("variables", i, "id"), f"'{v.id}' is already the name of an actor or a reserved word")
+        elif "." in v.id and v.id.split(".", 1)[1] in ("rung", "last_rung", "escalation"):
+            c.err(("variables", i, "id"), f"'{v.id}' is a name the engine keeps for itself; choose another")
     del vars_
     c.unique(("params",), scn.params, "param")
     for i, p in enumerate(scn.params):
@@ -270,7 +287,7 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
             chosen = [x for x in (rule.action, rule.category, rule.signal) if x]
             if len(chosen) != 1:
                 c.err(rp, "a rule names exactly one of action:, category: or signal:")
-            c.ref((*rp, "action"), rule.action, actions, "action")
+            c.ref((*rp, "action"), rule.action, [*actions, *scn.implicit_waits()], "action")
             c.ref((*rp, "signal"), rule.signal, [s.id for s in scn.signals], "signal")
             if rule.category:
                 c.one_of((*rp, "category"), rule.category, CATEGORIES, "category")

@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 
 from game.engine.batch import Batch
+from game.model import RIVERA_WEIGHTS
 
 
 @attrs.define
@@ -124,14 +125,15 @@ def summarize(t: Tally, rules, seed: int, extra: dict | None = None) -> dict:
     mean = t.score_sum / n
     var = max(t.score_sq / n - mean * mean, 0.0)
     scores = sorted(t.score_hist.items())
-    cum, p50, p95 = 0, 0.0, 0.0
+    cum, p50, p95 = 0, None, 0.0
     for s, c in scores:
         cum += c
-        if cum >= 0.5 * n and not p50:
+        if cum >= 0.5 * n and p50 is None:
             p50 = s
         if cum >= 0.95 * n:
             p95 = s
             break
+    p50 = p50 if p50 is not None else 0.0
     rungs = scn.ladder.rungs
     out = {
         "scenario": scn.meta.id,
@@ -150,7 +152,7 @@ def summarize(t: Tally, rules, seed: int, extra: dict | None = None) -> dict:
                                            "none": int(t.responses[i][-1])}}
                       for i, r in enumerate(scn.red_lines)},
         "escalation_score": {"mean": mean, "sd": math.sqrt(var), "p50": p50, "p95": p95,
-                             "weights": dict(scn.scoring.weights)},
+                             "weights": {k: scn.scoring.weights.get(k, v) for k, v in RIVERA_WEIGHTS.items()}},
         "thresholds": {th.id: {"crossed": int(t.crossed[i]) / n,
                                "first_turn_mean": _mean_turn(t.crossed_turn[i], int(t.crossed[i])),
                                "first_by": {a.id: int(t.crossed_by[i][j]) for j, a in enumerate(scn.actors)}}

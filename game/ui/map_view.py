@@ -127,8 +127,10 @@ def _densify(outline) -> list[tuple[float, float]]:
     return engine_densify(outline)
 
 
-def launch_points(scenario, weapon) -> tuple[np.ndarray, np.ndarray]:
-    """(every point the engine measures range from, the corners and centres among them)."""
+def launch_points(scenario, weapon, rules=None) -> tuple[np.ndarray, np.ndarray]:
+    """(every point the engine measures range from, the corners and centres among them).
+
+    With compiled ``rules`` the points are the engine's own (``Rules.launch_points``)."""
     regions = {r.id: r for r in scenario.map.regions}
     pts, corners = [], []
     for rid in weapon.launch_from:
@@ -140,10 +142,16 @@ def launch_points(scenario, weapon) -> tuple[np.ndarray, np.ndarray]:
         if r.center is not None:
             pts.append(r.center)
             corners.append(r.center)
-    return np.asarray(pts, dtype=float).reshape(-1, 2), np.asarray(corners, dtype=float).reshape(-1, 2)
+    P = np.asarray(pts, dtype=float).reshape(-1, 2)
+    engine = getattr(rules, "launch_points", None) if rules is not None else None
+    if isinstance(engine, dict):
+        wi = next(i for i, x in enumerate(scenario.weapons) if x.id == weapon.id)
+        if wi in engine:
+            P = np.asarray(engine[wi], dtype=float).reshape(-1, 2)
+    return P, np.asarray(corners, dtype=float).reshape(-1, 2)
 
 
-def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72) -> Coverage:
+def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72, rules=None) -> Coverage:
     """Where a weapon reaches: great-circle rings around its launch points (the points the engine
     measures range from: its launch regions' outlines and centres), the edge of their union,
     and the sites in range (distance 0 inside a launch region, as in the rules).
@@ -153,7 +161,7 @@ def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72)
     union differs from the exact one by under 1 % of the range."""
     w = next(x for x in scenario.weapons if x.id == weapon_id)
     regions = {r.id: r for r in scenario.map.regions}
-    P, corners = launch_points(scenario, w)
+    P, corners = launch_points(scenario, w, rules)
     polys = []
     for rid in w.launch_from:
         if rid in regions:
@@ -275,8 +283,10 @@ def text_with_halo(surface, text: str, font: pygame.font.Font, colour, pos, anch
 class MapView:
     """The board's map, drawn in ``rect``; handles its own drag, wheel and arrow keys."""
 
-    def __init__(self, scenario, colours: dict, basemap: dict | None, cities: list[dict], font_scale: float = 1.0):
+    def __init__(self, scenario, colours: dict, basemap: dict | None, cities: list[dict], font_scale: float = 1.0,
+                 rules=None):
         self.scenario = scenario
+        self.rules = rules
         self.colours = colours
         self.basemap = basemap
         self.cities = cities
@@ -387,7 +397,7 @@ class MapView:
         elif self.coverage is None or self.coverage.weapon != weapon_id:
             cache = self.__dict__.setdefault("_coverages", {})
             if weapon_id not in cache:
-                cache[weapon_id] = coverage(self.scenario, weapon_id, self.basemap)
+                cache[weapon_id] = coverage(self.scenario, weapon_id, self.basemap, rules=self.rules)
             self.coverage = cache[weapon_id]
         self.target_site = target_site
 

@@ -67,7 +67,8 @@ class GameScreen(Screen):
                 basemap = load_basemap(scn.map.basemap)
             except BasemapError as exc:
                 self.basemap_problem = str(exc)
-        self.map = MapView(scn, self.colours, basemap, load_cities(scn.map.basemap), self.app.fs)
+        self.map = MapView(scn, self.colours, basemap, load_cities(scn.map.basemap), self.app.fs,
+                           rules=self.match.rules)
         self.ladder = LadderView(scn, self.colours, self.app.fs)
 
     @property
