@@ -233,12 +233,12 @@ NESTED = {
 @pytest.mark.parametrize(("text", "message"), NESTED.values(), ids=NESTED.keys())
 def test_deeply_nested_expressions(text, message):
     error = first_error(with_expressions(text, "0.5"))
-    assert f": red_lines[0].when: {message}" in error, error
+    assert f": red_lines.island_landing.when: {message}" in error, error
 
 
 def test_huge_power_is_refused():
     error = first_error(with_expressions("1", "2**99999"))
-    assert error.endswith("red_lines[0].responses[0].p: the power in x ** n must be a whole number from 0 to 8, "
+    assert error.endswith("red_lines.island_landing.responses.strike_back.p: the power in x ** n must be a whole number from 0 to 8, "
                           "like x ** 2"), error
 
 

@@ -89,6 +89,8 @@ def test_whole_tutorial_game_with_keys_and_a_click(xvfb, tmp_path):
             time.sleep(0.1)
         assert wid, "no game window found"
         _xdo(env, "windowfocus", "--sync", wid, check=False)
+        # keys typed before the window has the keyboard focus are lost: wait for it
+        _wait(lambda s: s.get("focus"), 10, "the keyboard focus", state, game)
         _xdo(env, "key", "Return")
         st = _wait(lambda s: s.get("screen") == "board", 10, "the board", state, game)
         assert st["turn"] == 1 and not st["done"]

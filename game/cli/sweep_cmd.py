@@ -61,15 +61,21 @@ def cmd_sweep(args) -> int:
 
         executor = dask_executor(args.scheduler)
     bar = None
+    left = 0
 
     def on_start(to_compute: int, reused: int) -> None:
-        nonlocal bar
+        nonlocal bar, left
         bar = progress(to_compute, args.quiet)
+        left = to_compute
         if reused:
             bar.set_postfix_str(f"{reused:,} games reused")
 
     def on_games(n: int) -> None:
+        nonlocal left
         bar.update(n)
+        left -= n
+        if left <= 0:           # all games played: the bar stops before the report is written
+            bar.close()
 
     t0 = time.perf_counter()
     try:

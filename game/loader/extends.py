@@ -17,7 +17,7 @@ import os
 import attrs
 
 from game.diagnostics import Diagnostic, ScenarioError
-from game.loader.yaml_source import Located, read_yaml_bytes
+from game.loader.yaml_source import Located, format_path, read_yaml_bytes
 
 MAX_EXTENDS = 8
 
@@ -43,6 +43,29 @@ class Merged:
             if not p:
                 return next(iter(self.marks.values()), ("", 0, 0))
             p = p[:-1]
+
+
+def display_path(data, path: tuple) -> str:
+    """A path as an author reads it: list items by their id, not their position.
+
+    >>> display_path({"actions": [{"id": "talk"}, {"id": "strike", "when": "1"}]}, ("actions", 1, "when"))
+    'actions.strike.when'
+    >>> display_path({"red_lines": [{"responses": [{"action": "x", "p": 2}]}]}, ("red_lines", 0, "responses", 0, "p"))
+    'red_lines[0].responses.x.p'
+    """
+    out: list = []
+    node = data
+    for p in path:
+        key = p
+        if isinstance(p, int) and isinstance(node, list) and p < len(node):
+            key = _item_key(node[p]) or p
+            node = node[p]
+        elif isinstance(node, dict) and p in node:
+            node = node[p]
+        else:
+            node = None
+        out.append(key)
+    return format_path(tuple(out))
 
 
 def _item_key(item) -> str | None:

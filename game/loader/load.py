@@ -17,9 +17,9 @@ import yaml
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.rules import Rules, compile_rules
 from game.loader import references
-from game.loader.extends import from_located, resolve
+from game.loader.extends import display_path, from_located, resolve
 from game.loader.structure import normalize, structure
-from game.loader.yaml_source import MAX_BYTES, format_path, read_yaml_bytes
+from game.loader.yaml_source import MAX_BYTES, read_yaml_bytes
 from game.model import Scenario
 
 
@@ -102,7 +102,7 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
     def mark(ypath, prefer_key: bool = False):
         return merged.mark(ypath, prefer_key)
 
-    scn, diags = structure(data, name, mark, pathmap)
+    scn, diags = structure(data, name, mark, pathmap, lambda p: display_path(merged.data, p))
     if diags:
         raise ScenarioError(diags)
     assert scn is not None
@@ -119,7 +119,7 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
             text = lines[line - 1]
             quoted = col - 1 < len(text) and text[col - 1] in "'\""
             col += offset + (1 if quoted else 0)
-        return file, line, col, format_path(ypath)
+        return file, line, col, display_path(merged.data, ypath)
 
     errors, warnings = [], []
     for path, message, severity in references.check(scn, lambda p: locate(p)[1]):

@@ -237,7 +237,7 @@ def _walk(exc: BaseException, path: Path, cls, out: list[tuple[Path, str]]) -> N
                     else f"invalid value ({exc})"))
 
 
-def structure(data, file: str, mark, pathmap: PathMap) -> tuple[Scenario | None, list[Diagnostic]]:
+def structure(data, file: str, mark, pathmap: PathMap, show=None) -> tuple[Scenario | None, list[Diagnostic]]:
     """Structure normalized data into a Scenario, or collect every structural error."""
     from game.loader.yaml_source import format_path
 
@@ -252,7 +252,8 @@ def structure(data, file: str, mark, pathmap: PathMap) -> tuple[Scenario | None,
         for model_path, message in pairs:
             ypath = pathmap.to_yaml(model_path)
             where, line, col = mark(ypath, message.startswith("unknown field"))
-            diags.append(Diagnostic(where or file, line, col, format_path(ypath), message))
+            shown = show(ypath) if show else format_path(ypath)
+            diags.append(Diagnostic(where or file, line, col, shown, message))
         return None, _dedupe(diags, file)
 
 

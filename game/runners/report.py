@@ -192,7 +192,7 @@ def plot_fan(res: dict) -> bytes:
             labels.append("share of games still running (right axis)")
     for k in range(len(pts), rows * cols):
         axes[k // cols][k % cols].axis("off")
-    fig.suptitle("Escalation over turns: highest rung now, among games still running", fontsize=10)
+    fig.suptitle("Escalation over turns: highest rung reached so far, among the games still running", fontsize=10)
     fig.tight_layout()
     fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=7, bbox_to_anchor=(0.5, -0.04),
                frameon=False)
@@ -255,7 +255,7 @@ def make_plots(res: dict) -> list[tuple[str, str, bytes]]:
     shown = _fan_points(res)
     note = "" if len(shown) == len(res["points"]) else f" ({len(shown)} of {len(res['points'])} points shown)"
     out.append(("escalation_fan.png", "Escalation over turns: quantiles (5-95%, 25-75%, median, 99th percentile) "
-                "and mean of the highest rung any actor stands on, among the games still running that turn; "
+                "and mean of the highest rung any actor has reached so far, among the games still running that turn; "
                 "the dotted grey line is the share of games still running" + note + ".", plot_fan(res)))
     if res["names"]["red_lines"]:
         out.append(("red_lines.png", "Share of games where each red line tripped at least once, with 95% intervals.",

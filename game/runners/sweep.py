@@ -458,7 +458,8 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
                 csv_fh.write(",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"])
                              + "\n")
             outcome_ids = np.array([o.id for o in scn.outcomes], dtype=object)
-            prefixes = [",".join([str(p), *[f"{pt[a.path]:g}" for a in sw.axes]]) + "," for p, pt in enumerate(points)]
+            prefixes = [",".join([str(p), *[f"{pt[a.path]:.15g}" for a in sw.axes]]) + ","
+                        for p, pt in enumerate(points)]
             for i, res, fresh in _ordered(tasks, specs, todo, executor, _window(executor, workers), load):
                 p = tasks[i][0]
                 if fresh:

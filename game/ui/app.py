@@ -336,7 +336,9 @@ class App:
 
     def state(self) -> dict:
         top = self.stack.top
-        return top.state() if top is not None else {"screen": None}
+        st = dict(top.state()) if top is not None else {"screen": None}
+        st["focus"] = bool(pygame.key.get_focused())
+        return st
 
     def _write_test_state(self) -> None:
         if not self.test_state:
