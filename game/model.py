@@ -221,6 +221,7 @@ class Action:
     weapon: tuple[str, ...] = _opt("Weapon ids it can use (one instance per weapon and target).", ())
     target: Target | None = _opt("Which sites it can be aimed at.", None)
     when: Expr = _opt("Precondition; the action is legal only while it holds.", "1")
+    requires: str = _opt("The precondition in words, shown when it does not hold (e.g. `tension above 0.6`).", "")
     effects: tuple[Expr, ...] = _opt("Changes, e.g. `tension += 0.05`.", ())
     text: str = _opt("News text; `{actor}`, `{target}`, `{weapon}` are filled in.", "")
     description: str = _opt("What it is, for the decision prompt.", "")

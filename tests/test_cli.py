@@ -45,8 +45,8 @@ def test_expression_error_points_at_the_name(tmp_path):
     p = run("validate", str(bad), check_rc=1)
     line_no = next(i for i, line in enumerate(text.splitlines(), 1) if "tensoin" in line)
     col = text.splitlines()[line_no - 1].index("tensoin") + 1
-    assert f"bad.yaml:{line_no}:{col}: actions.seize_island.when: unknown variable 'tensoin' (did you mean 'tension'?)" \
-        in p.stdout
+    expected = "actions.seize_island.when: unknown variable 'tensoin' (did you mean 'tension'?)"
+    assert f"bad.yaml:{line_no}:{col}: {expected}" in p.stdout
 
 
 def test_usage_errors_exit_2():

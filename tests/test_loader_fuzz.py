@@ -238,8 +238,8 @@ def test_deeply_nested_expressions(text, message):
 
 def test_huge_power_is_refused():
     error = first_error(with_expressions("1", "2**99999"))
-    assert error.endswith("red_lines.island_landing.responses.strike_back.p: the power in x ** n must be a whole number from 0 to 8, "
-                          "like x ** 2"), error
+    assert error.endswith("red_lines.island_landing.responses.strike_back.p: the power in x ** n must be "
+                          "a whole number from 0 to 8, like x ** 2"), error
 
 
 def test_very_long_expression_text_is_refused_by_the_reader():

@@ -464,6 +464,9 @@ class Batch:
         sigs = self.actor_signals[a]
         if a in human_signals:
             return np.asarray(human_signals[a], dtype=np.int64)
+        scripted = getattr(policy, "signals", {}).get(self.turn, "none")
+        if scripted != "none":
+            return np.full(self.live, NONE if scripted is None else int(scripted), dtype=np.int64)
         if not sigs or policy.human:
             return np.full(self.live, NONE, dtype=np.int64)
         none_w, ws = policy.signal_weights(ctx, R, a, sigs)

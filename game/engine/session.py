@@ -171,7 +171,7 @@ class Session:
             if self.value(f"{w.id}.stock") < w.per_use:
                 return "no stock"
         if not when_ok:
-            return f"not now: needs {act.spec.when}"
+            return f"not now: needs {act.spec.requires or act.spec.when}"
         return "not possible now"
 
     def _trips(self, a: int, inst: int) -> tuple[Trip, ...]:

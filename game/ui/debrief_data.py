@@ -45,6 +45,12 @@ def seat_script(session, actor: str) -> dict[int, int]:
     return out
 
 
+def seat_signals(session, actor: str) -> dict[int, int | None]:
+    """Turn -> the signal ``actor`` sent that turn (None: it said nothing), for the replays."""
+    return {int(x["turn"]): x.get("signals", {}).get(actor) for x in session.decisions
+            if actor in x.get("choices", {})}
+
+
 @attrs.frozen
 class Replays:
     """Outcome shares (one per scenario outcome, summing to 1) over ``n`` games each."""
@@ -73,7 +79,7 @@ def replay_shares(session, seats: tuple[str, ...], n: int = REPLAYS, seed: int |
         mine = list(ai)
         for actor in seats:
             i = ids.index(actor)
-            mine[i] = ScriptedPolicy(seat_script(session, actor), policy_for(rules, i))
+            mine[i] = ScriptedPolicy(seat_script(session, actor), policy_for(rules, i), seat_signals(session, actor))
         student = _shares(rules, seed, mine, n)
     names = tuple(o.name for o in rules.scenario.outcomes)
     return Replays(names, student, _shares(rules, seed, ai, n), n, seed)
