@@ -17,6 +17,8 @@ import time
 import warnings
 from pathlib import Path
 
+import attrs
+
 import game.ui  # noqa: F401  (quiet pygame banner)
 
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -233,9 +235,7 @@ class App:
             self.save_screenshot()
             return True
         if event.key == pygame.K_F11:
-            s = Settings(**{k: getattr(self.settings, k) for k in ("width", "height", "ui_scale", "text_size",
-                                                                   "palette")})
-            s.fullscreen = not self.settings.fullscreen
+            s = attrs.evolve(self.settings, fullscreen=not self.settings.fullscreen)
             self.apply_settings(s)
             return True
         if event.key == pygame.K_q and event.mod & pygame.KMOD_CTRL:

@@ -4,6 +4,11 @@ Students see every actor's moves, signals, accidents, red lines with the chance 
 and their odds (as the engine wrote them), thresholds and the outcome. A red line that
 its owner never declared shows as such, without its name. The instructor view adds the
 AI's decisions with their probabilities.
+
+For a scenario with a historical record (``scenario.history``) each turn's news opens
+with what happened then ("Historically: ..."), the turn being played included, and a
+resolved turn closes with where the game left history ("History: Russia did ... here")
+for the seats being played (every actor when watching).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 
+from game.engine.history import history_comparison
 from game.ui import theme
 
 _ODDS = re.compile(r"\s*\((\d+%|<1%), drew (\d+)\)\s*$")
@@ -73,27 +79,109 @@ def _action_name(scenario, action_id: str) -> str:
     return "Hold and watch" if action_id.startswith("wait") else action_id
 
 
-def feed_html(events: list[dict], scenario, colours: dict, instructor: bool = False, seats=(),
-              font_px: int = 13, newest_first: bool = False) -> str:
-    """All events, grouped by turn under a dated heading."""
-    groups: list[tuple[int, str, list[str]]] = []
+HISTORY_COLOUR = "#c9ad6e"     # a muted gold, apart from the accent of the turn headings
+HISTORY_TEXT = "#b4aa94"
+
+
+def history_line(text: str) -> str:
+    return (f"<font color='{HISTORY_COLOUR}'><b>Historically:</b></font> "
+            f"<font color='{HISTORY_TEXT}'><i>{esc(' '.join(str(text).split()))}</i></font>")
+
+
+def divergence_lines(comparison: dict, scenario, seats=None) -> list[str]:
+    """'History: <actor> did <historical action> here' for the seats (None: every actor) whose
+    action this turn was not the historical one: one line per seat, or one line for all."""
+    actors = [a for a in comparison["historical_actions"] if seats is None or a in seats]
+    off = [a for a in actors if not comparison["matches"].get(a, False)]
+    if not off:
+        return []
+
+    def did(a: str) -> str:
+        return (f"{esc(scenario.actor(a).name)} did "
+                f"<b>{esc(_action_name(scenario, comparison['historical_actions'][a]))}</b>")
+
+    head = f"<font color='{HISTORY_COLOUR}'><b>History:</b></font> "
+    if seats is None:
+        return [f"{head}<font color='{HISTORY_TEXT}'>here, {'; '.join(did(a) for a in off)}.</font>"]
+    return [f"{head}<font color='{HISTORY_TEXT}'>{did(a)} here.</font>" for a in off]
+
+
+def feed_parts(events: list[dict], scenario, colours: dict, instructor: bool = False, seats=(), rules=None,
+               current_turn: int | None = None, history_seats=None) -> list[tuple[int, str, list[str], int]]:
+    """The feed as [(turn, date, lines, n_history_lines_at_the_top)], oldest first.
+
+    With ``rules`` and a scenario history, each turn's lines open with its historical text,
+    and ``current_turn`` (the turn being decided, not yet in the events) gets a group of
+    its own with just that text. ``history_seats``: whose divergence from history to report
+    (None: every actor, for watching)."""
+    groups: list[tuple[int, str, list[str], int]] = []
     for ev in events:
         line = event_line(ev, scenario, colours, instructor, seats)
         if line is None:
             continue
         if not groups or groups[-1][0] != ev["turn"]:
-            groups.append((ev["turn"], ev.get("date", ""), []))
+            groups.append((ev["turn"], ev.get("date", ""), [], 0))
         groups[-1][2].append(line)
-    if not groups:
-        return (f"<font pixel_size={font_px} color='#8a96a4'><i>No news yet. Choose an action and end the "
-                "turn: every side's moves and every chance result will be reported here.</i></font>")
+    history = {h.turn: h for h in getattr(scenario, "history", ())} if rules is not None else {}
+    if not history:
+        return groups
+    by_turn = {g[0]: g for g in groups}
+    if current_turn is not None and current_turn not in by_turn and current_turn in history:
+        g = (current_turn, rules.date_of(current_turn).isoformat(), [], 0)
+        groups.append(g)
+        by_turn[current_turn] = g
+    compared = {c["turn"]: c for c in history_comparison(rules, events)}
+    out = []
+    for turn, date, lines, _n in groups:
+        h = history.get(turn)
+        if h is None:
+            out.append((turn, date, lines, 0))
+            continue
+        top = [history_line(h.text)]
+        tail = divergence_lines(compared[turn], scenario, history_seats) if turn in compared else []
+        out.append((turn, date, top + lines + tail, len(top)))
+    return out
+
+
+def feed_html(events: list[dict], scenario, colours: dict, instructor: bool = False, seats=(),
+              font_px: int = 13, newest_first: bool = False, rules=None, current_turn: int | None = None,
+              history_seats=None, anchor: bool = False, watching: bool = False):
+    """All events, grouped by turn under a dated heading (see ``feed_parts`` for the history).
+
+    With ``anchor`` returns ``(html, anchors)``: when a turn being decided follows the last
+    resolved turn, ``anchors`` is the feed up to where that resolved turn starts and up to
+    where its own news starts (after its historical text), for the board to scroll to
+    (laid out, their heights are scroll positions; "" is the top); else None: show the end
+    of the feed."""
+    groups = feed_parts(events, scenario, colours, instructor, seats, rules, current_turn, history_seats)
+    if not any(len(g[2]) > g[3] for g in groups):
+        empty = ("<font color='#8a96a4'><i>No news yet. "
+                 + ("Play or step the replay" if watching else "Choose an action and end the turn")
+                 + ": every side's moves and every chance result will be reported here.</i></font>")
+        if not groups:
+            html_text = f"<font pixel_size={font_px}>{empty}</font>"
+            return (html_text, None) if anchor else html_text
+        groups = [(t, d, lines + [empty], n) for t, d, lines, n in groups]
     if newest_first:
         groups.reverse()
+    resolved = {ev.get("turn") for ev in events}
     parts = []
-    for turn, date, lines in groups:
+    anchors = None
+    last_resolved = max((i for i, g in enumerate(groups) if g[0] in resolved), default=None)
+    for i, (turn, date, lines, n_top) in enumerate(groups):
         head = f"<font color='#e8b44c'><b>TURN {turn}</b></font>  <font color='#7d8896'>{esc(_date(date))}</font>"
+        if turn not in resolved:
+            head += "  <font color='#7d8896'>\u00b7 this turn</font>"
+        if i == last_resolved and i + 1 < len(groups) and not newest_first:
+            before = "".join(p + "<br><br>" for p in parts)
+            anchors = (f"<font pixel_size={font_px}>{before}</font>" if before else "",
+                       f"<font pixel_size={font_px}>{before}{head}<br>"
+                       + "".join(x + "<br>" for x in lines[:n_top]) + "</font>")
         parts.append(head + "<br>" + "<br>".join(lines))
-    return f"<font pixel_size={font_px}>" + "<br><br>".join(parts) + "</font>"
+    if last_resolved is None and not newest_first:
+        anchors = ("", "")          # only the turn being decided: show it from its start
+    html_text = f"<font pixel_size={font_px}>" + "<br><br>".join(parts) + "</font>"
+    return (html_text, anchors) if anchor else html_text
 
 
 def _date(iso: str) -> str:

@@ -1,4 +1,5 @@
-"""Settings that persist between runs: window size, fullscreen, UI scale, text size, palette.
+"""Settings that persist between runs: window size, fullscreen, UI scale, text size, palette,
+guided hints.
 
 Stored as JSON in ``$REDLINE_HOME/settings.json`` when ``REDLINE_HOME`` is set, else in
 ``~/.config/redline/settings.json`` (``$XDG_CONFIG_HOME`` is honoured). Written atomically;
@@ -47,6 +48,7 @@ class Settings:
     ui_scale: float = 1.0
     text_size: str = "normal"
     palette: str = "colorblind"
+    show_hints: bool = True
     problem: str = attrs.field(default="", eq=False)   # why the file was ignored, if it was
 
     @property
@@ -60,7 +62,7 @@ class Settings:
     def to_json(self) -> dict:
         return {"format": SETTINGS_FORMAT, "width": self.width, "height": self.height,
                 "fullscreen": self.fullscreen, "ui_scale": self.ui_scale, "text_size": self.text_size,
-                "palette": self.palette}
+                "palette": self.palette, "show_hints": self.show_hints}
 
     @classmethod
     def from_json(cls, data) -> Settings:
@@ -69,7 +71,7 @@ class Settings:
             raise ValueError(f"not a Redline settings file (format {SETTINGS_FORMAT})")
         s = cls()
         for key, kind in (("width", int), ("height", int), ("fullscreen", bool), ("ui_scale", float),
-                          ("text_size", str), ("palette", str)):
+                          ("text_size", str), ("palette", str), ("show_hints", bool)):
             if key not in data:
                 continue
             value = data[key]

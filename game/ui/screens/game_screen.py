@@ -3,12 +3,17 @@
 Layout (adapts to the window): a top bar (scenario, date and turn, seat, menu); the map
 with the news feed under it; the ladder and the indicator bars beside it; the decision
 panel on the right. Everything a student does here works by keyboard and by mouse.
+
+A turn with a guided hint (``scenario.hints``) shows it as a card over the map, placed
+beside the part of the board it talks about (which is outlined, with an arrow where it
+is next to the map); "Got it", Esc or H hides it, H shows it again.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import math
 
 import pygame
 import pygame_gui
@@ -17,6 +22,7 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 from game.geo import BasemapError, load_basemap
 from game.model import CATEGORIES
 from game.ui import charts, news_view, theme
+from game.ui.hints import HintState, hint_for, hint_target
 from game.ui.ladder_view import LadderView, _fit
 from game.ui.map_view import MapView
 from game.ui.screens.base import Screen, oid
@@ -54,6 +60,9 @@ class GameScreen(Screen):
         self.focus = "actions"
         self._open_action = None
         self._events_seen = -1
+        self.hints = HintState()
+        self.hint_btn = None
+        self._hint_cache = None
         self._prepare_views()
 
     # ------------------------------------------------------------ data
@@ -159,6 +168,8 @@ class GameScreen(Screen):
         self.instructor_box = None
         if self.app.instructor:
             self.widgets_instructor(root, r["map"])
+        self.hint_btn = None
+        self.build_hint()
         self.update_preview()
         self._scroll_pending = True
 
@@ -262,6 +273,7 @@ class GameScreen(Screen):
         self.option_rows: dict[int, pygame.Rect] = {}
         self.key_numbers: dict[int, int] = {}
         self.stops: list[int] = []
+        self.reason_tips: list[tuple[object, str]] = []   # disabled rows show no tool tips: drawn by hand
         inner_w = self.list_rect.w - s(28)
         bfont = theme.font(self.app.font_px(14))
         rfont = theme.font(self.app.font_px(12))
@@ -317,8 +329,10 @@ class GameScreen(Screen):
                                   object_id=oid("@option"))
                     sb.disable()
                     cy += s(26)
-                    UILabel(pygame.Rect(s(32), cy, inner_w - s(32), s(18)), _fit(rfont, o.reason, inner_w - s(40)), m,
-                            container=self.scroller, object_id=oid("@dim", "#reason"))
+                    lab = UILabel(pygame.Rect(s(32), cy, inner_w - s(32), s(18)),
+                                  _fit(rfont, o.reason, inner_w - s(40)), m, container=self.scroller,
+                                  object_id=oid("@dim", "#reason"))
+                    self.reason_tips += [(sb, f"{self.instance_text(o)}: {o.reason}"), (lab, o.reason)]
                     cy += s(22)
                 cy += s(4)
             else:
@@ -343,8 +357,10 @@ class GameScreen(Screen):
                         reasons.append(x.reason)
                 reason = reasons[0] + (f" (and {len(reasons) - 1} other reason{'s' if len(reasons) > 2 else ''})"
                                        if len(reasons) > 1 else "")
-                UILabel(pygame.Rect(s(10), cy, inner_w - s(10), s(18)), _fit(rfont, reason, inner_w - s(14)), m,
-                        container=self.scroller, object_id=oid("@dim", "#reason"))
+                lab = UILabel(pygame.Rect(s(10), cy, inner_w - s(10), s(18)), _fit(rfont, reason, inner_w - s(14)), m,
+                              container=self.scroller, object_id=oid("@dim", "#reason"))
+                full = "; ".join(reasons[:4]) + ("; \u2026" if len(reasons) > 4 else "")
+                self.reason_tips += [(b, f"{o.name}: {full}"), (lab, full)]
                 cy += s(24)
         self.scroller.set_scrollable_area_dimensions((inner_w, max(cy, self.list_rect.h - 2)))
         bar = getattr(self.scroller, "vert_scroll_bar", None)
@@ -588,12 +604,217 @@ class GameScreen(Screen):
         if n == self._events_seen:
             return
         self._events_seen = n
-        text = news_view.feed_html(self.match.session.events, self.match.scenario, self.colours, self.app.instructor,
-                                   self.match.seats, self.app.font_px(13))
+        sess = self.match.session
+        current = None if sess.done or sess.turn > self.match.scenario.calendar.turns else sess.turn
+        seats = self.match.seats or self.match.ai_seats
+        text, anchors = news_view.feed_html(sess.events, self.match.scenario, self.colours, self.app.instructor,
+                                            self.match.seats, self.app.font_px(13), rules=self.match.rules,
+                                            current_turn=current, history_seats=tuple(seats) if seats else None,
+                                            anchor=True, watching=self.watch)
+        top = None
+        if anchors is not None:
+            # the last resolved turn's news, not the turn being decided: scroll to where it starts,
+            # or past its historical text when that is long (the heights of the laid-out prefixes)
+            heights = []
+            for prefix in anchors:
+                if prefix:
+                    self.news_box.set_text(prefix)
+                heights.append(self._news_next_line_y() if prefix else 0)
+            view = self.news_box.text_wrap_rect[3]
+            head, own = heights
+            top = head if own - head <= view * 0.4 else own
         self.news_box.set_text(text)
         bar = getattr(self.news_box, "scroll_bar", None)
         if bar is not None:
-            bar.set_scroll_from_start_percentage(1.0)
+            total = self._news_height()
+            if top is None or total <= 0:
+                bar.set_scroll_from_start_percentage(1.0)
+            else:
+                bar.set_scroll_from_start_percentage(min(1.0, top / total))
+
+    def _news_next_line_y(self) -> int:
+        """Where the line after the news box's text would start (its text ends with a line break)."""
+        layout = getattr(self.news_box, "text_box_layout", None)
+        rows = getattr(layout, "layout_rows", None)
+        return rows[-1].y if rows else 0
+
+    def _news_height(self) -> int:
+        layout = getattr(self.news_box, "text_box_layout", None)
+        return layout.layout_rect.height if layout is not None else 0
+
+    # ------------------------------------------------------------ guided hints
+    def current_hint(self):
+        """This turn's hint if the board shows it now (the seat's player has not hidden it)."""
+        sess = self.match.session
+        if sess.done or (self.seat is None and not self.watch):
+            return None
+        if not self.hints.visible(self.match.scenario, sess.turn, self.seat, self.app.settings.show_hints):
+            return None
+        return hint_for(self.match.scenario, sess.turn)
+
+    def hint_layout(self) -> dict | None:
+        """Where the card, its button, its arrow and the outlined target go (None: no card)."""
+        hint = self.current_hint()
+        if hint is None:
+            return None
+        key = (id(hint), tuple(self.app.size), self.app.fs, self.app.settings.ui_scale, self.app.instructor,
+               self.watch)
+        if self._hint_cache is not None and self._hint_cache[0] == key:
+            return self._hint_cache[1]
+        from game.ui.app import _wrap
+
+        s, fp = self.app.s, self.app.font_px
+        mrect = self.rects["map"]
+        f_tag, f_title, f_body = theme.font(fp(11), "bold"), theme.font(fp(16), "bold"), theme.font(fp(14))
+        margin, pad, stripe = s(16), s(14), s(5)
+        target = hint_target(hint)
+        arrow_room = s(34) if target in ("ladder", "news") else 0
+        width = min(s(410), mrect.w - 2 * margin - (arrow_room if target == "ladder" else 0))
+        inner = width - 2 * pad - stripe
+        lines = _wrap(f_body, hint.text, inner)
+        btn_w, btn_h = s(96), s(32)
+        title = _fit(f_title, hint.title, inner - btn_w - s(10))
+        head_h = f_tag.get_linesize() + f_title.get_linesize()
+        fixed = pad + head_h + s(8) + pad
+        room = mrect.h - 2 * margin - (arrow_room if target == "news" else 0) - fixed
+        fit = max(1, room // f_body.get_linesize())
+        if len(lines) > fit:
+            lines = lines[:fit]
+            lines[-1] = _fit(f_body, lines[-1] + " \u2026", inner)
+        height = fixed + len(lines) * f_body.get_linesize()
+        # a corner of the map beside what the hint is about, the one that hides the fewest places
+        area = mrect.inflate(-2 * margin, -2 * margin)
+        if target == "ladder":
+            area.w -= arrow_room
+            corners = ("topright", "bottomright")
+        elif target == "news":
+            area.h -= arrow_room
+            corners = ("bottomleft", "bottomright")
+        else:
+            corners = ("bottomleft", "topleft", "bottomright", "topright")
+        avoid = self.instructor_box.rect if getattr(self, "instructor_box", None) is not None else None
+        options = []
+        for i, corner in enumerate(corners):
+            card = pygame.Rect(0, 0, width, height)
+            setattr(card, corner, getattr(area, corner))
+            blocked = avoid is not None and card.colliderect(avoid)
+            options.append((blocked, self._places_under(card), i, card))
+        card = min(options, key=lambda o: o[:3])[3]
+        arrow = None
+        if target == "ladder":
+            y = card.top + s(44)
+            arrow = ((card.right + s(6), y), (self.rects["ladder"].left + s(14), y))
+        elif target == "news":
+            x = card.centerx
+            arrow = ((x, card.bottom + s(6)), (x, self.rects["news"].top + s(12)))
+        button = pygame.Rect(card.right - pad - btn_w, card.top + pad + (head_h - btn_h) // 2, btn_w, btn_h)
+        out = {"hint": hint, "card": card, "button": button, "arrow": arrow, "target": target, "lines": lines,
+               "title": title, "fonts": (f_tag, f_title, f_body), "pad": pad, "stripe": stripe}
+        self._hint_cache = (key, out)
+        return out
+
+    def _places_under(self, card: pygame.Rect) -> int:
+        """How many map sites (marker or name) a card there would hide."""
+        f = theme.font(self.app.font_px(13), "bold")
+        n = 0
+        for site in self.match.scenario.map.sites:
+            x, y = (float(v) for v in self.map.proj.to_screen(site.lon, site.lat))
+            mark = pygame.Rect(x - 8, y - 8, 16, 16)
+            label = pygame.Rect(x + 8, y - 9, f.size(site.name)[0], 18)
+            n += bool(card.colliderect(mark) or card.colliderect(label))
+        return n
+
+    def hint_target_rect(self, target: str | None) -> pygame.Rect | None:
+        """The outline of the part of the board a hint is about (panels: inside their edge;
+        the action list and the signal row: around them)."""
+        r, s = self.rects, self.app.s
+        if target in ("ladder", "news", "indicators"):
+            return r[target].inflate(-s(4), -s(4))
+        if target == "decisions" and not self.watch and not self.match.session.done and hasattr(self, "list_rect"):
+            return self.list_rect.inflate(s(6), s(6))
+        if target == "signals" and getattr(self, "signal_row", None) is not None:
+            return self.sig_prev.rect.union(self.sig_next.rect).inflate(s(10), s(34)).move(0, -s(12))
+        return None
+
+    def build_hint(self) -> None:
+        """The "Got it" button of this turn's hint card (the card itself is drawn)."""
+        if self.hint_btn is not None:
+            self.hint_btn.kill()
+            self.hint_btn = None
+        lay = self.hint_layout() if self.root is not None else None
+        if lay is None:
+            return
+        self.hint_btn = UIButton(lay["button"], "Got it", self.app.manager, container=self.root,
+                                 object_id=oid("@primary", "#hint_ok"),
+                                 tool_tip_text="Hide this hint (Esc or H); H shows it again")
+
+    def dismiss_hint(self) -> None:
+        self.hints.dismiss(self.match.session.turn, self.seat)
+        self.build_hint()
+
+    def toggle_hint(self) -> None:
+        shown = self.hints.toggle(self.match.scenario, self.match.session.turn, self.seat,
+                                  self.app.settings.show_hints)
+        if not shown and hint_for(self.match.scenario, self.match.session.turn) is None:
+            self.app.notify("No hint for this turn", "info", 2)
+        self.build_hint()
+
+    def _draw_hint_card(self, surface) -> None:
+        lay = self.hint_layout()
+        if lay is None:
+            return
+        s = self.app.s
+        card, pad, stripe = lay["card"], lay["pad"], lay["stripe"]
+        f_tag, f_title, f_body = lay["fonts"]
+        bg = pygame.Surface(card.size, pygame.SRCALPHA)
+        pygame.draw.rect(bg, (11, 16, 23, 246), bg.get_rect(), border_radius=8)
+        surface.blit(bg, card)
+        pygame.draw.rect(surface, theme.ACCENT, card, 2, border_radius=8)
+        pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(card.left, card.top, stripe, card.h),
+                         border_top_left_radius=8, border_bottom_left_radius=8)
+        x = card.left + stripe + pad
+        y = card.top + pad
+        turns = self.match.scenario.calendar.turns
+        tag = theme.render(f_tag, f"HINT \u00b7 TURN {lay['hint'].turn} OF {turns}", theme.ACCENT)
+        surface.blit(tag, (x, y))
+        room = lay["button"].left - s(10) - (x + tag.get_width() + s(10))
+        keys = _fit(f_tag, "Esc or H hides it", room) if room > s(40) else ""
+        if keys:
+            surface.blit(theme.render(f_tag, keys, theme.TEXT_FAINT), (x + tag.get_width() + s(10), y))
+        y += f_tag.get_linesize()
+        surface.blit(theme.render(f_title, lay["title"], theme.TEXT), (x, y))
+        y += f_title.get_linesize() + s(8)
+        for line in lay["lines"]:
+            surface.blit(theme.render(f_body, line, (214, 220, 228)), (x, y))
+            y += f_body.get_linesize()
+
+    def _draw_hint_pointer(self, surface) -> None:
+        """Above the widgets: the outline of what the hint is about, and the arrow to it."""
+        lay = self.hint_layout()
+        if lay is None:
+            return
+        s = self.app.s
+        pulse = 0.5 + 0.5 * math.sin(pygame.time.get_ticks() / 260.0)
+        colour = theme.mix(theme.ACCENT, (255, 236, 190), 0.35 * pulse)
+        target = self.hint_target_rect(lay["target"])
+        if target is not None:
+            pygame.draw.rect(surface, colour, target, s(3), border_radius=8)
+        if lay["arrow"] is not None:
+            (x0, y0), (x1, y1) = lay["arrow"]
+            w = s(4)
+            head = s(12)
+            if y0 == y1:
+                pygame.draw.line(surface, colour, (x0, y0), (x1 - head, y1), w)
+                pygame.draw.polygon(surface, colour, [(x1, y1), (x1 - head - 2, y1 - head + 2),
+                                                      (x1 - head - 2, y1 + head - 2)])
+            else:
+                pygame.draw.line(surface, colour, (x0, y0), (x1, y1 - head), w)
+                pygame.draw.polygon(surface, colour, [(x1, y1), (x1 - head + 2, y1 - head - 2),
+                                                      (x1 + head - 2, y1 - head - 2)])
+
+    def _over_hint(self, pos) -> bool:
+        lay = self.hint_layout()
+        return lay is not None and lay["card"].collidepoint(pos)
 
     # ------------------------------------------------------------ actions
     def end_turn(self) -> None:
@@ -682,13 +903,18 @@ class GameScreen(Screen):
             return self._button(event)
         if event.type == pygame.KEYDOWN and self._key(event):
             return None
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL) and self._over_hint(
+                getattr(event, "pos", None) or pygame.mouse.get_pos()):
+            return None       # the card is not the map: no drag, no zoom under it
         if self.map.handle_event(event):
             return None
         return event
 
     def _button(self, event):
         el = event.ui_element
-        if el is self.menu_btn:
+        if el is self.hint_btn and el is not None:
+            self.dismiss_hint()
+        elif el is self.menu_btn:
             self.open_menu()
         elif el is self.help_btn:
             self.app.toggle_help()
@@ -737,7 +963,12 @@ class GameScreen(Screen):
         k, mod = event.key, event.mod
         ctrl = mod & pygame.KMOD_CTRL
         if k == pygame.K_ESCAPE:
-            self.open_menu()
+            if self.current_hint() is not None:
+                self.dismiss_hint()
+            else:
+                self.open_menu()
+        elif k == pygame.K_h and not ctrl:
+            self.toggle_hint()
         elif k == pygame.K_F2:
             self.toggle_instructor()
         elif k == pygame.K_F5:
@@ -825,6 +1056,7 @@ class GameScreen(Screen):
                          (r["map"].left + 10, r["map"].top + 8))
         if self.match.session.done:
             self._draw_outcome_banner(surface, r["map"])
+        self._draw_hint_card(surface)
         pygame.draw.rect(surface, theme.PANEL, r["news"])
         pygame.draw.line(surface, theme.PANEL_EDGE, r["news"].topleft, r["news"].topright)
         f = theme.font(self.app.font_px(12), "bold")
@@ -912,17 +1144,27 @@ class GameScreen(Screen):
     def draw_over(self, surface) -> None:
         if self.paused:
             return
-        text = self.ladder.hover_text or getattr(self, "_indicator_hover", "")
+        self._draw_hint_pointer(surface)
+        text = self.ladder.hover_text or getattr(self, "_indicator_hover", "") or self._reason_hover()
+        if self._over_hint(pygame.mouse.get_pos()):
+            return
         if self.map.hover_site is not None and not self.map.dragging:
             self.map.hover_card(surface)
         elif text:
             _tooltip(surface, text, self.app.font_px(13), self.app.size)
 
+    def _reason_hover(self) -> str:
+        """The whole reason why an action is not possible now, under the mouse (the rows cut it short)."""
+        pos = pygame.mouse.get_pos()
+        if self.watch or not hasattr(self, "list_rect") or not self.list_rect.collidepoint(pos):
+            return ""
+        return next((text for el, text in getattr(self, "reason_tips", ()) if el.rect.collidepoint(pos)), "")
+
     def state(self) -> dict:
         s = self.match.session
         return {"screen": self.name, "turn": s.turn, "done": s.done, "seat": self.seat,
                 "outcome": s.outcome.id if s.outcome else None, "selected": self.selected,
-                "instructor": self.app.instructor}
+                "instructor": self.app.instructor, "hint": hint.title if (hint := self.current_hint()) else None}
 
 
 ACRONYMS = {"us", "usa", "uk", "eu", "nato", "un", "ussr", "npp", "irbm", "icbm", "isr"}

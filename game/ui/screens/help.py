@@ -17,6 +17,7 @@ KEYS = [
     ("Esc", "menu: save, load, settings, help, quit to the title screen"),
     ("F11 / F12", "full screen / save a screenshot"),
     ("Space, Right", "when watching: pause and resume, one turn forward"),
+    ("H", "hide or show this turn's hint (where the scenario has hints)"),
     ("F1 or ?", "this help"),
 ]
 

@@ -1,4 +1,4 @@
-"""Settings overlay: window size, full screen, UI scale, text size, palette (saved at once)."""
+"""Settings overlay: window size, full screen, UI scale, text size, palette, guided hints (saved at once)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class SettingsScreen(Overlay):
             ("UI scale", "ui_scale", [(f"{v:g}\u00d7", v) for v in UI_SCALES], st.ui_scale),
             ("Text size", "text_size", [(k.capitalize(), k) for k in TEXT_SIZES], st.text_size),
             ("Actor colours", "palette", [(PALETTE_NAMES[p], p) for p in PALETTES], st.palette),
+            ("Guided hints", "show_hints", [("Off", False), ("On (H hides or shows)", True)], st.show_hints),
         ]
         s = self.app.s
         label_w = s(130)
