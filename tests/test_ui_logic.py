@@ -17,8 +17,9 @@ import pytest  # noqa: E402
 
 from game import geo  # noqa: E402
 from game.diagnostics import ScenarioError  # noqa: E402
+from game.engine.history import history_comparison  # noqa: E402
 from game.engine.session import SaveError  # noqa: E402
-from game.ui import saves  # noqa: E402
+from game.ui import hints, news_view, saves, theme  # noqa: E402
 from game.ui.debrief_data import causal_chain, game_log, replay_shares, seat_script  # noqa: E402
 from game.ui.map_view import Projection, coverage  # noqa: E402
 from game.ui.match import Match  # noqa: E402
@@ -26,6 +27,7 @@ from game.ui.settings import Settings, load_settings, save_settings  # noqa: E40
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = str(ROOT / "scenarios" / "tutorial.yaml")
+ATACMS = str(ROOT / "scenarios" / "atacms_2024.yaml")
 
 
 @pytest.fixture(autouse=True)
@@ -185,7 +187,8 @@ def test_hot_reload_keeps_the_last_good_version(tmp_path):
 
 # ---------------------------------------------------------------- settings
 def test_settings_persist(home):
-    s = Settings(width=1600, height=900, fullscreen=True, ui_scale=1.3, text_size="large", palette="scenario")
+    s = Settings(width=1600, height=900, fullscreen=True, ui_scale=1.3, text_size="large", palette="scenario",
+                 show_hints=False)
     path = save_settings(s)
     assert path == home / "settings.json"
     back = load_settings()
@@ -193,6 +196,7 @@ def test_settings_persist(home):
 
 
 @pytest.mark.parametrize("content", ["{broken", '{"format": "redline-settings/1", "width": "wide"}',
+                                     '{"format": "redline-settings/1", "show_hints": "yes"}',
                                      '{"format": "redline-settings/1", "palette": "rainbow"}', "[]"])
 def test_corrupt_settings_are_ignored_with_a_message(home, content):
     (home / "settings.json").write_text(content, encoding="utf-8")
@@ -239,3 +243,87 @@ def test_exported_log_has_the_replay_structure():
     assert log["format"] == "redline-log/1" and log["humans"] == ["aldoria"]
     assert log["turns"] == len(log["rungs_by_turn"]["aldoria"])
     json.dumps(log)
+
+
+# ---------------------------------------------------------------- guided hints
+def test_tutorial_hints_one_a_turn_and_what_each_points_at():
+    scn = Match.start(TUTORIAL, (), 1).scenario
+    assert [hints.hint_for(scn, t).title for t in range(1, 6)] == [
+        "The ladder", "A declared red line", "Chance", "Signals", "The debrief"]
+    assert hints.hint_for(scn, 6) is None
+    assert [hints.hint_target(hints.hint_for(scn, t)) for t in range(1, 6)] == [
+        "ladder", "decisions", "news", "signals", None]
+
+
+def test_hint_state_dismiss_and_show_again():
+    scn = Match.start(TUTORIAL, (), 1).scenario
+    st = hints.HintState()
+    assert st.visible(scn, 1, "aldoria", True)
+    st.dismiss(1, "aldoria")
+    assert not st.visible(scn, 1, "aldoria", True)
+    assert st.visible(scn, 2, "aldoria", True) and st.visible(scn, 1, "borvia", True)   # per turn, per seat
+    assert st.toggle(scn, 1, "aldoria", True) and st.visible(scn, 1, "aldoria", True)   # H shows it again
+    assert not st.toggle(scn, 1, "aldoria", True)
+    # hints turned off in the settings: none shows, H still asks for this turn's
+    assert not st.visible(scn, 2, "aldoria", False)
+    assert st.toggle(scn, 2, "aldoria", False) and st.visible(scn, 2, "aldoria", False)
+    assert not st.toggle(scn, 7, "aldoria", True)
+
+
+# ---------------------------------------------------------------- history in the news
+def _plain(html_text: str) -> list[str]:
+    import re
+
+    return [re.sub(r"<[^>]+>", "", line) for line in html_text.split("<br>")]
+
+
+def _feed(m, seats, current=True):
+    sess = m.session
+    return _plain(news_view.feed_html(sess.events, m.scenario, theme.actor_colours(m.scenario), rules=m.rules,
+                                      current_turn=sess.turn if current and not sess.done else None,
+                                      history_seats=seats))
+
+
+def test_history_opens_the_news_of_turn_one():
+    m = Match.start(ATACMS, ("ukraine",), 1)
+    lines = _feed(m, ("ukraine",))
+    assert lines[0].startswith("TURN 1") and "this turn" in lines[0]
+    h1 = m.scenario.history[0]
+    assert lines[1].startswith("Historically: ") and " ".join(h1.text.split())[:60] in lines[1]
+    assert not any(x.startswith("History:") for x in lines)
+
+
+def test_history_line_when_the_player_leaves_history():
+    m = Match.start(ATACMS, ("ukraine",), 1)
+    hold = next(o for o in m.session.options("ukraine") if o.legal and o.action == "hold")
+    m.choose("ukraine", hold.instance, None)
+    lines = _feed(m, ("ukraine",))
+    deep = next(a.name for a in m.scenario.actions if a.id == "deep_strike")
+    assert f"History: Ukraine did {deep} here." in lines
+    # turn 1 opens with its history, then its news, then the comparison; turn 2 (being decided) follows
+    t2 = next(i for i, x in enumerate(lines) if x.startswith("TURN 2"))
+    assert lines[1].startswith("Historically:") and lines[t2 - 2].startswith("History: Ukraine")
+    assert lines[t2 + 1].startswith("Historically: ") and "25 November" in lines[t2 + 1]
+    # the historical action: no line
+    m2 = Match.start(ATACMS, ("ukraine",), 1)
+    same = next(o for o in m2.session.options("ukraine") if o.legal and o.action == "deep_strike")
+    m2.choose("ukraine", same.instance, None)
+    assert not any(x.startswith("History: Ukraine") for x in _feed(m2, ("ukraine",)))
+
+
+def test_watch_news_compares_every_actor_with_history():
+    m = Match.start(ATACMS, (), 1)
+    m.step_ai()
+    cmp = {c["turn"]: c for c in history_comparison(m.rules, m.session.events)}[1]
+    off = [a for a, ok in cmp["matches"].items() if not ok]
+    lines = [x for x in _feed(m, None, current=False) if x.startswith("History:")]
+    assert len(lines) == (1 if off else 0)
+    for a in off:
+        assert m.scenario.actor(a).name in lines[0]
+
+
+def test_news_without_history_is_unchanged():
+    m = _played(1)
+    lines = _feed(m, ("aldoria",))
+    assert not any("Historically" in x or x.startswith("History:") for x in lines)
+    assert lines[0].startswith("TURN 1") and not any(x.startswith("TURN 2") for x in lines)

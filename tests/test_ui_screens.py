@@ -10,6 +10,7 @@ import argparse  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pygame  # noqa: E402
+import pygame_gui  # noqa: E402
 import pytest  # noqa: E402
 
 from game.diagnostics import ScenarioError  # noqa: E402
@@ -233,3 +234,95 @@ def test_window_resize_relays_out_every_screen(app):
         assert board.rects["side"].right == size[0] and board.rects["news"].bottom == size[1]
         assert board.map.proj.rect == board.rects["map"]
     app.stack.pop()
+
+
+# ---------------------------------------------------------------- guided hints, history in the news
+def _key(app, key, mod=0):
+    app.handle(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0))
+    app.render(1)
+
+
+def test_hint_card_shows_on_its_turn_and_hides(app):
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 1)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(1)
+    assert app.state()["hint"] == "The ladder" and board.hint_btn is not None
+    lay = board.hint_layout()
+    # over the map, beside the ladder (an arrow to it), not over the ladder or the decisions
+    assert board.rects["map"].contains(lay["card"]) and lay["target"] == "ladder"
+    assert not lay["card"].colliderect(board.rects["ladder"]) and not lay["card"].colliderect(board.rects["side"])
+    assert lay["arrow"][1][0] > board.rects["ladder"].left
+    _key(app, pygame.K_ESCAPE)                       # Esc hides the hint (not the menu)
+    assert app.state()["screen"] == "board" and app.state()["hint"] is None and board.hint_btn is None
+    _key(app, pygame.K_h)                            # H shows it again
+    assert app.state()["hint"] == "The ladder"
+    # "Got it"
+    app.handle(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=board.hint_btn))
+    assert app.state()["hint"] is None
+    _key(app, pygame.K_ESCAPE)                       # no hint now: Esc opens the menu
+    assert app.state()["screen"] == "menu"
+    app.stack.pop()
+    # the next turn has its own hint, about the decision panel
+    board.end_turn()
+    app.render(1)
+    assert match.session.turn == 2 and app.state()["hint"] == "A declared red line"
+    lay = board.hint_layout()
+    assert lay["target"] == "decisions" and board.hint_target_rect("decisions").contains(board.list_rect)
+    board.relayout()                                 # a resize or new settings keep it
+    assert app.state()["hint"] == "A declared red line"
+    # hints turned off in the settings
+    app.settings.show_hints = False
+    board.relayout()
+    assert app.state()["hint"] is None
+    _key(app, pygame.K_h)
+    assert app.state()["hint"] == "A declared red line"
+    app.settings.show_hints = True
+
+
+def test_no_hint_card_without_hints(app):
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "cuba_1962.yaml"), ("usa",), 1)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(1)
+    assert app.state()["hint"] is None and board.hint_btn is None
+    _key(app, pygame.K_h)
+    assert app.state()["hint"] is None
+
+
+def test_board_news_shows_history_and_where_the_player_left_it(app):
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "atacms_2024.yaml"), ("ukraine",), 1)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(1)
+    text = board.news_box.html_text
+    assert "Historically:" in text and "TURN 1" in text and "History:" not in text
+    assert board.news_box.scroll_bar is None or board.news_box.scroll_bar.start_percentage == 0
+    board.selected = next(o.instance for o in board.legal_options() if o.action == "hold")
+    board.end_turn()
+    app.render(1)
+    text = board.news_box.html_text
+    assert "History:</b></font> <font color='#b4aa94'>Ukraine did <b>" in text
+    assert text.count("Historically:") == 2          # turn 1, and turn 2 being decided
+    # the news opens at turn 1's results, not at the end (turn 2's history)
+    bar = board.news_box.scroll_bar
+    assert bar is not None and 0 < bar.start_percentage < 1
+
+
+def test_watch_news_shows_history(app):
+    from game.ui.screens.game_screen import GameScreen
+
+    watch = Match.start(str(ROOT / "scenarios" / "atacms_2024.yaml"), (), 1, game=1)
+    board = GameScreen(app, watch)
+    app.stack.reset(board)
+    for _ in range(3):
+        board.advance()
+    app.render(1)
+    text = board.news_box.html_text
+    assert text.count("Historically:") == 4 and "History:" in text

@@ -34,6 +34,17 @@ def _load(path: str, sets: dict | None = None):
     return load_scenario(path, sets or None)
 
 
+def _each_scenario(paths):
+    """(path, loaded scenario or None, number of errors printed) for each file."""
+    for path in paths:
+        try:
+            yield path, _load(path), 0
+        except ScenarioError as exc:
+            for d in exc.diagnostics:
+                print(d)
+            yield path, None, len(exc.diagnostics)
+
+
 def _check_policies(rules, policies: dict[str, str]) -> None:
     from game.policies import policy_for
 
@@ -77,14 +88,10 @@ def cmd_validate(args) -> int:
 
     bad = 0
     n_errors = 0
-    for path in args.files:
-        try:
-            loaded = _load(path)
-        except ScenarioError as exc:
+    for path, loaded, errors in _each_scenario(args.files):
+        if loaded is None:
             bad += 1
-            for d in exc.diagnostics:
-                print(d)
-            n_errors += len(exc.diagnostics)
+            n_errors += errors
             continue
         for w in loaded.warnings:
             print(w)
@@ -403,13 +410,9 @@ def cmd_lint(args) -> int:
     from game.lint import lint
 
     total, bad = 0, 0
-    for path in args.files:
-        try:
-            loaded = _load(path)
-        except ScenarioError as exc:
+    for path, loaded, _errors in _each_scenario(args.files):
+        if loaded is None:
             bad += 1
-            for d in exc.diagnostics:
-                print(d)
             continue
         warnings = list(loaded.warnings) + lint(loaded)
         for w in warnings:
