@@ -242,7 +242,7 @@ def _key(app, key, mod=0):
     app.render(1)
 
 
-def test_hint_card_shows_on_its_turn_and_hides(app):
+def test_hint_card_shows_on_its_turn_and_hides(app, monkeypatch):
     from game.ui.screens.game_screen import GameScreen
 
     match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 1)
@@ -274,12 +274,11 @@ def test_hint_card_shows_on_its_turn_and_hides(app):
     board.relayout()                                 # a resize or new settings keep it
     assert app.state()["hint"] == "A declared red line"
     # hints turned off in the settings
-    app.settings.show_hints = False
+    monkeypatch.setattr(app.settings, "show_hints", False)
     board.relayout()
     assert app.state()["hint"] is None
     _key(app, pygame.K_h)
     assert app.state()["hint"] == "A declared red line"
-    app.settings.show_hints = True
 
 
 def test_no_hint_card_without_hints(app):

@@ -801,6 +801,9 @@ class GameScreen(Screen):
             pygame.draw.rect(surface, colour, target, s(3), border_radius=8)
         if lay["arrow"] is not None:
             (x0, y0), (x1, y1) = lay["arrow"]
+            rows = self.ladder.row_rects
+            if lay["target"] == "ladder" and rows:     # at a rung, not at the empty panel under them
+                y0 = y1 = max(min(y0, rows[0].centery), rows[-1].centery, lay["card"].top + s(12))
             w = s(4)
             head = s(12)
             if y0 == y1:
