@@ -119,7 +119,8 @@ class EventLog(Recorder):
             if u is not None:
                 pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
                 ev.update(p=pv, draw=float(u[row]))
-                ev["text"] += f" (chance {pct(pv)}, drew {int(u[row] * 100)})"
+                if pv < 1:
+                    ev["text"] += f" (chance {pct(pv)}, drew {int(u[row] * 100)})"
             self._add(g, ev, writes)
 
     def decision(self, batch, actor, inst, p, u, weights, total, human) -> None:

@@ -108,13 +108,14 @@ class Coverage:
 
 
 def region_rings(region, basemap: dict | None) -> list[np.ndarray]:
-    """The lon/lat rings that draw a scenario region: its outline, else its basemap region."""
-    if region.outline:
-        return [np.asarray(region.outline, dtype=float).reshape(-1, 2)]
+    """The lon/lat rings that draw a scenario region: the named basemap shape (a real coastline)
+    when there is one, else its outline (which the engine also uses to measure ranges)."""
     if basemap and region.basemap:
         for f in (*basemap.get("regions", []), *basemap.get("countries", [])):
             if region.basemap in (f.get("name"), f.get("id")):
                 return [np.asarray(r, dtype=float).reshape(-1, 2) for r in f["rings"]]
+    if region.outline:
+        return [np.asarray(region.outline, dtype=float).reshape(-1, 2)]
     return []
 
 
