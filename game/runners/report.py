@@ -393,7 +393,7 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
                 f"<td class='l'>{_e(names['outcomes'][r['outcome']])}</td>"
                 f"<td>{_e(_fmt(r['low']))}</td><td>{_e(_fmt(r['high']))}</td>"
                 f"<td>{_pct(r['shares'][0][1])}</td><td>{_pct(r['shares'][-1][1])}</td>"
-                f"<td class='{cls}'>{r['change'] * 100:+.1f} pp</td><td>{r['range'] * 100:.1f} pp</td></tr>")
+                f"<td class='{cls}'>{r['change'] * 100:+.2f} pp</td><td>{r['range'] * 100:.2f} pp</td></tr>")
         add("</table>")
     else:
         add("<p>No parameter takes two or more values: nothing to compare.</p>")
