@@ -29,10 +29,12 @@ class Diagnostic:
     severity: str = "error"
 
     def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        if not self.file:
+            return f"{self.path}: {prefix}{self.message}" if self.path else f"{prefix}{self.message}"
         where = self.file
         if self.line:
             where += f":{self.line}:{self.col}"
-        prefix = "" if self.severity == "error" else f"{self.severity}: "
         path = f" {self.path}:" if self.path else ""
         return f"{where}:{path} {prefix}{self.message}"
 

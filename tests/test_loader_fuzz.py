@@ -153,7 +153,7 @@ def test_one_character_mutations(path):
 
 # ------------------------------------------------------------------ (d) random expressions
 
-RED_LINE_WHEN = "    when: \"taken('seize_island') > 0 and aldoria.last_rung >= 3\"\n"
+RED_LINE_WHEN = "    when: \"taken('seize_island') > 0 and aldoria.last_rung >= 2\"\n"
 RESPONSE_P = "p: params.enforce_p}"
 TEXT = TUTORIAL.decode()
 assert TEXT.count(RED_LINE_WHEN) == 1 and TEXT.count(RESPONSE_P) == 1

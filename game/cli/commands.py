@@ -10,8 +10,9 @@ import time
 
 import numpy as np
 
-from game.cli.common import UsageError, atomic_write, parse_policies, parse_sets, progress
+from game.cli.common import UsageError, parse_policies, parse_sets, progress
 from game.diagnostics import RedlineError, ScenarioError
+from game.files import atomic_write
 
 # ---------------------------------------------------------------- shared
 

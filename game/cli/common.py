@@ -1,11 +1,8 @@
-"""Helpers shared by the subcommands: errors, --set parsing, atomic output files."""
+"""Helpers shared by the subcommands: errors, --set parsing, progress bars."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 
 from game.diagnostics import RedlineError
 
@@ -46,25 +43,6 @@ def parse_policies(items: list[str] | None) -> dict[str, str]:
         actor, _, name = item.partition("=")
         out[actor.strip()] = name.strip()
     return out
-
-
-@contextlib.contextmanager
-def atomic_write(path: str, mode: str = "w", encoding: str | None = "utf-8"):
-    """Write to a temporary file beside ``path``, fsync, then rename: never half-written."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-    try:
-        text_mode = "b" not in mode
-        with os.fdopen(fd, mode, encoding=encoding if text_mode else None, newline="" if text_mode else None) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def progress(total: int, quiet: bool, unit: str = "game"):

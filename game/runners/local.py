@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 
 from game.engine.batch import Batch
+from game.files import die_with_parent
 from game.policies import policy_for
 from game.runners.tally import Tally
 
@@ -93,7 +94,8 @@ def run_ordered(spec: RunSpec, games: int, workers: int = 1, executor=None,
             yield run_chunk(spec, s, e)
         return
     own = executor is None
-    ex = executor or cf.ProcessPoolExecutor(max_workers=min(workers, len(bounds)))
+    ex = executor or cf.ProcessPoolExecutor(max_workers=min(workers, len(bounds)), initializer=die_with_parent,
+                                            initargs=(os.getpid(),))
     try:
         futures = [ex.submit(run_chunk, spec, s, e) for s, e in bounds]
         for f in futures:

@@ -416,13 +416,13 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
 
 def write_report(out: str, res: dict) -> list[str]:
     """Write the plots and ``report.html`` into ``out`` (atomically); return the plot file names."""
-    from game.runners.sweep import atomic
+    from game.files import atomic_write
 
     plots = make_plots(res)
     for name, _caption, png in plots:
-        with atomic(os.path.join(out, name), "wb") as fh:
+        with atomic_write(os.path.join(out, name), "wb") as fh:
             fh.write(png)
     res = {**res, "files": {**res.get("files", {}), "plots": [p[0] for p in plots]}}
-    with atomic(os.path.join(out, "report.html")) as fh:
+    with atomic_write(os.path.join(out, "report.html")) as fh:
         fh.write(render_html(res, plots))
     return [p[0] for p in plots]

@@ -22,13 +22,11 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import glob
-import gzip
 import hashlib
 import itertools
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 
@@ -36,6 +34,7 @@ import attrs
 import numpy as np
 
 from game.diagnostics import Diagnostic, RedlineError, ScenarioError
+from game.files import TMP, atomic_write, die_with_parent
 from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, run_chunk
 from game.runners.tally import Tally, _quantile_from_hist, summarize, wilson
 
@@ -44,9 +43,6 @@ MANIFEST_FORMAT = "redline-sweep-manifest/1"
 CHUNK_FORMAT = "redline-chunk/1"
 CHUNK_ENV = "REDLINE_CHUNK"
 GZIP_ROWS = 2_000_000          # games.csv is gzipped above this many rows
-TMP = ".redline-tmp-"          # prefix of every temporary file this module writes
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 
 
@@ -175,43 +171,6 @@ def tally_from_json(d: dict) -> Tally:
 # ---------------------------------------------------------------- files
 
 
-@contextlib.contextmanager
-def atomic(path: str, mode: str = "w", gz: bool = False):
-    """Write to a temporary file beside ``path``, fsync, rename: a file is whole or absent."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP, dir=folder)
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)      # as an ordinary open() would (mkstemp makes it 0600)
-        with os.fdopen(fd, "wb" if gz or "b" in mode else mode, **({} if gz or "b" in mode else
-                                                                    {"encoding": "utf-8", "newline": ""})) as raw:
-            if gz:
-                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as zf, \
-                        _text(zf) as fh:
-                    yield fh
-            else:
-                yield raw
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def _text(binary):
-    import io
-
-    fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-    try:
-        yield fh
-        fh.flush()
-    finally:
-        fh.detach()
-
-
 def _chunk_name(point: int, start: int) -> str:
     return f"p{point:05d}-g{start:012d}.npz"
 
@@ -221,7 +180,7 @@ def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> 
     path = os.path.join(folder, _chunk_name(point, res.start))
     meta = {"format": CHUNK_FORMAT, "manifest": manifest_key, "point": point, "start": res.start,
             "stop": res.start + len(res.outcome), "tally": tally_to_json(res.tally)}
-    with atomic(path, "wb") as fh:
+    with atomic_write(path, "wb") as fh:
         np.savez(fh, outcome=res.outcome, turns=res.turns, max_rung=res.max_rung, score=res.score,
                  meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
     return path
@@ -276,24 +235,6 @@ def _clean(folder: str, patterns: tuple[str, ...]) -> None:
 
 
 # ---------------------------------------------------------------- running
-
-
-def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the worker processes
-    """Worker initializer: end this worker when the sweep's process dies (even by SIGKILL),
-    instead of waiting forever on its task queue (Linux; elsewhere a no-op)."""
-    import signal
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
 
 
 def _window(executor, workers: int) -> int:
@@ -442,7 +383,7 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
 
     own = False
     if executor is None and workers > 1 and len(todo) > 1:
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_die_with_parent,
+        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=die_with_parent,
                                          initargs=(os.getpid(),))
         own = True
     tallies: list[Tally | None] = [None] * len(points)
@@ -454,7 +395,7 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
         with contextlib.ExitStack() as stack:
             csv_fh = None
             if out:
-                csv_fh = stack.enter_context(atomic(os.path.join(out, csv_name), "w", gz=gz))
+                csv_fh = stack.enter_context(atomic_write(os.path.join(out, csv_name), "w", gz=gz))
                 csv_fh.write(",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"])
                              + "\n")
             outcome_ids = np.array([o.id for o in scn.outcomes], dtype=object)
@@ -495,7 +436,7 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
         t1 = time.perf_counter()
         results["files"]["plots"] = write_report(out, results)
         results["run"]["report_seconds"] = round(time.perf_counter() - t1, 3)
-        with atomic(os.path.join(out, "results.json")) as fh:
+        with atomic_write(os.path.join(out, "results.json")) as fh:
             fh.write(json.dumps(results, indent=1) + "\n")
         other = os.path.join(out, "games.csv" if gz else "games.csv.gz")
         with contextlib.suppress(OSError):
@@ -533,7 +474,7 @@ def _prepare_out(out: str, chunk_dir: str, manifest: dict, mkey: str, resume: bo
         if resume:
             notes.append(f"nothing to resume in {out}: started a new sweep")
         _clean(chunk_dir, ("p*-g*.npz",))
-        with atomic(mpath) as fh:
+        with atomic_write(mpath) as fh:
             fh.write(json.dumps(manifest, indent=1) + "\n")
     return todo
 

@@ -26,8 +26,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 
-from game.cli.common import UsageError, atomic_write, parse_sets  # noqa: E402
+from game.cli.common import UsageError, parse_sets
 from game.diagnostics import Diagnostic, ScenarioError  # noqa: E402
+from game.files import atomic_write  # noqa: E402
 from game.ui import theme  # noqa: E402
 from game.ui.match import Match, resolve_scenario_path  # noqa: E402
 from game.ui.screens.base import ScreenStack  # noqa: E402

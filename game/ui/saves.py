@@ -17,8 +17,8 @@ from pathlib import Path
 
 import attrs
 
-from game.cli.common import atomic_write
 from game.engine.session import SAVE_FORMAT
+from game.files import atomic_write
 from game.ui.settings import home_dir
 
 AUTOSAVE = "autosave.json"

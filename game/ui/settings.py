@@ -15,7 +15,7 @@ from pathlib import Path
 
 import attrs
 
-from game.cli.common import atomic_write
+from game.files import atomic_write
 
 SETTINGS_FORMAT = "redline-settings/1"
 UI_SCALES = (0.9, 1.0, 1.15, 1.3, 1.5)

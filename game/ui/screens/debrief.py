@@ -13,7 +13,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
-from game.cli.common import atomic_write
+from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import causal_chain, game_log, replay_shares
 from game.ui.ladder_view import LadderView

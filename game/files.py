@@ -1,0 +1,71 @@
+"""Files written so that a crash, a kill or a full disk never leaves half of one.
+
+Every output (results, CSV, reports, saves, settings, logs) goes through ``atomic_write``:
+a temporary file beside the target, fsync, then a rename. A reader sees the old file
+or the new one, never a mix. Temporary names start with ``TMP`` so they can be cleaned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import os
+import tempfile
+
+TMP = ".redline-tmp-"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+@contextlib.contextmanager
+def atomic_write(path: str, mode: str = "w", gz: bool = False):
+    """Open ``path`` for writing, atomically; ``gz`` compresses (text mode inside)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=TMP, dir=folder)
+    binary = gz or "b" in mode
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)      # as an ordinary open() would (mkstemp makes it 0600)
+        with os.fdopen(fd, "wb" if binary else mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) \
+                as raw:
+            if gz:
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as zf, _text(zf) as fh:
+                    yield fh
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _text(binary):
+    fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+    try:
+        yield fh
+        fh.flush()
+    finally:
+        fh.detach()
+
+
+def die_with_parent(parent: int) -> None:  # pragma: no cover - runs in worker processes
+    """Worker-process initializer: end this worker when its parent dies (even by SIGKILL),
+    instead of waiting forever on its task queue (Linux; elsewhere a no-op)."""
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
