@@ -60,7 +60,9 @@ def _check_policies(rules, policies: dict[str, str]) -> None:
 
 
 def _n(count: int, word: str) -> str:
-    """>>> _n(1, 'red line'), _n(3, 'actor')
+    """A count and a word, in the plural when it needs one.
+
+    >>> _n(1, 'red line'), _n(3, 'actor')
     ('1 red line', '3 actors')
     """
     return f"{count} {word}{'' if count == 1 else 's'}"
@@ -194,6 +196,15 @@ def _write_games_csv(path: str, rules, results) -> None:
                             rungs[res.max_rung[i]], f"{float(res.score[i]):g}"])
 
 
+def _share(share: float) -> str:
+    """A share as a percentage, never rounding a rare event down to zero.
+
+    >>> _share(0.0004), _share(0.25), _share(0.0)
+    ('  <0.1%', '  25.0%', '   0.0%')
+    """
+    return "  <0.1%" if 0 < share < 0.0005 else f"{share * 100:6.1f}%"
+
+
 def _bar(share: float, width: int = 24) -> str:
     n = int(round(share * width))
     return "#" * n + "." * (width - n)
@@ -211,26 +222,25 @@ def _print_summary(s: dict, loaded, elapsed: float, turns_total: int) -> None:
     names = {o.id: o.name for o in scn.outcomes}
     for oid, share in s["outcomes"].items():
         lo, hi = s["outcome_intervals"][oid]
-        print(f"  {names[oid][:34]:<34} {share * 100:5.1f}%  [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(share)}")
+        print(f"  {names[oid][:34]:<34} {_share(share)}  [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(share)}")
     t = s["turns"]
     print(f"\nTurns: mean {t['mean']:.1f}, median {t['p50']}, p95 {t['p95']} (limit {scn.calendar.turns})")
     print("\nHighest rung reached")
     rung_names = {r.id: r.name for r in scn.ladder.rungs}
     for rid, share in s["max_rung"].items():
         if share:
-            print(f"  {rung_names.get(rid, 'no rung')[:34]:<34} {share * 100:5.1f}%  {_bar(share)}")
+            print(f"  {rung_names.get(rid, 'no rung')[:34]:<34} {_share(share)}  {_bar(share)}")
     if s["red_lines"]:
         print("\nRed lines (share of games where tripped)")
-        names = {r.id: (r.owner, r.name) for r in scn.red_lines}
+        names = {r.id: f"{scn.actor(r.owner).name}: {r.name}" for r in scn.red_lines}
         for rid, info in s["red_lines"].items():
-            owner, name = names[rid]
-            print(f"  {owner}: {name[:40]:<40} {info['trip_rate'] * 100:5.1f}%")
+            print(f"  {names[rid][:52]:<52} {_share(info['trip_rate'])}")
     if s["thresholds"]:
         print("\nThresholds (share of games crossed; mean turn of first crossing)")
         for th in scn.ladder.thresholds:
             info = s["thresholds"][th.id]
             when = f"turn {info['first_turn_mean']:.1f}" if info["first_turn_mean"] else "-"
-            print(f"  {th.name[:40]:<40} {info['crossed'] * 100:5.1f}%  {when}")
+            print(f"  {th.name[:52]:<52} {_share(info['crossed'])}  {when}")
     e = s["escalation_score"]
     from game.model import RIVERA_WEIGHTS
 
