@@ -30,6 +30,15 @@ def pct(p: float) -> str:
 PLACEHOLDERS = ("actor", "target", "weapon", "distance_km")
 
 
+def quoted(text: str) -> str:
+    """Curly quotes around what an actor says, unless the author quoted it already.
+
+    >>> quoted("We seek no war."), quoted('"Missiles will speak" (Zelensky)')
+    ('\u201cWe seek no war.\u201d', '"Missiles will speak" (Zelensky)')
+    """
+    return text if text[:1] in "\"\u201c'" else f"\u201c{text}\u201d"
+
+
 def fill(text: str, **values: str) -> str:
     """Put names into a news text. Only ``{actor}``, ``{target}``, ``{weapon}`` and
     ``{distance_km}`` are replaced, literally: an author's text is never a format string.
@@ -152,7 +161,7 @@ class EventLog(Recorder):
             spec = R.signals[int(sig[row])][0]
             ev = {"kind": "signal", "actor": R.scenario.actors[actor].id, "signal": spec.id,
                   "signal_kind": spec.kind, "says": spec.says, "divergent": bool(divergent[row]),
-                  "text": f"{self.names[actor]} says: \u201c{spec.says}\u201d"}
+                  "text": f"{self.names[actor]} says: {quoted(spec.says)}"}
             if divergent[row]:
                 ev["text"] += " (its action this turn says otherwise)"
             self._add(g, ev)
