@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from game.runners.report import _plt, _png
+from game.runners.report import _percent, _plt, _png
 
 LOG_FORMAT = "redline-log/1"
 MAX_LOG_BYTES = 20_000_000
@@ -94,7 +94,23 @@ def analyse(logs: list[dict], rules, ai_games: int = 2000, seed: int = 1) -> dic
         "paths": [{"path": list(p), "games": n} for p, n in paths.most_common(10)],
         "thresholds": crossed, "ai_thresholds": ai_crossed,
         "actor_names": {a.id: a.name for a in scn.actors},
+        "action_names": {a.spec.id: a.spec.name for a in rules.actions},
     }
+
+
+def _runs(path: list[str], names: dict[str, str]) -> list[str]:
+    """Decisions turn by turn, repeats folded: ``Strike (turns 4-9)``.
+
+    >>> _runs(["a", "b", "b", "b"], {"a": "Talk", "b": "Strike"})
+    ['Talk (turn 1)', 'Strike (turns 2-4)']
+    """
+    out, start = [], 0
+    for i in range(1, len(path) + 1):
+        if i == len(path) or path[i] != path[start]:
+            turns = f"turn {start + 1}" if i - start == 1 else f"turns {start + 1}-{i}"
+            out.append(f"{names.get(path[start], path[start])} ({turns})")
+            start = i
+    return out
 
 
 def plot_outcomes(res: dict) -> bytes:
@@ -107,6 +123,7 @@ def plot_outcomes(res: dict) -> bytes:
            color="#E69F00")
     ax.set_xticks(x, [res["outcome_names"][o][:22] for o in ids], rotation=20, ha="right", fontsize=8)
     ax.set_ylabel("share of games")
+    ax.yaxis.set_major_formatter(_percent())
     ax.legend(fontsize=8, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
@@ -130,7 +147,8 @@ def render(res: dict, skipped: list[tuple[str, str]]) -> str:
     e = html.escape
     rows = "".join(f"<tr><td>{e(res['outcome_names'][o])}</td><td>{res['students'][o] * 100:.0f}%</td>"
                    f"<td>{res['ai'][o] * 100:.0f}%</td></tr>" for o in res["students"])
-    paths = "".join(f"<tr><td>{n['games']}</td><td>{e(' → '.join(n['path']))}</td></tr>" for n in res["paths"])
+    paths = "".join(f"<tr><td>{n['games']}</td><td>{e(' → '.join(_runs(n['path'], res['action_names'])))}</td></tr>"
+                    for n in res["paths"])
     names = res["actor_names"]
 
     def by(v: dict) -> str:
