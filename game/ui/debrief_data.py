@@ -127,43 +127,6 @@ def causal_chain(events: list[dict], seats: tuple[str, ...]) -> list[dict]:
     return out
 
 
-def _history(rules, events) -> dict:
-    """The log's ``history`` block, computed as ``replay --json`` does (when the CLI has it)."""
-    try:
-        from game.engine.history import history_comparison
-    except ImportError:
-        try:
-            from game.cli.commands import history_comparison
-        except ImportError:
-            return {}
-    return {"history": history_comparison(rules, events)}
-
-
 def game_log(match) -> dict:
     """This game's log, with the keys of ``replay --json`` plus ``humans`` and ``decisions``."""
-    s = match.session
-    scn = match.scenario
-    b = s.batch
-    rungs = ["none"] + [r.id for r in scn.ladder.rungs]
-    hist = s.rung_history()
-    turns = int(b.turns[0]) if s.done else max(0, s.turn - 1)
-    max_rung = int(b.max_rung[0]) if s.done else max([0, *(max(v) for v in hist.values() if v)])
-    outcome = s.outcome
-    return {
-        "format": "redline-log/1",
-        "scenario": scn.meta.id,
-        "seed": s.seed,
-        "game": s.game,
-        "policies": {a.id: ("human" if a.id in s.humans else a.policy) for a in scn.actors},
-        "outcome": outcome.id if outcome is not None else None,
-        "turns": turns,
-        "max_rung": max_rung,
-        "max_rung_id": rungs[max_rung],
-        "escalation_score": float(b.score[0]) if s.done else float(s.value("_score")),
-        "rungs_by_turn": hist,
-        "objectives": {o.id: float(b.objective_scores[i, 0]) for i, o in enumerate(scn.objectives)},
-        **_history(match.rules, s.events),
-        "events": s.events,
-        "humans": list(s.humans),
-        "decisions": s.decisions,
-    }
+    return match.session.to_log()
