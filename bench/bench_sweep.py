@@ -19,10 +19,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_engine import game_by_game  # noqa: E402  (the same game-by-game baseline)
 
 CHILD = r"""
 import json, os, resource, sys, threading, time
@@ -74,23 +76,6 @@ def measure(path: str, games: int, workers: int, out: str = "") -> dict:
     if p.returncode:
         raise SystemExit(p.stderr)
     return json.loads(p.stdout.strip().splitlines()[-1])
-
-
-def game_by_game(path: str, n: int = 300) -> float:
-    import numpy as np
-
-    from game.engine.batch import Batch
-    from game.loader.load import load_scenario
-    from game.runners.local import policies_for
-
-    rules = load_scenario(path).rules
-    pols = policies_for(rules)
-    t = time.perf_counter()
-    turns = 0
-    for g in range(n):
-        b = Batch(rules, 1, np.array([g], dtype=np.uint64), pols).run()
-        turns += int(b.turns[0])
-    return turns / (time.perf_counter() - t)
 
 
 def row(games: int, workers: int, m: dict, gbg: float) -> str:
