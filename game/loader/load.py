@@ -68,6 +68,55 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, float] | None = 
     return load_bytes(read_bytes(path), name, overrides, real_path=os.path.realpath(path))
 
 
+def _value_at(data, path: tuple):
+    for p in path:
+        try:
+            data = data[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def expression_position(lines: list[str], line: int, col: int, text: str, offset: int) -> tuple[int, int]:
+    """Where character ``offset`` of a YAML string value lies in the file, whether the value
+    is plain, quoted, or a block (``>`` / ``|``) over several lines: the characters of the
+    value are matched against the file's, skipping quotes, indentation and line breaks.
+
+    >>> expression_position(['    when: "tensoin > 1"'], 1, 11, "tensoin > 1", 0)
+    (1, 12)
+    >>> expression_position(["    when: >-", "      tension > 0.4 and", "      tensoin < 2"], 1, 11,
+    ...                     "tension > 0.4 and tensoin < 2", 18)
+    (3, 7)
+    """
+    r, c = line - 1, col - 1
+    if r >= len(lines):
+        return line, col
+    head = lines[r][c:c + 1]
+    if head in ("'", '"'):
+        c += 1
+    elif head in (">", "|"):
+        r, c = r + 1, 0
+
+    def skip_space(r: int, c: int) -> tuple[int, int]:
+        while r < len(lines):
+            while c < len(lines[r]) and lines[r][c] in " \t":
+                c += 1
+            if c < len(lines[r]):
+                return r, c
+            r, c = r + 1, 0
+        return r, c
+
+    for ch in text[:offset]:
+        if ch.isspace():
+            continue
+        r, c = skip_space(r, c)
+        if r >= len(lines):
+            return line, col
+        c += 1
+    r, c = skip_space(r, c)
+    return (r + 1, c + 1) if r < len(lines) else (line, col)
+
+
 def resolved_source(path: str | os.PathLike) -> bytes:
     """The scenario's bytes with any ``extends:`` resolved, for workers that have no files."""
     raw = read_bytes(path)
@@ -116,9 +165,9 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
         file, line, col = mark(ypath)
         lines = merged.lines.get(file, [])
         if offset >= 0 and ypath in merged.marks and 0 < line <= len(lines):
-            text = lines[line - 1]
-            quoted = col - 1 < len(text) and text[col - 1] in "'\""
-            col += offset + (1 if quoted else 0)
+            value = _value_at(merged.data, ypath)
+            if isinstance(value, str):
+                line, col = expression_position(lines, line, col, value, offset)
         return file, line, col, display_path(merged.data, ypath)
 
     errors, warnings = [], []

@@ -248,6 +248,7 @@ def structure(data, file: str, mark, pathmap: PathMap, show=None) -> tuple[Scena
     except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnostic
         pairs: list[tuple[Path, str]] = []
         _walk(exc, (), Scenario, pairs)
+        pairs = _fold_misspelt_required(pairs)
         diags = []
         for model_path, message in pairs:
             ypath = pathmap.to_yaml(model_path)
@@ -255,6 +256,16 @@ def structure(data, file: str, mark, pathmap: PathMap, show=None) -> tuple[Scena
             shown = show(ypath) if show else format_path(ypath)
             diags.append(Diagnostic(where or file, line, col, shown, message))
         return None, _dedupe(diags, file)
+
+
+def _fold_misspelt_required(pairs: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """``laddr:`` is both an unknown field and a missing ``ladder:``: report it once, as the
+    misspelling (at the line the author wrote), not also as a missing section."""
+    meant = set()
+    for path, message in pairs:
+        if message.startswith("unknown field") and "(did you mean '" in message:
+            meant.add((*path[:-1], message.split("(did you mean '")[1].split("'")[0]))
+    return [(p, m) for p, m in pairs if not (m == "required field is missing" and p in meant)]
 
 
 def _dedupe(diags: list[Diagnostic], file: str) -> list[Diagnostic]:
