@@ -217,6 +217,7 @@ class Batch:
             for a in R.actions
         }
         self.clip_cols = np.array([i for i, c in enumerate(lay.columns) if c.writable], dtype=np.int64)
+        self.writable = set(self.clip_cols.tolist())
         self.col_lo = [c.lo for c in lay.columns]
         self.col_hi = [c.hi for c in lay.columns]
         self.rung_col_set = set(R.rung_cols)
@@ -351,11 +352,14 @@ class Batch:
 
     def _events(self) -> None:
         R = self.rules
+        touched = set()
         for s, _a, _per_use, production in R.weapon_cols:
             if production:
                 self.X[s] += production
+                touched.add(s)
         for c, v in self.per_turn:
             self.X[c] += v
+            touched.add(c)
         ctx = self.ctx()
         for e, (spec, turn, p, when, effects, site) in enumerate(R.events):
             col = R.layout[f"happened:{spec.id}"]
@@ -381,8 +385,9 @@ class Batch:
             self.X[col] += mask
             for eff in effects:
                 eff.apply(ctx, mask)
+                touched.add(eff.target)
             self.rec.event(self, e, mask, pv, u)
-        self._clip()
+        self._clip(sorted(touched & self.writable))
 
     def _decide(self, human, human_signals):
         """Every actor chooses at once, from the same state: weights over its legal actions
@@ -587,8 +592,9 @@ class Batch:
         inst = np.where(mask, inst, self.NOOP)
         cols, D = self.actor_delta[a]
         rc, lc = R.rung_cols[a], R.last_rung_cols[a]
+        gathered = D.take(inst, axis=1)     # one gather for all the actor's columns
         for j, c in enumerate(cols):
-            X[c] += D[j][inst]
+            X[c] += gathered[j]
         rung = self.inst_rung[inst]
         self.escalations[self.pos] += rung > X[rc]
         np.maximum(X[rc], rung, out=X[rc])
