@@ -221,6 +221,11 @@ class Batch:
         self.col_lo = [c.lo for c in lay.columns]
         self.col_hi = [c.hi for c in lay.columns]
         self.rung_col_set = set(R.rung_cols)
+        # per-game counters live in X while a game runs (cheap in-place adds) and are
+        # copied out when it ends
+        self.tally_cols = {"accidents": lay["_accidents"], "escalations": lay["_escalations"],
+                           "divergent": lay["_divergent"], "signals_sent": lay["_signals"],
+                           "clipped": lay["_clipped"]}
         self.per_turn = [(lay[v.id], v.per_turn) for v in R.scenario.variables if v.per_turn]
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
         self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
@@ -499,7 +504,7 @@ class Batch:
                 mask = (act == k) & (u < pv) & self.alive
                 if not mask.any():
                     continue
-                self.accidents[self.pos] += mask
+                self.X[self.tally_cols["accidents"]] += mask
                 before = inst.copy()
                 if spec.kind == "overreach":
                     inst = np.where(mask, self.fog_maps[f][inst], inst)
@@ -558,7 +563,7 @@ class Batch:
                 X[c, r] += v
         rc, lc = R.rung_cols[a], R.last_rung_cols[a]
         rung = self.inst_rung[sub]
-        self.escalations[self.pos[rows]] += rung > X[rc, rows]
+        X[self.tally_cols["escalations"], rows] += rung > X[rc, rows]
         X[rc, rows] = np.maximum(X[rc, rows], rung)
         X[lc, rows] = rung
         act = self.inst_action[sub]
@@ -596,7 +601,7 @@ class Batch:
         for j, c in enumerate(cols):
             X[c] += gathered[j]
         rung = self.inst_rung[inst]
-        self.escalations[self.pos] += rung > X[rc]
+        X[self.tally_cols["escalations"]] += rung > X[rc]
         np.maximum(X[rc], rung, out=X[rc])
         X[lc] = np.where(mask, rung, X[lc])
         act = self.inst_action[inst]
@@ -620,7 +625,7 @@ class Batch:
         rung = self.inst_rung[inst]
         counts = np.bincount(sig[sent & self.alive], minlength=len(R.signals))
         self.signal_counts += counts
-        self.signals_sent[self.pos] += sent
+        self.X[self.tally_cols["signals_sent"]] += sent
         div = np.zeros(self.live, dtype=bool)
         ctx = self.ctx()
         for s in np.flatnonzero(counts):
@@ -633,7 +638,7 @@ class Batch:
                 div |= m & (rung < min_rung)
             for eff in effects:
                 eff.apply(ctx, m)
-        self.divergent[self.pos] += div
+        self.X[self.tally_cols["divergent"]] += div
         self.rec.signal(self, a, np.where(sent, sig, NONE), None, None, div)
         self._clip(self.actor_clip[a])
 
@@ -718,7 +723,7 @@ class Batch:
             total += p
         over = total > 1.0
         if over.any():
-            self.clipped[self.pos[rows[over]]] += 1
+            self.X[self.tally_cols["clipped"], rows[over]] += 1
             probs = [np.where(over, p / np.where(over, total, 1.0), p) for p in probs]
         u = draw(self.seed, self.games[rows], self.turn, rl.site)
         run = np.zeros(n)
@@ -787,6 +792,8 @@ class Batch:
         self.turns[pos] = self.turn
         self.max_rung[pos] = self.X[R.rung_cols][:, finished].max(axis=0) if R.rung_cols else 0
         self.score[pos] = self.X[R.layout["_score"], finished]
+        for name, col in self.tally_cols.items():
+            getattr(self, name)[pos] = self.X[col, finished]
         ctx = self.ctx()
         for i, (_spec, _a, expr) in enumerate(R.objectives):
             v = self._as_array(expr(ctx))

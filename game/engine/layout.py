@@ -74,7 +74,7 @@ def build_layout(scn: Scenario) -> Layout:
         lay.add(f"signalled:{s.id}")
     for e in scn.events:
         lay.add(f"happened:{e.id}")
-    for name in ("_score", "_accidents", "_divergent", "_signals", "_clipped", "_illegal"):
+    for name in ("_score", "_accidents", "_divergent", "_signals", "_clipped", "_escalations"):
         lay.add(name)
     return lay
 
