@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py does
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -28,6 +29,7 @@ from bench_engine import game_by_game  # noqa: E402  (the same game-by-game base
 
 CHILD = r"""
 import json, os, resource, sys, threading, time
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, {root!r})
 
 def tree_rss(pid):
