@@ -8,7 +8,6 @@ that can never be legal keeps its reason ("out of range: 420 km > 300 km") for t
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 
 import attrs
@@ -447,7 +446,3 @@ def _closest_instance(src: Instance, target: ActionRules, instances) -> int:
         if found:
             return found[0]
     return ids[0]
-
-
-def finite(x: float) -> bool:
-    return math.isfinite(x)

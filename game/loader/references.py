@@ -60,10 +60,6 @@ class Checker:
         if value and value not in known:
             self.err(path, f"unknown {what} '{value}'{did_you_mean(value, known)}")
 
-    def refs(self, path: tuple, values, known, what: str) -> None:
-        for i, v in enumerate(values):
-            self.ref((*path, i) if len(values) > 1 or not isinstance(values, tuple) else (*path, i), v, known, what)
-
     def unique(self, section: tuple, items, what: str, pattern=ID_RE) -> dict[str, int]:
         seen: dict[str, int] = {}
         for i, item in enumerate(items):

@@ -15,7 +15,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from game.diagnostics import Diagnostic, did_you_mean
-from game.model import KEYED_SECTIONS, Scenario, Target
+from game.model import KEYED_SECTIONS, Scenario
 
 Path = tuple[str | int, ...]
 
@@ -277,4 +277,4 @@ def _dedupe(diags: list[Diagnostic], file: str) -> list[Diagnostic]:
     return sorted(out, key=lambda d: (d.file != file, d.line, d.col))
 
 
-__all__ = ["CONVERTER", "PathMap", "normalize", "structure", "Target"]
+__all__ = ["CONVERTER", "PathMap", "normalize", "structure"]
