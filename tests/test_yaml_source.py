@@ -356,8 +356,7 @@ def test_tab_that_violates_indentation():
 
 def test_other_syntax_errors_have_positions():
     assert error("a: 'unclosed\nb: 2\n") == (
-        3, 1, "", ("found unexpected end of stream (while scanning a quoted scalar at line 1, "
-                   "column 4) (is a closing quote or bracket missing?)"))
+        1, 4, "", "this quoted text is never closed (it runs on to line 3); add the closing \"'\"")
     assert error("key: value: other\n") == (
         1, 11, "", ("mapping values are not allowed in this context "
                     "(put text that contains ': ' in quotes)"))

@@ -408,6 +408,11 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
         return Diagnostic(file, line, col, "", f"invalid YAML: {exc}")
     where = exc.problem_mark or exc.context_mark
     line, col = (where.line + 1, where.column + 1) if where else (0, 0)
+    unclosed = _unclosed_quote(text, line)
+    if unclosed is not None:
+        q_line, q_col, quote = unclosed
+        return Diagnostic(file, q_line, q_col, "", f"this quoted text is never closed (it runs on to line {line}); "
+                                                   f"add the closing {quote!r}")
     message = exc.problem or exc.context or "invalid YAML"
     index = getattr(where, "index", None)
     char = text[index] if isinstance(index, int) and 0 <= index < len(text) else ""
@@ -427,6 +432,29 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
                 message += f" ({hint})"
                 break
     return Diagnostic(file, line, col, "", message)
+
+
+_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?[^\s#:'"][^:#]*:\s+)(["'])(.*)$""")
+
+
+def _unclosed_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
+    r"""The first ``key: "text`` line before a parse error whose quote is never closed on
+    that line: PyYAML notices only where the runaway text finally breaks the structure.
+
+    >>> _unclosed_quote('a: 1\ntitle: "Open\nb: 2\nc: [\n', 4)
+    (2, 8, '"')
+    >>> _unclosed_quote('title: "Closed"\nb: [\n', 2) is None
+    True
+    """
+    for n, raw in enumerate(text.splitlines()[: max(error_line - 1, 0)], 1):
+        m = _QUOTED_VALUE.match(raw)
+        if not m:
+            continue
+        quote, rest = m.group(2), m.group(3)
+        closed = (re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", "")))
+        if not closed:
+            return n, len(m.group(1)) + 1, quote
+    return None
 
 
 # ---------------------------------------------------------------------------- construct
