@@ -553,7 +553,15 @@ class Batch:
         return (self.X[s, rows] >= per_use - 1e-9) & (self.X[a, rows] > 0)
 
     def _apply_rows(self, a: int, rows: np.ndarray, sub: np.ndarray, cause) -> None:
-        """Apply instances ``sub`` in the games ``rows`` only (a response in a few games)."""
+        """Apply instances ``sub`` in the games ``rows`` only (a response in a few games).
+        When most games respond, whole rows are cheaper than fancy indexing: same result."""
+        if 2 * len(rows) > self.live:
+            full = np.full(self.live, self.NOOP, dtype=np.int64)
+            full[rows] = sub
+            mask = np.zeros(self.live, dtype=bool)
+            mask[rows] = True
+            self._apply(a, full, mask, "response", cause)
+            return
         R = self.rules
         X = self.X
         first = sub[0] if len(sub) else -1
