@@ -129,7 +129,6 @@ class Batch:
         self.rung_hist = np.zeros((R.scenario.calendar.turns, len(R.scenario.ladder.rungs) + 1), dtype=np.int64)
         self.signal_counts = np.zeros(len(R.signals), dtype=np.int64)
         self.response_counts = [np.zeros(len(r.responses) + 1, dtype=np.int64) for r in R.red_lines]
-        self.last_choice = np.full((len(R.scenario.actors), self.n), NONE, dtype=np.int64)
         self._prepare_static()
         self.order = sorted(range(len(R.scenario.actors)), key=lambda a: (-R.scenario.actors[a].initiative, a))
         self.rec.start(self)
@@ -520,7 +519,6 @@ class Batch:
             wait = R.actions[R.wait_action[a]].instances[0]
             self.rec.illegal(self, a, inst, bad, wait)
             inst = np.where(bad, wait, inst)
-        self.last_choice[a] = inst
         self._apply(a, inst, np.ones(self.live, dtype=bool), "decision", None)
         if sig is not None and len(self.actor_signals[a]):
             sent = sig >= 0
@@ -826,7 +824,6 @@ class Batch:
         self.games = self.games[idx]
         self.pos = self.pos[idx]
         self.alive = self.alive[idx]
-        self.last_choice = np.take(self.last_choice, idx, axis=1)
 
     def _trim(self) -> None:
         """All games are over: drop the slot where finished rows wrote their tallies."""
