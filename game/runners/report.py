@@ -322,55 +322,32 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
             f"<td>{_e(_fmt(d)) if d is not None else ''}</td></tr>")
     add("</table>")
 
-    add("<h2>Outcomes</h2><p class='note'>Share of games, with the 95% Wilson interval below. "
-        "Turns: mean, median, 95th percentile.</p><div class='scroll'><table><tr><th>#</th>")
-    for g in grid:
-        add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
-    for oname in names["outcomes"].values():
-        add(f"<th>{_e(oname)}</th>")
-    add("<th>turns</th></tr>")
-    for p in pts:
-        add(f"<tr><td>{p['index']}</td>")
-        for g in grid:
-            add(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>")
-        for oid in names["outcomes"]:
-            lo, hi = p["outcome_intervals"][oid]
-            add(f"<td>{_pct(p['outcomes'][oid])}<br><span class='ci'>{_num(lo)}-{_num(hi)}</span></td>")
-        t = p["turns"]
-        add(f"<td>{t['mean']:.2f} / {t['p50']} / {t['p95']}</td></tr>")
-    add("</table></div>")
-
-    add("<h2>Highest rung reached</h2><p class='note'>Share of games by the highest rung any actor reached."
-        "</p><div class='scroll'><table><tr><th>#</th>")
-    for g in grid:
-        add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
-    for rname in names["rungs"].values():
-        add(f"<th>{_e(rname)}</th>")
-    add("</tr>")
-    for p in pts:
-        add(f"<tr><td>{p['index']}</td>" + "".join(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>" for g in grid))
-        for rid in names["rungs"]:
-            add(f"<td>{_pct(p['max_rung'].get(rid, 0.0))}</td>")
-        add("</tr>")
-    add("</table></div>")
-
-    if names["red_lines"]:
-        add("<h2>Red lines</h2><p class='note'>Share of games where the red line tripped at least once "
-            "(95% interval below).</p><div class='scroll'><table><tr><th>#</th>")
-        for g in grid:
-            add(f"<th>{_e(g['path'].split('.')[-1])}</th>")
-        for v in names["red_lines"].values():
-            add(f"<th>{_e(v['owner'])}: {_e(v['name'])}</th>")
-        add("</tr>")
+    def point_table(title: str, note: str, headers: list[str], cells) -> None:
+        """One row per grid point: its parameter values, then ``cells(point)``."""
+        add(f"<h2>{title}</h2><p class='note'>{note}</p><div class='scroll'><table><tr><th>#</th>")
+        add("".join(f"<th>{_e(g['path'].split('.')[-1])}</th>" for g in grid))
+        add("".join(f"<th>{h}</th>" for h in headers) + "</tr>")
         for p in pts:
             add(f"<tr><td>{p['index']}</td>" + "".join(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>"
                                                         for g in grid))
-            for rid in names["red_lines"]:
-                lo, hi = p["red_line_intervals"][rid]
-                add(f"<td>{_pct(p['red_lines'][rid]['trip_rate'])}<br>"
-                    f"<span class='ci'>{_num(lo)}-{_num(hi)}</span></td>")
-            add("</tr>")
+            add("".join(f"<td>{c}</td>" for c in cells(p)) + "</tr>")
         add("</table></div>")
+
+    def with_interval(share: float, interval) -> str:
+        return f"{_pct(share)}<br><span class='ci'>{_num(interval[0])}-{_num(interval[1])}</span>"
+
+    point_table("Outcomes", "Share of games, with the 95% Wilson interval below. Turns: mean, median, 95th "
+                "percentile.", [*(_e(o) for o in names["outcomes"].values()), "turns"],
+                lambda p: [*(with_interval(p["outcomes"][o], p["outcome_intervals"][o]) for o in names["outcomes"]),
+                           f"{p['turns']['mean']:.2f} / {p['turns']['p50']} / {p['turns']['p95']}"])
+    point_table("Highest rung reached", "Share of games by the highest rung any actor reached.",
+                [_e(r) for r in names["rungs"].values()],
+                lambda p: [_pct(p["max_rung"].get(r, 0.0)) for r in names["rungs"]])
+    if names["red_lines"]:
+        point_table("Red lines", "Share of games where the red line tripped at least once (95% interval below).",
+                    [f"{_e(v['owner'])}: {_e(v['name'])}" for v in names["red_lines"].values()],
+                    lambda p: [with_interval(p["red_lines"][r]["trip_rate"], p["red_line_intervals"][r])
+                               for r in names["red_lines"]])
 
     add("<h2>Plots</h2>")
     for _name, caption, png in plots:
