@@ -92,3 +92,15 @@ def test_base_in_a_subfolder_is_fine(folder):
     shutil.copy(folder / "tutorial.yaml", folder / "bases" / "t.yaml")
     path = write(folder, "v.yaml", "extends: bases/t.yaml\nmeta: {title: From a subfolder}\n")
     assert load_scenario(path).scenario.meta.title == "From a subfolder"
+
+
+def test_a_section_in_the_wrong_form_is_an_error_in_the_variant(folder):
+    path = write(folder, "v.yaml", "extends: tutorial.yaml\nactors:\n  - id: cerulia\n    name: Cerulia\n")
+    d = first_error(path)
+    assert d.file.endswith("v.yaml") and d.line == 3
+    assert "write 'actors' in the same form as the base" in d.message
+
+
+def test_a_misspelt_base_gets_a_suggestion(folder):
+    d = first_error(write(folder, "v.yaml", "extends: tutoral.yaml\n"))
+    assert d.message.endswith("no such file (did you mean 'tutorial.yaml'?)")

@@ -199,9 +199,15 @@ class _Compiler:
             return None
 
     def probability(self, text: str, path: tuple) -> Expr:
+        raw = str(text).strip()
+        if raw.endswith("%"):
+            self.diag(path, f"write a probability as a number from 0 to 1: {raw} is "
+                      f"{_percent_as_share(raw[:-1])}")
+            return compile_expr("0", self.names, self.funcs)
         e = self.expr(text, path)
         if e.const is not None and not 0.0 <= e.const <= 1.0:
-            self.diag(path, f"probability {e.const:g} is outside [0, 1]")
+            hint = f" (for {e.const:g}% write {e.const / 100:g})" if 2 <= e.const <= 100 else ""
+            self.diag(path, f"probability {e.const:g} is outside [0, 1]{hint}")
         return e
 
 
@@ -389,6 +395,13 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     if c.errors:
         return None, c.errors, c.warnings
     return rules, [], c.warnings
+
+
+def _percent_as_share(number: str) -> str:
+    try:
+        return f"{float(number) / 100:g}"
+    except ValueError:
+        return "a number from 0 to 1"
 
 
 def _densify(outline, step_deg: float = 0.05) -> list[tuple[float, float]]:

@@ -169,14 +169,16 @@ def resolve(merged: Merged, file: str, real_path: str | None, root: str | None,
     if not isinstance(target, str) or not target.strip():
         error("must name a base scenario file, like 'atacms_2024.yaml'")
     if os.path.isabs(target) or target.startswith("~"):
-        error(f"'{target}' is an absolute path; write it relative to this file")
+        error(f"'{target}' is an absolute path; write it relative to this file (to start from a shipped "
+              "scenario elsewhere, copy it beside yours: python main.py new FILE --from ID)")
     if len(chain) >= MAX_EXTENDS:
         error(f"too many levels of 'extends:' (the limit is {MAX_EXTENDS})")
     folder = os.path.dirname(real_path)
     root = root or folder
     candidate = os.path.realpath(os.path.join(folder, target))
     if os.path.commonpath([candidate, root]) != root:
-        error(f"'{target}' is outside this scenario's folder; a base must be in the same folder or below it")
+        error(f"'{target}' is outside this scenario's folder; a base must be in the same folder or below it "
+              "(copy it beside yours: python main.py new FILE --from ID)")
     if candidate in chain or candidate == real_path:
         cycle = " -> ".join(os.path.basename(c) for c in (*chain, real_path, candidate))
         error(f"'{target}' makes a cycle of extends: {cycle}")
@@ -186,5 +188,14 @@ def resolve(merged: Merged, file: str, real_path: str | None, root: str | None,
     base = from_located(base_loc, raw.decode("utf-8", errors="replace"))
     base = resolve(base, shown, candidate, root, read, (*chain, real_path))
     variant_data = {k: v for k, v in data.items() if k != "extends"}
+    if isinstance(base.data, dict):
+        for key, value in variant_data.items():
+            old = base.data.get(key)
+            if isinstance(old, dict) != isinstance(value, dict) and isinstance(old, (dict, list)) \
+                    and isinstance(value, (dict, list)):
+                form = "a mapping keyed by id" if isinstance(old, dict) else "a list of items with an id"
+                f, ln, cl = merged.mark((key,))
+                raise ScenarioError(Diagnostic(f, ln, cl, key, f"write '{key}' in the same form as the base "
+                                               f"({shown} writes it as {form})"))
     variant = Merged(variant_data, merged.marks, merged.key_marks, merged.lines)
     return merge(base, variant)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import attrs
 import yaml
 
-from game.diagnostics import Diagnostic, ScenarioError
+from game.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from game.engine.rules import Rules, compile_rules
 from game.loader import references
 from game.loader.extends import display_path, from_located, resolve
@@ -134,7 +134,16 @@ def _read_base(real: str, shown: str, where) -> bytes:
         return read_bytes(real, shown)
     except ScenarioError as exc:
         d = exc.diagnostics[0]
-        raise ScenarioError(Diagnostic(where[0], where[1], where[2], "extends", f"{shown}: {d.message}")) from None
+        hint = ""
+        if d.message == "no such file":
+            folder = os.path.dirname(real)
+            try:
+                near = [f for f in os.listdir(folder) if f.endswith((".yaml", ".yml"))]
+            except OSError:
+                near = []
+            hint = did_you_mean(os.path.basename(real), near)
+        raise ScenarioError(Diagnostic(where[0], where[1], where[2], "extends",
+                                       f"{shown}: {d.message}{hint}")) from None
 
 
 def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,

@@ -45,6 +45,22 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+def bad_date(text: str) -> str:
+    """The message for a date that does not parse: the form, or why the day does not exist.
+
+    >>> bad_date("2031-06-31")
+    "'2031-06-31' is not a real date (day is out of range for month)"
+    >>> bad_date("7 July 2031")
+    "'7 July 2031' is not a date; write YYYY-MM-DD"
+    """
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            dt.date(*(int(x) for x in text.split("-")))
+        except ValueError as exc:
+            return f"'{text}' is not a real date ({exc})"
+    return f"'{text}' is not a date; write YYYY-MM-DD"
+
+
 class Checker:
     """Collects diagnostics; ``path`` tuples are model paths, located by the caller."""
 
@@ -58,7 +74,11 @@ class Checker:
 
     def ref(self, path: tuple, value: str, known, what: str) -> None:
         if value and value not in known:
-            self.err(path, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+            hint = did_you_mean(value, known)
+            names = sorted(known)
+            if not hint and 0 < len(names) <= 15:
+                hint = f" (known {what}s: {', '.join(names)})"
+            self.err(path, f"unknown {what} '{value}'{hint}")
 
     def unique(self, section: tuple, items, what: str, pattern=ID_RE) -> dict[str, int]:
         seen: dict[str, int] = {}
@@ -106,7 +126,7 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
 
     cal = scn.calendar
     if parse_date(cal.start) is None:
-        c.err(("calendar", "start"), f"'{cal.start}' is not a date; write YYYY-MM-DD")
+        c.err(("calendar", "start"), bad_date(cal.start))
     if not 1 <= cal.turn_days <= 366:
         c.err(("calendar", "turn_days"), f"turn_days must be between 1 and 366, found {cal.turn_days}")
     if not 1 <= cal.turns <= MAX_TURNS:
@@ -294,12 +314,14 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         if e.date:
             d = parse_date(e.date)
             if d is None:
-                c.err(("events", i, "date"), f"'{e.date}' is not a date; write YYYY-MM-DD")
+                c.err(("events", i, "date"), bad_date(e.date))
             elif start is not None:
                 turn = (d - start).days // max(cal.turn_days, 1) + 1
                 if not 1 <= turn <= cal.turns:
-                    c.err(("events", i, "date"), f"{e.date} falls outside the game (turn {turn}; "
-                          f"the game has turns 1 to {cal.turns})")
+                    last = start + dt.timedelta(days=cal.turns * max(cal.turn_days, 1) - 1)
+                    when = "before the game starts" if turn < 1 else "after the game ends"
+                    c.err(("events", i, "date"), f"{e.date} falls {when} (the game runs from {start.isoformat()} "
+                          f"to {last.isoformat()}, turns 1 to {cal.turns})")
         if e.turn is not None and not 1 <= e.turn <= cal.turns:
             c.err(("events", i, "turn"), f"turn {e.turn} is outside 1..{cal.turns}")
 
@@ -308,7 +330,8 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
     if not any(o.at_end for o in scn.outcomes):
         c.err(("outcomes",), "one outcome needs 'at_end: true': the result when the turn limit is reached")
     if sum(o.at_end for o in scn.outcomes) > 1:
-        c.err(("outcomes",), "only one outcome may have 'at_end: true'")
+        both = ", ".join(o.id for o in scn.outcomes if o.at_end)
+        c.err(("outcomes",), f"only one outcome may have 'at_end: true' (these have it: {both})")
 
     c.unique(("objectives",), scn.objectives, "objective")
     for i, o in enumerate(scn.objectives):

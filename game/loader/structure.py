@@ -30,7 +30,10 @@ def _str(value, _type) -> str:
     if isinstance(value, bool):
         word = str(value).lower()
         raise _Bad(f"expected text, found {word} (write it in quotes: '{word}')")
-    if value is None or isinstance(value, (dict, list)):
+    if value is None:
+        raise _Bad("expected text, found nothing (if the text starts with #, YAML read it as a comment: "
+                   "put it in quotes, like '#0072B2')")
+    if isinstance(value, (dict, list)):
         raise _Bad(f"expected text, found {_describe(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise _Bad(f"expected text, found {value!r}")
