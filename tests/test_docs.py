@@ -33,3 +33,14 @@ def test_readme_commands_exist():
     used = set(re.findall(r"python main\.py ([a-z-]+)", readme))
     assert used <= set(COMMANDS), used - set(COMMANDS)
     assert "python -m pytest" in readme and "python main.py" in readme
+
+
+def test_the_guides_example_files_validate():
+    import glob
+
+    from game.loader.load import load_scenario
+
+    files = sorted(glob.glob("docs/examples/*.yaml"))
+    assert {f.rsplit("/", 1)[-1] for f in files} >= {"marrow_dam.yaml", "marrow_dam_plus.yaml", "marrow_bluff.yaml"}
+    for f in files:
+        assert load_scenario(f).scenario.meta.title

@@ -160,7 +160,13 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
     def mark(ypath, prefer_key: bool = False):
         return merged.mark(ypath, prefer_key)
 
-    scn, diags = structure(data, name, mark, pathmap, lambda p: display_path(merged.data, p))
+    def in_braces(ypath) -> bool:
+        """Whether the field sits in a one-line { } mapping (where a stray comma splits text)."""
+        file, line, col = merged.mark(ypath[:-1])
+        lines = merged.lines.get(file, [])
+        return 0 < line <= len(lines) and lines[line - 1][col - 1:col] == "{"
+
+    scn, diags = structure(data, name, mark, pathmap, lambda p: display_path(merged.data, p), in_braces)
     if diags:
         raise ScenarioError(diags)
     assert scn is not None

@@ -240,7 +240,8 @@ def _walk(exc: BaseException, path: Path, cls, out: list[tuple[Path, str]]) -> N
                     else f"invalid value ({exc})"))
 
 
-def structure(data, file: str, mark, pathmap: PathMap, show=None) -> tuple[Scenario | None, list[Diagnostic]]:
+def structure(data, file: str, mark, pathmap: PathMap, show=None, in_braces=None
+              ) -> tuple[Scenario | None, list[Diagnostic]]:
     """Structure normalized data into a Scenario, or collect every structural error."""
     from game.loader.yaml_source import format_path
 
@@ -257,6 +258,8 @@ def structure(data, file: str, mark, pathmap: PathMap, show=None) -> tuple[Scena
             ypath = pathmap.to_yaml(model_path)
             where, line, col = mark(ypath, message.startswith("unknown field"))
             shown = show(ypath) if show else format_path(ypath)
+            if message.startswith("unknown field") and in_braces and in_braces(ypath):
+                message += " (inside { } a comma ends a value: put text that contains commas in quotes)"
             diags.append(Diagnostic(where or file, line, col, shown, message))
         return None, _dedupe(diags, file)
 
