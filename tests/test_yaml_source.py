@@ -599,3 +599,8 @@ def test_round_trip_of_json_like_data(value):
 
     # JSON is YAML 1.2: what json.dumps writes must come back unchanged
     assert read(json.dumps(value)).data == value
+
+
+def test_hints_for_quotes_a_teacher_gets_wrong():
+    assert "use single quotes inside" in error('when: "taken("x") > 0"\n')[3]
+    assert "inside { } a ': ' starts a new field" in error("a: {id: x, description: Notes: protests}\n")[3]

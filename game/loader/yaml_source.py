@@ -400,6 +400,18 @@ _HINTS = (
 )
 
 
+def _line_hint(text: str, line: int, message: str) -> str | None:
+    """A likelier fix than the parser's own, read off the offending line: a ': ' inside
+    { }, or double quotes inside a double-quoted expression."""
+    lines = text.splitlines()
+    raw = lines[line - 1] if 0 < line <= len(lines) else ""
+    if raw.count('"') > 2 and re.search(r':\s+"[^"]*"\w', raw):
+        return "double quotes inside double quotes end the text: use single quotes inside, like \"taken('x') > 0\""
+    if "did not find expected ',' or '}'" in message and "{" in raw and re.search(r":\s+[^{}\[\],\"']*:\s", raw):
+        return "inside { } a ': ' starts a new field: put text that contains ': ' in quotes"
+    return None
+
+
 def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
     """A PyYAML/libyaml error in plain words at its line and column."""
     if not isinstance(exc, yaml.MarkedYAMLError):
@@ -426,6 +438,8 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
         message += " (YAML indentation must use spaces, not tabs)"
     elif char in ("@", "`") and "cannot start any token" in message:
         message += f" (text that starts with {char!r} must be in quotes)"
+    elif (hint := _line_hint(text, line, message)) is not None:
+        message += f" ({hint})"
     else:
         for needle, hint in _HINTS:
             if needle in message:
