@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from game.cli.common import UsageError, parse_policies, parse_sets, progress
+from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401  (dispatched by name from here)
 from game.diagnostics import RedlineError, ScenarioError
 from game.files import atomic_write
 
@@ -489,8 +490,6 @@ def cmd_new(args) -> int:
         fh.write(text)
     print(f"wrote {display_name(args.file)}; check it with: python main.py validate {display_name(args.file)}")
     return 0
-
-from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401, E402
 
 # ---------------------------------------------------------------- class-report
 

@@ -193,6 +193,11 @@ class Batch:
             cols |= {R.rung_cols[a] for a in act.actors} | {R.last_rung_cols[a] for a in act.actors}
             self.writes[x.id] = cols
         self.tripped_cols = [lay[f"tripped:{r.id}"] for r in R.scenario.red_lines]
+        self.crossed_cols = [lay[f"crossed:{t.id}"] for t in R.scenario.ladder.thresholds]
+        self.happened_cols = [lay[f"happened:{e.id}"] for e in R.scenario.events]
+        self.signalled_cols = [lay[f"signalled:{s.id}"] for s in R.scenario.signals]
+        self.taken_cols = [lay[f"taken:{a.spec.id}"] for a in R.actions]
+        self.count_cols = [lay[f"count:{a.spec.id}"] for a in R.actions]
         self.first_instance = [np.array([int(R.actions[k].instances[0]) for k in R.actor_actions[a]] + [n_inst],
                                         dtype=np.int64) for a in range(len(R.scenario.actors))]
         self.multi_instance = [[j for j, k in enumerate(R.actor_actions[a]) if len(R.actions[k].instances) > 1]
@@ -366,7 +371,7 @@ class Batch:
             touched.add(c)
         ctx = self.ctx()
         for e, (spec, turn, p, when, effects, site) in enumerate(R.events):
-            col = R.layout[f"happened:{spec.id}"]
+            col = self.happened_cols[e]
             if turn:
                 if turn != self.turn:
                     continue
@@ -509,9 +514,8 @@ class Batch:
                     inst = np.where(mask, self.fog_maps[f][inst], inst)
                     act = self.inst_action[inst]
                 else:
-                    bid = R.actions[b].spec.id
-                    self.X[R.layout[f"taken:{bid}"]] += mask
-                    self.X[R.layout[f"count:{bid}"]] += mask
+                    self.X[self.taken_cols[b]] += mask
+                    self.X[self.count_cols[b]] += mask
                 self.rec.fog(self, a, f, mask, pv, u, before, inst)
         ok = self._legal_now(inst)
         if not ok.all():
@@ -637,7 +641,7 @@ class Batch:
         for s in np.flatnonzero(counts):
             spec, _actors, _when, effects, max_rung, min_rung = R.signals[s]
             m = sig == s
-            self.X[R.layout[f"signalled:{spec.id}"]] += m
+            self.X[self.signalled_cols[s]] += m
             if max_rung:
                 div |= m & (rung > max_rung)
             if min_rung:
@@ -660,7 +664,7 @@ class Batch:
         for r in rungs[1:]:
             np.maximum(top, r, out=top)
         for t, thr in enumerate(R.thresholds):
-            col = R.layout[f"crossed:{R.scenario.ladder.thresholds[t].id}"]
+            col = self.crossed_cols[t]
             new = (top >= thr) & (X[col] == 0) & self.alive
             if not new.any():
                 continue

@@ -128,18 +128,12 @@ class Rules:
     outcomes: list                      # (spec, when Expr)
     at_end: int
     objectives: list                    # (spec, actor index, score Expr)
-    inst_value: np.ndarray
-    inst_weapon: np.ndarray
-    inst_action: np.ndarray
-    category_weight: np.ndarray
     weapon_cols: list[tuple[int, int, float, float]]   # (stock col, authorized col, per_use, production)
     rung_cols: list[int]
     last_rung_cols: list[int]
     escalation_cols: list[int]
     initial: np.ndarray
     reset_cols: np.ndarray
-    clip_lo: np.ndarray
-    clip_hi: np.ndarray
     start: dt.date
     warnings: list[Diagnostic]
     launch_points: dict[int, np.ndarray]  # weapon index -> [n, 2] lon/lat its range is measured from
@@ -381,15 +375,12 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         scenario=scn, layout=lay, params=c.params, actions=rules_actions, instances=instances,
         actor_actions=actor_actions, wait_action=wait_action, red_lines=red_lines, thresholds=thresholds,
         signals=signals, fog=fog, events=events, outcomes=outcomes, at_end=at_end, objectives=objectives,
-        inst_value=np.array([x.value for x in instances]), inst_weapon=np.array([x.weapon for x in instances]),
-        inst_action=np.array([x.action for x in instances]), category_weight=cat_weight,
         weapon_cols=[(lay[f"{w.id}.stock"], lay[f"{w.id}.authorized"], w.per_use, w.production) for w in scn.weapons],
         rung_cols=[lay[f"{a.id}.rung"] for a in scn.actors],
         last_rung_cols=[lay[f"{a.id}.last_rung"] for a in scn.actors],
         escalation_cols=[lay[f"{a.id}.escalation"] for a in scn.actors],
         initial=np.array([col.initial for col in cols]),
         reset_cols=np.array([i for i, col in enumerate(cols) if col.reset_each_turn], dtype=np.int64),
-        clip_lo=np.array([col.lo for col in cols]), clip_hi=np.array([col.hi for col in cols]),
         start=start, warnings=c.warnings, policy_terms=policy_terms, launch_points=launch_points,
     )
     if c.errors:
