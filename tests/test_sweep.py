@@ -216,7 +216,8 @@ CHUNKS = 4 * 20
 
 
 def test_cli_resume_after_kills_matches_uninterrupted_run(tmp_path):
-    env = {**os.environ, sweep_mod.CHUNK_ENV: "100"}     # 4 points x 20 chunks
+    # 4 points x 20 chunks; on the numpy engine, slow enough to be killed mid-run
+    env = {**os.environ, sweep_mod.CHUNK_ENV: "100", "REDLINE_ENGINE": "numpy"}
     full = tmp_path / "full"
     cli(*SWEEP, "--out", str(full), env=env, check_rc=0)
     ref = json.loads((full / "results.json").read_text())

@@ -191,6 +191,7 @@ class Batch:
             act = R.actions[x.action]
             cols = set(per_inst[x.id]) | {e.target for e in act.effects}
             cols |= {R.rung_cols[a] for a in act.actors} | {R.last_rung_cols[a] for a in act.actors}
+            cols |= {R.escalation_cols[a] for a in act.actors}
             self.writes[x.id] = cols
         self.tripped_cols = [lay[f"tripped:{r.id}"] for r in R.scenario.red_lines]
         self.crossed_cols = [lay[f"crossed:{t.id}"] for t in R.scenario.ladder.thresholds]
@@ -422,7 +423,7 @@ class Batch:
                     elif ok is True:
                         weights.append(w)
                     else:
-                        weights.append(w * ok)
+                        weights.append(np.where(ok, w, 0.0))   # an illegal option weighs 0, even NaN
                 live_opts = [j for j, w in enumerate(weights) if isinstance(w, np.ndarray) or w != 0]
                 u = self.u(self.site_decide[a])
                 wait_pos = int(np.flatnonzero(acts == R.wait_action[a])[0])

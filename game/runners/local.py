@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 import attrs
 import numpy as np
 
+from game.engine import compiled
 from game.engine.batch import Batch
 from game.files import die_with_parent
 from game.policies import policy_for
@@ -64,12 +65,25 @@ def policies_for(rules, overrides: dict[str, str] | tuple = ()) -> list:
     return [policy_for(rules, a, names.get(actor.id)) for a, actor in enumerate(rules.scenario.actors)]
 
 
+def play_games(rules, seed: int, games: np.ndarray, policies: list):
+    """Play these games to the end: the compiled kernel when it can, else ``Batch`` (the
+    same results either way; see ``game.engine.compiled``)."""
+    done = compiled.play(rules, seed, games, policies)
+    return done if done is not None else Batch(rules, seed, games, policies).run()
+
+
 def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
     """Play games ``start..stop-1`` of the batch (a pure function of its arguments)."""
     rules = _compiled(spec)
-    b = Batch(rules, spec.seed, np.arange(start, stop, dtype=np.uint64), policies_for(rules, spec.policies)).run()
+    b = play_games(rules, spec.seed, np.arange(start, stop, dtype=np.uint64), policies_for(rules, spec.policies))
     return ChunkResult(start, Tally.of(b), b.outcome.astype(np.int16), b.turns.astype(np.int16),
                        b.max_rung.astype(np.int16), b.score.astype(np.float32))
+
+
+def warm(spec: RunSpec) -> None:
+    """Build (or load) the scenario's compiled kernel in this process."""
+    rules = _compiled(spec)
+    compiled.warm(rules, policies_for(rules, spec.policies))
 
 
 def chunks(games: int, size: int = CHUNK) -> list[tuple[int, int]]:
@@ -94,6 +108,8 @@ def run_ordered(spec: RunSpec, games: int, workers: int = 1, executor=None,
             yield run_chunk(spec, s, e)
         return
     own = executor is None
+    if own:
+        warm(spec)   # compile the kernel once here, not in every worker
     ex = executor or cf.ProcessPoolExecutor(max_workers=min(workers, len(bounds)), initializer=die_with_parent,
                                             initargs=(os.getpid(),))
     try:

@@ -35,7 +35,7 @@ import numpy as np
 
 from game.diagnostics import Diagnostic, RedlineError, ScenarioError
 from game.files import TMP, atomic_write, die_with_parent
-from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, run_chunk
+from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, run_chunk, warm
 from game.runners.tally import Tally, _quantile_from_hist, summarize, wilson
 
 FORMAT = "redline-sweep/1"
@@ -383,6 +383,8 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
 
     own = False
     if executor is None and workers > 1 and len(todo) > 1:
+        for spec in specs:
+            warm(spec)   # each kernel shape compiles once, here, not in every worker
         executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=die_with_parent,
                                          initargs=(os.getpid(),))
         own = True

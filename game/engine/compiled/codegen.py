@@ -1,0 +1,764 @@
+"""Generate a scenario's kernel in C: the turn pipeline of ``Batch``, one game at a time.
+
+The batch engine evaluates each rule for all games with numpy; for a million headless
+games that is thousands of passes over memory a turn. The kernel plays the same rules
+game by game in machine code, keeping one game's state in a small vector for all its
+turns. It is generated from the compiled ``Rules`` (never from an author's text:
+expressions come from their checked trees, names are column numbers) and it must give
+the very same numbers as ``Batch``: tests compare the two on every shipped scenario,
+random seeds, presets and parameter values, tally for tally and game for game.
+
+Each phase mirrors the ``Batch`` method it is named after, in the same order of
+operations, so floating-point results match to the last bit (IEEE doubles, no
+contraction to fused multiply-add, no fast-math). Every number that comes from the
+scenario (constants in expressions, thresholds, weights, production) is read from an
+array ``K`` at run time, so a sweep over parameter values reuses one compiled kernel:
+only the *shape* of the rules is in the source.
+
+What is not here falls back to ``Batch``: human and scripted seats, and recorders.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from game.engine.batch import Batch
+from game.expr.compiler import (
+    Expr,
+    _Abs,
+    _Add,
+    _And,
+    _Clip,
+    _Cmp,
+    _Col,
+    _Const,
+    _Div,
+    _DivConst,
+    _If,
+    _Inst,
+    _MinMax,
+    _Mul,
+    _Neg,
+    _Not,
+    _Or,
+    _Pow,
+    _Sub,
+)
+from game.policies.base import DoctrinePolicy, PresetPolicy
+
+# per-game integer results, rows of ``ints``
+INT_FIELDS = ("outcome", "turns", "max_rung", "accidents", "escalations", "divergent", "signals_sent", "clipped")
+
+PRELUDE = r"""
+#include <stdint.h>
+#include <math.h>
+#define restrict __restrict__
+
+typedef struct {
+    const uint64_t *keys; int64_t n_sites; const double *K;
+    const int64_t *D_ptr; const int64_t *D_col; const double *D_val;
+    const double *inst_rung; const int64_t *inst_action; const uint8_t *inst_ok; const int64_t *inst_weapon;
+    const double *inst_value; const double *inst_dist;
+    int64_t B; int64_t *ints; double *score; double *objective; int64_t *crossed_turn; int64_t *crossed_by;
+    int64_t *trips; int64_t *action_counts; int64_t *rung_hist; int64_t rung_width; int64_t *signal_counts;
+    int64_t *response_counts; int64_t response_width;
+} Ctx;
+
+/* rng.draw for one game: splitmix64 of (game, key), 53 bits as a float in [0, 1) */
+static inline double draw1(uint64_t game, uint64_t key) {
+    uint64_t z = game * 0x9E3779B97F4A7C15ULL + key;
+    z ^= z >> 30; z *= 0xBF58476D1CE4E5B9ULL;
+    z ^= z >> 27; z *= 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1p-53;
+}
+/* np.maximum / np.minimum: NaN in either argument gives NaN */
+static inline double nmax(double a, double b) { if (a != a) return a; if (b != b) return b; return a >= b ? a : b; }
+static inline double nmin(double a, double b) { if (a != a) return a; if (b != b) return b; return a <= b ? a : b; }
+/* np.fmax / np.fmin against a bound that is not NaN (a NaN becomes the bound) */
+static inline double fmax_b(double v, double lo) { return v > lo ? v : lo; }
+static inline double fmin_b(double v, double hi) { return v < hi ? v : hi; }
+/* np.maximum(w, 0) of a policy weight (NaN stays NaN) */
+static inline double pos0(double w) { return w < 0.0 ? 0.0 : w; }
+/* the larger of two rungs (engine columns, never NaN) */
+static inline double rmax(double a, double b) { return a >= b ? a : b; }
+/* np.clip(v, 0, 1): NaN stays NaN */
+static inline double clip01(double v) { return nmin(nmax(v, 0.0), 1.0); }
+/* the expression language's a / b: 0 where b is 0 */
+static inline double div0(double a, double b) { return b != 0.0 ? a / b : 0.0; }
+/* a ** n as the batch engine computes it: ((a * a) * a) ... */
+static inline double ipow(double a, int n) { double r = a * a; for (int i = 2; i < n; i++) r = r * a; return r; }
+
+#define U(j) draw1(gid, c->keys[t * c->n_sites + (j)])
+"""
+
+ARGS = "const Ctx *restrict c, double *restrict x, const double *restrict K, int64_t t, int64_t g, uint64_t gid"
+CALL = "c, x, K, t, g, gid"
+
+
+class Unsupported(Exception):
+    """The scenario or a policy needs something only ``Batch`` does (the caller falls back)."""
+
+
+class _Src:
+    """Lines of C with indentation; ``block(head)`` opens ``head {`` and closes it."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 1
+
+    def __call__(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def block(self, head: str) -> _Block:
+        self(head + " {")
+        self.depth += 1
+        return _Block(self)
+
+
+class _Block:
+    def __init__(self, src: _Src):
+        self.src = src
+
+    def __enter__(self) -> _Src:
+        return self.src
+
+    def __exit__(self, *exc) -> None:
+        self.src.depth -= 1
+        self.src("}")
+
+
+def _chain(n: int) -> str:
+    return "if" if n == 0 else "else if"
+
+
+class KernelSource:
+    """The generated C source, the constants it reads (``K``) and its draw sites in order."""
+
+    def __init__(self, text: str, K: np.ndarray, sites: list[int]):
+        self.text, self.K, self.sites = text, K, sites
+
+
+def _check_policy(policy):
+    if type(policy) in (PresetPolicy, DoctrinePolicy):
+        return policy
+    raise Unsupported(f"policy {policy.name!r} runs on the batch engine")
+
+
+class _Gen:
+    def __init__(self, rules, policies: list):
+        self.R = rules
+        self.policies = [_check_policy(p) for p in policies]
+        self.K: list[float] = []
+        self.k_index: dict[bytes, int] = {}
+        self.sites: list[int] = []
+        self.site_index: dict[int, int] = {}
+        self.src = _Src()
+        self.tmp = 0
+        # a batch of two games is a probe: which weights and legal masks are per-game
+        # arrays and which are constants is a property of the rules, not of the values
+        self.probe = Batch(rules, 0, np.arange(2, dtype=np.uint64), policies)
+        self.lay = rules.layout
+        self.functions: list[str] = []
+
+    # ------------------------------------------------------------------ helpers
+    def k(self, v: float) -> str:
+        v = float(v)
+        key = np.float64(v).tobytes()
+        i = self.k_index.get(key)
+        if i is None:
+            i = self.k_index[key] = len(self.K)
+            self.K.append(v)
+        return f"K[{i}]"
+
+    def u(self, site: int) -> str:
+        i = self.site_index.get(site)
+        if i is None:
+            i = self.site_index[site] = len(self.sites)
+            self.sites.append(site)
+        return f"U({i})"
+
+    def var(self, stem: str) -> str:
+        self.tmp += 1
+        return f"{stem}{self.tmp}"
+
+    def function(self, head: str, body) -> None:
+        """One phase as its own static function (the C compiler inlines as it sees fit)."""
+        outer = self.src
+        self.src = _Src()
+        body()
+        self.functions.append(head + " {\n" + "\n".join(self.src.lines) + "\n}")
+        self.src = outer
+
+    # ------------------------------------------------------------------ expressions
+    def ex(self, n) -> str:
+        t = type(n)
+        if t is _Const:
+            return self.k(n.value)
+        if t is _Col:
+            return f"x[{n.index}]"
+        if t is _Inst:
+            return ("tv", "td")[n.index]
+        if t is _Neg:
+            return f"(-{self.ex(n.a)})"
+        if t is _Abs:
+            return f"fabs({self.ex(n.a)})"
+        if t is _Add:
+            return f"({self.ex(n.a)} + {self.ex(n.b)})"
+        if t is _Sub:
+            return f"({self.ex(n.a)} - {self.ex(n.b)})"
+        if t is _Mul:
+            return f"({self.ex(n.a)} * {self.ex(n.b)})"
+        if t is _DivConst:
+            return f"({self.ex(n.a)} / {self.k(n.c)})"
+        if t is _Div:
+            return f"div0({self.ex(n.a)}, {self.ex(n.b)})"
+        if t is _Pow:
+            return f"ipow({self.ex(n.a)}, {int(n.n)})"
+        if t is _Cmp:
+            vals = [self.ex(o) for o in n.operands]
+            parts = [f"({vals[i]} {op} {vals[i + 1]})" for i, op in enumerate(n.ops)]
+            return f"({' && '.join(parts)} ? 1.0 : 0.0)"
+        if t is _Not:
+            return f"({self.ex(n.a)} == 0.0 ? 1.0 : 0.0)"
+        if t is _And:
+            return f"({' && '.join(f'({self.ex(v)} != 0.0)' for v in n.values)} ? 1.0 : 0.0)"
+        if t is _Or:
+            return f"({' || '.join(f'({self.ex(v)} != 0.0)' for v in n.values)} ? 1.0 : 0.0)"
+        if t is _If:
+            return f"({self.ex(n.cond)} != 0.0 ? {self.ex(n.a)} : {self.ex(n.b)})"
+        if t is _MinMax:
+            f = "nmax" if n.is_max else "nmin"
+            r = self.ex(n.args[0])
+            for a in n.args[1:]:
+                r = f"{f}({r}, {self.ex(a)})"
+            return r
+        if t is _Clip:
+            return f"nmin(nmax({self.ex(n.x)}, {self.ex(n.lo)}), {self.ex(n.hi)})"
+        raise Unsupported(f"expression node {t.__name__}")
+
+    def e(self, expr: Expr) -> str:
+        """An expression's value in this game (a constant comes from K)."""
+        if expr.const is not None:
+            return self.k(expr.const)
+        return self.ex(expr.root)
+
+    def truth(self, expr: Expr) -> str:
+        if expr.const is not None:
+            return "1" if expr.const != 0 else "0"
+        return f"({self.ex(expr.root)} != 0.0)"
+
+    def effect(self, eff) -> None:
+        c, v = eff.target, self.e(eff.expr)
+        if eff.op == "=":
+            self.src(f"x[{c}] = {v};")
+        else:
+            self.src(f"x[{c}] = x[{c}] {eff.op[0]} {v};")
+
+    def clip(self, cols) -> None:
+        for c in sorted(set(cols)):
+            col = self.lay.columns[c]
+            if col.lo > -math.inf:
+                self.src(f"x[{c}] = fmax_b(x[{c}], {self.k(col.lo)});")
+            if col.hi < math.inf:
+                self.src(f"x[{c}] = fmin_b(x[{c}], {self.k(col.hi)});")
+
+    def weapon_ok(self, w: int) -> str:
+        st, au, per_use, _p = self.R.weapon_cols[w]
+        return f"(x[{st}] >= {self.k(per_use - 1e-9)} && x[{au}] > 0.0)"
+
+    # ------------------------------------------------------------------ the kernel
+    def generate(self) -> KernelSource:
+        R, b = self.R, self.probe
+        T = R.scenario.calendar.turns
+        self.function(f"static void events({ARGS})", self.events)
+        for a in range(len(R.scenario.actors)):
+            self.function(f"static void decide{a}({ARGS}, int64_t *ch, int64_t *sg)", lambda a=a: self.decide(a))
+            self.function(f"static void resolve{a}({ARGS}, int64_t ch, int64_t sg)", lambda a=a: self.resolve(a))
+        self.function(f"static void thresholds({ARGS})", self.thresholds)
+        for r, rl in enumerate(R.red_lines):
+            self.function(f"static void fire{r}({ARGS})", lambda r=r, rl=rl: self.fire(r, rl))
+        self.function(f"static void doctrine({ARGS})", self.doctrine)
+        self.function(f"static int outcome({ARGS})", self.outcomes)
+        n_actors = len(R.scenario.actors)
+
+        def play() -> None:
+            s = self.src
+            s("const double *restrict K = c->K;")
+            s("for (int64_t g = 0; g < c->B; g++) {")
+            s("    uint64_t gid = games[g];")
+            s("    for (int64_t i = 0; i < S; i++) x[i] = X0[i];")
+            s(f"    for (int64_t t = 1; t <= {T}; t++) {{")
+            s.depth += 2
+            s(f"int64_t ch[{n_actors}], sg[{n_actors}];")
+            s(f"x[{self.lay['turn']}] = (double)t;")
+            s(f"events({CALL});")
+            for a in range(n_actors):
+                s(f"decide{a}({CALL}, &ch[{a}], &sg[{a}]);")
+            needed = b._needed_columns()      # the others are never read: no need to reset them
+            for col in R.reset_cols.tolist():
+                if col in needed:
+                    s(f"x[{col}] = 0.0;")
+            for a in b.order:
+                s(f"resolve{a}({CALL}, ch[{a}], sg[{a}]);")
+            s(f"thresholds({CALL});")
+            s(f"doctrine({CALL});")
+            top = self.top() if R.rung_cols else "0.0"
+            s(f"c->rung_hist[(t - 1) * c->rung_width + (int64_t)({top})] += 1;")
+            s(f"if (outcome({CALL})) break;")
+            s.depth -= 2
+            s("    }")
+            s("}")
+
+        self.function("static void play_games(const Ctx *c, const double *X0, int64_t S, const uint64_t *games, "
+                      "double *restrict x)", play)
+        entry = """
+int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t B, const uint64_t *keys,
+                     int64_t n_sites, const double *K_, const int64_t *D_ptr, const int64_t *D_col,
+                     const double *D_val, const double *inst_rung, const int64_t *inst_action,
+                     const uint8_t *inst_ok, const int64_t *inst_weapon, const double *inst_value,
+                     const double *inst_dist, int64_t *ints, double *score, double *objective,
+                     int64_t *crossed_turn, int64_t *crossed_by, int64_t *trips, int64_t *action_counts,
+                     int64_t *rung_hist, int64_t rung_width, int64_t *signal_counts, int64_t *response_counts,
+                     int64_t response_width, double *x) {
+    Ctx ctx = {keys, n_sites, K_, D_ptr, D_col, D_val, inst_rung, inst_action, inst_ok, inst_weapon, inst_value,
+               inst_dist, B, ints, score, objective, crossed_turn, crossed_by, trips, action_counts, rung_hist,
+               rung_width, signal_counts, response_counts, response_width};
+    play_games(&ctx, X0, S, games, x);
+    return 0;
+}
+"""
+        text = ("/* generated by game.engine.compiled.codegen from a scenario's compiled rules: do not edit */"
+                + PRELUDE + "\n\n".join(self.functions) + "\n" + entry)
+        return KernelSource(text, np.array(self.K, dtype=np.float64), list(self.sites))
+
+    # ------------------------------------------------------------------ Batch._events
+    def events(self) -> None:
+        R, s, b = self.R, self.src, self.probe
+        clip_always = []
+        for st, _a, _per_use, production in R.weapon_cols:
+            if production:
+                s(f"x[{st}] = x[{st}] + {self.k(production)};")
+                clip_always.append(st)
+        for col, v in b.per_turn:
+            s(f"x[{col}] = x[{col}] + {self.k(v)};")
+            clip_always.append(col)
+        happened = []
+        for e, (spec, turn, p, when, effects, site) in enumerate(R.events):
+            col = b.happened_cols[e]
+            flag = f"ev{e}"
+            if turn:
+                if when.const is not None and not when.const:
+                    continue
+                s(f"int {flag} = t == {int(turn)} && {self.truth(when)};")
+            else:
+                if p.const == 0:
+                    continue
+                cond = f"{self.u(site)} < clip01({self.e(p)}) && {self.truth(when)}"
+                if not spec.repeat:
+                    cond = f"x[{col}] == 0.0 && {cond}"
+                s(f"int {flag} = {cond};")
+            happened.append((flag, [eff.target for eff in effects]))
+            with s.block(f"if ({flag})"):
+                s(f"x[{col}] = x[{col}] + 1.0;")
+                for eff in effects:
+                    self.effect(eff)
+        self.clip([col for col in clip_always if col in b.writable])
+        for flag, targets in happened:
+            cols = [col for col in targets if col in b.writable]
+            if cols:
+                with s.block(f"if ({flag})"):
+                    self.clip(cols)
+
+    # ------------------------------------------------------------------ Batch._decide
+    def decide(self, a: int) -> None:
+        self.decide_actor(a)
+        self.decide_signal(a)
+
+    def legal_code(self, a: int, k: int) -> tuple[str, list[str]]:
+        """Whether action k is legal for actor a (``Batch.legal_actions``), and each instance."""
+        R = self.R
+        act = R.actions[k]
+        rows, anyinst = [], "0"
+        for i in act.instances:
+            x = R.instances[int(i)]
+            if not x.static_ok or x.owner not in (-1, a):
+                rows.append("0")
+            elif x.weapon >= 0:
+                rows.append(self.weapon_ok(x.weapon))
+                if anyinst != "1":
+                    ok = self.weapon_ok(x.weapon)
+                    anyinst = ok if anyinst == "0" else f"{anyinst} || {ok}"
+            else:
+                rows.append("1")
+                anyinst = "1"
+        return f"({self.truth(act.when)} && ({anyinst}))", rows
+
+    def term_sum(self, w: str, kind: str, k: int, pol) -> None:
+        """Add the doctrine's rules for one action or signal to ``w`` (``DoctrinePolicy``)."""
+        s = self.src
+        for kd, kk, term in self.R.policy_terms.get(pol.name, ()):
+            if kd != kind or kk != k:
+                continue
+            if term.when.const is None or term.when.const == 0:
+                s(f"{w} = {w} + ({self.truth(term.when)} ? {self.e(term.weight)} : 0.0);")
+            else:
+                s(f"{w} = {w} + {self.e(term.weight)};")
+
+    def weight_code(self, a: int, k: int) -> str:
+        """The policy's weight of action k, computed as the policy classes do, in a new variable."""
+        R, s = self.R, self.src
+        pol = self.policies[a]
+        w = self.var("w")
+        if isinstance(pol, PresetPolicy):
+            s(f"double {w} = {self.preset_weight(pol, a, k)};")
+            return w
+        spec = pol.spec
+        if pol.base is not None:
+            excl = set(spec.base_excludes)
+            if R.actions[k].spec.id in excl or R.actions[k].spec.category in excl:
+                s(f"double {w} = 0.0;")
+            else:
+                s(f"double {w} = {self.k(spec.base_weight)} * {self.preset_weight(pol.base, a, k)};")
+        else:
+            s(f"double {w} = 0.0;")
+        self.term_sum(w, "action", k, pol)
+        s(f"{w} = pos0({w});")
+        return w
+
+    def preset_weight(self, pol: PresetPolicy, a: int, k: int) -> str:
+        R = self.R
+        if pol.name == "tit_for_tat":
+            others = [R.last_rung_cols[o] for o in range(len(R.rung_cols)) if o != a]
+            if not others:
+                return self.k(pol.action_weights(None, R, a, [k])[0])
+            target = f"x[{others[0]}]"
+            for col in others[1:]:
+                target = f"rmax({target}, x[{col}])"
+            d = f"({self.k(R.actions[k].rung)} - {target})"
+            return f"(1.0 / (1.0 + 4.0 * {d} * {d}))"
+        return self.k(pol.action_weights(None, R, a, [k])[0])
+
+    def categorical(self, weights: list[str], u: str, idx: str, total: str) -> None:
+        """``batch.categorical``: a running sum over the options, compared with u * total."""
+        s = self.src
+        s(f"double {total} = 0.0;")
+        for w in weights:
+            s(f"{total} = {total} + {w};")
+        thr, run = self.var("thr"), self.var("run")
+        s(f"double {thr} = {u} * {total};")
+        s(f"double {run} = 0.0;")
+        s(f"int64_t {idx} = 0;")
+        for w in weights[:-1]:
+            s(f"{run} = {run} + {w};")
+            s(f"if ({run} <= {thr}) {idx} += 1;")
+
+    def decide_actor(self, a: int) -> None:
+        R, s, b = self.R, self.src, self.probe
+        acts = R.actor_actions[a]
+        pol = self.policies[a]
+        legal, inst_legal = b.legal_actions(a)
+        probe_w = pol.action_weights(b.ctx(), R, a, acts)
+        weights: list = []          # per option: its weight (a variable or a K), or None when left out
+        for j, (w, ok) in enumerate(zip(probe_w, legal)):
+            k = int(acts[j])
+            if ok is False or (not isinstance(w, np.ndarray) and w == 0):
+                weights.append(None)
+            elif not isinstance(w, np.ndarray):
+                # a constant weight, as the policy computed it; legal always or per game
+                kw = self.k(float(w))
+                weights.append(kw if ok is True else self.legal_weight(a, k, lambda kw=kw: kw))
+            elif ok is True:
+                weights.append(self.weight_code(a, k))
+            else:
+                weights.append(self.legal_weight(a, k, lambda k=k: self.weight_code(a, k)))
+        live = [j for j, w in enumerate(weights) if w is not None]
+        wait_pos = int(np.flatnonzero(acts == R.wait_action[a])[0])
+        s(f"int64_t j = {wait_pos};")
+        if live:
+            self.categorical([weights[j] for j in live], self.u(b.site_decide[a]), "sub", "tot")
+            with s.block("if (tot > 0.0)"), s.block("switch (sub)"):
+                for n, j in enumerate(live):
+                    s(f"case {n}: j = {j}; break;")
+        # the instance: the first one, or drawn by target value among the legal ones
+        first = b.first_instance[a]
+        s(f"int64_t inst = {int(first[wait_pos])};")
+        with s.block("switch (j)"):
+            for j in range(len(acts)):
+                s(f"case {j}: {{")
+                s.depth += 1
+                s(f"inst = {int(first[j])};")
+                if j in b.multi_instance[a]:
+                    self.pick_instance(a, j, int(acts[j]), inst_legal[j])
+                s("break;")
+                s.depth -= 1
+                s("}")
+        s("*ch = inst;")
+
+    def legal_weight(self, a: int, k: int, weight) -> str:
+        """The weight of action k where it is legal, else 0 (computed only where legal)."""
+        s = self.src
+        lg, _rows = self.legal_code(a, k)
+        wv = self.var("lw")
+        s(f"double {wv} = 0.0;")
+        with s.block(f"if ({lg})"):
+            s(f"{wv} = {weight()};")
+        return wv
+
+    def pick_instance(self, a: int, j: int, k: int, inst_legal: list) -> None:
+        """``Batch._pick_instance`` for action k: a draw by target value among legal instances."""
+        R, s, b = self.R, self.src, self.probe
+        _lg, rows = self.legal_code(a, k)
+        cand, ws = [], []
+        for pos, (x, ok) in enumerate(zip(R.actions[k].instances, inst_legal)):
+            if ok is False:
+                continue
+            cand.append(int(x))
+            wv = self.var("v")
+            val = self.k(b.inst_value_w[int(x)])
+            s(f"double {wv} = {val};" if ok is True else f"double {wv} = {val} * ({rows[pos]} ? 1.0 : 0.0);")
+            ws.append(wv)
+        if not cand:
+            return
+        sub = self.var("sub")
+        self.categorical(ws, self.u(b.site_target[a]), sub, self.var("tot"))
+        with s.block(f"switch ({sub})"):
+            for n, x in enumerate(cand):
+                s(f"case {n}: inst = {x}; break;")
+
+    def decide_signal(self, a: int) -> None:
+        R, s, b = self.R, self.src, self.probe
+        sigs = b.actor_signals[a]
+        pol = self.policies[a]
+        if not sigs:
+            s("*sg = -1;")
+            return
+        none_w, probe_ws = pol.signal_weights(b.ctx(), R, a, sigs)
+        ws = [self.k(none_w)]
+        for n, sig in enumerate(sigs):
+            w = self.var("w")
+            if isinstance(pol, DoctrinePolicy):
+                s(f"double {w} = 0.0;")
+                self.term_sum(w, "signal", sig, pol)
+                s(f"{w} = pos0({w});")
+            else:
+                s(f"double {w} = {self.k(probe_ws[n])};")
+            when = R.signals[sig][2]
+            if when.const in (None, 0):
+                s(f"{w} = {self.truth(when)} ? {w} : 0.0;")
+            ws.append(w)
+        idx, tot = self.var("sub"), self.var("tot")
+        self.categorical(ws, self.u(b.site_signal[a]), idx, tot)
+        s("*sg = -1;")
+        with s.block(f"if ({idx} > 0 && {tot} > 0.0)"), s.block(f"switch ({idx})"):
+            for n, sig in enumerate(sigs):
+                s(f"case {n + 1}: *sg = {sig}; break;")
+
+    # ------------------------------------------------------------------ Batch._resolve
+    def resolve(self, a: int) -> None:
+        R, s, b = self.R, self.src, self.probe
+        for k in set(R.actor_actions[a].tolist()) & set(b.fog_by_action):   # Batch's order
+            for f in b.fog_by_action[k]:
+                spec, _k, becomes, p, _map, site = R.fog[f]
+                with s.block(f"if (c->inst_action[ch] == {k} && {self.u(site)} < clip01({self.e(p)}))"):
+                    s(f"x[{self.lay['_accidents']}] += 1.0;")
+                    if spec.kind == "overreach":
+                        with s.block("switch (ch)"):
+                            for src in R.actions[k].instances.tolist():
+                                s(f"case {src}: ch = {int(b.fog_maps[f][src])}; break;")
+                    else:
+                        s(f"x[{b.taken_cols[becomes]}] += 1.0;")
+                        s(f"x[{b.count_cols[becomes]}] += 1.0;")
+        wait = int(R.actions[R.wait_action[a]].instances[0])
+        with s.block(""):
+            self.legal_now("ch")
+            s(f"if (!ok) ch = {wait};")
+        self.apply(a, "ch", response=None)
+        if b.actor_signals[a]:
+            self.apply_signal(a)
+
+    def legal_now(self, i: str) -> None:
+        """``Batch._legal_now`` of the instance in variable ``i`` (stock and authorization now),
+        into ``ok``."""
+        s = self.src
+        s(f"int ok = c->inst_ok[{i}];")
+        if self.R.weapon_cols:
+            with s.block(f"switch (c->inst_weapon[{i}])"):
+                for w in range(len(self.R.weapon_cols)):
+                    s(f"case {w}: ok = ok && {self.weapon_ok(w)}; break;")
+
+    def can_use(self, i: int) -> str:
+        """``Batch._can_use`` of a known instance."""
+        x = self.R.instances[i]
+        if not x.static_ok:
+            return "0"
+        return "1" if x.weapon < 0 else self.weapon_ok(x.weapon)
+
+    def apply(self, a: int, i: str, response) -> None:
+        """``Batch._apply`` (a decision) or ``_apply_rows`` (a response of action ``response``)."""
+        R, s, b = self.R, self.src, self.probe
+        n1 = len(R.instances) + 1
+        s(f"for (int64_t q = c->D_ptr[{a * n1} + {i}]; q < c->D_ptr[{a * n1} + {i} + 1]; q++) "
+          "x[c->D_col[q]] += c->D_val[q];")
+        rc, lc, esc = R.rung_cols[a], R.last_rung_cols[a], self.lay["_escalations"]
+        with s.block(""):
+            s(f"double rg = c->inst_rung[{i}];")
+            s(f"if (rg > x[{rc}]) x[{esc}] += 1.0;")
+            s(f"x[{rc}] = rmax(x[{rc}], rg);")
+            s(f"x[{lc}] = rg;")
+        s(f"c->action_counts[c->inst_action[{i}]] += 1;")
+        # Batch clips all the columns the actor's actions may write, in every game; in range
+        # already (every write is clipped, the loader checks initial values), all but the
+        # ones this action wrote and weapon stocks (a use may leave -1e-9) stay as they are
+        clip_set = set(b.actor_clip[a].tolist()) if response is None else set(b.action_clip[response])
+        stocks = sorted(clip_set & {w[0] for w in R.weapon_cols})
+        if response is None:
+            mine = R.actor_actions[a].tolist() + [x.action for x in R.instances if a in R.actions[x.action].actors]
+            cases = sorted(set(mine))
+        else:
+            cases = [response]
+        todo = {k: (b.dynamic_effects.get(k, []), sorted((b.action_clip[k] & clip_set) - set(stocks)))
+                for k in cases}
+        todo = {k: v for k, v in todo.items() if v[0] or v[1]}
+        if todo:
+            with s.block(""):
+                if any(effs for effs, _cols in todo.values()):
+                    s(f"double tv = c->inst_value[{i}], td = c->inst_dist[{i}];")
+                    s("(void)tv; (void)td;")
+                with s.block(f"switch (c->inst_action[{i}])"):
+                    for k, (effs, cols) in todo.items():
+                        s(f"case {k}: {{")
+                        s.depth += 1
+                        for eff in effs:
+                            self.effect(eff)
+                        self.clip(cols)
+                        s("break;")
+                        s.depth -= 1
+                        s("}")
+        self.clip(stocks)
+
+    def apply_signal(self, a: int) -> None:
+        """``Batch._apply_signal``."""
+        R, s, b = self.R, self.src, self.probe
+        with s.block("if (sg >= 0)"):
+            s("c->signal_counts[sg] += 1;")
+            s(f"x[{self.lay['_signals']}] += 1.0;")
+            s("double rg = c->inst_rung[ch];")
+            with s.block("switch (sg)"):
+                for sig in b.actor_signals[a]:
+                    _spec, _actors, _when, effects, max_rung, min_rung = R.signals[sig]
+                    s(f"case {sig}: {{")
+                    s.depth += 1
+                    s(f"x[{b.signalled_cols[sig]}] += 1.0;")
+                    div = ([f"rg > {float(max_rung)!r}"] if max_rung else []) + \
+                          ([f"rg < {float(min_rung)!r}"] if min_rung else [])
+                    if div:
+                        s(f"if ({' || '.join(div)}) x[{self.lay['_divergent']}] += 1.0;")
+                    for eff in effects:
+                        self.effect(eff)
+                    self.clip(sorted({e.target for e in effects} & set(b.actor_clip[a].tolist())))
+                    s("break;")
+                    s.depth -= 1
+                    s("}")
+
+    # ------------------------------------------------------------------ Batch._thresholds
+    def top(self) -> str:
+        cols = self.R.rung_cols
+        r = f"x[{cols[0]}]"
+        for col in cols[1:]:
+            r = f"rmax({r}, x[{col}])"
+        return r
+
+    def thresholds(self) -> None:
+        R, s, b = self.R, self.src, self.probe
+        if not len(R.thresholds) or not R.rung_cols:
+            return
+        s(f"double top = {self.top()};")
+        for t, thr in enumerate(R.thresholds.tolist()):
+            col = b.crossed_cols[t]
+            with s.block(f"if (top >= {self.k(thr)} && x[{col}] == 0.0)"):
+                s(f"x[{col}] = 1.0;")
+                s(f"c->crossed_turn[{t} * c->B + g] = t;")
+                for n, a in enumerate(b.order):
+                    s(f"{_chain(n)} (x[{R.rung_cols[a]}] >= {self.k(thr)}) c->crossed_by[{t} * c->B + g] = {a};")
+
+    # ------------------------------------------------------------------ Batch._doctrine / _fire
+    def doctrine(self) -> None:
+        R, s, b = self.R, self.src, self.probe
+        if not R.red_lines:
+            return
+        n = len(R.red_lines)
+        s(f"int fired[{n}] = {{0}};")
+        with s.block(f"for (int depth = 0; depth < {R.scenario.scoring.max_cascade + 1}; depth++)"):
+            s(f"int now[{n}];")
+            for r, rl in enumerate(R.red_lines):
+                cond = f"!fired[{r}] && {self.truth(rl.when)}"
+                if not rl.repeat:
+                    cond = f"x[{b.tripped_cols[r]}] == 0.0 && {cond}"
+                s(f"now[{r}] = {cond};")
+            s(f"if (!({' || '.join(f'now[{r}]' for r in range(n))})) break;")
+            for r in range(n):
+                s(f"if (now[{r}]) {{ fire{r}({CALL}); fired[{r}] = 1; }}")
+            s(f"thresholds({CALL});")
+
+    def fire(self, r: int, rl) -> None:
+        s, b = self.src, self.probe
+        s(f"x[{b.tripped_cols[r]}] += 1.0;")
+        s(f"c->trips[{r} * c->B + g] += 1;")
+        ps = []
+        for _spec, p, _k, _c in rl.responses:
+            pv = self.var("p")
+            s(f"double {pv} = clip01({self.e(p)});")
+            ps.append(pv)
+        s("double tot = 0.0;")
+        for pv in ps:
+            s(f"tot = tot + {pv};")
+        with s.block("if (tot > 1.0)"):
+            s(f"x[{self.lay['_clipped']}] += 1.0;")
+            for pv in ps:
+                s(f"{pv} = {pv} / tot;")
+        s(f"double u = {self.u(rl.site)};")
+        s("double run = 0.0;")
+        s("int64_t choice = 0;")
+        for pv in ps:
+            s(f"run = run + {pv};")
+            s("if (u >= run) choice += 1;")
+        s(f"c->response_counts[{r} * c->response_width + choice] += 1;")
+        for j, (_spec, _p, k, cands) in enumerate(rl.responses):
+            if k < 0 or not len(cands):
+                continue
+            with s.block(f"if (choice == {j})"):
+                s("int64_t ri = -1;")
+                for n, cand in enumerate(cands.tolist()):
+                    s(f"{_chain(n)} ({self.can_use(cand)}) ri = {cand};")
+                with s.block("if (ri >= 0)"):
+                    self.apply(rl.owner, "ri", response=k)
+
+    # ------------------------------------------------------------------ Batch._outcomes / _finish
+    def outcomes(self) -> None:
+        R, s, b = self.R, self.src, self.probe
+        s("int64_t res = -1;")
+        n = 0
+        for o, (_spec, when) in enumerate(R.outcomes):
+            if when.const is not None and not when.const:
+                continue
+            s(f"{_chain(n)} ({self.truth(when)}) res = {o};")
+            n += 1
+        s(f"if (res < 0 && t >= {R.scenario.calendar.turns}) res = {R.at_end};")
+        s("if (res < 0) return 0;")
+        s("c->ints[0 * c->B + g] = res;")
+        s("c->ints[1 * c->B + g] = t;")
+        s(f"c->ints[2 * c->B + g] = (int64_t)({self.top() if R.rung_cols else '0.0'});")
+        for f, name in enumerate(INT_FIELDS[3:], start=3):
+            s(f"c->ints[{f} * c->B + g] = (int64_t)(x[{b.tally_cols[name]}]);")
+        s(f"c->score[g] = x[{self.lay['_score']}];")
+        for i, (_spec, _a, expr) in enumerate(R.objectives):
+            s(f"c->objective[{i} * c->B + g] = {self.e(expr)};")
+        s("return 1;")
+
+
+def generate(rules, policies: list) -> KernelSource:
+    """The kernel source for these rules and policies (raises ``Unsupported``)."""
+    return _Gen(rules, policies).generate()

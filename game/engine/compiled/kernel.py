@@ -1,0 +1,230 @@
+"""Build (once, then from a disk cache) and run a scenario's kernel.
+
+``play(rules, seed, games, policies)`` returns a ``KernelResult`` with the same tallies a
+``Batch`` keeps (``Tally.of`` reads either), or ``None`` when the kernel cannot be used
+(no C compiler, ``REDLINE_ENGINE=numpy``, or a policy only the batch engine plays): the
+caller then runs ``Batch``, which gives the same results, only slower. The generated C
+is compiled with the system's ``cc`` into a cache folder keyed by the hash of its
+source, so the first run of a scenario's shape compiles (about a second) and later
+runs, worker processes and sweep points load it. Constants are passed in at run time
+(``K``), so changing a parameter's value does not recompile.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+
+import attrs
+import numpy as np
+
+from game.engine.compiled.codegen import INT_FIELDS, KernelSource, Unsupported, generate
+from game.engine.rng import key as draw_key
+
+# IEEE doubles exactly as numpy computes them: no fused multiply-add, no fast-math
+CFLAGS = ["-g", "-O2", "-std=c99", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math"]
+ENGINES = ("auto", "numpy", "compiled")
+
+
+def engine_choice() -> str:
+    """``REDLINE_ENGINE``: ``auto`` (the kernel when a C compiler is there), ``numpy`` or ``compiled``."""
+    v = os.environ.get("REDLINE_ENGINE", "auto").strip().lower() or "auto"
+    if v not in ENGINES:
+        raise ValueError(f"REDLINE_ENGINE={v!r}: use one of {', '.join(ENGINES)}")
+    return v
+
+
+def compiler() -> str | None:
+    return shutil.which(os.environ.get("CC") or "cc")
+
+
+def available() -> bool:
+    return compiler() is not None
+
+
+def cache_dir() -> str:
+    """Where generated kernels are kept (``REDLINE_CACHE``; ``~/.cache/redline`` by default)."""
+    base = os.environ.get("REDLINE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "redline")
+    path = os.path.join(base, "kernels")
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, f".w{os.getpid()}")
+        with open(probe, "w"):
+            pass
+        os.remove(probe)
+    except OSError:
+        path = os.path.join(tempfile.gettempdir(), f"redline-kernels-{os.getuid()}")
+        os.makedirs(path, exist_ok=True)
+    return path
+
+
+@attrs.define
+class KernelResult:
+    """What ``Tally.of`` and the chunk runner read, shaped like ``Batch``'s attributes."""
+
+    rules: object
+    n: int
+    outcome: np.ndarray
+    turns: np.ndarray
+    max_rung: np.ndarray
+    accidents: np.ndarray
+    escalations: np.ndarray
+    divergent: np.ndarray
+    signals_sent: np.ndarray
+    clipped: np.ndarray
+    score: np.ndarray
+    objective_scores: np.ndarray
+    crossed_turn: np.ndarray
+    crossed_by: np.ndarray
+    trips: np.ndarray
+    action_counts: np.ndarray
+    rung_hist: np.ndarray
+    signal_counts: np.ndarray
+    response_counts: list
+
+
+@attrs.define
+class _Compiled:
+    source: KernelSource
+    play: object
+    tables: tuple
+    rules: object         # kept alive while its id is a key of ``_loaded``
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple, _Compiled | None] = {}
+_libraries: dict[str, object] = {}
+
+
+class BuildError(Exception):
+    """The C compiler refused the generated kernel (a bug: please report it)."""
+
+
+def _library(text: str):
+    """The compiled shared library for this source, built once per machine."""
+    digest = hashlib.sha256((text + " ".join(CFLAGS)).encode()).hexdigest()[:20]
+    lib = _libraries.get(digest)
+    if lib is not None:
+        return lib
+    folder = cache_dir()
+    so = os.path.join(folder, f"k_{digest}.so")
+    if not os.path.exists(so):
+        # the source stays beside its library, for whoever wants to read what runs
+        c_file = os.path.join(folder, f"k_{digest}.c")
+        tmp_c, tmp = f"{c_file}.{os.getpid()}.tmp", f"{so}.{os.getpid()}.tmp"
+        with open(tmp_c, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp_c, c_file)
+        try:
+            done = subprocess.run([compiler() or "cc", *CFLAGS, "-o", tmp, "-x", "c", c_file, "-lm"],
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                raise BuildError(done.stderr[-2000:])
+            os.replace(tmp, so)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+    lib = ctypes.CDLL(so)
+    fn = lib.redline_play
+    P, N = ctypes.c_void_p, ctypes.c_int64
+    fn.argtypes = [P, N, P, N, P, N, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, N, P, P, N, P]
+    fn.restype = N
+    _libraries[digest] = fn
+    return fn
+
+
+def _tables(rules, probe) -> tuple:
+    """Per-instance facts as arrays: the constant deltas (CSR per actor and instance)."""
+    n1 = len(rules.instances) + 1
+    n_actors = len(rules.scenario.actors)
+    ptr = np.zeros(n_actors * n1 + 1, dtype=np.int64)
+    cols, vals = [], []
+    for a in range(n_actors):
+        for i in range(n1):
+            for c, v in probe.inst_nonzero[a].get(i, ()):
+                cols.append(c)
+                vals.append(v)
+            ptr[a * n1 + i + 1] = len(cols)
+    return (ptr, np.array(cols, dtype=np.int64), np.array(vals, dtype=np.float64),
+            probe.inst_rung.copy(), probe.inst_action.copy(), probe.inst_static.copy(),
+            probe.inst_weapon.copy(), probe.inst_value.copy(), probe.inst_dist.copy())
+
+
+def _compiled(rules, policies) -> _Compiled | None:
+    key = (id(rules), tuple(type(p).__name__ + ":" + p.name for p in policies))
+    with _lock:
+        if key in _loaded:
+            return _loaded[key]
+        try:
+            gen = generate(rules, policies)
+        except Unsupported:
+            _loaded[key] = None
+            return None
+        from game.engine.batch import Batch
+
+        probe = Batch(rules, 0, np.arange(1, dtype=np.uint64), policies)
+        c = _Compiled(gen, _library(gen.text), _tables(rules, probe), rules)
+        _loaded[key] = c
+        return c
+
+
+def warm(rules, policies) -> bool:
+    """Compile (or load) the kernel now, e.g. before forking worker processes."""
+    if engine_choice() == "numpy" or not available():
+        return False
+    c = _compiled(rules, policies)
+    if c is None:
+        return False
+    play(rules, 0, np.zeros(1, dtype=np.uint64), policies)
+    return True
+
+
+def play(rules, seed: int, games: np.ndarray, policies: list) -> KernelResult | None:
+    """Play ``games`` to the end with the compiled kernel, or return None (use ``Batch``)."""
+    choice = engine_choice()
+    if choice == "numpy" or not available():
+        if choice == "compiled":
+            raise RuntimeError("REDLINE_ENGINE=compiled but there is no C compiler (cc)")
+        return None
+    c = _compiled(rules, policies)
+    if c is None:
+        if choice == "compiled":
+            raise RuntimeError("these policies run only on the batch engine")
+        return None
+    R = rules
+    games = np.ascontiguousarray(games, dtype=np.uint64)
+    B = len(games)
+    T = R.scenario.calendar.turns
+    keys = np.zeros((T + 1, max(1, len(c.source.sites))), dtype=np.uint64)
+    for t in range(1, T + 1):
+        for j, site in enumerate(c.source.sites):
+            keys[t, j] = draw_key(int(seed), t, site)
+    n_thr, n_rl = len(R.thresholds), len(R.red_lines)
+    ints = np.zeros((len(INT_FIELDS), B), dtype=np.int64)
+    score = np.zeros(B)
+    objective = np.zeros((len(R.objectives), B))
+    crossed_turn = np.zeros((n_thr, B), dtype=np.int64)
+    crossed_by = np.full((n_thr, B), -1, dtype=np.int64)
+    trips = np.zeros((n_rl, B), dtype=np.int64)
+    action_counts = np.zeros(len(R.actions), dtype=np.int64)
+    rung_hist = np.zeros((T, len(R.scenario.ladder.rungs) + 1), dtype=np.int64)
+    signal_counts = np.zeros(len(R.signals), dtype=np.int64)
+    width = max([len(rl.responses) + 1 for rl in R.red_lines] + [1])
+    responses = np.zeros((max(n_rl, 1), width), dtype=np.int64)
+    X0 = np.ascontiguousarray(R.initial, dtype=np.float64)
+    arrays = [X0, games, keys, c.source.K, *c.tables, ints, score, objective, crossed_turn, crossed_by, trips,
+              action_counts, rung_hist, signal_counts, responses, np.empty(len(X0))]
+    p = [a.ctypes.data for a in arrays]
+    c.play(p[0], len(X0), p[1], B, p[2], keys.shape[1], *p[3:21], rung_hist.shape[1], p[21], p[22], width, p[23])
+    fields = dict(zip(INT_FIELDS, ints))
+    return KernelResult(
+        rules=R, n=B, score=score, objective_scores=objective, crossed_turn=crossed_turn, crossed_by=crossed_by,
+        trips=trips, action_counts=action_counts, rung_hist=rung_hist, signal_counts=signal_counts,
+        response_counts=[responses[r, :len(rl.responses) + 1].copy() for r, rl in enumerate(R.red_lines)],
+        **fields)
