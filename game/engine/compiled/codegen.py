@@ -147,23 +147,14 @@ def _check_policy(policy):
     raise Unsupported(f"policy {policy.name!r} runs on the batch engine")
 
 
-class _Gen:
-    def __init__(self, rules, policies: list):
-        self.R = rules
-        self.policies = [_check_policy(p) for p in policies]
+class _Exprs:
+    """Expressions as C: a checked tree becomes a C expression over ``x`` (the game's
+    state), ``K`` (the constants) and ``tv``/``td`` (the chosen target's value and distance)."""
+
+    def __init__(self) -> None:
         self.K: list[float] = []
         self.k_index: dict[bytes, int] = {}
-        self.sites: list[int] = []
-        self.site_index: dict[int, int] = {}
-        self.src = _Src()
-        self.tmp = 0
-        # a batch of two games is a probe: which weights and legal masks are per-game
-        # arrays and which are constants is a property of the rules, not of the values
-        self.probe = Batch(rules, 0, np.arange(2, dtype=np.uint64), policies)
-        self.lay = rules.layout
-        self.functions: list[str] = []
 
-    # ------------------------------------------------------------------ helpers
     def k(self, v: float) -> str:
         v = float(v)
         key = np.float64(v).tobytes()
@@ -173,26 +164,6 @@ class _Gen:
             self.K.append(v)
         return f"K[{i}]"
 
-    def u(self, site: int) -> str:
-        i = self.site_index.get(site)
-        if i is None:
-            i = self.site_index[site] = len(self.sites)
-            self.sites.append(site)
-        return f"U({i})"
-
-    def var(self, stem: str) -> str:
-        self.tmp += 1
-        return f"{stem}{self.tmp}"
-
-    def function(self, head: str, body) -> None:
-        """One phase as its own static function (the C compiler inlines as it sees fit)."""
-        outer = self.src
-        self.src = _Src()
-        body()
-        self.functions.append(head + " {\n" + "\n".join(self.src.lines) + "\n}")
-        self.src = outer
-
-    # ------------------------------------------------------------------ expressions
     def ex(self, n) -> str:
         t = type(n)
         if t is _Const:
@@ -249,6 +220,42 @@ class _Gen:
         if expr.const is not None:
             return "1" if expr.const != 0 else "0"
         return f"({self.ex(expr.root)} != 0.0)"
+
+
+class _Gen(_Exprs):
+    def __init__(self, rules, policies: list):
+        super().__init__()
+        self.R = rules
+        self.policies = [_check_policy(p) for p in policies]
+        self.sites: list[int] = []
+        self.site_index: dict[int, int] = {}
+        self.src = _Src()
+        self.tmp = 0
+        # a batch of two games is a probe: which weights and legal masks are per-game
+        # arrays and which are constants is a property of the rules, not of the values
+        self.probe = Batch(rules, 0, np.arange(2, dtype=np.uint64), policies)
+        self.lay = rules.layout
+        self.functions: list[str] = []
+
+    # ------------------------------------------------------------------ helpers
+    def u(self, site: int) -> str:
+        i = self.site_index.get(site)
+        if i is None:
+            i = self.site_index[site] = len(self.sites)
+            self.sites.append(site)
+        return f"U({i})"
+
+    def var(self, stem: str) -> str:
+        self.tmp += 1
+        return f"{stem}{self.tmp}"
+
+    def function(self, head: str, body) -> None:
+        """One phase as its own static function (the C compiler inlines as it sees fit)."""
+        outer = self.src
+        self.src = _Src()
+        body()
+        self.functions.append(head + " {\n" + "\n".join(self.src.lines) + "\n}")
+        self.src = outer
 
     def effect(self, eff) -> None:
         c, v = eff.target, self.e(eff.expr)
@@ -757,6 +764,16 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         for i, (_spec, _a, expr) in enumerate(R.objectives):
             s(f"c->objective[{i} * c->B + g] = {self.e(expr)};")
         s("return 1;")
+
+
+def expressions_source(exprs: list) -> tuple[str, np.ndarray]:
+    """C for ``redline_exprs(x, K, out)``: each expression's value into ``out`` (how tests
+    hold the C expressions to numpy's results, NaN and infinities included)."""
+    em = _Exprs()
+    body = "\n".join(f"    out[{i}] = {em.e(e)};" for i, e in enumerate(exprs))
+    text = (PRELUDE + "void redline_exprs(const double *restrict x, const double *restrict K, double *out) {\n"
+            "    double tv = 0.0, td = 0.0; (void)tv; (void)td;\n" + body + "\n}\n")
+    return text, np.array(em.K, dtype=np.float64)
 
 
 def generate(rules, policies: list) -> KernelSource:

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import warnings
 
 import attrs
 import numpy as np
@@ -106,8 +107,8 @@ class BuildError(Exception):
     """The C compiler refused the generated kernel (a bug: please report it)."""
 
 
-def _library(text: str):
-    """The compiled shared library for this source, built once per machine."""
+def build(text: str) -> ctypes.CDLL:
+    """The shared library compiled from this C source, built once per machine."""
     digest = hashlib.sha256((text + " ".join(CFLAGS)).encode()).hexdigest()[:20]
     lib = _libraries.get(digest)
     if lib is not None:
@@ -130,12 +131,16 @@ def _library(text: str):
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
-    lib = ctypes.CDLL(so)
-    fn = lib.redline_play
+    lib = _libraries[digest] = ctypes.CDLL(so)
+    return lib
+
+
+def _library(text: str):
+    """The kernel's entry point, with its argument types."""
+    fn = build(text).redline_play
     P, N = ctypes.c_void_p, ctypes.c_int64
     fn.argtypes = [P, N, P, N, P, N, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, N, P, P, N, P]
     fn.restype = N
-    _libraries[digest] = fn
     return fn
 
 
@@ -169,7 +174,15 @@ def _compiled(rules, policies) -> _Compiled | None:
         from game.engine.batch import Batch
 
         probe = Batch(rules, 0, np.arange(1, dtype=np.uint64), policies)
-        c = _Compiled(gen, _library(gen.text), _tables(rules, probe), rules)
+        try:
+            fn = _library(gen.text)
+        except (BuildError, OSError) as e:
+            if engine_choice() == "compiled":
+                raise
+            warnings.warn(f"the compiled kernel could not be built, using the batch engine: {e}", stacklevel=2)
+            _loaded[key] = None
+            return None
+        c = _Compiled(gen, fn, _tables(rules, probe), rules)
         _loaded[key] = c
         return c
 

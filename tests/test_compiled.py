@@ -1,0 +1,243 @@
+"""The compiled kernel plays the very games ``Batch`` plays: every tally, every game, every bit.
+
+``Batch`` is the reference implementation of the rules (and the one that explains); the
+kernel is generated from the same compiled rules for speed. These tests are what keeps
+the two from drifting apart: any rule added to one and not the other fails here.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import glob
+import math
+import os
+import subprocess
+import sys
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.engine import compiled
+from game.engine.batch import Batch, Ctx
+from game.engine.compiled import codegen, kernel
+from game.expr import compile_expr
+from game.expr.compiler import Ref
+from game.loader.load import load_bytes, load_scenario, read_bytes
+from game.params import tunables
+from game.policies import policy_for
+from game.policies.base import ScriptedPolicy
+from game.runners.local import policies_for
+from game.runners.tally import Tally
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCENARIOS = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml"))
+                   + glob.glob(os.path.join(ROOT, "docs", "examples", "*.yaml"))
+                   + glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.yaml")))
+PER_GAME = ("outcome", "turns", "max_rung", "score", "accidents", "escalations", "divergent", "signals_sent",
+            "clipped", "crossed_turn", "crossed_by", "trips", "objective_scores")
+COUNTS = ("action_counts", "rung_hist", "signal_counts")
+
+pytestmark = pytest.mark.skipif(not compiled.available(), reason="no C compiler")
+
+
+@pytest.fixture(autouse=True)
+def _auto_engine(monkeypatch):
+    monkeypatch.setenv("REDLINE_ENGINE", "auto")
+
+
+_rules_cache: dict[str, object] = {}
+
+
+def rules_of(path: str):
+    if path not in _rules_cache:
+        _rules_cache[path] = load_scenario(path).rules
+    return _rules_cache[path]
+
+
+def assert_same_games(rules, seed: int, games: np.ndarray, policies: list) -> None:
+    k = kernel.play(rules, seed, games, policies)
+    assert k is not None
+    b = Batch(rules, seed, games, policies).run()
+    for name in PER_GAME:
+        np.testing.assert_array_equal(getattr(k, name), getattr(b, name), err_msg=name, strict=False)
+    for name in COUNTS:
+        np.testing.assert_array_equal(getattr(k, name), getattr(b, name), err_msg=name)
+    for r, (x, y) in enumerate(zip(k.response_counts, b.response_counts)):
+        np.testing.assert_array_equal(x, y, err_msg=f"responses of red line {r}")
+    tk, tb = Tally.of(k), Tally.of(b)
+    for f in attrs.fields(Tally):
+        x, y = getattr(tk, f.name), getattr(tb, f.name)
+        if isinstance(x, list):
+            assert all(np.array_equal(p, q) for p, q in zip(x, y)), f.name
+        elif isinstance(x, np.ndarray):
+            np.testing.assert_array_equal(x, y, err_msg=f.name)
+        else:
+            assert x == y, f.name
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=os.path.basename)
+def test_kernel_plays_the_same_games_as_batch(path):
+    rules = rules_of(path)
+    assert_same_games(rules, 1, np.arange(3000, dtype=np.uint64), policies_for(rules))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from(SCENARIOS), seed=st.integers(0, 2**40), start=st.integers(0, 2**32),
+       n=st.integers(1, 600))
+def test_any_seed_and_any_games(path, seed, start, n):
+    rules = rules_of(path)
+    assert_same_games(rules, seed, np.arange(start, start + n, dtype=np.uint64), policies_for(rules))
+
+
+@pytest.mark.parametrize("preset", ["dove", "hawk", "tit_for_tat", "random"])
+@pytest.mark.parametrize("path", [p for p in SCENARIOS if "tutorial" in p or "tests" in p], ids=os.path.basename)
+def test_presets_in_every_seat(path, preset):
+    rules = rules_of(path)
+    pols = [policy_for(rules, a, preset) for a in range(len(rules.scenario.actors))]
+    assert_same_games(rules, 7, np.arange(1500, dtype=np.uint64), pols)
+
+
+def _param_overrides(path: str, draw) -> dict[str, float]:
+    """Values for the scenario's own params, strictly inside their ranges."""
+    out = {}
+    for p in tunables(rules_of(path).scenario):
+        if not p.path.startswith("params.") or p.lo >= p.hi:
+            continue
+        out[p.path] = draw(st.floats(p.lo, p.hi, allow_nan=False, exclude_min=True, exclude_max=True))
+    return out
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from([p for p in SCENARIOS if "scenarios" in p]), data=st.data())
+def test_other_parameter_values_same_games_and_no_rebuild(path, data):
+    rules = rules_of(path)
+    values = _param_overrides(path, data.draw)
+    loaded = load_bytes(read_bytes(path), os.path.basename(path), values, real_path=path)
+    assert loaded.rules is not None
+    other = loaded.rules
+    assert_same_games(other, 3, np.arange(800, dtype=np.uint64), policies_for(other))
+    # the shape of the rules is the same: the very same C source, so the same build
+    a = codegen.generate(rules, policies_for(rules))
+    b = codegen.generate(other, policies_for(other))
+    if len(a.K) == len(b.K):
+        assert a.text == b.text
+
+
+def test_unsupported_seats_and_the_switch_fall_back_to_batch(monkeypatch):
+    rules = rules_of(SCENARIOS[0])
+    games = np.arange(10, dtype=np.uint64)
+    pols = policies_for(rules)
+    scripted = [ScriptedPolicy({1: 0}, pols[0]), *pols[1:]]
+    assert kernel.play(rules, 1, games, scripted) is None
+    monkeypatch.setenv("REDLINE_ENGINE", "numpy")
+    assert kernel.play(rules, 1, games, pols) is None
+    monkeypatch.setenv("REDLINE_ENGINE", "compiled")
+    with pytest.raises(RuntimeError, match="batch engine"):
+        kernel.play(rules, 1, games, scripted)
+    monkeypatch.setenv("REDLINE_ENGINE", "fast")
+    with pytest.raises(ValueError, match="REDLINE_ENGINE"):
+        kernel.play(rules, 1, games, pols)
+    monkeypatch.setenv("REDLINE_ENGINE", "auto")
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    assert not compiled.available()
+    assert kernel.play(rules, 1, games, pols) is None
+
+
+def test_generated_source_holds_numbers_not_author_text():
+    path = os.path.join(ROOT, "scenarios", "atacms_2024.yaml")
+    rules = rules_of(path)
+    src = codegen.generate(rules, policies_for(rules))
+    words = {v.id for v in rules.scenario.variables} | {a.spec.id for a in rules.actions}
+    words |= {r.id for r in rules.scenario.red_lines}
+    leaked = [w for w in words if len(w) > 4 and w in src.text]
+    assert not leaked
+    assert "generated by game.engine.compiled.codegen" in src.text
+    # scenario numbers are read from K at run time, not written into the source
+    assert all(math.isfinite(v) or math.isinf(v) for v in src.K)
+
+
+def test_cli_results_identical_on_both_engines(tmp_path):
+    path = os.path.join("scenarios", "cuba_1962.yaml")
+    outs = []
+    for engine in ("numpy", "compiled"):
+        env = {**os.environ, "REDLINE_ENGINE": engine, "REDLINE_CACHE": str(tmp_path)}
+        done = subprocess.run([sys.executable, "main.py", "simulate", path, "--games", "20000", "--json", "--quiet",
+                               "--workers", "2", "--seed", "11"], cwd=ROOT, env=env, capture_output=True, check=True)
+        outs.append(done.stdout)
+    assert outs[0] == outs[1]
+    assert glob.glob(str(tmp_path / "kernels" / "k_*.so")) and glob.glob(str(tmp_path / "kernels" / "k_*.c"))
+
+
+# ---------------------------------------------------------------------------
+# expressions: C and numpy agree on every node, NaN, infinities and signed zeros included
+
+
+class _Names:
+    NAMES = ("a", "b", "c", "d")
+
+    def lookup(self, name):
+        return Ref("column", self.NAMES.index(name)) if name in self.NAMES else None
+
+    def lookup_call(self, func, arg):
+        return None
+
+    def known(self):
+        return self.NAMES
+
+    def writable(self, name):
+        return None
+
+
+_LEAF = st.sampled_from(["a", "b", "c", "d", "0", "1", "2.5", "-3", "0.1", "1e300", "true", "false"])
+
+
+def _expr_text(depth: int = 0):
+    if depth > 3:
+        return _LEAF
+    sub = st.deferred(lambda: _expr_text(depth + 1))
+    return st.one_of(
+        _LEAF,
+        st.tuples(sub, st.sampled_from(["+", "-", "*", "/", "<", "<=", ">", ">=", "==", "!=", "and", "or"]), sub)
+        .map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(sub, sub, sub).map(lambda t: f"({t[0]} < {t[1]} <= {t[2]})"),
+        sub.map(lambda x: f"(not {x})"), sub.map(lambda x: f"(-{x})"), sub.map(lambda x: f"abs({x})"),
+        st.tuples(sub, st.sampled_from([2, 3, 5])).map(lambda t: f"({t[0]}) ** {t[1]}"),
+        st.tuples(sub, sub, sub).map(lambda t: f"({t[1]} if {t[0]} else {t[2]})"),
+        st.tuples(st.sampled_from(["min", "max"]), sub, sub, sub).map(lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"),
+        st.tuples(sub, sub, sub).map(lambda t: f"clip({t[0]}, {t[1]}, {t[2]})"),
+    )
+
+
+_VALUES = [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, 1e300, -1e300, math.inf, -math.inf, math.nan, 7.25]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(_expr_text(), min_size=20, max_size=40))
+def test_c_expressions_match_numpy_bit_for_bit(texts):
+    exprs = []
+    for t in texts:
+        try:
+            exprs.append(compile_expr(t, _Names()))
+        except Exception:
+            continue
+    if not exprs:
+        return
+    text, K = codegen.expressions_source(exprs)
+    fn = kernel.build(text).redline_exprs
+    fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    states = np.array(np.meshgrid(_VALUES, _VALUES[:6], _VALUES[3:9], _VALUES[::2])).reshape(4, -1)
+    with np.errstate(all="ignore"):
+        want = [np.broadcast_to(np.asarray(e(Ctx(states)), dtype=np.float64), states.shape[1]) for e in exprs]
+    got = np.zeros((len(exprs), states.shape[1]))
+    out = np.zeros(len(exprs))
+    Kc = np.ascontiguousarray(K if len(K) else np.zeros(1))
+    for g in range(states.shape[1]):
+        x = np.ascontiguousarray(states[:, g])
+        fn(x.ctypes.data, Kc.ctypes.data, out.ctypes.data)
+        got[:, g] = out
+    for e, w, gv in zip(exprs, want, got):
+        same = (w == gv) | (np.isnan(w) & np.isnan(gv))
+        assert same.all(), (e.source, states[:, ~same][:, :3], w[~same][:3], gv[~same][:3])
