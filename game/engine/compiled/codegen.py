@@ -363,7 +363,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             else:
                 if p.const == 0:
                     continue
-                cond = f"{self.u(site)} < clip01({self.e(p)}) && {self.truth(when)}"
+                cond = f"{self.truth(when)} && {self.u(site)} < clip01({self.e(p)})"   # the draw last: cheap first
                 if not spec.repeat:
                     cond = f"x[{col}] == 0.0 && {cond}"
                 s(f"int {flag} = {cond};")
@@ -486,22 +486,16 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s(f"int64_t j = {wait_pos};")
         if live:
             self.categorical([weights[j] for j in live], self.u(b.site_decide[a]), "sub", "tot")
-            with s.block("if (tot > 0.0)"), s.block("switch (sub)"):
-                for n, j in enumerate(live):
-                    s(f"case {n}: j = {j}; break;")
+            # tables, not switches: a random index makes a jump a mispredicted branch
+            s(f"static const int64_t live[] = {{{', '.join(map(str, live))}}};")
+            s("if (tot > 0.0) j = live[sub];")
         # the instance: the first one, or drawn by target value among the legal ones
         first = b.first_instance[a]
-        s(f"int64_t inst = {int(first[wait_pos])};")
-        with s.block("switch (j)"):
-            for j in range(len(acts)):
-                s(f"case {j}: {{")
-                s.depth += 1
-                s(f"inst = {int(first[j])};")
-                if j in b.multi_instance[a]:
-                    self.pick_instance(a, j, int(acts[j]), inst_legal[j])
-                s("break;")
-                s.depth -= 1
-                s("}")
+        s(f"static const int64_t first[] = {{{', '.join(str(int(i)) for i in first)}}};")
+        s("int64_t inst = first[j];")
+        for j in b.multi_instance[a]:
+            with s.block(f"if (j == {j})"):
+                self.pick_instance(a, j, int(acts[j]), inst_legal[j])
         s("*ch = inst;")
 
     def legal_weight(self, a: int, k: int, weight) -> str:
@@ -531,9 +525,9 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             return
         sub = self.var("sub")
         self.categorical(ws, self.u(b.site_target[a]), sub, self.var("tot"))
-        with s.block(f"switch ({sub})"):
-            for n, x in enumerate(cand):
-                s(f"case {n}: inst = {x}; break;")
+        table = self.var("cand")
+        s(f"static const int64_t {table}[] = {{{', '.join(map(str, cand))}}};")
+        s(f"inst = {table}[{sub}];")
 
     def decide_signal(self, a: int) -> None:
         R, s, b = self.R, self.src, self.probe
@@ -559,9 +553,8 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         idx, tot = self.var("sub"), self.var("tot")
         self.categorical(ws, self.u(b.site_signal[a]), idx, tot)
         s("*sg = -1;")
-        with s.block(f"if ({idx} > 0 && {tot} > 0.0)"), s.block(f"switch ({idx})"):
-            for n, sig in enumerate(sigs):
-                s(f"case {n + 1}: *sg = {sig}; break;")
+        s(f"static const int64_t said[] = {{-1, {', '.join(map(str, sigs))}}};")
+        s(f"if ({tot} > 0.0) *sg = said[{idx}];")
 
     # ------------------------------------------------------------------ Batch._resolve
     def resolve(self, a: int) -> None:

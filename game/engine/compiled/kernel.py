@@ -28,7 +28,7 @@ from game.engine.compiled.codegen import INT_FIELDS, KernelSource, Unsupported, 
 from game.engine.rng import key as draw_key
 
 # IEEE doubles exactly as numpy computes them: no fused multiply-add, no fast-math
-CFLAGS = ["-g", "-O2", "-std=c99", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math"]
+CFLAGS = ["-O2", "-std=c99", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math"]
 ENGINES = ("auto", "numpy", "compiled")
 
 
