@@ -460,7 +460,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s(f"int64_t {idx} = 0;")
         for w in weights[:-1]:
             s(f"{run} = {run} + {w};")
-            s(f"if ({run} <= {thr}) {idx} += 1;")
+            s(f"{idx} += {run} <= {thr};")
 
     def decide_actor(self, a: int) -> None:
         R, s, b = self.R, self.src, self.probe
@@ -584,10 +584,13 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         into ``ok``."""
         s = self.src
         s(f"int ok = c->inst_ok[{i}];")
-        if self.R.weapon_cols:
-            with s.block(f"switch (c->inst_weapon[{i}])"):
-                for w in range(len(self.R.weapon_cols)):
-                    s(f"case {w}: ok = ok && {self.weapon_ok(w)}; break;")
+        wc = self.R.weapon_cols
+        if wc:
+            s(f"static const int64_t w_stock[] = {{{', '.join(str(w[0]) for w in wc)}}};")
+            s(f"static const int64_t w_auth[] = {{{', '.join(str(w[1]) for w in wc)}}};")
+            s(f"static const int64_t w_need[] = {{{', '.join(self.k(w[2] - 1e-9)[2:-1] for w in wc)}}};")
+            s(f"int64_t wpn = c->inst_weapon[{i}];")
+            s("if (wpn >= 0) ok = ok && x[w_stock[wpn]] >= K[w_need[wpn]] && x[w_auth[wpn]] > 0.0;")
 
     def can_use(self, i: int) -> str:
         """``Batch._can_use`` of a known instance."""
@@ -622,22 +625,44 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         todo = {k: (b.dynamic_effects.get(k, []), sorted((b.action_clip[k] & clip_set) - set(stocks)))
                 for k in cases}
         todo = {k: v for k, v in todo.items() if v[0] or v[1]}
-        if todo:
+        dyn = {k: effs for k, (effs, _cols) in todo.items() if effs}
+        if dyn:
             with s.block(""):
-                if any(effs for effs, _cols in todo.values()):
-                    s(f"double tv = c->inst_value[{i}], td = c->inst_dist[{i}];")
-                    s("(void)tv; (void)td;")
-                with s.block(f"switch (c->inst_action[{i}])"):
-                    for k, (effs, cols) in todo.items():
-                        s(f"case {k}: {{")
-                        s.depth += 1
+                s(f"double tv = c->inst_value[{i}], td = c->inst_dist[{i}];")
+                s("(void)tv; (void)td;")
+                s(f"int64_t act = c->inst_action[{i}];")
+                for n, (k, effs) in enumerate(dyn.items()):
+                    with s.block(f"{_chain(n)} (act == {k})"):
                         for eff in effs:
                             self.effect(eff)
-                        self.clip(cols)
-                        s("break;")
-                        s.depth -= 1
-                        s("}")
+        clips = {k: cols for k, (_effs, cols) in todo.items() if cols}
+        if response is not None:
+            self.clip(clips.get(response, []))
+        elif clips:
+            self.clip_table(i, clips)
         self.clip(stocks)
+
+    def clip_table(self, i: str, clips: dict) -> None:
+        """Clip the columns the applied action wrote, by a table over actions (a jump on
+        the action taken would be mispredicted, a short loop is not)."""
+        s = self.src
+        n = len(self.R.actions)
+        for side, op in (("lo", "fmax_b"), ("hi", "fmin_b")):
+            ptr, cols, ks = [0], [], []
+            for k in range(n):
+                for c in clips.get(k, []):
+                    v = getattr(self.lay.columns[c], side)
+                    if math.isfinite(v):
+                        cols.append(c)
+                        ks.append(self.k(v)[2:-1])
+                ptr.append(len(cols))
+            if not cols:
+                continue
+            s(f"static const int32_t {side}_ptr[] = {{{', '.join(map(str, ptr))}}};")
+            s(f"static const int32_t {side}_col[] = {{{', '.join(map(str, cols))}}};")
+            s(f"static const int32_t {side}_k[] = {{{', '.join(ks)}}};")
+            s(f"for (int32_t q = {side}_ptr[c->inst_action[{i}]]; q < {side}_ptr[c->inst_action[{i}] + 1]; q++) "
+              f"x[{side}_col[q]] = {op}(x[{side}_col[q]], K[{side}_k[q]]);")
 
     def apply_signal(self, a: int) -> None:
         """``Batch._apply_signal``."""
@@ -724,7 +749,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s("int64_t choice = 0;")
         for pv in ps:
             s(f"run = run + {pv};")
-            s("if (u >= run) choice += 1;")
+            s("choice += u >= run;")
         s(f"c->response_counts[{r} * c->response_width + choice] += 1;")
         for j, (_spec, _p, k, cands) in enumerate(rl.responses):
             if k < 0 or not len(cands):
