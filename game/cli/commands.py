@@ -144,7 +144,7 @@ def _executor(args):
 
 
 def cmd_simulate(args) -> int:
-    from game.runners.local import default_workers, simulate
+    from game.runners.local import default_workers, engine_name, simulate
     from game.runners.tally import summarize
 
     sets = parse_sets(args.set)
@@ -181,7 +181,8 @@ def cmd_simulate(args) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        _print_summary(summary, loaded, elapsed, turns_total)
+        engine = "" if executor is not None else f", {engine_name(spec)} engine"
+        _print_summary(summary, loaded, elapsed, turns_total, engine)
     return 0
 
 
@@ -211,12 +212,12 @@ def _bar(share: float, width: int = 24) -> str:
     return "#" * n + "." * (width - n)
 
 
-def _print_summary(s: dict, loaded, elapsed: float, turns_total: int) -> None:
+def _print_summary(s: dict, loaded, elapsed: float, turns_total: int, engine: str = "") -> None:
     scn = loaded.scenario
     pol = ", ".join(f"{k}: {v}" for k, v in s["policies"].items())
     print(f"{scn.meta.title}")
     print(f"{s['games']:,} games, seed {s['seed']}, {elapsed:.1f} s "
-          f"({turns_total / max(elapsed, 1e-9):,.0f} game-turns/s); policies: {pol}")
+          f"({turns_total / max(elapsed, 1e-9):,.0f} game-turns/s{engine}); policies: {pol}")
     if s["overrides"]:
         print("set: " + ", ".join(f"{k}={v:g}" for k, v in s["overrides"].items()))
     print("\nOutcomes (share of games, 95% interval)")

@@ -86,6 +86,12 @@ def warm(spec: RunSpec) -> None:
     compiled.warm(rules, policies_for(rules, spec.policies))
 
 
+def engine_name(spec: RunSpec) -> str:
+    """The engine this process plays these games with: ``compiled`` (C) or ``numpy``."""
+    rules = _compiled(spec)
+    return "compiled" if compiled.usable(rules, policies_for(rules, spec.policies)) else "numpy"
+
+
 def chunks(games: int, size: int = CHUNK) -> list[tuple[int, int]]:
     """Fixed chunk boundaries.
 

@@ -5,6 +5,6 @@ tests hold it to the same results, tally for tally. See ``codegen`` for how, and
 ``kernel`` for the cache and the fallback to ``Batch``.
 """
 
-from game.engine.compiled.kernel import KernelResult, available, engine_choice, play, warm
+from game.engine.compiled.kernel import KernelResult, available, engine_choice, play, usable, warm
 
-__all__ = ["KernelResult", "available", "engine_choice", "play", "warm"]
+__all__ = ["KernelResult", "available", "engine_choice", "play", "usable", "warm"]

@@ -187,6 +187,13 @@ def _compiled(rules, policies) -> _Compiled | None:
         return c
 
 
+def usable(rules, policies) -> bool:
+    """Whether ``play`` will use the kernel for these rules and policies (building it if needed)."""
+    if engine_choice() == "numpy" or not available():
+        return False
+    return _compiled(rules, policies) is not None
+
+
 def warm(rules, policies) -> bool:
     """Compile (or load) the kernel now, e.g. before forking worker processes."""
     if engine_choice() == "numpy" or not available():
