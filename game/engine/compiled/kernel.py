@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import os
+import platform
 import shutil
 import subprocess
 import tempfile
@@ -109,7 +110,8 @@ class BuildError(Exception):
 
 def build(text: str) -> ctypes.CDLL:
     """The shared library compiled from this C source, built once per machine."""
-    digest = hashlib.sha256((text + " ".join(CFLAGS)).encode()).hexdigest()[:20]
+    # the flags and the machine are part of the key: a shared home folder may serve several
+    digest = hashlib.sha256((text + " ".join(CFLAGS) + platform.machine()).encode()).hexdigest()[:20]
     lib = _libraries.get(digest)
     if lib is not None:
         return lib
