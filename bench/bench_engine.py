@@ -131,15 +131,19 @@ def main() -> None:
     gbg = {e: game_by_game(path, engine=e) for e in engines}
     for e in engines:
         print(f"game by game ({e}, one game per call): {gbg[e]:,.0f} game-turns/s")
-    print(f"{'engine':>9} {'games':>10} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'x game-by-game':>15} "
-          f"{'peak MB':>8}")
+    base = gbg.get("numpy")
+    print("x 1-game: against the same engine called once per game; x interactive: against Batch on one game,")
+    print("the engine of the window and of replay")
+    print(f"{'engine':>9} {'games':>10} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'x 1-game':>9} "
+          f"{'x interactive':>14} {'peak MB':>8}")
     for e in engines:
         for workers in (int(w) for w in args.workers.split(",")):
             for games in (int(g) for g in args.games.split(",")):
                 m = measure(path, games, workers, e, args.repeat)
                 rate = m["game_turns"] / m["seconds"]
-                print(f"{e:>9} {games:>10,} {workers:>7} {m['seconds']:>8.1f} {rate:>14,.0f} {rate / gbg[e]:>15.0f} "
-                      f"{m['peak_mb']:>8.0f}")
+                inter = f"{rate / base:>14.0f}" if base else f"{'-':>14}"
+                print(f"{e:>9} {games:>10,} {workers:>7} {m['seconds']:>8.1f} {rate:>14,.0f} {rate / gbg[e]:>9.0f} "
+                      f"{inter} {m['peak_mb']:>8.0f}")
 
 
 if __name__ == "__main__":

@@ -322,6 +322,21 @@ class _Gen(_Exprs):
         self.function("static void play_games(const Ctx *c, const double *X0, int64_t S, const uint64_t *games, "
                       "double *restrict x)", play)
         entry = """
+/* rng.key: the part of a draw's hash shared by all games, for every turn and draw site */
+static uint64_t mix(uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+void redline_keys(uint64_t seed, int64_t turns, const uint64_t *sites, int64_t n_sites, uint64_t *keys) {
+    const uint64_t gamma = 0x9E3779B97F4A7C15ULL;
+    uint64_t s = mix(seed * gamma + 0x632BE59BD9B4E019ULL);
+    for (int64_t t = 0; t <= turns; t++) {
+        uint64_t h = mix(s ^ ((uint64_t)t * gamma));
+        for (int64_t j = 0; j < n_sites; j++) keys[t * n_sites + j] = mix(mix(h ^ sites[j]) ^ 1ULL);
+    }
+}
+
 int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t B, const uint64_t *keys,
                      int64_t n_sites, const double *K_, const int64_t *D_ptr, const int64_t *D_col,
                      const double *D_val, const double *inst_rung, const int64_t *inst_action,

@@ -26,11 +26,11 @@ import attrs
 import numpy as np
 
 from game.engine.compiled.codegen import INT_FIELDS, KernelSource, Unsupported, generate
-from game.engine.rng import key as draw_key
 
 # IEEE doubles exactly as numpy computes them: no fused multiply-add, no fast-math
 CFLAGS = ["-O2", "-std=c99", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math"]
 ENGINES = ("auto", "numpy", "compiled")
+_M64 = (1 << 64) - 1
 
 
 def engine_choice() -> str:
@@ -97,6 +97,8 @@ class _Compiled:
     play: object
     tables: tuple
     rules: object         # kept alive while its id is a key of ``_loaded``
+    keys: object = None   # redline_keys: the draw keys of a seed, in C
+    sites: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.uint64))
 
 
 _lock = threading.Lock()
@@ -143,6 +145,10 @@ def _library(text: str):
     P, N = ctypes.c_void_p, ctypes.c_int64
     fn.argtypes = [P, N, P, N, P, N, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, P, N, P, P, N, P]
     fn.restype = N
+    keys = build(text).redline_keys
+    keys.argtypes = [ctypes.c_uint64, N, P, N, P]
+    keys.restype = None
+    fn.keys_fn = keys
     return fn
 
 
@@ -184,7 +190,8 @@ def _compiled(rules, policies) -> _Compiled | None:
             warnings.warn(f"the compiled kernel could not be built, using the batch engine: {e}", stacklevel=2)
             _loaded[key] = None
             return None
-        c = _Compiled(gen, fn, _tables(rules, probe), rules)
+        keys = fn.keys_fn
+        c = _Compiled(gen, fn, _tables(rules, probe), rules, keys, np.array(gen.sites, dtype=np.uint64))
         _loaded[key] = c
         return c
 
@@ -224,9 +231,8 @@ def play(rules, seed: int, games: np.ndarray, policies: list) -> KernelResult | 
     B = len(games)
     T = R.scenario.calendar.turns
     keys = np.zeros((T + 1, max(1, len(c.source.sites))), dtype=np.uint64)
-    for t in range(1, T + 1):
-        for j, site in enumerate(c.source.sites):
-            keys[t, j] = draw_key(int(seed), t, site)
+    if c.source.sites:
+        c.keys(int(seed) & _M64, T, c.sites.ctypes.data, len(c.sites), keys.ctypes.data)
     n_thr, n_rl = len(R.thresholds), len(R.red_lines)
     ints = np.zeros((len(INT_FIELDS), B), dtype=np.int64)
     score = np.zeros(B)
