@@ -188,18 +188,10 @@ class _Exprs:
             return f"div0({self.ex(n.a)}, {self.ex(n.b)})"
         if t is _Pow:
             return f"ipow({self.ex(n.a)}, {int(n.n)})"
-        if t is _Cmp:
-            vals = [self.ex(o) for o in n.operands]
-            parts = [f"({vals[i]} {op} {vals[i + 1]})" for i, op in enumerate(n.ops)]
-            return f"({' && '.join(parts)} ? 1.0 : 0.0)"
-        if t is _Not:
-            return f"({self.ex(n.a)} == 0.0 ? 1.0 : 0.0)"
-        if t is _And:
-            return f"({' && '.join(f'({self.ex(v)} != 0.0)' for v in n.values)} ? 1.0 : 0.0)"
-        if t is _Or:
-            return f"({' || '.join(f'({self.ex(v)} != 0.0)' for v in n.values)} ? 1.0 : 0.0)"
+        if t in (_Cmp, _Not, _And, _Or):
+            return f"(double){self.cond(n)}"
         if t is _If:
-            return f"({self.ex(n.cond)} != 0.0 ? {self.ex(n.a)} : {self.ex(n.b)})"
+            return f"({self.cond(n.cond)} ? {self.ex(n.a)} : {self.ex(n.b)})"
         if t is _MinMax:
             f = "nmax" if n.is_max else "nmin"
             r = self.ex(n.args[0])
@@ -216,10 +208,26 @@ class _Exprs:
             return self.k(expr.const)
         return self.ex(expr.root)
 
+    def cond(self, n) -> str:
+        """A node as a C truth value (an int 0/1): comparisons stay comparisons, and
+        ``and``/``or`` evaluate every operand (they have no side effects) with ``&``/``|``,
+        so a condition costs no branch the processor could mispredict."""
+        t = type(n)
+        if t is _Cmp:
+            vals = [self.ex(o) for o in n.operands]
+            return "(" + " & ".join(f"({vals[i]} {op} {vals[i + 1]})" for i, op in enumerate(n.ops)) + ")"
+        if t is _Not:
+            return f"(!{self.cond(n.a)})"
+        if t is _And:
+            return "(" + " & ".join(self.cond(v) for v in n.values) + ")"
+        if t is _Or:
+            return "(" + " | ".join(self.cond(v) for v in n.values) + ")"
+        return f"({self.ex(n)} != 0.0)"
+
     def truth(self, expr: Expr) -> str:
         if expr.const is not None:
             return "1" if expr.const != 0 else "0"
-        return f"({self.ex(expr.root)} != 0.0)"
+        return self.cond(expr.root)
 
 
 class _Gen(_Exprs):
@@ -274,7 +282,7 @@ class _Gen(_Exprs):
 
     def weapon_ok(self, w: int) -> str:
         st, au, per_use, _p = self.R.weapon_cols[w]
-        return f"(x[{st}] >= {self.k(per_use - 1e-9)} && x[{au}] > 0.0)"
+        return f"((x[{st}] >= {self.k(per_use - 1e-9)}) & (x[{au}] > 0.0))"
 
     # ------------------------------------------------------------------ the kernel
     def generate(self) -> KernelSource:
@@ -412,11 +420,11 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
                 rows.append(self.weapon_ok(x.weapon))
                 if anyinst != "1":
                     ok = self.weapon_ok(x.weapon)
-                    anyinst = ok if anyinst == "0" else f"{anyinst} || {ok}"
+                    anyinst = ok if anyinst == "0" else f"{anyinst} | {ok}"
             else:
                 rows.append("1")
                 anyinst = "1"
-        return f"({self.truth(act.when)} && ({anyinst}))", rows
+        return f"({self.truth(act.when)} & ({anyinst}))", rows
 
     def term_sum(self, w: str, kind: str, k: int, pol) -> None:
         """Add the doctrine's rules for one action or signal to ``w`` (``DoctrinePolicy``)."""
@@ -734,9 +742,9 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         with s.block(f"for (int depth = 0; depth < {R.scenario.scoring.max_cascade + 1}; depth++)"):
             s(f"int now[{n}];")
             for r, rl in enumerate(R.red_lines):
-                cond = f"!fired[{r}] && {self.truth(rl.when)}"
+                cond = f"!fired[{r}] & {self.truth(rl.when)}"
                 if not rl.repeat:
-                    cond = f"x[{b.tripped_cols[r]}] == 0.0 && {cond}"
+                    cond = f"(x[{b.tripped_cols[r]}] == 0.0) & {cond}"
                 s(f"now[{r}] = {cond};")
             s(f"if (!({' || '.join(f'now[{r}]' for r in range(n))})) break;")
             for r in range(n):
