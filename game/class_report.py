@@ -65,15 +65,14 @@ def _fig_uri(png: bytes) -> str:
 
 def analyse(logs: list[dict], rules, ai_games: int = 2000, seed: int = 1) -> dict:
     """The class's outcomes, paths and thresholds, and the AI's outcomes in the same seat."""
-    from game.engine.batch import Batch
-    from game.runners.local import policies_for
+    from game.runners.local import play_games, policies_for
 
     scn = rules.scenario
     outcomes = [o.id for o in scn.outcomes]
     seats = collections.Counter(h for log in logs for h in log["humans"][:1])
     seat = seats.most_common(1)[0][0] if seats else scn.actors[0].id
     students = collections.Counter(log["outcome"] for log in logs)
-    b = Batch(rules, seed, np.arange(ai_games, dtype=np.uint64), policies_for(rules)).run()
+    b = play_games(rules, seed, np.arange(ai_games, dtype=np.uint64), policies_for(rules))
     ai = np.bincount(b.outcome, minlength=len(outcomes)) / ai_games
     paths = collections.Counter(decision_path(log, seat) for log in logs if seat in log["humans"])
     crossed: dict[str, dict] = {}

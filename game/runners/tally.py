@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 
 from game.engine.batch import Batch
+from game.engine.compiled import KernelResult
 from game.model import RIVERA_WEIGHTS
 
 
@@ -42,7 +43,7 @@ class Tally:
     rung_hist: np.ndarray          # [T, N+1] live games by turn and current highest rung
 
     @classmethod
-    def of(cls, b: Batch) -> Tally:
+    def of(cls, b: Batch | KernelResult) -> Tally:
         R = b.rules
         T = R.scenario.calendar.turns
         n_actors = len(R.scenario.actors)
