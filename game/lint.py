@@ -67,6 +67,48 @@ def _all_exprs(rules):
             yield ("policies",), term.weight
 
 
+# fields whose values are prose, where an inline " #" cuts the text rather than annotates it
+PROSE_KEYS = frozenset({"name", "title", "text", "description", "says", "note", "notes", "summary", "statement",
+                        "requires", "briefing", "publisher", "holder", "debrief", "headline"})
+
+
+def comment_cuts(source: str, file: str) -> list[Diagnostic]:
+    """Prose cut short by a YAML comment: in ``says: Troops mass #2 in the north`` the
+    value is ``Troops mass``, silently. Valid YAML, so the loader cannot refuse it.
+
+    >>> [d.message for d in comment_cuts("name: Big #1 dam\\nwhen: x > 1  # fine\\n", "f.yaml")]
+    ["the text of 'name' stops at 'Big': ' #' starts a YAML comment; put the whole text in quotes to keep '#1 dam'"]
+    """
+    import yaml
+
+    out: list[Diagnostic] = []
+    lines = source.splitlines()
+    key, expect_key = None, False
+    try:
+        for tok in yaml.scan(source, Loader=yaml.SafeLoader):
+            if isinstance(tok, yaml.KeyToken):
+                expect_key = True
+                continue
+            if not isinstance(tok, yaml.ScalarToken):
+                continue
+            if expect_key:
+                key, expect_key = tok.value, False
+                continue
+            if not tok.plain or key not in PROSE_KEYS:
+                continue
+            end = tok.end_mark
+            rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+            if rest[:1] in (" ", "\t") and rest.lstrip().startswith("#"):
+                col = end.column + len(rest) - len(rest.lstrip())
+                cut = rest.lstrip().rstrip()
+                out.append(Diagnostic(file, end.line + 1, col + 1, key,
+                                      f"the text of '{key}' stops at '{tok.value.split()[-1]}': ' #' starts a YAML "
+                                      f"comment; put the whole text in quotes to keep '{cut}'", "warning"))
+    except yaml.YAMLError:
+        return out      # the loader reports broken YAML
+    return out
+
+
 def lint(loaded: Loaded) -> list[Diagnostic]:
     """Every text warning, each at its place in the file."""
     rules, scn, locate = loaded.rules, loaded.scenario, loaded.locate

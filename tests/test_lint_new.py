@@ -59,3 +59,19 @@ def test_lint_finds_unused_things_and_risky_probabilities(tmp_path):
 def test_lint_command_prints_a_count():
     p = run("lint", "scenarios/tutorial.yaml")
     assert p.returncode == 0 and p.stdout.strip().splitlines()[-1].endswith("warnings")
+
+
+def test_lint_warns_when_a_comment_cuts_prose(tmp_path):
+    text = open("scenarios/tutorial.yaml", encoding="utf-8").read()
+    cut = text.replace("    description: A coastal democracy",
+                       "    description: Ships gather #3 near the strait. A coastal democracy", 1)
+    assert cut != text
+    path = tmp_path / "cut.yaml"
+    path.write_text(cut, encoding="utf-8")
+    p = run("lint", str(path))
+    line = cut[:cut.index("#3")].count("\n") + 1
+    assert (f"cut.yaml:{line}:31: description: warning: the text of 'description' stops at 'gather': ' #' starts "
+            "a YAML comment; put the whole text in quotes to keep '#3 near the strait.") in p.stdout
+    # expressions with inline comments and quoted texts are fine: the shipped scenarios say nothing
+    for shipped in ("scenarios/tutorial.yaml", "scenarios/atacms_2024.yaml", "scenarios/cuba_1962.yaml"):
+        assert "starts a YAML comment" not in run("lint", shipped).stdout

@@ -420,14 +420,16 @@ def args_lint(sp) -> None:
 
 
 def cmd_lint(args) -> int:
-    from game.lint import lint
+    from game.lint import comment_cuts, lint
+    from game.loader.load import read_bytes
 
     total, bad = 0, 0
     for path, loaded, _errors in _each_scenario(args.files):
         if loaded is None:
             bad += 1
             continue
-        warnings = list(loaded.warnings) + lint(loaded)
+        text = read_bytes(path).decode("utf-8", errors="replace")
+        warnings = list(loaded.warnings) + lint(loaded) + comment_cuts(text, loaded.file)
         for w in warnings:
             print(w)
         balance = []
