@@ -175,3 +175,35 @@ def test_rung_history_matches_max_rung(tutorial):
     for g in range(500):
         hist = b.rung_by_turn[:, : b.turns[g], g]
         assert hist.max() == b.max_rung[g]
+
+
+class _WeightsSeen(EventLog):
+    """An event log that also keeps the weight of each chosen option, as the engine drew it."""
+
+    def decision(self, batch, actor, inst, p, u, weights, total, human):
+        super().decision(batch, actor, inst, p, u, weights, total, human)
+        if human or weights is None:
+            return
+        acts = list(batch.rules.actor_actions[actor])
+        k = batch.rules.instances[int(inst[0])].action
+        if k in acts:
+            w = weights[acts.index(k)]
+            ev = self.games[0][-1]
+            ev["drawn_weight"] = float(np.asarray(w).reshape(-1)[0])
+
+
+@pytest.mark.parametrize("path", SCENARIOS)
+def test_a_decision_says_where_its_weight_comes_from(path):
+    rules = _loads(path).rules
+    seen = 0
+    for game in range(12):
+        log = _WeightsSeen()
+        _run(rules, 3, [game], log)
+        for ev in log.games[0]:
+            if ev["kind"] != "decision" or "why" not in ev or "drawn_weight" not in ev:
+                continue
+            parts = sum(w["weight"] for w in ev["why"])
+            assert max(parts, 0.0) == pytest.approx(ev["drawn_weight"], rel=1e-9, abs=1e-12), ev
+            assert all(w["what"] for w in ev["why"])
+            seen += 1
+    assert seen > 10

@@ -331,7 +331,12 @@ def _event_line(ev: dict, scn) -> str:
     kind = ev["kind"]
     ref = f"#{ev['id']}"
     cause = f" <- {', '.join('#' + str(c) for c in ev['causes'])}" if ev.get("causes") else ""
-    return f"{ref} {ev.get('text', kind)}{cause}"
+    line = f"{ref} {ev.get('text', kind)}{cause}"
+    if ev.get("why"):
+        total = sum(w["weight"] for w in ev["why"])
+        parts = "; ".join(f"{w['what']} gives {w['weight']:.3g}" for w in ev["why"])
+        line += f"\n      weight {max(total, 0.0):.3g}: {parts}"
+    return line
 
 
 # ---------------------------------------------------------------- schema, params

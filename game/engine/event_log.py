@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.engine.batch import NONE, Recorder
+from game.engine.batch import NONE, Ctx, Recorder
 
 
 def pct(p: float) -> str:
@@ -153,6 +153,11 @@ class EventLog(Recorder):
                             opts.append({"action": R.actions[int(acts[j])].spec.id, "p": wv / t})
                     opts.sort(key=lambda o: -o["p"])
                     ev["options"] = opts[: self.options]
+                    k = int(R.instances[i].action) if 0 <= i < len(R.instances) else -1
+                    if k >= 0 and float(p[row]) < 1.0:
+                        ctx = Ctx(batch.X[:, row:row + 1], [batch.inst_value[[i]], batch.inst_dist[[i]]])
+                        parts = batch.policies[actor].weight_parts(ctx, R, actor, k)
+                        ev["why"] = [{"what": what, "weight": w} for what, w in parts if w]
             self.decision_of[g][actor] = self._add(g, ev)
 
     def signal(self, batch, actor, sig, p, u, divergent) -> None:

@@ -35,6 +35,12 @@ class Policy:
     def describe(self, rules, actor: int) -> str:
         return self.name
 
+    def weight_parts(self, ctx, rules, actor: int, k: int) -> list[tuple[str, float]]:
+        """Where the weight of action ``k`` comes from, for one game (``ctx`` of one game):
+        (what, how much) pairs that add up to the weight before it is floored at 0."""
+        w = self.action_weights(ctx, rules, actor, np.array([k]))[0]
+        return [(f"{self.name} preset", float(np.asarray(w).reshape(-1)[0]))]
+
 
 class PresetPolicy(Policy):
     """``dove``, ``hawk``, ``random`` weigh by category; ``tit_for_tat`` mirrors the others' rung."""
@@ -81,6 +87,30 @@ class DoctrinePolicy(Policy):
             out[pos[k]] = out[pos[k]] + w
         return [np.maximum(w, 0.0) if isinstance(w, np.ndarray) else max(w, 0.0) for w in out]
 
+    def weight_parts(self, ctx, rules, actor, k):
+        parts = []
+        act = rules.actions[k].spec
+        if self.base is not None and act.id not in self.spec.base_excludes \
+                and act.category not in self.spec.base_excludes:
+            w = self.base.action_weights(ctx, rules, actor, np.array([k]))[0]
+            parts.append((f"{self.base.name} preset x{self.spec.base_weight:g}",
+                          self.spec.base_weight * float(np.asarray(w).reshape(-1)[0])))
+        for kind, kk, term in rules.policy_terms.get(self.name, ()):
+            if kind != "action" or kk != k:
+                continue
+            if term.when.const is None and not float(np.asarray(term.when(ctx)).reshape(-1)[0]):
+                continue
+            if term.when.const is not None and not term.when.const:
+                continue
+            if term.when.const is None:
+                what = f"rule while `{term.when.source}`"
+            elif term.weight.const is None:
+                what = f"rule `{term.weight.source}`"
+            else:
+                what = "rule"
+            parts.append((what, float(np.asarray(term.weight(ctx)).reshape(-1)[0])))
+        return parts
+
     def signal_weights(self, ctx, rules, actor, sigs):
         pos = {k: j for j, k in enumerate(sigs)}
         out = [0.0] * len(sigs)
@@ -113,6 +143,9 @@ class ScriptedPolicy(Policy):
 
     def scripted(self, rules, actor, turn):
         return self.script.get(turn)
+
+    def weight_parts(self, ctx, rules, actor, k):
+        return self.fallback.weight_parts(ctx, rules, actor, k)
 
 
 class HumanPolicy(Policy):

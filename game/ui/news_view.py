@@ -39,6 +39,9 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
         opts = ", ".join(f"{esc(_action_name(scenario, o['action']))} {o['p'] * 100:.0f}%"
                          for o in ev.get("options", []))
         extra = f"<br>    <font color='#7d8896'>weights: {opts}</font>" if opts else ""
+        if ev.get("why"):
+            parts = "; ".join(f"{esc(w['what'])} gives {w['weight']:.3g}" for w in ev["why"])
+            extra += f"<br>    <font color='#7d8896'>why this one: {parts}</font>"
         return f"<font color='#9aa6b4'><i>{text}</i></font>{extra}"
     if kind == "action":
         via = " <font color='#d55e00'>(response)</font>" if ev.get("via") == "response" else ""
