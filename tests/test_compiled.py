@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import glob
+import json
 import math
 import os
 import subprocess
@@ -161,13 +162,25 @@ def test_generated_source_holds_numbers_not_author_text():
 
 def test_cli_results_identical_on_both_engines(tmp_path):
     path = os.path.join("scenarios", "cuba_1962.yaml")
-    outs = []
+    env = {**os.environ, "REDLINE_CACHE": str(tmp_path)}
+    env.pop("REDLINE_ENGINE", None)
+    outs, sweeps, lines = [], [], []
     for engine in ("numpy", "compiled"):
-        env = {**os.environ, "REDLINE_ENGINE": engine, "REDLINE_CACHE": str(tmp_path)}
         done = subprocess.run([sys.executable, "main.py", "simulate", path, "--games", "20000", "--json", "--quiet",
-                               "--workers", "2", "--seed", "11"], cwd=ROOT, env=env, capture_output=True, check=True)
+                               "--workers", "2", "--seed", "11", "--engine", engine], cwd=ROOT, env=env,
+                              capture_output=True, check=True)
         outs.append(done.stdout)
+        done = subprocess.run([sys.executable, "main.py", "sweep", path, "--set", "params.hawk_influence=0.2,1.5",
+                               "--games", "3000", "--json", "--quiet", "--workers", "1", "--engine", engine],
+                              cwd=ROOT, env=env, capture_output=True, check=True, text=True)
+        res = json.loads(done.stdout)
+        lines.append(res.pop("run")["engine"])
+        sweeps.append(res)
+        done = subprocess.run([sys.executable, "main.py", "simulate", path, "--games", "500", "--engine", engine],
+                              cwd=ROOT, env=env, capture_output=True, check=True, text=True)
+        assert f"{engine} engine" in done.stdout.splitlines()[1]
     assert outs[0] == outs[1]
+    assert sweeps[0] == sweeps[1] and lines == ["numpy", "compiled"]
     assert glob.glob(str(tmp_path / "kernels" / "k_*.so")) and glob.glob(str(tmp_path / "kernels" / "k_*.c"))
 
 

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from game.cli.common import UsageError, parse_policies, parse_sets, progress
+from game.cli.common import ENGINE_HELP, UsageError, parse_policies, parse_sets, progress, use_engine
 from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401  (dispatched by name from here)
 from game.diagnostics import RedlineError, ScenarioError
 from game.files import atomic_write
@@ -122,6 +122,7 @@ def args_simulate(sp) -> None:
     _set_arg(sp)
     sp.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
     sp.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on a Dask cluster")
+    sp.add_argument("--engine", choices=("auto", "compiled", "numpy"), help=ENGINE_HELP)
     sp.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     sp.add_argument("--games-csv", metavar="PATH", help="write one row per game to PATH")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -147,6 +148,7 @@ def cmd_simulate(args) -> int:
     from game.runners.local import default_workers, engine_name, simulate
     from game.runners.tally import summarize
 
+    use_engine(args.engine)
     sets = parse_sets(args.set)
     loaded = _load(args.file, sets)
     policies = parse_policies(args.policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from game.diagnostics import RedlineError
@@ -58,3 +59,13 @@ class _NoBar:
     def update(self, n: int) -> None: ...
     def close(self) -> None: ...
     def set_postfix_str(self, s: str) -> None: ...
+
+
+ENGINE_HELP = ("auto (default: the compiled C kernel when there is a C compiler), compiled or numpy; "
+               "the results are the same, only the time differs (sets REDLINE_ENGINE for the workers)")
+
+
+def use_engine(name: str | None) -> None:
+    """``--engine``: make this process and its worker processes play with that engine."""
+    if name:
+        os.environ["REDLINE_ENGINE"] = name

@@ -14,6 +14,7 @@ import time
 
 def args_sweep(sp) -> None:
     from game.cli.commands import _positive
+    from game.cli.common import ENGINE_HELP
 
     sp.add_argument("file", metavar="FILE", help="scenario file (YAML)")
     sp.add_argument("--set", action="append", metavar="PATH=V1,V2,...",
@@ -25,6 +26,7 @@ def args_sweep(sp) -> None:
     where = sp.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on a Dask cluster")
+    sp.add_argument("--engine", choices=("auto", "compiled", "numpy"), help=ENGINE_HELP)
     sp.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     sp.add_argument("--out", metavar="DIR", help="write results.json, games.csv, plots and report.html to DIR")
     sp.add_argument("--resume", action="store_true",
@@ -34,11 +36,12 @@ def args_sweep(sp) -> None:
 
 def cmd_sweep(args) -> int:
     from game.cli.commands import _check_policies, _load
-    from game.cli.common import UsageError, parse_policies, parse_sets, progress
+    from game.cli.common import UsageError, parse_policies, parse_sets, progress, use_engine
     from game.loader.load import display_name, resolved_source
     from game.runners.local import default_workers
     from game.runners.sweep import GridError, Sweep, make_axes, run_sweep
 
+    use_engine(args.engine)
     if not args.set:
         raise UsageError("give at least one --set PATH=V1,V2,... (see 'python main.py params FILE')")
     if args.resume and not args.out:
@@ -130,6 +133,8 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
         print(f"  {g['path']} = {', '.join(_g(v) for v in g['values'])}"
               + (f"   (scenario: {_g(d)})" if d is not None else ""))
     rate = f", {run['game_turns_per_s']:,} game-turns/s" if run["game_turns_per_s"] else ""
+    if run.get("engine"):
+        rate += f", {run['engine']} engine"
     where = f"{run['workers']} worker{'s' if run['workers'] != 1 else ''}" if isinstance(run["workers"], int) \
         else f"on {run['workers']}"
     line = f"{len(pts) * res['games']:,} games in {run['seconds']:.1f} s ({where}{rate})"

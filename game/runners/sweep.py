@@ -35,7 +35,7 @@ import numpy as np
 
 from game.diagnostics import Diagnostic, RedlineError, ScenarioError
 from game.files import TMP, atomic_write, die_with_parent
-from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, run_chunk, warm
+from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, engine_name, run_chunk, warm
 from game.runners.tally import Tally, _quantile_from_hist, summarize, wilson
 
 FORMAT = "redline-sweep/1"
@@ -429,7 +429,8 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
     results["run"] = {"seconds": round(elapsed, 3), "chunks": len(tasks), "computed_chunks": computed,
                       "reused_chunks": len(tasks) - len(todo), "reused_games": reused_games,
                       "game_turns": turns_total, "computed_game_turns": computed_turns,
-                      "game_turns_per_s": round(computed_turns / elapsed) if computed_turns else None, "notes": notes}
+                      "game_turns_per_s": round(computed_turns / elapsed) if computed_turns else None, "notes": notes,
+                      "engine": engine_name(specs[0]) if executor is None or own else "each worker's"}
     if out:
         results["files"] = {"results": "results.json", "games": csv_name, "games_gzipped": gz,
                             "report": "report.html"}
