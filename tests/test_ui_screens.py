@@ -325,3 +325,28 @@ def test_watch_news_shows_history(app):
     app.render(1)
     text = board.news_box.html_text
     assert text.count("Historically:") == 4 and "History:" in text
+
+
+def test_title_screen_takes_a_typed_seed(app):
+    from game.ui.screens.title import TitleScreen
+
+    title = TitleScreen(app, preselect=str(ROOT / "scenarios" / "tutorial.yaml"), seed=777)
+    app.stack.reset(title)
+
+    def key(k, ch=""):
+        title.handle_event(pygame.event.Event(pygame.KEYDOWN, key=k, unicode=ch, mod=0))
+
+    for ch in "0042":
+        key(getattr(pygame, f"K_{ch}"), ch)
+    assert title.seed == 42 and title.seed_typed == "42"
+    app.render(1)
+    key(pygame.K_BACKSPACE)
+    assert title.seed == 4
+    key(pygame.K_BACKSPACE)
+    assert title.seed == 777          # nothing typed: the seed shown before stays
+    for ch in "1234567890123":
+        key(getattr(pygame, f"K_{ch}"), ch)
+    assert title.seed == 123456789    # at most 9 digits
+    title.start()
+    match = app.stack.screens[0].match if hasattr(app.stack.screens[0], "match") else None
+    assert match is not None and match.seed == 123456789

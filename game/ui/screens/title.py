@@ -2,7 +2,8 @@
 
 The seed scenario (atacms_2024) is selected by default. Picking two or more actors makes
 a hot-seat game. An unfinished autosave (after a crash or a quit) is offered to resume.
-A scenario that does not load is listed with its errors rather than hidden.
+A scenario that does not load is listed with its errors rather than hidden. Digits typed
+here choose the seed (a class can all play the same one); N draws a new one.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class TitleScreen(Screen):
                 break
         self.seats: list[str] = [actor] if actor else []
         self.seed = seed if seed is not None else random.randrange(1, 100_000)
+        self.seed_typed: str | None = None     # digits typed so far, while the player types a seed
         self.resume = saves.resumable_autosave()
         self._pick_default_seat()
 
@@ -194,12 +196,14 @@ class TitleScreen(Screen):
         UITextBox(f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{html.escape(mode)}</font>",
                   pygame.Rect(rect.left - s(6), y, rect.w + s(6), s(54)), m, container=root)
         by = rect.bottom - s(48)
-        UILabel(pygame.Rect(rect.left, by + s(8), s(110), s(30)), f"Seed {self.seed}", m, container=root,
+        shown = f"Seed {self.seed_typed}_" if self.seed_typed is not None else f"Seed {self.seed}"
+        UILabel(pygame.Rect(rect.left, by + s(8), s(150), s(30)), shown, m, container=root,
                 object_id=oid("@dim"))
-        self.seed_btn = UIButton(pygame.Rect(rect.left + s(110), by + s(6), s(120), s(34)), "New seed (N)", m,
+        self.seed_btn = UIButton(pygame.Rect(rect.left + s(150), by + s(6), s(120), s(34)), "New seed (N)", m,
                                  container=root, object_id=oid("@tool"),
                                  tool_tip_text="The seed fixes every chance draw: the same seed and the same "
-                                               "decisions replay the same game (python main.py play --seed S)")
+                                               "decisions replay the same game (python main.py play --seed S). "
+                                               "Type digits to choose one, e.g. the seed your instructor gives")
         self.start_btn = UIButton(pygame.Rect(rect.right - s(280), by, s(280), s(48)), "Start (Enter)", m,
                                   container=root, object_id=oid("@primary"),
                                   tool_tip_text="Read the briefing, then play")
@@ -257,6 +261,10 @@ class TitleScreen(Screen):
                 self.open_load()
             elif event.key == pygame.K_n:
                 self.new_seed()
+            elif event.unicode and event.unicode.isdigit() and event.unicode.isascii():
+                self.type_seed(event.unicode)
+            elif event.key == pygame.K_BACKSPACE and self.seed_typed is not None:
+                self.type_seed(None)
             elif event.key == pygame.K_r and self.resume is not None:
                 self.resume_game()
             elif event.key == pygame.K_ESCAPE:
@@ -268,6 +276,19 @@ class TitleScreen(Screen):
 
     def new_seed(self) -> None:
         self.seed = random.randrange(1, 100_000)
+        self.seed_typed = None
+        self.relayout()
+
+    def type_seed(self, digit: str | None) -> None:
+        """A digit typed on the title screen (None: backspace): the seed is what was typed
+        (up to 9 digits); with every digit deleted, the seed shown before typing stays."""
+        if self.seed_typed is None:
+            self.seed_typed, self._seed_before = "", self.seed
+        if digit is None:
+            self.seed_typed = self.seed_typed[:-1]
+        elif len(self.seed_typed) < 9:
+            self.seed_typed = (self.seed_typed + digit).lstrip("0") or "0"
+        self.seed = int(self.seed_typed) if self.seed_typed else self._seed_before
         self.relayout()
 
     def select(self, i: int) -> None:
