@@ -36,7 +36,8 @@ from game.runners.tally import Tally
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml"))
                    + glob.glob(os.path.join(ROOT, "docs", "examples", "*.yaml"))
-                   + glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.yaml")))
+                   + glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.yaml"))
+                   + glob.glob(os.path.join(ROOT, "game", "templates", "*.yaml")))
 PER_GAME = ("outcome", "turns", "max_rung", "score", "accidents", "escalations", "divergent", "signals_sent",
             "clipped", "crossed_turn", "crossed_by", "trips", "objective_scores")
 COUNTS = ("action_counts", "rung_hist", "signal_counts")
