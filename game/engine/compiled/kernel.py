@@ -12,6 +12,7 @@ runs, worker processes and sweep points load it. Constants are passed in at run 
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import hashlib
 import os
@@ -96,13 +97,15 @@ class _Compiled:
     source: KernelSource
     play: object
     tables: tuple
-    rules: object         # kept alive while its id is a key of ``_loaded``
     keys: object = None   # redline_keys: the draw keys of a seed, in C
     sites: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.uint64))
 
 
 _lock = threading.Lock()
-_loaded: dict[tuple, _Compiled | None] = {}
+# (id of the rules, policies) -> (the rules, kept alive so the id is not reused; the kernel or
+# None when only Batch can play them), the most recently used last
+_loaded: collections.OrderedDict[tuple, tuple[object, _Compiled | None]] = collections.OrderedDict()
+_KEEP = 32
 _libraries: dict[str, object] = {}
 
 
@@ -173,27 +176,31 @@ def _compiled(rules, policies) -> _Compiled | None:
     key = (id(rules), tuple(type(p).__name__ + ":" + p.name for p in policies))
     with _lock:
         if key in _loaded:
-            return _loaded[key]
-        try:
-            gen = generate(rules, policies)
-        except Unsupported:
-            _loaded[key] = None
-            return None
-        from game.engine.batch import Batch
-
-        probe = Batch(rules, 0, np.arange(1, dtype=np.uint64), policies)
-        try:
-            fn = _library(gen.text)
-        except (BuildError, OSError) as e:
-            if engine_choice() == "compiled":
-                raise
-            warnings.warn(f"the compiled kernel could not be built, using the batch engine: {e}", stacklevel=2)
-            _loaded[key] = None
-            return None
-        keys = fn.keys_fn
-        c = _Compiled(gen, fn, _tables(rules, probe), rules, keys, np.array(gen.sites, dtype=np.uint64))
-        _loaded[key] = c
+            _loaded.move_to_end(key)
+            return _loaded[key][1]
+        c = _build_for(rules, policies)
+        _loaded[key] = (rules, c)
+        while len(_loaded) > _KEEP:
+            _loaded.popitem(last=False)
         return c
+
+
+def _build_for(rules, policies) -> _Compiled | None:
+    try:
+        gen = generate(rules, policies)
+    except Unsupported:
+        return None
+    from game.engine.batch import Batch
+
+    probe = Batch(rules, 0, np.arange(1, dtype=np.uint64), policies)
+    try:
+        fn = _library(gen.text)
+    except (BuildError, OSError) as e:
+        if engine_choice() == "compiled":
+            raise
+        warnings.warn(f"the compiled kernel could not be built, using the batch engine: {e}", stacklevel=3)
+        return None
+    return _Compiled(gen, fn, _tables(rules, probe), fn.keys_fn, np.array(gen.sites, dtype=np.uint64))
 
 
 def usable(rules, policies) -> bool:
