@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import functools
 import hashlib
 import os
 import platform
@@ -43,7 +44,12 @@ def engine_choice() -> str:
 
 
 def compiler() -> str | None:
-    return shutil.which(os.environ.get("CC") or "cc")
+    return _which(os.environ.get("CC") or "cc")
+
+
+@functools.lru_cache(maxsize=8)
+def _which(name: str) -> str | None:
+    return shutil.which(name)
 
 
 def available() -> bool:
@@ -99,6 +105,8 @@ class _Compiled:
     tables: tuple
     keys: object = None   # redline_keys: the draw keys of a seed, in C
     sites: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.uint64))
+    static: list = attrs.Factory(list)        # X0, K and the tables: the same at every call
+    static_p: list = attrs.Factory(list)      # their addresses
 
 
 _lock = threading.Lock()
@@ -200,7 +208,10 @@ def _build_for(rules, policies) -> _Compiled | None:
             raise
         warnings.warn(f"the compiled kernel could not be built, using the batch engine: {e}", stacklevel=3)
         return None
-    return _Compiled(gen, fn, _tables(rules, probe), fn.keys_fn, np.array(gen.sites, dtype=np.uint64))
+    tables = _tables(rules, probe)
+    static = [np.ascontiguousarray(rules.initial, dtype=np.float64), gen.K, *tables]
+    return _Compiled(gen, fn, tables, fn.keys_fn, np.array(gen.sites, dtype=np.uint64), static,
+                     [a.ctypes.data for a in static])
 
 
 def usable(rules, policies) -> bool:
@@ -252,11 +263,12 @@ def play(rules, seed: int, games: np.ndarray, policies: list) -> KernelResult | 
     signal_counts = np.zeros(len(R.signals), dtype=np.int64)
     width = max([len(rl.responses) + 1 for rl in R.red_lines] + [1])
     responses = np.zeros((max(n_rl, 1), width), dtype=np.int64)
-    X0 = np.ascontiguousarray(R.initial, dtype=np.float64)
-    arrays = [X0, games, keys, c.source.K, *c.tables, ints, score, objective, crossed_turn, crossed_by, trips,
-              action_counts, rung_hist, signal_counts, responses, np.empty(len(X0))]
-    p = [a.ctypes.data for a in arrays]
-    c.play(p[0], len(X0), p[1], B, p[2], keys.shape[1], *p[3:21], rung_hist.shape[1], p[21], p[22], width, p[23])
+    S = len(R.initial)
+    scratch = np.empty(S)      # one game's state, inside the kernel (kept referenced during the call)
+    p = [a.ctypes.data for a in (ints, score, objective, crossed_turn, crossed_by, trips, action_counts, rung_hist)]
+    x0, k, *tables = c.static_p
+    c.play(x0, S, games.ctypes.data, B, keys.ctypes.data, keys.shape[1], k, *tables, *p, rung_hist.shape[1],
+           signal_counts.ctypes.data, responses.ctypes.data, width, scratch.ctypes.data)
     fields = dict(zip(INT_FIELDS, ints))
     return KernelResult(
         rules=R, n=B, score=score, objective_scores=objective, crossed_turn=crossed_turn, crossed_by=crossed_by,
