@@ -64,7 +64,12 @@ def assert_same_games(rules, seed: int, games: np.ndarray, policies: list) -> No
     assert k is not None
     b = Batch(rules, seed, games, policies).run()
     for name in PER_GAME:
-        np.testing.assert_array_equal(getattr(k, name), getattr(b, name), err_msg=name, strict=False)
+        x, y = np.asarray(getattr(k, name)), np.asarray(getattr(b, name))
+        np.testing.assert_array_equal(x, y, err_msg=name, strict=False)
+        if x.dtype.kind == "f":     # the same bits: 0.0 and -0.0 differ here
+            x, y = np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64)
+            same = (x.view(np.uint64) == y.view(np.uint64)) | (np.isnan(x) & np.isnan(y))
+            assert same.all(), f"{name}: signs of zero or bits differ"
     for name in COUNTS:
         np.testing.assert_array_equal(getattr(k, name), getattr(b, name), err_msg=name)
     for r, (x, y) in enumerate(zip(k.response_counts, b.response_counts)):
@@ -253,5 +258,20 @@ def test_c_expressions_match_numpy_bit_for_bit(texts):
         fn(x.ctypes.data, Kc.ctypes.data, out.ctypes.data)
         got[:, g] = out
     for e, w, gv in zip(exprs, want, got):
-        same = (w == gv) | (np.isnan(w) & np.isnan(gv))
+        # the same bits (so 0.0 and -0.0 differ), or both NaN
+        same = (np.ascontiguousarray(w).view(np.uint64) == gv.view(np.uint64)) | (np.isnan(w) & np.isnan(gv))
         assert same.all(), (e.source, states[:, ~same][:, :3], w[~same][:3], gv[~same][:3])
+
+
+def test_kernels_are_never_loaded_from_a_folder_others_can_write(tmp_path, monkeypatch):
+    open_dir = tmp_path / "shared" / "kernels"
+    open_dir.mkdir(parents=True)
+    open_dir.chmod(0o777)
+    monkeypatch.setenv("REDLINE_CACHE", str(tmp_path / "shared"))
+    chosen = kernel.cache_dir()
+    assert chosen != str(open_dir)
+    st = os.stat(chosen)
+    assert st.st_uid == os.getuid() and not st.st_mode & 0o022
+    mine = tmp_path / "mine"
+    monkeypatch.setenv("REDLINE_CACHE", str(mine))
+    assert kernel.cache_dir() == str(mine / "kernels")

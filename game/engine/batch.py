@@ -171,7 +171,13 @@ class Batch:
             per_inst.append(row)
         self.writes = {}
         self.inst_nonzero: list[dict[int, list]] = []
-        self.action_clip = [{e.target for e in act.effects} & writable for act in R.actions]
+        # a weapon's stock is clipped after every use too: a fractional per_use can leave it a
+        # hair below 0, and a later clip of it in some games only would make a game's result
+        # depend on the other games of its batch
+        stock_of = {x.id: R.weapon_cols[x.weapon][0] for x in R.instances if x.weapon >= 0}
+        self.action_clip = [({e.target for e in act.effects} | {stock_of[int(i)] for i in act.instances
+                                                                if int(i) in stock_of}) & writable
+                            for act in R.actions]
         for a in range(len(R.scenario.actors)):
             mine = [x.id for x in R.instances if a in R.actions[x.action].actors]
             cols = sorted({c for i in mine for c in per_inst[i]} | {R.escalation_cols[a]})
@@ -186,6 +192,7 @@ class Batch:
                                       for i in mine})
             targets = {e.target for x in mine for e in R.actions[R.instances[x].action].effects}
             targets |= {e.target for s in R.signals if a in s[1] for e in s[3]}
+            targets |= {stock_of[x] for x in mine if x in stock_of}
             self.actor_clip.append(np.array(sorted(targets & writable), dtype=np.int64))
         for x in R.instances:
             act = R.actions[x.action]
@@ -610,7 +617,9 @@ class Batch:
         rc, lc = R.rung_cols[a], R.last_rung_cols[a]
         gathered = D.take(inst, axis=1)     # one gather for all the actor's columns
         for j, c in enumerate(cols):
-            X[c] += gathered[j]
+            # only where there is something to add: adding 0.0 would turn a -0.0 into 0.0 in the
+            # games that did not take this action (as the few-games path and the kernel do)
+            np.add(X[c], gathered[j], out=X[c], where=gathered[j] != 0.0)
         rung = self.inst_rung[inst]
         X[self.tally_cols["escalations"]] += rung > X[rc]
         np.maximum(X[rc], rung, out=X[rc])

@@ -1,4 +1,4 @@
-"""The turn pipeline compiled to machine code for headless batches (numba).
+"""The turn pipeline compiled to machine code (C, built with ``cc``) for headless batches.
 
 ``Batch`` is the reference: the kernel is generated from the same compiled rules and
 tests hold it to the same results, tally for tally. See ``codegen`` for how, and

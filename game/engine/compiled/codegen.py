@@ -12,8 +12,10 @@ Each phase mirrors the ``Batch`` method it is named after, in the same order of
 operations, so floating-point results match to the last bit (IEEE doubles, no
 contraction to fused multiply-add, no fast-math). Every number that comes from the
 scenario (constants in expressions, thresholds, weights, production) is read from an
-array ``K`` at run time, so a sweep over parameter values reuses one compiled kernel:
-only the *shape* of the rules is in the source.
+array ``K`` at run time (one slot per number, even for equal values), so a sweep over
+parameter values reuses one compiled kernel: only the *shape* of the rules is in the
+source. A value that changes the shape (a chance of exactly 0 drops its draw, a weight of
+exactly 0 drops its option) gives another source and another build.
 
 What is not here falls back to ``Batch``: human and scripted seats, and recorders.
 """
@@ -74,14 +76,14 @@ static inline double draw1(uint64_t game, uint64_t key) {
     z ^= z >> 31;
     return (double)(z >> 11) * 0x1p-53;
 }
-/* np.maximum / np.minimum: NaN in either argument gives NaN */
-static inline double nmax(double a, double b) { if (a != a) return a; if (b != b) return b; return a >= b ? a : b; }
-static inline double nmin(double a, double b) { if (a != a) return a; if (b != b) return b; return a <= b ? a : b; }
-/* np.fmax / np.fmin against a bound that is not NaN (a NaN becomes the bound) */
-static inline double fmax_b(double v, double lo) { return v > lo ? v : lo; }
-static inline double fmin_b(double v, double hi) { return v < hi ? v : hi; }
-/* np.maximum(w, 0) of a policy weight (NaN stays NaN) */
-static inline double pos0(double w) { return w < 0.0 ? 0.0 : w; }
+/* np.maximum / np.minimum: NaN in either argument gives NaN; a tie (0.0 and -0.0) gives b */
+static inline double nmax(double a, double b) { if (a != a) return a; if (b != b) return b; return a > b ? a : b; }
+static inline double nmin(double a, double b) { if (a != a) return a; if (b != b) return b; return a < b ? a : b; }
+/* np.fmax / np.fmin against a bound that is not NaN (a NaN becomes the bound; a tie gives v) */
+static inline double fmax_b(double v, double lo) { return v >= lo ? v : lo; }
+static inline double fmin_b(double v, double hi) { return v <= hi ? v : hi; }
+/* np.maximum(w, 0) of a policy weight (NaN stays NaN; -0.0 gives 0.0) */
+static inline double pos0(double w) { return w > 0.0 ? w : (w != w ? w : 0.0); }
 /* the larger of two rungs (engine columns, never NaN) */
 static inline double rmax(double a, double b) { return a >= b ? a : b; }
 /* np.clip(v, 0, 1): NaN stays NaN */
@@ -153,16 +155,12 @@ class _Exprs:
 
     def __init__(self) -> None:
         self.K: list[float] = []
-        self.k_index: dict[bytes, int] = {}
 
     def k(self, v: float) -> str:
-        v = float(v)
-        key = np.float64(v).tobytes()
-        i = self.k_index.get(key)
-        if i is None:
-            i = self.k_index[key] = len(self.K)
-            self.K.append(v)
-        return f"K[{i}]"
+        """A slot of K for this value. Every number gets its own slot, equal or not, so two
+        parameter values that happen to coincide do not change the source (nor the build)."""
+        self.K.append(float(v))
+        return f"K[{len(self.K) - 1}]"
 
     def ex(self, n) -> str:
         t = type(n)
@@ -635,18 +633,16 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             s(f"x[{rc}] = rmax(x[{rc}], rg);")
             s(f"x[{lc}] = rg;")
         s(f"c->action_counts[c->inst_action[{i}]] += 1;")
-        # Batch clips all the columns the actor's actions may write, in every game; in range
-        # already (every write is clipped, the loader checks initial values), all but the
-        # ones this action wrote and weapon stocks (a use may leave -1e-9) stay as they are
+        # Batch clips all the columns the actor's actions may write, in every game; every write
+        # is clipped and the loader checks initial values, so only the ones this action wrote
+        # can be out of range: clipping those is the same
         clip_set = set(b.actor_clip[a].tolist()) if response is None else set(b.action_clip[response])
-        stocks = sorted(clip_set & {w[0] for w in R.weapon_cols})
         if response is None:
             mine = R.actor_actions[a].tolist() + [x.action for x in R.instances if a in R.actions[x.action].actors]
             cases = sorted(set(mine))
         else:
             cases = [response]
-        todo = {k: (b.dynamic_effects.get(k, []), sorted((b.action_clip[k] & clip_set) - set(stocks)))
-                for k in cases}
+        todo = {k: (b.dynamic_effects.get(k, []), sorted(b.action_clip[k] & clip_set)) for k in cases}
         todo = {k: v for k, v in todo.items() if v[0] or v[1]}
         dyn = {k: effs for k, (effs, _cols) in todo.items() if effs}
         if dyn:
@@ -663,7 +659,6 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             self.clip(clips.get(response, []))
         elif clips:
             self.clip_table(i, clips)
-        self.clip(stocks)
 
     def clip_table(self, i: str, clips: dict) -> None:
         """Clip the columns the applied action wrote, by a table over actions (a jump on

@@ -7,7 +7,8 @@ caller then runs ``Batch``, which gives the same results, only slower. The gener
 is compiled with the system's ``cc`` into a cache folder keyed by the hash of its
 source, so the first run of a scenario's shape compiles (about a second) and later
 runs, worker processes and sweep points load it. Constants are passed in at run time
-(``K``), so changing a parameter's value does not recompile.
+(``K``), so changing a parameter's value does not recompile (unless the value switches a rule
+off, which changes the source).
 """
 
 from __future__ import annotations
@@ -57,20 +58,40 @@ def available() -> bool:
 
 
 def cache_dir() -> str:
-    """Where generated kernels are kept (``REDLINE_CACHE``; ``~/.cache/redline`` by default)."""
+    """Where generated kernels are kept (``REDLINE_CACHE``; ``~/.cache/redline`` by default).
+
+    Libraries found here are loaded and run, so the folder must be the user's own: a
+    shared temporary folder is used only if this user made it and nobody else can write
+    in it; otherwise a fresh private one (a build per process, but never someone else's)."""
     base = os.environ.get("REDLINE_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "redline")
     path = os.path.join(base, "kernels")
     try:
-        os.makedirs(path, exist_ok=True)
-        probe = os.path.join(path, f".w{os.getpid()}")
-        with open(probe, "w"):
-            pass
-        os.remove(probe)
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        if _private(path) and os.access(path, os.W_OK):
+            return path
     except OSError:
-        path = os.path.join(tempfile.gettempdir(), f"redline-kernels-{os.getuid()}")
-        os.makedirs(path, exist_ok=True)
-    return path
+        pass
+    shared = os.path.join(tempfile.gettempdir(), f"redline-kernels-{os.getuid()}")
+    try:
+        os.makedirs(shared, mode=0o700, exist_ok=True)
+        if _private(shared):
+            return shared
+    except OSError:
+        pass
+    global _fresh
+    if _fresh is None:
+        _fresh = tempfile.mkdtemp(prefix="redline-kernels-")
+    return _fresh
+
+
+_fresh: str | None = None
+
+
+def _private(path: str) -> bool:
+    """Owned by this user and writable by nobody else."""
+    st = os.stat(path)
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 @attrs.define
@@ -123,8 +144,10 @@ class BuildError(Exception):
 
 def build(text: str) -> ctypes.CDLL:
     """The shared library compiled from this C source, built once per machine."""
-    # the flags and the machine are part of the key: a shared home folder may serve several
-    digest = hashlib.sha256((text + " ".join(CFLAGS) + platform.machine()).encode()).hexdigest()[:20]
+    # the flags, the system and the compiler are part of the key: a home folder may be shared
+    # by several machines
+    key = "\n".join([text, " ".join(CFLAGS), platform.system(), platform.machine(), compiler() or "cc"])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:20]
     lib = _libraries.get(digest)
     if lib is not None:
         return lib
@@ -133,10 +156,12 @@ def build(text: str) -> ctypes.CDLL:
     if not os.path.exists(so):
         # the source stays beside its library, for whoever wants to read what runs
         c_file = os.path.join(folder, f"k_{digest}.c")
-        tmp_c, tmp = f"{c_file}.{os.getpid()}.tmp", f"{so}.{os.getpid()}.tmp"
-        with open(tmp_c, "w", encoding="utf-8") as f:
+        fd, tmp_c = tempfile.mkstemp(dir=folder, prefix=f"k_{digest}.", suffix=".c.tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp_c, c_file)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"k_{digest}.", suffix=".so.tmp")
+        os.close(fd)
         try:
             done = subprocess.run([compiler() or "cc", *CFLAGS, "-o", tmp, "-x", "c", c_file, "-lm"],
                                   capture_output=True, text=True)
