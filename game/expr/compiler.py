@@ -246,7 +246,13 @@ class _Node:
 
 @attrs.frozen
 class _Const(_Node):
+    """A number. ``fixed``: written as a number in the text (or computed from such numbers
+    only), so no parameter can change it; the compiled engine writes those into its source
+    and keeps the others (params) in a table read at run time."""
+
     value: float
+    fixed: bool = False
+    name: str = ""          # the parameter it is, when it is one (``params.enforce_p``)
 
     def __call__(self, ctx: Any) -> float:
         return self.value
@@ -589,7 +595,13 @@ def _fold(node: _Node) -> _Node:
         value = float(node(None))
     if not math.isfinite(value):
         raise ExprError("a constant part of this expression is too large (it overflows)", 0)
-    return _Const(value)
+    consts = [c for c in _walk(node) if isinstance(c, _Const)]
+    return _Const(value, bool(consts) and all(c.fixed for c in consts) and not _has_param_divisor(node))
+
+
+def _has_param_divisor(node: _Node) -> bool:
+    """A ``_DivConst`` keeps its divisor as a float, not a node: count it as a parameter."""
+    return any(isinstance(n, _DivConst) for n in _walk(node))
 
 
 def _walk(node: _Node) -> Iterable[_Node]:
@@ -855,9 +867,9 @@ class _Compiler:
 
     # -- names ---------------------------------------------------------------
 
-    def ref_node(self, ref: Ref) -> _Node:
+    def ref_node(self, ref: Ref, name: str = "") -> _Node:
         if ref.kind == "const":
-            return _Const(float(ref.value))
+            return _Const(float(ref.value), False, name)
         if ref.kind == "column":
             return _Col(int(ref.index))
         return _Inst(int(ref.index))
@@ -869,7 +881,7 @@ class _Compiler:
                 raise self.error(f"'{dotted}' is a function: call it like {dotted}(...)", node)
             hint = did_you_mean(dotted, self.names.known())
             raise self.error(f"unknown variable {dotted!r}{hint}", node)
-        return self.ref_node(ref)
+        return self.ref_node(ref, dotted)
 
     def unknown_function(self, name: str, node: ast.AST) -> ExprError:
         allowed = [f for f in (*BUILTIN_FUNCTIONS, *self.lookups) if f != name]
@@ -918,12 +930,12 @@ class _Compiler:
     def constant(self, node: ast.Constant) -> _Node:
         v = node.value
         if isinstance(v, bool):
-            return _Const(1.0 if v else 0.0)
+            return _Const(1.0 if v else 0.0, True)
         if isinstance(v, (int, float)):
             if not abs(v) <= MAX_LITERAL:  # also catches inf/nan
                 seg = self.src.segment(node) or repr(v)
                 raise self.error(f"number {seg} is too large (the limit is 1e12)", node)
-            return _Const(float(v))
+            return _Const(float(v), True)
         if isinstance(v, (str, bytes)):
             raise self.error(self.strings_message(), node)
         if isinstance(v, complex):

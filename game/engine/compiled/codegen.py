@@ -83,7 +83,7 @@ static inline double nmin(double a, double b) { if (a != a) return a; if (b != b
 static inline double fmax_b(double v, double lo) { return v >= lo ? v : lo; }
 static inline double fmin_b(double v, double hi) { return v <= hi ? v : hi; }
 /* np.maximum(w, 0) of a policy weight (NaN stays NaN; -0.0 gives 0.0) */
-static inline double pos0(double w) { return w > 0.0 ? w : (w != w ? w : 0.0); }
+static inline double pos0(double w) { return w <= 0.0 ? 0.0 : w; }
 /* the larger of two rungs (engine columns, never NaN) */
 static inline double rmax(double a, double b) { return a >= b ? a : b; }
 /* np.clip(v, 0, 1): NaN stays NaN */
@@ -155,17 +155,27 @@ class _Exprs:
 
     def __init__(self) -> None:
         self.K: list[float] = []
+        self.k_slot: dict = {}
 
-    def k(self, v: float) -> str:
-        """A slot of K for this value. Every number gets its own slot, equal or not, so two
-        parameter values that happen to coincide do not change the source (nor the build)."""
+    def k(self, v: float, key=None) -> str:
+        """A slot of K for this value. Slots are shared by *where a number comes from*
+        (``key``: a weapon's per-use, a column's bound, an expression node), never by value,
+        so two parameter values that happen to coincide do not change the source, while the
+        C compiler still sees one number used in many places as one."""
+        if key is not None and key in self.k_slot:
+            return self.k_slot[key]
         self.K.append(float(v))
-        return f"K[{len(self.K) - 1}]"
+        slot = f"K[{len(self.K) - 1}]"
+        if key is not None:
+            self.k_slot[key] = slot
+        return slot
 
     def ex(self, n) -> str:
         t = type(n)
         if t is _Const:
-            return self.k(n.value)
+            if n.fixed:     # a number written in the text: into the source, exactly
+                return f"({float(n.value).hex()})"
+            return self.k(n.value, ("param", n.name) if n.name else ("node", id(n)))
         if t is _Col:
             return f"x[{n.index}]"
         if t is _Inst:
@@ -181,7 +191,7 @@ class _Exprs:
         if t is _Mul:
             return f"({self.ex(n.a)} * {self.ex(n.b)})"
         if t is _DivConst:
-            return f"({self.ex(n.a)} / {self.k(n.c)})"
+            return f"({self.ex(n.a)} / {self.k(n.c, ('node', id(n)))})"
         if t is _Div:
             return f"div0({self.ex(n.a)}, {self.ex(n.b)})"
         if t is _Pow:
@@ -203,7 +213,7 @@ class _Exprs:
     def e(self, expr: Expr) -> str:
         """An expression's value in this game (a constant comes from K)."""
         if expr.const is not None:
-            return self.k(expr.const)
+            return self.k(expr.const, ("expr", id(expr)))
         return self.ex(expr.root)
 
     def cond(self, n) -> str:
@@ -274,13 +284,13 @@ class _Gen(_Exprs):
         for c in sorted(set(cols)):
             col = self.lay.columns[c]
             if col.lo > -math.inf:
-                self.src(f"x[{c}] = fmax_b(x[{c}], {self.k(col.lo)});")
+                self.src(f"x[{c}] = fmax_b(x[{c}], {self.k(col.lo, ('lo', c))});")
             if col.hi < math.inf:
-                self.src(f"x[{c}] = fmin_b(x[{c}], {self.k(col.hi)});")
+                self.src(f"x[{c}] = fmin_b(x[{c}], {self.k(col.hi, ('hi', c))});")
 
     def weapon_ok(self, w: int) -> str:
         st, au, per_use, _p = self.R.weapon_cols[w]
-        return f"((x[{st}] >= {self.k(per_use - 1e-9)}) & (x[{au}] > 0.0))"
+        return f"((x[{st}] >= {self.k(per_use - 1e-9, ('need', w))}) & (x[{au}] > 0.0))"
 
     # ------------------------------------------------------------------ the kernel
     def generate(self) -> KernelSource:
@@ -449,7 +459,8 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             if R.actions[k].spec.id in excl or R.actions[k].spec.category in excl:
                 s(f"double {w} = 0.0;")
             else:
-                s(f"double {w} = {self.k(spec.base_weight)} * {self.preset_weight(pol.base, a, k)};")
+                s(f"double {w} = {self.k(spec.base_weight, ('base_weight', a))} * "
+                  f"{self.preset_weight(pol.base, a, k)};")
         else:
             s(f"double {w} = 0.0;")
         self.term_sum(w, "action", k, pol)
@@ -465,7 +476,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             target = f"x[{others[0]}]"
             for col in others[1:]:
                 target = f"rmax({target}, x[{col}])"
-            d = f"({self.k(R.actions[k].rung)} - {target})"
+            d = f"({self.k(R.actions[k].rung, ('rung', k))} - {target})"
             return f"(1.0 / (1.0 + 4.0 * {d} * {d}))"
         return self.k(pol.action_weights(None, R, a, [k])[0])
 
@@ -539,7 +550,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
                 continue
             cand.append(int(x))
             wv = self.var("v")
-            val = self.k(b.inst_value_w[int(x)])
+            val = self.k(b.inst_value_w[int(x)], ("value", int(x)))
             s(f"double {wv} = {val};" if ok is True else f"double {wv} = {val} * ({rows[pos]} ? 1.0 : 0.0);")
             ws.append(wv)
         if not cand:
@@ -609,7 +620,8 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         if wc:
             s(f"static const int64_t w_stock[] = {{{', '.join(str(w[0]) for w in wc)}}};")
             s(f"static const int64_t w_auth[] = {{{', '.join(str(w[1]) for w in wc)}}};")
-            s(f"static const int64_t w_need[] = {{{', '.join(self.k(w[2] - 1e-9)[2:-1] for w in wc)}}};")
+            need = [self.k(w[2] - 1e-9, ("need", n))[2:-1] for n, w in enumerate(wc)]
+            s(f"static const int64_t w_need[] = {{{', '.join(need)}}};")
             s(f"int64_t wpn = c->inst_weapon[{i}];")
             s("if (wpn >= 0) ok = ok && x[w_stock[wpn]] >= K[w_need[wpn]] && x[w_auth[wpn]] > 0.0;")
 
@@ -672,7 +684,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
                     v = getattr(self.lay.columns[c], side)
                     if math.isfinite(v):
                         cols.append(c)
-                        ks.append(self.k(v)[2:-1])
+                        ks.append(self.k(v, (side, c))[2:-1])
                 ptr.append(len(cols))
             if not cols:
                 continue
@@ -721,11 +733,12 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s(f"double top = {self.top()};")
         for t, thr in enumerate(R.thresholds.tolist()):
             col = b.crossed_cols[t]
-            with s.block(f"if (top >= {self.k(thr)} && x[{col}] == 0.0)"):
+            with s.block(f"if (top >= {self.k(thr, ('thr', t))} && x[{col}] == 0.0)"):
                 s(f"x[{col}] = 1.0;")
                 s(f"c->crossed_turn[{t} * c->B + g] = t;")
                 for n, a in enumerate(b.order):
-                    s(f"{_chain(n)} (x[{R.rung_cols[a]}] >= {self.k(thr)}) c->crossed_by[{t} * c->B + g] = {a};")
+                    s(f"{_chain(n)} (x[{R.rung_cols[a]}] >= {self.k(thr, ('thr', t))}) "
+                      f"c->crossed_by[{t} * c->B + g] = {a};")
 
     # ------------------------------------------------------------------ Batch._doctrine / _fire
     def doctrine(self) -> None:
