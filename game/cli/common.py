@@ -66,6 +66,13 @@ ENGINE_HELP = ("auto (default: the compiled C kernel when there is a C compiler)
 
 
 def use_engine(name: str | None) -> None:
-    """``--engine``: make this process and its worker processes play with that engine."""
+    """``--engine``: make this process and its worker processes play with that engine (and
+    say so plainly if ``REDLINE_ENGINE`` names none)."""
+    from game.engine.compiled import engine_choice
+
     if name:
         os.environ["REDLINE_ENGINE"] = name
+    try:
+        engine_choice()
+    except ValueError as e:
+        raise UsageError(str(e)) from None

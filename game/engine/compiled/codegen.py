@@ -96,6 +96,8 @@ static inline double ipow(double a, int n) { double r = a * a; for (int i = 2; i
 #define U(j) draw1(gid, c->keys[t * c->n_sites + (j)])
 """
 
+_INFIX = {_Add: "+", _Sub: "-", _Mul: "*"}
+
 ARGS = "const Ctx *restrict c, double *restrict x, const double *restrict K, int64_t t, int64_t g, uint64_t gid"
 CALL = "c, x, K, t, g, gid"
 
@@ -184,12 +186,8 @@ class _Exprs:
             return f"(-{self.ex(n.a)})"
         if t is _Abs:
             return f"fabs({self.ex(n.a)})"
-        if t is _Add:
-            return f"({self.ex(n.a)} + {self.ex(n.b)})"
-        if t is _Sub:
-            return f"({self.ex(n.a)} - {self.ex(n.b)})"
-        if t is _Mul:
-            return f"({self.ex(n.a)} * {self.ex(n.b)})"
+        if t in _INFIX:
+            return f"({self.ex(n.a)} {_INFIX[t]} {self.ex(n.b)})"
         if t is _DivConst:
             return f"({self.ex(n.a)} / {self.k(n.c, ('node', id(n)))})"
         if t is _Div:
