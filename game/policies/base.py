@@ -16,6 +16,11 @@ PRESET_CATEGORY = {
 }
 
 
+def _one(value) -> float:
+    """A value computed for a batch of one game (an array of one, or a constant) as a float."""
+    return float(np.asarray(value).reshape(-1)[0])
+
+
 class Policy:
     """Base policy: uniform over legal actions, no signals."""
 
@@ -38,8 +43,7 @@ class Policy:
     def weight_parts(self, ctx, rules, actor: int, k: int) -> list[tuple[str, float]]:
         """Where the weight of action ``k`` comes from, for one game (``ctx`` of one game):
         (what, how much) pairs that add up to the weight before it is floored at 0."""
-        w = self.action_weights(ctx, rules, actor, np.array([k]))[0]
-        return [(f"{self.name} preset", float(np.asarray(w).reshape(-1)[0]))]
+        return [(f"{self.name} preset", _one(self.action_weights(ctx, rules, actor, np.array([k]))[0]))]
 
 
 class PresetPolicy(Policy):
@@ -75,8 +79,7 @@ class DoctrinePolicy(Policy):
         out = [0.0] * len(acts)
         if self.base is not None:
             bw = self.spec.base_weight
-            excl = set(self.spec.base_excludes)
-            out = [0.0 if (rules.actions[k].spec.id in excl or rules.actions[k].spec.category in excl) else bw * w
+            out = [0.0 if self._base_skips(rules.actions[k].spec) else bw * w
                    for k, w in zip(acts, self.base.action_weights(ctx, rules, actor, acts))]
         for kind, k, term in rules.policy_terms.get(self.name, ()):
             if kind != "action" or k not in pos:
@@ -87,20 +90,17 @@ class DoctrinePolicy(Policy):
             out[pos[k]] = out[pos[k]] + w
         return [np.maximum(w, 0.0) if isinstance(w, np.ndarray) else max(w, 0.0) for w in out]
 
+    def _base_skips(self, act) -> bool:
+        """Whether the preset gives this action nothing (``base_excludes`` names it or its category)."""
+        return act.id in self.spec.base_excludes or act.category in self.spec.base_excludes
+
     def weight_parts(self, ctx, rules, actor, k):
         parts = []
-        act = rules.actions[k].spec
-        if self.base is not None and act.id not in self.spec.base_excludes \
-                and act.category not in self.spec.base_excludes:
-            w = self.base.action_weights(ctx, rules, actor, np.array([k]))[0]
-            parts.append((f"{self.base.name} preset x{self.spec.base_weight:g}",
-                          self.spec.base_weight * float(np.asarray(w).reshape(-1)[0])))
+        if self.base is not None and not self._base_skips(rules.actions[k].spec):
+            w = _one(self.base.action_weights(ctx, rules, actor, np.array([k]))[0])
+            parts.append((f"{self.base.name} preset x{self.spec.base_weight:g}", self.spec.base_weight * w))
         for kind, kk, term in rules.policy_terms.get(self.name, ()):
-            if kind != "action" or kk != k:
-                continue
-            if term.when.const is None and not float(np.asarray(term.when(ctx)).reshape(-1)[0]):
-                continue
-            if term.when.const is not None and not term.when.const:
+            if kind != "action" or kk != k or not _one(term.when(ctx)):
                 continue
             if term.when.const is None:
                 what = f"rule while `{term.when.source}`"
@@ -108,7 +108,7 @@ class DoctrinePolicy(Policy):
                 what = f"rule `{term.weight.source}`"
             else:
                 what = "rule"
-            parts.append((what, float(np.asarray(term.weight(ctx)).reshape(-1)[0])))
+            parts.append((what, _one(term.weight(ctx))))
         return parts
 
     def signal_weights(self, ctx, rules, actor, sigs):
