@@ -350,3 +350,20 @@ def test_title_screen_takes_a_typed_seed(app):
     title.start()
     match = app.stack.screens[0].match if hasattr(app.stack.screens[0], "match") else None
     assert match is not None and match.seed == 123456789
+
+
+def test_hot_seat_handover_turns_the_instructor_view_off(app):
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria", "borvia"), 5)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.instructor = True
+    board.relayout()
+    first = match.viewpoint
+    board.selected = board.legal_options()[0].instance
+    board.end_turn()
+    st = app.state()
+    assert st["screen"] == "handover" and st["seat"] != first
+    assert app.instructor is False
+    app.render(1)

@@ -845,6 +845,10 @@ class GameScreen(Screen):
 
         seat = self.match.viewpoint
         if seat is not None:
+            if self.app.instructor:     # the next player starts in the student view, not the last one's
+                self.app.instructor = False
+                self.relayout()
+                note = note or "Pass the computer on. The instructor view is now off (F2 turns it on)."
             self.app.stack.push(HandoverScreen(self.app, self.match, seat, note))
 
     def advance(self) -> None:
