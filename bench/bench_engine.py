@@ -58,8 +58,9 @@ print(time.perf_counter() - t)
 
 
 def _run(code: str, env: dict) -> str:
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={**os.environ, **env})
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, env={**os.environ, **env}
+    )
     return out.stdout.strip().splitlines()[-1]
 
 
@@ -96,9 +97,11 @@ def game_by_game(path: str, n: int = 300, engine: str = "numpy") -> float:
 
 
 def load_time(path: str, repeat: int = 5) -> float:
-    code = (f"import sys, time; sys.path.insert(0, {ROOT!r}); t = time.perf_counter();"
-            f"from game.loader.load import load_scenario; load_scenario({path!r});"
-            "print(time.perf_counter() - t)")
+    code = (
+        f"import sys, time; sys.path.insert(0, {ROOT!r}); t = time.perf_counter();"
+        f"from game.loader.load import load_scenario; load_scenario({path!r});"
+        "print(time.perf_counter() - t)"
+    )
     return min(float(_run(code, {})) for _ in range(repeat))
 
 
@@ -122,8 +125,7 @@ def main() -> None:
 
     path = os.path.relpath(args.scenario, ROOT)
     engines = [e for e in args.engines.split(",") if e != "compiled" or compiled.available()]
-    print(f"scenario: {path}; all actors AI; {os.cpu_count()} cores; chunks of 16384 games; "
-          f"best of {args.repeat} runs")
+    print(f"scenario: {path}; all actors AI; {os.cpu_count()} cores; chunks of 16384 games; best of {args.repeat} runs")
     print(f"load + validate + compile rules (fresh process, imports included): {load_time(path) * 1000:.0f} ms")
     if "compiled" in engines:
         cold, warm = build_times(path)
@@ -134,16 +136,20 @@ def main() -> None:
     base = gbg.get("numpy")
     print("x 1-game: against the same engine called once per game; x interactive: against Batch on one game,")
     print("the engine of the window and of replay")
-    print(f"{'engine':>9} {'games':>10} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'x 1-game':>9} "
-          f"{'x interactive':>14} {'peak MB':>8}")
+    print(
+        f"{'engine':>9} {'games':>10} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'x 1-game':>9} "
+        f"{'x interactive':>14} {'peak MB':>8}"
+    )
     for e in engines:
         for workers in (int(w) for w in args.workers.split(",")):
             for games in (int(g) for g in args.games.split(",")):
                 m = measure(path, games, workers, e, args.repeat)
                 rate = m["game_turns"] / m["seconds"]
                 inter = f"{rate / base:>14.0f}" if base else f"{'-':>14}"
-                print(f"{e:>9} {games:>10,} {workers:>7} {m['seconds']:>8.1f} {rate:>14,.0f} {rate / gbg[e]:>9.0f} "
-                      f"{inter} {m['peak_mb']:>8.0f}")
+                print(
+                    f"{e:>9} {games:>10,} {workers:>7} {m['seconds']:>8.1f} {rate:>14,.0f} {rate / gbg[e]:>9.0f} "
+                    f"{inter} {m['peak_mb']:>8.0f}"
+                )
 
 
 if __name__ == "__main__":

@@ -82,15 +82,20 @@ def measure(path: str, games: int, workers: int, out: str = "") -> dict:
 
 def row(games: int, workers: int, m: dict, gbg: float) -> str:
     rate = m["game_turns"] / m["compute_seconds"]
-    return (f"{games:>11,} {workers:>7} {m['compute_seconds']:>8.1f} {rate:>14,.0f} {rate / gbg:>8.0f}x "
-            f"{m['tree_peak_mb']:>9.0f} {m['process_peak_mb']:>11.0f}")
+    return (
+        f"{games:>11,} {workers:>7} {m['compute_seconds']:>8.1f} {rate:>14,.0f} {rate / gbg:>8.0f}x "
+        f"{m['tree_peak_mb']:>9.0f} {m['process_peak_mb']:>11.0f}"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     seed = os.path.join(ROOT, "scenarios", "atacms_2024.yaml")
-    ap.add_argument("scenario", nargs="?", default=seed if os.path.exists(seed) else
-                    os.path.join(ROOT, "scenarios", "tutorial.yaml"))
+    ap.add_argument(
+        "scenario",
+        nargs="?",
+        default=seed if os.path.exists(seed) else os.path.join(ROOT, "scenarios", "tutorial.yaml"),
+    )
     ap.add_argument("--games", type=int, default=1_000_000)
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--ten-million", action="store_true", help="also run 10,000,000 games on the most workers")
@@ -109,8 +114,10 @@ def main() -> None:
     print(f"scenario: {path}; all actors AI; {os.cpu_count()} cores; chunks of 16384 games; sweep runner")
     gbg = game_by_game(path, engine="compiled" if compiled.available() else "numpy")
     print(f"game by game (one game per call, the same engine): {gbg:,.0f} game-turns/s")
-    print(f"{'games':>11} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'vs gbg':>9} {'peak MB':>9} "
-          f"{'largest MB':>11}")
+    print(
+        f"{'games':>11} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'vs gbg':>9} {'peak MB':>9} "
+        f"{'largest MB':>11}"
+    )
     print(f"{'':>11} {'':>7} {'':>8} {'':>14} {'':>9} {'(all)':>9} {'(1 process)':>11}")
     for w in workers:
         print(row(args.games, w, measure(path, args.games, w), gbg), flush=True)
@@ -119,8 +126,10 @@ def main() -> None:
         m = measure(path, 10_000_000, w, os.path.abspath(args.out) if args.out else "")
         print(row(10_000_000, w, m, gbg) + ("   (with --out: chunks, games.csv.gz, report)" if args.out else ""))
         if args.out:
-            print(f"10M with report: {m['seconds']:.0f} s in all ({m['seconds'] - m['compute_seconds']:.0f} s "
-                  "writing results.json, plots and report.html)")
+            print(
+                f"10M with report: {m['seconds']:.0f} s in all ({m['seconds'] - m['compute_seconds']:.0f} s "
+                "writing results.json, plots and report.html)"
+            )
 
 
 if __name__ == "__main__":

@@ -72,8 +72,10 @@ def main() -> None:
             s.step()
             steps.append(time.perf_counter() - t)
     ms = np.array(steps) * 1000
-    print(f"AI turn (all actors, one game, {len(ms)} turns): p50 {np.percentile(ms, 50):5.1f} ms   "
-          f"p95 {np.percentile(ms, 95):5.1f} ms   (target: under 20 ms)")
+    print(
+        f"AI turn (all actors, one game, {len(ms)} turns): p50 {np.percentile(ms, 50):5.1f} ms   "
+        f"p95 {np.percentile(ms, 95):5.1f} ms   (target: under 20 ms)"
+    )
 
     played = Session(rules, 3, (seat,))
     while not played.done:

@@ -36,8 +36,9 @@ def read_log(path: str) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise LogError(f"cannot read it ({exc.__class__.__name__})") from None
     except (json.JSONDecodeError, RecursionError) as exc:
-        raise LogError(f"not valid JSON ({exc})" if isinstance(exc, json.JSONDecodeError) else "nested too deeply") \
-            from None
+        raise LogError(
+            f"not valid JSON ({exc})" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        ) from None
     if not isinstance(data, dict):
         raise LogError("not a Redline game log (expected a JSON object)")
     if data.get("format") != LOG_FORMAT:
@@ -55,8 +56,11 @@ def read_log(path: str) -> dict:
 
 
 def decision_path(log: dict, actor: str) -> tuple[str, ...]:
-    return tuple(ev.get("action") or "?" for ev in log["events"]
-                 if ev["kind"] == "decision" and ev.get("actor") == actor and ev.get("human"))
+    return tuple(
+        ev.get("action") or "?"
+        for ev in log["events"]
+        if ev["kind"] == "decision" and ev.get("actor") == actor and ev.get("human")
+    )
 
 
 def _fig_uri(png: bytes) -> str:
@@ -86,12 +90,17 @@ def analyse(logs: list[dict], rules, ai_games: int = 2000, seed: int = 1) -> dic
         crossed[th.id] = {"name": th.name, "games": len(turns), "turns": turns, "by": dict(by)}
     ai_crossed = {th.id: float((b.crossed_turn[t] > 0).mean()) for t, th in enumerate(scn.ladder.thresholds)}
     return {
-        "scenario": scn.meta.id, "title": scn.meta.title, "seat": seat, "logs": len(logs),
+        "scenario": scn.meta.id,
+        "title": scn.meta.title,
+        "seat": seat,
+        "logs": len(logs),
         "students": {o: students.get(o, 0) / max(len(logs), 1) for o in outcomes},
-        "ai": {o: float(ai[i]) for i, o in enumerate(outcomes)}, "ai_games": ai_games,
+        "ai": {o: float(ai[i]) for i, o in enumerate(outcomes)},
+        "ai_games": ai_games,
         "outcome_names": {o.id: o.name for o in scn.outcomes},
         "paths": [{"path": list(p), "games": n} for p, n in paths.most_common(10)],
-        "thresholds": crossed, "ai_thresholds": ai_crossed,
+        "thresholds": crossed,
+        "ai_thresholds": ai_crossed,
         "actor_names": {a.id: a.name for a in scn.actors},
         "action_names": {a.spec.id: a.spec.name for a in rules.actions},
     }
@@ -118,8 +127,13 @@ def plot_outcomes(res: dict) -> bytes:
     x = np.arange(len(ids))
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     ax.bar(x - 0.2, [res["students"][o] for o in ids], 0.4, label=f"class ({res['logs']} games)", color="#0072B2")
-    ax.bar(x + 0.2, [res["ai"][o] for o in ids], 0.4, label=f"AI in the same seat ({res['ai_games']} games)",
-           color="#E69F00")
+    ax.bar(
+        x + 0.2,
+        [res["ai"][o] for o in ids],
+        0.4,
+        label=f"AI in the same seat ({res['ai_games']} games)",
+        color="#E69F00",
+    )
     ax.set_xticks(x, [res["outcome_names"][o][:22] for o in ids], rotation=20, ha="right", fontsize=8)
     ax.set_ylabel("share of games")
     ax.yaxis.set_major_formatter(_percent())
@@ -144,10 +158,15 @@ def plot_thresholds(res: dict) -> bytes:
 
 def render(res: dict, skipped: list[tuple[str, str]]) -> str:
     e = html.escape
-    rows = "".join(f"<tr><td>{e(res['outcome_names'][o])}</td><td>{res['students'][o] * 100:.0f}%</td>"
-                   f"<td>{res['ai'][o] * 100:.0f}%</td></tr>" for o in res["students"])
-    paths = "".join(f"<tr><td>{n['games']}</td><td>{e(' → '.join(_runs(n['path'], res['action_names'])))}</td></tr>"
-                    for n in res["paths"])
+    rows = "".join(
+        f"<tr><td>{e(res['outcome_names'][o])}</td><td>{res['students'][o] * 100:.0f}%</td>"
+        f"<td>{res['ai'][o] * 100:.0f}%</td></tr>"
+        for o in res["students"]
+    )
+    paths = "".join(
+        f"<tr><td>{n['games']}</td><td>{e(' → '.join(_runs(n['path'], res['action_names'])))}</td></tr>"
+        for n in res["paths"]
+    )
     names = res["actor_names"]
 
     def by(v: dict) -> str:
@@ -156,20 +175,21 @@ def render(res: dict, skipped: list[tuple[str, str]]) -> str:
     th = "".join(
         f"<tr><td>{e(v['name'])}</td><td>{v['games']} of {res['logs']}</td>"
         f"<td>{res['ai_thresholds'][k] * 100:.0f}%</td><td>{e(by(v))}</td></tr>"
-        for k, v in res["thresholds"].items())
+        for k, v in res["thresholds"].items()
+    )
     skip = "".join(f"<li><code>{e(f)}</code>: {e(why)}</li>" for f, why in skipped)
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Class report: {e(res['title'])}</title>
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Class report: {e(res["title"])}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:920px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 img{{max-width:100%}}h2{{margin-top:1.6em}}</style></head><body>
-<h1>Class report: {e(res['title'])}</h1>
-<p>{res['logs']} student games in the seat of <b>{e(res['actor_names'].get(res['seat'], res['seat']))}</b>,
-compared with {res['ai_games']} games where the AI plays that seat by its doctrine.</p>
+<h1>Class report: {e(res["title"])}</h1>
+<p>{res["logs"]} student games in the seat of <b>{e(res["actor_names"].get(res["seat"], res["seat"]))}</b>,
+compared with {res["ai_games"]} games where the AI plays that seat by its doctrine.</p>
 <h2>Outcomes</h2><img src="{_fig_uri(plot_outcomes(res))}" alt="outcomes">
 <table><tr><th>outcome</th><th>class</th><th>AI in the seat</th></tr>{rows}</table>
 <h2>Most common decision paths</h2><table><tr><th>games</th><th>decisions, turn by turn</th></tr>{paths}</table>
 <h2>Thresholds crossed</h2><img src="{_fig_uri(plot_thresholds(res))}" alt="thresholds">
 <table><tr><th>threshold</th><th>class</th><th>AI games</th><th>crossed first by</th></tr>{th}</table>
-{f'<h2>Logs skipped</h2><ul>{skip}</ul>' if skip else ''}
+{f"<h2>Logs skipped</h2><ul>{skip}</ul>" if skip else ""}
 </body></html>
 """

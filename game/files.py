@@ -26,9 +26,8 @@ def atomic_write(path: str, mode: str = "w", gz: bool = False):
     fd, tmp = tempfile.mkstemp(prefix=TMP, dir=folder)
     binary = gz or "b" in mode
     try:
-        os.chmod(tmp, 0o666 & ~_UMASK)      # as an ordinary open() would (mkstemp makes it 0600)
-        with os.fdopen(fd, "wb" if binary else mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) \
-                as raw:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # as an ordinary open() would (mkstemp makes it 0600)
+        with os.fdopen(fd, "wb" if binary else mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as raw:
             if gz:
                 with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as zf, _text(zf) as fh:
                     yield fh
@@ -64,7 +63,7 @@ def die_with_parent(parent: int) -> None:  # pragma: no cover - runs in worker p
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))   # PR_SET_PDEATHSIG
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # the parent died before prctl took effect

@@ -65,19 +65,12 @@ def haversine_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayL
     >>> round(float(haversine_km(0, 0, 180, 0)))   # half the equator
     20015
     """
-    lam1, phi1, lam2, phi2 = (
-        np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2)
-    )
-    h = (
-        np.sin((phi2 - phi1) / 2) ** 2
-        + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
-    )
+    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(v, dtype=float)) for v in (lon1, lat1, lon2, lat2))
+    h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-def destination(
-    lon: ArrayLike, lat: ArrayLike, bearing_deg: ArrayLike, dist_km: ArrayLike
-) -> tuple[Any, Any]:
+def destination(lon: ArrayLike, lat: ArrayLike, bearing_deg: ArrayLike, dist_km: ArrayLike) -> tuple[Any, Any]:
     """The point reached from (lon, lat) going ``dist_km`` along the initial bearing.
 
     Bearings are degrees clockwise from north. Returns ``(lon, lat)``, broadcast, with lon
@@ -96,9 +89,7 @@ def destination(
     delta = np.asarray(dist_km, dtype=float) / EARTH_RADIUS_KM
     sin_phi2 = np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(theta)
     phi2 = np.arcsin(np.clip(sin_phi2, -1.0, 1.0))
-    lam2 = lam + np.arctan2(
-        np.sin(theta) * np.sin(delta) * np.cos(phi), np.cos(delta) - np.sin(phi) * sin_phi2
-    )
+    lam2 = lam + np.arctan2(np.sin(theta) * np.sin(delta) * np.cos(phi), np.cos(delta) - np.sin(phi) * sin_phi2)
     lon2 = (np.degrees(lam2) + 180.0) % 360.0 - 180.0
     return lon2, np.degrees(phi2)
 
@@ -259,9 +250,7 @@ def _validate(data: Any, path: Path) -> None:
         if key not in data:
             fail("top level", f"missing key {key!r}")
     bbox = data["bbox"]
-    if not (
-        isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, (int, float)) for v in bbox)
-    ):
+    if not (isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, (int, float)) for v in bbox)):
         fail("bbox", "expected [lon0, lat0, lon1, lat1]")
     for group, keys in _FEATURE_KEYS.items():
         if not isinstance(data[group], list):

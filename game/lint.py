@@ -31,7 +31,7 @@ class _ParamsAsColumns(_Names):
 
     def lookup(self, name: str):
         if name.startswith("params."):
-            key = name[len("params."):]
+            key = name[len("params.") :]
             return Ref("column", index=self.index_of[key]) if key in self.index_of else None
         return super().lookup(name)
 
@@ -68,8 +68,25 @@ def _all_exprs(rules):
 
 
 # fields whose values are prose, where an inline " #" cuts the text rather than annotates it
-PROSE_KEYS = frozenset({"name", "title", "text", "description", "says", "note", "notes", "summary", "statement",
-                        "requires", "briefing", "publisher", "holder", "debrief", "headline"})
+PROSE_KEYS = frozenset(
+    {
+        "name",
+        "title",
+        "text",
+        "description",
+        "says",
+        "note",
+        "notes",
+        "summary",
+        "statement",
+        "requires",
+        "briefing",
+        "publisher",
+        "holder",
+        "debrief",
+        "headline",
+    }
+)
 
 
 def comment_cuts(source: str, file: str) -> list[Diagnostic]:
@@ -97,15 +114,23 @@ def comment_cuts(source: str, file: str) -> list[Diagnostic]:
             if not tok.plain or key not in PROSE_KEYS:
                 continue
             end = tok.end_mark
-            rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+            rest = lines[end.line][end.column :] if end.line < len(lines) else ""
             if rest[:1] in (" ", "\t") and rest.lstrip().startswith("#"):
                 col = end.column + len(rest) - len(rest.lstrip())
                 cut = rest.lstrip().rstrip()
-                out.append(Diagnostic(file, end.line + 1, col + 1, key,
-                                      f"the text of '{key}' stops at '{tok.value.split()[-1]}': ' #' starts a YAML "
-                                      f"comment; put the whole text in quotes to keep '{cut}'", "warning"))
+                out.append(
+                    Diagnostic(
+                        file,
+                        end.line + 1,
+                        col + 1,
+                        key,
+                        f"the text of '{key}' stops at '{tok.value.split()[-1]}': ' #' starts a YAML "
+                        f"comment; put the whole text in quotes to keep '{cut}'",
+                        "warning",
+                    )
+                )
     except yaml.YAMLError:
-        return out      # the loader reports broken YAML
+        return out  # the loader reports broken YAML
     return out
 
 
@@ -137,8 +162,10 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
         if w.id not in used_weapons:
             warn(("weapons", i), f"weapon '{w.id}' is not used by any action")
         elif w.stock <= 0 and w.production <= 0 and lay[f"{w.id}.stock"] not in stocked:
-            warn(("weapons", i), f"weapon '{w.id}' has no stock, no production and nothing adds any: "
-                 "it can never be fired")
+            warn(
+                ("weapons", i),
+                f"weapon '{w.id}' has no stock, no production and nothing adds any: it can never be fired",
+            )
     targeted = {x.site for x in rules.instances if x.site >= 0}
     for i, s in enumerate(scn.map.sites):
         if i not in targeted:
@@ -156,8 +183,10 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
         if a.when.const is None:
             hi = _bounds(a.spec.when, names, ranges)[1]
             if hi <= 0:
-                warn(("actions", a.index, "when"), f"the precondition of '{a.spec.id}' can never hold "
-                     "within the variables' ranges")
+                warn(
+                    ("actions", a.index, "when"),
+                    f"the precondition of '{a.spec.id}' can never hold within the variables' ranges",
+                )
         elif a.when.const == 0:
             warn(("actions", a.index, "when"), f"the precondition of '{a.spec.id}' is always false")
 
@@ -168,16 +197,23 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
             if v is None:
                 continue
             if v.max() > 1 + 1e-9:
-                warn(("red_lines", i, "responses", j, "p"), f"this probability can reach {v.max():.3g} within the "
-                     "params' and variables' ranges (it is then clipped to 1)")
+                warn(
+                    ("red_lines", i, "responses", j, "p"),
+                    f"this probability can reach {v.max():.3g} within the "
+                    "params' and variables' ranges (it is then clipped to 1)",
+                )
             if v.min() < -1e-9:
-                warn(("red_lines", i, "responses", j, "p"), f"this probability can fall to {v.min():.3g} within "
-                     "the ranges (it is then clipped to 0)")
+                warn(
+                    ("red_lines", i, "responses", j, "p"),
+                    f"this probability can fall to {v.min():.3g} within the ranges (it is then clipped to 0)",
+                )
         if len(values) > 1 and all(v is not None for v in values):
             total = sum(np.clip(v, 0, 1) for v in values)
             if total.max() > 1 + 1e-9:
-                warn(("red_lines", i, "responses"), f"the responses can add up to {total.max():.3g} within the "
-                     "ranges (they are then scaled down to 1)")
+                warn(
+                    ("red_lines", i, "responses"),
+                    f"the responses can add up to {total.max():.3g} within the ranges (they are then scaled down to 1)",
+                )
     for i, f in enumerate(scn.fog):
         v = sampler.values(f.p)
         if v is not None and v.max() > 1 + 1e-9:
@@ -196,8 +232,10 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
             warn(("meta", "sources", i), f"source '{s.id}' is never cited")
     if not scn.meta.fictional:
         if len(scn.meta.perspectives) < 3:
-            warn(("meta", "perspectives"), f"a real-world scenario should give at least three perspectives "
-                 f"(it has {len(scn.meta.perspectives)})")
+            warn(
+                ("meta", "perspectives"),
+                f"a real-world scenario should give at least three perspectives (it has {len(scn.meta.perspectives)})",
+            )
         for i, p in enumerate(scn.params):
             if not p.claim and not p.source:
                 warn(("params", i), f"param '{p.id}' names no claim or source it stands for")
@@ -225,7 +263,7 @@ class _Sampler:
             lo, hi = max(lo, -1e6), min(hi, 1e6)
             u = rng.random(n)
             u[: n // 8] = 0.0
-            u[n // 8: n // 4] = 1.0
+            u[n // 8 : n // 4] = 1.0
             X[c] = lo + (hi - lo) * u
         for j, c in enumerate(params[:k]):
             lo, hi = ranges[c]

@@ -26,8 +26,15 @@ RIVERA_WEIGHTS = {
 }
 CLAIM_STATUSES = ("established", "reported", "contested", "disputed", "unsupported", "false")
 SITE_KINDS = (
-    "military", "civilian", "infrastructure", "nuclear_plant", "capital", "city", "logistics",
-    "command", "launch_site",
+    "military",
+    "civilian",
+    "infrastructure",
+    "nuclear_plant",
+    "capital",
+    "city",
+    "logistics",
+    "command",
+    "launch_site",
 )
 SIGNAL_KINDS = ("warning", "red_line", "bluff", "reassurance", "demand", "offer")
 FOG_KINDS = ("misread", "overreach")
@@ -103,9 +110,7 @@ class Region:
         "Outline as `[lon, lat]` points (optional: a basemap region may be named instead).", ()
     )
     basemap: str = _opt("Name of a basemap region to draw for it, e.g. `Kursk`.", "")
-    center: tuple[float, float] | None = _opt(
-        "A `[lon, lat]` point inside it, used to measure ranges from it.", None
-    )
+    center: tuple[float, float] | None = _opt("A `[lon, lat]` point inside it, used to measure ranges from it.", None)
 
 
 @attrs.frozen
@@ -124,9 +129,7 @@ class Site:
 @attrs.frozen
 class MapSpec:
     basemap: str = _opt("Basemap outlines to draw: `europe_east`, `caribbean` or `none`.", "none")
-    view: tuple[float, float, float, float] | None = _opt(
-        "Initial view `[lon_min, lat_min, lon_max, lat_max]`.", None
-    )
+    view: tuple[float, float, float, float] | None = _opt("Initial view `[lon_min, lat_min, lon_max, lat_max]`.", None)
     regions: tuple[Region, ...] = _opt("The scenario's regions.", ())
     sites: tuple[Site, ...] = _opt("Places that can be targeted or matter to the story.", ())
 
@@ -378,8 +381,12 @@ class Scenario:
     def implicit_waits(self) -> list[str]:
         """Ids of the "Hold and watch" actions the engine adds, ``wait_ACTOR``, for each actor
         without an unconditional status-quo action of its own; policies may weigh them."""
-        has = {a for act in self.actions if act.category == "status_quo" and act.when in ("1", "true", "True")
-               for a in act.actor}
+        has = {
+            a
+            for act in self.actions
+            if act.category == "status_quo" and act.when in ("1", "true", "True")
+            for a in act.actor
+        }
         return [f"wait_{a.id}" for a in self.actors if a.id not in has]
 
 

@@ -37,8 +37,15 @@ def tunables(scn: Scenario) -> list[Tunable]:
             v = _num(resp.p)
             if v is not None:
                 rid = resp.id or resp.action or "none"
-                out.append(Tunable(f"red_lines.{r.id}.responses.{rid}.p", v, 0.0, 1.0,
-                                   f"chance that {r.owner} answers '{r.name}' with {resp.action or 'nothing'}"))
+                out.append(
+                    Tunable(
+                        f"red_lines.{r.id}.responses.{rid}.p",
+                        v,
+                        0.0,
+                        1.0,
+                        f"chance that {r.owner} answers '{r.name}' with {resp.action or 'nothing'}",
+                    )
+                )
     for f in scn.fog:
         v = _num(f.p)
         if v is not None:
@@ -65,8 +72,15 @@ def apply_overrides(scn: Scenario, overrides: dict[str, float], file: str = "--s
     for path, value in overrides.items():
         key = path if path in table else f"params.{path}" if f"params.{path}" in table else None
         if key is None:
-            errors.append(Diagnostic("--set", 0, 0, path, f"unknown parameter{did_you_mean(path, table)}; "
-                                     "'python main.py params FILE' lists them"))
+            errors.append(
+                Diagnostic(
+                    "--set",
+                    0,
+                    0,
+                    path,
+                    f"unknown parameter{did_you_mean(path, table)}; 'python main.py params FILE' lists them",
+                )
+            )
             continue
         t = table[key]
         if not t.lo <= value <= t.hi:
@@ -88,12 +102,12 @@ def _set(scn: Scenario, parts: list[str], value: float) -> Scenario:
     if head == "params":
         return attrs.evolve(scn, params=_replace_by_id(scn.params, parts[1], lambda p: attrs.evolve(p, value=value)))
     if head == "weapons":
-        return attrs.evolve(scn, weapons=_replace_by_id(
-            scn.weapons, parts[1], lambda w: attrs.evolve(w, **{parts[2]: float(value)})))
+        return attrs.evolve(
+            scn, weapons=_replace_by_id(scn.weapons, parts[1], lambda w: attrs.evolve(w, **{parts[2]: float(value)}))
+        )
     if head == "variables":
         vid = ".".join(parts[1:-1])
-        return attrs.evolve(scn, variables=_replace_by_id(
-            scn.variables, vid, lambda v: attrs.evolve(v, initial=value)))
+        return attrs.evolve(scn, variables=_replace_by_id(scn.variables, vid, lambda v: attrs.evolve(v, initial=value)))
     if head == "fog":
         return attrs.evolve(scn, fog=_replace_by_id(scn.fog, parts[1], lambda f: attrs.evolve(f, p=repr(value))))
     if head == "events":
@@ -104,7 +118,12 @@ def _set(scn: Scenario, parts: list[str], value: float) -> Scenario:
         rid = parts[3]
 
         def fix(r):
-            return attrs.evolve(r, responses=tuple(
-                attrs.evolve(x, p=repr(value)) if (x.id or x.action or "none") == rid else x for x in r.responses))
+            return attrs.evolve(
+                r,
+                responses=tuple(
+                    attrs.evolve(x, p=repr(value)) if (x.id or x.action or "none") == rid else x for x in r.responses
+                ),
+            )
+
         return attrs.evolve(scn, red_lines=_replace_by_id(scn.red_lines, parts[1], fix))
     raise AssertionError(parts)

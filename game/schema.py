@@ -38,8 +38,12 @@ def _type_schema(tp, field_name: str, defs: dict) -> dict:
             if args[0] is str:
                 return {"anyOf": [{"type": "array", "items": items}, items]}
             return {"type": "array", "items": items}
-        return {"type": "array", "prefixItems": [_type_schema(a, field_name, defs) for a in args],
-                "minItems": len(args), "maxItems": len(args)}
+        return {
+            "type": "array",
+            "prefixItems": [_type_schema(a, field_name, defs) for a in args],
+            "minItems": len(args),
+            "maxItems": len(args),
+        }
     if origin is dict:
         return {"type": "object", "additionalProperties": _type_schema(args[1], field_name, defs)}
     if attrs.has(tp):

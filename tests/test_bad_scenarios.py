@@ -37,7 +37,7 @@ def header(name: str) -> tuple[str, str, str]:
     lines = _text(name).splitlines() or [""]
     match = HEADER.match(lines[0])
     assert match, f"{name}: the first line must be '# expect: ...' or '# expect-bug: ...'"
-    note = next((line[len("# bug: "):] for line in reversed(lines) if line.startswith("# bug: ")), "")
+    note = next((line[len("# bug: ") :] for line in reversed(lines) if line.startswith("# bug: ")), "")
     return match.group(1), match.group(2), note
 
 
@@ -96,8 +96,9 @@ def test_first_diagnostic(name, expected):
 
 
 def validate(*args: str) -> subprocess.CompletedProcess:
-    p = subprocess.run([sys.executable, "main.py", "validate", *args], cwd=ROOT, capture_output=True,
-                       text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "main.py", "validate", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert "Traceback" not in p.stdout + p.stderr, p.stdout + p.stderr
     return p
 
@@ -120,15 +121,19 @@ def test_validate_three_bad_files():
 def test_validate_missing_file():
     p = validate(f"{CORPUS}/no_such_file.yaml")
     assert p.returncode == 1
-    assert p.stdout.splitlines() == [f"{CORPUS}/no_such_file.yaml: no such file",
-                                     "0 of 1 scenario valid; 1 error in 1 file"]
+    assert p.stdout.splitlines() == [
+        f"{CORPUS}/no_such_file.yaml: no such file",
+        "0 of 1 scenario valid; 1 error in 1 file",
+    ]
 
 
 def test_validate_a_directory():
     p = validate(CORPUS)
     assert p.returncode == 1
-    assert p.stdout.splitlines() == [f"{CORPUS}: is a folder, not a scenario file",
-                                     "0 of 1 scenario valid; 1 error in 1 file"]
+    assert p.stdout.splitlines() == [
+        f"{CORPUS}: is a folder, not a scenario file",
+        "0 of 1 scenario valid; 1 error in 1 file",
+    ]
 
 
 def test_validate_without_a_file_is_bad_usage():

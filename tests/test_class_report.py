@@ -28,8 +28,12 @@ def test_class_report_reads_logs_and_skips_bad_ones(tmp_path):
     (logs / "foreign.json").write_text('{"hello": "world"}')
     (logs / "wrongtype.json").write_text(json.dumps({**_student_log(9), "turns": "five"}))
     out = tmp_path / "report"
-    p = subprocess.run([sys.executable, "main.py", "class-report", str(logs), "--out", str(out), "--ai-games", "300"],
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [sys.executable, "main.py", "class-report", str(logs), "--out", str(out), "--ai-games", "300"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     assert "Traceback" not in p.stderr
     assert "broken.json: skipped: not valid JSON" in p.stdout
@@ -45,6 +49,10 @@ def test_class_report_reads_logs_and_skips_bad_ones(tmp_path):
 
 
 def test_class_report_with_no_logs(tmp_path):
-    p = subprocess.run([sys.executable, "main.py", "class-report", str(tmp_path), "--out", str(tmp_path / "o")],
-                       capture_output=True, text=True, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "main.py", "class-report", str(tmp_path), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert p.returncode == 1 and "no usable game logs" in p.stderr

@@ -33,8 +33,9 @@ def test_validate_reports_every_error_with_its_line(tmp_path):
     bad.write_text(text)
     p = run("validate", str(bad), TUTORIAL, check_rc=1)
     lines = p.stdout.splitlines()
-    assert any(":" in line and "category must be one of" in line and "did you mean 'posturing'" in line
-               for line in lines), p.stdout
+    assert any(
+        ":" in line and "category must be one of" in line and "did you mean 'posturing'" in line for line in lines
+    ), p.stdout
     assert lines[-1] == "1 of 2 scenarios valid; 1 error in 1 file"
 
 
@@ -60,8 +61,19 @@ def test_simulate_json_and_csv(tmp_path):
     out = tmp_path / "games.csv"
     p = run("simulate", TUTORIAL, "--games", "3000", "--seed", "4", "--json", "--games-csv", str(out), check_rc=0)
     s = json.loads(p.stdout)
-    for key in ("scenario", "games", "seed", "outcomes", "turns", "max_rung", "red_lines", "escalation_score",
-                "thresholds", "accidents", "signals"):
+    for key in (
+        "scenario",
+        "games",
+        "seed",
+        "outcomes",
+        "turns",
+        "max_rung",
+        "red_lines",
+        "escalation_score",
+        "thresholds",
+        "accidents",
+        "signals",
+    ):
         assert key in s
     assert s["games"] == 3000 and s["seed"] == 4
     assert sum(s["outcomes"].values()) == pytest.approx(1.0)
@@ -80,11 +92,27 @@ def test_simulate_json_and_csv(tmp_path):
 
 def test_simulate_set_and_policy_change_results():
     base = json.loads(run("simulate", TUTORIAL, "--games", "4000", "--json", "--quiet", check_rc=0).stdout)
-    hawk = json.loads(run("simulate", TUTORIAL, "--games", "4000", "--json", "--quiet", "--policy", "aldoria=hawk",
-                          "--policy", "borvia=hawk", check_rc=0).stdout)
+    hawk = json.loads(
+        run(
+            "simulate",
+            TUTORIAL,
+            "--games",
+            "4000",
+            "--json",
+            "--quiet",
+            "--policy",
+            "aldoria=hawk",
+            "--policy",
+            "borvia=hawk",
+            check_rc=0,
+        ).stdout
+    )
     assert hawk["outcomes"]["war"] > base["outcomes"]["war"]
-    bluff = json.loads(run("simulate", TUTORIAL, "--games", "4000", "--json", "--quiet", "--set",
-                           "params.enforce_p=0", check_rc=0).stdout)
+    bluff = json.loads(
+        run(
+            "simulate", TUTORIAL, "--games", "4000", "--json", "--quiet", "--set", "params.enforce_p=0", check_rc=0
+        ).stdout
+    )
     assert bluff["red_lines"]["island_landing"]["responses"]["strike_back"] == 0
     p = run("simulate", TUTORIAL, "--set", "params.enforce_p=7", check_rc=1)
     assert "outside its range [0, 1]" in p.stderr
@@ -123,16 +151,24 @@ print("NO-PYGAME")
 """
 
 
-@pytest.mark.parametrize("args", [
-    ["validate", TUTORIAL], ["simulate", TUTORIAL, "--games", "500", "--quiet"],
-    ["replay", TUTORIAL, "--game", "2"], ["schema"], ["params", TUTORIAL],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", TUTORIAL],
+        ["simulate", TUTORIAL, "--games", "500", "--quiet"],
+        ["replay", TUTORIAL, "--game", "2"],
+        ["schema"],
+        ["params", TUTORIAL],
+    ],
+)
 def test_headless_commands_never_import_pygame(args):
     p = subprocess.run([sys.executable, "-c", HEADLESS.format(args=args)], capture_output=True, text=True, timeout=120)
     assert "NO-PYGAME" in p.stdout, p.stderr
 
 
 def test_engine_imports_no_pygame():
-    code = "import sys, game.engine.batch, game.engine.session, game.loader.load, game.runners.local;" \
-           "assert 'pygame' not in sys.modules; print('ok')"
+    code = (
+        "import sys, game.engine.batch, game.engine.session, game.loader.load, game.runners.local;"
+        "assert 'pygame' not in sys.modules; print('ok')"
+    )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "ok"

@@ -34,12 +34,27 @@ from game.runners.local import policies_for
 from game.runners.tally import Tally
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCENARIOS = sorted(glob.glob(os.path.join(ROOT, "scenarios", "*.yaml"))
-                   + glob.glob(os.path.join(ROOT, "docs", "examples", "*.yaml"))
-                   + glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.yaml"))
-                   + glob.glob(os.path.join(ROOT, "game", "templates", "*.yaml")))
-PER_GAME = ("outcome", "turns", "max_rung", "score", "accidents", "escalations", "divergent", "signals_sent",
-            "clipped", "crossed_turn", "crossed_by", "trips", "objective_scores")
+SCENARIOS = sorted(
+    glob.glob(os.path.join(ROOT, "scenarios", "*.yaml"))
+    + glob.glob(os.path.join(ROOT, "docs", "examples", "*.yaml"))
+    + glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.yaml"))
+    + glob.glob(os.path.join(ROOT, "game", "templates", "*.yaml"))
+)
+PER_GAME = (
+    "outcome",
+    "turns",
+    "max_rung",
+    "score",
+    "accidents",
+    "escalations",
+    "divergent",
+    "signals_sent",
+    "clipped",
+    "crossed_turn",
+    "crossed_by",
+    "trips",
+    "objective_scores",
+)
 COUNTS = ("action_counts", "rung_hist", "signal_counts")
 
 pytestmark = pytest.mark.skipif(not compiled.available(), reason="no C compiler")
@@ -66,7 +81,7 @@ def assert_same_games(rules, seed: int, games: np.ndarray, policies: list) -> No
     for name in PER_GAME:
         x, y = np.asarray(getattr(k, name)), np.asarray(getattr(b, name))
         np.testing.assert_array_equal(x, y, err_msg=name, strict=False)
-        if x.dtype.kind == "f":     # the same bits: 0.0 and -0.0 differ here
+        if x.dtype.kind == "f":  # the same bits: 0.0 and -0.0 differ here
             x, y = np.ascontiguousarray(x, dtype=np.float64), np.ascontiguousarray(y, dtype=np.float64)
             same = (x.view(np.uint64) == y.view(np.uint64)) | (np.isnan(x) & np.isnan(y))
             assert same.all(), f"{name}: signs of zero or bits differ"
@@ -92,8 +107,7 @@ def test_kernel_plays_the_same_games_as_batch(path):
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(path=st.sampled_from(SCENARIOS), seed=st.integers(0, 2**40), start=st.integers(0, 2**32),
-       n=st.integers(1, 600))
+@given(path=st.sampled_from(SCENARIOS), seed=st.integers(0, 2**40), start=st.integers(0, 2**32), n=st.integers(1, 600))
 def test_any_seed_and_any_games(path, seed, start, n):
     rules = rules_of(path)
     assert_same_games(rules, seed, np.arange(start, start + n, dtype=np.uint64), policies_for(rules))
@@ -172,18 +186,63 @@ def test_cli_results_identical_on_both_engines(tmp_path):
     env.pop("REDLINE_ENGINE", None)
     outs, sweeps, lines = [], [], []
     for engine in ("numpy", "compiled"):
-        done = subprocess.run([sys.executable, "main.py", "simulate", path, "--games", "20000", "--json", "--quiet",
-                               "--workers", "2", "--seed", "11", "--engine", engine], cwd=ROOT, env=env,
-                              capture_output=True, check=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "main.py",
+                "simulate",
+                path,
+                "--games",
+                "20000",
+                "--json",
+                "--quiet",
+                "--workers",
+                "2",
+                "--seed",
+                "11",
+                "--engine",
+                engine,
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
         outs.append(done.stdout)
-        done = subprocess.run([sys.executable, "main.py", "sweep", path, "--set", "params.hawk_influence=0.2,1.5",
-                               "--games", "3000", "--json", "--quiet", "--workers", "1", "--engine", engine],
-                              cwd=ROOT, env=env, capture_output=True, check=True, text=True)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "main.py",
+                "sweep",
+                path,
+                "--set",
+                "params.hawk_influence=0.2,1.5",
+                "--games",
+                "3000",
+                "--json",
+                "--quiet",
+                "--workers",
+                "1",
+                "--engine",
+                engine,
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            check=True,
+            text=True,
+        )
         res = json.loads(done.stdout)
         lines.append(res.pop("run")["engine"])
         sweeps.append(res)
-        done = subprocess.run([sys.executable, "main.py", "simulate", path, "--games", "500", "--engine", engine],
-                              cwd=ROOT, env=env, capture_output=True, check=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "main.py", "simulate", path, "--games", "500", "--engine", engine],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            check=True,
+            text=True,
+        )
         assert f"{engine} engine" in done.stdout.splitlines()[1]
     assert outs[0] == outs[1]
     assert sweeps[0] == sweeps[1] and lines == ["numpy", "compiled"]
@@ -219,10 +278,13 @@ def _expr_text(depth: int = 0):
     sub = st.deferred(lambda: _expr_text(depth + 1))
     return st.one_of(
         _LEAF,
-        st.tuples(sub, st.sampled_from(["+", "-", "*", "/", "<", "<=", ">", ">=", "==", "!=", "and", "or"]), sub)
-        .map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(sub, st.sampled_from(["+", "-", "*", "/", "<", "<=", ">", ">=", "==", "!=", "and", "or"]), sub).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
         st.tuples(sub, sub, sub).map(lambda t: f"({t[0]} < {t[1]} <= {t[2]})"),
-        sub.map(lambda x: f"(not {x})"), sub.map(lambda x: f"(-{x})"), sub.map(lambda x: f"abs({x})"),
+        sub.map(lambda x: f"(not {x})"),
+        sub.map(lambda x: f"(-{x})"),
+        sub.map(lambda x: f"abs({x})"),
         st.tuples(sub, st.sampled_from([2, 3, 5])).map(lambda t: f"({t[0]}) ** {t[1]}"),
         st.tuples(sub, sub, sub).map(lambda t: f"({t[1]} if {t[0]} else {t[2]})"),
         st.tuples(st.sampled_from(["min", "max"]), sub, sub, sub).map(lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"),

@@ -15,7 +15,7 @@ from game.runners.local import policies_for
 
 def _block_after(text: str, marker: str) -> str:
     start = text.index(marker)
-    body = text[text.index("```yaml\n", start) + len("```yaml\n"):]
+    body = text[text.index("```yaml\n", start) + len("```yaml\n") :]
     return body[: body.index("```")]
 
 

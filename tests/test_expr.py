@@ -237,9 +237,7 @@ def test_conditional():
 
 def test_min_max_clip_abs():
     assert bits(comp("min(tension, support)")(CTX)) == bits(np.minimum(T, SUP))
-    assert bits(comp("max(tension, support, 0.5)")(CTX)) == bits(
-        np.maximum(np.maximum(T, SUP), 0.5)
-    )
+    assert bits(comp("max(tension, support, 0.5)")(CTX)) == bits(np.maximum(np.maximum(T, SUP), 0.5))
     assert bits(comp("clip(tension, -0.5, 0.5)")(CTX)) == bits(np.clip(T, -0.5, 0.5))
     assert bits(comp("abs(tension)")(CTX)) == bits(np.abs(T))
     assert comp("min(3, 1, 2)").const == 1.0
@@ -315,9 +313,7 @@ def test_power_is_repeated_multiplication():
     assert comp("1.5 ** 2").const == 2.25
 
 
-@pytest.mark.parametrize(
-    "text", ["tension ** 9", "tension ** -1", "tension ** 0.5", "2 ** tension"]
-)
+@pytest.mark.parametrize("text", ["tension ** 9", "tension ** -1", "tension ** 0.5", "2 ** tension"])
 def test_power_refused(text):
     message, col = error_of(text)
     assert message == "the power in x ** n must be a whole number from 0 to 8, like x ** 2"
@@ -660,9 +656,7 @@ def _expressions():
 
     def extend(inner):
         return st.one_of(
-            st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
-                lambda t: f"({t[0]} {t[1]} {t[2]})"
-            ),
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
             st.tuples(inner, st.integers(0, 4)).map(lambda t: f"({t[0]}) ** {t[1]}"),
             inner.map(lambda a: f"-({a})"),
             inner.map(lambda a: f"(not {a})"),
@@ -737,9 +731,7 @@ def test_batch_equals_game_by_game(text, B, data):
         warnings.simplefilter("error")
         batch = e(ctx)
         games = [e(_game(X, inst, j)) for j in range(B)]
-    assert np.array_equal(ctx.X, X) and all(
-        np.array_equal(a, b) for a, b in zip(ctx.inst, inst, strict=True)
-    )
+    assert np.array_equal(ctx.X, X) and all(np.array_equal(a, b) for a, b in zip(ctx.inst, inst, strict=True))
     if e.const is not None:
         assert type(batch) is float and all(type(g) is float for g in games)
         assert all(bits(g) == bits(batch) for g in games)

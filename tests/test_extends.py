@@ -31,7 +31,10 @@ def first_error(path):
 
 
 def test_variant_changes_one_probability_adds_an_actor_and_removes_a_red_line(folder):
-    path = write(folder, "bluff.yaml", """\
+    path = write(
+        folder,
+        "bluff.yaml",
+        """\
 extends: tutorial.yaml
 meta: {id: bluff, title: Bluff}
 red_lines:
@@ -42,7 +45,8 @@ red_lines:
     remove: true
 actors:
   cerulia: {name: Cerulia, policy: dove}
-""")
+""",
+    )
     scn = load_scenario(path).scenario
     base = load_scenario(str(folder / "tutorial.yaml")).scenario
     assert scn.meta.title == "Bluff" and scn.meta.summary == base.meta.summary
@@ -53,11 +57,15 @@ actors:
 
 
 def test_error_in_variant_points_at_the_variant(folder):
-    path = write(folder, "bad.yaml", """\
+    path = write(
+        folder,
+        "bad.yaml",
+        """\
 extends: tutorial.yaml
 outcomes:
   - {id: war, when: "tensoin > 1"}
-""")
+""",
+    )
     d = first_error(path)
     assert d.file.endswith("bad.yaml") and (d.line, d.col) == (3, 22)
     assert d.message == "unknown variable 'tensoin' (did you mean 'tension'?)"

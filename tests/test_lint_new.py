@@ -41,9 +41,11 @@ def _lint_text(tmp_path, text):
 
 def test_lint_finds_unused_things_and_risky_probabilities(tmp_path):
     text = open("scenarios/tutorial.yaml").read()
-    text = text.replace("  talks: {initial: 0, range: [0, 10], says: Rounds of talks held}",
-                        "  talks: {initial: 0, range: [0, 10], says: Rounds of talks held}\n"
-                        "  unused_thing: {initial: 0, range: [0, 1]}")
+    text = text.replace(
+        "  talks: {initial: 0, range: [0, 10], says: Rounds of talks held}",
+        "  talks: {initial: 0, range: [0, 10], says: Rounds of talks held}\n"
+        "  unused_thing: {initial: 0, range: [0, 1]}",
+    )
     text = text.replace('p: "0.3 * (1 - params.enforce_p)"', 'p: "0.6 * (1 - params.enforce_p) + 0.3 * tension"')
     text = text.replace("fictional: true", "fictional: false")
     text = text.replace("    source: redline_tutorial\n", "", 1)
@@ -63,15 +65,20 @@ def test_lint_command_prints_a_count():
 
 def test_lint_warns_when_a_comment_cuts_prose(tmp_path):
     text = open("scenarios/tutorial.yaml", encoding="utf-8").read()
-    cut = text.replace("    description: A coastal democracy",
-                       "    description: Ships gather #3 near the strait. A coastal democracy", 1)
+    cut = text.replace(
+        "    description: A coastal democracy",
+        "    description: Ships gather #3 near the strait. A coastal democracy",
+        1,
+    )
     assert cut != text
     path = tmp_path / "cut.yaml"
     path.write_text(cut, encoding="utf-8")
     p = run("lint", str(path))
-    line = cut[:cut.index("#3")].count("\n") + 1
-    assert (f"cut.yaml:{line}:31: description: warning: the text of 'description' stops at 'gather': ' #' starts "
-            "a YAML comment; put the whole text in quotes to keep '#3 near the strait.") in p.stdout
+    line = cut[: cut.index("#3")].count("\n") + 1
+    assert (
+        f"cut.yaml:{line}:31: description: warning: the text of 'description' stops at 'gather': ' #' starts "
+        "a YAML comment; put the whole text in quotes to keep '#3 near the strait."
+    ) in p.stdout
     # expressions with inline comments and quoted texts are fine: the shipped scenarios say nothing
     for shipped in ("scenarios/tutorial.yaml", "scenarios/atacms_2024.yaml", "scenarios/cuba_1962.yaml"):
         assert "starts a YAML comment" not in run("lint", shipped).stdout

@@ -86,11 +86,42 @@ def test_arbitrary_bytes(raw):
 
 
 YAMLISH = st.lists(
-    st.sampled_from([*"ab1 0.-:,[]{}&*!|>'\"#?%@`\\~<=+\t\n\r\xe9",
-                     "- ", ": ", "\n  ", "\n    ", "&a ", "*a", "!!str ", "!foo ", "<<: ", "---\n", "...\n",
-                     ".nan", ".inf", "1e999", "0x1F", "99999999999999999999", "~", "\ufeff", "\u2028",
-                     "format: redline/1\n", "meta:\n", "actors:\n", "actions:\n", "outcomes:\n", "ladder:\n",
-                     "id: x\n", "name: X\n", "when: ", "p: ", "rungs: [", "tension"]),
+    st.sampled_from(
+        [
+            *"ab1 0.-:,[]{}&*!|>'\"#?%@`\\~<=+\t\n\r\xe9",
+            "- ",
+            ": ",
+            "\n  ",
+            "\n    ",
+            "&a ",
+            "*a",
+            "!!str ",
+            "!foo ",
+            "<<: ",
+            "---\n",
+            "...\n",
+            ".nan",
+            ".inf",
+            "1e999",
+            "0x1F",
+            "99999999999999999999",
+            "~",
+            "\ufeff",
+            "\u2028",
+            "format: redline/1\n",
+            "meta:\n",
+            "actors:\n",
+            "actions:\n",
+            "outcomes:\n",
+            "ladder:\n",
+            "id: x\n",
+            "name: X\n",
+            "when: ",
+            "p: ",
+            "rungs: [",
+            "tension",
+        ]
+    ),
     max_size=150,
 ).map("".join)
 
@@ -121,8 +152,18 @@ def test_tutorial_truncated_at_every_line():
 
 # ------------------------------------------------------------------ (c) one-character mutations
 
-SIGNIFICANT = [*":-[]{},#&*!|>'\"%@`?~\\.0123456789 ", "\t", "\n", "\r", "\x00", "\x85", "\u2028",
-               "\ufeff", "\xe9", "\U0001f600"]
+SIGNIFICANT = [
+    *":-[]{},#&*!|>'\"%@`?~\\.0123456789 ",
+    "\t",
+    "\n",
+    "\r",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\xe9",
+    "\U0001f600",
+]
 
 
 @st.composite
@@ -131,10 +172,10 @@ def mutation(draw, text: str) -> str:
     op = draw(st.sampled_from(["delete", "insert", "replace"]))
     char = draw(st.sampled_from(SIGNIFICANT) | st.characters())
     if op == "delete":
-        return text[:pos] + text[pos + 1:]
+        return text[:pos] + text[pos + 1 :]
     if op == "insert":
         return text[:pos] + char + text[pos:]
-    return text[:pos] + char + text[pos + 1:]
+    return text[:pos] + char + text[pos + 1 :]
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.name for p in SCENARIOS])
@@ -166,31 +207,90 @@ def with_expressions(when: str, p: str) -> bytes:
 
 
 EXPR_ALPHABET = string.ascii_letters + string.digits + "_ +-*/<>=!%().,'\"[]"
-EXPR_TOKENS = st.sampled_from([
-    "tension", "talks", "turn", "aldoria.resolve", "borvia.last_rung", "params.enforce_p", "params.nope",
-    "taken('seize_island')", "crossed('homeland')", "struck('aldoria_home')", "tripped('island_landing')",
-    "count('talks')", "nope('x')", "min(", "max(", "clip(", "abs(", "(", ")", ",", "0", "1", "0.5", "2", "1e12",
-    "-", "+", "*", "/", "**", "<", ">=", "==", "!=", " and ", " or ", "not ", " if ", " else ", ".", "'",
-])
-EXPR_ATOMS = st.sampled_from([
-    "tension", "talks", "turn", "aldoria.resolve", "borvia.last_rung", "params.enforce_p", "params.accident_p",
-    "taken('seize_island')", "crossed('homeland')", "struck('aldoria_home')", "count('talks')", "0", "1", "0.5",
-    "2", "1e12", "1e-12", "-3",
-])
+EXPR_TOKENS = st.sampled_from(
+    [
+        "tension",
+        "talks",
+        "turn",
+        "aldoria.resolve",
+        "borvia.last_rung",
+        "params.enforce_p",
+        "params.nope",
+        "taken('seize_island')",
+        "crossed('homeland')",
+        "struck('aldoria_home')",
+        "tripped('island_landing')",
+        "count('talks')",
+        "nope('x')",
+        "min(",
+        "max(",
+        "clip(",
+        "abs(",
+        "(",
+        ")",
+        ",",
+        "0",
+        "1",
+        "0.5",
+        "2",
+        "1e12",
+        "-",
+        "+",
+        "*",
+        "/",
+        "**",
+        "<",
+        ">=",
+        "==",
+        "!=",
+        " and ",
+        " or ",
+        "not ",
+        " if ",
+        " else ",
+        ".",
+        "'",
+    ]
+)
+EXPR_ATOMS = st.sampled_from(
+    [
+        "tension",
+        "talks",
+        "turn",
+        "aldoria.resolve",
+        "borvia.last_rung",
+        "params.enforce_p",
+        "params.accident_p",
+        "taken('seize_island')",
+        "crossed('homeland')",
+        "struck('aldoria_home')",
+        "count('talks')",
+        "0",
+        "1",
+        "0.5",
+        "2",
+        "1e12",
+        "1e-12",
+        "-3",
+    ]
+)
 BINARY_OPS = st.sampled_from(["+", "-", "*", "/", "<", ">=", "==", "!=", "and", "or"])
 # Well-formed expressions, so that many load and reach the engine. No ** here: repeated
 # squaring overflows to inf, a known bug (test_constant_overflow_is_refused).
-WELL_FORMED = st.recursive(EXPR_ATOMS, lambda e: st.one_of(
-    st.tuples(e, BINARY_OPS, e).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-    e.map(lambda x: f"not {x}"),
-    e.map(lambda x: f"-{x}"),
-    e.map(lambda x: f"abs({x})"),
-    st.tuples(e, e).map(lambda t: f"max({t[0]}, {t[1]})"),
-    st.tuples(e, e, e).map(lambda t: f"clip({t[0]}, {t[1]}, {t[2]})"),
-    st.tuples(e, e, e).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
-), max_leaves=12)
-EXPRESSIONS = (st.text(EXPR_ALPHABET, max_size=60) | st.lists(EXPR_TOKENS, max_size=25).map(" ".join)
-               | WELL_FORMED)
+WELL_FORMED = st.recursive(
+    EXPR_ATOMS,
+    lambda e: st.one_of(
+        st.tuples(e, BINARY_OPS, e).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        e.map(lambda x: f"not {x}"),
+        e.map(lambda x: f"-{x}"),
+        e.map(lambda x: f"abs({x})"),
+        st.tuples(e, e).map(lambda t: f"max({t[0]}, {t[1]})"),
+        st.tuples(e, e, e).map(lambda t: f"clip({t[0]}, {t[1]}, {t[2]})"),
+        st.tuples(e, e, e).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+    ),
+    max_leaves=12,
+)
+EXPRESSIONS = st.text(EXPR_ALPHABET, max_size=60) | st.lists(EXPR_TOKENS, max_size=25).map(" ".join) | WELL_FORMED
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -206,8 +306,12 @@ def test_random_expressions_in_when_and_p(when, p):
 
 def test_expressions_from_the_fuzz_that_load_run_clean():
     """A few accepted expressions of each kind, so (d) is known to reach the engine."""
-    for when, p in [("tension > 0.3", "0.5"), ("not taken('seize_island')", "tension * 2 - 0.1"),
-                    ("talks or turn >= 2", "clip(tension, 0, 1)"), ("1", "tension if turn > 2 else 0")]:
+    for when, p in [
+        ("tension > 0.3", "0.5"),
+        ("not taken('seize_island')", "tension * 2 - 0.1"),
+        ("talks or turn >= 2", "clip(tension, 0, 1)"),
+        ("1", "tension if turn > 2 else 0"),
+    ]:
         batch = play(load_bytes(with_expressions(when, p), "t.yaml"))
         assert batch.trips[0].sum() > 0
 
@@ -238,8 +342,10 @@ def test_deeply_nested_expressions(text, message):
 
 def test_huge_power_is_refused():
     error = first_error(with_expressions("1", "2**99999"))
-    assert error.endswith("red_lines.island_landing.responses.strike_back.p: the power in x ** n must be "
-                          "a whole number from 0 to 8, like x ** 2"), error
+    assert error.endswith(
+        "red_lines.island_landing.responses.strike_back.p: the power in x ** n must be "
+        "a whole number from 0 to 8, like x ** 2"
+    ), error
 
 
 def test_very_long_expression_text_is_refused_by_the_reader():
@@ -248,8 +354,10 @@ def test_very_long_expression_text_is_refused_by_the_reader():
 
 
 def test_division_by_zero_at_run_time_is_zero():
-    text = with_expressions("1 / (tension - tension) >= 0 and 1 / 0 == 0 and taken('seize_island') >= 0",
-                            "tension / (talks - talks) + 1 / 0 + 0.5").decode()
+    text = with_expressions(
+        "1 / (tension - tension) >= 0 and 1 / 0 == 0 and taken('seize_island') >= 0",
+        "tension / (talks - talks) + 1 / 0 + 0.5",
+    ).decode()
     text = text.replace('score: "1 - tension"}', 'score: "tension / (talks - talks) + 1 - tension"}')
     text = text.replace('weight: "1 + 2 * tension"}', 'weight: "1 / (talks - talks) + 1"}')
     loaded = load_bytes(text.encode(), "t.yaml")
@@ -259,11 +367,15 @@ def test_division_by_zero_at_run_time_is_zero():
     assert batch.response_counts[0][0] > 0  # and its response drawn with p = 0.5
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ('score: "1 - tension"}', 'score: "(1e12 ** 8) ** 8"}'),
-    ('score: "1 - tension"}', 'score: "talks * (1e12 ** 8) ** 8"}'),
-    ('effects: ["tension += 0.1"]', 'effects: ["tension = talks * (1e12 ** 8) ** 8"]'),
-], ids=["objective-inf", "objective-nan", "effect-nan"])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('score: "1 - tension"}', 'score: "(1e12 ** 8) ** 8"}'),
+        ('score: "1 - tension"}', 'score: "talks * (1e12 ** 8) ** 8"}'),
+        ('effects: ["tension += 0.1"]', 'effects: ["tension = talks * (1e12 ** 8) ** 8"]'),
+    ],
+    ids=["objective-inf", "objective-nan", "effect-nan"],
+)
 def test_constant_overflow_is_refused(old, new):
     text = TEXT.replace(old, new, 1)
     assert text != TEXT

@@ -82,9 +82,7 @@ def test_basemap_loads_with_expected_structure(name: str) -> None:
         ("caribbean", "US", "Florida", (-87.6, 24.5, -80.0, 31.0)),
     ],
 )
-def test_key_regions_exist_where_expected(
-    basemaps: dict, name: str, iso: str, region: str, bbox: tuple
-) -> None:
+def test_key_regions_exist_where_expected(basemaps: dict, name: str, iso: str, region: str, bbox: tuple) -> None:
     got = _bbox(_region(basemaps[name], iso, region))
     assert np.allclose(got, bbox, atol=0.1), f"{region}: {got} vs {bbox}"
 
@@ -105,9 +103,7 @@ def test_crimea_is_ukraine_marked_occupied(basemaps: dict) -> None:
     assert geo.point_in_feature(*simferopol, _country(m, "UKR"))
     assert not geo.point_in_feature(*simferopol, _country(m, "RUS"))
     assert _bbox(_country(m, "UKR"))[1] < 44.5  # Ukraine's outline reaches the Crimean coast
-    assert not [
-        r for r in m["regions"] if r["iso"] == "RU" and r["name"] in ("Crimea", "Sevastopol")
-    ]
+    assert not [r for r in m["regions"] if r["iso"] == "RU" and r["name"] in ("Crimea", "Sevastopol")]
 
 
 def test_partly_occupied_oblasts_carry_a_note(basemaps: dict) -> None:
@@ -238,9 +234,7 @@ def test_range_ring_is_at_the_radius_and_closes(lon: float, lat: float, radius: 
     d = geo.haversine_km(lon, lat, ring[:, 0], ring[:, 1])
     assert np.all(np.abs(d - radius) <= 0.005 * radius)
     # the ring closes evenly: the step from the last point back to the first is like the others
-    steps = geo.haversine_km(
-        ring[:, 0], ring[:, 1], np.roll(ring[:, 0], -1), np.roll(ring[:, 1], -1)
-    )
+    steps = geo.haversine_km(ring[:, 0], ring[:, 1], np.roll(ring[:, 0], -1), np.roll(ring[:, 1], -1))
     assert steps.max() / steps.min() < 1.01
     north = geo.destination(lon, lat, 360.0, radius)
     assert np.allclose(ring[0], north, atol=1e-9)  # bearing 360 lands on the first point

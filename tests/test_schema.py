@@ -13,8 +13,16 @@ from game.schema import json_schema
 
 SCHEMA = json_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
-STRUCTURAL = ("unknown field", "expected a number", "expected text", "required field is missing",
-              "expected a list", "expected a mapping", "expected true or false", "expected a whole number")
+STRUCTURAL = (
+    "unknown field",
+    "expected a number",
+    "expected text",
+    "required field is missing",
+    "expected a list",
+    "expected a mapping",
+    "expected true or false",
+    "expected a whole number",
+)
 
 
 def test_schema_is_valid_and_committed():

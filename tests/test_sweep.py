@@ -44,8 +44,11 @@ def reference():
 def test_grid_order_and_shares(reference):
     pts = reference["points"]
     assert [p["values"] for p in pts] == [
-        {"params.enforce_p": 0.0, "params.accident_p": 0.05}, {"params.enforce_p": 0.0, "params.accident_p": 0.3},
-        {"params.enforce_p": 1.0, "params.accident_p": 0.05}, {"params.enforce_p": 1.0, "params.accident_p": 0.3}]
+        {"params.enforce_p": 0.0, "params.accident_p": 0.05},
+        {"params.enforce_p": 0.0, "params.accident_p": 0.3},
+        {"params.enforce_p": 1.0, "params.accident_p": 0.05},
+        {"params.enforce_p": 1.0, "params.accident_p": 0.3},
+    ]
     for p in pts:
         assert p["games"] == 3000
         assert sum(p["outcomes"].values()) == pytest.approx(1.0)
@@ -56,8 +59,9 @@ def test_grid_order_and_shares(reference):
         assert p["escalation_by_turn"]["live"][0] == 3000
         assert set(p["red_lines"]) == {"island_landing", "homeland_struck"}
     params = {(r["param"], r["outcome"]) for r in reference["sensitivity"]}
-    assert params == {(a, o) for a in ("params.enforce_p", "params.accident_p") for o in ("war", "settlement",
-                                                                                           "standoff")}
+    assert params == {
+        (a, o) for a in ("params.enforce_p", "params.accident_p") for o in ("war", "settlement", "standoff")
+    }
     mags = [abs(r["change"]) for r in reference["sensitivity"]]
     assert mags == sorted(mags, reverse=True)
     war = next(r for r in reference["sensitivity"] if r["param"] == "params.enforce_p" and r["outcome"] == "war")
@@ -80,8 +84,9 @@ def test_common_random_numbers():
     per_game = {}
     res = run_sweep(sw, on_chunk=lambda p, r: per_game.setdefault(p, []).append(r))
     a, b = res["points"][1], res["points"][2]
-    assert {k: v for k, v in a.items() if k not in ("index", "values")} == \
-        {k: v for k, v in b.items() if k not in ("index", "values")}
+    assert {k: v for k, v in a.items() if k not in ("index", "values")} == {
+        k: v for k, v in b.items() if k not in ("index", "values")
+    }
     p0, p3 = res["points"][0], res["points"][3]
     assert p0["red_lines"]["island_landing"]["responses"]["strike_back"] == 0
     assert p3["red_lines"]["island_landing"]["responses"]["strike_back"] > 0
@@ -159,8 +164,9 @@ def dask_client():
     # the worker processes must import `game`: they inherit the environment when they start
     before = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = ROOT + (os.pathsep + before if before else "")
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       dashboard_address=":0", silence_logs=40)
+    cluster = distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0", silence_logs=40
+    )
     client = distributed.Client(cluster)
     try:
         yield client
@@ -182,13 +188,13 @@ def test_dask_gives_identical_results(dask_client, reference):
 def test_dask_worker_killed_mid_sweep(dask_client):
     from game.runners.dask_runner import DaskExecutor
 
-    sw = make({"enforce_p": [0.0, 1.0]}, games=3000, chunk=150)     # 2 points x 20 chunks
+    sw = make({"enforce_p": [0.0, 1.0]}, games=3000, chunk=150)  # 2 points x 20 chunks
     expected = numbers(run_sweep(sw, workers=1))
     pids = dask_client.run(os.getpid)
     killed = []
 
     def on_chunk(point, res):
-        if not killed and point == 1:          # some chunks done, many in flight or queued
+        if not killed and point == 1:  # some chunks done, many in flight or queued
             victim = sorted(pids.values())[0]
             os.kill(victim, signal.SIGKILL)
             killed.append(victim)
@@ -202,16 +208,30 @@ def test_dask_worker_killed_mid_sweep(dask_client):
 
 
 def cli(*args, env=None, check_rc=None, **kw):
-    p = subprocess.run([sys.executable, "main.py", *args], capture_output=True, text=True, timeout=120, cwd=ROOT,
-                       env=env, **kw)
+    p = subprocess.run(
+        [sys.executable, "main.py", *args], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env, **kw
+    )
     assert "Traceback" not in p.stderr, p.stderr
     if check_rc is not None:
         assert p.returncode == check_rc, (p.returncode, p.stdout, p.stderr)
     return p
 
 
-SWEEP = ["sweep", TUTORIAL, "--set", "enforce_p=0,1", "--set", "accident_p=0.05,0.3", "--games", "2000",
-         "--seed", "3", "--quiet", "--workers", "2"]
+SWEEP = [
+    "sweep",
+    TUTORIAL,
+    "--set",
+    "enforce_p=0,1",
+    "--set",
+    "accident_p=0.05,0.3",
+    "--games",
+    "2000",
+    "--seed",
+    "3",
+    "--quiet",
+    "--workers",
+    "2",
+]
 CHUNKS = 4 * 20
 
 
@@ -225,8 +245,16 @@ def test_cli_resume_after_kills_matches_uninterrupted_run(tmp_path):
 
     # the report
     names = sorted(os.listdir(full))
-    for f in ("results.json", "games.csv", "report.html", "manifest.json", "escalation_fan.png", "red_lines.png",
-              "outcomes_params_enforce_p.png", "outcomes_params_accident_p.png"):
+    for f in (
+        "results.json",
+        "games.csv",
+        "report.html",
+        "manifest.json",
+        "escalation_fan.png",
+        "red_lines.png",
+        "outcomes_params_enforce_p.png",
+        "outcomes_params_accident_p.png",
+    ):
         assert f in names, names
     assert not [f for f in names if f.startswith(sweep_mod.TMP)]
     page = (full / "report.html").read_text()
@@ -244,8 +272,14 @@ def test_cli_resume_after_kills_matches_uninterrupted_run(tmp_path):
     saved = 0
     kills = 0
     for attempt in range(3):
-        p = subprocess.Popen([sys.executable, "main.py", *args, *(["--resume"] if attempt else [])], cwd=ROOT,
-                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        p = subprocess.Popen(
+            [sys.executable, "main.py", *args, *(["--resume"] if attempt else [])],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         target = saved + rng.randint(5, 15)
         deadline = time.time() + 60
         while p.poll() is None and time.time() < deadline:
@@ -264,7 +298,7 @@ def test_cli_resume_after_kills_matches_uninterrupted_run(tmp_path):
     assert kills >= 3 and saved < CHUNKS
     done = cli(*args, "--resume", env=env, check_rc=0)
     got = json.loads((part / "results.json").read_text())
-    assert got["run"]["reused_chunks"] == saved > 0               # files are whole or absent
+    assert got["run"]["reused_chunks"] == saved > 0  # files are whole or absent
     assert got["run"]["reused_chunks"] + got["run"]["computed_chunks"] == CHUNKS
     assert numbers(got) == numbers(ref)
     assert (part / "games.csv").read_bytes() == (full / "games.csv").read_bytes()
@@ -281,7 +315,7 @@ def run_main(capsys, *args) -> tuple[int, str, str]:
 
     try:
         rc = main(list(args))
-    except SystemExit as exc:          # argparse's usage errors
+    except SystemExit as exc:  # argparse's usage errors
         rc = exc.code
     out = capsys.readouterr()
     return rc, out.out, out.err
@@ -298,9 +332,14 @@ def test_cli_summary_json_and_exit_codes(capsys):
     rc, _, err = run_main(capsys, "sweep", TUTORIAL, "--set", "enforce_p=0,2")
     assert rc == 1 and "outside its range" in err
     assert run_main(capsys, "sweep", "no/such.yaml", "--set", "enforce_p=0,1")[0] == 1
-    for bad in ([], ["--set", "enforce_p=0,x"], ["--set", "enforce_p=0,1", "--resume"],
-                ["--set", "enforce_p=0,1", "--workers", "2", "--scheduler", "tcp://h:1"],
-                ["--set", "enforce_p=0,1", "--games", "0"], ["--set", "enforce_p=0", "--set", "params.enforce_p=1"],
-                ["--set", "enforce_p=0,1", "--policy", "nobody=hawk"]):
+    for bad in (
+        [],
+        ["--set", "enforce_p=0,x"],
+        ["--set", "enforce_p=0,1", "--resume"],
+        ["--set", "enforce_p=0,1", "--workers", "2", "--scheduler", "tcp://h:1"],
+        ["--set", "enforce_p=0,1", "--games", "0"],
+        ["--set", "enforce_p=0", "--set", "params.enforce_p=1"],
+        ["--set", "enforce_p=0,1", "--policy", "nobody=hawk"],
+    ):
         rc, _, err = run_main(capsys, "sweep", TUTORIAL, *bad)
         assert rc == 2 and err, bad

@@ -17,8 +17,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDED = ("Xvfb", "xdotool")
-pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in NEEDED),
-                                reason="needs Xvfb and xdotool (apt-get install xvfb xdotool)")
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) for t in NEEDED), reason="needs Xvfb and xdotool (apt-get install xvfb xdotool)"
+)
 
 
 def _free_display() -> int:
@@ -54,8 +55,11 @@ def _wait(pred, timeout: float, what: str, state_file: Path, proc):
 @pytest.fixture
 def xvfb():
     n = _free_display()
-    proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        ["Xvfb", f":{n}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     env = {k: v for k, v in os.environ.items() if k != "SDL_VIDEODRIVER"}
     env["DISPLAY"] = f":{n}"
     t0 = time.monotonic()
@@ -74,11 +78,30 @@ def xvfb():
 def test_whole_tutorial_game_with_keys_and_a_click(xvfb, tmp_path):
     env = dict(xvfb)
     state = tmp_path / "state.json"
-    env.update(REDLINE_HOME=str(tmp_path), REDLINE_TEST_STATE=str(state), SDL_AUDIODRIVER="dummy",
-               PYGAME_HIDE_SUPPORT_PROMPT="1")
-    game = subprocess.Popen([sys.executable, "main.py", "play", "scenarios/tutorial.yaml", "--actor", "aldoria",
-                             "--seed", "1", "--size", "1280x720"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env.update(
+        REDLINE_HOME=str(tmp_path),
+        REDLINE_TEST_STATE=str(state),
+        SDL_AUDIODRIVER="dummy",
+        PYGAME_HIDE_SUPPORT_PROMPT="1",
+    )
+    game = subprocess.Popen(
+        [
+            sys.executable,
+            "main.py",
+            "play",
+            "scenarios/tutorial.yaml",
+            "--actor",
+            "aldoria",
+            "--seed",
+            "1",
+            "--size",
+            "1280x720",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait(lambda s: s.get("screen") == "briefing", 20, "the briefing", state, game)
         wid = ""
@@ -100,11 +123,16 @@ def test_whole_tutorial_game_with_keys_and_a_click(xvfb, tmp_path):
                 # one turn by mouse: the End turn button at the bottom right of the decision panel
                 _xdo(env, "mousemove", "--window", wid, "1100", "690", "click", "1")
             else:
-                _xdo(env, "key", "2")          # "Propose talks" (number keys pick actions)
+                _xdo(env, "key", "2")  # "Propose talks" (number keys pick actions)
                 _wait(lambda s: s.get("selected") not in (None, 0), 5, "a selection", state, game)
                 _xdo(env, "key", "Return")
-            st = _wait(lambda s, t=turn: s.get("screen") == "board" and (s["turn"] > t or s["done"]), 10,
-                       f"turn {turn} to end", state, game)
+            st = _wait(
+                lambda s, t=turn: s.get("screen") == "board" and (s["turn"] > t or s["done"]),
+                10,
+                f"turn {turn} to end",
+                state,
+                game,
+            )
             if st["done"]:
                 break
             turn = st["turn"]

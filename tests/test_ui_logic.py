@@ -87,7 +87,7 @@ def test_range_rings_mark_the_sites_the_engine_reaches(match):
         if not w.launch_from:
             continue
         cov = coverage(scn, w.id, rules=rules)
-        assert coverage(scn, w.id).in_range == cov.in_range     # without the rules: the same points
+        assert coverage(scn, w.id).in_range == cov.in_range  # without the rules: the same points
         for x in rules.instances:
             if x.weapon != wi or x.site < 0:
                 continue
@@ -137,19 +137,22 @@ def test_save_load_round_trip(home):
     assert not list(home.glob("saves/.tmp-*"))
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"{not json", "damaged"),
-    (b'{"format": "something-else/1"}', "not a Redline save"),
-    (b"\xff\xfe garbage", "damaged"),
-    (b'{"format": "redline-save/1", "scenario_file": 3}', "damaged"),
-])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"{not json", "damaged"),
+        (b'{"format": "something-else/1"}', "not a Redline save"),
+        (b"\xff\xfe garbage", "damaged"),
+        (b'{"format": "redline-save/1", "scenario_file": 3}', "damaged"),
+    ],
+)
 def test_corrupt_save_gives_a_clear_message(home, content, message):
     bad = home / "saves" / "bad.json"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(content)
     with pytest.raises(saves.SaveFileError, match=message):
         Match.from_save_file(bad)
-    assert saves.list_saves() == []       # unusable files are not listed
+    assert saves.list_saves() == []  # unusable files are not listed
 
 
 def test_save_of_another_scenario_is_refused(home):
@@ -187,17 +190,25 @@ def test_hot_reload_keeps_the_last_good_version(tmp_path):
 
 # ---------------------------------------------------------------- settings
 def test_settings_persist(home):
-    s = Settings(width=1600, height=900, fullscreen=True, ui_scale=1.3, text_size="large", palette="scenario",
-                 show_hints=False)
+    s = Settings(
+        width=1600, height=900, fullscreen=True, ui_scale=1.3, text_size="large", palette="scenario", show_hints=False
+    )
     path = save_settings(s)
     assert path == home / "settings.json"
     back = load_settings()
     assert back == s and back.problem == ""
 
 
-@pytest.mark.parametrize("content", ["{broken", '{"format": "redline-settings/1", "width": "wide"}',
-                                     '{"format": "redline-settings/1", "show_hints": "yes"}',
-                                     '{"format": "redline-settings/1", "palette": "rainbow"}', "[]"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{broken",
+        '{"format": "redline-settings/1", "width": "wide"}',
+        '{"format": "redline-settings/1", "show_hints": "yes"}',
+        '{"format": "redline-settings/1", "palette": "rainbow"}',
+        "[]",
+    ],
+)
 def test_corrupt_settings_are_ignored_with_a_message(home, content):
     (home / "settings.json").write_text(content, encoding="utf-8")
     s = load_settings()
@@ -249,10 +260,20 @@ def test_exported_log_has_the_replay_structure():
 def test_tutorial_hints_one_a_turn_and_what_each_points_at():
     scn = Match.start(TUTORIAL, (), 1).scenario
     assert [hints.hint_for(scn, t).title for t in range(1, 6)] == [
-        "The ladder", "A declared red line", "Chance", "Signals", "The debrief"]
+        "The ladder",
+        "A declared red line",
+        "Chance",
+        "Signals",
+        "The debrief",
+    ]
     assert hints.hint_for(scn, 6) is None
     assert [hints.hint_target(hints.hint_for(scn, t)) for t in range(1, 6)] == [
-        "ladder", "decisions", "news", "signals", None]
+        "ladder",
+        "decisions",
+        "news",
+        "signals",
+        None,
+    ]
 
 
 def test_hint_state_dismiss_and_show_again():
@@ -261,8 +282,8 @@ def test_hint_state_dismiss_and_show_again():
     assert st.visible(scn, 1, "aldoria", True)
     st.dismiss(1, "aldoria")
     assert not st.visible(scn, 1, "aldoria", True)
-    assert st.visible(scn, 2, "aldoria", True) and st.visible(scn, 1, "borvia", True)   # per turn, per seat
-    assert st.toggle(scn, 1, "aldoria", True) and st.visible(scn, 1, "aldoria", True)   # H shows it again
+    assert st.visible(scn, 2, "aldoria", True) and st.visible(scn, 1, "borvia", True)  # per turn, per seat
+    assert st.toggle(scn, 1, "aldoria", True) and st.visible(scn, 1, "aldoria", True)  # H shows it again
     assert not st.toggle(scn, 1, "aldoria", True)
     # hints turned off in the settings: none shows, H still asks for this turn's
     assert not st.visible(scn, 2, "aldoria", False)
@@ -279,9 +300,16 @@ def _plain(html_text: str) -> list[str]:
 
 def _feed(m, seats, current=True):
     sess = m.session
-    return _plain(news_view.feed_html(sess.events, m.scenario, theme.actor_colours(m.scenario), rules=m.rules,
-                                      current_turn=sess.turn if current and not sess.done else None,
-                                      history_seats=seats))
+    return _plain(
+        news_view.feed_html(
+            sess.events,
+            m.scenario,
+            theme.actor_colours(m.scenario),
+            rules=m.rules,
+            current_turn=sess.turn if current and not sess.done else None,
+            history_seats=seats,
+        )
+    )
 
 
 def test_history_opens_the_news_of_turn_one():

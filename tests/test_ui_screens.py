@@ -114,8 +114,16 @@ def test_error_screen_shows_diagnostics(app, tmp_path):
 
 
 def _play_args(**kw):
-    base = dict(file=str(ROOT / "scenarios" / "tutorial.yaml"), actor="aldoria", seed=1, set=None, screenshot=None,
-                after_turns=0, screen=None, size=None)
+    base = dict(
+        file=str(ROOT / "scenarios" / "tutorial.yaml"),
+        actor="aldoria",
+        seed=1,
+        set=None,
+        screenshot=None,
+        after_turns=0,
+        screen=None,
+        size=None,
+    )
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -141,8 +149,16 @@ def test_screenshot_of_a_broken_scenario_exits_1(tmp_path, capsys):
 
 def test_watch_screenshot(tmp_path):
     out = tmp_path / "watch.png"
-    args = argparse.Namespace(file=str(ROOT / "scenarios" / "tutorial.yaml"), seed=1, game=3, set=None, speed=1.0,
-                              screenshot=str(out), after_turns=2, size=None)
+    args = argparse.Namespace(
+        file=str(ROOT / "scenarios" / "tutorial.yaml"),
+        seed=1,
+        game=3,
+        set=None,
+        speed=1.0,
+        screenshot=str(out),
+        after_turns=2,
+        size=None,
+    )
     assert run_watch(args) == 0
     assert pygame.image.load(str(out)).get_size() == (1280, 720)
 
@@ -255,14 +271,14 @@ def test_hint_card_shows_on_its_turn_and_hides(app, monkeypatch):
     assert board.rects["map"].contains(lay["card"]) and lay["target"] == "ladder"
     assert not lay["card"].colliderect(board.rects["ladder"]) and not lay["card"].colliderect(board.rects["side"])
     assert lay["arrow"][1][0] > board.rects["ladder"].left
-    _key(app, pygame.K_ESCAPE)                       # Esc hides the hint (not the menu)
+    _key(app, pygame.K_ESCAPE)  # Esc hides the hint (not the menu)
     assert app.state()["screen"] == "board" and app.state()["hint"] is None and board.hint_btn is None
-    _key(app, pygame.K_h)                            # H shows it again
+    _key(app, pygame.K_h)  # H shows it again
     assert app.state()["hint"] == "The ladder"
     # "Got it"
     app.handle(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=board.hint_btn))
     assert app.state()["hint"] is None
-    _key(app, pygame.K_ESCAPE)                       # no hint now: Esc opens the menu
+    _key(app, pygame.K_ESCAPE)  # no hint now: Esc opens the menu
     assert app.state()["screen"] == "menu"
     app.stack.pop()
     # the next turn has its own hint, about the decision panel
@@ -271,7 +287,7 @@ def test_hint_card_shows_on_its_turn_and_hides(app, monkeypatch):
     assert match.session.turn == 2 and app.state()["hint"] == "A declared red line"
     lay = board.hint_layout()
     assert lay["target"] == "decisions" and board.hint_target_rect("decisions").contains(board.list_rect)
-    board.relayout()                                 # a resize or new settings keep it
+    board.relayout()  # a resize or new settings keep it
     assert app.state()["hint"] == "A declared red line"
     # hints turned off in the settings
     monkeypatch.setattr(app.settings, "show_hints", False)
@@ -308,7 +324,7 @@ def test_board_news_shows_history_and_where_the_player_left_it(app):
     app.render(1)
     text = board.news_box.html_text
     assert "History:</b></font> <font color='#b4aa94'>Ukraine did <b>" in text
-    assert text.count("Historically:") == 2          # turn 1, and turn 2 being decided
+    assert text.count("Historically:") == 2  # turn 1, and turn 2 being decided
     # the news opens at turn 1's results, not at the end (turn 2's history)
     bar = board.news_box.scroll_bar
     assert bar is not None and 0 < bar.start_percentage < 1
@@ -343,10 +359,10 @@ def test_title_screen_takes_a_typed_seed(app):
     key(pygame.K_BACKSPACE)
     assert title.seed == 4
     key(pygame.K_BACKSPACE)
-    assert title.seed == 777          # nothing typed: the seed shown before stays
+    assert title.seed == 777  # nothing typed: the seed shown before stays
     for ch in "1234567890123":
         key(getattr(pygame, f"K_{ch}"), ch)
-    assert title.seed == 123456789    # at most 9 digits
+    assert title.seed == 123456789  # at most 9 digits
     title.start()
     match = app.stack.screens[0].match if hasattr(app.stack.screens[0], "match") else None
     assert match is not None and match.seed == 123456789

@@ -151,7 +151,7 @@ def test_nan_is_kept_as_float():
 
 
 def test_quoted_and_block_scalars_are_text():
-    data = read('a: "true"\nb: \'12\'\nc: |\n  null\nd: >\n  3\n').data
+    data = read("a: \"true\"\nb: '12'\nc: |\n  null\nd: >\n  3\n").data
     assert data == {"a": "true", "b": "12", "c": "null\n", "d": "3\n"}
 
 
@@ -202,7 +202,11 @@ def test_alias_bomb_billion_laughs():
     start = time.process_time()
     # a=10 nodes, b adds 9*10, c adds 9*91, d adds 9*820 (8289 in all); e's first *d tips it
     assert error("\n".join(lines)) == (
-        5, 8, "e[0]", "too many aliases: the file expands past 10000 nodes (an alias bomb?)")
+        5,
+        8,
+        "e[0]",
+        "too many aliases: the file expands past 10000 nodes (an alias bomb?)",
+    )
     assert time.process_time() - start < 5.0
 
 
@@ -211,25 +215,21 @@ def test_many_aliases_just_under_the_limit_are_fine():
     data = read("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [" + items + "]\n").data
     assert len(data["b"]) == MAX_ALIAS_NODES // 10
     items = ", ".join(["*a"] * (MAX_ALIAS_NODES // 10 + 1))
-    assert error("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [" + items + "]\n")[3].startswith(
-        "too many aliases")
+    assert error("a: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]\nb: [" + items + "]\n")[3].startswith("too many aliases")
 
 
 def test_recursive_alias(parser):
-    assert error("a: &a [1, *a]\n") == (
-        1, 11, "a[1]", "recursive alias '*a' (it is inside its own anchor '&a')")
+    assert error("a: &a [1, *a]\n") == (1, 11, "a[1]", "recursive alias '*a' (it is inside its own anchor '&a')")
     assert error("a: &m\n  b: *m\n")[3].startswith("recursive alias '*m'")
 
 
 def test_unknown_alias():
-    assert error("- &apple 1\n- *aple\n") == (
-        2, 3, "[1]", "unknown alias '*aple' (did you mean '*apple'?)")
+    assert error("- &apple 1\n- *aple\n") == (2, 3, "[1]", "unknown alias '*aple' (did you mean '*apple'?)")
     assert error("a: *x\n") == (1, 4, "a", "unknown alias '*x' (there is no anchor '&x' before it)")
 
 
 def test_anchor_defined_twice():
-    assert error("x: &a 1\ny: &a 2\n") == (
-        2, 4, "y", "anchor '&a' is defined twice (first at line 1)")
+    assert error("x: &a 1\ny: &a 2\n") == (2, 4, "y", "anchor '&a' is defined twice (first at line 1)")
 
 
 def test_alias_cannot_smuggle_deep_nesting():
@@ -244,11 +244,9 @@ def test_alias_cannot_smuggle_deep_nesting():
 def test_python_tag_is_refused_and_never_runs(tmp_path, parser):
     marker = tmp_path / "pwned"
     src = f"a: !!python/object/apply:os.system ['touch {marker}']\n"
-    assert error(src) == (
-        1, 4, "a", "tags like '!!python/object/apply:os.system' are not allowed")
+    assert error(src) == (1, 4, "a", "tags like '!!python/object/apply:os.system' are not allowed")
     assert not marker.exists()
-    assert error("x: !!python/object:os.system {}\n")[3] == (
-        "tags like '!!python/object:os.system' are not allowed")
+    assert error("x: !!python/object:os.system {}\n")[3] == ("tags like '!!python/object:os.system' are not allowed")
 
 
 @pytest.mark.parametrize(
@@ -261,8 +259,7 @@ def test_python_tag_is_refused_and_never_runs(tmp_path, parser):
         ("a:\n  - !!set {x: 1}\n", (2, 5, "a[0]"), "!!set"),
         ("--- !!map\na: 1\n", (1, 5, ""), "!!map"),
         ("!!str k: v\n", (1, 1, ""), "!!str"),
-        ("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n", (3, 4, "a"),
-         "tag:example.com,2000:x"),
+        ("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n", (3, 4, "a"), "tag:example.com,2000:x"),
     ],
 )
 def test_every_tag_is_refused(src, where, tag):
@@ -271,8 +268,7 @@ def test_every_tag_is_refused(src, where, tag):
 
 def test_merge_key(parser):
     src = "base: &b {x: 1}\nuse:\n  <<: *b\n  y: 2\n"
-    assert error(src) == (
-        3, 3, "use", "merge keys (<<) are not supported; repeat the fields or use 'extends:'")
+    assert error(src) == (3, 3, "use", "merge keys (<<) are not supported; repeat the fields or use 'extends:'")
 
 
 def test_deep_block_nesting(parser):
@@ -285,8 +281,7 @@ def test_deep_block_nesting(parser):
 
 
 def test_deep_flow_nesting_100k_brackets(parser):
-    for src in ("[" * 100_000, "{" * 100_000, "a: " + "[" * 100_000 + "]" * 100_000,
-                "- " * 100_000 + "a"):
+    for src in ("[" * 100_000, "{" * 100_000, "a: " + "[" * 100_000 + "]" * 100_000, "- " * 100_000 + "a"):
         start = time.process_time()
         line, _col, _path, message = error(src)
         assert message == "nesting is deeper than 50 levels"
@@ -333,8 +328,7 @@ def test_huge_int():
 
 
 def test_long_string():
-    assert error("t: " + "x" * 20_001 + "\n") == (
-        1, 4, "t", "text is too long (20001 characters; the limit is 20000)")
+    assert error("t: " + "x" * 20_001 + "\n") == (1, 4, "t", "text is too long (20001 characters; the limit is 20000)")
     assert error('t: "' + "x" * 20_001 + '"\n')[3].startswith("text is too long (20001")
     assert error("? " + "x" * 20_001 + "\n: 1\n")[3].startswith("text is too long (20001")
     assert len(read("t: " + "x" * 20_000 + "\n").data["t"]) == 20_000
@@ -343,9 +337,7 @@ def test_long_string():
 def test_tab_indentation(parser):
     line, col, _path, message = error("a:\n\tb: 1\n")
     assert (line, col) == (2, 1)
-    assert message == (
-        "found character '\\t' that cannot start any token "
-        "(YAML indentation must use spaces, not tabs)")
+    assert message == ("found character '\\t' that cannot start any token (YAML indentation must use spaces, not tabs)")
 
 
 def test_tab_that_violates_indentation():
@@ -356,15 +348,22 @@ def test_tab_that_violates_indentation():
 
 def test_other_syntax_errors_have_positions():
     assert error("a: 'unclosed\nb: 2\n") == (
-        1, 4, "", "this quoted text is never closed (it runs on to line 3); add the closing \"'\"")
+        1,
+        4,
+        "",
+        'this quoted text is never closed (it runs on to line 3); add the closing "\'"',
+    )
     assert error("key: value: other\n") == (
-        1, 11, "", ("mapping values are not allowed in this context "
-                    "(put text that contains ': ' in quotes)"))
+        1,
+        11,
+        "",
+        ("mapping values are not allowed in this context (put text that contains ': ' in quotes)"),
+    )
     line, col, _path, message = error("a:\n  b: 1\n c: 2\n")
     assert (line, col) == (3, 2) and message.endswith("(check the indentation)")
     assert error("a: @x\n")[3] == (
-        "found character '@' that cannot start any token (text that starts with '@' must be in "
-        "quotes)")
+        "found character '@' that cannot start any token (text that starts with '@' must be in quotes)"
+    )
 
 
 def test_empty_files(parser):
@@ -380,7 +379,11 @@ def test_two_documents(parser):
 def test_several_problems_are_collected_in_order():
     diags = errors("a: !!str x\nb: 1\nb: 2\n3: c\nd: 99999999999999999\n")
     assert [(d.line, d.message.split(" ")[0]) for d in diags] == [
-        (1, "tags"), (3, "duplicate"), (4, "keys"), (5, "number")]
+        (1, "tags"),
+        (3, "duplicate"),
+        (4, "keys"),
+        (5, "number"),
+    ]
 
 
 def test_too_many_problems_are_capped():
@@ -419,24 +422,25 @@ def test_utf16_and_utf32_are_refused(raw, message):
 
 
 def test_invalid_utf8_byte_position():
-    assert error(b"a: 1\nb: \xc3\xa9\xff\n") == (
-        2, 5, "", "file is not valid UTF-8 (byte 0xff at line 2, column 5)")
+    assert error(b"a: 1\nb: \xc3\xa9\xff\n") == (2, 5, "", "file is not valid UTF-8 (byte 0xff at line 2, column 5)")
     assert error(b"\x80")[3] == "file is not valid UTF-8 (byte 0x80 at line 1, column 1)"
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\ufffe"])
 def test_control_characters_are_refused(char):
     assert error(f"a: 1\r\nb: x{char}y\n") == (
-        2, 5, "", (f"file contains a control character (U+{ord(char):04X} at line 2, "
-                   "column 5); remove it"))
+        2,
+        5,
+        "",
+        (f"file contains a control character (U+{ord(char):04X} at line 2, column 5); remove it"),
+    )
 
 
 def test_too_many_values():
     start = time.process_time()
     line, col, path, message = error("[" + "1," * 250_000 + "1]")
     assert (line, col, path) == (1, 400_000, "[199999]")
-    assert message == (
-        "too many values: the file has more than 200000 (lists, mappings and single values)")
+    assert message == ("too many values: the file has more than 200000 (lists, mappings and single values)")
     assert time.process_time() - start < 10.0
     assert len(read("[" + "1," * 199_998 + "1]").data) == 199_999  # the list itself is one
 
@@ -461,8 +465,7 @@ def test_tab_cr_lf_are_fine():
 
 
 def test_bytes_too_large():
-    assert error(b"#" * (MAX_BYTES + 1)) == (
-        0, 0, "", "file is too large (2000001 bytes; the limit is 2000000)")
+    assert error(b"#" * (MAX_BYTES + 1)) == (0, 0, "", "file is too large (2000001 bytes; the limit is 2000000)")
 
 
 # -------------------------------------------------------------------------------- files
@@ -491,8 +494,7 @@ def test_read_yaml_file_too_large_reports_the_real_size(tmp_path):
     with pytest.raises(ScenarioError) as info:
         read_yaml_file(path, display_name="big.yaml")
     (d,) = info.value.diagnostics
-    assert (d.file, d.line, d.message) == (
-        "big.yaml", 0, "file is too large (2012345 bytes; the limit is 2000000)")
+    assert (d.file, d.line, d.message) == ("big.yaml", 0, "file is too large (2012345 bytes; the limit is 2000000)")
 
 
 @pytest.mark.parametrize(
@@ -558,9 +560,29 @@ def test_fuzz_arbitrary_bytes(raw):
 
 
 YAMLISH = st.lists(
-    st.sampled_from(list("ab1 0.-:,[]{}&*!|>'\"#?%@`\\~<=+\t\n\r\xe9xyz") +
-                    ["- ", ": ", "\n  ", "&a ", "*a", "!!str ", "<<: ", "---\n", "...\n",
-                     "yes", "0x", "1e5", ".inf", "\\x", "? ", "\ufeff", "\u2028", "%YAML 1.2\n"]),
+    st.sampled_from(
+        list("ab1 0.-:,[]{}&*!|>'\"#?%@`\\~<=+\t\n\r\xe9xyz")
+        + [
+            "- ",
+            ": ",
+            "\n  ",
+            "&a ",
+            "*a",
+            "!!str ",
+            "<<: ",
+            "---\n",
+            "...\n",
+            "yes",
+            "0x",
+            "1e5",
+            ".inf",
+            "\\x",
+            "? ",
+            "\ufeff",
+            "\u2028",
+            "%YAML 1.2\n",
+        ]
+    ),
     max_size=200,
 ).map("".join)
 
@@ -585,15 +607,15 @@ def test_fuzz_yamlish_text_pure_python_parser(text):
 def _nested(depth: int, leaf):
     return st.recursive(
         leaf,
-        lambda inner: st.lists(inner, max_size=4)
-        | st.dictionaries(st.text("abc", min_size=1, max_size=3), inner, max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text("abc", min_size=1, max_size=3), inner, max_size=4)
+        ),
         max_leaves=depth,
     )
 
 
 @settings(max_examples=100, deadline=2000)
-@given(_nested(30, st.integers(-(10**15), 10**15) | st.booleans() | st.none()
-               | st.text("abc xyz-", max_size=10)))
+@given(_nested(30, st.integers(-(10**15), 10**15) | st.booleans() | st.none() | st.text("abc xyz-", max_size=10)))
 def test_round_trip_of_json_like_data(value):
     import json
 

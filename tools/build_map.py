@@ -76,10 +76,7 @@ SOURCE = (
     "QGIS 3.22 resources/data/world_map.gpkg (Debian package qgis-common 3.22.16); converted "
     "by tools/build_map.py"
 )
-LICENCE = (
-    "Natural Earth data is in the public domain. Border policy and renamed names: see "
-    "assets/NOTICE.md"
-)
+LICENCE = "Natural Earth data is in the public domain. Border policy and renamed names: see assets/NOTICE.md"
 
 # --- what goes on each map -------------------------------------------------------------------
 
@@ -437,14 +434,10 @@ class Feature:
         self.polygons = polygons
 
     def area(self) -> float:
-        return sum(
-            signed_area(p[0]) + sum(signed_area(h) for h in p[1:]) for p in self.polygons if p
-        )
+        return sum(signed_area(p[0]) + sum(signed_area(h) for h in p[1:]) for p in self.polygons if p)
 
 
-def normalise(
-    polygons: list[list[np.ndarray]], min_area: float = MIN_AREA_DEG2
-) -> list[list[np.ndarray]]:
+def normalise(polygons: list[list[np.ndarray]], min_area: float = MIN_AREA_DEG2) -> list[list[np.ndarray]]:
     """Open the rings, orient them (outer CCW, holes CW), drop islets and small holes."""
     out = []
     for poly in polygons:
@@ -452,11 +445,7 @@ def normalise(
         if len(rings[0]) < 3 or abs(signed_area(rings[0])) < min_area:
             continue
         outer = orient(rings[0], ccw=True)
-        holes = [
-            orient(h, ccw=False)
-            for h in rings[1:]
-            if len(h) >= 3 and abs(signed_area(h)) >= min_area
-        ]
+        holes = [orient(h, ccw=False) for h in rings[1:] if len(h) >= 3 and abs(signed_area(h)) >= min_area]
         out.append([outer, *holes])
     return out
 
@@ -693,9 +682,7 @@ def _dist_to_segments(px: np.ndarray, py: np.ndarray, seg: np.ndarray) -> np.nda
 # --- reading and selecting -------------------------------------------------------------------
 
 
-def read_countries(
-    db: sqlite3.Connection, isos: tuple[str, ...], min_area: float = MIN_AREA_DEG2
-) -> list[Feature]:
+def read_countries(db: sqlite3.Connection, isos: tuple[str, ...], min_area: float = MIN_AREA_DEG2) -> list[Feature]:
     feats = []
     for name, ne_iso3, geom in db.execute("SELECT NAME, ISO_A3, geom FROM countries"):
         iso3 = ISO3_FIX.get(name, ne_iso3)
@@ -801,9 +788,7 @@ def _interior_point(ring: np.ndarray) -> tuple[float, float]:
 # --- building one map ------------------------------------------------------------------------
 
 
-def build(
-    countries: list[Feature], regions: list[Feature], box: tuple[float, float, float, float]
-) -> dict:
+def build(countries: list[Feature], regions: list[Feature], box: tuple[float, float, float, float]) -> dict:
     feats = countries + regions
     simp = Simplifier([r for f in feats for p in f.polygons for r in p], SIMPLIFY_DEG)
     out_c, out_r = [], []
@@ -838,9 +823,7 @@ def build(
         (out_c if f.kind == "country" else out_r).append((f.area(), rec))
     out_c.sort(key=lambda t: t[1]["name"])
     out_r.sort(key=lambda t: -t[0])
-    all_pts = np.vstack(
-        [np.reshape(r, (-1, 2)) for _, f in out_c + out_r for r in f["rings"] + f["holes"]]
-    )
+    all_pts = np.vstack([np.reshape(r, (-1, 2)) for _, f in out_c + out_r for r in f["rings"] + f["holes"]])
     lo, hi = all_pts.min(axis=0), all_pts.max(axis=0)
     return {
         "source": SOURCE,
@@ -890,9 +873,7 @@ def main(argv: list[str] | None = None) -> int:
 
     countries = read_countries(db, CARIBBEAN_COUNTRIES, MIN_AREA_DEG2_CARIBBEAN)
     marks = ",".join("?" * len(US_STATES))
-    regions = read_regions(
-        db, f"s.iso_a2 = 'US' AND s.name IN ({marks})", US_STATES, MIN_AREA_DEG2_CARIBBEAN
-    )
+    regions = read_regions(db, f"s.iso_a2 = 'US' AND s.name IN ({marks})", US_STATES, MIN_AREA_DEG2_CARIBBEAN)
     if len(regions) != len(US_STATES):
         raise SystemExit(f"expected {len(US_STATES)} US states, found {len(regions)}")
     rename_regions(regions)

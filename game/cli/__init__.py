@@ -37,8 +37,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from game.cli import commands
 
-    p = _Parser(prog="python main.py", description="Redline: an escalation-ladder teaching game. "
-                "With no command, opens the game window.")
+    p = _Parser(
+        prog="python main.py",
+        description="Redline: an escalation-ladder teaching game. With no command, opens the game window.",
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         sp = sub.add_parser(name, help=help_text, description=help_text)

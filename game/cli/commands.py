@@ -26,8 +26,9 @@ def _scenario_args(sp, many: bool = False) -> None:
 
 
 def _set_arg(sp) -> None:
-    sp.add_argument("--set", action="append", metavar="PATH=VALUE",
-                    help="set a parameter (see 'params FILE'); repeatable")
+    sp.add_argument(
+        "--set", action="append", metavar="PATH=VALUE", help="set a parameter (see 'params FILE'); repeatable"
+    )
 
 
 def _load(path: str, sets: dict | None = None):
@@ -101,12 +102,16 @@ def cmd_validate(args) -> int:
             print(w)
         if not args.quiet:
             scn = loaded.scenario
-            print(f"{display_name(path)}: ok: '{scn.meta.title}', {_n(len(scn.actors), 'actor')}, "
-                  f"{_n(len(scn.actions), 'action')}, {_n(len(scn.red_lines), 'red line')}, "
-                  f"{_n(scn.calendar.turns, 'turn')}")
+            print(
+                f"{display_name(path)}: ok: '{scn.meta.title}', {_n(len(scn.actors), 'actor')}, "
+                f"{_n(len(scn.actions), 'action')}, {_n(len(scn.red_lines), 'red line')}, "
+                f"{_n(scn.calendar.turns, 'turn')}"
+            )
     total = len(args.files)
-    print(f"{total - bad} of {total} scenario{'s' if total != 1 else ''} valid"
-          + (f"; {n_errors} error{'s' if n_errors != 1 else ''} in {bad} file{'s' if bad != 1 else ''}" if bad else ""))
+    print(
+        f"{total - bad} of {total} scenario{'s' if total != 1 else ''} valid"
+        + (f"; {n_errors} error{'s' if n_errors != 1 else ''} in {bad} file{'s' if bad != 1 else ''}" if bad else "")
+    )
     return 1 if bad else 0
 
 
@@ -117,8 +122,12 @@ def args_simulate(sp) -> None:
     _scenario_args(sp)
     sp.add_argument("--games", type=_positive, default=10_000, help="number of games (default 10000)")
     sp.add_argument("--seed", type=int, default=1, help="seed (default 1)")
-    sp.add_argument("--policy", action="append", metavar="ACTOR=NAME",
-                    help="policy for an actor: a scenario policy id or dove, hawk, tit_for_tat, random")
+    sp.add_argument(
+        "--policy",
+        action="append",
+        metavar="ACTOR=NAME",
+        help="policy for an actor: a scenario policy id or dove, hawk, tit_for_tat, random",
+    )
     _set_arg(sp)
     sp.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
     sp.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on a Dask cluster")
@@ -132,8 +141,13 @@ def _spec(args, sets):
     from game.loader.load import display_name, resolved_source
     from game.runners.local import RunSpec
 
-    return RunSpec(resolved_source(args.file), display_name(args.file), args.seed, tuple(sorted(sets.items())),
-                   tuple(sorted(parse_policies(args.policy).items())))
+    return RunSpec(
+        resolved_source(args.file),
+        display_name(args.file),
+        args.seed,
+        tuple(sorted(sets.items())),
+        tuple(sorted(parse_policies(args.policy).items())),
+    )
 
 
 def _executor(args):
@@ -173,11 +187,16 @@ def cmd_simulate(args) -> int:
             executor.close()
     elapsed = time.perf_counter() - t0
     turns_total = int((np.arange(len(tally.turns)) * tally.turns).sum())
-    summary = summarize(tally, loaded.rules, args.seed, {
-        "policies": {a.id: policies.get(a.id, a.policy) for a in loaded.scenario.actors},
-        "params": {p.id: p.value for p in loaded.scenario.params},
-        "overrides": sets,
-    })
+    summary = summarize(
+        tally,
+        loaded.rules,
+        args.seed,
+        {
+            "policies": {a.id: policies.get(a.id, a.policy) for a in loaded.scenario.actors},
+            "params": {p.id: p.value for p in loaded.scenario.params},
+            "overrides": sets,
+        },
+    )
     if args.games_csv:
         _write_games_csv(args.games_csv, loaded.rules, rows)
     if args.json:
@@ -196,8 +215,16 @@ def _write_games_csv(path: str, rules, results) -> None:
         w.writerow(["game", "outcome", "turns", "max_rung", "max_rung_id", "escalation_score"])
         for res in results:
             for i in range(len(res.outcome)):
-                w.writerow([res.start + i, outcomes[res.outcome[i]], int(res.turns[i]), int(res.max_rung[i]),
-                            rungs[res.max_rung[i]], f"{float(res.score[i]):g}"])
+                w.writerow(
+                    [
+                        res.start + i,
+                        outcomes[res.outcome[i]],
+                        int(res.turns[i]),
+                        int(res.max_rung[i]),
+                        rungs[res.max_rung[i]],
+                        f"{float(res.score[i]):g}",
+                    ]
+                )
 
 
 def _share(share: float) -> str:
@@ -218,8 +245,10 @@ def _print_summary(s: dict, loaded, elapsed: float, turns_total: int, engine: st
     scn = loaded.scenario
     pol = ", ".join(f"{k}: {v}" for k, v in s["policies"].items())
     print(f"{scn.meta.title}")
-    print(f"{s['games']:,} games, seed {s['seed']}, {elapsed:.1f} s "
-          f"({turns_total / max(elapsed, 1e-9):,.0f} game-turns/s{engine}); policies: {pol}")
+    print(
+        f"{s['games']:,} games, seed {s['seed']}, {elapsed:.1f} s "
+        f"({turns_total / max(elapsed, 1e-9):,.0f} game-turns/s{engine}); policies: {pol}"
+    )
     if s["overrides"]:
         print("set: " + ", ".join(f"{k}={v:g}" for k, v in s["overrides"].items()))
     print("\nOutcomes (share of games, 95% interval)")
@@ -249,11 +278,14 @@ def _print_summary(s: dict, loaded, elapsed: float, turns_total: int, engine: st
     from game.model import RIVERA_WEIGHTS
 
     source = "Rivera et al. 2024 weights" if e["weights"] == RIVERA_WEIGHTS else "the scenario's weights"
-    print(f"\nEscalation score ({source}): mean {e['mean']:.1f}, sd {e['sd']:.1f}, "
-          f"median {e['p50']:g}, p95 {e['p95']:g}")
+    print(
+        f"\nEscalation score ({source}): mean {e['mean']:.1f}, sd {e['sd']:.1f}, median {e['p50']:g}, p95 {e['p95']:g}"
+    )
     a, sg = s["accidents"], s["signals"]
-    print(f"Accidents (fog): {a['per_game']:.2f} per game, {a['share_of_escalations'] * 100:.0f}% of rung increases; "
-          f"signals: {sg['per_game']:.2f} per game, {sg['divergence_rate'] * 100:.0f}% at odds with the action")
+    print(
+        f"Accidents (fog): {a['per_game']:.2f} per game, {a['share_of_escalations'] * 100:.0f}% of rung increases; "
+        f"signals: {sg['per_game']:.2f} per game, {sg['divergence_rate'] * 100:.0f}% at odds with the action"
+    )
 
 
 # ---------------------------------------------------------------- replay
@@ -324,8 +356,10 @@ def cmd_replay(args) -> int:
                     print(f"  This game left history here: {', '.join(scn.actor(a).name for a in left)}")
         print("  " + _event_line(ev, scn))
     oc = next(o for o in scn.outcomes if o.id == out["outcome"])
-    print(f"\nOutcome: {oc.name} after {out['turns']} turns; highest rung: {out['max_rung_id']}; "
-          f"escalation score {out['escalation_score']:g}")
+    print(
+        f"\nOutcome: {oc.name} after {out['turns']} turns; highest rung: {out['max_rung_id']}; "
+        f"escalation score {out['escalation_score']:g}"
+    )
     return 0
 
 
@@ -419,8 +453,7 @@ __all__ = ["RedlineError"]
 
 def args_lint(sp) -> None:
     _scenario_args(sp, many=True)
-    sp.add_argument("--games", type=_positive, default=None,
-                    help="also run N games and flag balance problems")
+    sp.add_argument("--games", type=_positive, default=None, help="also run N games and flag balance problems")
     sp.add_argument("--seed", type=int, default=1)
     sp.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -445,8 +478,10 @@ def cmd_lint(args) -> int:
             for line in balance:
                 print(f"{loaded.file}: balance: {line}")
         total += len(warnings) + len(balance)
-    print(f"{total} warning{'s' if total != 1 else ''}" + (f"; {bad} file{'s' if bad != 1 else ''} with errors"
-                                                           if bad else ""))
+    print(
+        f"{total} warning{'s' if total != 1 else ''}"
+        + (f"; {bad} file{'s' if bad != 1 else ''} with errors" if bad else "")
+    )
     return 1 if bad or (args.strict and total) else 0
 
 
@@ -457,16 +492,21 @@ def _balance(args, path, loaded) -> list[str]:
 
     spec = RunSpec(resolved_source(path), display_name(path), args.seed)
     bar = progress(args.games, args.quiet)
-    tally = simulate(spec, args.games, 1 if args.games <= 20_000 else default_workers(),
-                     lambda res: bar.update(len(res.outcome)))
+    tally = simulate(
+        spec, args.games, 1 if args.games <= 20_000 else default_workers(), lambda res: bar.update(len(res.outcome))
+    )
     bar.close()
     return balance_warnings(tally, loaded.rules)
 
 
 def args_new(sp) -> None:
     sp.add_argument("file", metavar="FILE", help="the scenario file to create")
-    sp.add_argument("--from", dest="source", metavar="SCENARIO",
-                    help="start from a shipped scenario (its id, e.g. atacms_2024, or a path)")
+    sp.add_argument(
+        "--from",
+        dest="source",
+        metavar="SCENARIO",
+        help="start from a shipped scenario (its id, e.g. atacms_2024, or a path)",
+    )
     sp.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
 
@@ -479,8 +519,9 @@ def cmd_new(args) -> int:
     if os.path.exists(args.file) and not args.force:
         print(f"{args.file}: already exists; choose another name or add --force", file=sys.stderr)
         return 1
-    schema = os.path.relpath(os.path.join(here, "docs", "redline.schema.json"),
-                             os.path.dirname(os.path.abspath(args.file)))
+    schema = os.path.relpath(
+        os.path.join(here, "docs", "redline.schema.json"), os.path.dirname(os.path.abspath(args.file))
+    )
     if args.source:
         src = args.source
         if not os.path.exists(src):
@@ -500,6 +541,7 @@ def cmd_new(args) -> int:
         fh.write(text)
     print(f"wrote {display_name(args.file)}; check it with: python main.py validate {display_name(args.file)}")
     return 0
+
 
 # ---------------------------------------------------------------- class-report
 
@@ -534,8 +576,9 @@ def cmd_class_report(args) -> int:
         print(f"{args.logs}: no usable game logs", file=sys.stderr)
         return 1
     scenario = collections.Counter(log["scenario"] for _n, log in logs).most_common(1)[0][0]
-    skipped += [(n, f"for scenario '{log['scenario']}', not '{scenario}'") for n, log in logs
-                if log["scenario"] != scenario]
+    skipped += [
+        (n, f"for scenario '{log['scenario']}', not '{scenario}'") for n, log in logs if log["scenario"] != scenario
+    ]
     logs = [log for _n, log in logs if log["scenario"] == scenario]
     here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     path = args.scenario or os.path.join(here, "scenarios", f"{scenario}.yaml")
@@ -550,6 +593,7 @@ def cmd_class_report(args) -> int:
         json.dump({**res, "skipped": [{"file": n, "why": w} for n, w in skipped]}, fh, indent=2)
     for name, why in skipped:
         print(f"{name}: skipped: {why}")
-    print(f"{len(logs)} logs of '{scenario}' read, {len(skipped)} skipped; wrote "
-          f"{os.path.join(args.out, 'report.html')}")
+    print(
+        f"{len(logs)} logs of '{scenario}' read, {len(skipped)} skipped; wrote {os.path.join(args.out, 'report.html')}"
+    )
     return 0

@@ -61,8 +61,10 @@ class _NoBar:
     def set_postfix_str(self, s: str) -> None: ...
 
 
-ENGINE_HELP = ("auto (default: the compiled C kernel when there is a C compiler), compiled or numpy; "
-               "the results are the same, only the time differs (sets REDLINE_ENGINE for the workers)")
+ENGINE_HELP = (
+    "auto (default: the compiled C kernel when there is a C compiler), compiled or numpy; "
+    "the results are the same, only the time differs (sets REDLINE_ENGINE for the workers)"
+)
 
 
 def use_engine(name: str | None) -> None:

@@ -17,20 +17,31 @@ def args_sweep(sp) -> None:
     from game.cli.common import ENGINE_HELP
 
     sp.add_argument("file", metavar="FILE", help="scenario file (YAML)")
-    sp.add_argument("--set", action="append", metavar="PATH=V1,V2,...",
-                    help="a parameter and the values to try (see 'params FILE'); repeat for a grid")
+    sp.add_argument(
+        "--set",
+        action="append",
+        metavar="PATH=V1,V2,...",
+        help="a parameter and the values to try (see 'params FILE'); repeat for a grid",
+    )
     sp.add_argument("--games", type=_positive, default=10_000, help="games per point (default 10000)")
     sp.add_argument("--seed", type=int, default=1, help="seed, the same at every point (default 1)")
-    sp.add_argument("--policy", action="append", metavar="ACTOR=NAME",
-                    help="policy for an actor: a scenario policy id or dove, hawk, tit_for_tat, random")
+    sp.add_argument(
+        "--policy",
+        action="append",
+        metavar="ACTOR=NAME",
+        help="policy for an actor: a scenario policy id or dove, hawk, tit_for_tat, random",
+    )
     where = sp.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
     where.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on a Dask cluster")
     sp.add_argument("--engine", choices=("auto", "compiled", "numpy"), help=ENGINE_HELP)
     sp.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     sp.add_argument("--out", metavar="DIR", help="write results.json, games.csv, plots and report.html to DIR")
-    sp.add_argument("--resume", action="store_true",
-                    help="with --out: reuse the chunks an interrupted run of the same sweep saved in DIR")
+    sp.add_argument(
+        "--resume",
+        action="store_true",
+        help="with --out: reuse the chunks an interrupted run of the same sweep saved in DIR",
+    )
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -52,8 +63,14 @@ def cmd_sweep(args) -> int:
     _check_policies(loaded.rules, policies)
     try:
         axes = make_axes(loaded.scenario, sets)
-        sw = Sweep(resolved_source(args.file), display_name(args.file), axes, args.games, args.seed,
-                   tuple(sorted(policies.items())))
+        sw = Sweep(
+            resolved_source(args.file),
+            display_name(args.file),
+            axes,
+            args.games,
+            args.seed,
+            tuple(sorted(policies.items())),
+        )
     except GridError as exc:
         raise UsageError(str(exc)) from None
     n_points = len(sw.points())
@@ -77,7 +94,7 @@ def cmd_sweep(args) -> int:
         nonlocal left
         bar.update(n)
         left -= n
-        if left <= 0:           # all games played: the bar stops before the report is written
+        if left <= 0:  # all games played: the bar stops before the report is written
             bar.close()
 
     t0 = time.perf_counter()
@@ -85,8 +102,11 @@ def cmd_sweep(args) -> int:
         res = run_sweep(sw, workers, executor, args.out, args.resume, on_games=on_games, on_start=on_start)
     except KeyboardInterrupt:
         if args.out:
-            print(f"interrupted: the finished chunks are saved in {os.path.join(args.out, 'chunks')}; "
-                  "run the same command with --resume to go on", file=sys.stderr)
+            print(
+                f"interrupted: the finished chunks are saved in {os.path.join(args.out, 'chunks')}; "
+                "run the same command with --resume to go on",
+                file=sys.stderr,
+            )
         raise
     finally:
         if bar is not None:
@@ -117,8 +137,16 @@ def _share(x: float) -> str:
 def _wrapped(head: str, items: list[str], width: int = 110) -> None:
     import textwrap
 
-    print(textwrap.fill("; ".join(items), width=width, initial_indent="  " + head,
-                        subsequent_indent="  " + " " * len(head), break_long_words=False, break_on_hyphens=False))
+    print(
+        textwrap.fill(
+            "; ".join(items),
+            width=width,
+            initial_indent="  " + head,
+            subsequent_indent="  " + " " * len(head),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
 
 
 def print_summary(res: dict, elapsed: float, out: str | None) -> None:
@@ -126,17 +154,24 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
     run = res["run"]
     pts = res["points"]
     print(f"{res['title']}")
-    print(f"sweep of {len(pts)} point{'s' if len(pts) != 1 else ''} x {res['games']:,} games, seed {res['seed']} "
-          f"(the same games at every point); {res['file']}, sha256 {res['digest'][:12]}")
+    print(
+        f"sweep of {len(pts)} point{'s' if len(pts) != 1 else ''} x {res['games']:,} games, seed {res['seed']} "
+        f"(the same games at every point); {res['file']}, sha256 {res['digest'][:12]}"
+    )
     for g in res["grid"]:
         d = res["defaults"].get(g["path"])
-        print(f"  {g['path']} = {', '.join(_g(v) for v in g['values'])}"
-              + (f"   (scenario: {_g(d)})" if d is not None else ""))
+        print(
+            f"  {g['path']} = {', '.join(_g(v) for v in g['values'])}"
+            + (f"   (scenario: {_g(d)})" if d is not None else "")
+        )
     rate = f", {run['game_turns_per_s']:,} game-turns/s" if run["game_turns_per_s"] else ""
     if run.get("engine"):
         rate += f", {run['engine']} engine"
-    where = f"{run['workers']} worker{'s' if run['workers'] != 1 else ''}" if isinstance(run["workers"], int) \
+    where = (
+        f"{run['workers']} worker{'s' if run['workers'] != 1 else ''}"
+        if isinstance(run["workers"], int)
         else f"on {run['workers']}"
+    )
     line = f"{len(pts) * res['games']:,} games in {run['seconds']:.1f} s ({where}{rate})"
     if run["reused_chunks"]:
         line += f"; {run['reused_chunks']} of {run['chunks']} chunks reused from the saved run"
@@ -156,11 +191,15 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
             print(f"  {oname[:width]:<{width}} {s * 100:5.1f}%   [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(s)}")
         t = p["turns"]
         print(f"  turns: mean {t['mean']:.2f}, median {t['p50']}, p95 {t['p95']} (limit {res['turn_limit']})")
-        _wrapped("highest rung: ", [f"{names['rungs'][rid]} {_share(share)}"
-                                    for rid, share in p["max_rung"].items() if share])
+        _wrapped(
+            "highest rung: ",
+            [f"{names['rungs'][rid]} {_share(share)}" for rid, share in p["max_rung"].items() if share],
+        )
         if p["red_lines"]:
-            _wrapped("red lines tripped: ", [f"{names['red_lines'][rid]['name']} {_share(v['trip_rate'])}"
-                                             for rid, v in p["red_lines"].items()])
+            _wrapped(
+                "red lines tripped: ",
+                [f"{names['red_lines'][rid]['name']} {_share(v['trip_rate'])}" for rid, v in p["red_lines"].items()],
+            )
     if res["sensitivity"]:
         print("\nSensitivity: change in each outcome's share from a parameter's lowest to its highest value")
         print("(averaged over the other parameters' values; range = largest minus smallest share over its values)")
@@ -168,17 +207,24 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
         print(f"  {'parameter':<{pw}}  {'outcome':<{width}}  {'low -> high':>13}  {'change':>9}  {'range':>8}")
         for r in res["sensitivity"]:
             lh = f"{_g(r['low'])} -> {_g(r['high'])}"
-            print(f"  {r['param']:<{pw}}  {names['outcomes'][r['outcome']][:width]:<{width}}  {lh:>13}  "
-                  f"{r['change'] * 100:+7.2f}pp  {r['range'] * 100:6.2f}pp")
+            print(
+                f"  {r['param']:<{pw}}  {names['outcomes'][r['outcome']][:width]:<{width}}  {lh:>13}  "
+                f"{r['change'] * 100:+7.2f}pp  {r['range'] * 100:6.2f}pp"
+            )
     if res["balance"]:
         print("\nBalance")
         for b in res["balance"]:
-            where = "all points" if len(b["points"]) == len(pts) else \
-                "point" + ("s " if len(b["points"]) > 1 else " ") + ", ".join(f"#{i}" for i in b["points"])
+            where = (
+                "all points"
+                if len(b["points"]) == len(pts)
+                else "point" + ("s " if len(b["points"]) > 1 else " ") + ", ".join(f"#{i}" for i in b["points"])
+            )
             print(f"  ! {b['warning']} ({where})")
     if out:
         files = res["files"]
         print(f"\nReport written in {run.get('report_seconds', 0):.1f} s (total {elapsed:.1f} s)")
-        print(f"\nReport: {os.path.join(out, files['report'])} (with results.json, {files['games']}"
-              + (", gzipped: more than 2,000,000 rows" if files["games_gzipped"] else "")
-              + f", {len(files['plots'])} plots; chunks saved in {os.path.join(out, 'chunks')})")
+        print(
+            f"\nReport: {os.path.join(out, files['report'])} (with results.json, {files['games']}"
+            + (", gzipped: more than 2,000,000 rows" if files["games_gzipped"] else "")
+            + f", {len(files['plots'])} plots; chunks saved in {os.path.join(out, 'chunks')})"
+        )

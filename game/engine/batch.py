@@ -103,9 +103,9 @@ class Batch:
         R = rules
         B = self.n
         self.X = np.repeat(R.initial[:, None], B, axis=1)
-        self.pos = np.arange(B)                       # row -> position in the batch (B = finished)
-        self.alive = np.ones(B, dtype=bool)           # rows whose game is still being played
-        self.trash = B                                # finished rows write their tallies here
+        self.pos = np.arange(B)  # row -> position in the batch (B = finished)
+        self.alive = np.ones(B, dtype=bool)  # rows whose game is still being played
+        self.trash = B  # finished rows write their tallies here
         B = B + 1
         self.turn = 1
         self.X[R.layout["turn"]] = 1.0
@@ -123,8 +123,9 @@ class Batch:
         self.signals_sent = np.zeros(B, dtype=np.int64)
         self.clipped = np.zeros(B, dtype=np.int64)
         self.objective_scores = np.zeros((len(R.objectives), B))
-        self.rung_by_turn = np.zeros((len(R.scenario.actors), R.scenario.calendar.turns, B), dtype=np.int8) \
-            if B <= 4096 else None
+        self.rung_by_turn = (
+            np.zeros((len(R.scenario.actors), R.scenario.calendar.turns, B), dtype=np.int8) if B <= 4096 else None
+        )
         self.action_counts = np.zeros(len(R.actions), dtype=np.int64)
         self.rung_hist = np.zeros((R.scenario.calendar.turns, len(R.scenario.ladder.rungs) + 1), dtype=np.int64)
         self.signal_counts = np.zeros(len(R.signals), dtype=np.int64)
@@ -137,7 +138,7 @@ class Batch:
     def _prepare_static(self) -> None:
         R = self.rules
         n_inst = len(R.instances)
-        self.NOOP = n_inst                                  # an extra instance row that changes nothing
+        self.NOOP = n_inst  # an extra instance row that changes nothing
         lay = R.layout
         needed = self._needed_columns()
         # Constant deltas of each instance, per actor (the same action taken by two actors
@@ -175,9 +176,11 @@ class Batch:
         # hair below 0, and a later clip of it in some games only would make a game's result
         # depend on the other games of its batch
         stock_of = {x.id: R.weapon_cols[x.weapon][0] for x in R.instances if x.weapon >= 0}
-        self.action_clip = [({e.target for e in act.effects} | {stock_of[int(i)] for i in act.instances
-                                                                if int(i) in stock_of}) & writable
-                            for act in R.actions]
+        self.action_clip = [
+            ({e.target for e in act.effects} | {stock_of[int(i)] for i in act.instances if int(i) in stock_of})
+            & writable
+            for act in R.actions
+        ]
         for a in range(len(R.scenario.actors)):
             mine = [x.id for x in R.instances if a in R.actions[x.action].actors]
             cols = sorted({c for i in mine for c in per_inst[i]} | {R.escalation_cols[a]})
@@ -188,8 +191,7 @@ class Batch:
                     D[where[c], i] = v
                 D[where[R.escalation_cols[a]], i] = R.actions[R.instances[i].action].score
             self.actor_delta.append((np.array(cols, dtype=np.int64), D))
-            self.inst_nonzero.append({i: [(c, float(D[where[c], i])) for c in cols if D[where[c], i]]
-                                      for i in mine})
+            self.inst_nonzero.append({i: [(c, float(D[where[c], i])) for c in cols if D[where[c], i]] for i in mine})
             targets = {e.target for x in mine for e in R.actions[R.instances[x].action].effects}
             targets |= {e.target for s in R.signals if a in s[1] for e in s[3]}
             targets |= {stock_of[x] for x in mine if x in stock_of}
@@ -206,10 +208,14 @@ class Batch:
         self.signalled_cols = [lay[f"signalled:{s.id}"] for s in R.scenario.signals]
         self.taken_cols = [lay[f"taken:{a.spec.id}"] for a in R.actions]
         self.count_cols = [lay[f"count:{a.spec.id}"] for a in R.actions]
-        self.first_instance = [np.array([int(R.actions[k].instances[0]) for k in R.actor_actions[a]] + [n_inst],
-                                        dtype=np.int64) for a in range(len(R.scenario.actors))]
-        self.multi_instance = [[j for j, k in enumerate(R.actor_actions[a]) if len(R.actions[k].instances) > 1]
-                               for a in range(len(R.scenario.actors))]
+        self.first_instance = [
+            np.array([int(R.actions[k].instances[0]) for k in R.actor_actions[a]] + [n_inst], dtype=np.int64)
+            for a in range(len(R.scenario.actors))
+        ]
+        self.multi_instance = [
+            [j for j, k in enumerate(R.actor_actions[a]) if len(R.actions[k].instances) > 1]
+            for a in range(len(R.scenario.actors))
+        ]
         self.inst_value_w = [max(x.value, 1e-6) for x in R.instances]
         self.fire_writes = []
         for r, rl in enumerate(R.red_lines):
@@ -235,9 +241,13 @@ class Batch:
         self.rung_col_set = set(R.rung_cols)
         # per-game counters live in X while a game runs (cheap in-place adds) and are
         # copied out when it ends
-        self.tally_cols = {"accidents": lay["_accidents"], "escalations": lay["_escalations"],
-                           "divergent": lay["_divergent"], "signals_sent": lay["_signals"],
-                           "clipped": lay["_clipped"]}
+        self.tally_cols = {
+            "accidents": lay["_accidents"],
+            "escalations": lay["_escalations"],
+            "divergent": lay["_divergent"],
+            "signals_sent": lay["_signals"],
+            "clipped": lay["_clipped"],
+        }
         self.per_turn = [(lay[v.id], v.per_turn) for v in R.scenario.variables if v.per_turn]
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
         self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
@@ -259,8 +269,11 @@ class Batch:
         nothing reads (``taken``, ``struck`` of most actions and tags) are not kept up."""
         R = self.rules
         lay = R.layout
-        needed = {i for i, c in enumerate(lay.columns) if ":" not in c.name or c.name.startswith(
-            ("tripped:", "crossed:", "happened:", "signalled:"))}
+        needed = {
+            i
+            for i, c in enumerate(lay.columns)
+            if ":" not in c.name or c.name.startswith(("tripped:", "crossed:", "happened:", "signalled:"))
+        }
         exprs = [a.when for a in R.actions] + [e.expr for a in R.actions for e in a.effects]
         exprs += [rl.when for rl in R.red_lines] + [p for rl in R.red_lines for _s, p, _k, _c in rl.responses]
         exprs += [s[2] for s in R.signals] + [e.expr for s in R.signals for e in s[3]]
@@ -430,7 +443,7 @@ class Batch:
                     elif ok is True:
                         weights.append(w)
                     else:
-                        weights.append(np.where(ok, w, 0.0))   # an illegal option weighs 0, even NaN
+                        weights.append(np.where(ok, w, 0.0))  # an illegal option weighs 0, even NaN
                 live_opts = [j for j, w in enumerate(weights) if isinstance(w, np.ndarray) or w != 0]
                 u = self.u(self.site_decide[a])
                 wait_pos = int(np.flatnonzero(acts == R.wait_action[a])[0])
@@ -575,7 +588,7 @@ class Batch:
         R = self.rules
         X = self.X
         first = sub[0] if len(sub) else -1
-        for i in ([first] if (sub == first).all() else np.unique(sub)):
+        for i in [first] if (sub == first).all() else np.unique(sub):
             r = rows if i == first and len(sub) and (sub == first).all() else rows[sub == i]
             for c, v in self.inst_nonzero[a][int(i)]:
                 X[c, r] += v
@@ -615,7 +628,7 @@ class Batch:
         inst = np.where(mask, inst, self.NOOP)
         cols, D = self.actor_delta[a]
         rc, lc = R.rung_cols[a], R.last_rung_cols[a]
-        gathered = D.take(inst, axis=1)     # one gather for all the actor's columns
+        gathered = D.take(inst, axis=1)  # one gather for all the actor's columns
         for j, c in enumerate(cols):
             # only where there is something to add: adding 0.0 would turn a -0.0 into 0.0 in the
             # games that did not take this action (as the few-games path and the kernel do)
@@ -736,8 +749,10 @@ class Batch:
         self.trips[r, self.pos[rows]] += 1
         ctx = Ctx(Rows(self.X, rows))
         n = len(rows)
-        probs = [np.clip(np.broadcast_to(np.asarray(p(ctx), dtype=np.float64), (n,)), 0.0, 1.0)
-                 for _spec, p, _k, _c in rl.responses]
+        probs = [
+            np.clip(np.broadcast_to(np.asarray(p(ctx), dtype=np.float64), (n,)), 0.0, 1.0)
+            for _spec, p, _k, _c in rl.responses
+        ]
         total = np.zeros(n)
         for p in probs:
             total += p
@@ -842,8 +857,17 @@ class Batch:
     def _trim(self) -> None:
         """All games are over: drop the slot where finished rows wrote their tallies."""
         n = self.n
-        for name in ("outcome", "turns", "max_rung", "score", "accidents", "escalations", "divergent",
-                     "signals_sent", "clipped"):
+        for name in (
+            "outcome",
+            "turns",
+            "max_rung",
+            "score",
+            "accidents",
+            "escalations",
+            "divergent",
+            "signals_sent",
+            "clipped",
+        ):
             setattr(self, name, getattr(self, name)[:n])
         for name in ("crossed_turn", "crossed_by", "trips", "objective_scores"):
             setattr(self, name, getattr(self, name)[:, :n])

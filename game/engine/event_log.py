@@ -63,7 +63,7 @@ class EventLog(Recorder):
     # -- helpers
     def start(self, batch) -> None:
         self.games = [[] for _ in range(batch.n)]
-        self.writer = [dict() for _ in range(batch.n)]     # column -> id of the event that last wrote it
+        self.writer = [dict() for _ in range(batch.n)]  # column -> id of the event that last wrote it
         self.decision_of = [dict() for _ in range(batch.n)]
         self.redline_of: list[int | None] = [None] * batch.n
         self.turn_first = [0] * batch.n
@@ -76,8 +76,7 @@ class EventLog(Recorder):
 
     def _add(self, g: int, event: dict, writes=()) -> int:
         ev = self.games[g]
-        event = {"id": len(ev), "turn": self.batch.turn, "date": self.R.date_of(self.batch.turn).isoformat(),
-                 **event}
+        event = {"id": len(ev), "turn": self.batch.turn, "date": self.R.date_of(self.batch.turn).isoformat(), **event}
         event.setdefault("causes", [])
         ev.append(event)
         for c in writes:
@@ -93,8 +92,11 @@ class EventLog(Recorder):
         if i < 0 or i >= len(R.instances):
             return {"action": None}
         x = R.instances[i]
-        out = {"action": R.actions[x.action].spec.id, "action_name": R.actions[x.action].spec.name,
-               "rung": R.scenario.ladder.rungs[R.actions[x.action].rung - 1].id if R.actions[x.action].rung else None}
+        out = {
+            "action": R.actions[x.action].spec.id,
+            "action_name": R.actions[x.action].spec.name,
+            "rung": R.scenario.ladder.rungs[R.actions[x.action].rung - 1].id if R.actions[x.action].rung else None,
+        }
         if x.site >= 0:
             out["target"] = R.scenario.map.sites[x.site].id
             out["target_name"] = R.scenario.map.sites[x.site].name
@@ -110,8 +112,9 @@ class EventLog(Recorder):
         target = R.scenario.map.sites[x.site].name if x.site >= 0 else ""
         weapon = R.scenario.weapons[x.weapon].name if x.weapon >= 0 else ""
         if spec.text:
-            return fill(spec.text, actor=self.names[actor], target=target, weapon=weapon,
-                        distance_km=f"{x.distance_km:.0f}")
+            return fill(
+                spec.text, actor=self.names[actor], target=target, weapon=weapon, distance_km=f"{x.distance_km:.0f}"
+            )
         return f"{self.names[actor]}: {R.describe_instance(i)}."
 
     # -- phases
@@ -155,7 +158,7 @@ class EventLog(Recorder):
                     ev["options"] = opts[: self.options]
                     k = int(R.instances[i].action) if 0 <= i < len(R.instances) else -1
                     if k >= 0 and float(p[row]) < 1.0:
-                        ctx = Ctx(batch.X[:, row:row + 1], [batch.inst_value[[i]], batch.inst_dist[[i]]])
+                        ctx = Ctx(batch.X[:, row : row + 1], [batch.inst_value[[i]], batch.inst_dist[[i]]])
                         parts = batch.policies[actor].weight_parts(ctx, R, actor, k)
                         ev["why"] = [{"what": what, "weight": w} for what, w in parts if w]
             self.decision_of[g][actor] = self._add(g, ev)
@@ -164,9 +167,15 @@ class EventLog(Recorder):
         R = self.R
         for row, g in self._rows(sig >= 0):
             spec = R.signals[int(sig[row])][0]
-            ev = {"kind": "signal", "actor": R.scenario.actors[actor].id, "signal": spec.id,
-                  "signal_kind": spec.kind, "says": spec.says, "divergent": bool(divergent[row]),
-                  "text": f"{self.names[actor]} says: {quoted(spec.says)}"}
+            ev = {
+                "kind": "signal",
+                "actor": R.scenario.actors[actor].id,
+                "signal": spec.id,
+                "signal_kind": spec.kind,
+                "says": spec.says,
+                "divergent": bool(divergent[row]),
+                "text": f"{self.names[actor]} says: {quoted(spec.says)}",
+            }
             if divergent[row]:
                 ev["text"] += " (its action this turn says otherwise)"
             self._add(g, ev)
@@ -178,9 +187,16 @@ class EventLog(Recorder):
             pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
             verb = "is misread as" if spec.kind == "misread" else "turns into"
             text = spec.text or f"Accident: {spec.action} {verb} {spec.becomes}"
-            ev = {"kind": "fog", "fog": spec.id, "fog_kind": spec.kind, "action": spec.action,
-                  "becomes": spec.becomes, "p": pv, "draw": float(u[row]),
-                  "text": f"{text} (chance {pct(pv)}, drew {int(u[row] * 100)})"}
+            ev = {
+                "kind": "fog",
+                "fog": spec.id,
+                "fog_kind": spec.kind,
+                "action": spec.action,
+                "becomes": spec.becomes,
+                "p": pv,
+                "draw": float(u[row]),
+                "text": f"{text} (chance {pct(pv)}, drew {int(u[row] * 100)})",
+            }
             ev["causes"] = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
             writes = set()
             if spec.kind == "misread":
@@ -201,9 +217,17 @@ class EventLog(Recorder):
                     reason = f"needs {who} authorization"
                 elif batch.X[s, row] < per_use:
                     reason = "no stock"
-            self._add(g, {"kind": "illegal", "actor": R.scenario.actors[actor].id, **self._inst(i),
-                          "reason": reason, "text": f"{self.names[actor]} could not act: {reason}",
-                          "causes": [self.decision_of[g].get(actor)] if actor in self.decision_of[g] else []})
+            self._add(
+                g,
+                {
+                    "kind": "illegal",
+                    "actor": R.scenario.actors[actor].id,
+                    **self._inst(i),
+                    "reason": reason,
+                    "text": f"{self.names[actor]} could not act: {reason}",
+                    "causes": [self.decision_of[g].get(actor)] if actor in self.decision_of[g] else [],
+                },
+            )
 
     def applied(self, batch, actor, inst, mask, kind, cause) -> None:
         R = self.R
@@ -215,8 +239,14 @@ class EventLog(Recorder):
                 causes = [self.redline_of[g]] if self.redline_of[g] is not None else []
             else:
                 causes = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
-            ev = {"kind": "action", "actor": R.scenario.actors[actor].id, "via": kind, **self._inst(i),
-                  "text": self._news(actor, i), "causes": causes}
+            ev = {
+                "kind": "action",
+                "actor": R.scenario.actors[actor].id,
+                "via": kind,
+                **self._inst(i),
+                "text": self._news(actor, i),
+                "causes": causes,
+            }
             writes = (self.inst_cols[i] - self.rung_set) | {R.rung_cols[actor], R.last_rung_cols[actor]}
             self._add(g, ev, writes)
 
@@ -234,8 +264,10 @@ class EventLog(Recorder):
         for row, g in self._rows(mask):
             ps = [float(p[row]) for p in probs]
             j = int(choice[row])
-            resp = [{"id": s.id or s.action or "none", "action": s.action, "p": ps[k]}
-                    for k, (s, *_x) in enumerate(rl.responses)]
+            resp = [
+                {"id": s.id or s.action or "none", "action": s.action, "p": ps[k]}
+                for k, (s, *_x) in enumerate(rl.responses)
+            ]
             nothing = max(0.0, 1.0 - sum(ps))
             drew = int(u[row] * 100)
             if j < len(rl.responses) and not rl.responses[j][0].action:
@@ -243,15 +275,27 @@ class EventLog(Recorder):
                 text = f"{owner}'s red line '{spec.name}' tripped; response: {label} ({pct(ps[j])}, drew {drew})"
             elif j < len(rl.responses):
                 s = rl.responses[j][0]
-                what = (self._news(rl.owner, int(inst[row])) if applied[row]
-                        else f"{s.action} (not possible: no legal target or stock)")
+                what = (
+                    self._news(rl.owner, int(inst[row]))
+                    if applied[row]
+                    else f"{s.action} (not possible: no legal target or stock)"
+                )
                 text = f"{owner}'s red line '{spec.name}' tripped; response: {what} ({pct(ps[j])}, drew {drew})"
             else:
                 text = f"{owner}'s red line '{spec.name}' tripped; no response ({pct(nothing)}, drew {drew})"
-            ev = {"kind": "red_line", "red_line": spec.id, "owner": R.scenario.actors[rl.owner].id,
-                  "name": spec.name, "declared": spec.declared, "responses": resp, "p_none": nothing,
-                  "draw": float(u[row]), "chosen": resp[j]["id"] if j < len(resp) else None, "text": text,
-                  "causes": self._causes_of(g, rl.when.reads)}
+            ev = {
+                "kind": "red_line",
+                "red_line": spec.id,
+                "owner": R.scenario.actors[rl.owner].id,
+                "name": spec.name,
+                "declared": spec.declared,
+                "responses": resp,
+                "p_none": nothing,
+                "draw": float(u[row]),
+                "chosen": resp[j]["id"] if j < len(resp) else None,
+                "text": text,
+                "causes": self._causes_of(g, rl.when.reads),
+            }
             self.redline_of[g] = self._add(g, ev, {col})
 
     def threshold(self, batch, t, mask, who) -> None:
@@ -261,11 +305,18 @@ class EventLog(Recorder):
             a = int(who[row])
             name = self.names[a] if a != NONE else "someone"
             cause = self.writer[g].get(R.rung_cols[a]) if a != NONE else None
-            self._add(g, {"kind": "threshold", "threshold": spec.id, "name": spec.name,
-                          "actor": R.scenario.actors[a].id if a != NONE else None,
-                          "text": f"Threshold crossed: '{spec.name}' \u2014 first by {name}",
-                          "causes": [cause] if cause is not None else []},
-                      {R.layout[f"crossed:{spec.id}"]})
+            self._add(
+                g,
+                {
+                    "kind": "threshold",
+                    "threshold": spec.id,
+                    "name": spec.name,
+                    "actor": R.scenario.actors[a].id if a != NONE else None,
+                    "text": f"Threshold crossed: '{spec.name}' \u2014 first by {name}",
+                    "causes": [cause] if cause is not None else [],
+                },
+                {R.layout[f"crossed:{spec.id}"]},
+            )
 
     def outcome(self, batch, o, mask) -> None:
         R = self.R
@@ -273,5 +324,14 @@ class EventLog(Recorder):
         for _row, g in self._rows(mask):
             causes = self._causes_of(g, when.reads, this_turn=False)[-3:] if when.const is None else []
             text = f"Outcome: {spec.name}." + (f" {spec.text}" if spec.text else "")
-            self._add(g, {"kind": "outcome", "outcome": spec.id, "name": spec.name, "text": text,
-                          "debrief": spec.text, "causes": causes})
+            self._add(
+                g,
+                {
+                    "kind": "outcome",
+                    "outcome": spec.id,
+                    "name": spec.name,
+                    "text": text,
+                    "debrief": spec.text,
+                    "causes": causes,
+                },
+            )

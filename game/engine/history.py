@@ -16,8 +16,15 @@ def history_comparison(rules, events: list[dict]) -> list[dict]:
         if h.turn > last_turn:
             break
         matches = {actor: action in taken.get((h.turn, actor), []) for actor, action in h.actions.items()}
-        out.append({"turn": h.turn, "date": rules.date_of(h.turn).isoformat(), "text": h.text,
-                    "historical_actions": dict(h.actions), "game_actions": {a: taken.get((h.turn, a), [])
-                                                                           for a in h.actions},
-                    "matches": matches, "claims": list(h.claims)})
+        out.append(
+            {
+                "turn": h.turn,
+                "date": rules.date_of(h.turn).isoformat(),
+                "text": h.text,
+                "historical_actions": dict(h.actions),
+                "game_actions": {a: taken.get((h.turn, a), []) for a in h.actions},
+                "matches": matches,
+                "claims": list(h.claims),
+            }
+        )
     return out

@@ -56,13 +56,23 @@ def build_layout(scn: Scenario) -> Layout:
         lay.add(f"{a.id}.escalation", 0.0, says=f"{a.name}'s escalation score so far")
     for w in scn.weapons:
         lay.add(f"{w.id}.stock", w.stock, lo=0.0, writable=True, says=f"{w.name} rounds left")
-        lay.add(f"{w.id}.authorized", 1.0 if w.authorized else 0.0, lo=0.0, hi=1.0, writable=True,
-                says=f"1 while {w.name} is authorized")
+        lay.add(
+            f"{w.id}.authorized",
+            1.0 if w.authorized else 0.0,
+            lo=0.0,
+            hi=1.0,
+            writable=True,
+            says=f"1 while {w.name} is authorized",
+        )
     for act in scn.actions:
         lay.add(f"taken:{act.id}", reset_each_turn=True)
         lay.add(f"count:{act.id}")
-    tags = sorted({t for r in scn.map.regions for t in r.tags} | {t for s in scn.map.sites for t in s.tags}
-                  | {s.id for s in scn.map.sites} | {r.id for r in scn.map.regions})
+    tags = sorted(
+        {t for r in scn.map.regions for t in r.tags}
+        | {t for s in scn.map.sites for t in s.tags}
+        | {s.id for s in scn.map.sites}
+        | {r.id for r in scn.map.regions}
+    )
     for t in tags:
         lay.add(f"struck:{t}", reset_each_turn=True)
         lay.add(f"strikes:{t}")

@@ -35,7 +35,7 @@ class _Names:
         if name in ("true", "false"):
             return Ref("const", value=1.0 if name == "true" else 0.0)
         if name.startswith("params."):
-            key = name[len("params."):]
+            key = name[len("params.") :]
             return Ref("const", value=self.params[key]) if key in self.params else None
         if name in self.inst:
             return Ref("inst", index=self.inst.index(name))
@@ -71,11 +71,11 @@ class ActionRules:
     index: int
     spec: Action
     actors: tuple[int, ...]
-    rung: int                 # 1-based position on the ladder, 0 = no rung
+    rung: int  # 1-based position on the ladder, 0 = no rung
     category: int
     when: Expr
-    effects: list             # compiled Effect objects
-    instances: np.ndarray     # global instance ids
+    effects: list  # compiled Effect objects
+    instances: np.ndarray  # global instance ids
     score: float
 
 
@@ -83,11 +83,11 @@ class ActionRules:
 class Instance:
     id: int
     action: int
-    weapon: int               # -1 = none
-    site: int                 # -1 = none
-    owner: int                # actor index of the weapon's owner, -1 = none
+    weapon: int  # -1 = none
+    site: int  # -1 = none
+    owner: int  # actor index of the weapon's owner, -1 = none
     static_ok: bool
-    reason: str               # why it can never be legal, "" if it can
+    reason: str  # why it can never be legal, "" if it can
     distance_km: float
     value: float
     struck_cols: tuple[int, ...]
@@ -98,7 +98,7 @@ class RedLineRules:
     index: int
     owner: int
     when: Expr
-    responses: list           # (response spec, p Expr, action index or -1, candidate instances)
+    responses: list  # (response spec, p Expr, action index or -1, candidate instances)
     repeat: bool
     site: int
 
@@ -118,17 +118,17 @@ class Rules:
     params: dict[str, float]
     actions: list[ActionRules]
     instances: list[Instance]
-    actor_actions: list[np.ndarray]     # per actor: action indices it may choose freely
-    wait_action: list[int]              # per actor: its fallback action index
+    actor_actions: list[np.ndarray]  # per actor: action indices it may choose freely
+    wait_action: list[int]  # per actor: its fallback action index
     red_lines: list[RedLineRules]
-    thresholds: np.ndarray              # rung (1-based) of each threshold's `below`
-    signals: list                       # (spec, actor indices, when Expr, effects, max_rung, min_rung)
-    fog: list                           # (spec, action, becomes, p Expr, inst map, site)
-    events: list                        # (spec, turn or 0, p Expr, when Expr, effects, site)
-    outcomes: list                      # (spec, when Expr)
+    thresholds: np.ndarray  # rung (1-based) of each threshold's `below`
+    signals: list  # (spec, actor indices, when Expr, effects, max_rung, min_rung)
+    fog: list  # (spec, action, becomes, p Expr, inst map, site)
+    events: list  # (spec, turn or 0, p Expr, when Expr, effects, site)
+    outcomes: list  # (spec, when Expr)
     at_end: int
-    objectives: list                    # (spec, actor index, score Expr)
-    weapon_cols: list[tuple[int, int, float, float]]   # (stock col, authorized col, per_use, production)
+    objectives: list  # (spec, actor index, score Expr)
+    weapon_cols: list[tuple[int, int, float, float]]  # (stock col, authorized col, per_use, production)
     rung_cols: list[int]
     last_rung_cols: list[int]
     escalation_cols: list[int]
@@ -137,7 +137,7 @@ class Rules:
     start: dt.date
     warnings: list[Diagnostic]
     launch_points: dict[int, np.ndarray]  # weapon index -> [n, 2] lon/lat its range is measured from
-    policy_terms: dict[str, list]       # policy id -> [("action"|"signal", index, PolicyTerm)]
+    policy_terms: dict[str, list]  # policy id -> [("action"|"signal", index, PolicyTerm)]
 
     def date_of(self, turn: int) -> dt.date:
         return self.start + dt.timedelta(days=(turn - 1) * self.scenario.calendar.turn_days)
@@ -195,8 +195,7 @@ class _Compiler:
     def probability(self, text: str, path: tuple) -> Expr:
         raw = str(text).strip()
         if raw.endswith("%"):
-            self.diag(path, f"write a probability as a number from 0 to 1: {raw} is "
-                      f"{_percent_as_share(raw[:-1])}")
+            self.diag(path, f"write a probability as a number from 0 to 1: {raw} is {_percent_as_share(raw[:-1])}")
             return compile_expr("0", self.names, self.funcs)
         e = self.expr(text, path)
         if e.const is not None and not 0.0 <= e.const <= 1.0:
@@ -224,9 +223,16 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     # Implicit "wait" for every actor that has none: always legal, no rung.
     actions = list(scn.actions)
     for wid in scn.implicit_waits():
-        actor = wid[len(WAIT_ID) + 1:]
-        actions.append(Action(id=wid, name="Hold and watch", actor=(actor,), category="status_quo",
-                              description="Do nothing new this turn."))
+        actor = wid[len(WAIT_ID) + 1 :]
+        actions.append(
+            Action(
+                id=wid,
+                name="Hold and watch",
+                actor=(actor,),
+                category="status_quo",
+                description="Do nothing new this turn.",
+            )
+        )
         lay.add(f"taken:{wid}", reset_each_turn=True)
         lay.add(f"count:{wid}")
 
@@ -250,7 +256,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         ids = []
         for wi in weapons_k:
             shooter = {scn.weapons[wi].owner} if wi >= 0 else set(act.actor)
-            for si in (_target_sites(act, scn, site_tags, actor_ix, shooter) if act.target is not None else [-1]):
+            for si in _target_sites(act, scn, site_tags, actor_ix, shooter) if act.target is not None else [-1]:
                 ok, reason, dist = True, "", 0.0
                 if wi >= 0 and si >= 0:
                     w = scn.weapons[wi]
@@ -267,23 +273,36 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
                 instances.append(Instance(len(instances), k, wi, si, owner, ok, reason, dist, value, struck))
                 ids.append(instances[-1].id)
         inst = bool(act.target is not None)
-        effects = [e for j, t in enumerate(act.effects)
-                   if (e := c.effect(t, (*path, "effects", j), inst=inst)) is not None]
+        effects = [
+            e for j, t in enumerate(act.effects) if (e := c.effect(t, (*path, "effects", j), inst=inst)) is not None
+        ]
         if act.target is not None and not ids:
             c.diag((*path, "target"), "no site matches this target (after removing the actor's own side's sites)")
-        rules_actions.append(ActionRules(
-            index=k, spec=act, actors=tuple(actor_ix[a] for a in act.actor if a in actor_ix),
-            rung=rung_ix.get(act.rung, 0), category=CATEGORIES.index(act.category) if act.category in CATEGORIES else 0,
-            when=c.expr(act.when, (*path, "when")), effects=effects, instances=np.array(ids, dtype=np.int64),
-            score=float(cat_weight[CATEGORIES.index(act.category)]) if act.category in CATEGORIES else 0.0,
-        ))
+        rules_actions.append(
+            ActionRules(
+                index=k,
+                spec=act,
+                actors=tuple(actor_ix[a] for a in act.actor if a in actor_ix),
+                rung=rung_ix.get(act.rung, 0),
+                category=CATEGORIES.index(act.category) if act.category in CATEGORIES else 0,
+                when=c.expr(act.when, (*path, "when")),
+                effects=effects,
+                instances=np.array(ids, dtype=np.int64),
+                score=float(cat_weight[CATEGORIES.index(act.category)]) if act.category in CATEGORIES else 0.0,
+            )
+        )
 
     actor_actions, wait_action = [], []
     for ai in range(len(scn.actors)):
         mine = [r.index for r in rules_actions if ai in r.actors and not r.spec.response_only]
         actor_actions.append(np.array(mine, dtype=np.int64))
-        waits = [k for k in mine if rules_actions[k].spec.category == "status_quo"
-                 and rules_actions[k].when.const is not None and rules_actions[k].when.const != 0]
+        waits = [
+            k
+            for k in mine
+            if rules_actions[k].spec.category == "status_quo"
+            and rules_actions[k].when.const is not None
+            and rules_actions[k].when.const != 0
+        ]
         wait_action.append(waits[0] if waits else mine[0])
 
     red_lines = []
@@ -298,25 +317,50 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
                 const_sum += p.const
                 each_ok &= 0.0 <= p.const <= 1.0
             k = next((x.index for x in rules_actions if x.spec.id == resp.action), -1)
-            cands = (_response_candidates(rules_actions[k], instances, resp, site_ix, weapon_ix,
-                                          actor_ix.get(r.owner, -1)) if k >= 0 else [])
+            cands = (
+                _response_candidates(rules_actions[k], instances, resp, site_ix, weapon_ix, actor_ix.get(r.owner, -1))
+                if k >= 0
+                else []
+            )
             if resp.target and cands and instances[cands[0]].site != site_ix.get(resp.target):
-                c.diag((*path, "responses", j, "target"), f"'{resp.action}' can never hit '{resp.target}' "
-                       "(out of range or on the owner's own side); the response uses the most valuable legal "
-                       "target instead", severity="warning")
+                c.diag(
+                    (*path, "responses", j, "target"),
+                    f"'{resp.action}' can never hit '{resp.target}' "
+                    "(out of range or on the owner's own side); the response uses the most valuable legal "
+                    "target instead",
+                    severity="warning",
+                )
             resps.append((resp, p, k, np.array(cands, dtype=np.int64)))
         if const_sum > 1.0 + 1e-9 and each_ok:
-            c.diag((*path, "responses"), f"response probabilities add up to {const_sum:g}, more than 1 "
-                   "(what is left over is 'no response')")
-        red_lines.append(RedLineRules(i, actor_ix.get(r.owner, 0), c.expr(r.when, (*path, "when")), resps,
-                                      r.repeat, site_id(f"red_line:{r.id}")))
+            c.diag(
+                (*path, "responses"),
+                f"response probabilities add up to {const_sum:g}, more than 1 (what is left over is 'no response')",
+            )
+        red_lines.append(
+            RedLineRules(
+                i,
+                actor_ix.get(r.owner, 0),
+                c.expr(r.when, (*path, "when")),
+                resps,
+                r.repeat,
+                site_id(f"red_line:{r.id}"),
+            )
+        )
 
     signals = []
     for i, s in enumerate(scn.signals):
         path = ("signals", i)
         effects = [e for j, t in enumerate(s.effects) if (e := c.effect(t, (*path, "effects", j))) is not None]
-        signals.append((s, tuple(actor_ix[a] for a in s.actor if a in actor_ix), c.expr(s.when, (*path, "when")),
-                        effects, rung_ix.get(s.max_rung, 0), rung_ix.get(s.min_rung, 0)))
+        signals.append(
+            (
+                s,
+                tuple(actor_ix[a] for a in s.actor if a in actor_ix),
+                c.expr(s.when, (*path, "when")),
+                effects,
+                rung_ix.get(s.max_rung, 0),
+                rung_ix.get(s.min_rung, 0),
+            )
+        )
 
     fog = []
     for i, f in enumerate(scn.fog):
@@ -324,8 +368,10 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         b = next((x.index for x in rules_actions if x.spec.id == f.becomes), -1)
         if k < 0 or b < 0:
             continue
-        inst_map = {int(i1): _closest_instance(instances[int(i1)], rules_actions[b], instances)
-                    for i1 in rules_actions[k].instances}
+        inst_map = {
+            int(i1): _closest_instance(instances[int(i1)], rules_actions[b], instances)
+            for i1 in rules_actions[k].instances
+        }
         fog.append((f, k, b, c.probability(f.p, ("fog", i, "p")), inst_map, site_id(f"fog:{f.id}")))
 
     start = dt.date.fromisoformat(scn.calendar.start)
@@ -340,8 +386,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         effects = [x for j, t in enumerate(e.effects) if (x := c.effect(t, (*path, "effects", j))) is not None]
         p = c.probability(e.p, (*path, "p"))
         if not turn and p.const == 0:
-            c.diag(path, f"event '{e.id}' never happens: give it a date:, a turn: or a chance p:",
-                   severity="warning")
+            c.diag(path, f"event '{e.id}' never happens: give it a date:, a turn: or a chance p:", severity="warning")
         events.append((e, turn, p, c.expr(e.when, (*path, "when")), effects, site_id(f"event:{e.id}")))
 
     outcomes = []
@@ -350,16 +395,19 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         outcomes.append((o, c.expr(o.when, ("outcomes", i, "when"))))
         if o.at_end:
             at_end = i
-    objectives = [(o, actor_ix.get(o.actor, 0), c.expr(o.score, ("objectives", i, "score")))
-                  for i, o in enumerate(scn.objectives)]
+    objectives = [
+        (o, actor_ix.get(o.actor, 0), c.expr(o.score, ("objectives", i, "score"))) for i, o in enumerate(scn.objectives)
+    ]
     action_ix = {x.spec.id: x.index for x in rules_actions}
     signal_ix = {s.id: i for i, s in enumerate(scn.signals)}
     policy_terms: dict[str, list] = {}
     for i, pol in enumerate(scn.policies):
         terms = []
         for j, rule in enumerate(pol.rules):
-            term = PolicyTerm(c.expr(rule.when, ("policies", i, "rules", j, "when")),
-                              c.expr(rule.weight, ("policies", i, "rules", j, "weight")))
+            term = PolicyTerm(
+                c.expr(rule.when, ("policies", i, "rules", j, "when")),
+                c.expr(rule.weight, ("policies", i, "rules", j, "weight")),
+            )
             if rule.action:
                 targets = [("action", action_ix.get(rule.action, -1))]
             elif rule.category:
@@ -372,16 +420,31 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     thresholds = np.array([rung_ix.get(t.below, 0) for t in scn.ladder.thresholds], dtype=np.float64)
     cols = lay.columns
     rules = Rules(
-        scenario=scn, layout=lay, params=c.params, actions=rules_actions, instances=instances,
-        actor_actions=actor_actions, wait_action=wait_action, red_lines=red_lines, thresholds=thresholds,
-        signals=signals, fog=fog, events=events, outcomes=outcomes, at_end=at_end, objectives=objectives,
+        scenario=scn,
+        layout=lay,
+        params=c.params,
+        actions=rules_actions,
+        instances=instances,
+        actor_actions=actor_actions,
+        wait_action=wait_action,
+        red_lines=red_lines,
+        thresholds=thresholds,
+        signals=signals,
+        fog=fog,
+        events=events,
+        outcomes=outcomes,
+        at_end=at_end,
+        objectives=objectives,
         weapon_cols=[(lay[f"{w.id}.stock"], lay[f"{w.id}.authorized"], w.per_use, w.production) for w in scn.weapons],
         rung_cols=[lay[f"{a.id}.rung"] for a in scn.actors],
         last_rung_cols=[lay[f"{a.id}.last_rung"] for a in scn.actors],
         escalation_cols=[lay[f"{a.id}.escalation"] for a in scn.actors],
         initial=np.array([col.initial for col in cols]),
         reset_cols=np.array([i for i, col in enumerate(cols) if col.reset_each_turn], dtype=np.int64),
-        start=start, warnings=c.warnings, policy_terms=policy_terms, launch_points=launch_points,
+        start=start,
+        warnings=c.warnings,
+        policy_terms=policy_terms,
+        launch_points=launch_points,
     )
     if c.errors:
         return None, c.errors, c.warnings
@@ -432,8 +495,11 @@ def _target_sites(act: Action, scn: Scenario, site_tags, actor_ix, shooters: set
 
 def _response_candidates(rule: ActionRules, instances, resp, site_ix, weapon_ix, owner: int) -> list[int]:
     """Instances a response may use, most preferred first: as named, then by target value."""
-    cands = [instances[int(i)] for i in rule.instances if instances[int(i)].static_ok
-             and (instances[int(i)].owner in (-1, owner))]
+    cands = [
+        instances[int(i)]
+        for i in rule.instances
+        if instances[int(i)].static_ok and (instances[int(i)].owner in (-1, owner))
+    ]
     if resp.target:
         cands = [x for x in cands if x.site == site_ix.get(resp.target, -2)] or cands
     if resp.weapon:
@@ -444,8 +510,11 @@ def _response_candidates(rule: ActionRules, instances, resp, site_ix, weapon_ix,
 
 def _closest_instance(src: Instance, target: ActionRules, instances) -> int:
     ids = [int(i) for i in target.instances]
-    for pred in (lambda x: x.site == src.site and x.weapon == src.weapon, lambda x: x.site == src.site,
-                 lambda x: x.static_ok):
+    for pred in (
+        lambda x: x.site == src.site and x.weapon == src.weapon,
+        lambda x: x.site == src.site,
+        lambda x: x.static_ok,
+    ):
         found = [i for i in ids if pred(instances[i])]
         if found:
             return found[0]

@@ -29,7 +29,7 @@ class Trip:
     name: str
     owner: str
     declared: bool
-    responses: tuple[tuple[str, float], ...]   # (action name, probability now)
+    responses: tuple[tuple[str, float], ...]  # (action name, probability now)
     p_none: float
 
 
@@ -39,7 +39,7 @@ class Option:
     action: str
     name: str
     category: str
-    rung: int                 # 1-based, 0 = none
+    rung: int  # 1-based, 0 = none
     rung_name: str
     target: str
     weapon: str
@@ -70,16 +70,19 @@ def scenario_digest(source: bytes) -> str:
 class Session:
     """A game in progress, for the window: a batch of one, with an event log."""
 
-    def __init__(self, rules, seed: int, humans: tuple[str, ...] = (), game: int = 0,
-                 policies: dict[str, str] | None = None):
+    def __init__(
+        self, rules, seed: int, humans: tuple[str, ...] = (), game: int = 0, policies: dict[str, str] | None = None
+    ):
         self.rules = rules
         self.seed, self.game = int(seed), int(game)
         ids = [a.id for a in rules.scenario.actors]
         self.humans = tuple(h for h in humans if h in ids)
         self.human_ix = [ids.index(h) for h in self.humans]
         names = policies or {}
-        self.policies = [HumanPolicy() if a.id in self.humans else policy_for(rules, i, names.get(a.id))
-                         for i, a in enumerate(rules.scenario.actors)]
+        self.policies = [
+            HumanPolicy() if a.id in self.humans else policy_for(rules, i, names.get(a.id))
+            for i, a in enumerate(rules.scenario.actors)
+        ]
         self.log = EventLog()
         self.batch = Batch(rules, self.seed, np.array([self.game], dtype=np.uint64), self.policies, self.log)
         self.decisions: list[dict] = []
@@ -152,11 +155,23 @@ class Session:
                 reason = "" if ok else self._why(act, x, when_ok)
                 trips = self._trips(a, int(i)) if ok else ()
                 rung_name = R.scenario.ladder.rungs[act.rung - 1].name if act.rung else ""
-                out.append(Option(
-                    int(i), act.spec.id, act.spec.name, act.spec.category, act.rung, rung_name,
-                    R.scenario.map.sites[x.site].name if x.site >= 0 else "",
-                    R.scenario.weapons[x.weapon].name if x.weapon >= 0 else "",
-                    x.distance_km, ok, reason, act.spec.description, trips))
+                out.append(
+                    Option(
+                        int(i),
+                        act.spec.id,
+                        act.spec.name,
+                        act.spec.category,
+                        act.rung,
+                        rung_name,
+                        R.scenario.map.sites[x.site].name if x.site >= 0 else "",
+                        R.scenario.weapons[x.weapon].name if x.weapon >= 0 else "",
+                        x.distance_km,
+                        ok,
+                        reason,
+                        act.spec.description,
+                        trips,
+                    )
+                )
         return out
 
     def _why(self, act, x, when_ok: bool) -> str:
@@ -197,15 +212,18 @@ class Session:
                 continue
             if not spec.repeat and self.value(f"tripped:{spec.id}") > 0:
                 continue
-            ps = [float(np.clip(np.asarray(p(ctx), dtype=float), 0, 1).reshape(-1)[0])
-                  for _s, p, _k, _c in rl.responses]
+            ps = [
+                float(np.clip(np.asarray(p(ctx), dtype=float), 0, 1).reshape(-1)[0]) for _s, p, _k, _c in rl.responses
+            ]
             total = sum(ps)
             if total > 1:
                 ps = [p / total for p in ps]
-            resp = tuple((R.actions[k].spec.name if k >= 0 else "nothing", p)
-                         for (_s, _p, k, _c), p in zip(rl.responses, ps))
-            out.append(Trip(spec.id, spec.name, R.scenario.actors[rl.owner].name, spec.declared, resp,
-                            max(0.0, 1 - sum(ps))))
+            resp = tuple(
+                (R.actions[k].spec.name if k >= 0 else "nothing", p) for (_s, _p, k, _c), p in zip(rl.responses, ps)
+            )
+            out.append(
+                Trip(spec.id, spec.name, R.scenario.actors[rl.owner].name, spec.declared, resp, max(0.0, 1 - sum(ps)))
+            )
         return tuple(out)
 
     def signal_options(self, actor: str) -> list[SignalOption]:
@@ -230,8 +248,13 @@ class Session:
                 a = R.actor_index(h)
                 choices[h] = int(R.actions[R.wait_action[a]].instances[0])
         before = len(self.events)
-        self.decisions.append({"turn": self.turn, "choices": {k: int(v) for k, v in choices.items()},
-                               "signals": {k: (None if v is None else int(v)) for k, v in signals.items()}})
+        self.decisions.append(
+            {
+                "turn": self.turn,
+                "choices": {k: int(v) for k, v in choices.items()},
+                "signals": {k: (None if v is None else int(v)) for k, v in signals.items()},
+            }
+        )
         human = {R.actor_index(h): np.array([choices[h]]) for h in self.humans}
         hsig = {R.actor_index(h): np.array([NONE if signals.get(h) is None else signals[h]]) for h in self.humans}
         X = self.batch.X
@@ -255,23 +278,36 @@ class Session:
         max_rung = int(b.max_rung[0]) if self.done else max([0, *(max(v) for v in hist.values() if v)])
         outcome = self.outcome
         return {
-            "format": "redline-log/1", "scenario": scn.meta.id, "seed": self.seed, "game": self.game,
-            "policies": {a.id: ("human" if a.id in self.humans else p.name)
-                         for a, p in zip(scn.actors, self.policies)},
-            "outcome": outcome.id if outcome is not None else None, "turns": turns, "max_rung": max_rung,
+            "format": "redline-log/1",
+            "scenario": scn.meta.id,
+            "seed": self.seed,
+            "game": self.game,
+            "policies": {a.id: ("human" if a.id in self.humans else p.name) for a, p in zip(scn.actors, self.policies)},
+            "outcome": outcome.id if outcome is not None else None,
+            "turns": turns,
+            "max_rung": max_rung,
             "max_rung_id": rungs[max_rung],
             "escalation_score": float(b.score[0]) if self.done else self.value("_score"),
             "rungs_by_turn": hist,
             "objectives": {o.id: float(b.objective_scores[i, 0]) for i, o in enumerate(scn.objectives)},
             "history": history_comparison(self.rules, self.events),
-            "events": self.events, "humans": list(self.humans), "decisions": self.decisions,
+            "events": self.events,
+            "humans": list(self.humans),
+            "decisions": self.decisions,
         }
 
     # -------------------------------------------------------------- saves
     def to_save(self, scenario_file: str, source: bytes) -> dict:
-        return {"format": SAVE_FORMAT, "scenario": self.rules.scenario.meta.id, "scenario_file": scenario_file,
-                "scenario_sha": scenario_digest(source), "seed": self.seed, "game": self.game,
-                "humans": list(self.humans), "decisions": self.decisions}
+        return {
+            "format": SAVE_FORMAT,
+            "scenario": self.rules.scenario.meta.id,
+            "scenario_file": scenario_file,
+            "scenario_sha": scenario_digest(source),
+            "seed": self.seed,
+            "game": self.game,
+            "humans": list(self.humans),
+            "decisions": self.decisions,
+        }
 
     @classmethod
     def from_save(cls, rules, data, source: bytes | None = None) -> Session:

@@ -252,7 +252,7 @@ class _Const(_Node):
 
     value: float
     fixed: bool = False
-    name: str = ""          # the parameter it is, when it is one (``params.enforce_p``)
+    name: str = ""  # the parameter it is, when it is one (``params.enforce_p``)
 
     def __call__(self, ctx: Any) -> float:
         return self.value
@@ -847,9 +847,7 @@ def _parse(src: _Source, mode: str) -> ast.AST:
         raise ExprError(f"syntax error: {e}", 0) from None
     count, depth = _measure(tree)
     if depth > MAX_DEPTH:
-        raise ExprError(
-            f"expression is too deeply nested (depth {depth}; the limit is {MAX_DEPTH})", 0
-        )
+        raise ExprError(f"expression is too deeply nested (depth {depth}; the limit is {MAX_DEPTH})", 0)
     if count > MAX_NODES:
         raise ExprError(f"expression is too complex ({count} parts; the limit is {MAX_NODES})", 0)
     return tree
@@ -1050,9 +1048,7 @@ class _Compiler:
                 raise self.error("abs() needs 1 value: abs(x)", node)
             return _fold(_Abs(nodes[0], _owned(nodes[0])))
         # a lookup function: exactly one string literal
-        if len(args) != 1 or not (
-            isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)
-        ):
+        if len(args) != 1 or not (isinstance(args[0], ast.Constant) and isinstance(args[0].value, str)):
             raise self.error(f"{fname}() needs one name in quotes, like {fname}('name')", node)
         result = self.names.lookup_call(fname, args[0].value)
         if result is None:
@@ -1107,9 +1103,7 @@ def compile_effect(text: str, names: Names, lookup_functions: Iterable[str] = ()
     if isinstance(stmt, ast.AugAssign):
         op = _AUG_OPS.get(type(stmt.op))
         if op is None:
-            raise comp.error(
-                f"only =, +=, -= and *= can be used in an effect, {_EFFECT_EXAMPLE}", stmt
-            )
+            raise comp.error(f"only =, +=, -= and *= can be used in an effect, {_EFFECT_EXAMPLE}", stmt)
         target = stmt.target
     elif isinstance(stmt, ast.Assign):
         if len(stmt.targets) != 1:

@@ -31,7 +31,7 @@ class Merged:
     data: object
     marks: dict = attrs.Factory(dict)
     key_marks: dict = attrs.Factory(dict)
-    lines: dict = attrs.Factory(dict)   # file -> its text lines (for expression columns)
+    lines: dict = attrs.Factory(dict)  # file -> its text lines (for expression columns)
 
     def mark(self, path: tuple, prefer_key: bool = False) -> Where:
         if prefer_key and path in self.key_marks:
@@ -119,8 +119,13 @@ def _merge(b: Merged, bp: tuple, v: Merged, vp: tuple, out: Merged, op: tuple):
                 result[key] = vval[key]
                 _copy_marks(v, (*vp, key), out, (*op, key))
         return result
-    if isinstance(bval, list) and isinstance(vval, list) and bval and all(_item_key(x) for x in bval) \
-            and all(_item_key(x) for x in vval):
+    if (
+        isinstance(bval, list)
+        and isinstance(vval, list)
+        and bval
+        and all(_item_key(x) for x in bval)
+        and all(_item_key(x) for x in vval)
+    ):
         result = []
         vindex = {_item_key(x): i for i, x in enumerate(vval)}
         used = set()
@@ -152,8 +157,9 @@ def _get(data, path: tuple):
     return data
 
 
-def resolve(merged: Merged, file: str, real_path: str | None, root: str | None,
-            read, chain: tuple[str, ...] = ()) -> Merged:
+def resolve(
+    merged: Merged, file: str, real_path: str | None, root: str | None, read, chain: tuple[str, ...] = ()
+) -> Merged:
     """Follow ``extends:`` (if any) and merge the file onto its base, recursively."""
     data = merged.data
     if not isinstance(data, dict) or "extends" not in data:
@@ -169,16 +175,20 @@ def resolve(merged: Merged, file: str, real_path: str | None, root: str | None,
     if not isinstance(target, str) or not target.strip():
         error("must name a base scenario file, like 'atacms_2024.yaml'")
     if os.path.isabs(target) or target.startswith("~"):
-        error(f"'{target}' is an absolute path; write it relative to this file (to start from a shipped "
-              "scenario elsewhere, copy it beside yours: python main.py new FILE --from ID)")
+        error(
+            f"'{target}' is an absolute path; write it relative to this file (to start from a shipped "
+            "scenario elsewhere, copy it beside yours: python main.py new FILE --from ID)"
+        )
     if len(chain) >= MAX_EXTENDS:
         error(f"too many levels of 'extends:' (the limit is {MAX_EXTENDS})")
     folder = os.path.dirname(real_path)
     root = root or folder
     candidate = os.path.realpath(os.path.join(folder, target))
     if os.path.commonpath([candidate, root]) != root:
-        error(f"'{target}' is outside this scenario's folder; a base must be in the same folder or below it "
-              "(copy it beside yours: python main.py new FILE --from ID)")
+        error(
+            f"'{target}' is outside this scenario's folder; a base must be in the same folder or below it "
+            "(copy it beside yours: python main.py new FILE --from ID)"
+        )
     if candidate in chain or candidate == real_path:
         cycle = " -> ".join(os.path.basename(c) for c in (*chain, real_path, candidate))
         error(f"'{target}' makes a cycle of extends: {cycle}")
@@ -191,11 +201,17 @@ def resolve(merged: Merged, file: str, real_path: str | None, root: str | None,
     if isinstance(base.data, dict):
         for key, value in variant_data.items():
             old = base.data.get(key)
-            if isinstance(old, dict) != isinstance(value, dict) and isinstance(old, (dict, list)) \
-                    and isinstance(value, (dict, list)):
+            if (
+                isinstance(old, dict) != isinstance(value, dict)
+                and isinstance(old, (dict, list))
+                and isinstance(value, (dict, list))
+            ):
                 form = "a mapping keyed by id" if isinstance(old, dict) else "a list of items with an id"
                 f, ln, cl = merged.mark((key,))
-                raise ScenarioError(Diagnostic(f, ln, cl, key, f"write '{key}' in the same form as the base "
-                                               f"({shown} writes it as {form})"))
+                raise ScenarioError(
+                    Diagnostic(
+                        f, ln, cl, key, f"write '{key}' in the same form as the base ({shown} writes it as {form})"
+                    )
+                )
     variant = Merged(variant_data, merged.marks, merged.key_marks, merged.lines)
     return merge(base, variant)

@@ -91,7 +91,7 @@ def expression_position(lines: list[str], line: int, col: int, text: str, offset
     r, c = line - 1, col - 1
     if r >= len(lines):
         return line, col
-    head = lines[r][c:c + 1]
+    head = lines[r][c : c + 1]
     if head in ("'", '"'):
         c += 1
     elif head in (">", "|"):
@@ -124,8 +124,9 @@ def resolved_source(path: str | os.PathLike) -> bytes:
     located = read_yaml_bytes(raw, name)
     if not isinstance(located.data, dict) or "extends" not in located.data:
         return raw
-    merged = resolve(from_located(located, raw.decode("utf-8", errors="replace")), name,
-                     os.path.realpath(path), None, _read_base)
+    merged = resolve(
+        from_located(located, raw.decode("utf-8", errors="replace")), name, os.path.realpath(path), None, _read_base
+    )
     return yaml.safe_dump(merged.data, sort_keys=False, allow_unicode=True).encode()
 
 
@@ -142,19 +143,24 @@ def _read_base(real: str, shown: str, where) -> bytes:
             except OSError:
                 near = []
             hint = did_you_mean(os.path.basename(real), near)
-        raise ScenarioError(Diagnostic(where[0], where[1], where[2], "extends",
-                                       f"{shown}: {d.message}{hint}")) from None
+        raise ScenarioError(
+            Diagnostic(where[0], where[1], where[2], "extends", f"{shown}: {d.message}{hint}")
+        ) from None
 
 
-def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
-               real_path: str | None = None) -> Loaded:
+def load_bytes(
+    raw: bytes, name: str, overrides: dict[str, float] | None = None, real_path: str | None = None
+) -> Loaded:
     located = read_yaml_bytes(raw, name)
     merged = from_located(located, raw.decode("utf-8", errors="replace"))
     merged = resolve(merged, name, real_path, None, _read_base)
     if not isinstance(merged.data, dict):
         file, line, col = merged.mark(())
-        raise ScenarioError(Diagnostic(file or name, line or 1, col or 1, "",
-                                       "a scenario is a mapping of sections (format:, meta:, ...)"))
+        raise ScenarioError(
+            Diagnostic(
+                file or name, line or 1, col or 1, "", "a scenario is a mapping of sections (format:, meta:, ...)"
+            )
+        )
     data, pathmap = normalize(merged.data)
 
     def mark(ypath, prefer_key: bool = False):
@@ -164,7 +170,7 @@ def load_bytes(raw: bytes, name: str, overrides: dict[str, float] | None = None,
         """Whether the field sits in a one-line { } mapping (where a stray comma splits text)."""
         file, line, col = merged.mark(ypath[:-1])
         lines = merged.lines.get(file, [])
-        return 0 < line <= len(lines) and lines[line - 1][col - 1:col] == "{"
+        return 0 < line <= len(lines) and lines[line - 1][col - 1 : col] == "{"
 
     scn, diags = structure(data, name, mark, pathmap, lambda p: display_path(merged.data, p), in_braces)
     if diags:

@@ -30,8 +30,7 @@ RESERVED = {"turn", "params", "target", "weapon", "true", "false", "and", "or", 
 
 def basemaps() -> list[str] | None:
     """Names of the shipped basemaps (``assets/map/*.json``), or None if the folder is missing."""
-    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                          "assets", "map")
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "assets", "map")
     try:
         return sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".json") and f != "cities.json")
     except OSError:
@@ -85,8 +84,10 @@ class Checker:
         for i, item in enumerate(items):
             ident = item.id
             if not pattern.match(ident):
-                self.err((*section, i, "id"), f"{what} id '{ident}' must be lower-case letters, digits "
-                         "and underscores, starting with a letter")
+                self.err(
+                    (*section, i, "id"),
+                    f"{what} id '{ident}' must be lower-case letters, digits and underscores, starting with a letter",
+                )
             elif ident in RESERVED:
                 self.err((*section, i, "id"), f"'{ident}' is a reserved word; choose another {what} id")
             if ident in seen:
@@ -99,8 +100,7 @@ class Checker:
 
     def one_of(self, path: tuple, value: str, allowed, what: str) -> None:
         if value not in allowed:
-            self.err(path, f"{what} must be one of {', '.join(allowed)}; found '{value}'"
-                     f"{did_you_mean(value, allowed)}")
+            self.err(path, f"{what} must be one of {', '.join(allowed)}; found '{value}'{did_you_mean(value, allowed)}")
 
     def in_range(self, path: tuple, value: float, lo: float, hi: float, what: str) -> None:
         if not lo <= value <= hi:
@@ -147,15 +147,20 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
             c.one_of(("policies", i, "base"), p.base, POLICY_PRESETS, "base")
         for j, x in enumerate(p.base_excludes):
             if x not in action_ids and x not in CATEGORIES:
-                c.err(("policies", i, "base_excludes", j),
-                      f"'{x}' is neither an action nor a category{did_you_mean(x, [*action_ids, *CATEGORIES])}")
+                c.err(
+                    ("policies", i, "base_excludes", j),
+                    f"'{x}' is neither an action nor a category{did_you_mean(x, [*action_ids, *CATEGORIES])}",
+                )
         if p.id in POLICY_PRESETS:
             c.err(("policies", i, "id"), f"'{p.id}' is a preset name; choose another policy id")
 
     known_maps = basemaps()
     if scn.map.basemap != "none" and known_maps is not None and scn.map.basemap not in known_maps:
-        c.err(("map", "basemap"), f"unknown basemap '{scn.map.basemap}' (known: none, {', '.join(known_maps)})"
-              f"{did_you_mean(scn.map.basemap, known_maps)}")
+        c.err(
+            ("map", "basemap"),
+            f"unknown basemap '{scn.map.basemap}' (known: none, {', '.join(known_maps)})"
+            f"{did_you_mean(scn.map.basemap, known_maps)}",
+        )
     regions = c.unique(("map", "regions"), scn.map.regions, "region")
     sites = c.unique(("map", "sites"), scn.map.sites, "site")
     for i, r in enumerate(scn.map.regions):
@@ -251,8 +256,10 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
                 c.one_of((*path, "target", "kinds", j), k, SITE_KINDS, "kind")
         for token in re.findall(r"\{([^{}]*)\}", a.text):
             if token not in ("actor", "target", "weapon", "distance_km"):
-                c.err((*path, "text"), f"unknown placeholder '{{{token}}}' "
-                      "(use {actor}, {target}, {weapon} or {distance_km})")
+                c.err(
+                    (*path, "text"),
+                    f"unknown placeholder '{{{token}}}' (use {{actor}}, {{target}}, {{weapon}} or {{distance_km}})",
+                )
         if a.weapon and a.target is None:
             c.err((*path, "target"), "an action with a weapon needs a target")
 
@@ -290,8 +297,9 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
             if resp.action in actions and r.owner in actors:
                 act = scn.actions[actions[resp.action]]
                 if r.owner not in act.actor:
-                    c.err((*rp, "action"),
-                          f"'{r.owner}' cannot take '{resp.action}' (its actor: {', '.join(act.actor)})")
+                    c.err(
+                        (*rp, "action"), f"'{r.owner}' cannot take '{resp.action}' (its actor: {', '.join(act.actor)})"
+                    )
             rid = resp.id or resp.action or "none"
             if rid in ids:
                 c.err((*rp, "id"), f"two responses are called '{rid}'; give one an id:")
@@ -320,8 +328,11 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
                 if not 1 <= turn <= cal.turns:
                     last = start + dt.timedelta(days=cal.turns * max(cal.turn_days, 1) - 1)
                     when = "before the game starts" if turn < 1 else "after the game ends"
-                    c.err(("events", i, "date"), f"{e.date} falls {when} (the game runs from {start.isoformat()} "
-                          f"to {last.isoformat()}, turns 1 to {cal.turns})")
+                    c.err(
+                        ("events", i, "date"),
+                        f"{e.date} falls {when} (the game runs from {start.isoformat()} "
+                        f"to {last.isoformat()}, turns 1 to {cal.turns})",
+                    )
         if e.turn is not None and not 1 <= e.turn <= cal.turns:
             c.err(("events", i, "turn"), f"turn {e.turn} is outside 1..{cal.turns}")
 

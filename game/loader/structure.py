@@ -31,8 +31,10 @@ def _str(value, _type) -> str:
         word = str(value).lower()
         raise _Bad(f"expected text, found {word} (write it in quotes: '{word}')")
     if value is None:
-        raise _Bad("expected text, found nothing (if the text starts with #, YAML read it as a comment: "
-                   "put it in quotes, like '#0072B2')")
+        raise _Bad(
+            "expected text, found nothing (if the text starts with #, YAML read it as a comment: "
+            "put it in quotes, like '#0072B2')"
+        )
     if isinstance(value, (dict, list)):
         raise _Bad(f"expected text, found {_describe(value)}")
     if isinstance(value, float) and not math.isfinite(value):
@@ -115,9 +117,7 @@ def _make_converter() -> cattrs.Converter:
 
         return structure_fixed
 
-    conv.register_structure_hook_factory(
-        lambda t: typing.get_origin(t) is tuple, _tuple_hook_factory
-    )
+    conv.register_structure_hook_factory(lambda t: typing.get_origin(t) is tuple, _tuple_hook_factory)
 
     def _dict_hook_factory(tp):
         key_t, val_t = typing.get_args(tp)
@@ -185,8 +185,12 @@ def _bools_in_expressions(value, depth: int = 0):
     if depth > 8:
         return value
     if isinstance(value, dict):
-        return {k: ("1" if v else "0") if k in EXPRESSION_FIELDS and isinstance(v, bool)
-                else _bools_in_expressions(v, depth + 1) for k, v in value.items()}
+        return {
+            k: ("1" if v else "0")
+            if k in EXPRESSION_FIELDS and isinstance(v, bool)
+            else _bools_in_expressions(v, depth + 1)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_bools_in_expressions(v, depth + 1) for v in value]
     return value
@@ -236,12 +240,14 @@ def _walk(exc: BaseException, path: Path, cls, out: list[tuple[Path, str]]) -> N
     elif isinstance(exc, (TypeError, AttributeError)) and "mapping" not in str(exc):
         out.append((here, "expected a mapping of fields"))
     else:
-        out.append((here, "expected a mapping of fields" if not isinstance(exc, ValueError)
-                    else f"invalid value ({exc})"))
+        out.append(
+            (here, "expected a mapping of fields" if not isinstance(exc, ValueError) else f"invalid value ({exc})")
+        )
 
 
-def structure(data, file: str, mark, pathmap: PathMap, show=None, in_braces=None
-              ) -> tuple[Scenario | None, list[Diagnostic]]:
+def structure(
+    data, file: str, mark, pathmap: PathMap, show=None, in_braces=None
+) -> tuple[Scenario | None, list[Diagnostic]]:
     """Structure normalized data into a Scenario, or collect every structural error."""
     from game.loader.yaml_source import format_path
 

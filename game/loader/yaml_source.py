@@ -145,22 +145,31 @@ def _decode(raw: bytes, file: str) -> str:
     except UnicodeDecodeError as exc:
         prefix = raw[: exc.start].decode("utf-8", "replace")
         line, col = _line_col(prefix, len(prefix))
-        fail(f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}, column {col})",
-             line, col)
+        fail(f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at line {line}, column {col})", line, col)
     bad = _BAD_CHAR.search(text)
     if bad:
         line, col = _line_col(text, bad.start())
-        fail(f"file contains a control character (U+{ord(bad.group()):04X} at line {line}, "
-             f"column {col}); remove it", line, col)
+        fail(
+            f"file contains a control character (U+{ord(bad.group()):04X} at line {line}, column {col}); remove it",
+            line,
+            col,
+        )
     return text
 
 
 # --------------------------------------------------------------------- scalars (YAML 1.2)
 
 _SPECIAL: dict[str, object] = {
-    "~": None, "null": None, "Null": None, "NULL": None,
-    "true": True, "True": True, "TRUE": True,
-    "false": False, "False": False, "FALSE": False,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
 }
 for _inf in (".inf", ".Inf", ".INF"):
     _SPECIAL[_inf] = _SPECIAL["+" + _inf] = math.inf
@@ -261,7 +270,7 @@ def _child_path(stack: list[_Frame]) -> Path:
 
 def _show_tag(tag: str) -> str:
     prefix = "tag:yaml.org,2002:"
-    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
 
 
 def _compose(text: str, file: str, diags: list[Diagnostic]) -> _Node:
@@ -272,8 +281,7 @@ def _compose(text: str, file: str, diags: list[Diagnostic]) -> _Node:
     except yaml.YAMLError as exc:
         raise _Fatal(_syntax_diagnostic(exc, text, file)) from None
     except RecursionError:  # not expected: nothing here recurses on the input's depth
-        raise _Fatal(Diagnostic(file, 0, 0, "", f"nesting is deeper than {MAX_DEPTH} levels")) \
-            from None
+        raise _Fatal(Diagnostic(file, 0, 0, "", f"nesting is deeper than {MAX_DEPTH} levels")) from None
     finally:
         parser.dispose()
 
@@ -295,9 +303,14 @@ def _compose_events(get_event, file: str, diags: list[Diagnostic]) -> _Node:
 
     def note_anchor(name: str, mark: Mark):
         if name in first_anchor:
-            diags.append(Diagnostic(file, *mark, format_path(_child_path(stack)),
-                                    f"anchor '&{name}' is defined twice "
-                                    f"(first at line {first_anchor[name][0]})"))
+            diags.append(
+                Diagnostic(
+                    file,
+                    *mark,
+                    format_path(_child_path(stack)),
+                    f"anchor '&{name}' is defined twice (first at line {first_anchor[name][0]})",
+                )
+            )
         else:
             first_anchor[name] = mark
 
@@ -310,9 +323,11 @@ def _compose_events(get_event, file: str, diags: list[Diagnostic]) -> _Node:
         if kind is not MappingEndEvent and kind is not SequenceEndEvent:
             nodes += 1
             if nodes > MAX_NODES:
-                fatal(event.start_mark, _child_path(stack),
-                      f"too many values: the file has more than {MAX_NODES} "
-                      "(lists, mappings and single values)")
+                fatal(
+                    event.start_mark,
+                    _child_path(stack),
+                    f"too many values: the file has more than {MAX_NODES} (lists, mappings and single values)",
+                )
         if kind is scalar_event:
             node = _Scalar()
             mark = event.start_mark
@@ -320,8 +335,7 @@ def _compose_events(get_event, file: str, diags: list[Diagnostic]) -> _Node:
             node.text = text = event.value
             node.plain = plain = not event.style
             node.tag = event.tag
-            if event.tag is None and (plain and (not text or text[0] in maybe_not_text)
-                                      or len(text) > max_text):
+            if event.tag is None and (plain and (not text or text[0] in maybe_not_text) or len(text) > max_text):
                 node.value, node.error = resolve(text, plain)
             else:  # text for sure (the fast path), or tagged: refused later
                 node.value = text
@@ -357,19 +371,22 @@ def _compose_events(get_event, file: str, diags: list[Diagnostic]) -> _Node:
             name = event.anchor
             path = _child_path(stack)
             if name in open_anchors:
-                fatal(event.start_mark, path,
-                      f"recursive alias '*{name}' (it is inside its own anchor '&{name}')")
+                fatal(event.start_mark, path, f"recursive alias '*{name}' (it is inside its own anchor '&{name}')")
             target = anchors.get(name)
             if target is None:
-                hint = (did_you_mean(f"*{name}", [f"*{a}" for a in anchors])
-                        or f" (there is no anchor '&{name}' before it)")
+                hint = (
+                    did_you_mean(f"*{name}", [f"*{a}" for a in anchors]) or f" (there is no anchor '&{name}' before it)"
+                )
                 fatal(event.start_mark, path, f"unknown alias '*{name}'{hint}")
             if len(stack) + target.height > MAX_DEPTH:
                 fatal(event.start_mark, path, f"nesting is deeper than {MAX_DEPTH} levels")
             expanded += target.size
             if expanded > MAX_ALIAS_NODES:
-                fatal(event.start_mark, path, f"too many aliases: the file expands past "
-                      f"{MAX_ALIAS_NODES} nodes (an alias bomb?)")
+                fatal(
+                    event.start_mark,
+                    path,
+                    f"too many aliases: the file expands past {MAX_ALIAS_NODES} nodes (an alias bomb?)",
+                )
             node = _Alias()
             mark = event.start_mark
             node.mark = (mark.line + 1, mark.column + 1)
@@ -395,8 +412,7 @@ _HINTS = (
     ("did not find expected '-' indicator", "check the indentation"),
     ("found unexpected end of stream", "is a closing quote or bracket missing?"),
     ("did not find expected ',' or", "is a comma or a closing bracket missing?"),
-    ("unknown escape character",
-     "in double quotes a backslash starts an escape; use single quotes or write \\\\"),
+    ("unknown escape character", "in double quotes a backslash starts an escape; use single quotes or write \\\\"),
 )
 
 
@@ -423,8 +439,13 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
     unclosed = _unclosed_quote(text, line)
     if unclosed is not None:
         q_line, q_col, quote = unclosed
-        return Diagnostic(file, q_line, q_col, "", f"this quoted text is never closed (it runs on to line {line}); "
-                                                   f"add the closing {quote!r}")
+        return Diagnostic(
+            file,
+            q_line,
+            q_col,
+            "",
+            f"this quoted text is never closed (it runs on to line {line}); add the closing {quote!r}",
+        )
     message = exc.problem or exc.context or "invalid YAML"
     index = getattr(where, "index", None)
     char = text[index] if isinstance(index, int) and 0 <= index < len(text) else ""
@@ -465,7 +486,7 @@ def _unclosed_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
         if not m:
             continue
         quote, rest = m.group(2), m.group(3)
-        closed = (re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", "")))
+        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
         if not closed:
             return n, len(m.group(1)) + 1, quote
     return None
@@ -540,8 +561,7 @@ class _Builder:
             name = key.text if key.tag is not None else key.value
             if key.plain and key.text == "<<" and key.tag is None:
                 if report:
-                    self.error(key_mark, path, "merge keys (<<) are not supported; "
-                               "repeat the fields or use 'extends:'")
+                    self.error(key_mark, path, "merge keys (<<) are not supported; repeat the fields or use 'extends:'")
                 continue
             if not isinstance(name, str):
                 if report:
@@ -551,8 +571,7 @@ class _Builder:
             here = (*path, name)
             if name in first:
                 if report:
-                    self.error(key_mark, here,
-                               f"duplicate key {_short(name)!r} (first at line {first[name][0]})")
+                    self.error(key_mark, here, f"duplicate key {_short(name)!r} (first at line {first[name][0]})")
                 continue
             first[name] = key_mark
             self.key_marks[here] = key_mark
@@ -567,8 +586,7 @@ def _raise(diags: list[Diagnostic], file: str) -> None:
     diags = sorted(diags, key=lambda d: (d.line, d.col))
     if len(diags) > MAX_DIAGNOSTICS:
         more = len(diags) - MAX_DIAGNOSTICS
-        diags = diags[:MAX_DIAGNOSTICS] + [
-            Diagnostic(file, 0, 0, "", f"... and {more} more problems in this file")]
+        diags = diags[:MAX_DIAGNOSTICS] + [Diagnostic(file, 0, 0, "", f"... and {more} more problems in this file")]
     raise ScenarioError(diags)
 
 

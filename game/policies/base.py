@@ -8,10 +8,22 @@ from game.model import CATEGORIES
 
 # Category weights of the static presets; read as "how much more likely than waiting".
 PRESET_CATEGORY = {
-    "dove": {"status_quo": 3.0, "de_escalation": 4.0, "posturing": 1.0, "non_violent": 0.5,
-             "violent": 0.1, "nuclear": 0.005},
-    "hawk": {"status_quo": 0.5, "de_escalation": 0.2, "posturing": 1.5, "non_violent": 2.0,
-             "violent": 3.0, "nuclear": 0.05},
+    "dove": {
+        "status_quo": 3.0,
+        "de_escalation": 4.0,
+        "posturing": 1.0,
+        "non_violent": 0.5,
+        "violent": 0.1,
+        "nuclear": 0.005,
+    },
+    "hawk": {
+        "status_quo": 0.5,
+        "de_escalation": 0.2,
+        "posturing": 1.5,
+        "non_violent": 2.0,
+        "violent": 3.0,
+        "nuclear": 0.05,
+    },
     "random": {c: 1.0 for c in CATEGORIES},
 }
 
@@ -79,8 +91,10 @@ class DoctrinePolicy(Policy):
         out = [0.0] * len(acts)
         if self.base is not None:
             bw = self.spec.base_weight
-            out = [0.0 if self._base_skips(rules.actions[k].spec) else bw * w
-                   for k, w in zip(acts, self.base.action_weights(ctx, rules, actor, acts))]
+            out = [
+                0.0 if self._base_skips(rules.actions[k].spec) else bw * w
+                for k, w in zip(acts, self.base.action_weights(ctx, rules, actor, acts))
+            ]
         for kind, k, term in rules.policy_terms.get(self.name, ()):
             if kind != "action" or k not in pos:
                 continue
@@ -121,8 +135,7 @@ class DoctrinePolicy(Policy):
             if term.when.const is None or term.when.const == 0:
                 w = np.where(term.when(ctx) != 0, w, 0.0)
             out[pos[k]] = out[pos[k]] + w
-        return self.spec.signal_rate, [np.maximum(w, 0.0) if isinstance(w, np.ndarray) else max(w, 0.0)
-                                       for w in out]
+        return self.spec.signal_rate, [np.maximum(w, 0.0) if isinstance(w, np.ndarray) else max(w, 0.0) for w in out]
 
     def describe(self, rules, actor) -> str:
         return self.spec.description or f"doctrine '{self.name}'"

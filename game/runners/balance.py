@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from game.runners.tally import Tally, summarize
 
-DOMINANT = 0.95        # an outcome above this share of games is flagged
-TURN_LIMIT = 0.5       # more than this share of games ending at the turn limit is flagged
+DOMINANT = 0.95  # an outcome above this share of games is flagged
+TURN_LIMIT = 0.5  # more than this share of games ending at the turn limit is flagged
 
 
 def _pct(x: float) -> str:
@@ -76,6 +76,8 @@ def balance_warnings(summary_or_tally: dict | Tally, rules) -> list[str]:
         out.append(f"more than half of the games lasted to the turn limit (turn {T})")
     clipped = float(s.get("clipped_games", 0.0))
     if clipped > 0:
-        out.append(f"a probability expression gave a value outside [0, 1] in {_pct(clipped)} of games "
-                   "(clipped at run time; check the p: expressions)")
+        out.append(
+            f"a probability expression gave a value outside [0, 1] in {_pct(clipped)} of games "
+            "(clipped at run time; check the p: expressions)"
+        )
     return out

@@ -58,6 +58,8 @@ class _Future:
         except Exception as exc:  # noqa: BLE001 - environment problems on the cluster
             hint = ""
             if "No module named 'game'" in str(exc) or "deserializ" in str(exc):
-                hint = (" (start 'dask scheduler' and 'dask worker' from the project folder with "
-                        "PYTHONPATH set to it, or 'pip install -e .' on every machine)")
+                hint = (
+                    " (start 'dask scheduler' and 'dask worker' from the project folder with "
+                    "PYTHONPATH set to it, or 'pip install -e .' on every machine)"
+                )
             raise RedlineError(f"a chunk failed on the Dask cluster: {type(exc).__name__}: {exc}{hint}") from None

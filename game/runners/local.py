@@ -34,7 +34,7 @@ class RunSpec:
     name: str
     seed: int
     overrides: tuple[tuple[str, float], ...] = ()
-    policies: tuple[tuple[str, str], ...] = ()      # actor id -> policy name
+    policies: tuple[tuple[str, str], ...] = ()  # actor id -> policy name
 
     @property
     def key(self) -> str:
@@ -76,8 +76,14 @@ def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
     """Play games ``start..stop-1`` of the batch (a pure function of its arguments)."""
     rules = _compiled(spec)
     b = play_games(rules, spec.seed, np.arange(start, stop, dtype=np.uint64), policies_for(rules, spec.policies))
-    return ChunkResult(start, Tally.of(b), b.outcome.astype(np.int16), b.turns.astype(np.int16),
-                       b.max_rung.astype(np.int16), b.score.astype(np.float32))
+    return ChunkResult(
+        start,
+        Tally.of(b),
+        b.outcome.astype(np.int16),
+        b.turns.astype(np.int16),
+        b.max_rung.astype(np.int16),
+        b.score.astype(np.float32),
+    )
 
 
 def warm(spec: RunSpec) -> None:
@@ -105,8 +111,9 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def run_ordered(spec: RunSpec, games: int, workers: int = 1, executor=None,
-                chunk: int = CHUNK) -> Iterator[ChunkResult]:
+def run_ordered(
+    spec: RunSpec, games: int, workers: int = 1, executor=None, chunk: int = CHUNK
+) -> Iterator[ChunkResult]:
     """Yield chunk results in chunk order (buffering any that finish early)."""
     bounds = chunks(games, chunk)
     if executor is None and workers <= 1:
@@ -115,9 +122,10 @@ def run_ordered(spec: RunSpec, games: int, workers: int = 1, executor=None,
         return
     own = executor is None
     if own:
-        warm(spec)   # compile the kernel once here, not in every worker
-    ex = executor or cf.ProcessPoolExecutor(max_workers=min(workers, len(bounds)), initializer=die_with_parent,
-                                            initargs=(os.getpid(),))
+        warm(spec)  # compile the kernel once here, not in every worker
+    ex = executor or cf.ProcessPoolExecutor(
+        max_workers=min(workers, len(bounds)), initializer=die_with_parent, initargs=(os.getpid(),)
+    )
     try:
         futures = [ex.submit(run_chunk, spec, s, e) for s, e in bounds]
         for f in futures:
@@ -127,8 +135,14 @@ def run_ordered(spec: RunSpec, games: int, workers: int = 1, executor=None,
             ex.shutdown(cancel_futures=True)
 
 
-def simulate(spec: RunSpec, games: int, workers: int = 1, on_chunk: Callable[[ChunkResult], None] | None = None,
-             executor=None, chunk: int = CHUNK) -> Tally:
+def simulate(
+    spec: RunSpec,
+    games: int,
+    workers: int = 1,
+    on_chunk: Callable[[ChunkResult], None] | None = None,
+    executor=None,
+    chunk: int = CHUNK,
+) -> Tally:
     total = None
     for res in run_ordered(spec, games, workers, executor, chunk):
         total = res.tally if total is None else total.merge(res.tally)

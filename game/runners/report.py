@@ -100,8 +100,12 @@ def plot_outcomes_vs(res: dict, path: str) -> bytes:
     for k in range(len(outcomes), rows * cols):
         axes[k // cols][k % cols].axis("off")
     others = [g["path"] for g in res["grid"] if g["path"] != path and len(set(g["values"])) > 1]
-    fig.suptitle(f"Outcome shares against {path}" + (" (pooled over the other parameters)" if others else "")
-                 + "; bands: 95% intervals", fontsize=10)
+    fig.suptitle(
+        f"Outcome shares against {path}"
+        + (" (pooled over the other parameters)" if others else "")
+        + "; bands: 95% intervals",
+        fontsize=10,
+    )
     fig.tight_layout()
     return _png(fig)
 
@@ -122,11 +126,14 @@ def plot_outcome_bars(res: dict) -> bytes:
     for j, p in enumerate(pts):
         xs = [i + j * width for i in range(len(oids))]
         sh = [p["outcomes"][o] for o in oids]
-        err = [[s - p["outcome_intervals"][o][0] for o, s in zip(oids, sh)],
-               [p["outcome_intervals"][o][1] - s for o, s in zip(oids, sh)]]
+        err = [
+            [s - p["outcome_intervals"][o][0] for o, s in zip(oids, sh)],
+            [p["outcome_intervals"][o][1] - s for o, s in zip(oids, sh)],
+        ]
         ax.bar(xs, sh, width, yerr=err, color=PALETTE[j % len(PALETTE)], label=_point_label(res, p), capsize=2)
-    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(oids))], [res["names"]["outcomes"][o] for o in oids],
-                  fontsize=8)
+    ax.set_xticks(
+        [i + 0.4 - width / 2 for i in range(len(oids))], [res["names"]["outcomes"][o] for o in oids], fontsize=8
+    )
     ax.set_ylabel("share of games")
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(_percent())
@@ -166,10 +173,26 @@ def plot_fan(res: dict) -> bytes:
 
         # rungs are whole numbers: a band covering rungs a..b is drawn from a - PAD to b + PAD,
         # so a quantile range on a single rung still shows as a strip around it
-        ax.fill_between(turns, [v - PAD for v in col("q05")], [v + PAD for v in col("q95")], step="mid",
-                        color=PALETTE[0], alpha=0.15, linewidth=0, label="5-95% of games")
-        ax.fill_between(turns, [v - PAD for v in col("q25")], [v + PAD for v in col("q75")], step="mid",
-                        color=PALETTE[0], alpha=0.35, linewidth=0, label="25-75%")
+        ax.fill_between(
+            turns,
+            [v - PAD for v in col("q05")],
+            [v + PAD for v in col("q95")],
+            step="mid",
+            color=PALETTE[0],
+            alpha=0.15,
+            linewidth=0,
+            label="5-95% of games",
+        )
+        ax.fill_between(
+            turns,
+            [v - PAD for v in col("q25")],
+            [v + PAD for v in col("q75")],
+            step="mid",
+            color=PALETTE[0],
+            alpha=0.35,
+            linewidth=0,
+            label="25-75%",
+        )
         ax.step(turns, col("q50"), where="mid", color=PALETTE[0], label="median")
         ax.plot(turns, col("mean"), color=PALETTE[1], linestyle="--", linewidth=1, label="mean")
         ax.step(turns, col("q99"), where="mid", color=PALETTE[3], linewidth=0.8, label="99th percentile")
@@ -194,8 +217,7 @@ def plot_fan(res: dict) -> bytes:
         axes[k // cols][k % cols].axis("off")
     fig.suptitle("Escalation over turns: highest rung reached so far, among the games still running", fontsize=10)
     fig.tight_layout()
-    fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=7, bbox_to_anchor=(0.5, -0.04),
-               frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=6, fontsize=7, bbox_to_anchor=(0.5, -0.04), frameon=False)
     return _png(fig)
 
 
@@ -213,10 +235,21 @@ def plot_red_lines(res: dict) -> bytes:
         for j, p in enumerate(pts):
             ys = [i - 0.35 + dodge * (j + 0.5) for i in range(len(rls))]
             rate = [p["red_lines"][r]["trip_rate"] for r in rls]
-            err = [[x - p["red_line_intervals"][r][0] for r, x in zip(rls, rate)],
-                   [p["red_line_intervals"][r][1] - x for r, x in zip(rls, rate)]]
-            ax.errorbar(rate, ys, xerr=err, fmt="os^Dv"[j // len(PALETTE) % 5], markersize=3.5, elinewidth=0.8,
-                        capsize=1.5, color=PALETTE[j % len(PALETTE)], label=_point_label(res, p))
+            err = [
+                [x - p["red_line_intervals"][r][0] for r, x in zip(rls, rate)],
+                [p["red_line_intervals"][r][1] - x for r, x in zip(rls, rate)],
+            ]
+            ax.errorbar(
+                rate,
+                ys,
+                xerr=err,
+                fmt="os^Dv"[j // len(PALETTE) % 5],
+                markersize=3.5,
+                elinewidth=0.8,
+                capsize=1.5,
+                color=PALETTE[j % len(PALETTE)],
+                label=_point_label(res, p),
+            )
             top = max(top, *(p["red_line_intervals"][r][1] for r in rls))
         ax.set_yticks(range(len(rls)), labels, fontsize=7)
         ax.set_ylim(len(rls) - 0.5, -0.5)
@@ -226,13 +259,24 @@ def plot_red_lines(res: dict) -> bytes:
         ax.set_xlim(0, min(1.0, top * 1.08 + 0.01))
         ax.xaxis.set_major_formatter(_percent())
         ax.grid(axis="x", alpha=0.3)
-        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.6 / (1.4 + 0.32 * len(rls))),
-                  ncol=min(3, len(pts)), frameon=False)
+        ax.legend(
+            fontsize=7,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.6 / (1.4 + 0.32 * len(rls))),
+            ncol=min(3, len(pts)),
+            frameon=False,
+        )
     else:
         fig, ax = plt.subplots(figsize=(7.2, 4.0))
         for k, r in enumerate(rls):
-            ax.plot(range(len(pts)), [p["red_lines"][r]["trip_rate"] for p in pts], marker=".",
-                    color=PALETTE[k % len(PALETTE)], linestyle="-" if k < len(PALETTE) else "--", label=labels[k])
+            ax.plot(
+                range(len(pts)),
+                [p["red_lines"][r]["trip_rate"] for p in pts],
+                marker=".",
+                color=PALETTE[k % len(PALETTE)],
+                linestyle="-" if k < len(PALETTE) else "--",
+                label=labels[k],
+            )
         ax.set_xlabel("point # (see the tables)")
         ax.set_ylabel("trip rate")
         ax.yaxis.set_major_formatter(_percent())
@@ -248,18 +292,34 @@ def make_plots(res: dict) -> list[tuple[str, str, bytes]]:
     axes = varying_axes(res)
     for g in axes:
         name = "outcomes_" + g["path"].replace(".", "_") + ".png"
-        out.append((name, f"Outcome shares against {g['path']}, with 95% Wilson intervals (bands).",
-                    plot_outcomes_vs(res, g["path"])))
+        out.append(
+            (
+                name,
+                f"Outcome shares against {g['path']}, with 95% Wilson intervals (bands).",
+                plot_outcomes_vs(res, g["path"]),
+            )
+        )
     if not axes:
         out.append(("outcomes.png", "Outcome shares with 95% Wilson intervals.", plot_outcome_bars(res)))
     shown = _fan_points(res)
     note = "" if len(shown) == len(res["points"]) else f" ({len(shown)} of {len(res['points'])} points shown)"
-    out.append(("escalation_fan.png", "Escalation over turns: quantiles (5-95%, 25-75%, median, 99th percentile) "
-                "and mean of the highest rung any actor has reached so far, among the games still running that turn; "
-                "the dotted grey line is the share of games still running" + note + ".", plot_fan(res)))
+    out.append(
+        (
+            "escalation_fan.png",
+            "Escalation over turns: quantiles (5-95%, 25-75%, median, 99th percentile) "
+            "and mean of the highest rung any actor has reached so far, among the games still running that turn; "
+            "the dotted grey line is the share of games still running" + note + ".",
+            plot_fan(res),
+        )
+    )
     if res["names"]["red_lines"]:
-        out.append(("red_lines.png", "Share of games where each red line tripped at least once, with 95% intervals.",
-                    plot_red_lines(res)))
+        out.append(
+            (
+                "red_lines.png",
+                "Share of games where each red line tripped at least once, with 95% intervals.",
+                plot_red_lines(res),
+            )
+        )
     return out
 
 
@@ -298,28 +358,37 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
     run = res.get("run", {})
     h: list[str] = []
     add = h.append
-    add(f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(res['title'])}: sweep report</title>"
-        f"<style>{CSS}</style></head><body>")
+    add(
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{_e(res['title'])}: sweep report</title>"
+        f"<style>{CSS}</style></head><body>"
+    )
     add(f"<h1>{_e(res['title'])}</h1><p class='note'>Parameter sweep report</p>")
     pol = ", ".join(f"{_e(k)}: {_e(v)}" for k, v in res["policies"].items())
     add("<table class='meta'>")
-    for k, v in [("Scenario", f"{_e(res['scenario'])} ({_e(res['file'])})"),
-                 ("File digest (SHA-256)", f"<code>{_e(res['digest'])}</code>"),
-                 ("Games per point", f"{res['games']:,}"), ("Points", f"{len(pts)}"),
-                 ("Seed", f"{res['seed']} (the same games, with the same draws, at every point)"),
-                 ("Policies", pol),
-                 ("Run", f"{run.get('seconds', 0):.1f} s; {run.get('computed_chunks', 0)} chunks computed, "
-                         f"{run.get('reused_chunks', 0)} reused from a saved run")]:
+    for k, v in [
+        ("Scenario", f"{_e(res['scenario'])} ({_e(res['file'])})"),
+        ("File digest (SHA-256)", f"<code>{_e(res['digest'])}</code>"),
+        ("Games per point", f"{res['games']:,}"),
+        ("Points", f"{len(pts)}"),
+        ("Seed", f"{res['seed']} (the same games, with the same draws, at every point)"),
+        ("Policies", pol),
+        (
+            "Run",
+            f"{run.get('seconds', 0):.1f} s; {run.get('computed_chunks', 0)} chunks computed, "
+            f"{run.get('reused_chunks', 0)} reused from a saved run",
+        ),
+    ]:
         add(f"<tr><th class='l'>{k}</th><td>{v}</td></tr>")
     add("</table>")
 
-    add("<h2>Grid</h2><table><tr><th class='l'>parameter</th><th class='l'>values</th>"
-        "<th>scenario's value</th></tr>")
+    add("<h2>Grid</h2><table><tr><th class='l'>parameter</th><th class='l'>values</th><th>scenario's value</th></tr>")
     for g in grid:
         d = res["defaults"].get(g["path"])
-        add(f"<tr><td class='l'><code>{_e(g['path'])}</code></td>"
+        add(
+            f"<tr><td class='l'><code>{_e(g['path'])}</code></td>"
             f"<td class='l'>{_e(', '.join(_fmt(v) for v in g['values']))}</td>"
-            f"<td>{_e(_fmt(d)) if d is not None else ''}</td></tr>")
+            f"<td>{_e(_fmt(d)) if d is not None else ''}</td></tr>"
+        )
     add("</table>")
 
     def point_table(title: str, note: str, headers: list[str], cells) -> None:
@@ -328,66 +397,92 @@ def render_html(res: dict, plots: list[tuple[str, str, bytes]]) -> str:
         add("".join(f"<th>{_e(g['path'].split('.')[-1])}</th>" for g in grid))
         add("".join(f"<th>{h}</th>" for h in headers) + "</tr>")
         for p in pts:
-            add(f"<tr><td>{p['index']}</td>" + "".join(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>"
-                                                        for g in grid))
+            add(f"<tr><td>{p['index']}</td>" + "".join(f"<td>{_e(_fmt(p['values'][g['path']]))}</td>" for g in grid))
             add("".join(f"<td>{c}</td>" for c in cells(p)) + "</tr>")
         add("</table></div>")
 
     def with_interval(share: float, interval) -> str:
         return f"{_pct(share)}<br><span class='ci'>{_num(interval[0])}-{_num(interval[1])}</span>"
 
-    point_table("Outcomes", "Share of games, with the 95% Wilson interval below. Turns: mean, median, 95th "
-                "percentile.", [*(_e(o) for o in names["outcomes"].values()), "turns"],
-                lambda p: [*(with_interval(p["outcomes"][o], p["outcome_intervals"][o]) for o in names["outcomes"]),
-                           f"{p['turns']['mean']:.2f} / {p['turns']['p50']} / {p['turns']['p95']}"])
-    point_table("Highest rung reached", "Share of games by the highest rung any actor reached.",
-                [_e(r) for r in names["rungs"].values()],
-                lambda p: [_pct(p["max_rung"].get(r, 0.0)) for r in names["rungs"]])
+    point_table(
+        "Outcomes",
+        "Share of games, with the 95% Wilson interval below. Turns: mean, median, 95th percentile.",
+        [*(_e(o) for o in names["outcomes"].values()), "turns"],
+        lambda p: [
+            *(with_interval(p["outcomes"][o], p["outcome_intervals"][o]) for o in names["outcomes"]),
+            f"{p['turns']['mean']:.2f} / {p['turns']['p50']} / {p['turns']['p95']}",
+        ],
+    )
+    point_table(
+        "Highest rung reached",
+        "Share of games by the highest rung any actor reached.",
+        [_e(r) for r in names["rungs"].values()],
+        lambda p: [_pct(p["max_rung"].get(r, 0.0)) for r in names["rungs"]],
+    )
     if names["red_lines"]:
-        point_table("Red lines", "Share of games where the red line tripped at least once (95% interval below).",
-                    [f"{_e(v['owner'])}: {_e(v['name'])}" for v in names["red_lines"].values()],
-                    lambda p: [with_interval(p["red_lines"][r]["trip_rate"], p["red_line_intervals"][r])
-                               for r in names["red_lines"]])
+        point_table(
+            "Red lines",
+            "Share of games where the red line tripped at least once (95% interval below).",
+            [f"{_e(v['owner'])}: {_e(v['name'])}" for v in names["red_lines"].values()],
+            lambda p: [
+                with_interval(p["red_lines"][r]["trip_rate"], p["red_line_intervals"][r]) for r in names["red_lines"]
+            ],
+        )
 
     add("<h2>Plots</h2>")
     for _name, caption, png in plots:
         b64 = base64.b64encode(png).decode("ascii")
-        add(f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{b64}'>"
-            f"<figcaption>{_e(caption)}</figcaption></figure>")
+        add(
+            f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{b64}'>"
+            f"<figcaption>{_e(caption)}</figcaption></figure>"
+        )
 
     add("<h2>Sensitivity</h2>")
     if res["sensitivity"]:
-        add("<p class='note'>For each parameter and outcome: the outcome's share at the parameter's lowest and "
+        add(
+            "<p class='note'>For each parameter and outcome: the outcome's share at the parameter's lowest and "
             "highest value (each averaged over the other parameters' values), the change between them, and the "
             "range (largest minus smallest share over all its values; larger than |change| when the effect is not "
             "monotone). Largest changes first. Because every point plays the same games with the same draws, "
-            "these differences come from the parameter, not from noise.</p>")
-        add("<table><tr><th class='l'>parameter</th><th class='l'>outcome</th><th>low</th><th>high</th>"
-            "<th>share at low</th><th>share at high</th><th>change</th><th>range</th></tr>")
+            "these differences come from the parameter, not from noise.</p>"
+        )
+        add(
+            "<table><tr><th class='l'>parameter</th><th class='l'>outcome</th><th>low</th><th>high</th>"
+            "<th>share at low</th><th>share at high</th><th>change</th><th>range</th></tr>"
+        )
         for r in res["sensitivity"]:
             cls = "pos" if r["change"] > 0 else "neg" if r["change"] < 0 else ""
-            add(f"<tr><td class='l'><code>{_e(r['param'])}</code></td>"
+            add(
+                f"<tr><td class='l'><code>{_e(r['param'])}</code></td>"
                 f"<td class='l'>{_e(names['outcomes'][r['outcome']])}</td>"
                 f"<td>{_e(_fmt(r['low']))}</td><td>{_e(_fmt(r['high']))}</td>"
                 f"<td>{_pct(r['shares'][0][1])}</td><td>{_pct(r['shares'][-1][1])}</td>"
-                f"<td class='{cls}'>{r['change'] * 100:+.2f} pp</td><td>{r['range'] * 100:.2f} pp</td></tr>")
+                f"<td class='{cls}'>{r['change'] * 100:+.2f} pp</td><td>{r['range'] * 100:.2f} pp</td></tr>"
+            )
         add("</table>")
     else:
         add("<p>No parameter takes two or more values: nothing to compare.</p>")
 
     add("<h2>Balance</h2>")
     if res["balance"]:
-        add("<p class='note'>Problems found by playing the scenario (the same checks as "
-            "<code>python main.py lint FILE --games N</code>).</p>")
+        add(
+            "<p class='note'>Problems found by playing the scenario (the same checks as "
+            "<code>python main.py lint FILE --games N</code>).</p>"
+        )
         for b in res["balance"]:
-            where = "every point" if len(b["points"]) == len(pts) else \
-                "point" + ("s " if len(b["points"]) > 1 else " ") + ", ".join(f"#{i}" for i in b["points"])
+            where = (
+                "every point"
+                if len(b["points"]) == len(pts)
+                else "point" + ("s " if len(b["points"]) > 1 else " ") + ", ".join(f"#{i}" for i in b["points"])
+            )
             add(f"<div class='warn'>{_e(b['warning'])} <span class='note'>({where})</span></div>")
     else:
         add("<div class='ok'>No balance problems found at any point.</div>")
-    add("<p class='note'>Made by <code>python main.py sweep</code>. Per-game rows: "
+    add(
+        "<p class='note'>Made by <code>python main.py sweep</code>. Per-game rows: "
         f"<code>{_e(res.get('files', {}).get('games', 'games.csv'))}</code>; every number: "
-        "<code>results.json</code>.</p></body></html>")
+        "<code>results.json</code>.</p></body></html>"
+    )
     return "".join(h) + "\n"
 
 

@@ -42,7 +42,7 @@ FORMAT = "redline-sweep/1"
 MANIFEST_FORMAT = "redline-sweep-manifest/1"
 CHUNK_FORMAT = "redline-chunk/1"
 CHUNK_ENV = "REDLINE_CHUNK"
-GZIP_ROWS = 2_000_000          # games.csv is gzipped above this many rows
+GZIP_ROWS = 2_000_000  # games.csv is gzipped above this many rows
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 
 
@@ -178,11 +178,23 @@ def _chunk_name(point: int, start: int) -> str:
 def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> str:
     """Save one chunk's per-game arrays and its tally (as JSON; loadable without pickle)."""
     path = os.path.join(folder, _chunk_name(point, res.start))
-    meta = {"format": CHUNK_FORMAT, "manifest": manifest_key, "point": point, "start": res.start,
-            "stop": res.start + len(res.outcome), "tally": tally_to_json(res.tally)}
+    meta = {
+        "format": CHUNK_FORMAT,
+        "manifest": manifest_key,
+        "point": point,
+        "start": res.start,
+        "stop": res.start + len(res.outcome),
+        "tally": tally_to_json(res.tally),
+    }
     with atomic_write(path, "wb") as fh:
-        np.savez(fh, outcome=res.outcome, turns=res.turns, max_rung=res.max_rung, score=res.score,
-                 meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+        np.savez(
+            fh,
+            outcome=res.outcome,
+            turns=res.turns,
+            max_rung=res.max_rung,
+            score=res.score,
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        )
     return path
 
 
@@ -195,9 +207,14 @@ def load_chunk(folder: str, point: int, start: int, stop: int, manifest_key: str
             arrays = {k: z[k] for k in ("outcome", "turns", "max_rung", "score")}
     except (OSError, ValueError, KeyError, EOFError):
         return None
-    if (meta.get("format") != CHUNK_FORMAT or meta.get("manifest") != manifest_key or meta.get("point") != point
-            or meta.get("start") != start or meta.get("stop") != stop
-            or any(len(a) != stop - start for a in arrays.values())):
+    if (
+        meta.get("format") != CHUNK_FORMAT
+        or meta.get("manifest") != manifest_key
+        or meta.get("point") != point
+        or meta.get("start") != start
+        or meta.get("stop") != stop
+        or any(len(a) != stop - start for a in arrays.values())
+    ):
         return None
     try:
         tally = tally_from_json(meta["tally"])
@@ -247,8 +264,14 @@ def _window(executor, workers: int) -> int:
     return max(4, 4 * workers)
 
 
-def _ordered(tasks: list[tuple[int, int, int]], specs: list[RunSpec], todo: set[int], executor, window: int,
-             load: Callable[[int], ChunkResult]) -> Iterator[tuple[int, ChunkResult, bool]]:
+def _ordered(
+    tasks: list[tuple[int, int, int]],
+    specs: list[RunSpec],
+    todo: set[int],
+    executor,
+    window: int,
+    load: Callable[[int], ChunkResult],
+) -> Iterator[tuple[int, ChunkResult, bool]]:
     """Yield (task index, result, computed?) in task order; at most ``window`` tasks in flight."""
     pending: dict[int, object] = {}
     queue = iter([i for i in range(len(tasks)) if i in todo])
@@ -300,17 +323,27 @@ def sensitivity(axes: list[Axis], points: list[dict], outcome_ids: list[str]) ->
             for v in vals:
                 shares = [pt["outcomes"][o] for pt in points if pt["values"][axis.path] == v]
                 by_value.append(sum(shares) / len(shares))
-            rows.append({"param": axis.path, "outcome": o, "low": vals[0], "high": vals[-1],
-                         "shares": [[v, s] for v, s in zip(vals, by_value)],
-                         "change": by_value[-1] - by_value[0], "range": max(by_value) - min(by_value)})
+            rows.append(
+                {
+                    "param": axis.path,
+                    "outcome": o,
+                    "low": vals[0],
+                    "high": vals[-1],
+                    "shares": [[v, s] for v, s in zip(vals, by_value)],
+                    "change": by_value[-1] - by_value[0],
+                    "range": max(by_value) - min(by_value),
+                }
+            )
     rows.sort(key=lambda r: (-abs(r["change"]), -r["range"], r["param"], r["outcome"]))
     return rows
 
 
 def _names(scn) -> dict:
-    return {"outcomes": {o.id: o.name for o in scn.outcomes},
-            "rungs": {"none": "no rung", **{r.id: r.name for r in scn.ladder.rungs}},
-            "red_lines": {r.id: {"owner": r.owner, "name": r.name} for r in scn.red_lines}}
+    return {
+        "outcomes": {o.id: o.name for o in scn.outcomes},
+        "rungs": {"none": "no rung", **{r.id: r.name for r in scn.ladder.rungs}},
+        "red_lines": {r.id: {"owner": r.owner, "name": r.name} for r in scn.red_lines},
+    }
 
 
 @attrs.define
@@ -329,20 +362,34 @@ class Sweep:
         return grid_points(self.axes)
 
     def specs(self) -> list[RunSpec]:
-        return [RunSpec(self.source, self.name, self.seed, tuple(sorted(p.items())), self.policies)
-                for p in self.points()]
+        return [
+            RunSpec(self.source, self.name, self.seed, tuple(sorted(p.items())), self.policies) for p in self.points()
+        ]
 
     def manifest(self, scenario_id: str) -> dict:
-        return {"format": MANIFEST_FORMAT, "scenario": scenario_id, "file": self.name,
-                "digest": digest(self.source), "seed": self.seed, "games": self.games, "chunk": self.chunk,
-                "grid": [{"path": a.path, "values": list(a.values)} for a in self.axes],
-                "policies": dict(self.policies)}
+        return {
+            "format": MANIFEST_FORMAT,
+            "scenario": scenario_id,
+            "file": self.name,
+            "digest": digest(self.source),
+            "seed": self.seed,
+            "games": self.games,
+            "chunk": self.chunk,
+            "grid": [{"path": a.path, "values": list(a.values)} for a in self.axes],
+            "policies": dict(self.policies),
+        }
 
 
-def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None, resume: bool = False,
-              on_games: Callable[[int], None] | None = None,
-              on_chunk: Callable[[int, ChunkResult], None] | None = None,
-              on_start: Callable[[int, int], None] | None = None) -> dict:
+def run_sweep(
+    sw: Sweep,
+    workers: int = 1,
+    executor=None,
+    out: str | None = None,
+    resume: bool = False,
+    on_games: Callable[[int], None] | None = None,
+    on_chunk: Callable[[int, ChunkResult], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> dict:
     """Run every (point, chunk) and return the results (what ``results.json`` holds).
 
     ``on_start(games_to_compute, games_reused)`` is called once before any chunk runs,
@@ -376,7 +423,7 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
     def load(i: int) -> ChunkResult:
         p, s, e = tasks[i]
         res = load_chunk(chunk_dir, p, s, e, mkey)
-        if res is None:   # vanished or damaged since the scan: compute it again, here
+        if res is None:  # vanished or damaged since the scan: compute it again, here
             res = run_chunk(specs[p], s, e)
             save_chunk(chunk_dir, p, res, mkey)
         return res
@@ -384,9 +431,10 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
     own = False
     if executor is None and workers > 1 and len(todo) > 1:
         for spec in specs:
-            warm(spec)   # each kernel shape compiles once, here, not in every worker
-        executor = cf.ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=die_with_parent,
-                                         initargs=(os.getpid(),))
+            warm(spec)  # each kernel shape compiles once, here, not in every worker
+        executor = cf.ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)), initializer=die_with_parent, initargs=(os.getpid(),)
+        )
         own = True
     tallies: list[Tally | None] = [None] * len(points)
     csv_rows = len(points) * sw.games
@@ -398,11 +446,13 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
             csv_fh = None
             if out:
                 csv_fh = stack.enter_context(atomic_write(os.path.join(out, csv_name), "w", gz=gz))
-                csv_fh.write(",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"])
-                             + "\n")
+                csv_fh.write(
+                    ",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"]) + "\n"
+                )
             outcome_ids = np.array([o.id for o in scn.outcomes], dtype=object)
-            prefixes = [",".join([str(p), *[f"{pt[a.path]:.15g}" for a in sw.axes]]) + ","
-                        for p, pt in enumerate(points)]
+            prefixes = [
+                ",".join([str(p), *[f"{pt[a.path]:.15g}" for a in sw.axes]]) + "," for p, pt in enumerate(points)
+            ]
             for i, res, fresh in _ordered(tasks, specs, todo, executor, _window(executor, workers), load):
                 p = tasks[i][0]
                 if fresh:
@@ -414,10 +464,18 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
                         on_games(len(res.outcome))
                 tallies[p] = res.tally if tallies[p] is None else tallies[p].merge(res.tally)
                 if csv_fh is not None:
-                    csv_fh.write("".join(map("{}{},{},{},{}\n".format, itertools.repeat(prefixes[p]),
-                                             range(res.start, res.start + len(res.outcome)),
-                                             outcome_ids[res.outcome], res.turns.tolist(),
-                                             res.max_rung.tolist())))
+                    csv_fh.write(
+                        "".join(
+                            map(
+                                "{}{},{},{},{}\n".format,
+                                itertools.repeat(prefixes[p]),
+                                range(res.start, res.start + len(res.outcome)),
+                                outcome_ids[res.outcome],
+                                res.turns.tolist(),
+                                res.max_rung.tolist(),
+                            )
+                        )
+                    )
                 if on_chunk:
                     on_chunk(p, res)
     finally:
@@ -426,14 +484,20 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
     elapsed = time.perf_counter() - t0
     results = build_results(sw, scn, points, specs, rules_of, tallies)
     turns_total = sum(int((np.arange(len(t.turns)) * t.turns).sum()) for t in tallies if t is not None)
-    results["run"] = {"seconds": round(elapsed, 3), "chunks": len(tasks), "computed_chunks": computed,
-                      "reused_chunks": len(tasks) - len(todo), "reused_games": reused_games,
-                      "game_turns": turns_total, "computed_game_turns": computed_turns,
-                      "game_turns_per_s": round(computed_turns / elapsed) if computed_turns else None, "notes": notes,
-                      "engine": engine_name(specs[0]) if executor is None or own else "each worker's"}
+    results["run"] = {
+        "seconds": round(elapsed, 3),
+        "chunks": len(tasks),
+        "computed_chunks": computed,
+        "reused_chunks": len(tasks) - len(todo),
+        "reused_games": reused_games,
+        "game_turns": turns_total,
+        "computed_game_turns": computed_turns,
+        "game_turns_per_s": round(computed_turns / elapsed) if computed_turns else None,
+        "notes": notes,
+        "engine": engine_name(specs[0]) if executor is None or own else "each worker's",
+    }
     if out:
-        results["files"] = {"results": "results.json", "games": csv_name, "games_gzipped": gz,
-                            "report": "report.html"}
+        results["files"] = {"results": "results.json", "games": csv_name, "games_gzipped": gz, "report": "report.html"}
         from game.runners.report import write_report
 
         t1 = time.perf_counter()
@@ -447,8 +511,15 @@ def run_sweep(sw: Sweep, workers: int = 1, executor=None, out: str | None = None
     return results
 
 
-def _prepare_out(out: str, chunk_dir: str, manifest: dict, mkey: str, resume: bool,
-                 tasks: list[tuple[int, int, int]], notes: list[str]) -> set[int]:
+def _prepare_out(
+    out: str,
+    chunk_dir: str,
+    manifest: dict,
+    mkey: str,
+    resume: bool,
+    tasks: list[tuple[int, int, int]],
+    notes: list[str],
+) -> set[int]:
     """Set up ``out`` for a run; return the task indices that still need computing."""
     os.makedirs(chunk_dir, exist_ok=True)
     _clean(out, (TMP + "*",))
@@ -465,12 +536,25 @@ def _prepare_out(out: str, chunk_dir: str, manifest: dict, mkey: str, resume: bo
     if resume and old is not None:
         diff = _manifest_diff(old, manifest)
         if diff:
-            raise ResumeMismatch([Diagnostic(mpath, 0, 0, "", "--resume: the saved sweep is a different one ("
-                                             + "; ".join(diff) + "); run without --resume to start over in this "
-                                             "folder, or choose another --out")])
+            raise ResumeMismatch(
+                [
+                    Diagnostic(
+                        mpath,
+                        0,
+                        0,
+                        "",
+                        "--resume: the saved sweep is a different one ("
+                        + "; ".join(diff)
+                        + "); run without --resume to start over in this "
+                        "folder, or choose another --out",
+                    )
+                ]
+            )
         for i, (p, s, e) in enumerate(tasks):
-            if os.path.exists(os.path.join(chunk_dir, _chunk_name(p, s))) and \
-                    load_chunk(chunk_dir, p, s, e, mkey) is not None:
+            if (
+                os.path.exists(os.path.join(chunk_dir, _chunk_name(p, s)))
+                and load_chunk(chunk_dir, p, s, e, mkey) is not None
+            ):
                 todo.discard(i)
         notes.append(f"resumed: {len(tasks) - len(todo)} of {len(tasks)} chunks were saved")
     else:
@@ -482,8 +566,9 @@ def _prepare_out(out: str, chunk_dir: str, manifest: dict, mkey: str, resume: bo
     return todo
 
 
-def build_results(sw: Sweep, scn, points: list[dict], specs: list[RunSpec], rules_of: dict,
-                  tallies: list[Tally | None]) -> dict:
+def build_results(
+    sw: Sweep, scn, points: list[dict], specs: list[RunSpec], rules_of: dict, tallies: list[Tally | None]
+) -> dict:
     from game.runners.balance import balance_warnings, turn_limit_share
 
     pts = []
@@ -495,8 +580,9 @@ def build_results(sw: Sweep, scn, points: list[dict], specs: list[RunSpec], rule
         for k in ("scenario", "title", "seed"):
             s.pop(k, None)
         s["turn_limit_share"] = turn_limit_share(t, rules)
-        s["red_line_intervals"] = {r.id: list(wilson(int(t.trip_games[i]), t.games))
-                                   for i, r in enumerate(rules.scenario.red_lines)}
+        s["red_line_intervals"] = {
+            r.id: list(wilson(int(t.trip_games[i]), t.games)) for i, r in enumerate(rules.scenario.red_lines)
+        }
         s["outcome_counts"] = {o.id: int(c) for o, c in zip(rules.scenario.outcomes, t.outcomes)}
         s["escalation_by_turn"] = _fan(t.rung_hist)
         pts.append({"index": p, "values": dict(pt), **s})

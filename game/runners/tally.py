@@ -20,27 +20,27 @@ from game.model import RIVERA_WEIGHTS
 @attrs.define
 class Tally:
     games: int
-    outcomes: np.ndarray           # [O] games per outcome
-    turns: np.ndarray              # [T+1] games per length
-    max_rung: np.ndarray           # [N+1] games per highest rung (0 = none)
-    trip_games: np.ndarray         # [R] games where the red line tripped at least once
-    trips: np.ndarray              # [R] trips in all
-    responses: list                # [R][responses + 1] chosen responses (last = none)
-    crossed: np.ndarray            # [Th] games where the threshold was crossed
-    crossed_turn: np.ndarray       # [Th, T+1] games by turn of first crossing
-    crossed_by: np.ndarray         # [Th, actors] who crossed first
+    outcomes: np.ndarray  # [O] games per outcome
+    turns: np.ndarray  # [T+1] games per length
+    max_rung: np.ndarray  # [N+1] games per highest rung (0 = none)
+    trip_games: np.ndarray  # [R] games where the red line tripped at least once
+    trips: np.ndarray  # [R] trips in all
+    responses: list  # [R][responses + 1] chosen responses (last = none)
+    crossed: np.ndarray  # [Th] games where the threshold was crossed
+    crossed_turn: np.ndarray  # [Th, T+1] games by turn of first crossing
+    crossed_by: np.ndarray  # [Th, actors] who crossed first
     score_sum: float
     score_sq: float
-    score_hist: dict               # rounded score -> games
+    score_hist: dict  # rounded score -> games
     accidents: int
     escalations: int
     divergent: int
     signals: int
     clipped_games: int
-    actions: np.ndarray            # [A] times each action was taken
-    signal_counts: np.ndarray      # [S]
-    objective_sum: np.ndarray      # [Obj]
-    rung_hist: np.ndarray          # [T, N+1] live games by turn and current highest rung
+    actions: np.ndarray  # [A] times each action was taken
+    signal_counts: np.ndarray  # [S]
+    objective_sum: np.ndarray  # [Obj]
+    rung_hist: np.ndarray  # [T, N+1] live games by turn and current highest rung
 
     @classmethod
     def of(cls, b: Batch | KernelResult) -> Tally:
@@ -62,15 +62,20 @@ class Tally:
             trips=b.trips.sum(axis=1),
             responses=[c.copy() for c in b.response_counts],
             crossed=crossed.sum(axis=1),
-            crossed_turn=np.array([np.bincount(b.crossed_turn[t], minlength=T + 1) for t in range(len(R.thresholds))],
-                                  dtype=np.int64).reshape(len(R.thresholds), T + 1),
+            crossed_turn=np.array(
+                [np.bincount(b.crossed_turn[t], minlength=T + 1) for t in range(len(R.thresholds))], dtype=np.int64
+            ).reshape(len(R.thresholds), T + 1),
             crossed_by=by,
-            score_sum=float(b.score.sum()), score_sq=float((b.score ** 2).sum()),
+            score_sum=float(b.score.sum()),
+            score_sq=float((b.score**2).sum()),
             score_hist={float(s): int(c) for s, c in zip(scores, counts)},
-            accidents=int(b.accidents.sum()), escalations=int(b.escalations.sum()),
-            divergent=int(b.divergent.sum()), signals=int(b.signals_sent.sum()),
+            accidents=int(b.accidents.sum()),
+            escalations=int(b.escalations.sum()),
+            divergent=int(b.divergent.sum()),
+            signals=int(b.signals_sent.sum()),
             clipped_games=int((b.clipped > 0).sum()),
-            actions=b.action_counts.copy(), signal_counts=b.signal_counts.copy(),
+            actions=b.action_counts.copy(),
+            signal_counts=b.signal_counts.copy(),
             objective_sum=b.objective_scores.sum(axis=1),
             rung_hist=b.rung_hist.copy(),
         )
@@ -80,16 +85,28 @@ class Tally:
         for k, v in o.score_hist.items():
             hist[k] = hist.get(k, 0) + v
         return Tally(
-            games=self.games + o.games, outcomes=self.outcomes + o.outcomes, turns=self.turns + o.turns,
-            max_rung=self.max_rung + o.max_rung, trip_games=self.trip_games + o.trip_games,
-            trips=self.trips + o.trips, responses=[a + b for a, b in zip(self.responses, o.responses)],
-            crossed=self.crossed + o.crossed, crossed_turn=self.crossed_turn + o.crossed_turn,
-            crossed_by=self.crossed_by + o.crossed_by, score_sum=self.score_sum + o.score_sum,
-            score_sq=self.score_sq + o.score_sq, score_hist=hist, accidents=self.accidents + o.accidents,
-            escalations=self.escalations + o.escalations, divergent=self.divergent + o.divergent,
-            signals=self.signals + o.signals, clipped_games=self.clipped_games + o.clipped_games,
-            actions=self.actions + o.actions, signal_counts=self.signal_counts + o.signal_counts,
-            objective_sum=self.objective_sum + o.objective_sum, rung_hist=self.rung_hist + o.rung_hist,
+            games=self.games + o.games,
+            outcomes=self.outcomes + o.outcomes,
+            turns=self.turns + o.turns,
+            max_rung=self.max_rung + o.max_rung,
+            trip_games=self.trip_games + o.trip_games,
+            trips=self.trips + o.trips,
+            responses=[a + b for a, b in zip(self.responses, o.responses)],
+            crossed=self.crossed + o.crossed,
+            crossed_turn=self.crossed_turn + o.crossed_turn,
+            crossed_by=self.crossed_by + o.crossed_by,
+            score_sum=self.score_sum + o.score_sum,
+            score_sq=self.score_sq + o.score_sq,
+            score_hist=hist,
+            accidents=self.accidents + o.accidents,
+            escalations=self.escalations + o.escalations,
+            divergent=self.divergent + o.divergent,
+            signals=self.signals + o.signals,
+            clipped_games=self.clipped_games + o.clipped_games,
+            actions=self.actions + o.actions,
+            signal_counts=self.signal_counts + o.signal_counts,
+            objective_sum=self.objective_sum + o.objective_sum,
+            rung_hist=self.rung_hist + o.rung_hist,
         )
 
 
@@ -144,24 +161,43 @@ def summarize(t: Tally, rules, seed: int, extra: dict | None = None) -> dict:
         **(extra or {}),
         "outcomes": {o.id: int(c) / n for o, c in zip(scn.outcomes, t.outcomes)},
         "outcome_intervals": {o.id: list(wilson(int(c), t.games)) for o, c in zip(scn.outcomes, t.outcomes)},
-        "turns": {"mean": float((np.arange(len(t.turns)) * t.turns).sum() / n),
-                  "p50": _quantile_from_hist(t.turns, 0.5), "p95": _quantile_from_hist(t.turns, 0.95)},
+        "turns": {
+            "mean": float((np.arange(len(t.turns)) * t.turns).sum() / n),
+            "p50": _quantile_from_hist(t.turns, 0.5),
+            "p95": _quantile_from_hist(t.turns, 0.95),
+        },
         "max_rung": {("none" if i == 0 else rungs[i - 1].id): int(c) / n for i, c in enumerate(t.max_rung)},
-        "red_lines": {r.id: {"trip_rate": int(t.trip_games[i]) / n, "trips_per_game": int(t.trips[i]) / n,
-                             "responses": {**{(s.id or s.action or "none"): int(t.responses[i][j])
-                                              for j, s in enumerate(r.responses)},
-                                           "none": int(t.responses[i][-1])}}
-                      for i, r in enumerate(scn.red_lines)},
-        "escalation_score": {"mean": mean, "sd": math.sqrt(var), "p50": p50, "p95": p95,
-                             "weights": {k: scn.scoring.weights.get(k, v) for k, v in RIVERA_WEIGHTS.items()}},
-        "thresholds": {th.id: {"crossed": int(t.crossed[i]) / n,
-                               "first_turn_mean": _mean_turn(t.crossed_turn[i], int(t.crossed[i])),
-                               "first_by": {a.id: int(t.crossed_by[i][j]) for j, a in enumerate(scn.actors)}}
-                       for i, th in enumerate(scn.ladder.thresholds)},
-        "accidents": {"per_game": t.accidents / n,
-                      "share_of_escalations": (t.accidents / t.escalations) if t.escalations else 0.0},
-        "signals": {"per_game": t.signals / n,
-                    "divergence_rate": (t.divergent / t.signals) if t.signals else 0.0},
+        "red_lines": {
+            r.id: {
+                "trip_rate": int(t.trip_games[i]) / n,
+                "trips_per_game": int(t.trips[i]) / n,
+                "responses": {
+                    **{(s.id or s.action or "none"): int(t.responses[i][j]) for j, s in enumerate(r.responses)},
+                    "none": int(t.responses[i][-1]),
+                },
+            }
+            for i, r in enumerate(scn.red_lines)
+        },
+        "escalation_score": {
+            "mean": mean,
+            "sd": math.sqrt(var),
+            "p50": p50,
+            "p95": p95,
+            "weights": {k: scn.scoring.weights.get(k, v) for k, v in RIVERA_WEIGHTS.items()},
+        },
+        "thresholds": {
+            th.id: {
+                "crossed": int(t.crossed[i]) / n,
+                "first_turn_mean": _mean_turn(t.crossed_turn[i], int(t.crossed[i])),
+                "first_by": {a.id: int(t.crossed_by[i][j]) for j, a in enumerate(scn.actors)},
+            }
+            for i, th in enumerate(scn.ladder.thresholds)
+        },
+        "accidents": {
+            "per_game": t.accidents / n,
+            "share_of_escalations": (t.accidents / t.escalations) if t.escalations else 0.0,
+        },
+        "signals": {"per_game": t.signals / n, "divergence_rate": (t.divergent / t.signals) if t.signals else 0.0},
         "clipped_games": t.clipped_games / n,
         "actions": {a.spec.id: int(c) for a, c in zip(rules.actions, t.actions)},
         "objectives": {o.id: float(t.objective_sum[i] / n) for i, o in enumerate(scn.objectives)},

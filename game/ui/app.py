@@ -53,8 +53,7 @@ def parse_size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
 class App:
     """The window and its loop; screens call back into it to move between each other."""
 
-    def __init__(self, settings: Settings | None = None, size: tuple[int, int] | None = None,
-                 fixed_size: bool = False):
+    def __init__(self, settings: Settings | None = None, size: tuple[int, int] | None = None, fixed_size: bool = False):
         self.settings = settings or Settings()
         pygame.display.init()
         pygame.font.init()
@@ -168,8 +167,13 @@ class App:
             box.centerx = self.size[0] // 2
             pygame.draw.rect(surface, (10, 13, 18), box, border_radius=8)
             pygame.draw.rect(surface, colour, box, 2, border_radius=8)
-            pygame.draw.rect(surface, colour, pygame.Rect(box.left, box.top, 6, box.h),
-                             border_top_left_radius=8, border_bottom_left_radius=8)
+            pygame.draw.rect(
+                surface,
+                colour,
+                pygame.Rect(box.left, box.top, 6, box.h),
+                border_top_left_radius=8,
+                border_bottom_left_radius=8,
+            )
             ty = box.top + 9
             for line in lines:
                 surface.blit(theme.render(f, line, theme.TEXT), (box.left + 20, ty))
@@ -177,8 +181,9 @@ class App:
             y = box.bottom + 8
 
     # ------------------------------------------------------------ navigation
-    def open_title(self, preselect: str | None = None, actor: str | None = None, seed: int | None = None,
-                   sets: dict | None = None) -> None:
+    def open_title(
+        self, preselect: str | None = None, actor: str | None = None, seed: int | None = None, sets: dict | None = None
+    ) -> None:
         from game.ui.screens.title import TitleScreen
 
         self.stack.reset(TitleScreen(self, preselect=preselect, actor=actor, seed=seed, sets=sets))
@@ -202,13 +207,15 @@ class App:
 
         self.stack.reset(ErrorScreen(self, path, diagnostics, retry))
 
-    def load_and_start(self, path: str, seats, seed: int, sets: dict | None = None, briefing: bool = True,
-                       ai_seats=()) -> Match | None:
+    def load_and_start(
+        self, path: str, seats, seed: int, sets: dict | None = None, briefing: bool = True, ai_seats=()
+    ) -> Match | None:
         try:
             match = Match.start(path, seats, seed, sets, ai_seats=ai_seats)
         except ScenarioError as exc:
-            self.show_errors(path, exc.diagnostics,
-                             retry=lambda: self.load_and_start(path, seats, seed, sets, briefing, ai_seats))
+            self.show_errors(
+                path, exc.diagnostics, retry=lambda: self.load_and_start(path, seats, seed, sets, briefing, ai_seats)
+            )
             return None
         self.start_match(match, briefing)
         return match
@@ -228,8 +235,11 @@ class App:
     def _global_key(self, event) -> bool:
         if event.type != pygame.KEYDOWN or self._typing():
             return False
-        if event.key == pygame.K_F1 or (event.key == pygame.K_SLASH and event.mod & pygame.KMOD_SHIFT) \
-                or event.unicode == "?":
+        if (
+            event.key == pygame.K_F1
+            or (event.key == pygame.K_SLASH and event.mod & pygame.KMOD_SHIFT)
+            or event.unicode == "?"
+        ):
             self.toggle_help()
             return True
         if event.key == pygame.K_F12:
@@ -468,7 +478,8 @@ def _screenshot_play(args, path: str | None, sets: dict, seed: int, size, settin
         app.capture(args.screenshot)
         return 1
     seats = _seats_arg(args.actor, loaded.scenario) or (
-        next((a.id for a in loaded.scenario.actors if a.playable), loaded.scenario.actors[0].id),)
+        next((a.id for a in loaded.scenario.actors if a.playable), loaded.scenario.actors[0].id),
+    )
     match = Match(path, loaded, raw, (), seed, 0, sets, ai_seats=seats)
     match.autosave = False
     n = max(0, int(getattr(args, "after_turns", 0) or 0))
@@ -540,8 +551,9 @@ def run_title(argv: list[str] | None = None) -> int:
     try:
         if args.screenshot:
             args.file = _default_scenario() if args.screen != "title" else None
-            return _screenshot_play(args, args.file, parse_sets(args.set), args.seed or 1,
-                                    parse_size(args.size, (1280, 720)), Settings())
+            return _screenshot_play(
+                args, args.file, parse_sets(args.set), args.seed or 1, parse_size(args.size, (1280, 720)), Settings()
+            )
         settings = load_settings()
         app = App(settings, parse_size(args.size, settings.size), fixed_size=bool(args.size))
         app.open_title(seed=args.seed, sets=parse_sets(args.set))

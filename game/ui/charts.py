@@ -17,8 +17,14 @@ def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0) -> pygame.Rec
     return pygame.Rect(rect.left + 12, rect.top + 14 + f.get_linesize(), rect.w - 24, rect.h - 24 - f.get_linesize())
 
 
-def rung_chart(surface, rect: pygame.Rect, series: list[tuple[str, tuple, str, list[int]]], rung_names: list[str],
-               turns: int, fs: float = 1.0) -> None:
+def rung_chart(
+    surface,
+    rect: pygame.Rect,
+    series: list[tuple[str, tuple, str, list[int]]],
+    rung_names: list[str],
+    turns: int,
+    fs: float = 1.0,
+) -> None:
     """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values)."""
     f = theme.font(round(10 * fs))
     n = len(rung_names)
@@ -66,9 +72,19 @@ def rung_chart(surface, rect: pygame.Rect, series: list[tuple[str, tuple, str, l
     surface.blit(cap, cap.get_rect(bottomright=(rect.right - 2, rect.bottom - legend_h)))
 
 
-def paired_bars(surface, rect: pygame.Rect, labels: list[str], a: list[float] | None, b: list[float],
-                a_name: str, b_name: str, a_colour=theme.ACCENT, b_colour=(86, 180, 233), fs: float = 1.0,
-                highlight: int | None = None) -> None:
+def paired_bars(
+    surface,
+    rect: pygame.Rect,
+    labels: list[str],
+    a: list[float] | None,
+    b: list[float],
+    a_name: str,
+    b_name: str,
+    a_colour=theme.ACCENT,
+    b_colour=(86, 180, 233),
+    fs: float = 1.0,
+    highlight: int | None = None,
+) -> None:
     """Horizontal bars: for each label, share ``a`` (may be None) above share ``b``."""
     f = theme.font(round(11 * fs))
     fb = theme.font(round(11 * fs), "bold")

@@ -47,17 +47,16 @@ def seat_script(session, actor: str) -> dict[int, int]:
 
 def seat_signals(session, actor: str) -> dict[int, int | None]:
     """Turn -> the signal ``actor`` sent that turn (None: it said nothing), for the replays."""
-    return {int(x["turn"]): x.get("signals", {}).get(actor) for x in session.decisions
-            if actor in x.get("choices", {})}
+    return {int(x["turn"]): x.get("signals", {}).get(actor) for x in session.decisions if actor in x.get("choices", {})}
 
 
 @attrs.frozen
 class Replays:
     """Outcome shares (one per scenario outcome, summing to 1) over ``n`` games each."""
 
-    outcomes: tuple[str, ...]           # outcome names
-    student: np.ndarray | None          # with the student's decisions held fixed
-    ai: np.ndarray                      # with the AI in the seat(s)
+    outcomes: tuple[str, ...]  # outcome names
+    student: np.ndarray | None  # with the student's decisions held fixed
+    ai: np.ndarray  # with the AI in the seat(s)
     n: int
     seed: int
 

@@ -67,8 +67,15 @@ class LadderView:
         ids = [a.id for a in self.scenario.actors]
         return MARKER_SHAPES[ids.index(actor_id) % len(MARKER_SHAPES)] if actor_id in ids else "circle"
 
-    def draw(self, surface, rect: pygame.Rect, rungs: dict[str, int], crossed: dict, preview: int | None = None,
-             seat: str | None = None) -> None:
+    def draw(
+        self,
+        surface,
+        rect: pygame.Rect,
+        rungs: dict[str, int],
+        crossed: dict,
+        preview: int | None = None,
+        seat: str | None = None,
+    ) -> None:
         self.rect = pygame.Rect(rect)
         ladder = self.scenario.ladder
         n = len(ladder.rungs)
@@ -101,14 +108,24 @@ class LadderView:
         mouse = pygame.mouse.get_pos()
         self.hover_text = ""
         used = (n + 1) * row_h + n_bands * band_h
-        y = top + used          # top-aligned when the rows are at their largest
+        y = top + used  # top-aligned when the rows are at their largest
         for i in range(n + 1):
             y -= row_h
             row = pygame.Rect(rect.left + 8, round(y) + 1, rect.w - 16, max(8, round(row_h) - 2))
             self.row_rects.append(row)
-            self._draw_row(surface, row, i, rungs, preview, seat, actors,
-                           fonts=(f_name, f_name_b, f_small, marker_font), marker_w=marker_w, badge_w=badge_w,
-                           mouse=mouse)
+            self._draw_row(
+                surface,
+                row,
+                i,
+                rungs,
+                preview,
+                seat,
+                actors,
+                fonts=(f_name, f_name_b, f_small, marker_font),
+                marker_w=marker_w,
+                badge_w=badge_w,
+                mouse=mouse,
+            )
             for th in bands.get(i + 1, []):
                 y -= band_h
                 band = pygame.Rect(rect.left + 8, round(y), rect.w - 16, band_h)
@@ -127,8 +144,13 @@ class LadderView:
             pygame.draw.rect(surface, (30, 39, 50) if occupied else (22, 29, 38), row, border_radius=4)
         heat = i / max(n, 1)
         strip = pygame.Rect(row.left, row.top, 4, row.h)
-        pygame.draw.rect(surface, theme.mix((0, 158, 115), (213, 94, 0), heat) if i else theme.PANEL_EDGE, strip,
-                         border_top_left_radius=4, border_bottom_left_radius=4)
+        pygame.draw.rect(
+            surface,
+            theme.mix((0, 158, 115), (213, 94, 0), heat) if i else theme.PANEL_EDGE,
+            strip,
+            border_top_left_radius=4,
+            border_bottom_left_radius=4,
+        )
         markers_x0 = row.right - 4 - marker_w * len(occupied)
         if rung is not None:
             badge = pygame.Rect(row.left + 10, 0, badge_w, min(row.h - 2, round(16 * self.fs)))
@@ -155,8 +177,16 @@ class LadderView:
             r = min(8 * self.fs, row.h / 2 - 2)
             if a.id == seat:
                 pygame.draw.circle(surface, (255, 255, 255), (x, row.centery), r + 3, 1)
-            draw_marker(surface, self.marker_shape(a.id), x, row.centery, r, col, self.marker_letter(a),
-                        marker_font if len(self.marker_letter(a)) == 1 else self._small_marker_font(marker_font))
+            draw_marker(
+                surface,
+                self.marker_shape(a.id),
+                x,
+                row.centery,
+                r,
+                col,
+                self.marker_letter(a),
+                marker_font if len(self.marker_letter(a)) == 1 else self._small_marker_font(marker_font),
+            )
             if pygame.Rect(x - marker_w / 2, row.top, marker_w, row.h).collidepoint(mouse):
                 self.hover_text = f"{a.name} stands on this rung (its highest so far)"
 
@@ -186,8 +216,9 @@ class LadderView:
         pygame.draw.rect(surface, col, bg, 1, border_radius=3)
         surface.blit(img, box)
         if band.collidepoint(mouse):
-            crossed = (f" Crossed first by {label.split(' crossed')[0]} in turn {info[1]}." if info
-                       else " Not crossed yet.")
+            crossed = (
+                f" Crossed first by {label.split(' crossed')[0]} in turn {info[1]}." if info else " Not crossed yet."
+            )
             self.hover_text = f"Threshold: {th.name}. {th.description}{crossed}".replace("  ", " ")
 
 

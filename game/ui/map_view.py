@@ -20,14 +20,26 @@ from game.ui import theme
 
 ZOOM_STEP = 1.25
 SITE_SHAPES = {
-    "capital": "star", "city": "circle", "civilian": "circle", "military": "triangle",
-    "infrastructure": "square", "nuclear_plant": "trefoil", "logistics": "diamond",
-    "command": "pentagon", "launch_site": "arrow",
+    "capital": "star",
+    "city": "circle",
+    "civilian": "circle",
+    "military": "triangle",
+    "infrastructure": "square",
+    "nuclear_plant": "trefoil",
+    "logistics": "diamond",
+    "command": "pentagon",
+    "launch_site": "arrow",
 }
 KIND_LABELS = {
-    "capital": "Capital", "city": "City", "civilian": "Civilian", "military": "Military",
-    "infrastructure": "Infrastructure", "nuclear_plant": "Nuclear plant", "logistics": "Logistics",
-    "command": "Command", "launch_site": "Launch site",
+    "capital": "Capital",
+    "city": "City",
+    "civilian": "Civilian",
+    "military": "Military",
+    "infrastructure": "Infrastructure",
+    "nuclear_plant": "Nuclear plant",
+    "logistics": "Logistics",
+    "command": "Command",
+    "launch_site": "Launch site",
 }
 
 
@@ -99,11 +111,11 @@ class Projection:
 class Coverage:
     weapon: str
     range_km: float
-    launch_points: np.ndarray          # [n, 2] lon/lat: the ring centres drawn
-    rings: tuple[np.ndarray, ...]      # one closed ring per launch point, [m, 2]
-    boundary: tuple[np.ndarray, ...]   # per ring: bool mask of points on the union's edge
+    launch_points: np.ndarray  # [n, 2] lon/lat: the ring centres drawn
+    rings: tuple[np.ndarray, ...]  # one closed ring per launch point, [m, 2]
+    boundary: tuple[np.ndarray, ...]  # per ring: bool mask of points on the union's edge
     launch_polygons: tuple[np.ndarray, ...]
-    distances: dict[str, float]        # site id -> km from the nearest launch point (0 inside)
+    distances: dict[str, float]  # site id -> km from the nearest launch point (0 inside)
     in_range: frozenset[str]
 
 
@@ -123,7 +135,7 @@ def _densify(outline) -> list[tuple[float, float]]:
     """The engine's launch points along an outline (its edges, about 5 km apart)."""
     try:
         from game.engine.rules import _densify as engine_densify
-    except ImportError:        # an engine that measures from the corners only
+    except ImportError:  # an engine that measures from the corners only
         return [tuple(p) for p in outline]
     return engine_densify(outline)
 
@@ -182,13 +194,13 @@ def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72,
     allpts = np.concatenate(rings) if rings else np.empty((0, 2))
     on_edge = np.ones(len(allpts), dtype=bool)
     for i in range(0, len(allpts), 4096):
-        block = allpts[i:i + 4096]
+        block = allpts[i : i + 4096]
         d = geo.haversine_km(block[:, None, 0], block[:, None, 1], D[None, :, 0], D[None, :, 1]).min(axis=1)
-        on_edge[i:i + 4096] = d >= w.range_km * (1 - 1e-3)
+        on_edge[i : i + 4096] = d >= w.range_km * (1 - 1e-3)
     for poly in polys:
         if len(poly) >= 3 and len(allpts):
             on_edge &= ~np.asarray(geo.point_in_polygon(allpts[:, 0], allpts[:, 1], poly.reshape(-1)))
-    edges = [on_edge[k * n:(k + 1) * n] for k in range(len(rings))]
+    edges = [on_edge[k * n : (k + 1) * n] for k in range(len(rings))]
     dist, inside = {}, set()
     for s in scenario.map.sites:
         if s.region in w.launch_from:
@@ -209,8 +221,12 @@ def shape_points(kind: str, x: float, y: float, r: float) -> list[tuple[float, f
     if shape == "triangle":
         return [(x, y - r * 1.15), (x + r, y + r * 0.75), (x - r, y + r * 0.75)]
     if shape == "square":
-        return [(x - r * 0.85, y - r * 0.85), (x + r * 0.85, y - r * 0.85), (x + r * 0.85, y + r * 0.85),
-                (x - r * 0.85, y + r * 0.85)]
+        return [
+            (x - r * 0.85, y - r * 0.85),
+            (x + r * 0.85, y - r * 0.85),
+            (x + r * 0.85, y + r * 0.85),
+            (x - r * 0.85, y + r * 0.85),
+        ]
     if shape == "diamond":
         return [(x, y - r * 1.2), (x + r * 1.05, y), (x, y + r * 1.2), (x - r * 1.05, y)]
     if shape == "star":
@@ -221,11 +237,23 @@ def shape_points(kind: str, x: float, y: float, r: float) -> list[tuple[float, f
             pts.append((x + rr * math.cos(a), y + rr * math.sin(a)))
         return pts
     if shape == "pentagon":
-        return [(x + r * 1.1 * math.cos(-math.pi / 2 + i * 2 * math.pi / 5),
-                 y + r * 1.1 * math.sin(-math.pi / 2 + i * 2 * math.pi / 5)) for i in range(5)]
+        return [
+            (
+                x + r * 1.1 * math.cos(-math.pi / 2 + i * 2 * math.pi / 5),
+                y + r * 1.1 * math.sin(-math.pi / 2 + i * 2 * math.pi / 5),
+            )
+            for i in range(5)
+        ]
     if shape == "arrow":
-        return [(x, y - r * 1.3), (x + r, y), (x + r * 0.4, y), (x + r * 0.4, y + r), (x - r * 0.4, y + r),
-                (x - r * 0.4, y), (x - r, y)]
+        return [
+            (x, y - r * 1.3),
+            (x + r, y),
+            (x + r * 0.4, y),
+            (x + r * 0.4, y + r),
+            (x - r * 0.4, y + r),
+            (x - r * 0.4, y),
+            (x - r, y),
+        ]
     return None
 
 
@@ -284,8 +312,9 @@ def text_with_halo(surface, text: str, font: pygame.font.Font, colour, pos, anch
 class MapView:
     """The board's map, drawn in ``rect``; handles its own drag, wheel and arrow keys."""
 
-    def __init__(self, scenario, colours: dict, basemap: dict | None, cities: list[dict], font_scale: float = 1.0,
-                 rules=None):
+    def __init__(
+        self, scenario, colours: dict, basemap: dict | None, cities: list[dict], font_scale: float = 1.0, rules=None
+    ):
         self.scenario = scenario
         self.rules = rules
         self.colours = colours
@@ -379,7 +408,7 @@ class MapView:
         self._cache.clear()
 
     def zoom(self, steps: int, around=None) -> None:
-        factor = ZOOM_STEP ** steps
+        factor = ZOOM_STEP**steps
         new = self.proj.scale * factor
         home_scale = self._home_scale()
         if not (home_scale / 6 <= new <= home_scale * 12):
@@ -426,8 +455,12 @@ class MapView:
                 return True
         if event.type == pygame.KEYDOWN:
             step = 60
-            keys = {pygame.K_LEFT: (step, 0), pygame.K_RIGHT: (-step, 0), pygame.K_UP: (0, step),
-                    pygame.K_DOWN: (0, -step)}
+            keys = {
+                pygame.K_LEFT: (step, 0),
+                pygame.K_RIGHT: (-step, 0),
+                pygame.K_UP: (0, step),
+                pygame.K_DOWN: (0, -step),
+            }
             if event.key in keys and event.mod & pygame.KMOD_SHIFT:
                 self.proj.pan_pixels(*keys[event.key])
                 return True
@@ -463,8 +496,12 @@ class MapView:
         w, h = p.rect.w, p.rect.h
         if hit is not None:
             surf, (ox, oy) = hit
-            if ox <= cx - w / 2 and cx + w / 2 <= ox + surf.get_width() and oy <= cy - h / 2 \
-                    and cy + h / 2 <= oy + surf.get_height():
+            if (
+                ox <= cx - w / 2
+                and cx + w / 2 <= ox + surf.get_width()
+                and oy <= cy - h / 2
+                and cy + h / 2 <= oy + surf.get_height()
+            ):
                 return hit
         mw, mh = w // 2, h // 2
         origin = (cx - w / 2 - mw, cy - h / 2 - mh)
@@ -567,8 +604,12 @@ class MapView:
         rect = p.rect
         cache, origin = self._cache_surface()
         cx, cy = p.plane(p.center_lon, p.center_lat)
-        src = pygame.Rect(int(round(float(cx) - rect.w / 2 - origin[0])),
-                          int(round(float(cy) - rect.h / 2 - origin[1])), rect.w, rect.h)
+        src = pygame.Rect(
+            int(round(float(cx) - rect.w / 2 - origin[0])),
+            int(round(float(cy) - rect.h / 2 - origin[1])),
+            rect.w,
+            rect.h,
+        )
         prev_clip = surface.get_clip()
         surface.set_clip(rect)
         surface.blit(cache, rect.topleft, src)
@@ -643,8 +684,13 @@ class MapView:
                 rr = r + 10
                 pygame.draw.circle(surface, (255, 255, 255), (x, y), rr, 2)
                 for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-                    pygame.draw.line(surface, (255, 255, 255), (x + dx * (rr - 4), y + dy * (rr - 4)),
-                                     (x + dx * (rr + 6), y + dy * (rr + 6)), 2)
+                    pygame.draw.line(
+                        surface,
+                        (255, 255, 255),
+                        (x + dx * (rr - 4), y + dy * (rr - 4)),
+                        (x + dx * (rr + 6), y + dy * (rr + 6)),
+                        2,
+                    )
             placed.append(pygame.Rect(x - r - 2, y - r - 2, 2 * r + 4, 2 * r + 4))
         inside = self.proj.rect.inflate(-4, -4)
         for s in sites:
@@ -656,8 +702,12 @@ class MapView:
                 colour = theme.ACCENT if s.id in cov.in_range else theme.TEXT_DIM
             name = short_name(s.name) if self.proj.scale < 160 else s.name
             img_w, img_h = theme.size(f, name)
-            for anchor, pos in (("midleft", (x + r + 5, y)), ("midright", (x - r - 5, y)),
-                                ("midbottom", (x, y - r - 3)), ("midtop", (x, y + r + 3))):
+            for anchor, pos in (
+                ("midleft", (x + r + 5, y)),
+                ("midright", (x - r - 5, y)),
+                ("midbottom", (x, y - r - 3)),
+                ("midtop", (x, y + r + 3)),
+            ):
                 box = pygame.Rect(0, 0, img_w + 2, img_h - 2)
                 setattr(box, anchor, pos)
                 if box.collidelist(placed) < 0 and inside.contains(box):
@@ -817,17 +867,23 @@ class MapView:
         reg = regions.get(s.region)
         ctrl = self.site_controller.get(s.id)
         ctrl_name = next((a.name for a in self.scenario.actors if a.id == ctrl), "")
-        lines = [(s.name, "bold", theme.TEXT),
-                 (f"{KIND_LABELS.get(s.kind, s.kind)} \u00b7 {reg.name if reg else s.region}", "regular",
-                  theme.TEXT_DIM)]
+        lines = [
+            (s.name, "bold", theme.TEXT),
+            (f"{KIND_LABELS.get(s.kind, s.kind)} \u00b7 {reg.name if reg else s.region}", "regular", theme.TEXT_DIM),
+        ]
         if ctrl_name:
             lines.append((f"Held by {ctrl_name}", "regular", self.colours.get(ctrl, theme.TEXT_DIM)))
         lines.append((f"Value as a target: {s.value:g}", "regular", theme.TEXT_DIM))
         if self.coverage is not None:
             d = self.coverage.distances.get(s.id, float("inf"))
             ok = s.id in self.coverage.in_range
-            lines.append((f"{d:.0f} km from launch area \u2014 {'in range' if ok else 'out of range'}",
-                          "bold", theme.ACCENT if ok else theme.DANGER))
+            lines.append(
+                (
+                    f"{d:.0f} km from launch area \u2014 {'in range' if ok else 'out of range'}",
+                    "bold",
+                    theme.ACCENT if ok else theme.DANGER,
+                )
+            )
         if extra:
             lines.append((extra, "regular", theme.TEXT_DIM))
         fonts = [theme.font(round(13 * self.fs), st) for _t, st, _c in lines]
@@ -868,6 +924,11 @@ def _dashed_polygon(surface, colour, pts, dash: float = 6.0) -> None:
         k = 0.0
         while k < length:
             t0, t1 = k / length, min(length, k + dash) / length
-            pygame.draw.line(surface, colour, (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0),
-                             (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1), 1)
+            pygame.draw.line(
+                surface,
+                colour,
+                (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0),
+                (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1),
+                1,
+            )
             k += dash * 2

@@ -38,9 +38,18 @@ def load_file(path: str, sets: dict | None = None):
 class Match:
     """One game: scenario + session + the human seats, for the board and the debrief."""
 
-    def __init__(self, path: str, loaded, source: bytes, seats: tuple[str, ...] = (), seed: int = 1,
-                 game: int = 0, sets: dict | None = None, session: Session | None = None,
-                 ai_seats: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        path: str,
+        loaded,
+        source: bytes,
+        seats: tuple[str, ...] = (),
+        seed: int = 1,
+        game: int = 0,
+        sets: dict | None = None,
+        session: Session | None = None,
+        ai_seats: tuple[str, ...] = (),
+    ):
         self.path = path
         self.loaded = loaded
         self.source = source
@@ -52,15 +61,14 @@ class Match:
         # seats shown as the player's but played by their doctrine (screenshots, watch)
         self.ai_seats = tuple(s for s in ai_seats if s in ids)
         self.session = session or Session(loaded.rules, self.seed, self.seats, self.game)
-        self.pending: dict[str, tuple[int, int | None]] = {}   # hot-seat: actor -> (instance, signal)
+        self.pending: dict[str, tuple[int, int | None]] = {}  # hot-seat: actor -> (instance, signal)
         self.autosave = True
         self.autosave_problem = ""
         self.warning = getattr(self.session, "warning", "")
 
     # ------------------------------------------------------------ construction
     @classmethod
-    def start(cls, path: str, seats=(), seed: int = 1, sets: dict | None = None, game: int = 0,
-              ai_seats=()) -> Match:
+    def start(cls, path: str, seats=(), seed: int = 1, sets: dict | None = None, game: int = 0, ai_seats=()) -> Match:
         loaded, raw = load_file(path, sets)
         return cls(path, loaded, raw, tuple(seats), seed, game, sets, ai_seats=tuple(ai_seats))
 
@@ -179,8 +187,9 @@ class Match:
         try:
             session = Session.from_save(loaded.rules, data, raw)
         except SaveError as exc:
-            return [Diagnostic(display_name(self.path), 0, 0, "",
-                               f"this game cannot be replayed on the new version: {exc}")]
+            return [
+                Diagnostic(display_name(self.path), 0, 0, "", f"this game cannot be replayed on the new version: {exc}")
+            ]
         ids = {a.id for a in loaded.scenario.actors}
         if not set(self.seats) <= ids:
             return [Diagnostic(display_name(self.path), 0, 0, "actors", "a seat being played was removed")]

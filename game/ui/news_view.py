@@ -36,8 +36,9 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
     if kind == "decision":
         if not instructor or ev.get("human"):
             return None
-        opts = ", ".join(f"{esc(_action_name(scenario, o['action']))} {o['p'] * 100:.0f}%"
-                         for o in ev.get("options", []))
+        opts = ", ".join(
+            f"{esc(_action_name(scenario, o['action']))} {o['p'] * 100:.0f}%" for o in ev.get("options", [])
+        )
         extra = f"<br>    <font color='#7d8896'>weights: {opts}</font>" if opts else ""
         if ev.get("why"):
             parts = "; ".join(f"{esc(w['what'])} gives {w['weight']:.3g}" for w in ev["why"])
@@ -58,8 +59,10 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
         if not ev.get("declared", True) and not instructor:
             owner_name = esc(scenario.actor(owner).name) if owner else "Someone"
             resp = text.split("; ", 1)[1] if "; " in text else ""
-            return (f"<font color='#d55e00'><b>{owner_name} reacts to a line it never declared</b></font>"
-                    f"{'; ' + resp if resp else ''}")
+            return (
+                f"<font color='#d55e00'><b>{owner_name} reacts to a line it never declared</b></font>"
+                f"{'; ' + resp if resp else ''}"
+            )
         hidden = " <font color='#cc79a7'>[hidden red line]</font>" if not ev.get("declared", True) else ""
         return f"<font color='#ff8a3d'><b>Red line:</b></font> {text}{hidden}"
     if kind == "threshold":
@@ -82,13 +85,15 @@ def _action_name(scenario, action_id: str) -> str:
     return "Hold and watch" if action_id.startswith("wait") else action_id
 
 
-HISTORY_COLOUR = "#c9ad6e"     # a muted gold, apart from the accent of the turn headings
+HISTORY_COLOUR = "#c9ad6e"  # a muted gold, apart from the accent of the turn headings
 HISTORY_TEXT = "#b4aa94"
 
 
 def history_line(text: str) -> str:
-    return (f"<font color='{HISTORY_COLOUR}'><b>Historically:</b></font> "
-            f"<font color='{HISTORY_TEXT}'><i>{esc(' '.join(str(text).split()))}</i></font>")
+    return (
+        f"<font color='{HISTORY_COLOUR}'><b>Historically:</b></font> "
+        f"<font color='{HISTORY_TEXT}'><i>{esc(' '.join(str(text).split()))}</i></font>"
+    )
 
 
 def divergence_lines(comparison: dict, scenario, seats=None) -> list[str]:
@@ -100,8 +105,10 @@ def divergence_lines(comparison: dict, scenario, seats=None) -> list[str]:
         return []
 
     def did(a: str) -> str:
-        return (f"{esc(scenario.actor(a).name)} did "
-                f"<b>{esc(_action_name(scenario, comparison['historical_actions'][a]))}</b>")
+        return (
+            f"{esc(scenario.actor(a).name)} did "
+            f"<b>{esc(_action_name(scenario, comparison['historical_actions'][a]))}</b>"
+        )
 
     head = f"<font color='{HISTORY_COLOUR}'><b>History:</b></font> "
     if seats is None:
@@ -109,8 +116,16 @@ def divergence_lines(comparison: dict, scenario, seats=None) -> list[str]:
     return [f"{head}<font color='{HISTORY_TEXT}'>{did(a)} here.</font>" for a in off]
 
 
-def feed_parts(events: list[dict], scenario, colours: dict, instructor: bool = False, seats=(), rules=None,
-               current_turn: int | None = None, history_seats=None) -> list[tuple[int, str, list[str], int]]:
+def feed_parts(
+    events: list[dict],
+    scenario,
+    colours: dict,
+    instructor: bool = False,
+    seats=(),
+    rules=None,
+    current_turn: int | None = None,
+    history_seats=None,
+) -> list[tuple[int, str, list[str], int]]:
     """The feed as [(turn, date, lines, n_history_lines_at_the_top)], oldest first.
 
     With ``rules`` and a scenario history, each turn's lines open with its historical text,
@@ -146,9 +161,20 @@ def feed_parts(events: list[dict], scenario, colours: dict, instructor: bool = F
     return out
 
 
-def feed_html(events: list[dict], scenario, colours: dict, instructor: bool = False, seats=(),
-              font_px: int = 13, newest_first: bool = False, rules=None, current_turn: int | None = None,
-              history_seats=None, anchor: bool = False, watching: bool = False):
+def feed_html(
+    events: list[dict],
+    scenario,
+    colours: dict,
+    instructor: bool = False,
+    seats=(),
+    font_px: int = 13,
+    newest_first: bool = False,
+    rules=None,
+    current_turn: int | None = None,
+    history_seats=None,
+    anchor: bool = False,
+    watching: bool = False,
+):
     """All events, grouped by turn under a dated heading (see ``feed_parts`` for the history).
 
     With ``anchor`` returns ``(html, anchors)``: when a turn being decided follows the last
@@ -158,9 +184,11 @@ def feed_html(events: list[dict], scenario, colours: dict, instructor: bool = Fa
     of the feed."""
     groups = feed_parts(events, scenario, colours, instructor, seats, rules, current_turn, history_seats)
     if not any(len(g[2]) > g[3] for g in groups):
-        empty = ("<font color='#8a96a4'><i>No news yet. "
-                 + ("Play or step the replay" if watching else "Choose an action and end the turn")
-                 + ": every side's moves and every chance result will be reported here.</i></font>")
+        empty = (
+            "<font color='#8a96a4'><i>No news yet. "
+            + ("Play or step the replay" if watching else "Choose an action and end the turn")
+            + ": every side's moves and every chance result will be reported here.</i></font>"
+        )
         if not groups:
             html_text = f"<font pixel_size={font_px}>{empty}</font>"
             return (html_text, None) if anchor else html_text
@@ -177,12 +205,15 @@ def feed_html(events: list[dict], scenario, colours: dict, instructor: bool = Fa
             head += "  <font color='#7d8896'>\u00b7 this turn</font>"
         if i == last_resolved and i + 1 < len(groups) and not newest_first:
             before = "".join(p + "<br><br>" for p in parts)
-            anchors = (f"<font pixel_size={font_px}>{before}</font>" if before else "",
-                       f"<font pixel_size={font_px}>{before}{head}<br>"
-                       + "".join(x + "<br>" for x in lines[:n_top]) + "</font>")
+            anchors = (
+                f"<font pixel_size={font_px}>{before}</font>" if before else "",
+                f"<font pixel_size={font_px}>{before}{head}<br>"
+                + "".join(x + "<br>" for x in lines[:n_top])
+                + "</font>",
+            )
         parts.append(head + "<br>" + "<br>".join(lines))
     if last_resolved is None and not newest_first:
-        anchors = ("", "")          # only the turn being decided: show it from its start
+        anchors = ("", "")  # only the turn being decided: show it from its start
     html_text = f"<font pixel_size={font_px}>" + "<br><br>".join(parts) + "</font>"
     return (html_text, anchors) if anchor else html_text
 

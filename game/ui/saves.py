@@ -105,10 +105,16 @@ def read_save(path: Path) -> dict:
 def save_info(path: Path) -> SaveInfo:
     data = read_save(path)
     ui = data.get("ui") if isinstance(data.get("ui"), dict) else {}
-    return SaveInfo(path, str(ui.get("title", data.get("scenario", "?"))), data["scenario_file"],
-                    int(ui.get("turn", len(data["decisions"]) + 1)), str(ui.get("date", "")),
-                    tuple(str(s) for s in ui.get("seat_names", data.get("humans", []))),
-                    bool(ui.get("done", False)), str(ui.get("saved_at", "")))
+    return SaveInfo(
+        path,
+        str(ui.get("title", data.get("scenario", "?"))),
+        data["scenario_file"],
+        int(ui.get("turn", len(data["decisions"]) + 1)),
+        str(ui.get("date", "")),
+        tuple(str(s) for s in ui.get("seat_names", data.get("humans", []))),
+        bool(ui.get("done", False)),
+        str(ui.get("saved_at", "")),
+    )
 
 
 def list_saves(include_autosave: bool = True) -> list[SaveInfo]:

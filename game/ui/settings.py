@@ -49,7 +49,7 @@ class Settings:
     text_size: str = "normal"
     palette: str = "colorblind"
     show_hints: bool = True
-    problem: str = attrs.field(default="", eq=False)   # why the file was ignored, if it was
+    problem: str = attrs.field(default="", eq=False)  # why the file was ignored, if it was
 
     @property
     def size(self) -> tuple[int, int]:
@@ -60,9 +60,16 @@ class Settings:
         return self.ui_scale * TEXT_SIZES.get(self.text_size, 1.0)
 
     def to_json(self) -> dict:
-        return {"format": SETTINGS_FORMAT, "width": self.width, "height": self.height,
-                "fullscreen": self.fullscreen, "ui_scale": self.ui_scale, "text_size": self.text_size,
-                "palette": self.palette, "show_hints": self.show_hints}
+        return {
+            "format": SETTINGS_FORMAT,
+            "width": self.width,
+            "height": self.height,
+            "fullscreen": self.fullscreen,
+            "ui_scale": self.ui_scale,
+            "text_size": self.text_size,
+            "palette": self.palette,
+            "show_hints": self.show_hints,
+        }
 
     @classmethod
     def from_json(cls, data) -> Settings:
@@ -70,8 +77,15 @@ class Settings:
         if not isinstance(data, dict) or data.get("format") != SETTINGS_FORMAT:
             raise ValueError(f"not a Redline settings file (format {SETTINGS_FORMAT})")
         s = cls()
-        for key, kind in (("width", int), ("height", int), ("fullscreen", bool), ("ui_scale", float),
-                          ("text_size", str), ("palette", str), ("show_hints", bool)):
+        for key, kind in (
+            ("width", int),
+            ("height", int),
+            ("fullscreen", bool),
+            ("ui_scale", float),
+            ("text_size", str),
+            ("palette", str),
+            ("show_hints", bool),
+        ):
             if key not in data:
                 continue
             value = data[key]

@@ -64,7 +64,8 @@ def cache_dir() -> str:
     shared temporary folder is used only if this user made it and nobody else can write
     in it; otherwise a fresh private one (a build per process, but never someone else's)."""
     base = os.environ.get("REDLINE_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "redline")
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "redline"
+    )
     path = os.path.join(base, "kernels")
     try:
         os.makedirs(path, mode=0o700, exist_ok=True)
@@ -124,10 +125,10 @@ class _Compiled:
     source: KernelSource
     play: object
     tables: tuple
-    keys: object = None   # redline_keys: the draw keys of a seed, in C
+    keys: object = None  # redline_keys: the draw keys of a seed, in C
     sites: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.uint64))
-    static: list = attrs.Factory(list)        # X0, K and the tables: the same at every call
-    static_p: list = attrs.Factory(list)      # their addresses
+    static: list = attrs.Factory(list)  # X0, K and the tables: the same at every call
+    static_p: list = attrs.Factory(list)  # their addresses
 
 
 _lock = threading.Lock()
@@ -163,8 +164,9 @@ def build(text: str) -> ctypes.CDLL:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"k_{digest}.", suffix=".so.tmp")
         os.close(fd)
         try:
-            done = subprocess.run([compiler() or "cc", *CFLAGS, "-o", tmp, "-x", "c", c_file, "-lm"],
-                                  capture_output=True, text=True)
+            done = subprocess.run(
+                [compiler() or "cc", *CFLAGS, "-o", tmp, "-x", "c", c_file, "-lm"], capture_output=True, text=True
+            )
             if done.returncode != 0:
                 raise BuildError(done.stderr[-2000:])
             os.replace(tmp, so)
@@ -200,9 +202,17 @@ def _tables(rules, probe) -> tuple:
                 cols.append(c)
                 vals.append(v)
             ptr[a * n1 + i + 1] = len(cols)
-    return (ptr, np.array(cols, dtype=np.int64), np.array(vals, dtype=np.float64),
-            probe.inst_rung.copy(), probe.inst_action.copy(), probe.inst_static.copy(),
-            probe.inst_weapon.copy(), probe.inst_value.copy(), probe.inst_dist.copy())
+    return (
+        ptr,
+        np.array(cols, dtype=np.int64),
+        np.array(vals, dtype=np.float64),
+        probe.inst_rung.copy(),
+        probe.inst_action.copy(),
+        probe.inst_static.copy(),
+        probe.inst_weapon.copy(),
+        probe.inst_value.copy(),
+        probe.inst_dist.copy(),
+    )
 
 
 def _compiled(rules, policies) -> _Compiled | None:
@@ -235,8 +245,9 @@ def _build_for(rules, policies) -> _Compiled | None:
         return None
     tables = _tables(rules, probe)
     static = [np.ascontiguousarray(rules.initial, dtype=np.float64), gen.K, *tables]
-    return _Compiled(gen, fn, tables, fn.keys_fn, np.array(gen.sites, dtype=np.uint64), static,
-                     [a.ctypes.data for a in static])
+    return _Compiled(
+        gen, fn, tables, fn.keys_fn, np.array(gen.sites, dtype=np.uint64), static, [a.ctypes.data for a in static]
+    )
 
 
 def usable(rules, policies) -> bool:
@@ -289,14 +300,37 @@ def play(rules, seed: int, games: np.ndarray, policies: list) -> KernelResult | 
     width = max([len(rl.responses) + 1 for rl in R.red_lines] + [1])
     responses = np.zeros((max(n_rl, 1), width), dtype=np.int64)
     S = len(R.initial)
-    scratch = np.empty(S)      # one game's state, inside the kernel (kept referenced during the call)
+    scratch = np.empty(S)  # one game's state, inside the kernel (kept referenced during the call)
     p = [a.ctypes.data for a in (ints, score, objective, crossed_turn, crossed_by, trips, action_counts, rung_hist)]
     x0, k, *tables = c.static_p
-    c.play(x0, S, games.ctypes.data, B, keys.ctypes.data, keys.shape[1], k, *tables, *p, rung_hist.shape[1],
-           signal_counts.ctypes.data, responses.ctypes.data, width, scratch.ctypes.data)
+    c.play(
+        x0,
+        S,
+        games.ctypes.data,
+        B,
+        keys.ctypes.data,
+        keys.shape[1],
+        k,
+        *tables,
+        *p,
+        rung_hist.shape[1],
+        signal_counts.ctypes.data,
+        responses.ctypes.data,
+        width,
+        scratch.ctypes.data,
+    )
     fields = dict(zip(INT_FIELDS, ints))
     return KernelResult(
-        rules=R, n=B, score=score, objective_scores=objective, crossed_turn=crossed_turn, crossed_by=crossed_by,
-        trips=trips, action_counts=action_counts, rung_hist=rung_hist, signal_counts=signal_counts,
-        response_counts=[responses[r, :len(rl.responses) + 1].copy() for r, rl in enumerate(R.red_lines)],
-        **fields)
+        rules=R,
+        n=B,
+        score=score,
+        objective_scores=objective,
+        crossed_turn=crossed_turn,
+        crossed_by=crossed_by,
+        trips=trips,
+        action_counts=action_counts,
+        rung_hist=rung_hist,
+        signal_counts=signal_counts,
+        response_counts=[responses[r, : len(rl.responses) + 1].copy() for r, rl in enumerate(R.red_lines)],
+        **fields,
+    )

@@ -23,8 +23,8 @@ class Screen(abc.ABC):
     """One screen of the game (title, briefing, board, ...)."""
 
     name = "screen"
-    opaque = True      # covers the whole window: screens below are not drawn
-    modal = True       # events do not pass to the screens below
+    opaque = True  # covers the whole window: screens below are not drawn
+    modal = True  # events do not pass to the screens below
 
     def __init__(self, app):
         self.app = app

@@ -12,8 +12,12 @@ from game.ui import theme
 from game.ui.screens.base import Screen, button_pressed, oid
 
 STATUS_COLOURS = {
-    "established": "#009E73", "reported": "#56B4E9", "contested": "#E69F00", "disputed": "#D55E00",
-    "unsupported": "#CC79A7", "false": "#999999",
+    "established": "#009E73",
+    "reported": "#56B4E9",
+    "contested": "#E69F00",
+    "disputed": "#D55E00",
+    "unsupported": "#CC79A7",
+    "false": "#999999",
 }
 
 
@@ -44,14 +48,18 @@ def situation_html(match, px: int, seat: str | None) -> str:
     meta = scn.meta
     cal = scn.calendar
     invented = " \u00b7 invented countries" if meta.fictional else ""
-    parts = [f"<font color='#9aa6b4'>{cal.turns} turns of {cal.turn_days} days from {html.escape(cal.start)}"
-             f"{invented}</font><br><br>"]
+    parts = [
+        f"<font color='#9aa6b4'>{cal.turns} turns of {cal.turn_days} days from {html.escape(cal.start)}"
+        f"{invented}</font><br><br>"
+    ]
     parts.append(html.escape(meta.briefing or meta.summary).replace("\n", "<br>"))
     if seat:
         a = scn.actor(seat)
         col = theme.hex_of(theme.lighten(theme.actor_colours(scn).get(seat, (200, 200, 200)), 0.3))
-        parts.append(f"<br><br><font color='#e8b44c'><b>YOU PLAY</b></font><br><font color='{col}'><b>"
-                     f"{html.escape(a.name)}</b></font>. {html.escape(a.description)}")
+        parts.append(
+            f"<br><br><font color='#e8b44c'><b>YOU PLAY</b></font><br><font color='{col}'><b>"
+            f"{html.escape(a.name)}</b></font>. {html.escape(a.description)}"
+        )
         objs = [o for o in scn.objectives if o.actor == seat]
         if objs:
             parts.append("<br>Your aim: " + "; ".join(html.escape(o.text) for o in objs) + ".")
@@ -72,8 +80,10 @@ def views_html(match, px: int) -> str:
     meta = scn.meta
     parts = []
     if meta.perspectives:
-        parts.append("<font color='#e8b44c'><b>PERSPECTIVES</b></font> <font color='#8a96a4'>each in its holders' "
-                     "terms; the game takes no side</font>")
+        parts.append(
+            "<font color='#e8b44c'><b>PERSPECTIVES</b></font> <font color='#8a96a4'>each in its holders' "
+            "terms; the game takes no side</font>"
+        )
         for p in meta.perspectives:
             src = f"<br><font color='#8a96a4'>Source: {source_refs(scn, p.sources)}</font>" if p.sources else ""
             parts.append(f"<br><br><b>{html.escape(p.holder)}</b><br>\u201c{html.escape(p.view)}\u201d{src}")
@@ -106,28 +116,43 @@ class BriefingScreen(Screen):
         scn = self.match.scenario
         pad = s(36)
         UILabel(pygame.Rect(pad, s(20), w - 2 * pad, s(22)), "BRIEFING", m, container=root, object_id=oid("@heading"))
-        UILabel(pygame.Rect(pad, s(42), w - 2 * pad, s(44)), scn.meta.title, m, container=root,
-                object_id=oid("@title"))
+        UILabel(pygame.Rect(pad, s(42), w - 2 * pad, s(44)), scn.meta.title, m, container=root, object_id=oid("@title"))
         top = s(100)
         bottom = h - s(80)
         gap = s(20)
         col_w = (w - 2 * pad - gap) // 2
         seat = self.match.viewpoint
-        self.left = UITextBox(situation_html(self.match, self.app.font_px(15), seat),
-                              pygame.Rect(pad, top, col_w, bottom - top), m, container=root,
-                              object_id=oid("@card_text"))
-        self.right = UITextBox(views_html(self.match, self.app.font_px(14)),
-                               pygame.Rect(pad + col_w + gap, top, col_w, bottom - top), m, container=root,
-                               object_id=oid("@card_text"))
+        self.left = UITextBox(
+            situation_html(self.match, self.app.font_px(15), seat),
+            pygame.Rect(pad, top, col_w, bottom - top),
+            m,
+            container=root,
+            object_id=oid("@card_text"),
+        )
+        self.right = UITextBox(
+            views_html(self.match, self.app.font_px(14)),
+            pygame.Rect(pad + col_w + gap, top, col_w, bottom - top),
+            m,
+            container=root,
+            object_id=oid("@card_text"),
+        )
         bw = s(300)
-        self.go = UIButton(pygame.Rect(w - pad - bw, h - s(64), bw, s(44)), "To the map (Enter)", m, container=root,
-                           object_id=oid("@primary"), tool_tip_text="Open the board; F1 there shows the keys")
-        self.back = UIButton(pygame.Rect(pad, h - s(64), s(200), s(44)), "Back to the title", m, container=root,
-                             object_id=oid("@tool"))
+        self.go = UIButton(
+            pygame.Rect(w - pad - bw, h - s(64), bw, s(44)),
+            "To the map (Enter)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+            tool_tip_text="Open the board; F1 there shows the keys",
+        )
+        self.back = UIButton(
+            pygame.Rect(pad, h - s(64), s(200), s(44)), "Back to the title", m, container=root, object_id=oid("@tool")
+        )
 
     def handle_event(self, event):
-        if button_pressed(event, self.go) or (event.type == pygame.KEYDOWN
-                                              and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)):
+        if button_pressed(event, self.go) or (
+            event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER)
+        ):
             self.app.stack.pop()
             if len(self.match.seats) > 1:
                 board = self.app.stack.top

@@ -19,8 +19,17 @@ from game.ui.debrief_data import causal_chain, game_log, replay_shares
 from game.ui.ladder_view import LadderView
 from game.ui.screens.base import Screen, oid
 
-KIND_LABEL = {"decision": "decides", "action": "acts", "red_line": "red line", "threshold": "threshold",
-              "fog": "accident", "outcome": "outcome", "event": "news", "signal": "says", "illegal": "blocked"}
+KIND_LABEL = {
+    "decision": "decides",
+    "action": "acts",
+    "red_line": "red line",
+    "threshold": "threshold",
+    "fog": "accident",
+    "outcome": "outcome",
+    "event": "news",
+    "signal": "says",
+    "illegal": "blocked",
+}
 
 
 def logs_dir():
@@ -47,10 +56,16 @@ class DebriefScreen(Screen):
         out = sess.outcome
         pad = s(28)
         UILabel(pygame.Rect(pad, s(14), w // 2, s(20)), "DEBRIEF", m, container=root, object_id=oid("@heading"))
-        UILabel(pygame.Rect(pad, s(32), w - 2 * pad, s(48)), out.name if out else "The game is not over",
-                m, container=root, object_id=oid("@title"))
-        UILabel(pygame.Rect(pad, s(76), w - 2 * pad, s(22)), self.summary_line(), m, container=root,
-                object_id=oid("@dim"))
+        UILabel(
+            pygame.Rect(pad, s(32), w - 2 * pad, s(48)),
+            out.name if out else "The game is not over",
+            m,
+            container=root,
+            object_id=oid("@title"),
+        )
+        UILabel(
+            pygame.Rect(pad, s(76), w - 2 * pad, s(22)), self.summary_line(), m, container=root, object_id=oid("@dim")
+        )
         top = s(104)
         bottom = h - s(70)
         left_w = int((w - 2 * pad) * 0.56)
@@ -61,26 +76,49 @@ class DebriefScreen(Screen):
         body_font = theme.font(self.app.font_px(15))
         n_lines = len(_wrap(body_font, out.text if out else "", left_w - s(30)))
         text_h = min(int((bottom - top) * 0.3), n_lines * round(body_font.get_linesize() * 1.25) + s(26))
-        UITextBox(f"<font pixel_size={self.app.font_px(15)}>{html.escape(out.text if out else '')}</font>",
-                  pygame.Rect(pad, top, left_w, text_h), m, container=root, object_id=oid("@card_text"))
+        UITextBox(
+            f"<font pixel_size={self.app.font_px(15)}>{html.escape(out.text if out else '')}</font>",
+            pygame.Rect(pad, top, left_w, text_h),
+            m,
+            container=root,
+            object_id=oid("@card_text"),
+        )
         rest = bottom - top - text_h - s(12)
         self.chart_rect = pygame.Rect(pad, top + text_h + s(12), left_w, int(rest * 0.5) - s(6))
-        self.bars_rect = pygame.Rect(pad, self.chart_rect.bottom + s(12), left_w,
-                                     bottom - self.chart_rect.bottom - s(12))
-        self.story = UITextBox(self.story_html(), pygame.Rect(right_x, top, right_w, bottom - top), m, container=root,
-                               object_id=oid("@card_text"))
+        self.bars_rect = pygame.Rect(
+            pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12)
+        )
+        self.story = UITextBox(
+            self.story_html(),
+            pygame.Rect(right_x, top, right_w, bottom - top),
+            m,
+            container=root,
+            object_id=oid("@card_text"),
+        )
         bw = s(230)
         by = h - s(56)
-        self.export_btn = UIButton(pygame.Rect(w - pad - bw, by, bw, s(42)), "Export game log (JSON)", m,
-                                   container=root, object_id=oid("@primary"),
-                                   tool_tip_text="The same structure as 'python main.py replay --json', for the "
-                                                 "instructor; written to your Redline logs folder (E)")
-        self.board_btn = UIButton(pygame.Rect(pad, by, s(190), s(42)), "Back to the map (Esc)", m, container=root,
-                                  object_id=oid("@tool"))
-        self.again_btn = UIButton(pygame.Rect(pad + s(200), by, s(190), s(42)), "Play again (new seed)", m,
-                                  container=root, object_id=oid("@tool"))
-        self.title_btn = UIButton(pygame.Rect(pad + s(400), by, s(190), s(42)), "Title screen", m, container=root,
-                                  object_id=oid("@tool"))
+        self.export_btn = UIButton(
+            pygame.Rect(w - pad - bw, by, bw, s(42)),
+            "Export game log (JSON)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+            tool_tip_text="The same structure as 'python main.py replay --json', for the "
+            "instructor; written to your Redline logs folder (E)",
+        )
+        self.board_btn = UIButton(
+            pygame.Rect(pad, by, s(190), s(42)), "Back to the map (Esc)", m, container=root, object_id=oid("@tool")
+        )
+        self.again_btn = UIButton(
+            pygame.Rect(pad + s(200), by, s(190), s(42)),
+            "Play again (new seed)",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+        )
+        self.title_btn = UIButton(
+            pygame.Rect(pad + s(400), by, s(190), s(42)), "Title screen", m, container=root, object_id=oid("@tool")
+        )
 
     def summary_line(self) -> str:
         sess = self.match.session
@@ -88,16 +126,20 @@ class DebriefScreen(Screen):
         log = game_log(self.match)
         rung = scn.ladder.rungs[log["max_rung"] - 1].name if log["max_rung"] else "none"
         seats = ", ".join(scn.actor(a).name for a in self.seats) or "nobody (a replay)"
-        return (f"{scn.meta.title} \u00b7 seed {sess.seed} \u00b7 played by {seats} \u00b7 {log['turns']} turns \u00b7 "
-                f"highest rung: {rung} \u00b7 escalation score {log['escalation_score']:g}")
+        return (
+            f"{scn.meta.title} \u00b7 seed {sess.seed} \u00b7 played by {seats} \u00b7 {log['turns']} turns \u00b7 "
+            f"highest rung: {rung} \u00b7 escalation score {log['escalation_score']:g}"
+        )
 
     def story_html(self) -> str:
         scn = self.match.scenario
         sess = self.match.session
         px = self.app.font_px(13)
-        parts = ["<font color='#e8b44c'><b>HOW IT HAPPENED</b></font><br>"
-                 "<font color='#8a96a4'>From your decisions to the outcome: each step with its cause and, for "
-                 "chance, its odds. <font color='#e8b44c'>\u2022</font> = on the recorded path to the outcome.</font>"]
+        parts = [
+            "<font color='#e8b44c'><b>HOW IT HAPPENED</b></font><br>"
+            "<font color='#8a96a4'>From your decisions to the outcome: each step with its cause and, for "
+            "chance, its odds. <font color='#e8b44c'>\u2022</font> = on the recorded path to the outcome.</font>"
+        ]
         chain = causal_chain(sess.events, self.seats)
         by_id = {e["id"]: e for e in sess.events}
         turn = None
@@ -106,9 +148,14 @@ class DebriefScreen(Screen):
             if e["kind"] == "decision" and not e["mine"] and not e["on_path"]:
                 continue
             cause = by_id.get(e["causes"][0]) if e.get("kind") == "action" and len(e.get("causes", [])) == 1 else None
-            if cause is not None and cause.get("kind") == "decision" and cause.get("actor") in self.seats \
-                    and cause.get("action") == e.get("action") and not e["on_path"]:
-                continue   # "You: X" already says it
+            if (
+                cause is not None
+                and cause.get("kind") == "decision"
+                and cause.get("actor") in self.seats
+                and cause.get("action") == e.get("action")
+                and not e["on_path"]
+            ):
+                continue  # "You: X" already says it
             if e["turn"] != turn:
                 turn = e["turn"]
                 parts.append(f"<br><b>Turn {turn}</b> <font color='#7d8896'>{news_view._date(e['date'])}</font>")
@@ -124,8 +171,10 @@ class DebriefScreen(Screen):
                 text = f"<font color='#e8b44c'><b>Outcome: {html.escape(e.get('name', ''))}</b></font>"
             parts.append(f"{mark} {text}")
         if self.seats and not mine_on_path:
-            parts.append("<br><font color='#9aa6b4'><i>None of your decisions is on the recorded path to this outcome: "
-                         "it came from the other sides, chance, or the turn limit. Compare the replays.</i></font>")
+            parts.append(
+                "<br><font color='#9aa6b4'><i>None of your decisions is on the recorded path to this outcome: "
+                "it came from the other sides, chance, or the turn limit. Compare the replays.</i></font>"
+            )
         # objectives
         log = game_log(self.match)
         if scn.objectives:
@@ -140,8 +189,10 @@ class DebriefScreen(Screen):
             hist_out = next((o for o in scn.outcomes if o.historical), None)
             if hist_out is not None:
                 same = sess.outcome is not None and sess.outcome.id == hist_out.id
-                parts.append(f"What happened: <b>{html.escape(hist_out.name)}</b>"
-                             + (" \u2014 the same outcome as your game." if same else " \u2014 not your outcome."))
+                parts.append(
+                    f"What happened: <b>{html.escape(hist_out.name)}</b>"
+                    + (" \u2014 the same outcome as your game." if same else " \u2014 not your outcome.")
+                )
             yours = {}
             for ev in sess.events:
                 if ev["kind"] == "action" and ev.get("via") == "decision" and ev.get("actor") in self.seats:
@@ -152,8 +203,10 @@ class DebriefScreen(Screen):
                     if aid in self.seats:
                         name = news_view._action_name(scn, act)
                         you = ", ".join(yours.get(hentry.turn, [])) or "\u2014"
-                        parts.append(f"    <font color='#9aa6b4'>history: {html.escape(name)} \u00b7 you: "
-                                     f"{html.escape(you)}</font>")
+                        parts.append(
+                            f"    <font color='#9aa6b4'>history: {html.escape(name)} \u00b7 you: "
+                            f"{html.escape(you)}</font>"
+                        )
         return f"<font pixel_size={px}>" + "<br>".join(parts) + "</font>"
 
     # ------------------------------------------------------------ input
@@ -227,17 +280,33 @@ class DebriefScreen(Screen):
         turns = max([len(v) for v in hist.values()] + [1])
         charts.rung_chart(surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs)
         r = self.replays
-        title = f"Your decisions, replayed {r.n:,} times (chance and the AI drawn anew)" if r.student is not None \
+        title = (
+            f"Your decisions, replayed {r.n:,} times (chance and the AI drawn anew)"
+            if r.student is not None
             else f"This scenario with the AI in every seat, {r.n:,} games"
+        )
         inner = charts.frame(surface, self.bars_rect, title, fs)
-        actual = next((i for i, o in enumerate(scn.outcomes) if sess.outcome is not None and o.id == sess.outcome.id),
-                      None)
+        actual = next(
+            (i for i, o in enumerate(scn.outcomes) if sess.outcome is not None and o.id == sess.outcome.id), None
+        )
         seat_names = " and ".join(scn.actor(a).name for a in self.seats) or "the seat"
-        charts.paired_bars(surface, inner, list(r.outcomes), None if r.student is None else list(r.student),
-                           list(r.ai), "your decisions held fixed", f"the AI playing {seat_names}", fs=fs,
-                           highlight=actual)
+        charts.paired_bars(
+            surface,
+            inner,
+            list(r.outcomes),
+            None if r.student is None else list(r.student),
+            list(r.ai),
+            "your decisions held fixed",
+            f"the AI playing {seat_names}",
+            fs=fs,
+            highlight=actual,
+        )
 
     def state(self) -> dict:
         r = self.replays
-        return {"screen": self.name, "outcome": self.match.session.outcome.id if self.match.session.outcome else None,
-                "student": None if r.student is None else [float(x) for x in r.student], "ai": [float(x) for x in r.ai]}
+        return {
+            "screen": self.name,
+            "outcome": self.match.session.outcome.id if self.match.session.outcome else None,
+            "student": None if r.student is None else [float(x) for x in r.student],
+            "ai": [float(x) for x in r.ai],
+        }

@@ -25,26 +25,49 @@ class ErrorScreen(Screen):
         root = self.new_root()
         m, s = self.app.manager, self.app.s
         w, h = self.app.size
-        UILabel(pygame.Rect(s(40), s(28), w - s(80), s(44)), "This scenario cannot be played yet", m,
-                container=root, object_id=oid("@title"))
+        UILabel(
+            pygame.Rect(s(40), s(28), w - s(80), s(44)),
+            "This scenario cannot be played yet",
+            m,
+            container=root,
+            object_id=oid("@title"),
+        )
         n = sum(1 for d in self.diagnostics if d.severity == "error")
-        sub = (f"{self.path}: {n} problem{'s' if n != 1 else ''} found. Fix the file and press F5 to try again "
-               "(the same messages as 'python main.py validate').")
+        sub = (
+            f"{self.path}: {n} problem{'s' if n != 1 else ''} found. Fix the file and press F5 to try again "
+            "(the same messages as 'python main.py validate')."
+        )
         UILabel(pygame.Rect(s(40), s(76), w - s(80), s(26)), sub, m, container=root, object_id=oid("@dim"))
         px = self.app.font_px(14)
         lines = []
         for d in self.diagnostics:
             where = d.file + (f":{d.line}:{d.col}" if d.line else "")
             path = f" <font color='#9aa6b4'>{html.escape(d.path)}</font>" if d.path else ""
-            lines.append(f"<font color='#e8b44c'><b>{html.escape(where)}</b></font>{path}<br>"
-                         f"    {html.escape(d.message)}")
-        UITextBox(f"<font pixel_size={px}>" + "<br><br>".join(lines) + "</font>",
-                  pygame.Rect(s(40), s(116), w - s(80), h - s(200)), m, container=root, object_id=oid("@card_text"))
-        self.retry_btn = UIButton(pygame.Rect(w - s(40) - s(220), h - s(64), s(220), s(40)), "Try again (F5)", m,
-                                  container=root, object_id=oid("@primary"),
-                                  tool_tip_text="Reload the file from disk")
-        self.back_btn = UIButton(pygame.Rect(s(40), h - s(64), s(220), s(40)), "Back to the title screen", m,
-                                 container=root, object_id=oid("@tool"))
+            lines.append(
+                f"<font color='#e8b44c'><b>{html.escape(where)}</b></font>{path}<br>    {html.escape(d.message)}"
+            )
+        UITextBox(
+            f"<font pixel_size={px}>" + "<br><br>".join(lines) + "</font>",
+            pygame.Rect(s(40), s(116), w - s(80), h - s(200)),
+            m,
+            container=root,
+            object_id=oid("@card_text"),
+        )
+        self.retry_btn = UIButton(
+            pygame.Rect(w - s(40) - s(220), h - s(64), s(220), s(40)),
+            "Try again (F5)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+            tool_tip_text="Reload the file from disk",
+        )
+        self.back_btn = UIButton(
+            pygame.Rect(s(40), h - s(64), s(220), s(40)),
+            "Back to the title screen",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+        )
 
     def handle_event(self, event):
         if button_pressed(event, self.retry_btn) or (event.type == pygame.KEYDOWN and event.key == pygame.K_F5):
@@ -90,10 +113,12 @@ class ReloadErrors(Overlay):
         more = len(self.diagnostics) - 40
         if more > 0:
             lines.append(f"... and {more} more (python main.py validate {html.escape(self.path)})")
-        self.add_text(f"<font pixel_size={px}>" + "<br>".join(lines) + "</font>",
-                      self.card.bottom - self.y - self.app.s(64))
-        self.ok = self.add_button("Back to the game (Esc) \u2014 fix the file and press F5 again", cls="@primary",
-                                  height=38)
+        self.add_text(
+            f"<font pixel_size={px}>" + "<br>".join(lines) + "</font>", self.card.bottom - self.y - self.app.s(64)
+        )
+        self.ok = self.add_button(
+            "Back to the game (Esc) \u2014 fix the file and press F5 again", cls="@primary", height=38
+        )
 
     def handle_event(self, event):
         if button_pressed(event, self.ok):

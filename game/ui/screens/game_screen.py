@@ -28,11 +28,21 @@ from game.ui.map_view import MapView
 from game.ui.screens.base import Screen, oid
 
 CATEGORY_TITLES = {
-    "status_quo": "Hold", "de_escalation": "De-escalation", "posturing": "Posturing",
-    "non_violent": "Non-violent pressure", "violent": "Violent", "nuclear": "Nuclear",
+    "status_quo": "Hold",
+    "de_escalation": "De-escalation",
+    "posturing": "Posturing",
+    "non_violent": "Non-violent pressure",
+    "violent": "Violent",
+    "nuclear": "Nuclear",
 }
-SIGNAL_KIND_TITLES = {"warning": "Warning", "red_line": "Red line", "bluff": "Bluff", "reassurance": "Reassurance",
-                      "demand": "Demand", "offer": "Offer"}
+SIGNAL_KIND_TITLES = {
+    "warning": "Warning",
+    "red_line": "Red line",
+    "bluff": "Bluff",
+    "reassurance": "Reassurance",
+    "demand": "Demand",
+    "offer": "Offer",
+}
 
 
 def load_cities(basemap_name: str) -> list[dict]:
@@ -76,8 +86,9 @@ class GameScreen(Screen):
                 basemap = load_basemap(scn.map.basemap)
             except BasemapError as exc:
                 self.basemap_problem = str(exc)
-        self.map = MapView(scn, self.colours, basemap, load_cities(scn.map.basemap), self.app.fs,
-                           rules=self.match.rules)
+        self.map = MapView(
+            scn, self.colours, basemap, load_cities(scn.map.basemap), self.app.fs, rules=self.match.rules
+        )
         self.ladder = LadderView(scn, self.colours, self.app.fs)
 
     @property
@@ -154,8 +165,12 @@ class GameScreen(Screen):
         self.rects = r = self.layout()
         self.map.set_rect(r["map"])
         self.widgets_top(root, r["top"])
-        self.news_box = UITextBox("", r["news"].inflate(-self.app.s(16), -self.app.s(34)).move(0, self.app.s(12)),
-                                  self.app.manager, container=root)
+        self.news_box = UITextBox(
+            "",
+            r["news"].inflate(-self.app.s(16), -self.app.s(34)).move(0, self.app.s(12)),
+            self.app.manager,
+            container=root,
+        )
         self._events_seen = -1
         self.refresh_news()
         if self.watch:
@@ -177,27 +192,58 @@ class GameScreen(Screen):
         m, s = self.app.manager, self.app.s
         scn = self.match.scenario
         title_w = int(rect.w * 0.36)
-        UILabel(pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root,
-                object_id=oid("@heading"))
-        UILabel(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), _fit(theme.font(self.app.font_px(14)),
-                scn.meta.title, title_w), m, container=root)
+        UILabel(
+            pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root, object_id=oid("@heading")
+        )
+        UILabel(
+            pygame.Rect(s(16), rect.top + s(22), title_w, s(24)),
+            _fit(theme.font(self.app.font_px(14)), scn.meta.title, title_w),
+            m,
+            container=root,
+        )
         sess = self.match.session
         turn = min(sess.turn, scn.calendar.turns)
         status = "Game over" if sess.done else f"Turn {turn} of {scn.calendar.turns}"
         cw = s(300)
-        UILabel(pygame.Rect((rect.w - cw) // 2, rect.top + s(4), cw, s(24)), sess.date.strftime("%-d %B %Y"), m,
-                container=root, object_id=oid("@clock"))
-        UILabel(pygame.Rect((rect.w - cw) // 2, rect.top + s(25), cw, s(20)), status, m, container=root,
-                object_id=oid("@dim", "#turn_label")).text_horiz_alignment = "center"
+        UILabel(
+            pygame.Rect((rect.w - cw) // 2, rect.top + s(4), cw, s(24)),
+            sess.date.strftime("%-d %B %Y"),
+            m,
+            container=root,
+            object_id=oid("@clock"),
+        )
+        UILabel(
+            pygame.Rect((rect.w - cw) // 2, rect.top + s(25), cw, s(20)),
+            status,
+            m,
+            container=root,
+            object_id=oid("@dim", "#turn_label"),
+        ).text_horiz_alignment = "center"
         bx = rect.right - s(12)
-        self.menu_btn = UIButton(pygame.Rect(bx - s(84), rect.top + s(10), s(84), s(30)), "Menu", m, container=root,
-                                 object_id=oid("@tool"), tool_tip_text="Save, load, settings, quit (Esc)")
-        self.help_btn = UIButton(pygame.Rect(bx - s(84) - s(40), rect.top + s(10), s(34), s(30)), "?", m,
-                                 container=root, object_id=oid("@tool"), tool_tip_text="Help and keys (F1)")
-        self.instr_btn = UIButton(pygame.Rect(bx - s(84) - s(40) - s(112), rect.top + s(10), s(106), s(30)),
-                                  "Instructor" if not self.app.instructor else "Student view", m, container=root,
-                                  object_id=oid("@tool"),
-                                  tool_tip_text="F2: hidden red lines, every probability, the AI's policy weights")
+        self.menu_btn = UIButton(
+            pygame.Rect(bx - s(84), rect.top + s(10), s(84), s(30)),
+            "Menu",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="Save, load, settings, quit (Esc)",
+        )
+        self.help_btn = UIButton(
+            pygame.Rect(bx - s(84) - s(40), rect.top + s(10), s(34), s(30)),
+            "?",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="Help and keys (F1)",
+        )
+        self.instr_btn = UIButton(
+            pygame.Rect(bx - s(84) - s(40) - s(112), rect.top + s(10), s(106), s(30)),
+            "Instructor" if not self.app.instructor else "Student view",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="F2: hidden red lines, every probability, the AI's policy weights",
+        )
         if self.app.instructor:
             self.instr_btn.select()
 
@@ -237,26 +283,50 @@ class GameScreen(Screen):
         self.decision_root = None
         self.build_option_list()
         y += list_h + s(8)
-        self.detail = UITextBox("", pygame.Rect(x - s(4), y, w + s(8), detail_h), m, container=root,
-                                object_id=oid("@card_text"))
+        self.detail = UITextBox(
+            "", pygame.Rect(x - s(4), y, w + s(8), detail_h), m, container=root, object_id=oid("@card_text")
+        )
         y += detail_h + s(8)
         self.signal_buttons: dict[int | None, UIButton] = {}
         self.signal_row = None
         if sig_opts:
-            UILabel(pygame.Rect(x, y, w, s(20)), "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT", m, container=root,
-                    object_id=oid("@heading"))
+            UILabel(
+                pygame.Rect(x, y, w, s(20)),
+                "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT",
+                m,
+                container=root,
+                object_id=oid("@heading"),
+            )
             y += s(24)
             aw = s(30)
-            self.sig_prev = UIButton(pygame.Rect(x, y, aw, s(30)), "\u2039", m, container=root,
-                                     object_id=oid("@tool"), tool_tip_text="Previous signal (Left)")
-            self.sig_next = UIButton(pygame.Rect(x + w - aw, y, aw, s(30)), "\u203a", m, container=root,
-                                     object_id=oid("@tool"), tool_tip_text="Next signal (Right)")
-            self.signal_row = UIButton(pygame.Rect(x + aw + s(4), y, w - 2 * aw - s(8), s(30)), "", m, container=root,
-                                       object_id=oid("@option"))
+            self.sig_prev = UIButton(
+                pygame.Rect(x, y, aw, s(30)),
+                "\u2039",
+                m,
+                container=root,
+                object_id=oid("@tool"),
+                tool_tip_text="Previous signal (Left)",
+            )
+            self.sig_next = UIButton(
+                pygame.Rect(x + w - aw, y, aw, s(30)),
+                "\u203a",
+                m,
+                container=root,
+                object_id=oid("@tool"),
+                tool_tip_text="Next signal (Right)",
+            )
+            self.signal_row = UIButton(
+                pygame.Rect(x + aw + s(4), y, w - 2 * aw - s(8), s(30)), "", m, container=root, object_id=oid("@option")
+            )
             y += s(36)
-        self.end_btn = UIButton(pygame.Rect(x, rect.bottom - footer_h + s(6), w, s(42)), "End turn (Enter)", m,
-                                container=root, object_id=oid("@primary"),
-                                tool_tip_text="Every side acts at once; then red lines and chance are resolved")
+        self.end_btn = UIButton(
+            pygame.Rect(x, rect.bottom - footer_h + s(6), w, s(42)),
+            "End turn (Enter)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+            tool_tip_text="Every side acts at once; then red lines and chance are resolved",
+        )
         self.refresh_selection()
 
     def build_option_list(self) -> None:
@@ -267,13 +337,14 @@ class GameScreen(Screen):
             bar = getattr(self.decision_root, "vert_scroll_bar", None)
             keep = bar.start_percentage if bar is not None else None
             self.decision_root.kill()
-        self.scroller = self.decision_root = UIScrollingContainer(self.list_rect, m, container=self.root,
-                                                                  allow_scroll_x=False)
+        self.scroller = self.decision_root = UIScrollingContainer(
+            self.list_rect, m, container=self.root, allow_scroll_x=False
+        )
         self.option_buttons: dict[object, UIButton] = {}
         self.option_rows: dict[int, pygame.Rect] = {}
         self.key_numbers: dict[int, int] = {}
         self.stops: list[int] = []
-        self.reason_tips: list[tuple[object, str]] = []   # disabled rows show no tool tips: drawn by hand
+        self.reason_tips: list[tuple[object, str]] = []  # disabled rows show no tool tips: drawn by hand
         inner_w = self.list_rect.w - s(28)
         bfont = theme.font(self.app.font_px(14))
         rfont = theme.font(self.app.font_px(12))
@@ -289,8 +360,13 @@ class GameScreen(Screen):
                 continue
             if cat != cat_seen:
                 cat_seen = cat
-                UILabel(pygame.Rect(0, cy, inner_w, s(20)), CATEGORY_TITLES.get(cat, cat).upper(), m,
-                        container=self.scroller, object_id=oid("@dim"))
+                UILabel(
+                    pygame.Rect(0, cy, inner_w, s(20)),
+                    CATEGORY_TITLES.get(cat, cat).upper(),
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim"),
+                )
                 cy += s(20)
             first = legal[0]
             is_open = current is not None and current.action == action
@@ -304,10 +380,21 @@ class GameScreen(Screen):
                 text += f"  ({len(legal)})"
             elif first.target:
                 text += f": {first.target}"
-            b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(32)), _fit(bfont, text, inner_w - s(74)), m,
-                         container=self.scroller, object_id=oid("@option"), tool_tip_text=self.option_tooltip(first))
-            UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(32)), f"rung {first.rung}" if first.rung else "\u2014",
-                    m, container=self.scroller, object_id=oid("@dim", "#rung")).text_horiz_alignment = "center"
+            b = UIButton(
+                pygame.Rect(0, cy, inner_w - s(62), s(32)),
+                _fit(bfont, text, inner_w - s(74)),
+                m,
+                container=self.scroller,
+                object_id=oid("@option"),
+                tool_tip_text=self.option_tooltip(first),
+            )
+            UILabel(
+                pygame.Rect(inner_w - s(58), cy, s(58), s(32)),
+                f"rung {first.rung}" if first.rung else "\u2014",
+                m,
+                container=self.scroller,
+                object_id=oid("@dim", "#rung"),
+            ).text_horiz_alignment = "center"
             self.option_buttons[("action", action)] = b
             if is_open and not many:
                 b.select()
@@ -317,48 +404,85 @@ class GameScreen(Screen):
                 for o in legal:
                     self.stops.append(o.instance)
                     label = self.instance_text(o)
-                    sb = UIButton(pygame.Rect(s(22), cy, inner_w - s(22), s(28)), _fit(bfont, label, inner_w - s(44)),
-                                  m, container=self.scroller, object_id=oid("@option"),
-                                  tool_tip_text=self.option_tooltip(o))
+                    sb = UIButton(
+                        pygame.Rect(s(22), cy, inner_w - s(22), s(28)),
+                        _fit(bfont, label, inner_w - s(44)),
+                        m,
+                        container=self.scroller,
+                        object_id=oid("@option"),
+                        tool_tip_text=self.option_tooltip(o),
+                    )
                     self.option_buttons[o.instance] = sb
                     self.option_rows[o.instance] = pygame.Rect(0, cy, inner_w, s(28))
                     cy += s(31)
                 for o in illegal:
-                    sb = UIButton(pygame.Rect(s(22), cy, inner_w - s(22), s(26)),
-                                  _fit(bfont, self.instance_text(o), inner_w - s(44)), m, container=self.scroller,
-                                  object_id=oid("@option"))
+                    sb = UIButton(
+                        pygame.Rect(s(22), cy, inner_w - s(22), s(26)),
+                        _fit(bfont, self.instance_text(o), inner_w - s(44)),
+                        m,
+                        container=self.scroller,
+                        object_id=oid("@option"),
+                    )
                     sb.disable()
                     cy += s(26)
-                    lab = UILabel(pygame.Rect(s(32), cy, inner_w - s(32), s(18)),
-                                  _fit(rfont, o.reason, inner_w - s(40)), m, container=self.scroller,
-                                  object_id=oid("@dim", "#reason"))
+                    lab = UILabel(
+                        pygame.Rect(s(32), cy, inner_w - s(32), s(18)),
+                        _fit(rfont, o.reason, inner_w - s(40)),
+                        m,
+                        container=self.scroller,
+                        object_id=oid("@dim", "#reason"),
+                    )
                     self.reason_tips += [(sb, f"{self.instance_text(o)}: {o.reason}"), (lab, o.reason)]
                     cy += s(22)
                 cy += s(4)
             else:
                 self.stops.append(rep)
         if impossible:
-            UILabel(pygame.Rect(0, cy, inner_w, s(20)), "NOT POSSIBLE NOW", m, container=self.scroller,
-                    object_id=oid("@dim"))
+            UILabel(
+                pygame.Rect(0, cy, inner_w, s(20)),
+                "NOT POSSIBLE NOW",
+                m,
+                container=self.scroller,
+                object_id=oid("@dim"),
+            )
             cy += s(20)
             for _action, illegal in impossible:
                 o = illegal[0]
-                text = o.name + (f"  \u00b7 {len(illegal)} options" if len(illegal) > 1 else
-                                 (f": {o.target}" if o.target else ""))
-                b = UIButton(pygame.Rect(0, cy, inner_w - s(62), s(28)), _fit(bfont, text, inner_w - s(74)), m,
-                             container=self.scroller, object_id=oid("@option"))
+                text = o.name + (
+                    f"  \u00b7 {len(illegal)} options" if len(illegal) > 1 else (f": {o.target}" if o.target else "")
+                )
+                b = UIButton(
+                    pygame.Rect(0, cy, inner_w - s(62), s(28)),
+                    _fit(bfont, text, inner_w - s(74)),
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@option"),
+                )
                 b.disable()
-                UILabel(pygame.Rect(inner_w - s(58), cy, s(58), s(28)), f"rung {o.rung}" if o.rung else "\u2014", m,
-                        container=self.scroller, object_id=oid("@dim")).text_horiz_alignment = "center"
+                UILabel(
+                    pygame.Rect(inner_w - s(58), cy, s(58), s(28)),
+                    f"rung {o.rung}" if o.rung else "\u2014",
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim"),
+                ).text_horiz_alignment = "center"
                 cy += s(28)
                 reasons = []
                 for x in illegal:
                     if x.reason not in reasons:
                         reasons.append(x.reason)
-                reason = reasons[0] + (f" (and {len(reasons) - 1} other reason{'s' if len(reasons) > 2 else ''})"
-                                       if len(reasons) > 1 else "")
-                lab = UILabel(pygame.Rect(s(10), cy, inner_w - s(10), s(18)), _fit(rfont, reason, inner_w - s(14)), m,
-                              container=self.scroller, object_id=oid("@dim", "#reason"))
+                reason = reasons[0] + (
+                    f" (and {len(reasons) - 1} other reason{'s' if len(reasons) > 2 else ''})"
+                    if len(reasons) > 1
+                    else ""
+                )
+                lab = UILabel(
+                    pygame.Rect(s(10), cy, inner_w - s(10), s(18)),
+                    _fit(rfont, reason, inner_w - s(14)),
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim", "#reason"),
+                )
                 full = "; ".join(reasons[:4]) + ("; \u2026" if len(reasons) > 4 else "")
                 self.reason_tips += [(b, f"{o.name}: {full}"), (lab, full)]
                 cy += s(24)
@@ -383,11 +507,18 @@ class GameScreen(Screen):
         UILabel(pygame.Rect(x, y, w, s(20)), "GAME OVER", m, container=root, object_id=oid("@heading"))
         y += s(26)
         px = self.app.font_px(15)
-        text = (f"<font pixel_size={self.app.font_px(20)}><b>{html.escape(out.name if out else '')}</b></font><br><br>"
-                f"<font pixel_size={px}>{html.escape(out.text if out else '')}</font>")
+        text = (
+            f"<font pixel_size={self.app.font_px(20)}><b>{html.escape(out.name if out else '')}</b></font><br><br>"
+            f"<font pixel_size={px}>{html.escape(out.text if out else '')}</font>"
+        )
         UITextBox(text, pygame.Rect(x - s(4), y, w + s(8), s(220)), m, container=root, object_id=oid("@card_text"))
-        self.end_btn = UIButton(pygame.Rect(x, y + s(236), w, s(44)), "See the debrief (Enter)", m, container=root,
-                                object_id=oid("@primary"))
+        self.end_btn = UIButton(
+            pygame.Rect(x, y + s(236), w, s(44)),
+            "See the debrief (Enter)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+        )
         self.detail = None
 
     def widgets_watch(self, root, rect) -> None:
@@ -395,27 +526,55 @@ class GameScreen(Screen):
         x, w = rect.left + s(12), rect.w - s(24)
         y = rect.top + s(10)
         sess = self.match.session
-        UILabel(pygame.Rect(x, y, w, s(20)), f"WATCHING \u00b7 GAME {sess.game} OF SEED {sess.seed}", m,
-                container=root, object_id=oid("@heading"))
+        UILabel(
+            pygame.Rect(x, y, w, s(20)),
+            f"WATCHING \u00b7 GAME {sess.game} OF SEED {sess.seed}",
+            m,
+            container=root,
+            object_id=oid("@heading"),
+        )
         y += s(26)
         bw = (w - s(16)) // 3
-        self.play_btn = UIButton(pygame.Rect(x, y, bw, s(36)), "Pause" if self.playing else "Play", m, container=root,
-                                 object_id=oid("@primary"), tool_tip_text="Space")
-        self.step_btn = UIButton(pygame.Rect(x + bw + s(8), y, bw, s(36)), "Step", m, container=root,
-                                 object_id=oid("@tool"), tool_tip_text="Right arrow: one turn")
-        self.speed_btn = UIButton(pygame.Rect(x + 2 * (bw + s(8)), y, bw, s(36)), f"{self.speed:g} turn/s", m,
-                                  container=root, object_id=oid("@tool"), tool_tip_text="Click to change the speed")
+        self.play_btn = UIButton(
+            pygame.Rect(x, y, bw, s(36)),
+            "Pause" if self.playing else "Play",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+            tool_tip_text="Space",
+        )
+        self.step_btn = UIButton(
+            pygame.Rect(x + bw + s(8), y, bw, s(36)),
+            "Step",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="Right arrow: one turn",
+        )
+        self.speed_btn = UIButton(
+            pygame.Rect(x + 2 * (bw + s(8)), y, bw, s(36)),
+            f"{self.speed:g} turn/s",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="Click to change the speed",
+        )
         y += s(46)
         if sess.done:
-            self.end_btn = UIButton(pygame.Rect(x, y, w, s(40)), "See the debrief (Enter)", m, container=root,
-                                    object_id=oid("@primary"))
+            self.end_btn = UIButton(
+                pygame.Rect(x, y, w, s(40)), "See the debrief (Enter)", m, container=root, object_id=oid("@primary")
+            )
             y += s(50)
         else:
             self.end_btn = None
         px = self.app.font_px(13)
-        self.detail = UITextBox(f"<font pixel_size={px}>{self.watch_summary()}</font>",
-                                pygame.Rect(x - s(4), y, w + s(8), rect.bottom - y - s(10)), m, container=root,
-                                object_id=oid("@card_text"))
+        self.detail = UITextBox(
+            f"<font pixel_size={px}>{self.watch_summary()}</font>",
+            pygame.Rect(x - s(4), y, w + s(8), rect.bottom - y - s(10)),
+            m,
+            container=root,
+            object_id=oid("@card_text"),
+        )
 
     def watch_summary(self) -> str:
         scn = self.match.scenario
@@ -423,26 +582,37 @@ class GameScreen(Screen):
         for ev in self.match.session.events:
             if ev["kind"] == "decision":
                 last[ev["actor"]] = ev
-        lines = ["<b>This is a replay</b> of one game of a headless batch, identical to "
-                 f"<i>python main.py replay {html.escape(self.match.path)} --seed {self.match.seed} --game "
-                 f"{self.match.game}</i>.<br>"]
+        lines = [
+            "<b>This is a replay</b> of one game of a headless batch, identical to "
+            f"<i>python main.py replay {html.escape(self.match.path)} --seed {self.match.seed} --game "
+            f"{self.match.game}</i>.<br>"
+        ]
         for a in scn.actors:
             col = theme.hex_of(theme.lighten(self.colours[a.id], 0.3))
             ev = last.get(a.id)
             lines.append(f"<font color='{col}'><b>{html.escape(a.name)}</b></font> (policy {html.escape(a.policy)})")
             if ev:
-                lines.append(f"  last: {html.escape(ev.get('action_name') or '')}"
-                             + (f" ({ev['p'] * 100:.0f}%)" if "p" in ev else ""))
+                lines.append(
+                    f"  last: {html.escape(ev.get('action_name') or '')}"
+                    + (f" ({ev['p'] * 100:.0f}%)" if "p" in ev else "")
+                )
                 for o in ev.get("options", [])[:4]:
-                    lines.append(f"  <font color='#8a96a4'>{html.escape(news_view._action_name(scn, o['action']))}"
-                                 f" {o['p'] * 100:.0f}%</font>")
+                    lines.append(
+                        f"  <font color='#8a96a4'>{html.escape(news_view._action_name(scn, o['action']))}"
+                        f" {o['p'] * 100:.0f}%</font>"
+                    )
         return "<br>".join(lines)
 
     def widgets_instructor(self, root, rect) -> None:
         s = self.app.s
         box = pygame.Rect(rect.left + s(10), rect.top + s(10), min(s(340), rect.w - s(20)), int(rect.h * 0.45))
-        self.instructor_box = UITextBox(f"<font pixel_size={self.app.font_px(12)}>{self.instructor_html()}</font>", box,
-                                        self.app.manager, container=root, object_id=oid("@card_text"))
+        self.instructor_box = UITextBox(
+            f"<font pixel_size={self.app.font_px(12)}>{self.instructor_html()}</font>",
+            box,
+            self.app.manager,
+            container=root,
+            object_id=oid("@card_text"),
+        )
 
     def instructor_html(self) -> str:
         scn = self.match.scenario
@@ -465,8 +635,10 @@ class GameScreen(Screen):
         if last:
             out.append("<br><b>Latest AI policy weights</b>")
             for aid, ev in last.items():
-                opts = ", ".join(f"{html.escape(news_view._action_name(scn, o['action']))} {o['p'] * 100:.0f}%"
-                                 for o in ev.get("options", []))
+                opts = ", ".join(
+                    f"{html.escape(news_view._action_name(scn, o['action']))} {o['p'] * 100:.0f}%"
+                    for o in ev.get("options", [])
+                )
                 out.append(f"\u2022 {html.escape(scn.actor(aid).name)} (turn {ev['turn']}): {opts}")
         if scn.params:
             out.append("<br><b>Parameters</b>")
@@ -529,8 +701,10 @@ class GameScreen(Screen):
                 else:
                     resp = ", ".join(html.escape(n) for n, _p in tr.responses if n != "nothing")
                     resp = (resp + ", or nothing") if resp else "unknown"
-                lines.append(f"<font color='#ff8a3d'><b>Trips {html.escape(tr.owner)}'s red line</b></font> "
-                             f"\u2018{html.escape(tr.name)}\u2019{hidden}. Possible answers: {resp}")
+                lines.append(
+                    f"<font color='#ff8a3d'><b>Trips {html.escape(tr.owner)}'s red line</b></font> "
+                    f"\u2018{html.escape(tr.name)}\u2019{hidden}. Possible answers: {resp}"
+                )
         elif o.legal:
             lines.append("<font color='#8a96a4'>Trips no declared red line.</font>")
         if o.description:
@@ -544,8 +718,12 @@ class GameScreen(Screen):
             self._open_action = o.action
             self.build_option_list()
         for key, b in getattr(self, "option_buttons", {}).items():
-            on = key == self.selected or (isinstance(key, tuple) and o is not None and key[1] == o.action
-                                          and not any(k == o.instance for k in self.option_buttons))
+            on = key == self.selected or (
+                isinstance(key, tuple)
+                and o is not None
+                and key[1] == o.action
+                and not any(k == o.instance for k in self.option_buttons)
+            )
             if on and not b.is_selected:
                 b.select()
             elif not on and b.is_selected:
@@ -559,8 +737,10 @@ class GameScreen(Screen):
                 kind = SIGNAL_KIND_TITLES.get(so.kind, so.kind)
                 says = so.says.strip().strip('"\u201c\u201d')
                 text = f"{kind}: \u201c{says}\u201d"
-                tip = (f"{kind} (public): \u201c{says}\u201d. A signal is words, not an action: other sides may "
-                       "believe it or not.")
+                tip = (
+                    f"{kind} (public): \u201c{says}\u201d. A signal is words, not an action: other sides may "
+                    "believe it or not."
+                )
             self.signal_row.set_text(_fit(font, text, self.signal_row.rect.w - 20))
             self.signal_row.tool_tip_text = tip
             if so is not None and not self.signal_row.is_selected:
@@ -607,10 +787,19 @@ class GameScreen(Screen):
         sess = self.match.session
         current = None if sess.done or sess.turn > self.match.scenario.calendar.turns else sess.turn
         seats = self.match.seats or self.match.ai_seats
-        text, anchors = news_view.feed_html(sess.events, self.match.scenario, self.colours, self.app.instructor,
-                                            self.match.seats, self.app.font_px(13), rules=self.match.rules,
-                                            current_turn=current, history_seats=tuple(seats) if seats else None,
-                                            anchor=True, watching=self.watch)
+        text, anchors = news_view.feed_html(
+            sess.events,
+            self.match.scenario,
+            self.colours,
+            self.app.instructor,
+            self.match.seats,
+            self.app.font_px(13),
+            rules=self.match.rules,
+            current_turn=current,
+            history_seats=tuple(seats) if seats else None,
+            anchor=True,
+            watching=self.watch,
+        )
         top = None
         if anchors is not None:
             # the last resolved turn's news, not the turn being decided: scroll to where it starts,
@@ -657,8 +846,7 @@ class GameScreen(Screen):
         hint = self.current_hint()
         if hint is None:
             return None
-        key = (id(hint), tuple(self.app.size), self.app.fs, self.app.settings.ui_scale, self.app.instructor,
-               self.watch)
+        key = (id(hint), tuple(self.app.size), self.app.fs, self.app.settings.ui_scale, self.app.instructor, self.watch)
         if self._hint_cache is not None and self._hint_cache[0] == key:
             return self._hint_cache[1]
         from game.ui.app import _wrap
@@ -708,8 +896,18 @@ class GameScreen(Screen):
             x = card.centerx
             arrow = ((x, card.bottom + s(6)), (x, self.rects["news"].top + s(12)))
         button = pygame.Rect(card.right - pad - btn_w, card.top + pad + (head_h - btn_h) // 2, btn_w, btn_h)
-        out = {"hint": hint, "card": card, "button": button, "arrow": arrow, "target": target, "lines": lines,
-               "title": title, "fonts": (f_tag, f_title, f_body), "pad": pad, "stripe": stripe}
+        out = {
+            "hint": hint,
+            "card": card,
+            "button": button,
+            "arrow": arrow,
+            "target": target,
+            "lines": lines,
+            "title": title,
+            "fonts": (f_tag, f_title, f_body),
+            "pad": pad,
+            "stripe": stripe,
+        }
         self._hint_cache = (key, out)
         return out
 
@@ -744,17 +942,21 @@ class GameScreen(Screen):
         lay = self.hint_layout() if self.root is not None else None
         if lay is None:
             return
-        self.hint_btn = UIButton(lay["button"], "Got it", self.app.manager, container=self.root,
-                                 object_id=oid("@primary", "#hint_ok"),
-                                 tool_tip_text="Hide this hint (Esc or H); H shows it again")
+        self.hint_btn = UIButton(
+            lay["button"],
+            "Got it",
+            self.app.manager,
+            container=self.root,
+            object_id=oid("@primary", "#hint_ok"),
+            tool_tip_text="Hide this hint (Esc or H); H shows it again",
+        )
 
     def dismiss_hint(self) -> None:
         self.hints.dismiss(self.match.session.turn, self.seat)
         self.build_hint()
 
     def toggle_hint(self) -> None:
-        shown = self.hints.toggle(self.match.scenario, self.match.session.turn, self.seat,
-                                  self.app.settings.show_hints)
+        shown = self.hints.toggle(self.match.scenario, self.match.session.turn, self.seat, self.app.settings.show_hints)
         if not shown and hint_for(self.match.scenario, self.match.session.turn) is None:
             self.app.notify("No hint for this turn", "info", 2)
         self.build_hint()
@@ -770,8 +972,13 @@ class GameScreen(Screen):
         pygame.draw.rect(bg, (11, 16, 23, 246), bg.get_rect(), border_radius=8)
         surface.blit(bg, card)
         pygame.draw.rect(surface, theme.ACCENT, card, 2, border_radius=8)
-        pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(card.left, card.top, stripe, card.h),
-                         border_top_left_radius=8, border_bottom_left_radius=8)
+        pygame.draw.rect(
+            surface,
+            theme.ACCENT,
+            pygame.Rect(card.left, card.top, stripe, card.h),
+            border_top_left_radius=8,
+            border_bottom_left_radius=8,
+        )
         x = card.left + stripe + pad
         y = card.top + pad
         turns = self.match.scenario.calendar.turns
@@ -802,18 +1009,20 @@ class GameScreen(Screen):
         if lay["arrow"] is not None:
             (x0, y0), (x1, y1) = lay["arrow"]
             rows = self.ladder.row_rects
-            if lay["target"] == "ladder" and rows:     # at a rung, not at the empty panel under them
+            if lay["target"] == "ladder" and rows:  # at a rung, not at the empty panel under them
                 y0 = y1 = max(min(y0, rows[0].centery), rows[-1].centery, lay["card"].top + s(12))
             w = s(4)
             head = s(12)
             if y0 == y1:
                 pygame.draw.line(surface, colour, (x0, y0), (x1 - head, y1), w)
-                pygame.draw.polygon(surface, colour, [(x1, y1), (x1 - head - 2, y1 - head + 2),
-                                                      (x1 - head - 2, y1 + head - 2)])
+                pygame.draw.polygon(
+                    surface, colour, [(x1, y1), (x1 - head - 2, y1 - head + 2), (x1 - head - 2, y1 + head - 2)]
+                )
             else:
                 pygame.draw.line(surface, colour, (x0, y0), (x1, y1 - head), w)
-                pygame.draw.polygon(surface, colour, [(x1, y1), (x1 - head + 2, y1 - head - 2),
-                                                      (x1 + head - 2, y1 - head - 2)])
+                pygame.draw.polygon(
+                    surface, colour, [(x1, y1), (x1 - head + 2, y1 - head - 2), (x1 + head - 2, y1 - head - 2)]
+                )
 
     def _over_hint(self, pos) -> bool:
         lay = self.hint_layout()
@@ -845,7 +1054,7 @@ class GameScreen(Screen):
 
         seat = self.match.viewpoint
         if seat is not None:
-            if self.app.instructor:     # the next player starts in the student view, not the last one's
+            if self.app.instructor:  # the next player starts in the student view, not the last one's
                 self.app.instructor = False
                 self.relayout()
                 note = note or "Pass the computer on. The instructor view is now off (F2 turns it on)."
@@ -911,8 +1120,9 @@ class GameScreen(Screen):
         if event.type == pygame.KEYDOWN and self._key(event):
             return None
         if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL) and self._over_hint(
-                getattr(event, "pos", None) or pygame.mouse.get_pos()):
-            return None       # the card is not the map: no drag, no zoom under it
+            getattr(event, "pos", None) or pygame.mouse.get_pos()
+        ):
+            return None  # the card is not the map: no drag, no zoom under it
         if self.map.handle_event(event):
             return None
         return event
@@ -1003,8 +1213,7 @@ class GameScreen(Screen):
             self.advance()
         elif k in (pygame.K_w, pygame.K_a, pygame.K_s, pygame.K_d) and not ctrl:
             step = self.app.s(70)
-            dx, dy = {pygame.K_w: (0, step), pygame.K_s: (0, -step), pygame.K_a: (step, 0),
-                      pygame.K_d: (-step, 0)}[k]
+            dx, dy = {pygame.K_w: (0, step), pygame.K_s: (0, -step), pygame.K_a: (step, 0), pygame.K_d: (-step, 0)}[k]
             self.map.proj.pan_pixels(dx, dy)
         elif self.watch or self.match.session.done:
             return False
@@ -1059,16 +1268,18 @@ class GameScreen(Screen):
         self.map.draw(surface, getattr(self, "_dt", 0.0))
         if self.basemap_problem:
             f = theme.font(self.app.font_px(12))
-            surface.blit(theme.render(f, self.basemap_problem[:120], theme.DANGER),
-                         (r["map"].left + 10, r["map"].top + 8))
+            surface.blit(
+                theme.render(f, self.basemap_problem[:120], theme.DANGER), (r["map"].left + 10, r["map"].top + 8)
+            )
         if self.match.session.done:
             self._draw_outcome_banner(surface, r["map"])
         self._draw_hint_card(surface)
         pygame.draw.rect(surface, theme.PANEL, r["news"])
         pygame.draw.line(surface, theme.PANEL_EDGE, r["news"].topleft, r["news"].topright)
         f = theme.font(self.app.font_px(12), "bold")
-        surface.blit(theme.render(f, "NEWS", theme.ACCENT),
-                     (r["news"].left + self.app.s(14), r["news"].top + self.app.s(8)))
+        surface.blit(
+            theme.render(f, "NEWS", theme.ACCENT), (r["news"].left + self.app.s(14), r["news"].top + self.app.s(8))
+        )
         pygame.draw.rect(surface, theme.PANEL, r["ladder"])
         pygame.draw.line(surface, theme.PANEL_EDGE, r["ladder"].topleft, r["ladder"].bottomleft)
         sess = self.match.session
@@ -1169,9 +1380,16 @@ class GameScreen(Screen):
 
     def state(self) -> dict:
         s = self.match.session
-        return {"screen": self.name, "turn": s.turn, "done": s.done, "seat": self.seat,
-                "outcome": s.outcome.id if s.outcome else None, "selected": self.selected,
-                "instructor": self.app.instructor, "hint": hint.title if (hint := self.current_hint()) else None}
+        return {
+            "screen": self.name,
+            "turn": s.turn,
+            "done": s.done,
+            "seat": self.seat,
+            "outcome": s.outcome.id if s.outcome else None,
+            "selected": self.selected,
+            "instructor": self.app.instructor,
+            "hint": hint.title if (hint := self.current_hint()) else None,
+        }
 
 
 ACRONYMS = {"us", "usa", "uk", "eu", "nato", "un", "ussr", "npp", "irbm", "icbm", "isr"}

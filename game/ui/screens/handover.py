@@ -32,12 +32,18 @@ class HandoverScreen(Screen):
         UILabel(pygame.Rect(x, y + s(32), cw, s(48)), f"{name}'s turn", m, container=root, object_id=oid("@title"))
         text = self.note or "Pass the computer to the player of " + name + ". The other player's choice stays hidden."
         UILabel(pygame.Rect(x, y + s(86), cw, s(28)), text, m, container=root, object_id=oid("@dim"))
-        self.go = UIButton(pygame.Rect(x, y + s(140), cw, s(48)), f"I am {name}'s player \u2014 show my board (Enter)",
-                           m, container=root, object_id=oid("@primary"))
+        self.go = UIButton(
+            pygame.Rect(x, y + s(140), cw, s(48)),
+            f"I am {name}'s player \u2014 show my board (Enter)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+        )
 
     def handle_event(self, event):
-        if button_pressed(event, self.go) or (event.type == pygame.KEYDOWN
-                                              and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)):
+        if button_pressed(event, self.go) or (
+            event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+        ):
             self.app.stack.pop()
             return None
         return None

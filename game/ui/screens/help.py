@@ -30,10 +30,12 @@ class HelpScreen(Overlay):
     def build_card(self) -> None:
         px = self.app.font_px(14)
         rows = "".join(f"<b><font color='#e8b44c'>{k}</font></b>  {v}<br>" for k, v in KEYS)
-        intro = ("Each turn every side picks one action at the same time. Your action puts you on a rung of the "
-                 "<b>escalation ladder</b> (right of the map). Actions may trip a side's <b>red line</b>; its answer "
-                 "is drawn by chance, with the odds shown in the news. The game ends on an outcome or at the "
-                 "turn limit, and the <b>debrief</b> shows why.<br><br>")
+        intro = (
+            "Each turn every side picks one action at the same time. Your action puts you on a rung of the "
+            "<b>escalation ladder</b> (right of the map). Actions may trip a side's <b>red line</b>; its answer "
+            "is drawn by chance, with the odds shown in the news. The game ends on an outcome or at the "
+            "turn limit, and the <b>debrief</b> shows why.<br><br>"
+        )
         h = self.card.bottom - self.y - self.app.s(64)
         self.add_text(f"<font pixel_size={px}>{intro}{rows}</font>", h)
         self.ok = self.add_button("Back to the game (Esc)", cls="@primary", height=38)

@@ -25,19 +25,30 @@ class Overlay(Screen):
         depth = len(self.app.stack.screens)
         root = self.new_root(layer=10 + 8 * depth)
         w, h = self.app.size
-        UIPanel(pygame.Rect(0, 0, w, h), starting_height=1, manager=self.app.manager, container=root,
-                object_id=oid("@backdrop"))
+        UIPanel(
+            pygame.Rect(0, 0, w, h),
+            starting_height=1,
+            manager=self.app.manager,
+            container=root,
+            object_id=oid("@backdrop"),
+        )
         cw = min(self.app.s(self.card_size[0]), w - 40)
         ch = min(self.app.s(self.card_size[1]), h - 40)
         screen_card = pygame.Rect((w - cw) // 2, (h - ch) // 2, cw, ch)
-        self.body = UIPanel(screen_card, starting_height=2, manager=self.app.manager, container=root,
-                            object_id=oid("@overlay"))
+        self.body = UIPanel(
+            screen_card, starting_height=2, manager=self.app.manager, container=root, object_id=oid("@overlay")
+        )
         # widgets go inside the card panel, in card coordinates
         self.card = pygame.Rect(0, 0, cw - 4, ch - 4)
         self.y = self.card.top + self.app.s(14)
         if self.title:
-            UILabel(pygame.Rect(self.card.left + 20, self.y, cw - 40, self.app.s(34)), self.title,
-                    self.app.manager, container=self.body, object_id=oid("@subtitle"))
+            UILabel(
+                pygame.Rect(self.card.left + 20, self.y, cw - 40, self.app.s(34)),
+                self.title,
+                self.app.manager,
+                container=self.body,
+                object_id=oid("@subtitle"),
+            )
             self.y += self.app.s(42)
         self.build_card()
 
@@ -45,18 +56,35 @@ class Overlay(Screen):
         pass
 
     # helpers for subclasses
-    def add_button(self, text: str, tooltip: str | None = None, cls: str = "@tool", height: int = 36,
-                   width: int | None = None, x: int | None = None) -> UIButton:
+    def add_button(
+        self,
+        text: str,
+        tooltip: str | None = None,
+        cls: str = "@tool",
+        height: int = 36,
+        width: int | None = None,
+        x: int | None = None,
+    ) -> UIButton:
         w = width or (self.card.w - 40)
-        b = UIButton(pygame.Rect(x if x is not None else self.card.left + 20, self.y, w, self.app.s(height)), text,
-                     self.app.manager, container=self.body, tool_tip_text=tooltip, object_id=oid(cls))
+        b = UIButton(
+            pygame.Rect(x if x is not None else self.card.left + 20, self.y, w, self.app.s(height)),
+            text,
+            self.app.manager,
+            container=self.body,
+            tool_tip_text=tooltip,
+            object_id=oid(cls),
+        )
         if x is None or x + w >= self.card.right - 30:
             self.y += self.app.s(height) + self.app.s(8)
         return b
 
     def add_text(self, html: str, height: int) -> UITextBox:
-        box = UITextBox(html, pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, height), self.app.manager,
-                        container=self.body)
+        box = UITextBox(
+            html,
+            pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, height),
+            self.app.manager,
+            container=self.body,
+        )
         self.y += height + self.app.s(8)
         return box
 

@@ -26,11 +26,13 @@ class PauseMenu(Overlay):
         items = [("resume", "Back to the game (Esc)", None)]
         if self.board is not None and not self.board.match.watching:
             items += [("save", "Save the game (Ctrl+S)", "Saves to your saves folder; the game goes on")]
-        items += [("load", "Load a saved game (Ctrl+L)", None),
-                  ("settings", "Settings", "Window size, full screen, UI scale, text size, colours"),
-                  ("help", "Help and keys (F1)", None),
-                  ("title", "Quit to the title screen", "Your game is kept in the autosave"),
-                  ("quit", "Quit Redline (Ctrl+Q)", None)]
+        items += [
+            ("load", "Load a saved game (Ctrl+L)", None),
+            ("settings", "Settings", "Window size, full screen, UI scale, text size, colours"),
+            ("help", "Help and keys (F1)", None),
+            ("title", "Quit to the title screen", "Your game is kept in the autosave"),
+            ("quit", "Quit Redline (Ctrl+Q)", None),
+        ]
         for key, text, tip in items:
             self.buttons[key] = self.add_button(text, tip, cls="@primary" if key == "resume" else "@tool", height=40)
 
@@ -74,8 +76,9 @@ class LoadDialog(Overlay):
         self.items = []
         infos = saves.list_saves()[:8]
         if not infos:
-            self.add_text(f"<font pixel_size={self.app.font_px(14)}>No saves yet in {saves.saves_dir()}.</font>",
-                          self.app.s(60))
+            self.add_text(
+                f"<font pixel_size={self.app.font_px(14)}>No saves yet in {saves.saves_dir()}.</font>", self.app.s(60)
+            )
         for info in infos:
             label = ("Autosave: " if info.path.name == saves.AUTOSAVE else "") + info.label
             b = self.add_button(label, str(info.path), cls="@option", height=36)

@@ -32,14 +32,20 @@ class SettingsScreen(Overlay):
         s = self.app.s
         label_w = s(130)
         for label, key, options, current in rows:
-            UILabel(pygame.Rect(self.card.left + 20, self.y, label_w, s(34)), label, self.app.manager,
-                    container=self.body)
+            UILabel(
+                pygame.Rect(self.card.left + 20, self.y, label_w, s(34)), label, self.app.manager, container=self.body
+            )
             x = self.card.left + 20 + label_w
             avail = self.card.right - 20 - x
             bw = (avail - s(6) * (len(options) - 1)) // len(options)
             for text, value in options:
-                b = UIButton(pygame.Rect(x, self.y, bw, s(34)), text, self.app.manager, container=self.body,
-                             object_id=oid("@option"))
+                b = UIButton(
+                    pygame.Rect(x, self.y, bw, s(34)),
+                    text,
+                    self.app.manager,
+                    container=self.body,
+                    object_id=oid("@option"),
+                )
                 if value == current:
                     b.select()
                 self.choices.append((b, key, value))

@@ -40,8 +40,14 @@ class Entry:
 class TitleScreen(Screen):
     name = "title"
 
-    def __init__(self, app, preselect: str | None = None, actor: str | None = None, seed: int | None = None,
-                 sets: dict | None = None):
+    def __init__(
+        self,
+        app,
+        preselect: str | None = None,
+        actor: str | None = None,
+        seed: int | None = None,
+        sets: dict | None = None,
+    ):
         super().__init__(app)
         from game.ui.app import DEFAULT_SCENARIO, shipped_scenarios
 
@@ -57,7 +63,7 @@ class TitleScreen(Screen):
                 break
         self.seats: list[str] = [actor] if actor else []
         self.seed = seed if seed is not None else random.randrange(1, 100_000)
-        self.seed_typed: str | None = None     # digits typed so far, while the player types a seed
+        self.seed_typed: str | None = None  # digits typed so far, while the player types a seed
         self.resume = saves.resumable_autosave()
         self._pick_default_seat()
 
@@ -91,46 +97,85 @@ class TitleScreen(Screen):
         pad = s(40)
         left_w = max(s(400), int(w * 0.38))
         UILabel(pygame.Rect(pad, s(32), left_w, s(52)), "REDLINE", m, container=root, object_id=oid("@title"))
-        UILabel(pygame.Rect(pad, s(82), left_w, s(24)), "A teaching game about escalation ladders and red lines", m,
-                container=root, object_id=oid("@dim"))
+        UILabel(
+            pygame.Rect(pad, s(82), left_w, s(24)),
+            "A teaching game about escalation ladders and red lines",
+            m,
+            container=root,
+            object_id=oid("@dim"),
+        )
         y = s(130)
         UILabel(pygame.Rect(pad, y, left_w, s(20)), "SCENARIOS", m, container=root, object_id=oid("@heading"))
         y += s(26)
         self.cards = []
         cfont = theme.font(self.app.font_px(15), "bold")
         for i, e in enumerate(self.entries):
-            tip = e.loaded.scenario.meta.summary if e.loaded else f"{len(e.errors)} error(s): {e.errors[0]}" \
-                if e.errors else None
-            b = UIButton(pygame.Rect(pad, y, left_w, s(46)), _fit(cfont, e.title, left_w - s(30)), m, container=root,
-                         object_id=oid("@card"), tool_tip_text=tip)
+            tip = (
+                e.loaded.scenario.meta.summary
+                if e.loaded
+                else f"{len(e.errors)} error(s): {e.errors[0]}"
+                if e.errors
+                else None
+            )
+            b = UIButton(
+                pygame.Rect(pad, y, left_w, s(46)),
+                _fit(cfont, e.title, left_w - s(30)),
+                m,
+                container=root,
+                object_id=oid("@card"),
+                tool_tip_text=tip,
+            )
             if i == self.index:
                 b.select()
             self.cards.append(b)
             y += s(46)
             if e.loaded:
                 scn = e.loaded.scenario
-                sub = (f"{scn.calendar.turns} turns of {scn.calendar.turn_days} days \u00b7 "
-                       f"{', '.join(a.name for a in scn.actors)}")
+                sub = (
+                    f"{scn.calendar.turns} turns of {scn.calendar.turn_days} days \u00b7 "
+                    f"{', '.join(a.name for a in scn.actors)}"
+                )
             else:
                 sub = "has errors: select it to see them"
-            UILabel(pygame.Rect(pad + s(14), y, left_w - s(14), s(22)), _fit(theme.font(self.app.font_px(12)), sub,
-                    left_w - s(20)), m, container=root, object_id=oid("@dim"))
+            UILabel(
+                pygame.Rect(pad + s(14), y, left_w - s(14), s(22)),
+                _fit(theme.font(self.app.font_px(12)), sub, left_w - s(20)),
+                m,
+                container=root,
+                object_id=oid("@dim"),
+            )
             y += s(30)
         by = h - s(60)
         bw = (left_w - s(16)) // 3
-        self.load_btn = UIButton(pygame.Rect(pad, by, bw, s(38)), "Load game", m, container=root,
-                                 object_id=oid("@tool"), tool_tip_text="Ctrl+L")
-        self.settings_btn = UIButton(pygame.Rect(pad + bw + s(8), by, bw, s(38)), "Settings", m, container=root,
-                                     object_id=oid("@tool"))
-        self.quit_btn = UIButton(pygame.Rect(pad + 2 * (bw + s(8)), by, bw, s(38)), "Quit", m, container=root,
-                                 object_id=oid("@tool"), tool_tip_text="Ctrl+Q")
+        self.load_btn = UIButton(
+            pygame.Rect(pad, by, bw, s(38)),
+            "Load game",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="Ctrl+L",
+        )
+        self.settings_btn = UIButton(
+            pygame.Rect(pad + bw + s(8), by, bw, s(38)), "Settings", m, container=root, object_id=oid("@tool")
+        )
+        self.quit_btn = UIButton(
+            pygame.Rect(pad + 2 * (bw + s(8)), by, bw, s(38)),
+            "Quit",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="Ctrl+Q",
+        )
         self.resume_btn = None
         if self.resume is not None:
-            self.resume_btn = UIButton(pygame.Rect(pad, by - s(50), left_w, s(40)),
-                                       _fit(cfont, f"Resume: {self.resume.title} \u2014 turn {self.resume.turn}",
-                                            left_w - s(30)),
-                                       m, container=root, object_id=oid("@primary"),
-                                       tool_tip_text="Your last game was not finished (autosaved every turn)")
+            self.resume_btn = UIButton(
+                pygame.Rect(pad, by - s(50), left_w, s(40)),
+                _fit(cfont, f"Resume: {self.resume.title} \u2014 turn {self.resume.turn}", left_w - s(30)),
+                m,
+                container=root,
+                object_id=oid("@primary"),
+                tool_tip_text="Your last game was not finished (autosaved every turn)",
+            )
         self.build_details(root, pygame.Rect(pad + left_w + s(36), s(40), w - left_w - 2 * pad - s(36), h - s(80)))
 
     def build_details(self, root, rect) -> None:
@@ -143,12 +188,21 @@ class TitleScreen(Screen):
         self.seed_btn = None
         if not e.loaded:
             lines = "<br>".join(html.escape(str(d)) for d in e.errors[:12])
-            UITextBox(f"<font pixel_size={px}><font color='#d55e00'><b>This scenario cannot be loaded.</b></font><br>"
-                      f"<br><font pixel_size={self.app.font_px(13)}>{lines}</font></font>",
-                      pygame.Rect(rect.left, rect.top, rect.w, rect.h - s(70)), m, container=root,
-                      object_id=oid("@card_text"))
-            self.errors_btn = UIButton(pygame.Rect(rect.right - s(260), rect.bottom - s(44), s(260), s(44)),
-                                       "Show the errors (F5 retries)", m, container=root, object_id=oid("@primary"))
+            UITextBox(
+                f"<font pixel_size={px}><font color='#d55e00'><b>This scenario cannot be loaded.</b></font><br>"
+                f"<br><font pixel_size={self.app.font_px(13)}>{lines}</font></font>",
+                pygame.Rect(rect.left, rect.top, rect.w, rect.h - s(70)),
+                m,
+                container=root,
+                object_id=oid("@card_text"),
+            )
+            self.errors_btn = UIButton(
+                pygame.Rect(rect.right - s(260), rect.bottom - s(44), s(260), s(44)),
+                "Show the errors (F5 retries)",
+                m,
+                container=root,
+                object_id=oid("@primary"),
+            )
             return
         scn = e.loaded.scenario
         n_actors = len([a for a in scn.actors if a.playable])
@@ -158,16 +212,23 @@ class TitleScreen(Screen):
         meta = scn.meta
         cal = scn.calendar
         invented = " \u00b7 invented countries" if meta.fictional else ""
-        text = (f"<font pixel_size={self.app.font_px(22)}><b>{html.escape(meta.title)}</b></font><br>"
-                f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{cal.turns} turns of {cal.turn_days} days "
-                f"from {html.escape(cal.start)}{invented}</font><br><br>"
-                f"<font pixel_size={px}>{html.escape(meta.summary)}</font>")
-        UITextBox(text, pygame.Rect(rect.left, rect.top, rect.w, summary_h), m, container=root,
-                  object_id=oid("@card_text"))
+        text = (
+            f"<font pixel_size={self.app.font_px(22)}><b>{html.escape(meta.title)}</b></font><br>"
+            f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{cal.turns} turns of {cal.turn_days} days "
+            f"from {html.escape(cal.start)}{invented}</font><br><br>"
+            f"<font pixel_size={px}>{html.escape(meta.summary)}</font>"
+        )
+        UITextBox(
+            text, pygame.Rect(rect.left, rect.top, rect.w, summary_h), m, container=root, object_id=oid("@card_text")
+        )
         y = rect.top + summary_h + s(18)
-        UILabel(pygame.Rect(rect.left, y, rect.w, s(20)),
-                "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)", m, container=root,
-                object_id=oid("@heading"))
+        UILabel(
+            pygame.Rect(rect.left, y, rect.w, s(20)),
+            "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)",
+            m,
+            container=root,
+            object_id=oid("@heading"),
+        )
         y += s(26)
         colours = theme.actor_colours(scn, self.app.settings.palette)
         actors = [a for a in scn.actors if a.playable]
@@ -177,8 +238,14 @@ class TitleScreen(Screen):
         for i, a in enumerate(actors):
             bx = rect.left + (i % cols) * (bw + s(10))
             by = y + (i // cols) * s(50)
-            b = UIButton(pygame.Rect(bx, by, bw, s(44)), _fit(afont, a.name, bw - s(30)), m, container=root,
-                         object_id=oid("@card"), tool_tip_text=a.description or None)
+            b = UIButton(
+                pygame.Rect(bx, by, bw, s(44)),
+                _fit(afont, a.name, bw - s(30)),
+                m,
+                container=root,
+                object_id=oid("@card"),
+                tool_tip_text=a.description or None,
+            )
             if a.id in self.seats:
                 b.select()
             self.actor_buttons[a.id] = b
@@ -187,26 +254,42 @@ class TitleScreen(Screen):
         self.actor_rows = y
         seats = [scn.actor(x) for x in self.seats]
         if len(seats) > 1:
-            mode = ("Hot-seat on one computer: " + " and ".join(a.name for a in seats)
-                    + " (a handover screen between players)")
+            mode = (
+                "Hot-seat on one computer: "
+                + " and ".join(a.name for a in seats)
+                + " (a handover screen between players)"
+            )
         elif seats:
             mode = f"You play {seats[0].name}" + (f": {seats[0].description}" if seats[0].description else "")
         else:
             mode = "Pick a side"
-        UITextBox(f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{html.escape(mode)}</font>",
-                  pygame.Rect(rect.left - s(6), y, rect.w + s(6), s(54)), m, container=root)
+        UITextBox(
+            f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{html.escape(mode)}</font>",
+            pygame.Rect(rect.left - s(6), y, rect.w + s(6), s(54)),
+            m,
+            container=root,
+        )
         by = rect.bottom - s(48)
         shown = f"Seed {self.seed_typed}_" if self.seed_typed is not None else f"Seed {self.seed}"
-        UILabel(pygame.Rect(rect.left, by + s(8), s(150), s(30)), shown, m, container=root,
-                object_id=oid("@dim"))
-        self.seed_btn = UIButton(pygame.Rect(rect.left + s(150), by + s(6), s(120), s(34)), "New seed (N)", m,
-                                 container=root, object_id=oid("@tool"),
-                                 tool_tip_text="The seed fixes every chance draw: the same seed and the same "
-                                               "decisions replay the same game (python main.py play --seed S). "
-                                               "Type digits to choose one, e.g. the seed your instructor gives")
-        self.start_btn = UIButton(pygame.Rect(rect.right - s(280), by, s(280), s(48)), "Start (Enter)", m,
-                                  container=root, object_id=oid("@primary"),
-                                  tool_tip_text="Read the briefing, then play")
+        UILabel(pygame.Rect(rect.left, by + s(8), s(150), s(30)), shown, m, container=root, object_id=oid("@dim"))
+        self.seed_btn = UIButton(
+            pygame.Rect(rect.left + s(150), by + s(6), s(120), s(34)),
+            "New seed (N)",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="The seed fixes every chance draw: the same seed and the same "
+            "decisions replay the same game (python main.py play --seed S). "
+            "Type digits to choose one, e.g. the seed your instructor gives",
+        )
+        self.start_btn = UIButton(
+            pygame.Rect(rect.right - s(280), by, s(280), s(48)),
+            "Start (Enter)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+            tool_tip_text="Read the briefing, then play",
+        )
         if not self.seats:
             self.start_btn.disable()
 
