@@ -31,6 +31,7 @@ from game.diagnostics import Diagnostic, ScenarioError  # noqa: E402
 from game.files import atomic_write  # noqa: E402
 from game.ui import theme  # noqa: E402
 from game.ui.match import Match, resolve_scenario_path  # noqa: E402
+from game.ui.scale import UiScale, for_settings  # noqa: E402
 from game.ui.screens.base import ScreenStack  # noqa: E402
 from game.ui.settings import Settings, home_dir, load_settings, save_settings  # noqa: E402
 
@@ -82,15 +83,20 @@ class App:
 
     # ------------------------------------------------------------ scaling
     @property
+    def scale(self) -> UiScale:
+        """Lengths and font sizes for this window size and the settings (game/ui/scale.py)."""
+        return for_settings(self.size, self.settings)
+
+    @property
     def fs(self) -> float:
-        return self.settings.font_scale
+        return self.scale.text
 
     def s(self, v: float) -> int:
-        """A layout length scaled by the UI scale."""
-        return round(v * self.settings.ui_scale)
+        """A layout length scaled by the window size and the UI scale."""
+        return self.scale.px(v)
 
     def font_px(self, v: float) -> int:
-        return theme.px(v, self.fs)
+        return self.scale.font_px(v)
 
     # ------------------------------------------------------------ UI manager
     def _make_manager(self) -> pygame_gui.UIManager:
@@ -115,15 +121,19 @@ class App:
         w, h = max(MIN_SIZE[0], size[0]), max(MIN_SIZE[1], size[1])
         if self.window.get_size() != (w, h):
             self.window = pygame.display.set_mode((w, h), pygame.RESIZABLE)
+        before = self.scale
         self.size = self.window.get_size()
-        self.manager.set_window_resolution(self.size)
-        for s in self.stack.screens:
-            s.teardown()
-        for s in self.stack.screens:
-            s.build()
-        for s in self.stack.screens[:-1]:
-            if s.root is not None and s.opaque_cover_hides_widgets():
-                s.root.hide()
+        if self.scale != before:
+            self.rebuild_ui()  # the theme's font sizes follow the window size
+        else:
+            self.manager.set_window_resolution(self.size)
+            for s in self.stack.screens:
+                s.teardown()
+            for s in self.stack.screens:
+                s.build()
+            for s in self.stack.screens[:-1]:
+                if s.root is not None and s.opaque_cover_hides_widgets():
+                    s.root.hide()
         if not self.settings.fullscreen and not self.fixed_size:
             self.settings.width, self.settings.height = self.size
             self.save_settings()

@@ -149,8 +149,3 @@ def used_font_sizes(font_scale: float) -> list[dict]:
         for style in ("regular", "bold", "italic"):
             seen.add((size, style))
     return [{"name": "noto", "point_size": s, "style": st} for s, st in sorted(seen)]
-
-
-def px(size: float, font_scale: float) -> int:
-    """A font pixel size for text boxes' ``<font pixel_size=...>`` tags."""
-    return max(8, round(size * font_scale))

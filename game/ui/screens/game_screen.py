@@ -163,6 +163,7 @@ class GameScreen(Screen):
     def build(self) -> None:
         root = self.new_root()
         self.rects = r = self.layout()
+        self.map.fs = self.ladder.fs = self.app.fs  # the window size may have changed the scale
         self.map.set_rect(r["map"])
         self.widgets_top(root, r["top"])
         self.news_box = UITextBox(
