@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from game import resources
+
 __all__ = [
     "EARTH_RADIUS_KM",
     "MAP_DIR",
@@ -55,8 +57,8 @@ __all__ = [
 EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG R1), km."""
 
-MAP_DIR = Path(__file__).resolve().parent.parent / "assets" / "map"
-"""Where the shipped basemaps live (``<repo>/assets/map``)."""
+MAP_DIR = resources.map_dir()
+"""Where the shipped basemaps live (``assets/map``, see ``game.resources``)."""
 
 
 def haversine_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Any:

@@ -513,21 +513,17 @@ def args_new(sp) -> None:
 def cmd_new(args) -> int:
     import os
 
+    from game import resources
     from game.loader.load import display_name
 
-    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     if os.path.exists(args.file) and not args.force:
         print(f"{args.file}: already exists; choose another name or add --force", file=sys.stderr)
         return 1
-    schema = os.path.relpath(
-        os.path.join(here, "docs", "redline.schema.json"), os.path.dirname(os.path.abspath(args.file))
-    )
+    schema = os.path.relpath(resources.schema_file(), os.path.dirname(os.path.abspath(args.file)))
     if args.source:
-        src = args.source
-        if not os.path.exists(src):
-            src = os.path.join(here, "scenarios", f"{args.source}.yaml")
-        if not os.path.exists(src):
-            shipped = sorted(f[:-5] for f in os.listdir(os.path.join(here, "scenarios")) if f.endswith(".yaml"))
+        src = args.source if os.path.exists(args.source) else resources.find_shipped_scenario(args.source)
+        if src is None:
+            shipped = [p.stem for p in resources.scenario_files()]
             raise UsageError(f"--from: no scenario '{args.source}' (shipped: {', '.join(shipped)})")
         with open(src, encoding="utf-8") as fh:
             lines = fh.read().splitlines(keepends=True)
@@ -535,7 +531,7 @@ def cmd_new(args) -> int:
             lines = lines[1:]
         text = f"# yaml-language-server: $schema={schema}\n" + "".join(lines)
     else:
-        with open(os.path.join(here, "game", "templates", "new_scenario.yaml"), encoding="utf-8") as fh:
+        with open(resources.template_file(), encoding="utf-8") as fh:
             text = fh.read().replace("{schema}", schema).replace("{file}", display_name(args.file))
     with atomic_write(args.file) as fh:
         fh.write(text)
@@ -557,6 +553,7 @@ def cmd_class_report(args) -> int:
     import collections
     import os
 
+    from game import resources
     from game.class_report import LogError, analyse, read_log, render
 
     if not os.path.isdir(args.logs):
@@ -580,9 +577,8 @@ def cmd_class_report(args) -> int:
         (n, f"for scenario '{log['scenario']}', not '{scenario}'") for n, log in logs if log["scenario"] != scenario
     ]
     logs = [log for _n, log in logs if log["scenario"] == scenario]
-    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    path = args.scenario or os.path.join(here, "scenarios", f"{scenario}.yaml")
-    if not os.path.exists(path):
+    path = args.scenario or resources.find_shipped_scenario(scenario)
+    if path is None or not os.path.exists(path):
         raise UsageError(f"cannot find the scenario '{scenario}'; pass it with --scenario FILE")
     loaded = _load(path)
     res = analyse(logs, loaded.rules, args.ai_games)

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 
+from game import resources
 from game.diagnostics import did_you_mean
 from game.model import (
     CATEGORIES,
@@ -30,7 +31,7 @@ RESERVED = {"turn", "params", "target", "weapon", "true", "false", "and", "or", 
 
 def basemaps() -> list[str] | None:
     """Names of the shipped basemaps (``assets/map/*.json``), or None if the folder is missing."""
-    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "assets", "map")
+    folder = resources.map_dir()
     try:
         return sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".json") and f != "cities.json")
     except OSError:

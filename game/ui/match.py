@@ -12,21 +12,22 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from game import resources
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.session import SaveError, Session
 from game.loader.load import display_name, load_bytes, read_bytes
 from game.ui import saves
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SCENARIO_DIR = REPO_ROOT / "scenarios"
+SCENARIO_DIR = resources.scenarios_dir()
 
 
 def resolve_scenario_path(path: str) -> str:
-    """A scenario path as given, else relative to the repo (saves made from another folder)."""
+    """A scenario path as given, else the shipped scenario of that name (saves made from another
+    folder record ``scenarios/<id>.yaml``)."""
     if os.path.exists(path):
         return path
-    alt = REPO_ROOT / path
-    return str(alt) if alt.exists() else path
+    shipped = resources.find_shipped_scenario(path)
+    return str(shipped) if shipped is not None else path
 
 
 def load_file(path: str, sets: dict | None = None):

@@ -10,14 +10,16 @@ from __future__ import annotations
 import copy
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import pygame
 
-ROOT = Path(__file__).resolve().parents[2]
-ASSETS = ROOT / "assets"
-FONT_DIR = ASSETS / "fonts"
-THEME_FILE = ASSETS / "theme.json"
+from game import resources
+
+ASSETS = resources.assets_dir()
+ROOT = ASSETS.parent
+"""What the theme's font paths (``assets/fonts/...``) are relative to, in a checkout or a wheel."""
+FONT_DIR = resources.fonts_dir()
+THEME_FILE = resources.theme_file()
 FONT_FILES = {
     "regular": FONT_DIR / "NotoSans-Regular.ttf",
     "bold": FONT_DIR / "NotoSans-Bold.ttf",
