@@ -44,27 +44,27 @@ def _all_exprs(rules):
             yield ("actions", a.index, "effects", j), e.expr
     for r in rules.red_lines:
         yield ("red_lines", r.index, "when"), r.when
-        for j, (_s, p, _k, _c) in enumerate(r.responses):
-            yield ("red_lines", r.index, "responses", j, "p"), p
-    for i, (_s, _a, when, effects, *_x) in enumerate(rules.signals):
-        yield ("signals", i, "when"), when
-        for j, e in enumerate(effects):
+        for j, resp in enumerate(r.responses):
+            yield ("red_lines", r.index, "responses", j, "p"), resp.p
+    for i, sig in enumerate(rules.signals):
+        yield ("signals", i, "when"), sig.when
+        for j, e in enumerate(sig.effects):
             yield ("signals", i, "effects", j), e.expr
-    for i, (_s, _k, _b, p, *_x) in enumerate(rules.fog):
-        yield ("fog", i, "p"), p
-    for i, (_s, _t, p, when, effects, _site) in enumerate(rules.events):
-        yield ("events", i, "p"), p
-        yield ("events", i, "when"), when
-        for j, e in enumerate(effects):
+    for i, fog in enumerate(rules.fog):
+        yield ("fog", i, "p"), fog.p
+    for i, ev in enumerate(rules.events):
+        yield ("events", i, "p"), ev.p
+        yield ("events", i, "when"), ev.when
+        for j, e in enumerate(ev.effects):
             yield ("events", i, "effects", j), e.expr
-    for i, (_s, when) in enumerate(rules.outcomes):
-        yield ("outcomes", i, "when"), when
-    for i, (_s, _a, score) in enumerate(rules.objectives):
-        yield ("objectives", i, "score"), score
+    for i, out in enumerate(rules.outcomes):
+        yield ("outcomes", i, "when"), out.when
+    for i, obj in enumerate(rules.objectives):
+        yield ("objectives", i, "score"), obj.score
     for terms in rules.policy_terms.values():
-        for _kind, _k, term in terms:
-            yield ("policies",), term.when
-            yield ("policies",), term.weight
+        for rule in terms:
+            yield ("policies",), rule.term.when
+            yield ("policies",), rule.term.weight
 
 
 # fields whose values are prose, where an inline " #" cuts the text rather than annotates it
@@ -148,7 +148,9 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
     for _path, e in _all_exprs(rules):
         reads |= e.reads
     writes = {e.target for a in rules.actions for e in a.effects}
-    writes |= {e.target for s in rules.signals for e in s[3]} | {e.target for ev in rules.events for e in ev[4]}
+    writes |= {e.target for s in rules.signals for e in s.effects} | {
+        e.target for ev in rules.events for e in ev.effects
+    }
     for i, v in enumerate(scn.variables):
         col = lay[v.id]
         if col not in reads and col not in writes:
@@ -157,7 +159,7 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
             warn(("variables", i), f"variable '{v.id}' is changed but never read, and not shown")
     used_weapons = {w for a in scn.actions for w in a.weapon}
     stocked = {e.target for a in rules.actions for e in a.effects}
-    stocked |= {e.target for ev in rules.events for e in ev[4]}
+    stocked |= {e.target for ev in rules.events for e in ev.effects}
     for i, w in enumerate(scn.weapons):
         if w.id not in used_weapons:
             warn(("weapons", i), f"weapon '{w.id}' is not used by any action")

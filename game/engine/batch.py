@@ -160,8 +160,8 @@ class Batch:
             add(lay[f"count:{k}"], 1.0)
             add(lay["_score"], act.score)
             if inst.weapon >= 0:
-                stock_col, _, per_use, _ = R.weapon_cols[inst.weapon]
-                add(stock_col, -per_use)
+                wc = R.weapon_cols[inst.weapon]
+                add(wc.stock, -wc.per_use)
             for c in inst.struck_cols:
                 name = lay.columns[c].name.split(":", 1)[1]
                 add(c, 1.0)
@@ -175,7 +175,7 @@ class Batch:
         # a weapon's stock is clipped after every use too: a fractional per_use can leave it a
         # hair below 0, and a later clip of it in some games only would make a game's result
         # depend on the other games of its batch
-        stock_of = {x.id: R.weapon_cols[x.weapon][0] for x in R.instances if x.weapon >= 0}
+        stock_of = {x.id: R.weapon_cols[x.weapon].stock for x in R.instances if x.weapon >= 0}
         self.action_clip = [
             ({e.target for e in act.effects} | {stock_of[int(i)] for i in act.instances if int(i) in stock_of})
             & writable
@@ -193,7 +193,7 @@ class Batch:
             self.actor_delta.append((np.array(cols, dtype=np.int64), D))
             self.inst_nonzero.append({i: [(c, float(D[where[c], i])) for c in cols if D[where[c], i]] for i in mine})
             targets = {e.target for x in mine for e in R.actions[R.instances[x].action].effects}
-            targets |= {e.target for s in R.signals if a in s[1] for e in s[3]}
+            targets |= {e.target for s in R.signals if a in s.actors for e in s.effects}
             targets |= {stock_of[x] for x in mine if x in stock_of}
             self.actor_clip.append(np.array(sorted(targets & writable), dtype=np.int64))
         for x in R.instances:
@@ -220,8 +220,8 @@ class Batch:
         self.fire_writes = []
         for r, rl in enumerate(R.red_lines):
             cols = {self.tripped_cols[r]}
-            for _s, _p, _k, cands in rl.responses:
-                for c in cands:
+            for resp in rl.responses:
+                for c in resp.candidates:
                     cols |= self.writes[int(c)]
             self.fire_writes.append(cols)
         self.inst_rung = np.array([R.actions[x.action].rung for x in R.instances] + [0], dtype=np.float64)
@@ -252,14 +252,16 @@ class Batch:
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
         self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
         self.site_signal = [site_id(f"signal:{a.id}") for a in R.scenario.actors]
-        self.actor_signals = [[i for i, s in enumerate(R.signals) if a in s[1]] for a in range(len(R.scenario.actors))]
+        self.actor_signals = [
+            [i for i, s in enumerate(R.signals) if a in s.actors] for a in range(len(R.scenario.actors))
+        ]
         self.fog_by_action: dict[int, list[int]] = {}
-        for f, (_spec, k, *_rest) in enumerate(R.fog):
-            self.fog_by_action.setdefault(k, []).append(f)
+        for f, fog in enumerate(R.fog):
+            self.fog_by_action.setdefault(fog.action, []).append(f)
         maps = []
-        for _spec, _k, _b, _p, inst_map, _site in R.fog:
+        for fog in R.fog:
             m = np.arange(n_inst + 1)
-            for src, dst in inst_map.items():
+            for src, dst in fog.inst_map.items():
                 m[src] = dst
             maps.append(m)
         self.fog_maps = maps
@@ -275,12 +277,13 @@ class Batch:
             if ":" not in c.name or c.name.startswith(("tripped:", "crossed:", "happened:", "signalled:"))
         }
         exprs = [a.when for a in R.actions] + [e.expr for a in R.actions for e in a.effects]
-        exprs += [rl.when for rl in R.red_lines] + [p for rl in R.red_lines for _s, p, _k, _c in rl.responses]
-        exprs += [s[2] for s in R.signals] + [e.expr for s in R.signals for e in s[3]]
-        exprs += [f[3] for f in R.fog] + [e[2] for e in R.events] + [e[3] for e in R.events]
-        exprs += [x.expr for e in R.events for x in e[4]] + [o[1] for o in R.outcomes] + [o[2] for o in R.objectives]
-        exprs += [t.when for ts in R.policy_terms.values() for _k, _i, t in ts]
-        exprs += [t.weight for ts in R.policy_terms.values() for _k, _i, t in ts]
+        exprs += [rl.when for rl in R.red_lines] + [resp.p for rl in R.red_lines for resp in rl.responses]
+        exprs += [s.when for s in R.signals] + [e.expr for s in R.signals for e in s.effects]
+        exprs += [f.p for f in R.fog] + [e.p for e in R.events] + [e.when for e in R.events]
+        exprs += [x.expr for e in R.events for x in e.effects] + [o.when for o in R.outcomes]
+        exprs += [o.score for o in R.objectives]
+        exprs += [t.term.when for ts in R.policy_terms.values() for t in ts]
+        exprs += [t.term.weight for ts in R.policy_terms.values() for t in ts]
         for e in exprs:
             needed |= e.reads
         return needed
@@ -304,7 +307,7 @@ class Batch:
 
     def weapon_ok(self) -> list[np.ndarray]:
         X = self.X
-        return [(X[s] >= per_use - 1e-9) & (X[a] > 0) for s, a, per_use, _ in self.rules.weapon_cols]
+        return [(X[w.stock] >= w.per_use - 1e-9) & (X[w.authorized] > 0) for w in self.rules.weapon_cols]
 
     def _as_array(self, v) -> np.ndarray:
         return np.broadcast_to(np.asarray(v, dtype=np.float64), (self.live,))
@@ -383,15 +386,16 @@ class Batch:
     def _events(self) -> None:
         R = self.rules
         touched = set()
-        for s, _a, _per_use, production in R.weapon_cols:
-            if production:
-                self.X[s] += production
-                touched.add(s)
+        for w in R.weapon_cols:
+            if w.production:
+                self.X[w.stock] += w.production
+                touched.add(w.stock)
         for c, v in self.per_turn:
             self.X[c] += v
             touched.add(c)
         ctx = self.ctx()
-        for e, (spec, turn, p, when, effects, site) in enumerate(R.events):
+        for e, ev in enumerate(R.events):
+            spec, turn, p, when, effects, site = ev.spec, ev.turn, ev.p, ev.when, ev.effects, ev.site
             col = self.happened_cols[e]
             if turn:
                 if turn != self.turn:
@@ -510,7 +514,7 @@ class Batch:
         none_w, ws = policy.signal_weights(ctx, R, a, sigs)
         weights = [none_w]
         for s, w in zip(sigs, ws):
-            when = R.signals[s][2]
+            when = R.signals[s].when
             weights.append(w if when.const not in (None, 0) else np.where(when(ctx) != 0, w, 0.0))
         u = self.u(self.site_signal[a])
         idx, p, total = categorical(weights, u, self.explain)
@@ -523,20 +527,20 @@ class Batch:
         act = self.inst_action[inst]
         for k in set(R.actor_actions[a].tolist()) & set(self.fog_by_action):
             for f in self.fog_by_action[k]:
-                spec, _k, b, p, _map, site = R.fog[f]
-                u = self.u(site)
-                pv = np.clip(self._as_array(p(self.ctx())), 0.0, 1.0)
+                fog = R.fog[f]
+                u = self.u(fog.site)
+                pv = np.clip(self._as_array(fog.p(self.ctx())), 0.0, 1.0)
                 mask = (act == k) & (u < pv) & self.alive
                 if not mask.any():
                     continue
                 self.X[self.tally_cols["accidents"]] += mask
                 before = inst.copy()
-                if spec.kind == "overreach":
+                if fog.spec.kind == "overreach":
                     inst = np.where(mask, self.fog_maps[f][inst], inst)
                     act = self.inst_action[inst]
                 else:
-                    self.X[self.taken_cols[b]] += mask
-                    self.X[self.count_cols[b]] += mask
+                    self.X[self.taken_cols[fog.becomes]] += mask
+                    self.X[self.count_cols[fog.becomes]] += mask
                 self.rec.fog(self, a, f, mask, pv, u, before, inst)
         ok = self._legal_now(inst)
         if not ok.all():
@@ -560,8 +564,8 @@ class Batch:
             X = self.X
             ok = ok.copy()
             for w in used:
-                s, a, per_use, _ = self.rules.weapon_cols[w]
-                m = wok[w] if wok is not None else (X[s] >= per_use - 1e-9) & (X[a] > 0)
+                wc = self.rules.weapon_cols[w]
+                m = wok[w] if wok is not None else (X[wc.stock] >= wc.per_use - 1e-9) & (X[wc.authorized] > 0)
                 ok &= (wi != w) | m
         return ok
 
@@ -572,8 +576,8 @@ class Batch:
             return np.zeros(len(rows), dtype=bool)
         if x.weapon < 0:
             return np.ones(len(rows), dtype=bool)
-        s, a, per_use, _ = self.rules.weapon_cols[x.weapon]
-        return (self.X[s, rows] >= per_use - 1e-9) & (self.X[a, rows] > 0)
+        wc = self.rules.weapon_cols[x.weapon]
+        return (self.X[wc.stock, rows] >= wc.per_use - 1e-9) & (self.X[wc.authorized, rows] > 0)
 
     def _apply_rows(self, a: int, rows: np.ndarray, sub: np.ndarray, cause) -> None:
         """Apply instances ``sub`` in the games ``rows`` only (a response in a few games).
@@ -662,14 +666,14 @@ class Batch:
         div = np.zeros(self.live, dtype=bool)
         ctx = self.ctx()
         for s in np.flatnonzero(counts):
-            spec, _actors, _when, effects, max_rung, min_rung = R.signals[s]
+            signal = R.signals[s]
             m = sig == s
             self.X[self.signalled_cols[s]] += m
-            if max_rung:
-                div |= m & (rung > max_rung)
-            if min_rung:
-                div |= m & (rung < min_rung)
-            for eff in effects:
+            if signal.max_rung:
+                div |= m & (rung > signal.max_rung)
+            if signal.min_rung:
+                div |= m & (rung < signal.min_rung)
+            for eff in signal.effects:
                 eff.apply(ctx, m)
         self.X[self.tally_cols["divergent"]] += div
         self.rec.signal(self, a, np.where(sent, sig, NONE), None, None, div)
@@ -750,8 +754,7 @@ class Batch:
         ctx = Ctx(Rows(self.X, rows))
         n = len(rows)
         probs = [
-            np.clip(np.broadcast_to(np.asarray(p(ctx), dtype=np.float64), (n,)), 0.0, 1.0)
-            for _spec, p, _k, _c in rl.responses
+            np.clip(np.broadcast_to(np.asarray(resp.p(ctx), dtype=np.float64), (n,)), 0.0, 1.0) for resp in rl.responses
         ]
         total = np.zeros(n)
         for p in probs:
@@ -768,12 +771,12 @@ class Batch:
             choice += u >= run
         self.response_counts[r] += np.bincount(choice, minlength=len(probs) + 1)
         inst = np.full(n, self.NOOP, dtype=np.int64)
-        for j, (_spec, _p, k, cands) in enumerate(rl.responses):
+        for j, resp in enumerate(rl.responses):
             m = choice == j
-            if k < 0 or not m.any():
+            if resp.action < 0 or not m.any():
                 continue
             chosen = np.full(n, self.NOOP, dtype=np.int64)
-            for cand in cands[::-1]:
+            for cand in resp.candidates[::-1]:
                 chosen = np.where(self._can_use(int(cand), rows), cand, chosen)
             inst = np.where(m, chosen, inst)
         applied = inst != self.NOOP
@@ -802,10 +805,10 @@ class Batch:
         ctx = self.ctx()
         finished = np.zeros(self.live, dtype=bool)
         result = np.full(self.live, NONE, dtype=np.int64)
-        for o, (spec, when) in enumerate(R.outcomes):
-            if spec.at_end and when.const == 0:
+        for o, out in enumerate(R.outcomes):
+            if out.spec.at_end and out.when.const == 0:
                 continue
-            c = when(ctx)
+            c = out.when(ctx)
             m = (np.asarray(c) != 0) & ~finished
             if np.ndim(m) == 0:
                 m = np.full(self.live, bool(m)) & ~finished
@@ -830,8 +833,8 @@ class Batch:
         for name, col in self.tally_cols.items():
             getattr(self, name)[pos] = self.X[col, finished]
         ctx = self.ctx()
-        for i, (_spec, _a, expr) in enumerate(R.objectives):
-            v = self._as_array(expr(ctx))
+        for i, objective in enumerate(R.objectives):
+            v = self._as_array(objective.score(ctx))
             self.objective_scores[i, pos] = v[finished]
         if self.explain:
             for o in np.flatnonzero(np.bincount(result[finished], minlength=len(R.outcomes))):

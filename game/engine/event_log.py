@@ -124,7 +124,8 @@ class EventLog(Recorder):
             self.decision_of[g] = {}
 
     def event(self, batch, e, mask, p, u) -> None:
-        spec, *_rest, effects, _site = self.R.events[e]
+        event = self.R.events[e]
+        spec, effects = event.spec, event.effects
         writes = {eff.target for eff in effects}
         for row, g in self._rows(mask):
             ev = {"kind": "event", "event": spec.id, "name": spec.name, "text": spec.text or spec.name}
@@ -166,7 +167,7 @@ class EventLog(Recorder):
     def signal(self, batch, actor, sig, p, u, divergent) -> None:
         R = self.R
         for row, g in self._rows(sig >= 0):
-            spec = R.signals[int(sig[row])][0]
+            spec = R.signals[int(sig[row])].spec
             ev = {
                 "kind": "signal",
                 "actor": R.scenario.actors[actor].id,
@@ -182,7 +183,7 @@ class EventLog(Recorder):
 
     def fog(self, batch, actor, f, mask, p, u, before, after) -> None:
         R = self.R
-        spec = R.fog[f][0]
+        spec = R.fog[f].spec
         for row, g in self._rows(mask):
             pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
             verb = "is misread as" if spec.kind == "misread" else "turns into"
@@ -210,12 +211,12 @@ class EventLog(Recorder):
             x = R.instances[i] if 0 <= i < len(R.instances) else None
             reason = x.reason if x is not None and x.reason else "not possible any more this turn"
             if x is not None and x.weapon >= 0 and not x.reason:
-                s, a, per_use, _ = R.weapon_cols[x.weapon]
-                if batch.X[a, row] <= 0:
+                wc = R.weapon_cols[x.weapon]
+                if batch.X[wc.authorized, row] <= 0:
                     w = R.scenario.weapons[x.weapon]
                     who = R.scenario.actor(w.authorized_by).name if w.authorized_by else "an"
                     reason = f"needs {who} authorization"
-                elif batch.X[s, row] < per_use:
+                elif batch.X[wc.stock, row] < wc.per_use:
                     reason = "no stock"
             self._add(
                 g,
@@ -266,15 +267,15 @@ class EventLog(Recorder):
             j = int(choice[row])
             resp = [
                 {"id": s.id or s.action or "none", "action": s.action, "p": ps[k]}
-                for k, (s, *_x) in enumerate(rl.responses)
+                for k, s in enumerate(r.spec for r in rl.responses)
             ]
             nothing = max(0.0, 1.0 - sum(ps))
             drew = int(u[row] * 100)
-            if j < len(rl.responses) and not rl.responses[j][0].action:
-                label = rl.responses[j][0].id or "do nothing"
+            if j < len(rl.responses) and not rl.responses[j].spec.action:
+                label = rl.responses[j].spec.id or "do nothing"
                 text = f"{owner}'s red line '{spec.name}' tripped; response: {label} ({pct(ps[j])}, drew {drew})"
             elif j < len(rl.responses):
-                s = rl.responses[j][0]
+                s = rl.responses[j].spec
                 what = (
                     self._news(rl.owner, int(inst[row]))
                     if applied[row]
@@ -320,7 +321,7 @@ class EventLog(Recorder):
 
     def outcome(self, batch, o, mask) -> None:
         R = self.R
-        spec, when = R.outcomes[o]
+        spec, when = R.outcomes[o].spec, R.outcomes[o].when
         for _row, g in self._rows(mask):
             causes = self._causes_of(g, when.reads, this_turn=False)[-3:] if when.const is None else []
             text = f"Outcome: {spec.name}." + (f" {spec.text}" if spec.text else "")

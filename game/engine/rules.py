@@ -17,8 +17,19 @@ from game import geo
 from game.diagnostics import Diagnostic, did_you_mean
 from game.engine.layout import LOOKUP_FUNCTIONS, Layout, build_layout
 from game.engine.rng import site_id
-from game.expr import Expr, ExprError, Ref, compile_effect, compile_expr
-from game.model import CATEGORIES, RIVERA_WEIGHTS, Action, Scenario
+from game.expr import Effect, Expr, ExprError, Ref, compile_effect, compile_expr
+from game.model import (
+    CATEGORIES,
+    RIVERA_WEIGHTS,
+    Action,
+    Event,
+    Fog,
+    Objective,
+    Outcome,
+    Response,
+    Scenario,
+    Signal,
+)
 
 Locate = Callable[[tuple, int], tuple[str, int, int, str]]
 """(model path, offset in the expression) -> (file, line, col, author's dotted path)."""
@@ -64,7 +75,7 @@ class _Names:
         return Ref("column", index=i)
 
 
-@attrs.define
+@attrs.frozen(eq=False)
 class ActionRules:
     """One action, compiled."""
 
@@ -74,12 +85,12 @@ class ActionRules:
     rung: int  # 1-based position on the ladder, 0 = no rung
     category: int
     when: Expr
-    effects: list  # compiled Effect objects
+    effects: tuple[Effect, ...]
     instances: np.ndarray  # global instance ids
     score: float
 
 
-@attrs.define
+@attrs.frozen
 class Instance:
     id: int
     action: int
@@ -93,23 +104,104 @@ class Instance:
     struck_cols: tuple[int, ...]
 
 
-@attrs.define
+@attrs.frozen(eq=False)
+class ResponseRules:
+    """One response of a red line: its chance, the action it takes (-1 = none) and the
+    instances it may use, most preferred first."""
+
+    spec: Response
+    p: Expr
+    action: int
+    candidates: np.ndarray
+
+
+@attrs.frozen(eq=False)
 class RedLineRules:
     index: int
     owner: int
     when: Expr
-    responses: list  # (response spec, p Expr, action index or -1, candidate instances)
+    responses: tuple[ResponseRules, ...]
     repeat: bool
     site: int
 
 
-@attrs.define
+@attrs.frozen(eq=False)
+class SignalRules:
+    """A signal: who may send it, when, its effects and the rungs it promises to stay within
+    (0 = no bound)."""
+
+    spec: Signal
+    actors: tuple[int, ...]
+    when: Expr
+    effects: tuple[Effect, ...]
+    max_rung: int
+    min_rung: int
+
+
+@attrs.frozen(eq=False)
+class FogRules:
+    """A fog rule: taking ``action`` may become ``becomes`` (overreach: ``inst_map`` maps
+    each of its instances to the closest instance of ``becomes``)."""
+
+    spec: Fog
+    action: int
+    becomes: int
+    p: Expr
+    inst_map: dict[int, int]
+    site: int
+
+
+@attrs.frozen(eq=False)
+class EventRules:
+    """An event: on a fixed turn (``turn`` > 0) or drawn each turn with chance ``p``."""
+
+    spec: Event
+    turn: int
+    p: Expr
+    when: Expr
+    effects: tuple[Effect, ...]
+    site: int
+
+
+@attrs.frozen(eq=False)
+class OutcomeRules:
+    spec: Outcome
+    when: Expr
+
+
+@attrs.frozen(eq=False)
+class ObjectiveRules:
+    spec: Objective
+    actor: int
+    score: Expr
+
+
+@attrs.frozen
+class WeaponCols:
+    """Where a weapon's stock and authorization live, what a use costs, what a turn adds."""
+
+    stock: int
+    authorized: int
+    per_use: float
+    production: float
+
+
+@attrs.frozen(eq=False)
 class PolicyTerm:
     when: Expr
     weight: Expr
 
 
-@attrs.define
+@attrs.frozen(eq=False)
+class PolicyRule:
+    """One doctrine rule's term, attached to one action or one signal (``kind``)."""
+
+    kind: str  # "action" | "signal"
+    index: int
+    term: PolicyTerm
+
+
+@attrs.frozen(eq=False)
 class Rules:
     """Everything the engine needs, settled at load."""
 
@@ -122,13 +214,13 @@ class Rules:
     wait_action: list[int]  # per actor: its fallback action index
     red_lines: list[RedLineRules]
     thresholds: np.ndarray  # rung (1-based) of each threshold's `below`
-    signals: list  # (spec, actor indices, when Expr, effects, max_rung, min_rung)
-    fog: list  # (spec, action, becomes, p Expr, inst map, site)
-    events: list  # (spec, turn or 0, p Expr, when Expr, effects, site)
-    outcomes: list  # (spec, when Expr)
+    signals: list[SignalRules]
+    fog: list[FogRules]
+    events: list[EventRules]
+    outcomes: list[OutcomeRules]
     at_end: int
-    objectives: list  # (spec, actor index, score Expr)
-    weapon_cols: list[tuple[int, int, float, float]]  # (stock col, authorized col, per_use, production)
+    objectives: list[ObjectiveRules]
+    weapon_cols: list[WeaponCols]
     rung_cols: list[int]
     last_rung_cols: list[int]
     escalation_cols: list[int]
@@ -137,7 +229,7 @@ class Rules:
     start: dt.date
     warnings: list[Diagnostic]
     launch_points: dict[int, np.ndarray]  # weapon index -> [n, 2] lon/lat its range is measured from
-    policy_terms: dict[str, list]  # policy id -> [("action"|"signal", index, PolicyTerm)]
+    policy_terms: dict[str, list[PolicyRule]]  # policy id -> its rules' terms
 
     def date_of(self, turn: int) -> dt.date:
         return self.start + dt.timedelta(days=(turn - 1) * self.scenario.calendar.turn_days)
@@ -286,7 +378,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
                 rung=rung_ix.get(act.rung, 0),
                 category=CATEGORIES.index(act.category) if act.category in CATEGORIES else 0,
                 when=c.expr(act.when, (*path, "when")),
-                effects=effects,
+                effects=tuple(effects),
                 instances=np.array(ids, dtype=np.int64),
                 score=float(cat_weight[CATEGORIES.index(act.category)]) if act.category in CATEGORIES else 0.0,
             )
@@ -305,10 +397,10 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         ]
         wait_action.append(waits[0] if waits else mine[0])
 
-    red_lines = []
+    red_lines: list[RedLineRules] = []
     for i, r in enumerate(scn.red_lines):
         path = ("red_lines", i)
-        resps = []
+        resps: list[ResponseRules] = []
         const_sum = 0.0
         each_ok = True
         for j, resp in enumerate(r.responses):
@@ -330,7 +422,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
                     "target instead",
                     severity="warning",
                 )
-            resps.append((resp, p, k, np.array(cands, dtype=np.int64)))
+            resps.append(ResponseRules(resp, p, k, np.array(cands, dtype=np.int64)))
         if const_sum > 1.0 + 1e-9 and each_ok:
             c.diag(
                 (*path, "responses"),
@@ -341,28 +433,28 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
                 i,
                 actor_ix.get(r.owner, 0),
                 c.expr(r.when, (*path, "when")),
-                resps,
+                tuple(resps),
                 r.repeat,
                 site_id(f"red_line:{r.id}"),
             )
         )
 
-    signals = []
+    signals: list[SignalRules] = []
     for i, s in enumerate(scn.signals):
         path = ("signals", i)
         effects = [e for j, t in enumerate(s.effects) if (e := c.effect(t, (*path, "effects", j))) is not None]
         signals.append(
-            (
+            SignalRules(
                 s,
                 tuple(actor_ix[a] for a in s.actor if a in actor_ix),
                 c.expr(s.when, (*path, "when")),
-                effects,
+                tuple(effects),
                 rung_ix.get(s.max_rung, 0),
                 rung_ix.get(s.min_rung, 0),
             )
         )
 
-    fog = []
+    fog: list[FogRules] = []
     for i, f in enumerate(scn.fog):
         k = next((x.index for x in rules_actions if x.spec.id == f.action), -1)
         b = next((x.index for x in rules_actions if x.spec.id == f.becomes), -1)
@@ -372,10 +464,10 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             int(i1): _closest_instance(instances[int(i1)], rules_actions[b], instances)
             for i1 in rules_actions[k].instances
         }
-        fog.append((f, k, b, c.probability(f.p, ("fog", i, "p")), inst_map, site_id(f"fog:{f.id}")))
+        fog.append(FogRules(f, k, b, c.probability(f.p, ("fog", i, "p")), inst_map, site_id(f"fog:{f.id}")))
 
     start = dt.date.fromisoformat(scn.calendar.start)
-    events = []
+    events: list[EventRules] = []
     for i, e in enumerate(scn.events):
         path = ("events", i)
         turn = 0
@@ -387,22 +479,23 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         p = c.probability(e.p, (*path, "p"))
         if not turn and p.const == 0:
             c.diag(path, f"event '{e.id}' never happens: give it a date:, a turn: or a chance p:", severity="warning")
-        events.append((e, turn, p, c.expr(e.when, (*path, "when")), effects, site_id(f"event:{e.id}")))
+        events.append(EventRules(e, turn, p, c.expr(e.when, (*path, "when")), tuple(effects), site_id(f"event:{e.id}")))
 
-    outcomes = []
+    outcomes: list[OutcomeRules] = []
     at_end = 0
     for i, o in enumerate(scn.outcomes):
-        outcomes.append((o, c.expr(o.when, ("outcomes", i, "when"))))
+        outcomes.append(OutcomeRules(o, c.expr(o.when, ("outcomes", i, "when"))))
         if o.at_end:
             at_end = i
     objectives = [
-        (o, actor_ix.get(o.actor, 0), c.expr(o.score, ("objectives", i, "score"))) for i, o in enumerate(scn.objectives)
+        ObjectiveRules(o, actor_ix.get(o.actor, 0), c.expr(o.score, ("objectives", i, "score")))
+        for i, o in enumerate(scn.objectives)
     ]
     action_ix = {x.spec.id: x.index for x in rules_actions}
     signal_ix = {s.id: i for i, s in enumerate(scn.signals)}
-    policy_terms: dict[str, list] = {}
+    policy_terms: dict[str, list[PolicyRule]] = {}
     for i, pol in enumerate(scn.policies):
-        terms = []
+        terms: list[PolicyRule] = []
         for j, rule in enumerate(pol.rules):
             term = PolicyTerm(
                 c.expr(rule.when, ("policies", i, "rules", j, "when")),
@@ -414,7 +507,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
                 targets = [("action", x.index) for x in rules_actions if x.spec.category == rule.category]
             else:
                 targets = [("signal", signal_ix.get(rule.signal, -1))]
-            terms.extend((kind, k, term) for kind, k in targets if k >= 0)
+            terms.extend(PolicyRule(kind, k, term) for kind, k in targets if k >= 0)
         policy_terms[pol.id] = terms
 
     thresholds = np.array([rung_ix.get(t.below, 0) for t in scn.ladder.thresholds], dtype=np.float64)
@@ -435,7 +528,9 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         outcomes=outcomes,
         at_end=at_end,
         objectives=objectives,
-        weapon_cols=[(lay[f"{w.id}.stock"], lay[f"{w.id}.authorized"], w.per_use, w.production) for w in scn.weapons],
+        weapon_cols=[
+            WeaponCols(lay[f"{w.id}.stock"], lay[f"{w.id}.authorized"], w.per_use, w.production) for w in scn.weapons
+        ],
         rung_cols=[lay[f"{a.id}.rung"] for a in scn.actors],
         last_rung_cols=[lay[f"{a.id}.last_rung"] for a in scn.actors],
         escalation_cols=[lay[f"{a.id}.escalation"] for a in scn.actors],

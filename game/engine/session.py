@@ -212,14 +212,13 @@ class Session:
                 continue
             if not spec.repeat and self.value(f"tripped:{spec.id}") > 0:
                 continue
-            ps = [
-                float(np.clip(np.asarray(p(ctx), dtype=float), 0, 1).reshape(-1)[0]) for _s, p, _k, _c in rl.responses
-            ]
+            ps = [float(np.clip(np.asarray(resp.p(ctx), dtype=float), 0, 1).reshape(-1)[0]) for resp in rl.responses]
             total = sum(ps)
             if total > 1:
                 ps = [p / total for p in ps]
             resp = tuple(
-                (R.actions[k].spec.name if k >= 0 else "nothing", p) for (_s, _p, k, _c), p in zip(rl.responses, ps)
+                (R.actions[resp.action].spec.name if resp.action >= 0 else "nothing", p)
+                for resp, p in zip(rl.responses, ps)
             )
             out.append(
                 Trip(spec.id, spec.name, R.scenario.actors[rl.owner].name, spec.declared, resp, max(0.0, 1 - sum(ps)))
@@ -231,7 +230,7 @@ class Session:
         a = R.actor_index(actor)
         out = []
         for s in self.batch.actor_signals[a]:
-            spec, _actors, when, *_ = R.signals[s]
+            spec, when = R.signals[s].spec, R.signals[s].when
             ok = bool(when.const) if when.const is not None else bool(np.asarray(when(self.batch.ctx()) != 0).all())
             out.append(SignalOption(s, spec.id, spec.kind, spec.says, ok))
         return out

@@ -95,8 +95,9 @@ class DoctrinePolicy(Policy):
                 0.0 if self._base_skips(rules.actions[k].spec) else bw * w
                 for k, w in zip(acts, self.base.action_weights(ctx, rules, actor, acts))
             ]
-        for kind, k, term in rules.policy_terms.get(self.name, ()):
-            if kind != "action" or k not in pos:
+        for rule in rules.policy_terms.get(self.name, ()):
+            k, term = rule.index, rule.term
+            if rule.kind != "action" or k not in pos:
                 continue
             w = term.weight(ctx)
             if term.when.const is None or term.when.const == 0:
@@ -113,8 +114,9 @@ class DoctrinePolicy(Policy):
         if self.base is not None and not self._base_skips(rules.actions[k].spec):
             w = _one(self.base.action_weights(ctx, rules, actor, np.array([k]))[0])
             parts.append((f"{self.base.name} preset x{self.spec.base_weight:g}", self.spec.base_weight * w))
-        for kind, kk, term in rules.policy_terms.get(self.name, ()):
-            if kind != "action" or kk != k or not _one(term.when(ctx)):
+        for rule in rules.policy_terms.get(self.name, ()):
+            term = rule.term
+            if rule.kind != "action" or rule.index != k or not _one(term.when(ctx)):
                 continue
             if term.when.const is None:
                 what = f"rule while `{term.when.source}`"
@@ -128,8 +130,9 @@ class DoctrinePolicy(Policy):
     def signal_weights(self, ctx, rules, actor, sigs):
         pos = {k: j for j, k in enumerate(sigs)}
         out = [0.0] * len(sigs)
-        for kind, k, term in rules.policy_terms.get(self.name, ()):
-            if kind != "signal" or k not in pos:
+        for rule in rules.policy_terms.get(self.name, ()):
+            k, term = rule.index, rule.term
+            if rule.kind != "signal" or k not in pos:
                 continue
             w = term.weight(ctx)
             if term.when.const is None or term.when.const == 0:

@@ -287,8 +287,8 @@ class _Gen(_Exprs):
                 self.src(f"x[{c}] = fmin_b(x[{c}], {self.k(col.hi, ('hi', c))});")
 
     def weapon_ok(self, w: int) -> str:
-        st, au, per_use, _p = self.R.weapon_cols[w]
-        return f"((x[{st}] >= {self.k(per_use - 1e-9, ('need', w))}) & (x[{au}] > 0.0))"
+        wc = self.R.weapon_cols[w]
+        return f"((x[{wc.stock}] >= {self.k(wc.per_use - 1e-9, ('need', w))}) & (x[{wc.authorized}] > 0.0))"
 
     # ------------------------------------------------------------------ the kernel
     def generate(self) -> KernelSource:
@@ -382,15 +382,16 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
     def events(self) -> None:
         R, s, b = self.R, self.src, self.probe
         clip_always = []
-        for st, _a, _per_use, production in R.weapon_cols:
-            if production:
-                s(f"x[{st}] = x[{st}] + {self.k(production)};")
-                clip_always.append(st)
+        for w in R.weapon_cols:
+            if w.production:
+                s(f"x[{w.stock}] = x[{w.stock}] + {self.k(w.production)};")
+                clip_always.append(w.stock)
         for col, v in b.per_turn:
             s(f"x[{col}] = x[{col}] + {self.k(v)};")
             clip_always.append(col)
         happened = []
-        for e, (spec, turn, p, when, effects, site) in enumerate(R.events):
+        for e, ev in enumerate(R.events):
+            spec, turn, p, when, effects, site = ev.spec, ev.turn, ev.p, ev.when, ev.effects, ev.site
             col = b.happened_cols[e]
             flag = f"ev{e}"
             if turn:
@@ -443,9 +444,10 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
     def term_sum(self, w: str, kind: str, k: int, pol) -> None:
         """Add the doctrine's rules for one action or signal to ``w`` (``DoctrinePolicy``)."""
         s = self.src
-        for kd, kk, term in self.R.policy_terms.get(pol.name, ()):
-            if kd != kind or kk != k:
+        for rule in self.R.policy_terms.get(pol.name, ()):
+            if rule.kind != kind or rule.index != k:
                 continue
+            term = rule.term
             if term.when.const is None or term.when.const == 0:
                 s(f"{w} = {w} + ({self.truth(term.when)} ? {self.e(term.weight)} : 0.0);")
             else:
@@ -586,7 +588,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
                 s(f"{w} = pos0({w});")
             else:
                 s(f"double {w} = {self.k(probe_ws[n])};")
-            when = R.signals[sig][2]
+            when = R.signals[sig].when
             if when.const in (None, 0):
                 s(f"{w} = {self.truth(when)} ? {w} : 0.0;")
             ws.append(w)
@@ -601,16 +603,16 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         R, s, b = self.R, self.src, self.probe
         for k in set(R.actor_actions[a].tolist()) & set(b.fog_by_action):  # Batch's order
             for f in b.fog_by_action[k]:
-                spec, _k, becomes, p, _map, site = R.fog[f]
-                with s.block(f"if (c->inst_action[ch] == {k} && {self.u(site)} < clip01({self.e(p)}))"):
+                fog = R.fog[f]
+                with s.block(f"if (c->inst_action[ch] == {k} && {self.u(fog.site)} < clip01({self.e(fog.p)}))"):
                     s(f"x[{self.lay['_accidents']}] += 1.0;")
-                    if spec.kind == "overreach":
+                    if fog.spec.kind == "overreach":
                         with s.block("switch (ch)"):
                             for src in R.actions[k].instances.tolist():
                                 s(f"case {src}: ch = {int(b.fog_maps[f][src])}; break;")
                     else:
-                        s(f"x[{b.taken_cols[becomes]}] += 1.0;")
-                        s(f"x[{b.count_cols[becomes]}] += 1.0;")
+                        s(f"x[{b.taken_cols[fog.becomes]}] += 1.0;")
+                        s(f"x[{b.count_cols[fog.becomes]}] += 1.0;")
         wait = int(R.actions[R.wait_action[a]].instances[0])
         with s.block(""):
             self.legal_now("ch")
@@ -626,9 +628,9 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s(f"int ok = c->inst_ok[{i}];")
         wc = self.R.weapon_cols
         if wc:
-            s(f"static const int64_t w_stock[] = {{{', '.join(str(w[0]) for w in wc)}}};")
-            s(f"static const int64_t w_auth[] = {{{', '.join(str(w[1]) for w in wc)}}};")
-            need = [self.k(w[2] - 1e-9, ("need", n))[2:-1] for n, w in enumerate(wc)]
+            s(f"static const int64_t w_stock[] = {{{', '.join(str(w.stock) for w in wc)}}};")
+            s(f"static const int64_t w_auth[] = {{{', '.join(str(w.authorized) for w in wc)}}};")
+            need = [self.k(w.per_use - 1e-9, ("need", n))[2:-1] for n, w in enumerate(wc)]
             s(f"static const int64_t w_need[] = {{{', '.join(need)}}};")
             s(f"int64_t wpn = c->inst_weapon[{i}];")
             s("if (wpn >= 0) ok = ok && x[w_stock[wpn]] >= K[w_need[wpn]] && x[w_auth[wpn]] > 0.0;")
@@ -715,7 +717,8 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             s("double rg = c->inst_rung[ch];")
             with s.block("switch (sg)"):
                 for sig in b.actor_signals[a]:
-                    _spec, _actors, _when, effects, max_rung, min_rung = R.signals[sig]
+                    signal = R.signals[sig]
+                    effects, max_rung, min_rung = signal.effects, signal.max_rung, signal.min_rung
                     s(f"case {sig}: {{")
                     s.depth += 1
                     s(f"x[{b.signalled_cols[sig]}] += 1.0;")
@@ -779,9 +782,9 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s(f"x[{b.tripped_cols[r]}] += 1.0;")
         s(f"c->trips[{r} * c->B + g] += 1;")
         ps = []
-        for _spec, p, _k, _c in rl.responses:
+        for resp in rl.responses:
             pv = self.var("p")
-            s(f"double {pv} = clip01({self.e(p)});")
+            s(f"double {pv} = clip01({self.e(resp.p)});")
             ps.append(pv)
         s("double tot = 0.0;")
         for pv in ps:
@@ -797,7 +800,8 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             s(f"run = run + {pv};")
             s("choice += u >= run;")
         s(f"c->response_counts[{r} * c->response_width + choice] += 1;")
-        for j, (_spec, _p, k, cands) in enumerate(rl.responses):
+        for j, resp in enumerate(rl.responses):
+            k, cands = resp.action, resp.candidates
             if k < 0 or not len(cands):
                 continue
             with s.block(f"if (choice == {j})"):
@@ -812,7 +816,8 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         R, s, b = self.R, self.src, self.probe
         s("int64_t res = -1;")
         n = 0
-        for o, (_spec, when) in enumerate(R.outcomes):
+        for o, out in enumerate(R.outcomes):
+            when = out.when
             if when.const is not None and not when.const:
                 continue
             s(f"{_chain(n)} ({self.truth(when)}) res = {o};")
@@ -825,8 +830,8 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         for f, name in enumerate(INT_FIELDS[3:], start=3):
             s(f"c->ints[{f} * c->B + g] = (int64_t)(x[{b.tally_cols[name]}]);")
         s(f"c->score[g] = x[{self.lay['_score']}];")
-        for i, (_spec, _a, expr) in enumerate(R.objectives):
-            s(f"c->objective[{i} * c->B + g] = {self.e(expr)};")
+        for i, objective in enumerate(R.objectives):
+            s(f"c->objective[{i} * c->B + g] = {self.e(objective.score)};")
         s("return 1;")
 
 
