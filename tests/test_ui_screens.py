@@ -383,3 +383,29 @@ def test_hot_seat_handover_turns_the_instructor_view_off(app):
     assert st["screen"] == "handover" and st["seat"] != first
     assert app.instructor is False
     app.render(1)
+
+
+@pytest.mark.parametrize("with_autosave", [False, True])
+def test_title_screen_survives_every_overlay_closing(app, with_autosave):
+    """Closing help, settings or the load dialog over the title screen resumes it (the autosave
+    it offers was once kept in an attribute that hid ``Screen.resume``)."""
+    from game.ui.screens.help import HelpScreen
+    from game.ui.screens.pause import LoadDialog
+    from game.ui.screens.settings_screen import SettingsScreen
+    from game.ui.screens.title import TitleScreen
+
+    if with_autosave:
+        match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 3)
+        match.end_turn()
+        assert match.write_autosave() == ""
+    title = app.stack.reset(TitleScreen(app))
+    assert (title.unfinished is not None) == with_autosave
+    for overlay in (HelpScreen(app), SettingsScreen(app), LoadDialog(app)):
+        app.stack.push(overlay)
+        app.render(1)
+        overlay.close()
+        assert app.stack.top is title and not title.paused
+        app.render(1)
+    app.toggle_help()
+    app.toggle_help()
+    assert app.stack.top is title and title.root is not None and title.root.visible

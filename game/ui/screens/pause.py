@@ -23,7 +23,7 @@ class PauseMenu(Overlay):
 
     def build_card(self) -> None:
         self.buttons = {}
-        items = [("resume", "Back to the game (Esc)", None)]
+        items: list[tuple[str, str, str | None]] = [("resume", "Back to the game (Esc)", None)]
         if self.board is not None and not self.board.match.watching:
             items += [("save", "Save the game (Ctrl+S)", "Saves to your saves folder; the game goes on")]
         items += [

@@ -21,7 +21,7 @@ class SettingsScreen(Overlay):
     def build_card(self) -> None:
         st = self.app.settings
         self.choices: list[tuple[UIButton, str, object]] = []
-        rows = [
+        rows: list[tuple[str, str, list[tuple[str, object]], object]] = [
             ("Window size", "size", [(f"{w}\u00d7{h}", (w, h)) for w, h in WINDOW_SIZES], st.size),
             ("Full screen", "fullscreen", [("Off", False), ("On", True)], st.fullscreen),
             ("UI scale", "ui_scale", [(f"{v:g}\u00d7", v) for v in UI_SCALES], st.ui_scale),

@@ -18,6 +18,7 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.diagnostics import ScenarioError
 from game.engine.session import SaveError
+from game.loader.load import Loaded
 from game.ui import saves, theme
 from game.ui.ladder_view import _fit
 from game.ui.match import Match, load_file
@@ -28,7 +29,7 @@ from game.ui.screens.base import Screen, oid
 class Entry:
     path: str
     stem: str
-    loaded: object = None
+    loaded: Loaded | None = None
     raw: bytes = b""
     errors: list = attrs.Factory(list)
 
@@ -64,7 +65,7 @@ class TitleScreen(Screen):
         self.seats: list[str] = [actor] if actor else []
         self.seed = seed if seed is not None else random.randrange(1, 100_000)
         self.seed_typed: str | None = None  # digits typed so far, while the player types a seed
-        self.resume = saves.resumable_autosave()
+        self.unfinished: saves.SaveInfo | None = saves.resumable_autosave()
         self._pick_default_seat()
 
     def _load(self, path: str) -> Entry:
@@ -167,10 +168,10 @@ class TitleScreen(Screen):
             tool_tip_text="Ctrl+Q",
         )
         self.resume_btn = None
-        if self.resume is not None:
+        if self.unfinished is not None:
             self.resume_btn = UIButton(
                 pygame.Rect(pad, by - s(50), left_w, s(40)),
-                _fit(cfont, f"Resume: {self.resume.title} \u2014 turn {self.resume.turn}", left_w - s(30)),
+                _fit(cfont, f"Resume: {self.unfinished.title} \u2014 turn {self.unfinished.turn}", left_w - s(30)),
                 m,
                 container=root,
                 object_id=oid("@primary"),
@@ -348,7 +349,7 @@ class TitleScreen(Screen):
                 self.type_seed(event.unicode)
             elif event.key == pygame.K_BACKSPACE and self.seed_typed is not None:
                 self.type_seed(None)
-            elif event.key == pygame.K_r and self.resume is not None:
+            elif event.key == pygame.K_r and self.unfinished is not None:
                 self.resume_game()
             elif event.key == pygame.K_ESCAPE:
                 self.app.quit()
@@ -422,15 +423,18 @@ class TitleScreen(Screen):
         self.app.start_match(match, briefing=True)
 
     def resume_game(self) -> None:
+        info = self.unfinished
+        if info is None:
+            return
         try:
-            match = Match.from_save_file(self.resume.path)
+            match = Match.from_save_file(info.path)
         except (saves.SaveFileError, SaveError) as exc:
             self.app.notify(f"Cannot resume: {exc}", "warn", 6)
-            self.resume = None
+            self.unfinished = None
             self.relayout()
             return
         except ScenarioError as exc:
-            self.app.show_errors(self.resume.scenario_file, exc.diagnostics)
+            self.app.show_errors(info.scenario_file, exc.diagnostics)
             return
         self.app.start_match(match, briefing=False)
         self.app.notify("Resumed your last game", "good")
