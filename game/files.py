@@ -68,3 +68,27 @@ def die_with_parent(parent: int) -> None:  # pragma: no cover - runs in worker p
         return
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def remove_stale_temporaries(folder, older_than_s: float = 60.0) -> list[str]:
+    """Delete the temporary files a killed write left in ``folder`` (ours only, by prefix, and
+    only those untouched for ``older_than_s`` so a write in progress elsewhere is spared)."""
+    import time
+
+    removed: list[str] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(TMP):
+            continue
+        with contextlib.suppress(OSError):
+            if (
+                entry.is_file(follow_symlinks=False)
+                and now - entry.stat(follow_symlinks=False).st_mtime >= older_than_s
+            ):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+    return removed

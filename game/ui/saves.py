@@ -2,39 +2,96 @@
 
 A save is what ``Session.to_save`` gives (seed, game, human seats, decisions, scenario
 id and digest) plus a ``ui`` block the title screen reads (title, turn, date, seats,
-whether the game is over). Files live in ``$REDLINE_HOME/saves/`` or
-``~/.local/share/redline/saves/`` (``$XDG_DATA_HOME`` honoured). ``autosave.json`` is
-rewritten after every turn; the title screen offers to resume it while the game is not over.
+whether the game is over, the hot-seat choices already made this turn). Files live in
+``$REDLINE_HOME/saves/`` or the user data folder (``platformdirs.user_data_dir("redline")``:
+``$XDG_DATA_HOME/redline/saves`` on Linux). ``autosave.json`` is rewritten after every decision;
+the title screen offers to resume it while the game is not over.
+
+A save is data, not trusted: it is read only as a regular file under a size cap, parsed
+with a nesting limit, checked field by field against ``SaveFile``, and on load every decision
+is replayed through the engine's own legality check (``Session.options``), so a crafted file
+cannot make a seat take another actor's action or one its rules forbid.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import attrs
+import platformdirs
 
-from game.engine.session import SAVE_FORMAT
-from game.files import atomic_write
+from game.datafile import DataFileError, in_range, load_json_file, structure
+from game.engine.session import SAVE_FORMAT, SaveError, Session, scenario_digest
+from game.files import atomic_write, remove_stale_temporaries
 from game.ui.settings import home_dir
 
 AUTOSAVE = "autosave.json"
 MAX_SAVE_BYTES = 4 * 1024 * 1024
+MAX_TURNS = 10_000
+MAX_SEED = 2**64 - 1
 
 
 class SaveFileError(Exception):
     """A save file that cannot be read; the message says why in plain words."""
 
 
+@attrs.frozen
+class SavedDecision:
+    """One turn's human choices: actor id -> instance id (and signal index or null)."""
+
+    turn: int = attrs.field(validator=in_range(1, MAX_TURNS))
+    choices: dict[str, int]
+    signals: dict[str, int | None] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class PendingChoice:
+    """A hot-seat choice made this turn before every seat had chosen."""
+
+    instance: int
+    signal: int | None = None
+
+
+@attrs.frozen
+class SaveUI:
+    """What the title screen and the load list show, and how to find the scenario again."""
+
+    title: str = ""
+    scenario_abs: str = ""
+    turn: int = attrs.field(default=1, validator=in_range(0, MAX_TURNS))
+    date: str = ""
+    seat_names: tuple[str, ...] = ()
+    done: bool = False
+    saved_at: str = ""
+    sets: dict[str, float] = attrs.field(factory=dict)
+    pending: dict[str, PendingChoice] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class SaveFile:
+    """The schema of a save (``redline-save/1``); unknown keys are ignored."""
+
+    FORMAT: ClassVar[str] = SAVE_FORMAT
+    format: str
+    scenario: str
+    scenario_file: str
+    seed: int = attrs.field(validator=in_range(0, MAX_SEED))
+    game: int = attrs.field(validator=in_range(0, MAX_SEED))
+    humans: tuple[str, ...]
+    decisions: tuple[SavedDecision, ...] = attrs.field(validator=attrs.validators.max_len(MAX_TURNS))
+    scenario_sha: str | None = None
+    ui: SaveUI = attrs.field(factory=SaveUI)
+
+
 def saves_dir() -> Path:
     home = home_dir()
     if home is not None:
         return home / "saves"
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "redline" / "saves"
+    return Path(platformdirs.user_data_dir("redline", appauthor=False)) / "saves"
 
 
 def autosave_path() -> Path:
@@ -61,6 +118,18 @@ class SaveInfo:
         return f"{self.title} \u2014 {seats}, {state} ({self.saved_at})"
 
 
+@attrs.frozen
+class UnreadableSave:
+    """A file in the saves folder that is not a usable save, and why (the load list shows it)."""
+
+    path: Path
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}: unreadable ({self.reason})"
+
+
 def write_save(data: dict, path: Path) -> Path:
     """Write a save atomically (temporary file, fsync, rename)."""
     with atomic_write(str(path)) as fh:
@@ -80,66 +149,141 @@ def new_save_path(scenario_id: str, when: dt.datetime | None = None) -> Path:
     return path
 
 
+def read_save_file(path: Path) -> SaveFile:
+    """The checked save; ``SaveFileError`` (``name: why``) when it is not a usable save."""
+    try:
+        return load_json_file(path, SaveFile, "a Redline save", MAX_SAVE_BYTES)
+    except DataFileError as exc:
+        why = str(exc)
+        if why == "the file is gone":
+            raise SaveFileError(f"{path.name}: the save file is gone") from None
+        if why.startswith("not a Redline save"):
+            raise SaveFileError(f"{path.name}: {why}") from None
+        raise SaveFileError(f"{path.name}: the save is damaged ({why}); your current game goes on") from None
+
+
 def read_save(path: Path) -> dict:
-    """The parsed save; ``SaveFileError`` with a plain message when it is not a usable save."""
-    name = path.name
-    try:
-        if path.stat().st_size > MAX_SAVE_BYTES:
-            raise SaveFileError(f"{name}: too large to be a Redline save")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SaveFileError(f"{name}: the save file is gone") from None
-    except OSError as exc:
-        raise SaveFileError(f"{name}: cannot read the save ({exc.strerror})") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SaveFileError(f"{name}: the save is damaged (not valid JSON); your current game goes on") from None
-    if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
-        raise SaveFileError(f"{name}: not a Redline save (expected format {SAVE_FORMAT})")
-    if not isinstance(data.get("scenario_file"), str) or not isinstance(data.get("decisions"), list):
-        raise SaveFileError(f"{name}: the save is damaged (missing fields)")
-    return data
+    """The save as checked JSON (every field of ``SaveFile`` has its type and range)."""
+    return attrs.asdict(read_save_file(path))
 
 
 def save_info(path: Path) -> SaveInfo:
-    data = read_save(path)
-    ui = data.get("ui") if isinstance(data.get("ui"), dict) else {}
+    save = read_save_file(path)
+    ui = save.ui
     return SaveInfo(
         path,
-        str(ui.get("title", data.get("scenario", "?"))),
-        data["scenario_file"],
-        int(ui.get("turn", len(data["decisions"]) + 1)),
-        str(ui.get("date", "")),
-        tuple(str(s) for s in ui.get("seat_names", data.get("humans", []))),
-        bool(ui.get("done", False)),
-        str(ui.get("saved_at", "")),
+        ui.title or save.scenario,
+        save.scenario_file,
+        ui.turn,
+        ui.date,
+        ui.seat_names or save.humans,
+        ui.done,
+        ui.saved_at,
     )
 
 
-def list_saves(include_autosave: bool = True) -> list[SaveInfo]:
-    """Usable saves, newest first (unreadable files are skipped)."""
+def replay_save(rules, data: dict, source: bytes | None = None) -> Session:
+    """The saved game rebuilt on ``rules`` by replaying its decisions, each one first checked
+    against what the engine allows that seat at that turn; ``SaveError`` names the turn and why."""
+    try:
+        save = structure(data, SaveFile, "a Redline save")
+    except DataFileError as exc:
+        raise SaveError(f"the save is damaged ({exc})") from None
+    if save.scenario != rules.scenario.meta.id:
+        raise SaveError(f"this save is for scenario '{save.scenario}', not '{rules.scenario.meta.id}'")
+    s = Session(rules, save.seed, save.humans, save.game)
+    strangers = [h for h in save.humans if h not in s.humans]
+    if strangers:
+        raise SaveError(f"the save names seat '{strangers[0]}', which this scenario does not have")
+    for n, d in enumerate(save.decisions, 1):
+        if s.done:
+            raise SaveError(f"decision {n} (turn {d.turn}) comes after the game ended")
+        if d.turn != s.turn:
+            raise SaveError(f"decision {n} says turn {d.turn}, but the game is at turn {s.turn}")
+        _check_decision(s, d)
+        s.step(dict(d.choices), dict(d.signals))
+    if source is not None and save.scenario_sha not in (None, scenario_digest(source)):
+        s.warning = "the scenario file changed since this game was saved; the game was replayed on the new version"  # type: ignore[attr-defined]  # read by Match with getattr
+    return s
+
+
+def _check_decision(s: Session, d: SavedDecision) -> None:
+    name = {a.id: a.name for a in s.rules.scenario.actors}
+    for actor, instance in d.choices.items():
+        if actor not in s.humans:
+            raise SaveError(f"turn {d.turn}: '{actor}' chose, but it is not a human seat of this save")
+        option = next((o for o in s.options(actor) if o.instance == instance), None)
+        if option is None:
+            raise SaveError(f"turn {d.turn}: {name[actor]} cannot choose action #{instance} (not one of its own)")
+        if not option.legal:
+            raise SaveError(f"turn {d.turn}: {name[actor]} cannot take '{option.name}' then ({option.reason})")
+    for actor, signal in d.signals.items():
+        if signal is None:
+            continue
+        if actor not in s.humans:
+            raise SaveError(f"turn {d.turn}: '{actor}' sent a signal, but it is not a human seat of this save")
+        sig = next((o for o in s.signal_options(actor) if o.index == signal), None)
+        if sig is None or not sig.legal:
+            raise SaveError(f"turn {d.turn}: {name[actor]} cannot send signal #{signal} then")
+
+
+def _save_files() -> list[Path]:
     folder = saves_dir()
     if not folder.is_dir():
         return []
+    remove_stale_temporaries(folder)
+    return sorted(folder.glob("*.json"))
+
+
+def list_saves(include_autosave: bool = True) -> list[SaveInfo]:
+    """Usable saves, newest first (``unreadable_saves`` lists the others)."""
     out = []
-    for p in folder.glob("*.json"):
+    for p in _save_files():
         if p.name == AUTOSAVE and not include_autosave:
             continue
         try:
             out.append((p.stat().st_mtime, save_info(p)))
-        except (SaveFileError, OSError, ValueError, TypeError):
+        except (SaveFileError, OSError):
             continue
     return [info for _t, info in sorted(out, key=lambda x: -x[0])]
+
+
+def unreadable_saves() -> list[UnreadableSave]:
+    """The ``*.json`` files in the saves folder that are not usable saves, with the reason."""
+    out = []
+    for p in _save_files():
+        try:
+            save_info(p)
+        except SaveFileError as exc:
+            out.append(UnreadableSave(p, str(exc).removeprefix(f"{p.name}: ")))
+    return out
 
 
 def resumable_autosave() -> SaveInfo | None:
     """The autosave of a game that was not finished (after a crash or a quit), or None."""
     p = autosave_path()
+    if p.parent.is_dir():
+        remove_stale_temporaries(p.parent)
     if not p.exists():
         return None
     try:
         info = save_info(p)
-    except (SaveFileError, ValueError, TypeError):
+    except SaveFileError:
         return None
     return None if info.done else info
+
+
+def pending_choices(session: Session, data: dict) -> dict[str, tuple[int, int | None]]:
+    """The hot-seat choices saved mid-turn (``ui.pending``), each checked like a decision."""
+    pending = data.get("ui", {}).get("pending", {})
+    if not pending:
+        return {}
+    d = SavedDecision(
+        max(session.turn, 1),
+        {a: p["instance"] for a, p in pending.items()},
+        {a: p["signal"] for a, p in pending.items()},
+    )
+    if session.done:
+        raise SaveError("the save has choices for a turn after the game ended")
+    _check_decision(session, d)
+    return {a: (p["instance"], p["signal"]) for a, p in pending.items()}

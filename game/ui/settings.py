@@ -1,10 +1,12 @@
 """Settings that persist between runs: window size, fullscreen, UI scale, text size, palette,
 guided hints.
 
-Stored as JSON in ``$REDLINE_HOME/settings.json`` when ``REDLINE_HOME`` is set, else in
-``~/.config/redline/settings.json`` (``$XDG_CONFIG_HOME`` is honoured). Written atomically;
-a file that cannot be read is ignored (the defaults are used) and the reason is kept in
-``Settings.problem`` for the window to show. Nothing is read or written at import time.
+Stored as JSON in ``$REDLINE_HOME/settings.json`` when ``REDLINE_HOME`` is set, else in the
+user config folder (``platformdirs.user_config_dir("redline")``: ``$XDG_CONFIG_HOME/redline`` on
+Linux). Written atomically. The file is data, not trusted: read only as a regular file under a
+size cap, parsed with a nesting limit, checked against ``SettingsFile``; a file that cannot be used
+is ignored (the defaults are used) and the one-line reason is kept in ``Settings.problem`` for
+the window to show. Nothing is read or written at import time.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import ClassVar
 
 import attrs
+import platformdirs
 
+from game.datafile import BadValue, DataFileError, in_range, load_json_file, one_of, structure
 from game.files import atomic_write
 
 SETTINGS_FORMAT = "redline-settings/1"
@@ -22,6 +27,7 @@ UI_SCALES = (0.9, 1.0, 1.15, 1.3, 1.5)
 TEXT_SIZES = {"small": 0.9, "normal": 1.0, "large": 1.15, "larger": 1.3}
 PALETTES = ("colorblind", "scenario")
 WINDOW_SIZES = ((1280, 720), (1440, 810), (1600, 900), (1920, 1080))
+MAX_SETTINGS_BYTES = 64 * 1024
 
 
 def home_dir() -> Path | None:
@@ -34,8 +40,22 @@ def config_path() -> Path:
     home = home_dir()
     if home is not None:
         return home / "settings.json"
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "redline" / "settings.json"
+    return Path(platformdirs.user_config_dir("redline", appauthor=False)) / "settings.json"
+
+
+@attrs.frozen
+class SettingsFile:
+    """The schema of ``settings.json``: each field optional, typed and in range."""
+
+    FORMAT: ClassVar[str] = SETTINGS_FORMAT
+    format: str
+    width: int = attrs.field(default=1280, validator=in_range(640, 8192))
+    height: int = attrs.field(default=720, validator=in_range(400, 8192))
+    fullscreen: bool = False
+    ui_scale: float = attrs.field(default=1.0, validator=in_range(0.5, 3.0))
+    text_size: str = attrs.field(default="normal", validator=one_of(TEXT_SIZES))
+    palette: str = attrs.field(default="colorblind", validator=one_of(PALETTES))
+    show_hints: bool = True
 
 
 @attrs.define
@@ -74,49 +94,25 @@ class Settings:
     @classmethod
     def from_json(cls, data) -> Settings:
         """Settings from parsed JSON; raises ValueError naming the first bad field."""
-        if not isinstance(data, dict) or data.get("format") != SETTINGS_FORMAT:
-            raise ValueError(f"not a Redline settings file (format {SETTINGS_FORMAT})")
-        s = cls()
-        for key, kind in (
-            ("width", int),
-            ("height", int),
-            ("fullscreen", bool),
-            ("ui_scale", float),
-            ("text_size", str),
-            ("palette", str),
-            ("show_hints", bool),
-        ):
-            if key not in data:
-                continue
-            value = data[key]
-            if kind is float and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-                raise ValueError(f"'{key}' should be {kind.__name__}, found {value!r}")
-            setattr(s, key, value)
-        if not (640 <= s.width <= 8192 and 400 <= s.height <= 8192):
-            raise ValueError(f"window size {s.width}x{s.height} is out of range")
-        if not 0.5 <= s.ui_scale <= 3.0:
-            raise ValueError(f"ui_scale {s.ui_scale} is out of range [0.5, 3]")
-        if s.text_size not in TEXT_SIZES:
-            raise ValueError(f"text_size {s.text_size!r} is not one of {', '.join(TEXT_SIZES)}")
-        if s.palette not in PALETTES:
-            raise ValueError(f"palette {s.palette!r} is not one of {', '.join(PALETTES)}")
-        return s
+        try:
+            f = structure(data, SettingsFile, "a Redline settings file")
+        except DataFileError as exc:
+            raise BadValue(str(exc)) from None
+        return cls(f.width, f.height, f.fullscreen, f.ui_scale, f.text_size, f.palette, f.show_hints)
 
 
 def load_settings(path: Path | None = None) -> Settings:
     """The saved settings, or the defaults (with ``problem`` set) when the file is unusable."""
     path = path or config_path()
-    if not path.exists():
+    if not os.path.lexists(path):
         return Settings()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Settings.from_json(data)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+        f = load_json_file(path, SettingsFile, "a Redline settings file", MAX_SETTINGS_BYTES)
+    except DataFileError as exc:
         s = Settings()
         s.problem = f"settings file {path} ignored ({exc}); using the defaults"
         return s
+    return Settings(f.width, f.height, f.fullscreen, f.ui_scale, f.text_size, f.palette, f.show_hints)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
