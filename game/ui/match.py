@@ -87,8 +87,10 @@ class Match:
         except (TypeError, ValueError):
             raise SaveError("the save is damaged (bad parameter settings)") from None
         loaded, raw = load_file(path, sets)
-        session = Session.from_save(loaded.rules, data, raw)
-        return cls(path, loaded, raw, session.humans, session.seed, session.game, sets, session=session)
+        session = saves.replay_save(loaded.rules, data, raw)
+        match = cls(path, loaded, raw, session.humans, session.seed, session.game, sets, session=session)
+        match.pending = saves.pending_choices(session, data)
+        return match
 
     # ------------------------------------------------------------ views
     @property
@@ -127,6 +129,7 @@ class Match:
         """Record one seat's choice; when every seat has chosen, play the turn and return its events."""
         self.pending[actor] = (int(instance), None if signal is None else int(signal))
         if self.waiting_seats():
+            self.autosave_problem = self.write_autosave()  # a hot-seat choice survives a crash
             return None
         return self.end_turn()
 
@@ -156,6 +159,7 @@ class Match:
             "done": bool(s.done),
             "saved_at": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "sets": self.sets,
+            "pending": {a: {"instance": i, "signal": sig} for a, (i, sig) in self.pending.items()},
         }
         return data
 
