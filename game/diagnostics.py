@@ -12,6 +12,7 @@ collected (not raised one by one) so an author sees every problem in one run.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 
 import attrs
@@ -55,13 +56,71 @@ class ScenarioError(RedlineError):
     """The scenario file cannot be read, parsed or validated."""
 
 
+SMALL_CHOICES = 100
+"""Up to this many choices every one is compared (difflib); past it, only the near ones."""
+
+
+class NearNames:
+    """The names within about one edit of a word, found without comparing it to every name.
+
+    Each name is filed under itself and every one-character deletion of it (a symmetric
+    delete index), so a word and a name share an entry when they differ by one substitution,
+    insertion, deletion or swap of neighbours. When nothing shares an entry, the names of a
+    similar length that start with the same letter are compared, at most ``MAX_SCAN`` of them:
+    asking costs about len(word) look-ups, not one comparison per name (4,000 misspelt
+    references among 4,000 names took 6 minutes that way).
+
+    >>> NearNames([f"depot_{i:04d}" for i in range(4000)]).closest("depto_0042")
+    'depot_0042'
+    """
+
+    MAX_SCAN = 300
+
+    def __init__(self, names: Iterable[str]):
+        self.names = list(dict.fromkeys(names))
+        self.by_variant: dict[str, list[str]] = {}
+        self.by_head: dict[tuple[str, int], list[str]] = {}
+        for name in self.names:
+            for variant in _variants(name):
+                self.by_variant.setdefault(variant, []).append(name)
+            self.by_head.setdefault((name[:1], len(name)), []).append(name)
+
+    def closest(self, word: str) -> str | None:
+        near = {name for v in _variants(word) for name in self.by_variant.get(v, ())}
+        if not near:
+            for length in range(max(len(word) - 2, 0), len(word) + 3):
+                near.update(self.by_head.get((word[:1], length), ())[: self.MAX_SCAN])
+                if len(near) >= self.MAX_SCAN:
+                    break
+        close = difflib.get_close_matches(word, sorted(near), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+def _variants(name: str) -> set[str]:
+    return {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}
+
+
+@functools.lru_cache(maxsize=8)
+def _near_names(choices: tuple[str, ...]) -> NearNames:
+    return NearNames(choices)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean ...?)' suffix, or '' when nothing is close.
+
+    Up to ``SMALL_CHOICES`` choices, the closest of all by difflib; past it, the closest of
+    the near ones (``NearNames``, kept for the last few sets of choices), so a file with
+    thousands of names and thousands of typos is not checked in quadratic time.
 
     >>> did_you_mean("tensoin", ["tension", "support"])
     " (did you mean 'tension'?)"
     >>> did_you_mean("zzz", ["tension"])
     ''
     """
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    names = tuple(choices)
+    if len(names) <= SMALL_CHOICES:
+        close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+        best = close[0] if close else None
+    else:
+        best = _near_names(names).closest(word)
+    return f" (did you mean {best!r}?)" if best else ""

@@ -26,6 +26,8 @@ from game.model import (
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 VAR_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 MAX_TURNS = 500
+MAX_SUGGESTIONS = 50
+"""Did-you-mean hints for the first this many unknown references; the rest are listed plainly."""
 RESERVED = {"turn", "params", "target", "weapon", "true", "false", "and", "or", "not", "if", "else"}
 
 
@@ -68,15 +70,19 @@ class Checker:
         self.scn = scn
         self.line_of = line_of or (lambda path: 0)
         self.errors: list[tuple[tuple, str, str]] = []
+        self.suggestions_left = MAX_SUGGESTIONS
 
     def err(self, path: tuple, message: str, severity: str = "error") -> None:
         self.errors.append((path, message, severity))
 
     def ref(self, path: tuple, value: str, known, what: str) -> None:
         if value and value not in known:
-            hint = did_you_mean(value, known)
-            names = sorted(known)
-            if not hint and 0 < len(names) <= 15:
+            hint = ""
+            if self.suggestions_left > 0:
+                self.suggestions_left -= 1
+                hint = did_you_mean(value, known)
+            names = sorted(known) if len(known) <= 15 else []
+            if not hint and names:
                 hint = f" (known {what}s: {', '.join(names)})"
             self.err(path, f"unknown {what} '{value}'{hint}")
 
