@@ -252,6 +252,10 @@ class Rules:
 
 
 WAIT_ID = "wait"
+MAX_ACTION_INSTANCES = 20_000
+"""Target instances (weapons x sites) one action may have; the shipped scenarios have at most 12."""
+MAX_INSTANCES = 50_000
+"""Target instances of all actions together; the shipped scenarios have at most 110."""
 
 
 class _Compiler:
@@ -345,18 +349,43 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     for k, act in enumerate(actions):
         path = ("actions", k)
         weapons_k = [weapon_ix[w] for w in act.weapon if w in weapon_ix] or [-1]
-        ids = []
+        targets_by_shooter: dict[frozenset[str], list[int]] = {}
+        aims: list[tuple[int, list[int]]] = []
         for wi in weapons_k:
-            shooter = {scn.weapons[wi].owner} if wi >= 0 else set(act.actor)
-            for si in _target_sites(act, scn, site_tags, actor_ix, shooter) if act.target is not None else [-1]:
+            shooter = frozenset({scn.weapons[wi].owner} if wi >= 0 else act.actor)
+            if shooter not in targets_by_shooter:
+                targets_by_shooter[shooter] = (
+                    _target_sites(act, scn, site_tags, actor_ix, set(shooter)) if act.target is not None else [-1]
+                )
+            aims.append((wi, targets_by_shooter[shooter]))
+        n_aims = sum(len(sites_w) for _, sites_w in aims)
+        if n_aims > MAX_ACTION_INSTANCES:
+            c.diag(
+                path,
+                f"{n_aims:,} target instances (weapons x sites) exceed the limit of {MAX_ACTION_INSTANCES:,}; "
+                "narrow its targets",
+            )
+            aims = []
+        elif len(instances) + n_aims > MAX_INSTANCES:
+            c.diag(
+                path,
+                f"its {n_aims:,} target instances (weapons x sites) bring the scenario to "
+                f"{len(instances) + n_aims:,}, past the limit of {MAX_INSTANCES:,}; narrow its targets",
+            )
+            aims = []
+        ids = []
+        for wi, sites_w in aims:
+            dists = np.zeros(len(sites_w))
+            if wi >= 0 and sites_w and len(launch_points[wi]):
+                lonlat = np.array([[scn.map.sites[si].lon, scn.map.sites[si].lat] for si in sites_w])
+                dists = _nearest_km(lonlat, launch_points[wi])
+            for si, site_dist in zip(sites_w, dists):
                 ok, reason, dist = True, "", 0.0
                 if wi >= 0 and si >= 0:
                     w = scn.weapons[wi]
                     site = scn.map.sites[si]
-                    pts = launch_points[wi]
-                    if len(pts):
-                        dist = float(geo.min_distance_km(np.array([[site.lon, site.lat]]), pts))
-                        dist = 0.0 if site.region in w.launch_from else dist
+                    if len(launch_points[wi]):
+                        dist = 0.0 if site.region in w.launch_from else float(site_dist)
                         if dist > w.range_km:
                             ok, reason = False, f"out of range: {dist:.0f} km > {w.range_km:.0f} km"
                 struck = tuple(lay[f"struck:{t}"] for t in sorted(site_tags[si])) if si >= 0 else ()
@@ -368,7 +397,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         effects = [
             e for j, t in enumerate(act.effects) if (e := c.effect(t, (*path, "effects", j), inst=inst)) is not None
         ]
-        if act.target is not None and not ids:
+        if act.target is not None and not ids and n_aims == 0:
             c.diag((*path, "target"), "no site matches this target (after removing the actor's own side's sites)")
         rules_actions.append(
             ActionRules(
@@ -455,15 +484,16 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         )
 
     fog: list[FogRules] = []
+    action_at = {x.spec.id: x.index for x in rules_actions}
+    closest_in: dict[int, _ClosestInstance] = {}
     for i, f in enumerate(scn.fog):
-        k = next((x.index for x in rules_actions if x.spec.id == f.action), -1)
-        b = next((x.index for x in rules_actions if x.spec.id == f.becomes), -1)
-        if k < 0 or b < 0:
+        k = action_at.get(f.action, -1)
+        b = action_at.get(f.becomes, -1)
+        if k < 0 or b < 0 or not len(rules_actions[b].instances):
             continue
-        inst_map = {
-            int(i1): _closest_instance(instances[int(i1)], rules_actions[b], instances)
-            for i1 in rules_actions[k].instances
-        }
+        if b not in closest_in:
+            closest_in[b] = _ClosestInstance(rules_actions[b], instances)
+        inst_map = {int(i1): closest_in[b].to(instances[int(i1)]) for i1 in rules_actions[k].instances}
         fog.append(FogRules(f, k, b, c.probability(f.p, ("fog", i, "p")), inst_map, site_id(f"fog:{f.id}")))
 
     start = dt.date.fromisoformat(scn.calendar.start)
@@ -603,14 +633,36 @@ def _response_candidates(rule: ActionRules, instances, resp, site_ix, weapon_ix,
     return [x.id for x in cands]
 
 
-def _closest_instance(src: Instance, target: ActionRules, instances) -> int:
-    ids = [int(i) for i in target.instances]
-    for pred in (
-        lambda x: x.site == src.site and x.weapon == src.weapon,
-        lambda x: x.site == src.site,
-        lambda x: x.static_ok,
-    ):
-        found = [i for i in ids if pred(instances[i])]
-        if found:
-            return found[0]
-    return ids[0]
+class _ClosestInstance:
+    """The instance of one action that a fogged instance of another turns into: the same site
+    and weapon, else the same site, else the first that can ever be legal, else the first.
+    Indexed once per action, so a fog entry over thousands of instances is not quadratic."""
+
+    def __init__(self, target: ActionRules, instances: list[Instance]):
+        self.by_site_weapon: dict[tuple[int, int], int] = {}
+        self.by_site: dict[int, int] = {}
+        ids = [int(i) for i in target.instances]
+        for i in ids:
+            x = instances[i]
+            self.by_site_weapon.setdefault((x.site, x.weapon), i)
+            self.by_site.setdefault(x.site, i)
+        self.fallback = next((i for i in ids if instances[i].static_ok), ids[0])
+
+    def to(self, src: Instance) -> int:
+        found = self.by_site_weapon.get((src.site, src.weapon))
+        if found is None:
+            found = self.by_site.get(src.site, self.fallback)
+        return found
+
+
+def _nearest_km(points: np.ndarray, launch: np.ndarray) -> np.ndarray:
+    """Each point's great-circle distance to the nearest launch point, in blocks of ~1M pairs
+    (the same figures as ``geo.min_distance_km`` point by point, without a call per point)."""
+    out = np.empty(len(points))
+    block = max(1, 1_000_000 // len(launch))
+    for i in range(0, len(points), block):
+        p = points[i : i + block]
+        out[i : i + block] = geo.haversine_km(p[:, None, 0], p[:, None, 1], launch[None, :, 0], launch[None, :, 1]).min(
+            axis=1
+        )
+    return out
