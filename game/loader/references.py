@@ -138,6 +138,16 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         c.err(("calendar", "turn_days"), f"turn_days must be between 1 and 366, found {cal.turn_days}")
     if not 1 <= cal.turns <= MAX_TURNS:
         c.err(("calendar", "turns"), f"turns must be between 1 and {MAX_TURNS}, found {cal.turns}")
+    first = parse_date(cal.start)
+    if first is not None and 1 <= cal.turn_days <= 366 and 1 <= cal.turns <= MAX_TURNS:
+        days = cal.turns * cal.turn_days
+        if (dt.date.max - first).days < days:
+            c.err(
+                ("calendar", "start"),
+                f"{cal.turns} turns of {cal.turn_days} days from {cal.start} run past {dt.date.max.isoformat()}, "
+                f"the last day of the calendar; start on {(dt.date.max - dt.timedelta(days=days)).isoformat()} "
+                "or earlier",
+            )
 
     actors = c.unique(("actors",), scn.actors, "actor")
     if not scn.actors:
