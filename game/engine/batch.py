@@ -751,18 +751,10 @@ class Batch:
         rows = np.flatnonzero(mask)
         self.X[self.tripped_cols[r], rows] += 1.0
         self.trips[r, self.pos[rows]] += 1
-        ctx = Ctx(Rows(self.X, rows))
         n = len(rows)
-        probs = [
-            np.clip(np.broadcast_to(np.asarray(resp.p(ctx), dtype=np.float64), (n,)), 0.0, 1.0) for resp in rl.responses
-        ]
-        total = np.zeros(n)
-        for p in probs:
-            total += p
-        over = total > 1.0
+        probs, over = self.response_chances(r, Ctx(Rows(self.X, rows)), n)
         if over.any():
             self.X[self.tally_cols["clipped"], rows[over]] += 1
-            probs = [np.where(over, p / np.where(over, total, 1.0), p) for p in probs]
         u = draw(self.seed, self.games[rows], self.turn, rl.site)
         run = np.zeros(n)
         choice = np.zeros(n, dtype=np.int64)
@@ -799,6 +791,22 @@ class Batch:
             return {self.tripped_cols[r]}
         self._apply_rows(rl.owner, rows[applied], inst[applied], r)
         return self.fire_writes[r]
+
+    def response_chances(self, r: int, ctx: Ctx, n: int) -> tuple[list[np.ndarray], np.ndarray]:
+        """Each response of red line ``r``: its chance in these ``n`` games, as the draw uses
+        it (each clipped to [0, 1], all scaled down where they add up to more than 1); and
+        where they were scaled down."""
+        probs = [
+            np.clip(np.broadcast_to(np.asarray(resp.p(ctx), dtype=np.float64), (n,)), 0.0, 1.0)
+            for resp in self.rules.red_lines[r].responses
+        ]
+        total = np.zeros(n)
+        for p in probs:
+            total += p
+        over = total > 1.0
+        if over.any():
+            probs = [np.where(over, p / np.where(over, total, 1.0), p) for p in probs]
+        return probs, over
 
     def _outcomes(self) -> None:
         R = self.rules

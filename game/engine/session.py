@@ -212,10 +212,7 @@ class Session:
                 continue
             if not spec.repeat and self.value(f"tripped:{spec.id}") > 0:
                 continue
-            ps = [float(np.clip(np.asarray(resp.p(ctx), dtype=float), 0, 1).reshape(-1)[0]) for resp in rl.responses]
-            total = sum(ps)
-            if total > 1:
-                ps = [p / total for p in ps]
+            ps = [float(p[0]) for p in probe.response_chances(r, ctx, 1)[0]]
             resp = tuple(
                 (R.actions[resp.action].spec.name if resp.action >= 0 else "nothing", p)
                 for resp, p in zip(rl.responses, ps)
