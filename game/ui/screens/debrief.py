@@ -15,7 +15,7 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
-from game.ui.debrief_data import causal_chain, game_log, replay_shares
+from game.ui.debrief_data import Replays, causal_chain, game_log, replay_shares
 from game.ui.ladder_view import LadderView
 from game.ui.screens.base import Screen, oid
 
@@ -39,12 +39,13 @@ def logs_dir():
 class DebriefScreen(Screen):
     name = "debrief"
 
-    def __init__(self, app, match):
+    def __init__(self, app, match, replays: Replays | None = None):
         super().__init__(app)
         self.match = match
         seats = match.seats or match.ai_seats
         self.seats = tuple(seats)
-        self.replays = replay_shares(match.session, self.seats)
+        # the board computes the replays on the worker thread and passes them in
+        self.replays = replays if replays is not None else replay_shares(match.session, self.seats)
         self.colours = theme.actor_colours(match.scenario, app.settings.palette)
         self.ladder = LadderView(match.scenario, self.colours)
 
