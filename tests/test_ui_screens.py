@@ -80,6 +80,7 @@ def test_every_screen_builds_and_draws(app, path, scenario):
         app.render(1)
         app.stack.pop()
     board.end_turn()
+    app.work.wait()  # the turn is played on the worker thread
     assert match.session.turn == 2 or match.session.done
     match.session.run_ai_to_end()
     board.relayout()
@@ -254,7 +255,9 @@ def test_window_resize_relays_out_every_screen(app):
 
 # ---------------------------------------------------------------- guided hints, history in the news
 def _key(app, key, mod=0):
+    """One physical press: down and up (a second down without an up is an auto-repeat)."""
     app.handle(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0))
+    app.handle(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode="", scancode=0))
     app.render(1)
 
 
@@ -338,6 +341,7 @@ def test_watch_news_shows_history(app):
     app.stack.reset(board)
     for _ in range(3):
         board.advance()
+        app.work.wait()
     app.render(1)
     text = board.news_box.html_text
     assert text.count("Historically:") == 4 and "History:" in text

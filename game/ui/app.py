@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import sys
@@ -34,9 +35,51 @@ from game.ui.match import Match, resolve_scenario_path  # noqa: E402
 from game.ui.scale import UiScale, for_settings  # noqa: E402
 from game.ui.screens.base import ScreenStack  # noqa: E402
 from game.ui.settings import Settings, home_dir, load_settings, save_settings  # noqa: E402
+from game.ui.work import Worker  # noqa: E402
 
 DEFAULT_SCENARIO = "atacms_2024"
 MIN_SIZE = (960, 600)
+# Keys whose auto-repeat means something: moving through a list, panning and zooming the map,
+# deleting typed text. Every other key acts once per physical press (Enter ends one turn).
+REPEATING_KEYS = frozenset(
+    {
+        pygame.K_UP,
+        pygame.K_DOWN,
+        pygame.K_LEFT,
+        pygame.K_RIGHT,
+        pygame.K_PAGEUP,
+        pygame.K_PAGEDOWN,
+        pygame.K_BACKSPACE,
+        pygame.K_DELETE,
+        pygame.K_w,
+        pygame.K_a,
+        pygame.K_s,
+        pygame.K_d,
+        pygame.K_PLUS,
+        pygame.K_MINUS,
+        pygame.K_EQUALS,
+        pygame.K_KP_PLUS,
+        pygame.K_KP_MINUS,
+    }
+)
+# Keys that end a turn, confirm or reload: ignored while the game is busy resolving.
+ACTING_KEYS = frozenset({pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE, pygame.K_F5, pygame.K_RIGHT})
+# Keys that never act on what is on view (leave, help, full screen, screenshot, modifiers): a press
+# made before a new screen was drawn still counts.
+HARMLESS_KEYS = frozenset(
+    {
+        pygame.K_ESCAPE,
+        pygame.K_F1,
+        pygame.K_F11,
+        pygame.K_F12,
+        pygame.K_LSHIFT,
+        pygame.K_RSHIFT,
+        pygame.K_LCTRL,
+        pygame.K_RCTRL,
+        pygame.K_LALT,
+        pygame.K_RALT,
+    }
+)
 
 
 def parse_size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
@@ -77,7 +120,11 @@ class App:
         self.toasts: list[tuple[str, str, float]] = []
         self.frame_times: list[float] = []
         self.test_state = os.environ.get("REDLINE_TEST_STATE")
-        self._last_state = None
+        self._last_state: dict | None = None
+        self.work = Worker()
+        self._held: set[int] = set()  # keys down now (a KEYDOWN for one of them is an auto-repeat)
+        self._barrier = False  # key presses made before the screen on view was drawn are dropped
+        self._carried: list[pygame.event.Event] = []  # events kept when a barrier lifted, for the next frame
         if self.settings.problem:
             self.notify(self.settings.problem, "warn", 8)
 
@@ -210,7 +257,8 @@ class App:
             self.stack.push(BriefingScreen(self, match))
         elif len(match.seats) > 1 and not match.session.done:
             board.hand_over()
-        match.write_autosave()
+        # on the worker thread, after the autosaves of turns still being played: the last write wins
+        self.work.submit("", match.write_autosave)
 
     def show_errors(self, path: str, diagnostics: list[Diagnostic], retry=None) -> None:
         from game.ui.screens.errors import ErrorScreen
@@ -268,9 +316,47 @@ class App:
         focus = self.manager.get_focus_set() or set()
         return any(isinstance(e, pygame_gui.elements.UITextEntryLine) for e in focus)
 
+    def input_barrier(self) -> None:
+        """The student has not seen what is about to be drawn (a new screen, a new turn): key
+        presses made until it is on view are dropped, so none acts on a screen nobody saw."""
+        self._barrier = True
+
+    def _admit(self, event) -> bool:
+        """Whether an event reaches the screens: one act per physical key press (auto-repeat only
+        for REPEATING_KEYS, or while typing), nothing acting while busy or before a barrier lifts."""
+        if event.type == pygame.KEYDOWN:
+            repeat = event.key in self._held
+            self._held.add(event.key)
+            if self._barrier and event.key not in HARMLESS_KEYS and event.key not in REPEATING_KEYS:
+                return False
+            typing = self._typing()
+            if repeat and not typing and (event.key not in REPEATING_KEYS or event.mod & pygame.KMOD_CTRL):
+                return False
+            return not (self.work.busy and not typing and event.key in ACTING_KEYS)
+        if event.type == pygame.KEYUP:
+            self._held.discard(event.key)
+        elif event.type == pygame.WINDOWFOCUSLOST:
+            self._held.clear()
+        return True
+
+    def _lift_barrier(self) -> None:
+        """After the frame that shows the new screen: drop the acting presses queued until then
+        (the other events keep their order)."""
+        if not self._barrier:
+            return
+        pygame.event.pump()
+        self._barrier = False
+        for event in pygame.event.get():
+            if event.type == pygame.KEYDOWN and event.key not in HARMLESS_KEYS and event.key not in REPEATING_KEYS:
+                self._held.add(event.key)
+            else:
+                self._carried.append(event)
+
     def handle(self, event) -> None:
         if event.type == pygame.QUIT:
             self.quit()
+            return
+        if not self._admit(event):
             return
         if event.type == pygame.VIDEORESIZE and not self.settings.fullscreen:
             self.resize((event.w, event.h))
@@ -292,7 +378,9 @@ class App:
 
     def frame(self, dt: float) -> None:
         self._text_input()
-        for event in pygame.event.get():
+        self.work.poll()
+        events, self._carried = self._carried + pygame.event.get(), []
+        for event in events:
             self.handle(event)
             if not self.running:
                 return
@@ -301,6 +389,7 @@ class App:
         self.manager.update(dt)
         self.draw()
         pygame.display.flip()
+        self._lift_barrier()
         self._write_test_state()
 
     def draw(self) -> None:
@@ -312,7 +401,27 @@ class App:
         self.manager.draw_ui(surface)
         for s in visible:
             s.draw_over(surface)
+        self._draw_busy(surface)
         self._draw_toasts(surface)
+
+    def _draw_busy(self, surface) -> None:
+        """What the game is doing while the player waits (resolving a turn, the debrief's replays)."""
+        label = self.work.label
+        if not label:
+            return
+        f = theme.font(self.font_px(15), "bold")
+        img = theme.render(f, label, theme.TEXT)
+        box = img.get_rect().inflate(self.s(64), self.s(22))
+        box.midbottom = (self.size[0] // 2, self.size[1] - self.s(24))
+        pygame.draw.rect(surface, (10, 13, 18), box, border_radius=8)
+        pygame.draw.rect(surface, theme.ACCENT, box, 2, border_radius=8)
+        centre = (box.left + self.s(22), box.centery)
+        angle = time.monotonic() * 6.0
+        for i in range(8):
+            a = angle + i * math.pi / 4
+            dot = (round(centre[0] + math.cos(a) * self.s(7)), round(centre[1] + math.sin(a) * self.s(7)))
+            pygame.draw.circle(surface, theme.mix(theme.PANEL_EDGE, theme.ACCENT, i / 7), dot, max(1, self.s(2)))
+        surface.blit(img, img.get_rect(midleft=(box.left + self.s(40), box.centery)))
 
     def run(self) -> int:
         while self.running and self.stack.screens:
@@ -324,17 +433,20 @@ class App:
                 del self.frame_times[:300]
         for s in list(self.stack.screens):
             s.exit()
+        self.work.shutdown()
         pygame.quit()
         return 0
 
     def render(self, frames: int = 4) -> None:
-        """Advance a few frames without a clock (screenshots, tests)."""
+        """Finish the work in progress, then advance a few frames without a clock (screenshots, tests)."""
+        self.work.wait()
         for _ in range(frames):
             pygame.event.pump()
             for s in list(self.stack.screens):
                 s.update(1 / 60)
             self.manager.update(1 / 60)
             self.draw()
+            self._lift_barrier()
 
     def capture(self, path: str) -> None:
         self.render()
@@ -354,11 +466,13 @@ class App:
     # ------------------------------------------------------------ test hooks
     def _stack_changed(self) -> None:
         self._last_state = None
+        self.input_barrier()
 
     def state(self) -> dict:
         top = self.stack.top
         st = dict(top.state()) if top is not None else {"screen": None}
         st["focus"] = bool(pygame.key.get_focused())
+        st["busy"] = self.work.label
         return st
 
     def _write_test_state(self) -> None:
@@ -539,6 +653,7 @@ def run_watch(args) -> int:
             if match.session.done:
                 break
             board.advance()
+            app.work.wait()
         if getattr(args, "screen", None) == "debrief":
             match.session.run_ai_to_end()
             app.stack.reset(DebriefScreen(app, match))

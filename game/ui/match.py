@@ -8,14 +8,18 @@ version when the new one has errors.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 from pathlib import Path
 
+import attrs
+
 from game import resources
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.session import SaveError, Session
-from game.loader.load import display_name, load_bytes, read_bytes
+from game.loader.load import display_name, read_bytes
+from game.runners.load import load_bytes
 from game.ui import saves
 
 SCENARIO_DIR = resources.scenarios_dir()
@@ -34,6 +38,41 @@ def load_file(path: str, sets: dict | None = None):
     """(Loaded, source bytes); raises ScenarioError with every diagnostic."""
     raw = read_bytes(path)
     return load_bytes(raw, display_name(path), sets or None), raw
+
+
+@attrs.frozen
+class TurnPlan:
+    """A turn ready to be played off the frame loop: the session it follows and the choices."""
+
+    base: Session
+    choices: dict[str, int]
+    signals: dict[str, int | None]
+
+
+@attrs.frozen
+class TurnResult:
+    """A played turn: a copy of the plan's session one turn on, and its new events."""
+
+    base: Session
+    session: Session
+    events: list[dict]
+    autosave_problem: str
+
+
+@attrs.frozen
+class NewVersion:
+    """A reloaded scenario with this game replayed on it, or why it cannot be used."""
+
+    base: Session
+    loaded: object = None
+    source: bytes = b""
+    session: Session | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def copy_session(session: Session) -> Session:
+    """A session that can be stepped without touching ``session`` (the rules are shared: read only)."""
+    return copy.deepcopy(session, {id(session.rules): session.rules})
 
 
 class Match:
@@ -77,13 +116,14 @@ class Match:
     def from_save_file(cls, file: Path) -> Match:
         """A match rebuilt from a save; raises SaveError / SaveFileError / ScenarioError."""
         data = saves.read_save(file)
-        ui = data.get("ui") if isinstance(data.get("ui"), dict) else {}
+        ui_block = data.get("ui")
+        ui: dict = ui_block if isinstance(ui_block, dict) else {}
         path = resolve_scenario_path(str(ui.get("scenario_abs") or data["scenario_file"]))
         if not os.path.exists(path):
             path = resolve_scenario_path(data["scenario_file"])
-        sets = ui.get("sets") if isinstance(ui.get("sets"), dict) else {}
+        given = ui.get("sets")
         try:
-            sets = {str(k): float(v) for k, v in sets.items()}
+            sets = {str(k): float(v) for k, v in (given if isinstance(given, dict) else {}).items()}
         except (TypeError, ValueError):
             raise SaveError("the save is damaged (bad parameter settings)") from None
         loaded, raw = load_file(path, sets)
@@ -127,29 +167,58 @@ class Match:
     # ------------------------------------------------------------ play
     def choose(self, actor: str, instance: int, signal: int | None) -> list[dict] | None:
         """Record one seat's choice; when every seat has chosen, play the turn and return its events."""
+        plan = self.take_choice(actor, instance, signal)
+        return None if plan is None else self.end_turn_with(plan)
+
+    def take_choice(self, actor: str, instance: int, signal: int | None) -> TurnPlan | None:
+        """Record one seat's choice; once every seat has chosen, the turn to play (None before)."""
         self.pending[actor] = (int(instance), None if signal is None else int(signal))
         if self.waiting_seats():
             self.autosave_problem = self.write_autosave()  # a hot-seat choice survives a crash
             return None
-        return self.end_turn()
+        return self.plan_turn()
+
+    def plan_turn(self) -> TurnPlan:
+        """The turn with the choices made so far (seats that did not choose hold and watch)."""
+        plan = TurnPlan(
+            self.session,
+            {a: c[0] for a, c in self.pending.items()},
+            {a: c[1] for a, c in self.pending.items()},
+        )
+        self.pending = {}
+        return plan
+
+    def play(self, plan: TurnPlan) -> TurnResult:
+        """Play a planned turn on a copy of its session and autosave it; safe on a worker thread
+        (the match and its current session are not touched)."""
+        session = copy_session(plan.base)
+        events = session.step(plan.choices or None, plan.signals or None)
+        return TurnResult(plan.base, session, events, self.write_autosave(session))
+
+    def apply(self, result: TurnResult) -> bool:
+        """Make a played turn the game's state; False when the game moved on meanwhile (loaded, reloaded)."""
+        if result.base is not self.session:
+            return False
+        self.session = result.session
+        self.autosave_problem = result.autosave_problem
+        return True
 
     def end_turn(self) -> list[dict]:
-        choices = {a: c[0] for a, c in self.pending.items()}
-        signals = {a: c[1] for a, c in self.pending.items()}
-        self.pending = {}
-        events = self.session.step(choices, signals)
-        self.autosave_problem = self.write_autosave()
-        return events
+        return self.end_turn_with(self.plan_turn())
+
+    def end_turn_with(self, plan: TurnPlan) -> list[dict]:
+        result = self.play(plan)
+        self.apply(result)
+        return result.events
 
     def step_ai(self) -> list[dict]:
         """A turn with no human input (watch mode, or screenshots with AI seats)."""
-        events = self.session.step()
-        return events
+        return self.session.step()
 
     # ------------------------------------------------------------ saves
-    def to_save(self) -> dict:
-        data = self.session.to_save(display_name(self.path), self.source)
-        s = self.session
+    def to_save(self, session: Session | None = None) -> dict:
+        s = session or self.session
+        data = s.to_save(display_name(self.path), self.source)
         data["ui"] = {
             "title": self.scenario.meta.title,
             "scenario_abs": os.path.abspath(self.path),
@@ -163,12 +232,13 @@ class Match:
         }
         return data
 
-    def write_autosave(self) -> str:
-        """Rewrite the autosave; returns '' or a problem in plain words (the game goes on)."""
+    def write_autosave(self, session: Session | None = None) -> str:
+        """Rewrite the autosave (of ``session``, by default the game's); returns '' or a problem in
+        plain words (the game goes on)."""
         if not self.autosave or self.watching:
             return ""
         try:
-            saves.write_save(self.to_save(), saves.autosave_path())
+            saves.write_save(self.to_save(session), saves.autosave_path())
         except OSError as exc:
             return f"autosave failed: {exc}"
         return ""
@@ -184,21 +254,36 @@ class Match:
         Returns [] on success. On errors returns them (file:line) and keeps the current
         version and game untouched.
         """
+        version = self.load_version(self.session)
+        self.use_version(version)
+        return list(version.diagnostics)
+
+    def load_version(self, base: Session) -> NewVersion:
+        """The scenario as it is on disk now, with ``base``'s decisions replayed on it; safe on a
+        worker thread (reads the file and ``base``'s decisions, changes nothing)."""
         try:
             loaded, raw = load_file(self.path, self.sets)
         except ScenarioError as exc:
-            return list(exc.diagnostics)
-        data = self.session.to_save(display_name(self.path), self.source)
+            return NewVersion(base, diagnostics=tuple(exc.diagnostics))
+        data = base.to_save(display_name(self.path), self.source)
+        name = display_name(self.path)
         try:
             session = Session.from_save(loaded.rules, data, raw)
         except SaveError as exc:
-            return [
-                Diagnostic(display_name(self.path), 0, 0, "", f"this game cannot be replayed on the new version: {exc}")
-            ]
+            return NewVersion(
+                base,
+                diagnostics=(Diagnostic(name, 0, 0, "", f"this game cannot be replayed on the new version: {exc}"),),
+            )
         ids = {a.id for a in loaded.scenario.actors}
         if not set(self.seats) <= ids:
-            return [Diagnostic(display_name(self.path), 0, 0, "actors", "a seat being played was removed")]
-        self.loaded, self.source, self.session = loaded, raw, session
+            return NewVersion(base, diagnostics=(Diagnostic(name, 0, 0, "actors", "a seat being played was removed"),))
+        return NewVersion(base, loaded, raw, session)
+
+    def use_version(self, version: NewVersion) -> bool:
+        """Switch to a reloaded version; False when it has errors or the game moved on meanwhile."""
+        if version.session is None or version.base is not self.session:
+            return False
+        self.loaded, self.source, self.session = version.loaded, version.source, version.session
         self.pending = {}
         self.warning = ""
-        return []
+        return True

@@ -22,9 +22,11 @@ from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextB
 from game.geo import BasemapError, load_basemap
 from game.model import CATEGORIES
 from game.ui import charts, news_view, theme
+from game.ui.debrief_data import replay_shares
 from game.ui.hints import HintState, hint_for, hint_target
 from game.ui.ladder_view import LadderView, _fit
 from game.ui.map_view import MapView
+from game.ui.match import NewVersion, TurnResult
 from game.ui.screens.base import Screen, oid
 
 CATEGORY_TITLES = {
@@ -1030,24 +1032,41 @@ class GameScreen(Screen):
         return lay is not None and lay["card"].collidepoint(pos)
 
     # ------------------------------------------------------------ actions
+    @property
+    def busy(self) -> bool:
+        """A turn, the debrief or a reload is being computed (the board shows the state before it)."""
+        return self.app.work.busy
+
     def end_turn(self) -> None:
+        """Enter or the End turn button: this seat's choice; once every seat has chosen, the turn
+        is played on the worker thread while the board keeps showing this turn."""
         sess = self.match.session
+        if self.busy:
+            return
         if sess.done:
             self.open_debrief()
             return
         if self.match.ai_seats or self.selected is None:
             return
-        seat = self.seat
-        events = self.match.choose(seat, self.selected, self.signal)
+        plan = self.match.take_choice(self.seat, self.selected, self.signal)
         self.selected, self.signal = None, None
-        if events is None:
+        if plan is None:
             self.relayout()
             self.hand_over(note="")
             return
+        turn = min(sess.turn, self.match.scenario.calendar.turns)
+        self.app.work.submit(f"Resolving turn {turn}\u2026", self.match.play, plan, on_done=self._turn_played)
+
+    def _turn_played(self, result: TurnResult) -> None:
+        """On the frame loop: show the played turn (unless the game was left or reloaded meanwhile)."""
+        if self not in self.app.stack.screens or not self.match.apply(result):
+            return
+        self.app.input_barrier()
+        self.selected, self.signal = None, None
         self.relayout()
         if self.match.autosave_problem:
             self.app.notify(self.match.autosave_problem, "warn")
-        if len(self.match.seats) > 1 and not sess.done:
+        if len(self.match.seats) > 1 and not self.match.session.done:
             self.hand_over()
 
     def hand_over(self, note: str = "") -> None:
@@ -1062,15 +1081,33 @@ class GameScreen(Screen):
             self.app.stack.push(HandoverScreen(self.app, self.match, seat, note))
 
     def advance(self) -> None:
-        """Watch mode: one turn."""
-        if not self.match.session.done:
-            self.match.step_ai()
-            self.relayout()
+        """Watch mode: one turn, played on the worker thread."""
+        if self.busy or self.match.session.done:
+            return
+        turn = self.match.session.turn
+        self.app.work.submit(
+            f"Playing turn {turn}\u2026", self.match.play, self.match.plan_turn(), on_done=self._turn_played
+        )
 
     def open_debrief(self) -> None:
+        """The debrief, once its 1,000 replays are computed on the worker thread (the game is over:
+        nothing changes the session they read)."""
+        if self.busy:
+            return
+        seats = tuple(self.match.seats or self.match.ai_seats)
+        self.app.work.submit(
+            "Preparing the debrief: your decisions replayed 1,000 times\u2026",
+            replay_shares,
+            self.match.session,
+            seats,
+            on_done=self._show_debrief,
+        )
+
+    def _show_debrief(self, replays) -> None:
         from game.ui.screens.debrief import DebriefScreen
 
-        self.app.stack.push(DebriefScreen(self.app, self.match))
+        if self.app.stack.top is self:
+            self.app.stack.push(DebriefScreen(self.app, self.match, replays=replays))
 
     def save(self) -> None:
         if self.match.watching:
@@ -1083,12 +1120,23 @@ class GameScreen(Screen):
         self.app.notify(f"Game saved: {path}", "good")
 
     def reload(self) -> None:
-        diags = self.match.reload()
-        if diags:
+        """F5: read the scenario again and replay this game on it, on the worker thread."""
+        if self.busy:
+            return
+        self.app.work.submit(
+            "Reloading the scenario\u2026", self.match.load_version, self.match.session, on_done=self._reloaded
+        )
+
+    def _reloaded(self, version: NewVersion) -> None:
+        if self not in self.app.stack.screens or version.base is not self.match.session:
+            return
+        if version.diagnostics:
             from game.ui.screens.errors import ReloadErrors
 
-            self.app.stack.push(ReloadErrors(self.app, self.match.path, diags))
+            self.app.stack.push(ReloadErrors(self.app, self.match.path, list(version.diagnostics)))
             return
+        self.match.use_version(version)
+        self.app.input_barrier()
         self._prepare_views()
         self.relayout()
         self.app.notify(f"Reloaded {self.match.path}: the game was replayed on the new version", "good")
@@ -1390,6 +1438,7 @@ class GameScreen(Screen):
             "selected": self.selected,
             "instructor": self.app.instructor,
             "hint": hint.title if (hint := self.current_hint()) else None,
+            "decisions": len(s.decisions),
         }
 
 
