@@ -4,7 +4,7 @@
 It turns the arrays each phase hands it into plain events, one list per game. Each
 event has an ``id`` and ``causes`` (ids of earlier events): a red line tripped points at
 this turn's events that changed what its condition reads; a response points at its red
-line; an outcome at the last events that changed its inputs.
+line; an outcome at every event that changed its inputs.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class EventLog(Recorder):
     def start(self, batch) -> None:
         self.games = [[] for _ in range(batch.n)]
         self.writer = [dict() for _ in range(batch.n)]  # column -> id of the event that last wrote it
+        self.writers: list[dict[int, list[int]]] = [dict() for _ in range(batch.n)]  # column -> every writer
         self.decision_of = [dict() for _ in range(batch.n)]
         self.redline_of: list[int | None] = [None] * batch.n
         self.turn_first = [0] * batch.n
@@ -81,6 +82,7 @@ class EventLog(Recorder):
         ev.append(event)
         for c in writes:
             self.writer[g][c] = event["id"]
+            self.writers[g].setdefault(c, []).append(event["id"])
         return event["id"]
 
     def _rows(self, mask):
@@ -251,8 +253,9 @@ class EventLog(Recorder):
             writes = (self.inst_cols[i] - self.rung_set) | {R.rung_cols[actor], R.last_rung_cols[actor]}
             self._add(g, ev, writes)
 
-    def _causes_of(self, g: int, reads, this_turn: bool = True) -> list[int]:
-        first = self.turn_first[g] if this_turn else 0
+    def _causes_of(self, g: int, reads) -> list[int]:
+        """This turn's events that last wrote what ``reads`` names."""
+        first = self.turn_first[g]
         ids = {self.writer[g][c] for c in reads if c in self.writer[g]}
         return sorted(i for i in ids if i >= first)
 
@@ -323,7 +326,8 @@ class EventLog(Recorder):
         R = self.R
         spec, when = R.outcomes[o].spec, R.outcomes[o].when
         for _row, g in self._rows(mask):
-            causes = self._causes_of(g, when.reads, this_turn=False)[-3:] if when.const is None else []
+            # every event that wrote what the condition reads fed it, not only the last writer
+            causes = sorted({i for c in when.reads for i in self.writers[g].get(c, ())}) if when.const is None else []
             text = f"Outcome: {spec.name}." + (f" {spec.text}" if spec.text else "")
             self._add(
                 g,
