@@ -47,7 +47,7 @@ BUILD = r"""
 import os, sys, time
 sys.path.insert(0, {root!r})
 import numpy as np
-from game.loader.load import load_scenario
+from game.runners.load import load_scenario
 from game.runners.local import policies_for
 from game.engine.compiled import kernel
 rules = load_scenario({path!r}).rules
@@ -79,7 +79,7 @@ def game_by_game(path: str, n: int = 300, engine: str = "numpy") -> float:
 
     from game.engine import compiled
     from game.engine.batch import Batch
-    from game.loader.load import load_scenario
+    from game.runners.load import load_scenario
     from game.runners.local import policies_for
 
     rules = load_scenario(path).rules
@@ -99,7 +99,7 @@ def game_by_game(path: str, n: int = 300, engine: str = "numpy") -> float:
 def load_time(path: str, repeat: int = 5) -> float:
     code = (
         f"import sys, time; sys.path.insert(0, {ROOT!r}); t = time.perf_counter();"
-        f"from game.loader.load import load_scenario; load_scenario({path!r});"
+        f"from game.runners.load import load_scenario; load_scenario({path!r});"
         "print(time.perf_counter() - t)"
     )
     return min(float(_run(code, {})) for _ in range(repeat))

@@ -105,7 +105,7 @@ def main() -> None:
     workers = [int(w) for w in args.workers.split(",")]
     from game.diagnostics import ScenarioError
     from game.engine import compiled
-    from game.loader.load import load_scenario
+    from game.runners.load import load_scenario
 
     try:
         load_scenario(os.path.join(ROOT, path))

@@ -16,7 +16,7 @@ from game.engine.batch import Ctx
 from game.engine.layout import LOOKUP_FUNCTIONS
 from game.engine.rules import _Names
 from game.expr import Ref, compile_expr
-from game.loader.load import Loaded
+from game.runners.load import Loaded
 
 
 class _ParamsAsColumns(_Names):

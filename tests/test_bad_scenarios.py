@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from game.diagnostics import ScenarioError
-from game.loader.load import load_scenario
+from game.runners.load import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = "tests/bad_scenarios"
@@ -145,7 +145,7 @@ def test_validate_without_a_file_is_bad_usage():
 
 
 def test_boolean_condition_is_accepted_as_the_schema_says():
-    from game.loader.load import load_bytes
+    from game.runners.load import load_bytes
     from game.schema import json_schema
 
     assert "boolean" in json_schema()["$defs"]["Action"]["properties"]["when"]["type"]

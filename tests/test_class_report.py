@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from game.engine.session import Session
-from game.loader.load import load_scenario
+from game.runners.load import load_scenario
 
 
 def _student_log(seed: int) -> dict:

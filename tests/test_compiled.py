@@ -26,7 +26,8 @@ from game.engine.batch import Batch, Ctx
 from game.engine.compiled import codegen, kernel
 from game.expr import compile_expr
 from game.expr.compiler import Ref
-from game.loader.load import load_bytes, load_scenario, read_bytes
+from game.loader.load import read_bytes
+from game.runners.load import load_bytes, load_scenario
 from game.params import tunables
 from game.policies import policy_for
 from game.policies.base import ScriptedPolicy

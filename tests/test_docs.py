@@ -9,7 +9,7 @@ import numpy as np
 
 from game.cli import COMMANDS
 from game.engine.batch import Batch
-from game.loader.load import load_bytes
+from game.runners.load import load_bytes
 from game.runners.local import policies_for
 
 
@@ -38,7 +38,7 @@ def test_readme_commands_exist():
 def test_the_guides_example_files_validate():
     import glob
 
-    from game.loader.load import load_scenario
+    from game.runners.load import load_scenario
 
     files = sorted(glob.glob("docs/examples/*.yaml"))
     assert {f.rsplit("/", 1)[-1] for f in files} >= {"marrow_dam.yaml", "marrow_dam_plus.yaml", "marrow_bluff.yaml"}

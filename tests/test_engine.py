@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from game.engine.batch import Batch, categorical
 from game.engine.event_log import EventLog
 from game.engine.rng import draw, site_id
-from game.loader.load import load_scenario
+from game.runners.load import load_scenario
 from game.runners.local import RunSpec, policies_for, run_chunk, simulate
 
 SCENARIOS = sorted(glob.glob("scenarios/*.yaml"))

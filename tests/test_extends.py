@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from game.diagnostics import ScenarioError
-from game.loader.load import load_scenario
+from game.runners.load import load_scenario
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from game.lint import lint
-from game.loader.load import load_scenario
+from game.runners.load import load_scenario
 
 
 def run(*args):

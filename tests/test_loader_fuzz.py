@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from game.diagnostics import ScenarioError
 from game.engine.batch import Batch
-from game.loader.load import Loaded, load_bytes
+from game.runners.load import Loaded, load_bytes
 from game.runners.local import policies_for
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from game.engine.batch import Batch
-from game.loader.load import load_scenario
+from game.runners.load import load_scenario
 from game.policies import ScriptedPolicy
 from game.runners.local import policies_for
 

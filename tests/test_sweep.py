@@ -14,7 +14,8 @@ import time
 import numpy as np
 import pytest
 
-from game.loader.load import load_scenario, read_bytes
+from game.loader.load import read_bytes
+from game.runners.load import load_scenario
 from game.runners import sweep as sweep_mod
 from game.runners.balance import balance_warnings, turn_limit_share
 from game.runners.local import RunSpec, run_chunk, simulate

@@ -32,7 +32,7 @@ def _set_arg(sp) -> None:
 
 
 def _load(path: str, sets: dict | None = None):
-    from game.loader.load import load_scenario
+    from game.runners.load import load_scenario
 
     return load_scenario(path, sets or None)
 

@@ -1,8 +1,9 @@
-"""Load a scenario file: read (safely), structure, check references, compile.
+"""Check a scenario file: read (safely), structure, check references.
 
-``load_scenario`` either returns a ``Loaded`` scenario whose every name is resolved and
-every expression compiled, or raises ``ScenarioError`` holding every problem found,
-each at ``file:line:col: dotted.path: message``.
+``check_bytes`` either returns a ``Checked`` scenario whose every name is resolved, or raises
+``ScenarioError`` holding every problem found, each at ``file:line:col: dotted.path: message``.
+The loader knows nothing of the engine: compiling the expressions into rules is the next step,
+``game.runners.load.load_scenario`` (which is what callers use).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import attrs
 import yaml
 
 from game.diagnostics import Diagnostic, ScenarioError, did_you_mean
-from game.engine.rules import Rules, compile_rules
 from game.loader import references
 from game.loader.extends import display_path, from_located, resolve
 from game.loader.structure import normalize, structure
@@ -24,12 +24,11 @@ from game.model import Scenario
 
 
 @attrs.frozen
-class Loaded:
-    """A scenario that passed every check, with its compiled rules and any warnings."""
+class Checked:
+    """A scenario whose every reference is resolved, with any warnings; not yet compiled."""
 
     file: str
     scenario: Scenario
-    rules: Rules
     warnings: tuple[Diagnostic, ...]
     locate: Callable = attrs.field(eq=False, repr=False, default=None)
     """(model path, offset) -> (file, line, col, dotted path): where a value was written."""
@@ -62,10 +61,9 @@ def read_bytes(path: str | os.PathLike, name: str | None = None) -> bytes:
         raise ScenarioError(Diagnostic(name, 0, 0, "", f"cannot read file: {exc.strerror}")) from None
 
 
-def load_scenario(path: str | os.PathLike, overrides: dict[str, float] | None = None) -> Loaded:
-    """Load, check and compile a scenario file; ``overrides`` set params by dotted path."""
-    name = display_name(path)
-    return load_bytes(read_bytes(path), name, overrides, real_path=os.path.realpath(path))
+def by_place(errors: list[Diagnostic], name: str) -> list[Diagnostic]:
+    """Errors in reading order, those of the file itself before those of files it extends."""
+    return sorted(errors, key=lambda d: (d.file != name, d.line, d.col))
 
 
 def _value_at(data, path: tuple):
@@ -148,9 +146,10 @@ def _read_base(real: str, shown: str, where) -> bytes:
         ) from None
 
 
-def load_bytes(
+def check_bytes(
     raw: bytes, name: str, overrides: dict[str, float] | None = None, real_path: str | None = None
-) -> Loaded:
+) -> Checked:
+    """Read, structure and check a scenario's bytes; ``overrides`` set params by dotted path."""
     located = read_yaml_bytes(raw, name)
     merged = from_located(located, raw.decode("utf-8", errors="replace"))
     merged = resolve(merged, name, real_path, None, _read_base)
@@ -191,15 +190,12 @@ def load_bytes(
                 line, col = expression_position(lines, line, col, value, offset)
         return file, line, col, display_path(merged.data, ypath)
 
-    errors, warnings = [], []
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
     for path, message, severity in references.check(scn, lambda p: locate(p)[1]):
         file, line, col, dotted = locate(path)
         d = Diagnostic(file, line, col, dotted, message, severity)
         (errors if severity == "error" else warnings).append(d)
     if errors:
-        raise ScenarioError(sorted(errors, key=lambda d: (d.file != name, d.line, d.col)))
-    rules, errors, more = compile_rules(scn, locate)
-    warnings.extend(more)
-    if errors or rules is None:
-        raise ScenarioError(sorted(errors, key=lambda d: (d.file != name, d.line, d.col)))
-    return Loaded(name, scn, rules, tuple(warnings), locate)
+        raise ScenarioError(by_place(errors, name))
+    return Checked(name, scn, tuple(warnings), locate)

@@ -55,7 +55,7 @@ class ChunkResult:
 
 @functools.lru_cache(maxsize=8)
 def _compiled(spec: RunSpec):
-    from game.loader.load import load_bytes
+    from game.runners.load import load_bytes
 
     return load_bytes(spec.source, spec.name, dict(spec.overrides) or None).rules
 

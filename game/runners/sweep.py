@@ -396,7 +396,7 @@ def run_sweep(
     ``on_games(n)`` after each computed chunk, ``on_chunk(point, result)`` after every
     chunk in (point, chunk) order. With ``out``, also writes the report files there.
     """
-    from game.loader.load import load_bytes
+    from game.runners.load import load_bytes
 
     t0 = time.perf_counter()
     base = load_bytes(sw.source, sw.name)

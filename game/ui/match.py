@@ -18,7 +18,8 @@ import attrs
 from game import resources
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.session import SaveError, Session
-from game.loader.load import display_name, load_bytes, read_bytes
+from game.loader.load import display_name, read_bytes
+from game.runners.load import load_bytes
 from game.ui import saves
 
 SCENARIO_DIR = resources.scenarios_dir()

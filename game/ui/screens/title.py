@@ -18,7 +18,7 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.diagnostics import ScenarioError
 from game.engine.session import SaveError
-from game.loader.load import Loaded
+from game.runners.load import Loaded
 from game.ui import saves, theme
 from game.ui.ladder_view import _fit
 from game.ui.match import Match, load_file

@@ -1,0 +1,46 @@
+"""Load a scenario to play it: the loader's checks (``game.loader``), then the engine's rule
+compiler (``game.engine.rules``).
+
+The loader knows nothing of the engine, so this step lives here, above both: every caller that
+wants a playable scenario (the commands, the runners, the window) loads it through this module.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import attrs
+
+from game.diagnostics import Diagnostic, ScenarioError
+from game.engine.rules import Rules, compile_rules
+from game.loader.load import by_place, check_bytes, display_name, read_bytes
+from game.model import Scenario
+
+
+@attrs.frozen
+class Loaded:
+    """A scenario that passed every check, with its compiled rules and any warnings."""
+
+    file: str
+    scenario: Scenario
+    rules: Rules
+    warnings: tuple[Diagnostic, ...]
+    locate: Callable = attrs.field(eq=False, repr=False, default=None)
+    """(model path, offset) -> (file, line, col, dotted path): where a value was written."""
+
+
+def load_bytes(
+    raw: bytes, name: str, overrides: dict[str, float] | None = None, real_path: str | None = None
+) -> Loaded:
+    """Check and compile a scenario's bytes; raises ``ScenarioError`` with every problem."""
+    checked = check_bytes(raw, name, overrides, real_path)
+    rules, errors, more = compile_rules(checked.scenario, checked.locate)
+    if errors or rules is None:
+        raise ScenarioError(by_place(errors, name))
+    return Loaded(name, checked.scenario, rules, checked.warnings + tuple(more), checked.locate)
+
+
+def load_scenario(path: str | os.PathLike, overrides: dict[str, float] | None = None) -> Loaded:
+    """Load, check and compile a scenario file; ``overrides`` set params by dotted path."""
+    return load_bytes(read_bytes(path), display_name(path), overrides, real_path=os.path.realpath(path))
