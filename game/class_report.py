@@ -1,9 +1,14 @@
 """``class-report``: what a class did with a scenario, from the logs students exported.
 
 Each log is the JSON a student's debrief exports (``format: redline-log/1``, the same
-structure as ``replay --json`` plus the human seats and their decisions). Logs are read
-as data and checked field by field; a corrupt or foreign one is listed and skipped.
-The report compares the class with the AI playing the same seat.
+structure as ``replay --json`` plus the human seats and their decisions). Nothing in a log
+is trusted: only regular files are read (never a FIFO or a device), under a size cap; the
+JSON is parsed with a nesting limit and checked against ``GameLog``; the scenario is found
+by its id only among the files the teacher names (``--scenario``) or the shipped ones, never
+used as a path; and each game is replayed from its decisions (each checked by the engine's
+legality rules), so the report's outcomes, paths and thresholds are the replay's. A log whose
+recorded outcome differs from its replay is flagged. The report compares the class with the
+AI playing the same seat.
 """
 
 from __future__ import annotations
@@ -11,54 +16,153 @@ from __future__ import annotations
 import base64
 import collections
 import html
-import json
 import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
 
+import attrs
 import numpy as np
 
+from game.datafile import DataFileError, in_range, load_json_file
+from game.decisions import MAX_SEED, MAX_TURNS, SavedDecision, replay_decisions
+from game.engine.session import SaveError
 from game.runners.report import _percent, _plt, _png
 
 LOG_FORMAT = "redline-log/1"
 MAX_LOG_BYTES = 20_000_000
+SCENARIO_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 
 
 class LogError(Exception):
     """A log that cannot be used; the message says why."""
 
 
-def read_log(path: str) -> dict:
-    """Read and check one exported log; ``LogError`` if it is not a usable Redline log."""
+@attrs.frozen
+class LogEvent:
+    """The fields of an event the report could read; the rest of an event is not used."""
+
+    kind: str
+    turn: int = attrs.field(validator=in_range(0, MAX_TURNS))
+    actor: str | None = None
+    action: str | None = None
+    threshold: str | None = None
+    human: bool = False
+
+
+@attrs.frozen
+class GameLog:
+    """The schema of an exported log (``redline-log/1``); unknown keys are ignored."""
+
+    FORMAT: ClassVar[str] = LOG_FORMAT
+    format: str
+    scenario: str
+    seed: int = attrs.field(validator=in_range(0, MAX_SEED))
+    outcome: str | None
+    turns: int = attrs.field(validator=in_range(0, MAX_TURNS))
+    events: tuple[LogEvent, ...]
+    humans: tuple[str, ...]
+    decisions: tuple[SavedDecision, ...] = attrs.field(validator=attrs.validators.max_len(MAX_TURNS))
+    game: int = attrs.field(default=0, validator=in_range(0, MAX_SEED))
+
+
+@attrs.frozen
+class ReplayedLog:
+    """A log's game as replaying its decisions gives it (what the report counts)."""
+
+    name: str
+    humans: tuple[str, ...]
+    outcome: str
+    turns: int
+    events: list[dict]
+
+
+@attrs.frozen
+class Flagged:
+    """A log whose recorded outcome or length is not what its decisions give."""
+
+    name: str
+    why: str
+
+
+def read_log(path: str) -> GameLog:
+    """Read and check one exported log; ``LogError`` (one line) if it is not a usable Redline log."""
     try:
-        if os.path.getsize(path) > MAX_LOG_BYTES:
-            raise LogError(f"too large (over {MAX_LOG_BYTES // 1_000_000} MB)")
-        with open(path, "rb") as fh:
-            data = json.loads(fh.read().decode("utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LogError(f"cannot read it ({exc.__class__.__name__})") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise LogError(
-            f"not valid JSON ({exc})" if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-        ) from None
-    if not isinstance(data, dict):
-        raise LogError("not a Redline game log (expected a JSON object)")
-    if data.get("format") != LOG_FORMAT:
-        raise LogError(f"not a Redline game log (format is {data.get('format')!r}, expected '{LOG_FORMAT}')")
-    expect = {"scenario": str, "seed": int, "outcome": str, "turns": int, "events": list, "humans": list}
-    for key, kind in expect.items():
-        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
-            raise LogError(f"field '{key}' is missing or not {kind.__name__}")
-    for i, ev in enumerate(data["events"]):
-        if not isinstance(ev, dict) or not isinstance(ev.get("kind"), str) or not isinstance(ev.get("turn"), int):
-            raise LogError(f"event {i} is malformed")
-    if not all(isinstance(h, str) for h in data["humans"]):
-        raise LogError("field 'humans' must list actor ids")
-    return data
+        log = load_json_file(path, GameLog, "a Redline game log", MAX_LOG_BYTES)
+    except DataFileError as exc:
+        raise LogError(str(exc)) from None
+    if not SCENARIO_ID.fullmatch(log.scenario):
+        raise LogError(f"scenario {log.scenario[:40]!r} is not a scenario id")
+    if log.outcome is None:
+        raise LogError("the game was not finished")
+    return log
 
 
-def decision_path(log: dict, actor: str) -> tuple[str, ...]:
+def read_logs(folder: str) -> tuple[list[tuple[str, GameLog]], list[tuple[str, str]]]:
+    """Every ``*.json`` in ``folder`` as (name, log), and (name, why) for those skipped."""
+    logs, skipped = [], []
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".json"):
+            continue
+        try:
+            logs.append((name, read_log(os.path.join(folder, name))))
+        except LogError as exc:
+            skipped.append((name, str(exc)))
+    return logs, skipped
+
+
+def find_scenario(scenario_id: str, named: list[str], load) -> tuple[str, object]:
+    """(path, loaded) of the scenario whose id is ``scenario_id``: among the files the teacher
+    named, else among the shipped ones. The id is never used as a path."""
+    from game import resources
+
+    if named:
+        for path in named:
+            loaded = load(path)
+            if loaded.scenario.meta.id == scenario_id:
+                return path, loaded
+        raise LogError(f"none of the scenario files given ({', '.join(named)}) has the id '{scenario_id}'")
+    shipped = {p.stem: p for p in Path(resources.scenarios_dir()).glob("*.yaml")}
+    if scenario_id in shipped:
+        loaded = load(str(shipped[scenario_id]))
+        if loaded.scenario.meta.id == scenario_id:
+            return str(shipped[scenario_id]), loaded
+    raise LogError(f"cannot find the scenario '{scenario_id}'; pass it with --scenario FILE")
+
+
+def replay_logs(logs: list[tuple[str, GameLog]], rules):
+    """Each log replayed from its decisions: (replayed, skipped, flagged)."""
+    replayed, skipped, flagged = [], [], []
+    outcomes = rules.scenario.outcomes
+    names = {o.id: o.name for o in outcomes}
+    for name, log in logs:
+        try:
+            s = replay_decisions(rules, log.seed, log.game, log.humans, log.decisions)
+        except SaveError as exc:
+            skipped.append((name, f"its decisions cannot be replayed: {exc}"))
+            continue
+        if not s.done:
+            skipped.append((name, f"its decisions stop at turn {s.turn}, before the game ends"))
+            continue
+        got = s.to_log()
+        if (log.outcome, log.turns) != (got["outcome"], got["turns"]):
+            said = names.get(log.outcome or "", log.outcome)
+            flagged.append(
+                Flagged(
+                    name,
+                    f"the log says '{said}' after {log.turns} turns; replaying its decisions gives "
+                    f"'{names[got['outcome']]}' after {got['turns']} turns (the replay is counted)",
+                )
+            )
+        replayed.append(ReplayedLog(name, s.humans, got["outcome"], got["turns"], got["events"]))
+    return replayed, skipped, flagged
+
+
+def decision_path(log: ReplayedLog, actor: str) -> tuple[str, ...]:
     return tuple(
         ev.get("action") or "?"
-        for ev in log["events"]
+        for ev in log.events
         if ev["kind"] == "decision" and ev.get("actor") == actor and ev.get("human")
     )
 
@@ -67,23 +171,24 @@ def _fig_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-def analyse(logs: list[dict], rules, ai_games: int = 2000, seed: int = 1) -> dict:
+def analyse(logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1) -> dict:
     """The class's outcomes, paths and thresholds, and the AI's outcomes in the same seat."""
     from game.runners.local import play_games, policies_for
 
     scn = rules.scenario
     outcomes = [o.id for o in scn.outcomes]
-    seats = collections.Counter(h for log in logs for h in log["humans"][:1])
+    seats = collections.Counter(h for log in logs for h in log.humans[:1])
     seat = seats.most_common(1)[0][0] if seats else scn.actors[0].id
-    students = collections.Counter(log["outcome"] for log in logs)
+    students = collections.Counter(log.outcome for log in logs)
     b = play_games(rules, seed, np.arange(ai_games, dtype=np.uint64), policies_for(rules))
     ai = np.bincount(b.outcome, minlength=len(outcomes)) / ai_games
-    paths = collections.Counter(decision_path(log, seat) for log in logs if seat in log["humans"])
+    paths = collections.Counter(decision_path(log, seat) for log in logs if seat in log.humans)
     crossed: dict[str, dict] = {}
     for th in scn.ladder.thresholds:
-        turns, by = [], collections.Counter()
+        turns: list[int] = []
+        by: collections.Counter[str] = collections.Counter()
         for log in logs:
-            ev = next((e for e in log["events"] if e["kind"] == "threshold" and e.get("threshold") == th.id), None)
+            ev = next((e for e in log.events if e["kind"] == "threshold" and e.get("threshold") == th.id), None)
             if ev:
                 turns.append(ev["turn"])
                 by[ev.get("actor") or "?"] += 1
@@ -156,7 +261,7 @@ def plot_thresholds(res: dict) -> bytes:
     return _png(fig)
 
 
-def render(res: dict, skipped: list[tuple[str, str]]) -> str:
+def render(res: dict, skipped: list[tuple[str, str]], flagged: Sequence[Flagged] = ()) -> str:
     e = html.escape
     rows = "".join(
         f"<tr><td>{e(res['outcome_names'][o])}</td><td>{res['students'][o] * 100:.0f}%</td>"
@@ -178,6 +283,7 @@ def render(res: dict, skipped: list[tuple[str, str]]) -> str:
         for k, v in res["thresholds"].items()
     )
     skip = "".join(f"<li><code>{e(f)}</code>: {e(why)}</li>" for f, why in skipped)
+    flags = "".join(f"<li><code>{e(f.name)}</code>: {e(f.why)}</li>" for f in flagged)
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Class report: {e(res["title"])}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:920px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
@@ -190,6 +296,7 @@ compared with {res["ai_games"]} games where the AI plays that seat by its doctri
 <h2>Most common decision paths</h2><table><tr><th>games</th><th>decisions, turn by turn</th></tr>{paths}</table>
 <h2>Thresholds crossed</h2><img src="{_fig_uri(plot_thresholds(res))}" alt="thresholds">
 <table><tr><th>threshold</th><th>class</th><th>AI games</th><th>crossed first by</th></tr>{th}</table>
+{f"<h2>Logs flagged: the outcome they record is not what their decisions give</h2><ul>{flags}</ul>" if flags else ""}
 {f"<h2>Logs skipped</h2><ul>{skip}</ul>" if skip else ""}
 </body></html>
 """

@@ -38,7 +38,7 @@ def test_class_report_reads_logs_and_skips_bad_ones(tmp_path):
     assert "Traceback" not in p.stderr
     assert "broken.json: skipped: not valid JSON" in p.stdout
     assert "foreign.json: skipped: not a Redline game log" in p.stdout
-    assert "wrongtype.json: skipped: field 'turns' is missing or not int" in p.stdout
+    assert 'wrongtype.json: skipped: turns: expected a whole number, found "five"' in p.stdout
     summary = json.loads((out / "summary.json").read_text())
     assert summary["logs"] == 6 and summary["seat"] == "aldoria"
     assert abs(sum(summary["students"].values()) - 1) < 1e-9

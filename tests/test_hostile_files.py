@@ -9,6 +9,8 @@ os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -222,3 +224,234 @@ def test_a_hot_seat_choice_survives_a_crash(home):
     back = Match.from_save_file(saves.autosave_path())  # the window died here
     assert back.pending == {"aldoria": (choice.instance, None)}
     assert back.waiting_seats() == ["borvia"]
+
+
+# ---------------------------------------------------------------- class-report
+
+
+def _student_log(seed: int) -> dict:
+    m = Match.start(TUTORIAL, ("aldoria",), seed)
+    while not m.session.done:
+        legal = [o for o in m.session.options("aldoria") if o.legal]
+        m.choose("aldoria", legal[(seed + m.session.turn) % len(legal)].instance, None)
+    return json.loads(json.dumps(m.session.to_log()))
+
+
+def _class_report(logs: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "main.py", "class-report", str(logs), "--out", str(out), "--ai-games", "50", *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+
+
+def test_class_report_trusts_no_log(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for seed in range(3):
+        (logs / f"student{seed}.json").write_text(json.dumps(_student_log(seed)))
+    listy = _student_log(4)
+    next(e for e in listy["events"] if e["kind"] == "decision")["action"] = ["a", "b"]
+    (logs / "listy.json").write_text(json.dumps(listy))
+    (logs / "huge_turn.json").write_text(json.dumps(_student_log(5)).replace('"turn": 1,', f'"turn": {10**400},', 1))
+    os.mkfifo(logs / "zz.json")
+    os.symlink("/dev/zero", logs / "zero.json")
+    (tmp_path / "x.yaml").write_text("not: a scenario\n")
+    (logs / "traversal.json").write_text(
+        json.dumps({**_student_log(6), "scenario": "../../../../" + str(tmp_path / "x")})
+    )
+    p = _class_report(logs, tmp_path / "out")
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+    out = p.stdout
+    assert "listy.json: skipped: events[0].action: expected text, found a list" in out
+    assert "huge_turn.json: skipped: the integer 100000000000... has 401 digits (too large)" in out
+    assert "zz.json: skipped: not a regular file (a pipe)" in out
+    assert "zero.json: skipped: not a regular file (a device)" in out
+    assert "traversal.json: skipped: scenario '../../../../" in out and "is not a scenario id" in out
+    assert "3 logs of 'tutorial' read, 5 skipped" in out
+
+
+def test_class_report_flags_a_forged_outcome(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    honest = _student_log(1)
+    forged = dict(honest, outcome=next(o for o in ("war", "settlement", "standoff") if o != honest["outcome"]))
+    (logs / "honest.json").write_text(json.dumps(honest))
+    (logs / "forged.json").write_text(json.dumps(forged))
+    p = _class_report(logs, tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    assert "forged.json: flagged: the log says" in p.stdout and "(the replay is counted)" in p.stdout
+    assert "2 logs of 'tutorial' read, 0 skipped, 1 flagged (outcome not what its decisions give)" in p.stdout
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert [f["file"] for f in summary["flagged"]] == ["forged.json"]
+    assert summary["students"][honest["outcome"]] == 1.0  # both games counted as they were played
+    assert "Logs flagged" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_class_report_refuses_illegal_decisions_in_a_log(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = _student_log(2)
+    log["decisions"][0]["choices"]["aldoria"] = 10_000
+    (logs / "crafted.json").write_text(json.dumps(log))
+    (logs / "ok.json").write_text(json.dumps(_student_log(3)))
+    p = _class_report(logs, tmp_path / "out")
+    assert p.returncode == 0, p.stderr
+    assert (
+        "crafted.json: skipped: its decisions cannot be replayed: turn 1: Aldoria cannot choose action #10000"
+        in p.stdout
+    )
+
+
+def test_class_report_finds_the_scenario_only_among_named_files(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.json").write_text(json.dumps(_student_log(1)))
+    p = _class_report(logs, tmp_path / "out", "--scenario", ATACMS)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1
+    assert "none of the scenario files given" in p.stderr and "has the id 'tutorial'" in p.stderr
+
+
+# ---------------------------------------------------------------- one-line errors
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+    return subprocess.run(
+        [sys.executable, "main.py", *args], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env
+    )
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (
+            ["replay", TUTORIAL, "--game", str(2**64)],
+            "argument --game: must be from 0 to 2**64 - 1, got 18446744073709551616",
+        ),
+        (["watch", TUTORIAL, "--game", "-1"], "argument --game: must be from 0 to 2**64 - 1, got -1"),
+        (
+            ["simulate", TUTORIAL, "--games", "10", "--games-csv", "{tmp}"],
+            "--games-csv {tmp}: is a folder; give a file name",
+        ),
+        (["schema", "--out", "{tmp}"], "--out {tmp}: is a folder; give a file name"),
+        (["schema", "--out", "{tmp}/no/such/x.json"], "the folder {tmp}/no/such does not exist"),
+        (["class-report", "{tmp}", "--out", TUTORIAL], f"--out {TUTORIAL}: is a file; give a folder"),
+        (
+            ["play", TUTORIAL, "--size", "100000x100000"],
+            "--size 100000x100000 is out of range: from 640x480 to 7680x4320",
+        ),
+    ],
+    ids=[
+        "replay-game-2**64",
+        "watch-game--1",
+        "games-csv-dir",
+        "schema-out-dir",
+        "schema-out-nowhere",
+        "class-report-out-file",
+        "play-size-huge",
+    ],
+)
+def test_bad_command_lines_get_one_line_and_exit_2(tmp_path, args, message):
+    p = _cli(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert p.returncode == 2, p.stderr
+    assert "Traceback" not in p.stderr
+    assert message.replace("{tmp}", str(tmp_path)) in p.stderr
+    assert p.stderr.strip().splitlines()[-1].endswith(message.replace("{tmp}", str(tmp_path)))
+
+
+# ---------------------------------------------------------------- sweep chunks and reports
+
+
+def _sweep(source: bytes, name: str = "tutorial.yaml", games: int = 600):
+    from game.runners.load import load_bytes
+    from game.runners.sweep import Sweep, make_axes
+
+    axes = make_axes(load_bytes(source, name).scenario, {"enforce_p": [0.0, 1.0]})
+    return Sweep(source, name, axes, games, 3, chunk=200)
+
+
+def _numbers(res: dict) -> dict:
+    return {k: v for k, v in res.items() if k not in ("run", "files")}
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "zero-length", "foreign-bytes"])
+def test_a_damaged_chunk_is_computed_again_on_resume(tmp_path, damage):
+    from game.runners.sweep import run_sweep
+
+    sw = _sweep(Path(TUTORIAL).read_bytes())
+    out = tmp_path / "out"
+    ref = run_sweep(sw, out=str(out))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert len(manifest["chunks"]) == 6 and all(len(h) == 64 for h in manifest["chunks"].values())
+    victim = out / "chunks" / "p00001-g000000000200.npz"
+    data = victim.read_bytes()
+    victim.write_bytes(
+        {
+            "truncate": data[: len(data) // 2],
+            "flip": data[:300] + bytes([data[300] ^ 0xFF]) + data[301:],
+            "zero-length": b"",
+            "foreign-bytes": b"PK\x03\x04" + os.urandom(200),
+        }[damage]
+    )
+    again = run_sweep(sw, out=str(out), resume=True)
+    assert "1 saved chunk damaged (p00001-g000000000200.npz): computed again" in again["run"]["notes"]
+    assert again["run"]["reused_chunks"] == 5 and again["run"]["computed_chunks"] == 1
+    assert _numbers(again) == _numbers(ref)
+    assert json.loads((out / "manifest.json").read_text())["chunks"] == manifest["chunks"]
+
+
+def test_a_chunk_saved_after_the_last_manifest_write_is_checked_whole(tmp_path):
+    from game.runners.sweep import run_sweep
+
+    sw = _sweep(Path(TUTORIAL).read_bytes())
+    out = tmp_path / "out"
+    ref = run_sweep(sw, out=str(out))
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["chunks"] = {}  # as if killed before the manifest recorded any hash
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    victim = out / "chunks" / "p00000-g000000000400.npz"
+    data = victim.read_bytes()
+    victim.write_bytes(data[:-40] + bytes(b ^ 0x55 for b in data[-40:]))
+    again = run_sweep(sw, out=str(out), resume=True)
+    assert again["run"]["computed_chunks"] == 1 and _numbers(again) == _numbers(ref)
+
+
+def test_math_text_in_an_outcome_name_does_not_break_the_report(tmp_path):
+    from game.runners.sweep import run_sweep
+
+    source = Path(TUTORIAL).read_bytes().replace(b"name: Open war", rb"name: '$\foo{ open war'")
+    out = tmp_path / "out"
+    res = run_sweep(_sweep(source), out=str(out))
+    assert res["names"]["outcomes"]["war"] == "$\\foo{ open war"
+    assert (out / "results.json").exists() and len(res["files"]["plots"]) >= 2
+    assert "$\\foo{ open war" in (out / "report.html").read_text()
+
+
+def test_results_are_written_before_any_plot(tmp_path, monkeypatch):
+    from game.runners import report
+    from game.runners.sweep import run_sweep
+
+    def broken_plots(out, res):
+        raise RuntimeError("a plot failed")
+
+    monkeypatch.setattr(report, "write_report", broken_plots)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="a plot failed"):
+        run_sweep(_sweep(Path(TUTORIAL).read_bytes()), out=str(out))
+    assert len(json.loads((out / "results.json").read_text())["points"]) == 2
+
+
+def test_sweep_grid_is_bounded_before_any_work(tmp_path):
+    enforce = ",".join(f"{i / 40:g}" for i in range(40))
+    accident = ",".join(f"{i / 80:g}" for i in range(40))
+    p = _cli("sweep", TUTORIAL, "--set", f"enforce_p={enforce}", "--set", f"accident_p={accident}", "--quiet")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert p.stderr.strip().endswith(
+        "the grid has 1,600 points (40 x 40), more than --max-points 100; "
+        "give fewer values, or raise --max-points to run it"
+    )
+    p = _cli("sweep", TUTORIAL, "--set", "enforce_p=0,1", "--out", TUTORIAL, "--quiet")
+    assert p.returncode == 2 and p.stderr.strip().endswith(f"--out {TUTORIAL}: is a file; give a folder")

@@ -7,9 +7,12 @@ scenario error, a ``--resume`` into a different sweep), 2 bad usage.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
+
+MAX_POINTS = 100
 
 
 def args_sweep(sp) -> None:
@@ -42,6 +45,12 @@ def args_sweep(sp) -> None:
         action="store_true",
         help="with --out: reuse the chunks an interrupted run of the same sweep saved in DIR",
     )
+    sp.add_argument(
+        "--max-points",
+        type=_positive,
+        default=MAX_POINTS,
+        help=f"refuse a grid of more points than this (default {MAX_POINTS}); each point plays --games games",
+    )
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -57,12 +66,21 @@ def cmd_sweep(args) -> int:
         raise UsageError("give at least one --set PATH=V1,V2,... (see 'python main.py params FILE')")
     if args.resume and not args.out:
         raise UsageError("--resume needs --out DIR (the folder of the interrupted sweep)")
+    if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise UsageError(f"--out {args.out}: is a file; give a folder")
     sets = parse_sets(args.set, multi=True)
     loaded = _load(args.file)
     policies = parse_policies(args.policy)
     _check_policies(loaded.rules, policies)
     try:
         axes = make_axes(loaded.scenario, sets)
+        n_points = math.prod(len(a.values) for a in axes)
+        if n_points > args.max_points:
+            sizes = " x ".join(str(len(a.values)) for a in axes)
+            raise UsageError(
+                f"the grid has {n_points:,} points ({sizes}), more than --max-points {args.max_points}; "
+                "give fewer values, or raise --max-points to run it"
+            )
         sw = Sweep(
             resolved_source(args.file),
             display_name(args.file),
@@ -73,7 +91,6 @@ def cmd_sweep(args) -> int:
         )
     except GridError as exc:
         raise UsageError(str(exc)) from None
-    n_points = len(sw.points())
     workers = args.workers or (1 if args.games * n_points <= 20_000 else default_workers())
     executor = None
     if args.scheduler:

@@ -22,9 +22,13 @@ PAD = 0.3
 
 
 def _plt():
+    """pyplot on the Agg backend, with every text drawn as written: names come from scenario
+    files, and an outcome called ``$\\foo{`` must not be parsed as math (or handed to TeX)."""
     import matplotlib
 
     matplotlib.use("Agg", force=True)
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
     import matplotlib.pyplot as plt
 
     return plt

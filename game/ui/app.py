@@ -89,8 +89,8 @@ def parse_size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise UsageError(f"--size needs WxH, e.g. 1280x720, got {text!r}") from None
-    if w < 320 or h < 240:
-        raise UsageError(f"--size {w}x{h} is too small")
+    if not (640 <= w <= 7680 and 480 <= h <= 4320):  # SDL would crash on a huge window
+        raise UsageError(f"--size {w}x{h} is out of range: from 640x480 to 7680x4320")
     return w, h
 
 

@@ -25,27 +25,17 @@ import attrs
 import platformdirs
 
 from game.datafile import DataFileError, in_range, load_json_file, structure
+from game.decisions import MAX_SEED, MAX_TURNS, SavedDecision, check_decision, replay_decisions
 from game.engine.session import SAVE_FORMAT, SaveError, Session, scenario_digest
 from game.files import atomic_write, remove_stale_temporaries
 from game.ui.settings import home_dir
 
 AUTOSAVE = "autosave.json"
 MAX_SAVE_BYTES = 4 * 1024 * 1024
-MAX_TURNS = 10_000
-MAX_SEED = 2**64 - 1
 
 
 class SaveFileError(Exception):
     """A save file that cannot be read; the message says why in plain words."""
-
-
-@attrs.frozen
-class SavedDecision:
-    """One turn's human choices: actor id -> instance id (and signal index or null)."""
-
-    turn: int = attrs.field(validator=in_range(1, MAX_TURNS))
-    choices: dict[str, int]
-    signals: dict[str, int | None] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -191,40 +181,13 @@ def replay_save(rules, data: dict, source: bytes | None = None) -> Session:
         raise SaveError(f"the save is damaged ({exc})") from None
     if save.scenario != rules.scenario.meta.id:
         raise SaveError(f"this save is for scenario '{save.scenario}', not '{rules.scenario.meta.id}'")
-    s = Session(rules, save.seed, save.humans, save.game)
-    strangers = [h for h in save.humans if h not in s.humans]
-    if strangers:
-        raise SaveError(f"the save names seat '{strangers[0]}', which this scenario does not have")
-    for n, d in enumerate(save.decisions, 1):
-        if s.done:
-            raise SaveError(f"decision {n} (turn {d.turn}) comes after the game ended")
-        if d.turn != s.turn:
-            raise SaveError(f"decision {n} says turn {d.turn}, but the game is at turn {s.turn}")
-        _check_decision(s, d)
-        s.step(dict(d.choices), dict(d.signals))
+    try:
+        s = replay_decisions(rules, save.seed, save.game, save.humans, save.decisions)
+    except SaveError as exc:
+        raise SaveError(f"the save cannot be replayed: {exc}") from None
     if source is not None and save.scenario_sha not in (None, scenario_digest(source)):
         s.warning = "the scenario file changed since this game was saved; the game was replayed on the new version"  # type: ignore[attr-defined]  # read by Match with getattr
     return s
-
-
-def _check_decision(s: Session, d: SavedDecision) -> None:
-    name = {a.id: a.name for a in s.rules.scenario.actors}
-    for actor, instance in d.choices.items():
-        if actor not in s.humans:
-            raise SaveError(f"turn {d.turn}: '{actor}' chose, but it is not a human seat of this save")
-        option = next((o for o in s.options(actor) if o.instance == instance), None)
-        if option is None:
-            raise SaveError(f"turn {d.turn}: {name[actor]} cannot choose action #{instance} (not one of its own)")
-        if not option.legal:
-            raise SaveError(f"turn {d.turn}: {name[actor]} cannot take '{option.name}' then ({option.reason})")
-    for actor, signal in d.signals.items():
-        if signal is None:
-            continue
-        if actor not in s.humans:
-            raise SaveError(f"turn {d.turn}: '{actor}' sent a signal, but it is not a human seat of this save")
-        sig = next((o for o in s.signal_options(actor) if o.index == signal), None)
-        if sig is None or not sig.legal:
-            raise SaveError(f"turn {d.turn}: {name[actor]} cannot send signal #{signal} then")
 
 
 def _save_files() -> list[Path]:
@@ -285,5 +248,5 @@ def pending_choices(session: Session, data: dict) -> dict[str, tuple[int, int | 
     )
     if session.done:
         raise SaveError("the save has choices for a turn after the game ended")
-    _check_decision(session, d)
+    check_decision(session, d)
     return {a: (p["instance"], p["signal"]) for a, p in pending.items()}
