@@ -32,8 +32,8 @@ sys.path.insert(0, {root!r})
 import numpy as np
 from game.loader.load import read_bytes, display_name
 from game.runners.local import RunSpec, simulate
-path, games, workers = {path!r}, {games}, {workers}
-spec = RunSpec(read_bytes(path), display_name(path), 1)
+path, games, workers, engine = {path!r}, {games}, {workers}, {engine!r}
+spec = RunSpec(read_bytes(path), display_name(path), 1, engine=engine)
 t = time.perf_counter()
 tally = simulate(spec, games, workers)
 dt = time.perf_counter() - t
@@ -49,10 +49,10 @@ sys.path.insert(0, {root!r})
 import numpy as np
 from game.runners.load import load_scenario
 from game.runners.local import policies_for
-from game.engine.compiled import kernel
+from game.runners import kernel_cache
 rules = load_scenario({path!r}).rules
 t = time.perf_counter()
-assert kernel.warm(rules, policies_for(rules))
+assert kernel_cache.kernel(rules, policies_for(rules), "compiled") is not None
 print(time.perf_counter() - t)
 """
 
@@ -66,8 +66,8 @@ def _run(code: str, env: dict) -> str:
 
 def measure(path: str, games: int, workers: int, engine: str, repeat: int = 1) -> dict:
     """The best of ``repeat`` fresh processes (the least disturbed by the machine's other work)."""
-    code = CHILD.format(root=ROOT, path=path, games=games, workers=workers)
-    runs = [json.loads(_run(code, {"REDLINE_ENGINE": engine})) for _ in range(repeat)]
+    code = CHILD.format(root=ROOT, path=path, games=games, workers=workers, engine=engine)
+    runs = [json.loads(_run(code, {})) for _ in range(repeat)]
     best = min(runs, key=lambda m: m["seconds"])
     best["peak_mb"] = max(m["peak_mb"] for m in runs)
     return best
@@ -77,21 +77,25 @@ def game_by_game(path: str, n: int = 300, engine: str = "numpy") -> float:
     """Game-turns per second when each game is its own batch (one call per game)."""
     import numpy as np
 
-    from game.engine import compiled
     from game.engine.batch import Batch
+    from game.runners import kernel_cache
     from game.runners.load import load_scenario
     from game.runners.local import policies_for
 
     rules = load_scenario(path).rules
     pols = policies_for(rules)
     if engine == "compiled":
-        compiled.warm(rules, pols)
+        kernel_cache.kernel(rules, pols, "compiled")
         n *= 20
     t = time.perf_counter()
     turns = 0
     for g in range(n):
         games = np.array([g], dtype=np.uint64)
-        b = compiled.play(rules, 1, games, pols) if engine == "compiled" else Batch(rules, 1, games, pols).run()
+        b = (
+            kernel_cache.play(rules, 1, games, pols, "compiled")
+            if engine == "compiled"
+            else Batch(rules, 1, games, pols).run()
+        )
         turns += int(b.turns[0])
     return turns / (time.perf_counter() - t)
 
@@ -109,7 +113,7 @@ def build_times(path: str) -> tuple[float, float]:
     """Seconds to build the kernel on an empty cache, and to load it from a warm one."""
     code = BUILD.format(root=ROOT, path=path)
     with tempfile.TemporaryDirectory() as cache:
-        env = {"REDLINE_CACHE": cache, "REDLINE_ENGINE": "compiled"}
+        env = {"REDLINE_CACHE": cache}
         return float(_run(code, env)), float(_run(code, env))
 
 
@@ -121,10 +125,10 @@ def main() -> None:
     ap.add_argument("--engines", default="compiled,numpy")
     ap.add_argument("--repeat", type=int, default=3, help="fresh processes per figure; the best is shown")
     args = ap.parse_args()
-    from game.engine import compiled
+    from game.runners import kernel_cache
 
     path = os.path.relpath(args.scenario, ROOT)
-    engines = [e for e in args.engines.split(",") if e != "compiled" or compiled.available()]
+    engines = [e for e in args.engines.split(",") if e != "compiled" or kernel_cache.compiler() is not None]
     print(f"scenario: {path}; all actors AI; {os.cpu_count()} cores; chunks of 16384 games; best of {args.repeat} runs")
     print(f"load + validate + compile rules (fresh process, imports included): {load_time(path) * 1000:.0f} ms")
     if "compiled" in engines:

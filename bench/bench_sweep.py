@@ -104,7 +104,7 @@ def main() -> None:
     path = os.path.relpath(args.scenario, ROOT)
     workers = [int(w) for w in args.workers.split(",")]
     from game.diagnostics import ScenarioError
-    from game.engine import compiled
+    from game.runners import kernel_cache
     from game.runners.load import load_scenario
 
     try:
@@ -112,7 +112,7 @@ def main() -> None:
     except ScenarioError as exc:
         raise SystemExit(f"{path} does not load (is someone editing it?):\n{exc}") from None
     print(f"scenario: {path}; all actors AI; {os.cpu_count()} cores; chunks of 16384 games; sweep runner")
-    gbg = game_by_game(path, engine="compiled" if compiled.available() else "numpy")
+    gbg = game_by_game(path, engine="compiled" if kernel_cache.compiler() is not None else "numpy")
     print(f"game by game (one game per call, the same engine): {gbg:,.0f} game-turns/s")
     print(
         f"{'games':>11} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'vs gbg':>9} {'peak MB':>9} "

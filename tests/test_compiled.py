@@ -21,16 +21,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine import compiled
 from game.engine.batch import Batch, Ctx
-from game.engine.compiled import codegen, kernel
+from game.engine.compiled import codegen
 from game.expr import compile_expr
 from game.expr.compiler import Ref
 from game.loader.load import read_bytes
-from game.runners.load import load_bytes, load_scenario
 from game.params import tunables
 from game.policies import policy_for
 from game.policies.base import ScriptedPolicy
+from game.runners import kernel_cache
+from game.runners.load import load_bytes, load_scenario
 from game.runners.local import policies_for
 from game.runners.tally import Tally
 
@@ -58,12 +58,7 @@ PER_GAME = (
 )
 COUNTS = ("action_counts", "rung_hist", "signal_counts")
 
-pytestmark = pytest.mark.skipif(not compiled.available(), reason="no C compiler")
-
-
-@pytest.fixture(autouse=True)
-def _auto_engine(monkeypatch):
-    monkeypatch.setenv("REDLINE_ENGINE", "auto")
+pytestmark = pytest.mark.skipif(kernel_cache.compiler() is None, reason="no C compiler")
 
 
 _rules_cache: dict[str, object] = {}
@@ -76,7 +71,7 @@ def rules_of(path: str):
 
 
 def assert_same_games(rules, seed: int, games: np.ndarray, policies: list) -> None:
-    k = kernel.play(rules, seed, games, policies)
+    k = kernel_cache.play(rules, seed, games, policies, "compiled")
     assert k is not None
     b = Batch(rules, seed, games, policies).run()
     for name in PER_GAME:
@@ -153,19 +148,14 @@ def test_unsupported_seats_and_the_switch_fall_back_to_batch(monkeypatch):
     games = np.arange(10, dtype=np.uint64)
     pols = policies_for(rules)
     scripted = [ScriptedPolicy({1: 0}, pols[0]), *pols[1:]]
-    assert kernel.play(rules, 1, games, scripted) is None
-    monkeypatch.setenv("REDLINE_ENGINE", "numpy")
-    assert kernel.play(rules, 1, games, pols) is None
-    monkeypatch.setenv("REDLINE_ENGINE", "compiled")
-    with pytest.raises(RuntimeError, match="batch engine"):
-        kernel.play(rules, 1, games, scripted)
-    monkeypatch.setenv("REDLINE_ENGINE", "fast")
-    with pytest.raises(ValueError, match="REDLINE_ENGINE"):
-        kernel.play(rules, 1, games, pols)
-    monkeypatch.setenv("REDLINE_ENGINE", "auto")
+    assert kernel_cache.play(rules, 1, games, scripted) is None
+    assert kernel_cache.play(rules, 1, games, pols, "numpy") is None
+    with pytest.raises(kernel_cache.KernelUnavailable, match="batch engine"):
+        kernel_cache.play(rules, 1, games, scripted, "compiled")
+    with pytest.raises(ValueError, match="fast"):
+        kernel_cache.play(rules, 1, games, pols, "fast")
     monkeypatch.setenv("CC", "/nonexistent/cc")
-    assert not compiled.available()
-    assert kernel.play(rules, 1, games, pols) is None
+    assert kernel_cache.compiler() is None
 
 
 def test_generated_source_holds_numbers_not_author_text():
@@ -308,7 +298,7 @@ def test_c_expressions_match_numpy_bit_for_bit(texts):
     if not exprs:
         return
     text, K = codegen.expressions_source(exprs)
-    fn = kernel.build(text).redline_exprs
+    fn = kernel_cache.library(text, ("redline_exprs",)).redline_exprs
     fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
     states = np.array(np.meshgrid(_VALUES, _VALUES[:6], _VALUES[3:9], _VALUES[::2])).reshape(4, -1)
     with np.errstate(all="ignore"):
@@ -331,10 +321,10 @@ def test_kernels_are_never_loaded_from_a_folder_others_can_write(tmp_path, monke
     open_dir.mkdir(parents=True)
     open_dir.chmod(0o777)
     monkeypatch.setenv("REDLINE_CACHE", str(tmp_path / "shared"))
-    chosen = kernel.cache_dir()
+    chosen = kernel_cache.cache_dir()
     assert chosen != str(open_dir)
     st = os.stat(chosen)
     assert st.st_uid == os.getuid() and not st.st_mode & 0o022
     mine = tmp_path / "mine"
     monkeypatch.setenv("REDLINE_CACHE", str(mine))
-    assert kernel.cache_dir() == str(mine / "kernels")
+    assert kernel_cache.cache_dir() == str(mine / "kernels")

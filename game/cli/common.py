@@ -63,18 +63,19 @@ class _NoBar:
 
 ENGINE_HELP = (
     "auto (default: the compiled C kernel when there is a C compiler), compiled or numpy; "
-    "the results are the same, only the time differs (sets REDLINE_ENGINE for the workers)"
+    "the results are the same, only the time differs (REDLINE_ENGINE sets the default)"
 )
 
 
-def use_engine(name: str | None) -> None:
-    """``--engine``: make this process and its worker processes play with that engine (and
-    say so plainly if ``REDLINE_ENGINE`` names none)."""
-    from game.engine.compiled import engine_choice
+def engine_option(name: str | None) -> str:
+    """``--engine``, else ``REDLINE_ENGINE``, else ``auto``: the engine the run's spec carries to
+    every worker. A name that is no engine, or ``compiled`` without a usable C compiler, is a
+    usage error (one line, exit 2)."""
+    from game.runners import kernel_cache
 
-    if name:
-        os.environ["REDLINE_ENGINE"] = name
-    try:
-        engine_choice()
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    value = (name or os.environ.get("REDLINE_ENGINE", "")).strip().lower() or "auto"
+    if value not in kernel_cache.ENGINES:
+        raise UsageError(f"REDLINE_ENGINE={value!r}: use one of {', '.join(kernel_cache.ENGINES)}")
+    if value == "compiled" and kernel_cache.compiler() is None:
+        raise UsageError(f"--engine compiled needs a C compiler: {kernel_cache.missing_compiler_message()}")
+    return value

@@ -56,12 +56,12 @@ def args_sweep(sp) -> None:
 
 def cmd_sweep(args) -> int:
     from game.cli.commands import _check_policies, _load
-    from game.cli.common import UsageError, parse_policies, parse_sets, progress, use_engine
+    from game.cli.common import UsageError, engine_option, parse_policies, parse_sets, progress
     from game.loader.load import display_name, resolved_source
     from game.runners.local import default_workers
     from game.runners.sweep import GridError, Sweep, make_axes, run_sweep
 
-    use_engine(args.engine)
+    engine = engine_option(args.engine)
     if not args.set:
         raise UsageError("give at least one --set PATH=V1,V2,... (see 'python main.py params FILE')")
     if args.resume and not args.out:
@@ -88,6 +88,7 @@ def cmd_sweep(args) -> int:
             args.games,
             args.seed,
             tuple(sorted(policies.items())),
+            engine=engine,
         )
     except GridError as exc:
         raise UsageError(str(exc)) from None

@@ -6,7 +6,8 @@ Start a cluster (one scheduler, any number of workers, each with this project in
     dask worker tcp://HOST:8786         # on every machine, as many as you like
 
 then pass ``--scheduler tcp://HOST:8786`` to ``simulate`` or ``sweep``. The scenario's
-bytes travel with the tasks, so workers need no copy of the file. A worker that dies
+bytes, the engine choice and the compiled kernel (built once, here) travel with the tasks, so
+workers need no copy of the file and no C compiler. A worker that dies
 mid-run costs time, not results: the scheduler runs its chunks again elsewhere, and
 chunks are pure functions of (scenario, seed, game range).
 """
@@ -14,6 +15,7 @@ chunks are pure functions of (scenario, seed, game range).
 from __future__ import annotations
 
 from game.diagnostics import RedlineError
+from game.runners.local import RunSpec, shipped
 
 
 class DaskExecutor:
@@ -22,10 +24,18 @@ class DaskExecutor:
     def __init__(self, client, own: bool = True):
         self.client = client
         self.own = own
+        self._shipped: dict[RunSpec, RunSpec] = {}
 
     def submit(self, fn, *args):
+        args = tuple(self._ship(a) if isinstance(a, RunSpec) else a for a in args)
         # pure=False: never reuse a result across runs by key; retries cover lost workers.
         return _Future(self.client.submit(fn, *args, pure=False, retries=3))
+
+    def _ship(self, spec: RunSpec) -> RunSpec:
+        """The spec with the kernel built here, once per spec (so once per cluster)."""
+        if spec not in self._shipped:
+            self._shipped[spec] = shipped(spec)
+        return self._shipped[spec]
 
     def close(self) -> None:
         if self.own:

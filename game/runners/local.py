@@ -1,7 +1,8 @@
 """Headless batches: split games into fixed chunks, run them anywhere, merge in order.
 
 A ``RunSpec`` carries the scenario's bytes (not a path), so a worker process or a Dask
-worker on another machine compiles the very same scenario. Chunk boundaries depend
+worker on another machine compiles the very same scenario, and the engine to play it with
+(never an environment variable, which would not reach a Dask worker). Chunk boundaries depend
 only on the chunk size, never on the number of workers, and tallies merge in chunk
 order: the result is identical to the last digit however the chunks were scheduled.
 """
@@ -17,10 +18,11 @@ from collections.abc import Callable, Iterator
 import attrs
 import numpy as np
 
-from game.engine import compiled
 from game.engine.batch import Batch
 from game.files import die_with_parent
 from game.policies import policy_for
+from game.runners import kernel_cache
+from game.runners.kernel_cache import ENGINES, KernelBinary
 from game.runners.tally import Tally
 
 CHUNK = 16_384
@@ -35,6 +37,9 @@ class RunSpec:
     seed: int
     overrides: tuple[tuple[str, float], ...] = ()
     policies: tuple[tuple[str, str], ...] = ()  # actor id -> policy name
+    engine: str = attrs.field(default="auto", validator=attrs.validators.in_(ENGINES))
+    # the kernel built by the parent, for workers that then need no compiler (see ``shipped``)
+    kernels: tuple[KernelBinary, ...] = attrs.field(default=(), repr=False)
 
     @property
     def key(self) -> str:
@@ -65,17 +70,20 @@ def policies_for(rules, overrides: dict[str, str] | tuple = ()) -> list:
     return [policy_for(rules, a, names.get(actor.id)) for a, actor in enumerate(rules.scenario.actors)]
 
 
-def play_games(rules, seed: int, games: np.ndarray, policies: list):
+def play_games(
+    rules, seed: int, games: np.ndarray, policies: list, engine: str = "auto", kernels: tuple[KernelBinary, ...] = ()
+):
     """Play these games to the end: the compiled kernel when it can, else ``Batch`` (the
-    same results either way; see ``game.engine.compiled``)."""
-    done = compiled.play(rules, seed, games, policies)
+    same results either way; see ``game.runners.kernel_cache``)."""
+    done = kernel_cache.play(rules, seed, games, policies, engine, kernels)
     return done if done is not None else Batch(rules, seed, games, policies).run()
 
 
 def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
     """Play games ``start..stop-1`` of the batch (a pure function of its arguments)."""
     rules = _compiled(spec)
-    b = play_games(rules, spec.seed, np.arange(start, stop, dtype=np.uint64), policies_for(rules, spec.policies))
+    games = np.arange(start, stop, dtype=np.uint64)
+    b = play_games(rules, spec.seed, games, policies_for(rules, spec.policies), spec.engine, spec.kernels)
     return ChunkResult(
         start,
         Tally.of(b),
@@ -86,16 +94,31 @@ def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
     )
 
 
-def warm(spec: RunSpec) -> None:
-    """Build (or load) the scenario's compiled kernel in this process."""
+def warm(spec: RunSpec) -> RunSpec:
+    """Build (or load) the scenario's compiled kernel in this process, before workers start;
+    the spec to give them (``numpy`` when the kernel failed here for a reason they would
+    meet too, so they neither try again nor repeat the note)."""
     rules = _compiled(spec)
-    compiled.warm(rules, policies_for(rules, spec.policies))
+    engine = kernel_cache.engine_for_workers(rules, policies_for(rules, spec.policies), spec.engine)
+    return spec if engine == spec.engine else attrs.evolve(spec, engine=engine)
+
+
+def shipped(spec: RunSpec) -> RunSpec:
+    """The spec for workers on other machines (a Dask cluster): with the kernel built here,
+    whose bytes they check against its hash and cache, so they never run a compiler."""
+    spec = warm(spec)
+    if spec.engine == "numpy":
+        return spec
+    rules = _compiled(spec)
+    return attrs.evolve(spec, kernels=kernel_cache.binaries(rules, policies_for(rules, spec.policies)))
 
 
 def engine_name(spec: RunSpec) -> str:
     """The engine this process plays these games with: ``compiled`` (C) or ``numpy``."""
     rules = _compiled(spec)
-    return "compiled" if compiled.usable(rules, policies_for(rules, spec.policies)) else "numpy"
+    return (
+        "numpy" if kernel_cache.kernel(rules, policies_for(rules, spec.policies), spec.engine) is None else "compiled"
+    )
 
 
 def chunks(games: int, size: int = CHUNK) -> list[tuple[int, int]]:
@@ -122,7 +145,7 @@ def run_ordered(
         return
     own = executor is None
     if own:
-        warm(spec)  # compile the kernel once here, not in every worker
+        spec = warm(spec)  # compile the kernel once here, not in every worker
     ex = executor or cf.ProcessPoolExecutor(
         max_workers=min(workers, len(bounds)), initializer=die_with_parent, initargs=(os.getpid(),)
     )
