@@ -6,7 +6,6 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
-import argparse  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pygame  # noqa: E402
@@ -16,6 +15,7 @@ import pytest  # noqa: E402
 from game.diagnostics import ScenarioError  # noqa: E402
 from game.ui.app import App, run_play, run_watch  # noqa: E402
 from game.ui.match import Match  # noqa: E402
+from game.ui.options import WindowOptions  # noqa: E402
 from game.ui.screens.base import Screen, ScreenStack  # noqa: E402
 from game.ui.settings import Settings  # noqa: E402
 
@@ -119,24 +119,18 @@ def _play_args(**kw):
         file=str(ROOT / "scenarios" / "tutorial.yaml"),
         actor="aldoria",
         seed=1,
-        set=None,
-        screenshot=None,
-        after_turns=0,
-        screen=None,
-        size=None,
     )
     base.update(kw)
-    return argparse.Namespace(**base)
+    return WindowOptions(**base)
 
 
-@pytest.mark.parametrize("screen,size", [("board", None), ("briefing", "1024x640"), ("debrief", "1440x810")])
+@pytest.mark.parametrize("screen,size", [("board", None), ("briefing", (1024, 640)), ("debrief", (1440, 810))])
 def test_screenshot_flag_writes_png_of_the_size(tmp_path, screen, size):
     out = tmp_path / f"{screen}.png"
     rc = run_play(_play_args(screenshot=str(out), after_turns=2, screen=screen, size=size))
     assert rc == 0
     img = pygame.image.load(str(out))
-    w, h = (int(v) for v in size.split("x")) if size else (1280, 720)
-    assert img.get_size() == (w, h)
+    assert img.get_size() == (size or (1280, 720))
 
 
 def test_screenshot_of_a_broken_scenario_exits_1(tmp_path, capsys):
@@ -150,15 +144,8 @@ def test_screenshot_of_a_broken_scenario_exits_1(tmp_path, capsys):
 
 def test_watch_screenshot(tmp_path):
     out = tmp_path / "watch.png"
-    args = argparse.Namespace(
-        file=str(ROOT / "scenarios" / "tutorial.yaml"),
-        seed=1,
-        game=3,
-        set=None,
-        speed=1.0,
-        screenshot=str(out),
-        after_turns=2,
-        size=None,
+    args = WindowOptions(
+        file=str(ROOT / "scenarios" / "tutorial.yaml"), seed=1, game=3, screenshot=str(out), after_turns=2
     )
     assert run_watch(args) == 0
     assert pygame.image.load(str(out)).get_size() == (1280, 720)

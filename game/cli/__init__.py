@@ -1,7 +1,8 @@
 """``main.py``'s subcommands: a thin layer over the loader, engine and runners.
 
 Exit status: 0 ok, 1 invalid input (a scenario, a save, a log), 2 bad usage.
-Headless commands never import pygame; ``play`` and ``watch`` import the UI lazily.
+Headless commands never import pygame: only ``game.cli.window`` (``play``, ``watch`` and no
+command) imports ``game.ui``, inside its functions.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from game.cli.common import UsageError, fail
+from game.cli.common import UsageError, UsageParser, fail
 from game.diagnostics import RedlineError
 
 COMMANDS = {
@@ -27,21 +28,14 @@ COMMANDS = {
 }
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # usage errors exit 2 with a one-line hint
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        sys.exit(2)
-
-
 def build_parser() -> argparse.ArgumentParser:
     from game.cli import commands
 
-    p = _Parser(
+    p = UsageParser(
         prog="python main.py",
         description="Redline: an escalation-ladder teaching game. With no command, opens the game window.",
     )
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", parser_class=UsageParser, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         sp = sub.add_parser(name, help=help_text, description=help_text)
         getattr(commands, "args_" + name.replace("-", "_"))(sp)
@@ -51,9 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("--screenshot",) or (argv[0].startswith("--") and argv[0] not in ("-h", "--help")):
-        from game.ui.app import run_title
+        from game.cli.window import title
 
-        return run_title(argv)
+        return title(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     from game.cli import commands

@@ -424,9 +424,9 @@ def args_play(sp) -> None:
 
 
 def cmd_play(args) -> int:
-    from game.ui.app import run_play
+    from game.cli.window import play
 
-    return run_play(args)
+    return play(args)
 
 
 def args_watch(sp) -> None:
@@ -441,9 +441,9 @@ def args_watch(sp) -> None:
 
 
 def cmd_watch(args) -> int:
-    from game.ui.app import run_watch
+    from game.cli.window import watch
 
-    return run_watch(args)
+    return watch(args)
 
 
 __all__ = ["RedlineError"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -10,6 +11,15 @@ from game.diagnostics import RedlineError
 
 class UsageError(Exception):
     """Bad command-line usage: exit status 2."""
+
+
+class UsageParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors exit 2 with a one-line hint."""
+
+    def error(self, message: str):  # usage errors exit 2, never a traceback
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
 
 
 def fail(exc: RedlineError) -> int:
@@ -34,6 +44,23 @@ def parse_sets(items: list[str] | None, multi: bool = False) -> dict:
             raise UsageError(f"--set {path}: {value!r} is not a number") from None
         out[path.strip()] = values
     return out
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    """``--size WxH`` in pixels, or None when not given.
+
+    >>> parse_size("1280x720")
+    (1280, 720)
+    """
+    if not text:
+        return None
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size needs WxH, e.g. 1280x720, got {text!r}") from None
+    if not (640 <= w <= 7680 and 480 <= h <= 4320):  # SDL would crash on a huge window
+        raise UsageError(f"--size {w}x{h} is out of range: from 640x480 to 7680x4320")
+    return w, h
 
 
 def parse_policies(items: list[str] | None) -> dict[str, str]:

@@ -27,11 +27,11 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 import pygame  # noqa: E402
 import pygame_gui  # noqa: E402
 
-from game.cli.common import UsageError, parse_sets
 from game.diagnostics import Diagnostic, ScenarioError  # noqa: E402
 from game.files import atomic_write  # noqa: E402
 from game.ui import theme  # noqa: E402
 from game.ui.match import Match, resolve_scenario_path  # noqa: E402
+from game.ui.options import OptionError, WindowOptions  # noqa: E402
 from game.ui.scale import UiScale, for_settings  # noqa: E402
 from game.ui.screens.base import ScreenStack  # noqa: E402
 from game.ui.settings import Settings, home_dir, load_settings, save_settings  # noqa: E402
@@ -80,18 +80,6 @@ HARMLESS_KEYS = frozenset(
         pygame.K_RALT,
     }
 )
-
-
-def parse_size(text: str | None, default: tuple[int, int]) -> tuple[int, int]:
-    if not text:
-        return default
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise UsageError(f"--size needs WxH, e.g. 1280x720, got {text!r}") from None
-    if not (640 <= w <= 7680 and 480 <= h <= 4320):  # SDL would crash on a huge window
-        raise UsageError(f"--size {w}x{h} is out of range: from 640x480 to 7680x4320")
-    return w, h
 
 
 class App:
@@ -525,7 +513,7 @@ def _seats_arg(text: str | None, scenario) -> tuple[str, ...]:
     seats = tuple(s.strip() for s in text.split(",") if s.strip())
     for s in seats:
         if s not in ids:
-            raise UsageError(f"--actor: unknown actor '{s}' (actors: {', '.join(ids)})")
+            raise OptionError(f"--actor: unknown actor '{s}' (actors: {', '.join(ids)})")
     return seats
 
 
@@ -540,16 +528,17 @@ def _print_diags(diags) -> None:
         print(d, file=sys.stderr)
 
 
-def run_play(args) -> int:
-    sets = parse_sets(getattr(args, "set", None))
-    shot = getattr(args, "screenshot", None)
+def run_play(args: WindowOptions) -> int:
+    """``main.py play``; raises OptionError for an --actor the scenario does not have."""
+    sets = args.sets
+    shot = args.screenshot
     settings = Settings() if shot else load_settings()
-    size = parse_size(getattr(args, "size", None), (1280, 720) if shot else settings.size)
-    seed = args.seed if getattr(args, "seed", None) is not None else random.randrange(1, 1_000_000)
+    size = args.size or ((1280, 720) if shot else settings.size)
+    seed = args.seed if args.seed is not None else random.randrange(1, 1_000_000)
     path = args.file
     if shot:
         return _screenshot_play(args, path or _default_scenario(), sets, seed, size, settings)
-    app = App(settings, size, fixed_size=bool(getattr(args, "size", None)))
+    app = App(settings, size, fixed_size=args.size is not None)
     if path is None:
         app.open_title(seed=args.seed, sets=sets)
         return app.run()
@@ -580,15 +569,13 @@ def _retry_play(app: App, path: str, actor: str | None, seed: int, sets: dict) -
         app.open_title(preselect=path, seed=seed, sets=sets)
 
 
-def _screenshot_play(args, path: str | None, sets: dict, seed: int, size, settings) -> int:
+def _screenshot_play(args: WindowOptions, path: str | None, sets: dict, seed: int, size, settings) -> int:
     from game.ui.screens.briefing import BriefingScreen
     from game.ui.screens.debrief import DebriefScreen
     from game.ui.screens.game_screen import GameScreen
 
     app = App(settings, size, fixed_size=True)
-    screen = (getattr(args, "screen", None) or "board").lower()
-    if screen not in ("board", "briefing", "debrief", "title"):
-        raise UsageError(f"--screen must be briefing, board, debrief or title, got {screen!r}")
+    screen = args.screen or "board"
     if path is None or screen == "title":
         app.open_title(preselect=path, seed=seed, sets=sets)
         app.capture(args.screenshot)
@@ -606,8 +593,7 @@ def _screenshot_play(args, path: str | None, sets: dict, seed: int, size, settin
     )
     match = Match(path, loaded, raw, (), seed, 0, sets, ai_seats=seats)
     match.autosave = False
-    n = max(0, int(getattr(args, "after_turns", 0) or 0))
-    for _ in range(n):
+    for _ in range(args.after_turns):
         if match.session.done:
             break
         match.step_ai()
@@ -622,18 +608,17 @@ def _screenshot_play(args, path: str | None, sets: dict, seed: int, size, settin
     return 0
 
 
-def run_watch(args) -> int:
+def run_watch(args: WindowOptions) -> int:
+    """``main.py watch``: game ``args.game`` of a batch, every seat played by its AI."""
     from game.ui.screens.debrief import DebriefScreen
     from game.ui.screens.game_screen import GameScreen
 
-    sets = parse_sets(getattr(args, "set", None))
-    shot = getattr(args, "screenshot", None)
+    sets = args.sets
+    shot = args.screenshot
     settings = Settings() if shot else load_settings()
-    size = parse_size(getattr(args, "size", None), (1280, 720) if shot else settings.size)
-    if args.game < 0:
-        raise UsageError("--game must be 0 or more")
-    app = App(settings, size, fixed_size=bool(shot or getattr(args, "size", None)))
-    path = resolve_scenario_path(args.file)
+    size = args.size or ((1280, 720) if shot else settings.size)
+    app = App(settings, size, fixed_size=bool(shot or args.size))
+    path = resolve_scenario_path(args.file or "")
     try:
         loaded, raw = _load_for_cli(path, sets)
     except ScenarioError as exc:
@@ -646,15 +631,15 @@ def run_watch(args) -> int:
         return app.run()
     match = Match(path, loaded, raw, (), args.seed, args.game, sets)
     match.autosave = False
-    board = GameScreen(app, match, speed=max(0.05, float(getattr(args, "speed", 1.0) or 1.0)))
+    board = GameScreen(app, match, speed=max(0.05, args.speed or 1.0))
     app.stack.reset(board)
     if shot:
-        for _ in range(max(0, int(args.after_turns or 0))):
+        for _ in range(args.after_turns):
             if match.session.done:
                 break
             board.advance()
             app.work.wait()
-        if getattr(args, "screen", None) == "debrief":
+        if args.screen == "debrief":
             match.session.run_ai_to_end()
             app.stack.reset(DebriefScreen(app, match))
         app.capture(shot)
@@ -662,27 +647,13 @@ def run_watch(args) -> int:
     return app.run()
 
 
-def run_title(argv: list[str] | None = None) -> int:
-    """``python main.py`` (optionally with --screenshot PNG --size WxH --seed S)."""
-    p = argparse.ArgumentParser(prog="python main.py")
-    p.add_argument("--screenshot", metavar="PNG")
-    p.add_argument("--size", default=None)
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--set", action="append")
-    p.add_argument("--screen", default="title")
-    p.add_argument("--after-turns", type=int, default=0)
-    p.add_argument("--actor", default=None)
-    args = p.parse_args(argv or [])
-    try:
-        if args.screenshot:
-            args.file = _default_scenario() if args.screen != "title" else None
-            return _screenshot_play(
-                args, args.file, parse_sets(args.set), args.seed or 1, parse_size(args.size, (1280, 720)), Settings()
-            )
-        settings = load_settings()
-        app = App(settings, parse_size(args.size, settings.size), fixed_size=bool(args.size))
-        app.open_title(seed=args.seed, sets=parse_sets(args.set))
-        return app.run()
-    except UsageError as exc:
-        print(f"python main.py: error: {exc}", file=sys.stderr)
-        return 2
+def run_title(args: WindowOptions) -> int:
+    """``python main.py``: the title screen (or, with ``args.screenshot``, a picture of it, or of
+    the default scenario's ``args.screen``)."""
+    if args.screenshot:
+        path = _default_scenario() if args.screen != "title" else None
+        return _screenshot_play(args, path, args.sets, args.seed or 1, args.size or (1280, 720), Settings())
+    settings = load_settings()
+    app = App(settings, args.size or settings.size, fixed_size=args.size is not None)
+    app.open_title(seed=args.seed, sets=args.sets)
+    return app.run()
