@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import time
 
@@ -78,6 +79,31 @@ def _positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected a positive number, got {n}")
     return n
+
+
+def _game_index(value: str) -> int:
+    """``--game``: an index within a batch, 0 to 2**64 - 1."""
+    try:
+        n = int(value.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value[:30]!r}") from None
+    if not 0 <= n < 2**64:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 2**64 - 1, got {value[:30]}")
+    return n
+
+
+def _output_file(path: str, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done."""
+    if os.path.isdir(path):
+        raise UsageError(f"{option} {path}: is a folder; give a file name")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist")
+
+
+def _output_folder(path: str, option: str) -> None:
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UsageError(f"{option} {path}: is a file; give a folder")
 
 
 # ---------------------------------------------------------------- validate
@@ -163,6 +189,8 @@ def cmd_simulate(args) -> int:
     from game.runners.local import default_workers, engine_name, simulate
     from game.runners.tally import summarize
 
+    if args.games_csv:
+        _output_file(args.games_csv, "--games-csv")
     engine = engine_option(args.engine)
     sets = parse_sets(args.set)
     loaded = _load(args.file, sets)
@@ -295,7 +323,7 @@ def _print_summary(s: dict, loaded, elapsed: float, turns_total: int, engine: st
 def args_replay(sp) -> None:
     _scenario_args(sp)
     sp.add_argument("--seed", type=int, default=1, help="seed of the batch (default 1)")
-    sp.add_argument("--game", type=int, default=0, help="game index within the batch (default 0)")
+    sp.add_argument("--game", type=_game_index, default=0, help="game index within the batch (default 0)")
     sp.add_argument("--policy", action="append", metavar="ACTOR=NAME", help="as for simulate")
     _set_arg(sp)
     sp.add_argument("--json", action="store_true", help="print the game and its event log as JSON")
@@ -386,6 +414,8 @@ def args_schema(sp) -> None:
 def cmd_schema(args) -> int:
     from game.schema import json_schema
 
+    if args.out:
+        _output_file(args.out, "--out")
     text = json.dumps(json_schema(), indent=2) + "\n"
     if args.out:
         with atomic_write(args.out) as fh:
@@ -424,15 +454,15 @@ def args_play(sp) -> None:
 
 
 def cmd_play(args) -> int:
-    from game.cli.window import play
+    from game.ui.app import run_play
 
-    return play(args)
+    return run_play(args)
 
 
 def args_watch(sp) -> None:
     _scenario_args(sp)
     sp.add_argument("--seed", type=int, default=1)
-    sp.add_argument("--game", type=int, default=0)
+    sp.add_argument("--game", type=_game_index, default=0)
     _set_arg(sp)
     sp.add_argument("--speed", type=float, default=1.0, help="turns per second when playing")
     sp.add_argument("--screenshot", metavar="PNG")
@@ -441,9 +471,9 @@ def args_watch(sp) -> None:
 
 
 def cmd_watch(args) -> int:
-    from game.cli.window import watch
+    from game.ui.app import run_watch
 
-    return watch(args)
+    return run_watch(args)
 
 
 __all__ = ["RedlineError"]
@@ -546,51 +576,63 @@ def cmd_new(args) -> int:
 def args_class_report(sp) -> None:
     sp.add_argument("logs", metavar="LOGS_DIR", help="folder of game logs students exported (*.json)")
     sp.add_argument("--out", metavar="DIR", required=True, help="folder to write report.html and summary.json")
-    sp.add_argument("--scenario", metavar="FILE", help="the scenario file (default: scenarios/<id>.yaml)")
+    sp.add_argument(
+        "--scenario",
+        metavar="FILE",
+        action="append",
+        help="a scenario file the logs may be for, found by its id (repeatable; default: the shipped scenarios)",
+    )
     sp.add_argument("--ai-games", type=_positive, default=2000, help="games of the AI in the seat (default 2000)")
 
 
 def cmd_class_report(args) -> int:
     import collections
-    import os
 
-    from game import resources
-    from game.class_report import LogError, analyse, read_log, render
+    from game.class_report import LogError, analyse, find_scenario, read_logs, render, replay_logs
 
     if not os.path.isdir(args.logs):
         raise UsageError(f"{args.logs}: not a folder")
-    logs, skipped = [], []
-    for name in sorted(os.listdir(args.logs)):
-        if not name.endswith(".json"):
-            continue
-        path = os.path.join(args.logs, name)
-        try:
-            logs.append((name, read_log(path)))
-        except LogError as exc:
-            skipped.append((name, str(exc)))
+    _output_folder(args.out, "--out")
+    logs, skipped = read_logs(args.logs)
     if not logs:
         for name, why in skipped:
             print(f"{name}: skipped: {why}", file=sys.stderr)
         print(f"{args.logs}: no usable game logs", file=sys.stderr)
         return 1
-    scenario = collections.Counter(log["scenario"] for _n, log in logs).most_common(1)[0][0]
-    skipped += [
-        (n, f"for scenario '{log['scenario']}', not '{scenario}'") for n, log in logs if log["scenario"] != scenario
-    ]
-    logs = [log for _n, log in logs if log["scenario"] == scenario]
-    path = args.scenario or resources.find_shipped_scenario(scenario)
-    if path is None or not os.path.exists(path):
-        raise UsageError(f"cannot find the scenario '{scenario}'; pass it with --scenario FILE")
-    loaded = _load(path)
-    res = analyse(logs, loaded.rules, args.ai_games)
+    scenario = collections.Counter(log.scenario for _n, log in logs).most_common(1)[0][0]
+    skipped += [(n, f"for scenario '{log.scenario}', not '{scenario}'") for n, log in logs if log.scenario != scenario]
+    try:
+        _path, loaded = find_scenario(scenario, args.scenario or [], _load)
+    except LogError as exc:
+        raise UsageError(str(exc)) from None
+    replayed, unplayable, flagged = replay_logs([(n, log) for n, log in logs if log.scenario == scenario], loaded.rules)
+    skipped += unplayable
+    if not replayed:
+        for name, why in skipped:
+            print(f"{name}: skipped: {why}", file=sys.stderr)
+        print(f"{args.logs}: no usable game logs", file=sys.stderr)
+        return 1
+    res = analyse(replayed, loaded.rules, args.ai_games)
     os.makedirs(args.out, exist_ok=True)
     with atomic_write(os.path.join(args.out, "report.html")) as fh:
-        fh.write(render(res, skipped))
+        fh.write(render(res, skipped, flagged))
     with atomic_write(os.path.join(args.out, "summary.json")) as fh:
-        json.dump({**res, "skipped": [{"file": n, "why": w} for n, w in skipped]}, fh, indent=2)
+        json.dump(
+            {
+                **res,
+                "skipped": [{"file": n, "why": w} for n, w in skipped],
+                "flagged": [{"file": f.name, "why": f.why} for f in flagged],
+            },
+            fh,
+            indent=2,
+        )
     for name, why in skipped:
         print(f"{name}: skipped: {why}")
+    for f in flagged:
+        print(f"{f.name}: flagged: {f.why}")
+    flags = f", {len(flagged)} flagged (outcome not what its decisions give)" if flagged else ""
     print(
-        f"{len(logs)} logs of '{scenario}' read, {len(skipped)} skipped; wrote {os.path.join(args.out, 'report.html')}"
+        f"{len(replayed)} logs of '{scenario}' read, {len(skipped)} skipped{flags}; "
+        f"wrote {os.path.join(args.out, 'report.html')}"
     )
     return 0

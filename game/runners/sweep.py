@@ -13,8 +13,12 @@ point is kept, and per-game rows stream to ``games.csv`` as chunks arrive in ord
 
 With an output folder, every chunk is saved as it is consumed (``DIR/chunks/``, .npz with
 the per-game arrays and the tally as JSON, written to a temporary name and renamed), beside
-``DIR/manifest.json``; ``resume=True`` reuses the saved chunks of a matching manifest and
-computes only the missing ones.
+``DIR/manifest.json``, which records each saved chunk's SHA-256 (rewritten every few seconds
+and at the end). ``resume=True`` reuses the saved chunks of a matching manifest whose bytes
+match their recorded hash (or, for one saved after the last manifest write, that load whole,
+zip CRCs and all) and computes the others again, each with a one-line note; a damaged chunk
+never stops a resume. ``results.json`` is written before any plot, so a plot that fails
+cannot lose the results.
 """
 
 from __future__ import annotations
@@ -23,16 +27,20 @@ import concurrent.futures as cf
 import contextlib
 import glob
 import hashlib
+import io
 import itertools
 import json
 import os
 import re
 import time
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 
 import attrs
 import numpy as np
 
+from game.datafile import DataFileError, parse_json, read_regular_file
 from game.diagnostics import Diagnostic, RedlineError, ScenarioError
 from game.files import TMP, atomic_write, die_with_parent
 from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, engine_name, run_chunk, warm
@@ -43,6 +51,9 @@ MANIFEST_FORMAT = "redline-sweep-manifest/1"
 CHUNK_FORMAT = "redline-chunk/1"
 CHUNK_ENV = "REDLINE_CHUNK"
 GZIP_ROWS = 2_000_000  # games.csv is gzipped above this many rows
+MAX_MANIFEST_BYTES = 64_000_000
+MAX_CHUNK_BYTES = 1_000_000_000
+MANIFEST_EVERY_S = 5.0  # how often the chunk hashes are written to the manifest during a run
 FAN_QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
 
 
@@ -176,8 +187,8 @@ def _chunk_name(point: int, start: int) -> str:
 
 
 def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> str:
-    """Save one chunk's per-game arrays and its tally (as JSON; loadable without pickle)."""
-    path = os.path.join(folder, _chunk_name(point, res.start))
+    """Save one chunk's per-game arrays and its tally (as JSON; loadable without pickle);
+    returns the SHA-256 of the file's bytes, for the manifest."""
     meta = {
         "format": CHUNK_FORMAT,
         "manifest": manifest_key,
@@ -186,39 +197,48 @@ def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> 
         "stop": res.start + len(res.outcome),
         "tally": tally_to_json(res.tally),
     }
-    with atomic_write(path, "wb") as fh:
-        np.savez(
-            fh,
-            outcome=res.outcome,
-            turns=res.turns,
-            max_rung=res.max_rung,
-            score=res.score,
-            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-        )
-    return path
+    buf = io.BytesIO()
+    np.savez(
+        buf,
+        outcome=res.outcome,
+        turns=res.turns,
+        max_rung=res.max_rung,
+        score=res.score,
+        meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+    )
+    data = buf.getvalue()
+    with atomic_write(os.path.join(folder, _chunk_name(point, res.start)), "wb") as fh:
+        fh.write(data)
+    return hashlib.sha256(data).hexdigest()
 
 
-def load_chunk(folder: str, point: int, start: int, stop: int, manifest_key: str) -> ChunkResult | None:
-    """A saved chunk, or None when it is missing, unreadable or from another sweep."""
+def load_chunk(
+    folder: str, point: int, start: int, stop: int, manifest_key: str, sha256: str | None = None
+) -> ChunkResult | None:
+    """A saved chunk, or None when it is missing, damaged (its bytes do not match ``sha256``,
+    or do not load whole) or from another sweep."""
     path = os.path.join(folder, _chunk_name(point, start))
     try:
-        with np.load(path, allow_pickle=False) as z:
+        data = read_regular_file(path, MAX_CHUNK_BYTES)
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            return None
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
             meta = json.loads(z["meta"].tobytes())
             arrays = {k: z[k] for k in ("outcome", "turns", "max_rung", "score")}
-    except (OSError, ValueError, KeyError, EOFError):
+    except (DataFileError, OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error, RecursionError):
         return None
-    if (
+    if not isinstance(meta, dict) or (
         meta.get("format") != CHUNK_FORMAT
         or meta.get("manifest") != manifest_key
         or meta.get("point") != point
         or meta.get("start") != start
         or meta.get("stop") != stop
-        or any(len(a) != stop - start for a in arrays.values())
+        or any(a.ndim != 1 or len(a) != stop - start for a in arrays.values())
     ):
         return None
     try:
         tally = tally_from_json(meta["tally"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
         return None
     if tally.games != stop - start:
         return None
@@ -226,14 +246,14 @@ def load_chunk(folder: str, point: int, start: int, stop: int, manifest_key: str
 
 
 def _manifest_key(manifest: dict) -> str:
-    keep = {k: v for k, v in manifest.items() if k != "file"}
+    keep = {k: v for k, v in manifest.items() if k not in ("file", "chunks")}
     return hashlib.sha256(json.dumps(keep, sort_keys=True).encode()).hexdigest()[:24]
 
 
 def _manifest_diff(old: dict, new: dict) -> list[str]:
     out = []
     for k in sorted(set(old) | set(new)):
-        if k == "file":
+        if k in ("file", "chunks"):
             continue
         if old.get(k) != new.get(k):
             a, b = old.get(k), new.get(k)
@@ -416,18 +436,29 @@ def run_sweep(
     todo = set(range(len(tasks)))
     chunk_dir = os.path.join(out, "chunks") if out else None
     notes: list[str] = []
+    hashes: dict[str, str] = {}
     if out:
-        todo = _prepare_out(out, chunk_dir, manifest, mkey, resume, tasks, notes)
+        todo = _prepare_out(out, chunk_dir, manifest, mkey, resume, tasks, notes, hashes)
+    manifest_written = time.monotonic()
+
+    def save(p: int, res: ChunkResult) -> None:
+        nonlocal manifest_written
+        hashes[_chunk_name(p, res.start)] = save_chunk(chunk_dir, p, res, mkey)
+        if time.monotonic() - manifest_written >= MANIFEST_EVERY_S:
+            _write_manifest(out, manifest, hashes)
+            manifest_written = time.monotonic()
+
     reused_games = sum(tasks[i][2] - tasks[i][1] for i in range(len(tasks)) if i not in todo)
     if on_start:
         on_start(sum(tasks[i][2] - tasks[i][1] for i in todo), reused_games)
 
     def load(i: int) -> ChunkResult:
         p, s, e = tasks[i]
-        res = load_chunk(chunk_dir, p, s, e, mkey)
+        res = load_chunk(chunk_dir, p, s, e, mkey, hashes.get(_chunk_name(p, s)))
         if res is None:  # vanished or damaged since the scan: compute it again, here
+            notes.append(f"chunk {_chunk_name(p, s)} changed after it was checked: computed again")
             res = run_chunk(specs[p], s, e)
-            save_chunk(chunk_dir, p, res, mkey)
+            save(p, res)
         return res
 
     own = False
@@ -460,7 +491,7 @@ def run_sweep(
                     computed += 1
                     computed_turns += int(res.turns.sum(dtype=np.int64))
                     if chunk_dir:
-                        save_chunk(chunk_dir, p, res, mkey)
+                        save(p, res)
                     if on_games:
                         on_games(len(res.outcome))
                 tallies[p] = res.tally if tallies[p] is None else tallies[p].merge(res.tally)
@@ -498,7 +529,10 @@ def run_sweep(
         "engine": engine_name(specs[0]) if executor is None or own else "each worker's",
     }
     if out:
+        _write_manifest(out, manifest, hashes)
         results["files"] = {"results": "results.json", "games": csv_name, "games_gzipped": gz, "report": "report.html"}
+        with atomic_write(os.path.join(out, "results.json")) as fh:  # before any plot: a plot cannot lose it
+            fh.write(json.dumps(results, indent=1) + "\n")
         from game.runners.report import write_report
 
         t1 = time.perf_counter()
@@ -512,6 +546,27 @@ def run_sweep(
     return results
 
 
+def _write_manifest(out: str, manifest: dict, hashes: dict[str, str]) -> None:
+    with atomic_write(os.path.join(out, "manifest.json")) as fh:
+        fh.write(json.dumps({**manifest, "chunks": dict(sorted(hashes.items()))}, indent=1) + "\n")
+
+
+def _read_manifest(path: str) -> dict | None:
+    """The saved manifest, or None when there is none or it cannot be used (a new sweep starts)."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        old = parse_json(read_regular_file(path, MAX_MANIFEST_BYTES))
+    except DataFileError:
+        return None
+    if not isinstance(old, dict) or old.get("format") != MANIFEST_FORMAT:
+        return None
+    chunks_ = old.get("chunks", {})
+    if not isinstance(chunks_, dict) or not all(isinstance(v, str) for v in chunks_.values()):
+        old["chunks"] = {}
+    return old
+
+
 def _prepare_out(
     out: str,
     chunk_dir: str,
@@ -520,19 +575,15 @@ def _prepare_out(
     resume: bool,
     tasks: list[tuple[int, int, int]],
     notes: list[str],
+    hashes: dict[str, str],
 ) -> set[int]:
-    """Set up ``out`` for a run; return the task indices that still need computing."""
+    """Set up ``out`` for a run; return the task indices that still need computing, and fill
+    ``hashes`` with those of the saved chunks that are reused."""
     os.makedirs(chunk_dir, exist_ok=True)
     _clean(out, (TMP + "*",))
     _clean(chunk_dir, (TMP + "*",))
     mpath = os.path.join(out, "manifest.json")
-    old = None
-    if os.path.exists(mpath):
-        try:
-            with open(mpath, encoding="utf-8") as fh:
-                old = json.load(fh)
-        except (OSError, ValueError):
-            old = None
+    old = _read_manifest(mpath)
     todo = set(range(len(tasks)))
     if resume and old is not None:
         diff = _manifest_diff(old, manifest)
@@ -551,19 +602,33 @@ def _prepare_out(
                     )
                 ]
             )
+        recorded = old["chunks"]
+        damaged = []
         for i, (p, s, e) in enumerate(tasks):
-            if (
-                os.path.exists(os.path.join(chunk_dir, _chunk_name(p, s)))
-                and load_chunk(chunk_dir, p, s, e, mkey) is not None
-            ):
-                todo.discard(i)
+            name = _chunk_name(p, s)
+            if not os.path.lexists(os.path.join(chunk_dir, name)):
+                continue
+            if load_chunk(chunk_dir, p, s, e, mkey, recorded.get(name)) is None:
+                damaged.append(name)
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(chunk_dir, name))
+                continue
+            todo.discard(i)
+            sha = recorded.get(name)
+            if sha is None:
+                sha = hashlib.sha256(read_regular_file(os.path.join(chunk_dir, name), MAX_CHUNK_BYTES)).hexdigest()
+            hashes[name] = sha
         notes.append(f"resumed: {len(tasks) - len(todo)} of {len(tasks)} chunks were saved")
+        if damaged:
+            notes.append(
+                f"{len(damaged)} saved chunk{'s' if len(damaged) > 1 else ''} damaged "
+                f"({', '.join(damaged[:3])}{', ...' if len(damaged) > 3 else ''}): computed again"
+            )
     else:
         if resume:
             notes.append(f"nothing to resume in {out}: started a new sweep")
         _clean(chunk_dir, ("p*-g*.npz",))
-        with atomic_write(mpath) as fh:
-            fh.write(json.dumps(manifest, indent=1) + "\n")
+    _write_manifest(out, manifest, hashes)
     return todo
 
 
