@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from game.engine.batch import Batch
-from game.runners.load import load_scenario
 from game.policies import ScriptedPolicy
+from game.runners.load import load_scenario
 from game.runners.local import policies_for
 
 SCENARIOS = sorted(glob.glob("scenarios/*.yaml"))

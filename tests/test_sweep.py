@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from game.loader.load import read_bytes
-from game.runners.load import load_scenario
 from game.runners import sweep as sweep_mod
 from game.runners.balance import balance_warnings, turn_limit_share
+from game.runners.load import load_scenario
 from game.runners.local import RunSpec, run_chunk, simulate
 from game.runners.sweep import Sweep, make_axes, run_sweep, tally_from_json, tally_to_json
 

@@ -8,7 +8,6 @@ program exits 0 (1 if the scenario does not load, after printing the errors to s
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
