@@ -99,7 +99,7 @@ def test_autosave_nested_200k_deep_does_not_stop_the_game(home):
     assert saves.resumable_autosave() is None
     assert saves.list_saves() == []
     (bad,) = saves.unreadable_saves()
-    assert bad.path.name == "autosave.json" and "too large" in bad.reason or "nested" in bad.reason
+    assert bad.path.name == "autosave.json" and "nested 200000 levels deep" in bad.reason
 
 
 def test_autosave_with_turn_1e400_does_not_stop_the_game(home):
@@ -455,3 +455,22 @@ def test_sweep_grid_is_bounded_before_any_work(tmp_path):
     )
     p = _cli("sweep", TUTORIAL, "--set", "enforce_p=0,1", "--out", TUTORIAL, "--quiet")
     assert p.returncode == 2 and p.stderr.strip().endswith(f"--out {TUTORIAL}: is a file; give a folder")
+
+
+def test_load_dialog_lists_unreadable_saves_and_opens(home):
+    from game.ui.app import App
+    from game.ui.screens.pause import LoadDialog
+
+    good = Match.start(TUTORIAL, ("aldoria",), 3).save_as()
+    (home / "saves" / "deep.json").write_bytes(b"[" * 200_000)
+    (home / "saves" / "inf.json").write_bytes(b'{"format": "redline-save/1", "turn": 1e400}')
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    dialog = LoadDialog(app)
+    app.stack.push(dialog)
+    app.render(1)
+    assert [info.path for _b, info in dialog.items] == [good]
+    texts = [e.html_text for e in dialog.body.get_container().elements if hasattr(e, "html_text")]
+    assert any(
+        "Unreadable: deep.json: unreadable (the save is damaged (nested 200000 levels deep" in t and "1 more" in t
+        for t in texts
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pygame
 
 from game.diagnostics import ScenarioError
@@ -83,6 +85,13 @@ class LoadDialog(Overlay):
             label = ("Autosave: " if info.path.name == saves.AUTOSAVE else "") + info.label
             b = self.add_button(label, str(info.path), cls="@option", height=36)
             self.items.append((b, info))
+        bad = saves.unreadable_saves()
+        if bad:  # listed with the reason; they never stop the dialog
+            more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+            self.add_text(
+                f"<font pixel_size={self.app.font_px(13)}>Unreadable: {html.escape(bad[0].label)}{more}</font>",
+                self.app.s(44),
+            )
         self.y = self.card.bottom - self.app.s(56)
         self.cancel = self.add_button("Cancel (Esc)", height=38)
 
