@@ -6,6 +6,7 @@ import doctest
 import itertools
 import math
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,7 @@ from game.loader.yaml_source import (
 )
 
 F = "s.yaml"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def read(text: str | bytes) -> Located:
@@ -344,6 +346,36 @@ def test_tab_that_violates_indentation():
     line, col, _path, message = error("a:\n  b: 1\n\tc: 2\n")
     assert (line, col) == (3, 1)
     assert message.endswith("(YAML indentation must use spaces, not tabs)")
+
+
+def test_a_quote_in_a_block_scalar_does_not_move_the_error(parser):
+    """Issue 17: prose like ``November: "Strikes`` inside ``>-`` was taken for a runaway quote."""
+    src = 'a: >-\n  Zelensky on 17 November: "Strikes are not made with\n  words." More.\nb: 1\n@oops\n'
+    assert error(src)[:2] == (5, 1)
+    src = 'a: 1\n# title: "never closed in a comment\nb: [1,\n@oops\n'
+    assert error(src)[:2] == (4, 1)
+
+
+def test_a_quote_closed_later_on_a_good_line_is_not_blamed(parser):
+    """A quoted text over several lines that ends well before the error is valid YAML."""
+    src = 'a: "one\n  two"\nb: 1\nc: 2\n@oops\n'
+    assert error(src)[:2] == (5, 1)
+
+
+def test_a_runaway_quote_is_still_named(parser):
+    assert error('a: 1\ntitle: "Open\nb: 2\nc: [\n')[:3] == (2, 8, "")
+    assert error('a: 1\ntitle: "Open\nb: 2\nc: [\n')[3].startswith("this quoted text is never closed")
+    assert "never closed" not in error('title: "Closed"\nb: [\n')[3]
+
+
+@pytest.mark.parametrize("name", ["atacms_2024.yaml", "cuba_1962.yaml", "tutorial.yaml"])
+def test_a_syntax_error_is_reported_where_it_is_in_every_shipped_scenario(name, parser):
+    """A line '@oops' put before 40 lines spread over a shipped scenario is reported at its own line."""
+    lines = (ROOT / "scenarios" / name).read_text(encoding="utf-8").split("\n")
+    for at in range(1, len(lines), max(1, len(lines) // 40)):
+        src = "\n".join([*lines[:at], "@oops", *lines[at:]])
+        line, col, _path, message = error(src)
+        assert (line, col) == (at + 1, 1), (at, message)
 
 
 def test_other_syntax_errors_have_positions():

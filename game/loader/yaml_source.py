@@ -436,7 +436,7 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
         return Diagnostic(file, line, col, "", f"invalid YAML: {exc}")
     where = exc.problem_mark or exc.context_mark
     line, col = (where.line + 1, where.column + 1) if where else (0, 0)
-    unclosed = _unclosed_quote(text, line)
+    unclosed = _unclosed_quote(text, exc)
     if unclosed is not None:
         q_line, q_col, quote = unclosed
         return Diagnostic(
@@ -469,27 +469,42 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
     return Diagnostic(file, line, col, "", message)
 
 
-_QUOTED_VALUE = re.compile(r"""^(\s*(?:-\s+)?[^\s#:'"][^:#]*:\s+)(["'])(.*)$""")
-
-
-def _unclosed_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
-    r"""The first ``key: "text`` line before a parse error whose quote is never closed on
-    that line: PyYAML notices only where the runaway text finally breaks the structure.
-
-    >>> _unclosed_quote('a: 1\ntitle: "Open\nb: 2\nc: [\n', 4)
-    (2, 8, '"')
-    >>> _unclosed_quote('title: "Closed"\nb: [\n', 2) is None
-    True
+def _unclosed_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """The quoted text that ran away and caused a parse error, as (line, col, quote), when
+    that is sure: the scanner stopped inside it, or it is a quoted text over several lines,
+    not closed on its first, that ends on the error's line or the line before. Only the
+    scanner's own tokens are read, so a quote in a ``>-`` block or a comment is never blamed.
     """
-    for n, raw in enumerate(text.splitlines()[: max(error_line - 1, 0)], 1):
-        m = _QUOTED_VALUE.match(raw)
-        if not m:
-            continue
-        quote, rest = m.group(2), m.group(3)
-        closed = re.search(r'(?<!\\)"', rest) if quote == '"' else re.search(r"'(?!')", rest.replace("''", ""))
-        if not closed:
-            return n, len(m.group(1)) + 1, quote
-    return None
+    where = exc.problem_mark or exc.context_mark
+    if where is None:
+        return None
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        mark = exc.context_mark
+        quote = text[mark.index] if 0 <= mark.index < len(text) else '"'
+        return mark.line + 1, mark.column + 1, quote
+    parser = _CParser(text) if _USE_LIBYAML else yaml.SafeLoader(text)
+    last_quoted = None
+    try:
+        while True:
+            token = parser.get_token()
+            if token is None or token.start_mark.index >= where.index or isinstance(token, yaml.StreamEndToken):
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'"):
+                last_quoted = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        parser.dispose()
+    if last_quoted is None:
+        return None
+    start, end = last_quoted.start_mark, last_quoted.end_mark
+    if end.line == start.line or where.line > end.line + 1:
+        return None
+    quote = last_quoted.style
+    line_end = _BREAKS.search(text, start.index + 1)
+    first_line = text[start.index + 1 : line_end.start() if line_end else len(text)]
+    closed = re.search(r'(?<!\\)"', first_line) if quote == '"' else re.search(r"'(?!')", first_line.replace("''", ""))
+    return None if closed else (start.line + 1, start.column + 1, quote)
 
 
 # ---------------------------------------------------------------------------- construct
