@@ -38,6 +38,7 @@ SITE_KINDS = (
 )
 SIGNAL_KINDS = ("warning", "red_line", "bluff", "reassurance", "demand", "offer")
 FOG_KINDS = ("misread", "overreach")
+HINT_MOMENTS = ("turn", "chance", "signal", "debrief")
 POLICY_PRESETS = ("dove", "hawk", "tit_for_tat", "random")
 
 Expr = str
@@ -338,9 +339,15 @@ class HistoryEntry:
 
 @attrs.frozen
 class Hint:
-    turn: int = _help("Turn on which the window shows it (1 = first).")
+    turn: int = _help("Turn on which the window shows it (1 = first); with `on`, the latest turn it waits for.")
     title: str = _help("A short heading, e.g. `The ladder`.")
     text: str = _help("One idea, in a few sentences, for a first-time player.")
+    on: str = _opt(
+        "The moment that shows it earlier, one of: "
+        + ", ".join(HINT_MOMENTS)
+        + " (`chance`: the first chance result in the news; `signal`: the first signal; `debrief`: on the debrief).",
+        "turn",
+    )
 
 
 @attrs.frozen

@@ -79,14 +79,17 @@ def _pick(session, action: str) -> int:
 
 
 def test_talks_then_warships_credits_the_talks():
-    """The issue's repro: Aldoria proposes talks, then sends warships; talks settle the dispute."""
+    """The issue's repro: Aldoria proposes talks, then sends warships (then holds); talks settle
+    the dispute."""
     for seed in range(1, 200):
         m = Match.start(TUTORIAL, ("aldoria",), seed)
         s = m.session
 
         s.step({"aldoria": _pick(s, "talks")})
         s.step({"aldoria": _pick(s, "naval_show")})
-        if s.done and s.outcome.id == "settlement":
+        while not s.done:
+            s.step({"aldoria": _pick(s, "wait")})
+        if s.outcome.id == "settlement":
             break
     else:
         pytest.fail("no seed in 1..199 settles after talks then warships")

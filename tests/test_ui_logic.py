@@ -257,38 +257,18 @@ def test_exported_log_has_the_replay_structure():
 
 
 # ---------------------------------------------------------------- guided hints
-def test_tutorial_hints_one_a_turn_and_what_each_points_at():
+def test_tutorial_hints_and_what_each_points_at():
     scn = Match.start(TUTORIAL, (), 1).scenario
-    assert [hints.hint_for(scn, t).title for t in range(1, 6)] == [
-        "The ladder",
-        "A declared red line",
-        "Chance",
-        "Signals",
-        "The debrief",
+    assert [(h.title, h.on, hints.hint_target(h)) for h in scn.hints] == [
+        ("The ladder", "turn", "ladder"),
+        ("A declared red line", "turn", "decisions"),
+        ("Chance", "chance", "news"),
+        ("Signals", "signal", "signals"),
+        ("Claims and their status", "turn", None),
+        ("The debrief", "debrief", None),
     ]
-    assert hints.hint_for(scn, 6) is None
-    assert [hints.hint_target(hints.hint_for(scn, t)) for t in range(1, 6)] == [
-        "ladder",
-        "decisions",
-        "news",
-        "signals",
-        None,
-    ]
-
-
-def test_hint_state_dismiss_and_show_again():
-    scn = Match.start(TUTORIAL, (), 1).scenario
-    st = hints.HintState()
-    assert st.visible(scn, 1, "aldoria", True)
-    st.dismiss(1, "aldoria")
-    assert not st.visible(scn, 1, "aldoria", True)
-    assert st.visible(scn, 2, "aldoria", True) and st.visible(scn, 1, "borvia", True)  # per turn, per seat
-    assert st.toggle(scn, 1, "aldoria", True) and st.visible(scn, 1, "aldoria", True)  # H shows it again
-    assert not st.toggle(scn, 1, "aldoria", True)
-    # hints turned off in the settings: none shows, H still asks for this turn's
-    assert not st.visible(scn, 2, "aldoria", False)
-    assert st.toggle(scn, 2, "aldoria", False) and st.visible(scn, 2, "aldoria", False)
-    assert not st.toggle(scn, 7, "aldoria", True)
+    assert hints.debrief_hint(scn).title == "The debrief"
+    assert [h.title for h in hints.due(scn, [], 1)] == ["The ladder"]
 
 
 # ---------------------------------------------------------------- history in the news

@@ -17,6 +17,7 @@ from game.model import (
     CATEGORIES,
     CLAIM_STATUSES,
     FOG_KINDS,
+    HINT_MOMENTS,
     POLICY_PRESETS,
     SIGNAL_KINDS,
     SITE_KINDS,
@@ -375,6 +376,7 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
     for i, h in enumerate(scn.hints):
         if not 1 <= h.turn <= cal.turns:
             c.err(("hints", i, "turn"), f"turn {h.turn} is outside 1..{cal.turns}")
+        c.one_of(("hints", i, "on"), h.on, HINT_MOMENTS, "moment")
     for key in scn.scoring.weights:
         c.one_of(("scoring", "weights", key), key, CATEGORIES, "category")
     if not 0 <= scn.scoring.max_cascade <= 10:

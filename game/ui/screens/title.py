@@ -53,7 +53,7 @@ class TitleScreen(Screen):
         from game.ui.app import DEFAULT_SCENARIO, shipped_scenarios
 
         self.sets = sets or {}
-        paths = [str(p) for p in shipped_scenarios()]
+        paths = [str(p) for p in sorted(shipped_scenarios(), key=lambda p: p.stem != "tutorial")]  # tutorial first
         if preselect and not any(_same(preselect, p) for p in paths):
             paths.insert(0, preselect)
         self.entries = [self._load(p) for p in paths]
