@@ -474,3 +474,112 @@ def test_load_dialog_lists_unreadable_saves_and_opens(home):
         "Unreadable: deep.json: unreadable (the save is damaged (nested 200000 levels deep" in t and "1 more" in t
         for t in texts
     )
+
+
+# ---------------------------------------------------------------- the corpus, under limits
+
+MEMORY_LIMIT = 2 * 1024**3  # address space: numpy and pygame reserve more than they use
+CPU_LIMIT_S = 120
+
+
+def _limited():
+    """Run in the child before exec: a memory and a CPU limit (a hang is the timeout's)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT_S, CPU_LIMIT_S))
+
+
+def _run_limited(args: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "SDL_VIDEODRIVER": "dummy", **(env or {})}
+    p = subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env, preexec_fn=_limited
+    )
+    assert p.returncode >= 0, f"killed by signal {-p.returncode}: {p.stderr[-2000:]}"
+    assert "Traceback" not in p.stderr, p.stderr[-4000:]
+    return p
+
+
+def _lines(stdout: str) -> dict[str, str]:
+    return dict(line.split(": ", 1) for line in stdout.splitlines() if ": " in line)
+
+
+def test_hostile_saves_under_limits(tmp_path):
+    from tests.hostile.corpus import write_saves
+
+    folder = tmp_path / "saves"
+    expected = write_saves(folder)
+    p = _run_limited(["-m", "tests.hostile.read_all", "saves", str(folder)])
+    assert p.returncode == 0, p.stderr
+    got = _lines(p.stdout)
+    for name, message in expected.items():
+        assert message in got[name], (name, got[name])
+        assert "\n" not in got[name]
+    # well-formed saves are listed; their moves are checked when one is loaded (above)
+    legal_form = {"good.json", "foreign_move.json", "wrong_turn.json", "unknown_seat.json", "extra_seat_choice.json"}
+    assert set(got["listed"].split()) == legal_form
+    assert got["unreadable"] == str(len(expected) - len(legal_form))
+    assert got["left"] == ""  # the killed save's temporary file is gone
+
+
+def test_hostile_settings_under_limits(tmp_path):
+    from tests.hostile.corpus import write_settings
+
+    folder = tmp_path / "settings"
+    expected = write_settings(folder)
+    p = _run_limited(["-m", "tests.hostile.read_all", "settings", str(folder)])
+    assert p.returncode == 0, p.stderr
+    got = _lines(p.stdout)
+    for name, message in expected.items():
+        assert message in got[name], (name, got[name])
+        assert message == "ok" or got[name].endswith("; using the defaults")
+
+
+def test_the_game_starts_over_a_hostile_autosave_and_settings(tmp_path):
+    home = tmp_path / "home"
+    (home / "saves").mkdir(parents=True)
+    (home / "saves" / "autosave.json").write_bytes(b"[" * 200_000)
+    (home / "settings.json").write_bytes(b'{"format": "redline-settings/1", "ui_scale": 1e400}')
+    shot = tmp_path / "title.png"
+    p = _run_limited(["main.py", "--screenshot", str(shot)], env={"REDLINE_HOME": str(home)})
+    assert p.returncode == 0, p.stderr
+    assert shot.stat().st_size > 0
+
+
+def test_hostile_logs_under_limits(tmp_path):
+    from tests.hostile.corpus import write_logs
+
+    folder = tmp_path / "logs"
+    expected = write_logs(folder)
+    out = tmp_path / "report"
+    p = _run_limited(["main.py", "class-report", str(folder), "--out", str(out), "--ai-games", "50"])
+    assert p.returncode == 0, p.stderr
+    said = {}
+    for line in p.stdout.splitlines():
+        name, _, rest = line.partition(": ")
+        said[name] = rest
+    for name, message in expected.items():
+        if message == "ok":
+            assert name not in said, (name, said.get(name))
+        else:
+            assert message in said[name], (name, said[name])
+    assert "4 logs of 'tutorial' read" in p.stdout and "1 flagged" in p.stdout
+    assert json.loads((out / "summary.json").read_text())["logs"] == 4
+
+
+def test_hostile_chunks_under_limits(tmp_path):
+    from tests.hostile.corpus import damage_chunks
+
+    out = tmp_path / "sweep"
+    args = ["main.py", "sweep", TUTORIAL, "--set", "enforce_p=0,1", "--games", "500", "--quiet", "--out", str(out)]
+    env = {"REDLINE_CHUNK": "100", "REDLINE_ENGINE": "numpy"}
+    p = _run_limited(args, env)
+    assert p.returncode == 0, p.stderr
+    ref = json.loads((out / "results.json").read_text())
+    how = damage_chunks(out / "chunks")
+    p = _run_limited([*args, "--resume"], env)
+    assert p.returncode == 0, p.stderr
+    assert f"{len(how)} saved chunks damaged" in p.stdout and "computed again" in p.stdout
+    got = json.loads((out / "results.json").read_text())
+    assert got["run"]["computed_chunks"] == len(how) and got["run"]["reused_chunks"] == 10 - len(how)
+    assert {k: v for k, v in got.items() if k != "run"} == {k: v for k, v in ref.items() if k != "run"}

@@ -32,6 +32,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import time
 import zipfile
 import zlib
@@ -267,8 +268,7 @@ def _manifest_diff(old: dict, new: dict) -> list[str]:
 def _clean(folder: str, patterns: tuple[str, ...]) -> None:
     for pat in patterns:
         for f in glob.glob(os.path.join(glob.escape(folder), pat)):
-            with contextlib.suppress(OSError):
-                os.unlink(f)
+            _remove(f)
 
 
 # ---------------------------------------------------------------- running
@@ -567,6 +567,15 @@ def _read_manifest(path: str) -> dict | None:
     return old
 
 
+def _remove(path: str) -> None:
+    """Remove what stands where a chunk belongs (a file, a link, a FIFO, or a folder of that name)."""
+    with contextlib.suppress(OSError):
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+
+
 def _prepare_out(
     out: str,
     chunk_dir: str,
@@ -610,8 +619,7 @@ def _prepare_out(
                 continue
             if load_chunk(chunk_dir, p, s, e, mkey, recorded.get(name)) is None:
                 damaged.append(name)
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(chunk_dir, name))
+                _remove(os.path.join(chunk_dir, name))
                 continue
             todo.discard(i)
             sha = recorded.get(name)
