@@ -11,7 +11,15 @@ import time
 
 import numpy as np
 
-from game.cli.common import ENGINE_HELP, UsageError, engine_option, parse_policies, parse_sets, progress
+from game.cli.common import (
+    ENGINE_HELP,
+    UsageError,
+    engine_option,
+    parse_policies,
+    parse_sets,
+    progress,
+    require_extra,
+)
 from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401  (dispatched by name from here)
 from game.diagnostics import RedlineError, ScenarioError
 from game.files import atomic_write
@@ -179,6 +187,7 @@ def _spec(args, sets, engine: str):
 
 def _executor(args):
     if getattr(args, "scheduler", None):
+        require_extra("distributed", "cluster", f"{args.command} --scheduler")
         from game.runners.dask_runner import dask_executor
 
         return dask_executor(args.scheduler)
@@ -593,6 +602,7 @@ def cmd_class_report(args) -> int:
     if not os.path.isdir(args.logs):
         raise UsageError(f"{args.logs}: not a folder")
     _output_folder(args.out, "--out")
+    require_extra("matplotlib", "report", "class-report (the report's plots)")
     logs, skipped = read_logs(args.logs)
     if not logs:
         for name, why in skipped:

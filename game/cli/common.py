@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 
@@ -44,6 +45,12 @@ def parse_sets(items: list[str] | None, multi: bool = False) -> dict:
             raise UsageError(f"--set {path}: {value!r} is not a number") from None
         out[path.strip()] = values
     return out
+
+
+def require_extra(module: str, extra: str, what: str) -> None:
+    """Stop with one line (exit 2) when ``what`` needs an optional extra that is not installed."""
+    if importlib.util.find_spec(module) is None:
+        raise UsageError(f"{what} needs the {extra} extra: pip install 'redline[{extra}]'")
 
 
 def parse_size(text: str | None) -> tuple[int, int] | None:

@@ -56,7 +56,7 @@ def args_sweep(sp) -> None:
 
 def cmd_sweep(args) -> int:
     from game.cli.commands import _check_policies, _load
-    from game.cli.common import UsageError, engine_option, parse_policies, parse_sets, progress
+    from game.cli.common import UsageError, engine_option, parse_policies, parse_sets, progress, require_extra
     from game.loader.load import display_name, resolved_source
     from game.runners.local import default_workers
     from game.runners.sweep import GridError, Sweep, make_axes, run_sweep
@@ -68,6 +68,10 @@ def cmd_sweep(args) -> int:
         raise UsageError("--resume needs --out DIR (the folder of the interrupted sweep)")
     if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
         raise UsageError(f"--out {args.out}: is a file; give a folder")
+    if args.out:
+        require_extra("matplotlib", "report", "sweep --out (the report's plots)")
+    if args.scheduler:
+        require_extra("distributed", "cluster", "sweep --scheduler")
     sets = parse_sets(args.set, multi=True)
     loaded = _load(args.file)
     policies = parse_policies(args.policy)
