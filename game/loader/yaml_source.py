@@ -436,6 +436,10 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
         return Diagnostic(file, line, col, "", f"invalid YAML: {exc}")
     where = exc.problem_mark or exc.context_mark
     line, col = (where.line + 1, where.column + 1) if where else (0, 0)
+    if exc.problem and "maximum nesting depth" in exc.problem:
+        # libyaml >= 0.2.5 as built in PyYAML 6.0.4 stops at depth 1,000 itself, scanning ahead
+        # of the events that would have reached MAX_DEPTH here: the same message either way.
+        return Diagnostic(file, line, col, "", f"nesting is deeper than {MAX_DEPTH} levels")
     unclosed = _unclosed_quote(text, exc)
     if unclosed is not None:
         q_line, q_col, quote = unclosed
