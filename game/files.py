@@ -12,6 +12,7 @@ import gzip
 import io
 import os
 import tempfile
+from typing import IO, Any
 
 TMP = ".redline-tmp-"
 _UMASK = os.umask(0)
@@ -27,7 +28,8 @@ def atomic_write(path: str, mode: str = "w", gz: bool = False):
     binary = gz or "b" in mode
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # as an ordinary open() would (mkstemp makes it 0600)
-        with os.fdopen(fd, "wb" if binary else mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as raw:
+        raw: IO[Any] = os.fdopen(fd, "wb") if binary else os.fdopen(fd, mode, encoding="utf-8", newline="")
+        with raw:
             if gz:
                 with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=5, mtime=0) as zf, _text(zf) as fh:
                     yield fh

