@@ -586,3 +586,11 @@ def test_hostile_chunks_under_limits(tmp_path):
     got = json.loads((out / "results.json").read_text())
     assert got["run"]["computed_chunks"] == len(how) and got["run"]["reused_chunks"] == 10 - len(how)
     assert {k: v for k, v in got.items() if k != "run"} == {k: v for k, v in ref.items() if k != "run"}
+
+
+def test_temporaries_of_a_killed_settings_write_are_cleaned(home):
+    stale = home / f"{TMP}settings"
+    stale.write_text('{"format": "redline-set')
+    os.utime(stale, (1, 1))
+    assert load_settings() == Settings()
+    assert not stale.exists()

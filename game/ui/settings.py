@@ -20,7 +20,7 @@ import attrs
 import platformdirs
 
 from game.datafile import BadValue, DataFileError, in_range, load_json_file, one_of, structure
-from game.files import atomic_write
+from game.files import atomic_write, remove_stale_temporaries
 
 SETTINGS_FORMAT = "redline-settings/1"
 UI_SCALES = (0.9, 1.0, 1.15, 1.3, 1.5)
@@ -104,6 +104,8 @@ class Settings:
 def load_settings(path: Path | None = None) -> Settings:
     """The saved settings, or the defaults (with ``problem`` set) when the file is unusable."""
     path = path or config_path()
+    if path.parent.is_dir():
+        remove_stale_temporaries(path.parent)  # a write killed half-way left one
     if not os.path.lexists(path):
         return Settings()
     try:
