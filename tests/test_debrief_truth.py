@@ -1,7 +1,11 @@
 """The debrief tells the truth: every decision that fed an outcome's condition is on its chain."""
 
+import os
 import re
 from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -97,3 +101,34 @@ def test_talks_then_warships_credits_the_talks():
     talks = next(e for e in chain if e["mine"] and e["action"] == "talks")
     assert talks["on_path"] and talks["turn"] == 1
     assert chain[-1]["kind"] == "outcome" and chain[-1]["on_path"]
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: Path(p).stem)
+def test_debrief_chart_labels_never_overlap_and_history_shows(path, size, tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+    from game.ui.app import App
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.settings import Settings
+
+    app = App(Settings(), size, fixed_size=True)
+    m = Match.start(path, (), 1)
+    seat = next(a.id for a in m.scenario.actors if a.playable)
+    m = _play(path, seat, 4, [2, 0, 1])
+    screen = DebriefScreen(app, m)
+    app.stack.reset(screen)
+    app.render(1)
+    for boxes, frame in ((screen.chart_labels, screen.chart_rect), (screen.bars_labels, screen.bars_rect)):
+        assert boxes
+        for i, a in enumerate(boxes):
+            assert frame.contains(a), (a, frame)
+            assert a.collidelist(boxes[i + 1 :]) < 0, (a, boxes)
+    if m.scenario.history:
+        # the history comparison has its own box on screen, not at the end of the chain's
+        box = screen.history_box
+        assert box is not None and _on_screen(box.rect, size)
+        assert "HISTORICALLY" in box.html_text and "HISTORICALLY" not in screen.story.html_text
+
+
+def _on_screen(rect, size) -> bool:
+    return rect.top >= 0 and rect.bottom <= size[1] and rect.left >= 0 and rect.right <= size[0]

@@ -17,6 +17,14 @@ def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0) -> pygame.Rec
     return pygame.Rect(rect.left + 12, rect.top + 14 + f.get_linesize(), rect.w - 24, rect.h - 24 - f.get_linesize())
 
 
+def _place(kept: list[pygame.Rect], box: pygame.Rect) -> bool:
+    """Keep ``box`` if it overlaps no label kept so far (labels that would overlap are left out)."""
+    if box.collidelist(kept) >= 0:
+        return False
+    kept.append(box)
+    return True
+
+
 def rung_chart(
     surface,
     rect: pygame.Rect,
@@ -24,21 +32,34 @@ def rung_chart(
     rung_names: list[str],
     turns: int,
     fs: float = 1.0,
-) -> None:
-    """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values)."""
+) -> list[pygame.Rect]:
+    """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values).
+
+    Returns the boxes of the text it drew. Where rung labels would overlap, the rungs a line
+    reaches are labelled first, then the others from the bottom up while they fit; turn
+    numbers likewise."""
     f = theme.font(round(10 * fs))
     n = len(rung_names)
     label_w = min(max((f.size(x)[0] for x in rung_names), default=40) + 10, rect.w // 3)
-    legend_h = round(18 * fs)
-    plot = pygame.Rect(rect.left + label_w, rect.top + 4, rect.w - label_w - 6, rect.h - 24 - legend_h)
+    legend_h = max(round(18 * fs), f.get_linesize() + 4)
+    plot = pygame.Rect(
+        rect.left + label_w, rect.top + 4, rect.w - label_w - 6, rect.h - 12 - f.get_linesize() - legend_h
+    )
+    kept: list[pygame.Rect] = []
     if plot.w < 20 or plot.h < 20:
-        return
+        return kept
+    reached = {v for *_x, values in series for v in values}
+    order = sorted(range(n + 1), key=lambda i: (i not in reached, i))
     for i in range(n + 1):
         y = plot.bottom - plot.h * i / max(n, 1)
         pygame.draw.line(surface, (34, 43, 55), (plot.left, y), (plot.right, y))
+    for i in order:
+        y = plot.bottom - plot.h * i / max(n, 1)
         name = _fit(f, rung_names[i - 1] if i else "none", label_w - 8)
         img = theme.render(f, name, theme.TEXT_DIM)
-        surface.blit(img, img.get_rect(midright=(plot.left - 6, y)))
+        box = img.get_rect(midright=(plot.left - 6, y))
+        if _place(kept, box):
+            surface.blit(img, box)
     turns = max(turns, 1)
 
     def xy(t: int, v: int):
@@ -49,7 +70,9 @@ def rung_chart(
     for t in range(1, turns + 1):
         x, _ = xy(t, 0)
         img = theme.render(f, str(t), theme.TEXT_DIM)
-        surface.blit(img, img.get_rect(midtop=(x, plot.bottom + 4)))
+        box = img.get_rect(midtop=(x, plot.bottom + 4))
+        if _place(kept, box.inflate(6, 0)):
+            surface.blit(img, box)
     k = len(series)
     for j, (_name, colour, shape, values) in enumerate(series):
         off = (j - (k - 1) / 2) * 3
@@ -63,13 +86,21 @@ def rung_chart(
             draw_marker(surface, shape, x, y, 5 * fs, colour)
     x = plot.left
     y = rect.bottom - legend_h / 2
-    for name, colour, shape, _values in series:
-        draw_marker(surface, shape, x + 6, y, 5 * fs, colour)
-        img = theme.render(f, name, theme.TEXT)
-        surface.blit(img, img.get_rect(midleft=(x + 16, y)))
-        x += img.get_width() + 34
     cap = theme.render(f, "turn", theme.TEXT_FAINT)
-    surface.blit(cap, cap.get_rect(bottomright=(rect.right - 2, rect.bottom - legend_h)))
+    cap_box = cap.get_rect(midright=(rect.right - 2, y))
+    for name, colour, shape, _values in series:
+        room = cap_box.left - 8 - (x + 16)
+        if room < 20:
+            break
+        draw_marker(surface, shape, x + 6, y, 5 * fs, colour)
+        img = theme.render(f, _fit(f, name, room), theme.TEXT)
+        box = img.get_rect(midleft=(x + 16, y))
+        kept.append(box)
+        surface.blit(img, box)
+        x += img.get_width() + 34
+    if _place(kept, cap_box):
+        surface.blit(cap, cap_box)
+    return kept
 
 
 def paired_bars(
@@ -84,26 +115,30 @@ def paired_bars(
     b_colour=(86, 180, 233),
     fs: float = 1.0,
     highlight: int | None = None,
-) -> None:
-    """Horizontal bars: for each label, share ``a`` (may be None) above share ``b``."""
+) -> list[pygame.Rect]:
+    """Horizontal bars: for each label, share ``a`` (may be None) above share ``b``; returns the
+    boxes of the text it drew (a label that would overlap another is left out)."""
     f = theme.font(round(11 * fs))
     fb = theme.font(round(11 * fs), "bold")
-    legend_h = round(20 * fs)
+    legend_h = max(round(20 * fs), f.get_linesize() + 4)
     label_w = min(max((f.size(x)[0] for x in labels), default=40) + 12, int(rect.w * 0.38))
     rows = len(labels)
     if rows == 0:
-        return
+        return []
     area = pygame.Rect(rect.left, rect.top, rect.w, rect.h - legend_h)
     row_h = area.h / rows
     bar_h = max(6, min(round(14 * fs), (row_h - 6) / (2 if a is not None else 1)))
     plot_x = area.left + label_w
-    plot_w = area.w - label_w - round(44 * fs)
+    plot_w = area.w - label_w - max(round(44 * fs), f.size("100% / 100%")[0] + 12 if a is not None else 0)
+    kept: list[pygame.Rect] = []
     for i, label in enumerate(labels):
         y0 = area.top + i * row_h
         font = fb if i == highlight else f
         name = _fit(font, label, label_w - 8)
         img = theme.render(font, name, theme.ACCENT if i == highlight else theme.TEXT)
-        surface.blit(img, img.get_rect(midright=(plot_x - 8, y0 + row_h / 2)))
+        box = img.get_rect(midright=(plot_x - 8, y0 + row_h / 2))
+        if _place(kept, box):
+            surface.blit(img, box)
         bars = ([(a[i], a_colour)] if a is not None else []) + [(b[i], b_colour)]
         total_h = len(bars) * bar_h + (len(bars) - 1) * 2
         y = y0 + (row_h - total_h) / 2
@@ -112,18 +147,30 @@ def paired_bars(
             w = max(0, round(plot_w * share))
             if w:
                 pygame.draw.rect(surface, colour, pygame.Rect(plot_x, y, w, bar_h), border_radius=2)
-            pct = theme.render(f, f"{share * 100:.0f}%", theme.TEXT)
-            surface.blit(pct, pct.get_rect(midleft=(plot_x + plot_w + 6, y + bar_h / 2)))
             y += bar_h + 2
+        # the shares at the end of their bars, or on one line when the bars are too thin for two
+        shares = [f"{share * 100:.0f}%" for share, _c in bars]
+        if len(bars) > 1 and total_h / len(bars) < f.size("0%")[1] + 1:
+            shares = [" / ".join(shares)]
+        step = total_h / len(shares)
+        for k, text in enumerate(shares):
+            pct = theme.render(f, text, theme.TEXT)
+            y = y0 + (row_h - total_h) / 2 + step * (k + 0.5)
+            box = pct.get_rect(midleft=(plot_x + plot_w + 6, y))
+            if _place(kept, box):
+                surface.blit(pct, box)
     x = plot_x
     y = rect.bottom - legend_h / 2
     for name, colour, show in ((a_name, a_colour, a is not None), (b_name, b_colour, True)):
         if not show:
             continue
         pygame.draw.rect(surface, colour, pygame.Rect(x, y - 5, 14, 10), border_radius=2)
-        img = theme.render(f, name, theme.TEXT)
-        surface.blit(img, img.get_rect(midleft=(x + 20, y)))
+        img = theme.render(f, _fit(f, name, max(20, rect.right - x - 24)), theme.TEXT)
+        box = img.get_rect(midleft=(x + 20, y))
+        if _place(kept, box):
+            surface.blit(img, box)
         x += img.get_width() + 44
+    return kept
 
 
 def bar(surface, rect: pygame.Rect, share: float, colour, bg=(30, 38, 48)) -> None:

@@ -16,6 +16,7 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import Replays, causal_chain, game_log, replay_shares
+from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
 from game.ui.screens.base import Screen, oid
 
@@ -89,13 +90,25 @@ class DebriefScreen(Screen):
         self.bars_rect = pygame.Rect(
             pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12)
         )
+        # the history comparison in its own box under the chain, so both show without scrolling
+        history = self.history_html()
+        story_h = bottom - top if not history else int((bottom - top) * 0.58)
         self.story = UITextBox(
             self.story_html(),
-            pygame.Rect(right_x, top, right_w, bottom - top),
+            pygame.Rect(right_x, top, right_w, story_h),
             m,
             container=root,
             object_id=oid("@card_text"),
         )
+        self.history_box = None
+        if history:
+            self.history_box = UITextBox(
+                history,
+                pygame.Rect(right_x, top + story_h + s(10), right_w, bottom - top - story_h - s(10)),
+                m,
+                container=root,
+                object_id=oid("@card_text"),
+            )
         bw = s(230)
         by = h - s(56)
         self.export_btn = UIButton(
@@ -136,7 +149,14 @@ class DebriefScreen(Screen):
         scn = self.match.scenario
         sess = self.match.session
         px = self.app.font_px(13)
-        parts = [
+        parts = []
+        hint = debrief_hint(scn)
+        if hint is not None:
+            parts.append(
+                f"<font color='#e8b44c'><b>HINT \u00b7 {html.escape(hint.title.upper())}</b></font><br>"
+                f"<font color='#d6dce4'>{html.escape(hint.text)}</font><br>"
+            )
+        parts += [
             "<font color='#e8b44c'><b>HOW IT HAPPENED</b></font><br>"
             "<font color='#8a96a4'>From your decisions to the outcome: each step with its cause and, for "
             "chance, its odds. <font color='#e8b44c'>\u2022</font> = on the recorded path to the outcome.</font>"
@@ -176,38 +196,61 @@ class DebriefScreen(Screen):
                 "<br><font color='#9aa6b4'><i>None of your decisions is on the recorded path to this outcome: "
                 "it came from the other sides, chance, or the turn limit. Compare the replays.</i></font>"
             )
-        # objectives
+        parts.extend(self.scores_html())
+        return f"<font pixel_size={px}>" + "<br>".join(parts) + "</font>"
+
+    def scores_html(self) -> list[str]:
+        """The escalation score and the objectives' scores, each with what it measures."""
+        scn = self.match.scenario
         log = game_log(self.match)
+        parts = [
+            "<br><font color='#e8b44c'><b>SCORES</b></font>",
+            f"Escalation score <b>{log['escalation_score']:g}</b> <font color='#9aa6b4'>(every side's actions "
+            "added up by kind, as Rivera et al. 2024 weigh them: talks count below zero, posturing a little, "
+            "violence and nuclear use most; higher = a more escalatory game)</font>",
+        ]
         if scn.objectives:
-            parts.append("<br><font color='#e8b44c'><b>OBJECTIVES</b></font>")
+            parts.append(
+                "<font color='#9aa6b4'>Objectives: each side's goal, scored by the scenario's own formula at the "
+                "end (higher = closer to the goal; in this scenario's units, often 0 to 1).</font>"
+            )
             for o in scn.objectives:
                 v = log["objectives"].get(o.id, 0.0)
                 who = scn.actor(o.actor).name
                 parts.append(f"\u2022 {html.escape(who)}: {html.escape(o.text)} \u2014 score {v:.2f}")
-        # history
-        if scn.history:
-            parts.append("<br><font color='#e8b44c'><b>HISTORICALLY</b></font>")
-            hist_out = next((o for o in scn.outcomes if o.historical), None)
-            if hist_out is not None:
-                same = sess.outcome is not None and sess.outcome.id == hist_out.id
-                parts.append(
-                    f"What happened: <b>{html.escape(hist_out.name)}</b>"
-                    + (" \u2014 the same outcome as your game." if same else " \u2014 not your outcome.")
-                )
-            yours = {}
-            for ev in sess.events:
-                if ev["kind"] == "action" and ev.get("via") == "decision" and ev.get("actor") in self.seats:
-                    yours.setdefault(ev["turn"], []).append(ev.get("action_name") or "")
-            for hentry in scn.history:
-                parts.append(f"<b>Turn {hentry.turn}</b>: {html.escape(hentry.text)}")
-                for aid, act in hentry.actions.items():
-                    if aid in self.seats:
-                        name = news_view._action_name(scn, act)
-                        you = ", ".join(yours.get(hentry.turn, [])) or "\u2014"
-                        parts.append(
-                            f"    <font color='#9aa6b4'>history: {html.escape(name)} \u00b7 you: "
-                            f"{html.escape(you)}</font>"
-                        )
+        return parts
+
+    def history_html(self) -> str:
+        """What happened historically beside the student's decisions ('' without history)."""
+        scn = self.match.scenario
+        sess = self.match.session
+        if not scn.history:
+            return ""
+        px = self.app.font_px(13)
+        parts = ["<font color='#e8b44c'><b>HISTORICALLY</b></font>"]
+        hist_out = next((o for o in scn.outcomes if o.historical), None)
+        if hist_out is not None:
+            same = sess.outcome is not None and sess.outcome.id == hist_out.id
+            parts.append(
+                f"What happened: <b>{html.escape(hist_out.name)}</b>"
+                + (" \u2014 the same outcome as your game." if same else " \u2014 not your outcome.")
+            )
+        yours: dict[int, list[str]] = {}
+        for ev in sess.events:
+            if ev["kind"] == "action" and ev.get("via") == "decision" and ev.get("actor") in self.seats:
+                yours.setdefault(ev["turn"], []).append(ev.get("action_name") or "")
+        for hentry in scn.history:
+            for aid, act in hentry.actions.items():
+                if aid in self.seats:
+                    name = news_view._action_name(scn, act)
+                    you = ", ".join(yours.get(hentry.turn, [])) or "\u2014"
+                    parts.append(
+                        f"<b>Turn {hentry.turn}</b> history: {html.escape(name)} "
+                        f"<font color='#9aa6b4'>\u00b7 you: {html.escape(you)}</font>"
+                    )
+        parts.append("<br><font color='#9aa6b4'>What happened each turn, in full:</font>")
+        for hentry in scn.history:
+            parts.append(f"<b>Turn {hentry.turn}</b>: {html.escape(hentry.text)}")
         return f"<font pixel_size={px}>" + "<br>".join(parts) + "</font>"
 
     # ------------------------------------------------------------ input
@@ -279,7 +322,7 @@ class DebriefScreen(Screen):
             name = a.name + (" (you)" if a.id in self.seats else "")
             series.append((name, self.colours[a.id], self.ladder.marker_shape(a.id), hist.get(a.id, [])))
         turns = max([len(v) for v in hist.values()] + [1])
-        charts.rung_chart(surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs)
+        self.chart_labels = charts.rung_chart(surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs)
         r = self.replays
         title = (
             f"Your decisions, replayed {r.n:,} times (chance and the AI drawn anew)"
@@ -291,7 +334,7 @@ class DebriefScreen(Screen):
             (i for i, o in enumerate(scn.outcomes) if sess.outcome is not None and o.id == sess.outcome.id), None
         )
         seat_names = " and ".join(scn.actor(a).name for a in self.seats) or "the seat"
-        charts.paired_bars(
+        self.bars_labels = charts.paired_bars(
             surface,
             inner,
             list(r.outcomes),
