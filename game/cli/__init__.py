@@ -1,4 +1,5 @@
-"""``main.py``'s subcommands: a thin layer over the loader, engine and runners.
+"""``main.py``'s subcommands (and the installed ``redline`` command's): a thin layer over the
+loader, engine and runners.
 
 Exit status: 0 ok, 1 invalid input (a scenario, a save, a log), 2 bad usage.
 Headless commands never import pygame: only ``game.cli.window`` (``play``, ``watch`` and no
@@ -8,10 +9,15 @@ command) imports ``game.ui``, inside its functions.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from game.cli.common import UsageError, UsageParser, fail
-from game.diagnostics import RedlineError
+# The engine never calls BLAS; idle BLAS threads only compete with the worker processes. Set
+# here, before anything imports numpy, so ``redline`` and ``python main.py`` run alike.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from game.cli.common import UsageError, UsageParser, fail, prog  # noqa: E402
+from game.diagnostics import RedlineError  # noqa: E402
 
 COMMANDS = {
     "validate": "check scenario files and list every error",
@@ -32,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from game.cli import commands
 
     p = UsageParser(
-        prog="python main.py",
+        prog=prog(),
         description="Redline: an escalation-ladder teaching game. With no command, opens the game window.",
     )
     sub = p.add_subparsers(dest="command", parser_class=UsageParser, metavar="COMMAND")
@@ -55,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return getattr(commands, "cmd_" + args.command.replace("-", "_"))(args)
     except UsageError as exc:
-        print(f"python main.py {args.command}: error: {exc}", file=sys.stderr)
+        print(f"{prog()} {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except RedlineError as exc:
         return fail(exc)

@@ -17,6 +17,7 @@ from game.cli.common import (
     engine_option,
     parse_policies,
     parse_sets,
+    prog,
     progress,
     require_extra,
 )
@@ -463,9 +464,9 @@ def args_play(sp) -> None:
 
 
 def cmd_play(args) -> int:
-    from game.ui.app import run_play
+    from game.cli.window import play
 
-    return run_play(args)
+    return play(args)
 
 
 def args_watch(sp) -> None:
@@ -480,9 +481,9 @@ def args_watch(sp) -> None:
 
 
 def cmd_watch(args) -> int:
-    from game.ui.app import run_watch
+    from game.cli.window import watch
 
-    return run_watch(args)
+    return watch(args)
 
 
 __all__ = ["RedlineError"]
@@ -575,7 +576,7 @@ def cmd_new(args) -> int:
             text = fh.read().replace("{schema}", schema).replace("{file}", display_name(args.file))
     with atomic_write(args.file) as fh:
         fh.write(text)
-    print(f"wrote {display_name(args.file)}; check it with: python main.py validate {display_name(args.file)}")
+    print(f"wrote {display_name(args.file)}; check it with: {prog()} validate {display_name(args.file)}")
     return 0
 
 

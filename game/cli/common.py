@@ -10,6 +10,12 @@ import sys
 from game.diagnostics import RedlineError
 
 
+def prog() -> str:
+    """How the user ran Redline, for usage lines and hints: ``redline`` (the installed command)
+    or ``python main.py``."""
+    return "redline" if os.path.splitext(os.path.basename(sys.argv[0]))[0] == "redline" else "python main.py"
+
+
 class UsageError(Exception):
     """Bad command-line usage: exit status 2."""
 

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from game.cli.common import UsageError, UsageParser, parse_sets, parse_size
+from game.cli.common import UsageError, UsageParser, parse_sets, parse_size, prog
 
 
 def _options(args: argparse.Namespace, **extra):
@@ -64,7 +64,7 @@ def watch(args: argparse.Namespace) -> int:
 
 def title_parser() -> argparse.ArgumentParser:
     """``python main.py [options]``: the title screen, or a screenshot of it or of a shipped scenario."""
-    p = UsageParser(prog="python main.py", description="Redline: opens the game window on the title screen.")
+    p = UsageParser(prog=prog(), description="Redline: opens the game window on the title screen.")
     p.add_argument("--screenshot", metavar="PNG", help="render once, save the PNG and exit")
     p.add_argument("--size", default=None, help="window size WxH (default: the saved setting)")
     p.add_argument("--seed", type=int, default=None, help="the title screen's seed")
@@ -84,5 +84,5 @@ def title(argv: list[str]) -> int:
     try:
         return _run(run_title, _options(args))
     except UsageError as exc:
-        print(f"python main.py: error: {exc}", file=sys.stderr)
+        print(f"{prog()}: error: {exc}", file=sys.stderr)
         return 2
