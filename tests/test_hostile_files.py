@@ -83,6 +83,17 @@ def test_json_numbers_and_brackets_in_strings(raw, message):
             parse_json(raw)
 
 
+def test_escaped_quotes_without_an_end_are_scanned_once():
+    """200,000 escaped quotes in an unterminated string: a string pattern that can fail would
+    restart at each of them (quadratic: minutes); the depth scan reads the text once."""
+    from game.datafile import DataFileError, json_depth, parse_json
+
+    raw = b'["' + b'\\"' * 200_000
+    assert json_depth(raw) == 1 and json_depth(raw + b"\\") == 1
+    with pytest.raises(DataFileError, match="not valid JSON \\(line 1 column 2: Unterminated string"):
+        parse_json(raw)
+
+
 def test_fifo_and_device_are_refused_at_once(tmp_path):
     os.mkfifo(tmp_path / "pipe.json")
     os.symlink("/dev/zero", tmp_path / "zero.json")
