@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -50,6 +51,16 @@ def _names(wheel: Path) -> set[str]:
 
 def _shipped(folder: str, pattern: str) -> list[str]:
     return sorted(p.relative_to(ROOT / folder).as_posix() for p in (ROOT / folder).glob(pattern))
+
+
+def test_requirements_are_the_package_and_its_extras():
+    """requirements.txt (what ``python main.py`` needs, extras included so every README command
+    works from a checkout) lists exactly the package's dependencies and its extras."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    package = set(project["dependencies"]) | {d for deps in project["optional-dependencies"].values() for d in deps}
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    listed = {line.split("#")[0].strip() for line in lines} - {""}
+    assert listed == package
 
 
 def test_wheel_carries_every_module(wheel):
