@@ -1,6 +1,6 @@
-"""Imports point one way, as the README's "Code layout" says:
-ui -> cli -> runners -> policies -> engine -> expr -> model (the loader beside the engine, never
-importing it), checked on every module's imports, function-level ones included, parsed with ``ast``.
+"""Imports point one way, as the README's "Code layout" says (A -> B: A may import B):
+cli and ui -> runners -> policies -> engine -> expr -> model, and the loader beside the engine,
+never importing it; checked on every module's imports, function-level ones included, with ``ast``.
 
 The allowed graph is data (``MAY_IMPORT``); a module outside it fails until it is given a layer.
 The precise rule for the window: ``game.cli`` never imports ``game.ui``, except ``game.cli.window``
