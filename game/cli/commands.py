@@ -560,7 +560,10 @@ def cmd_new(args) -> int:
     if os.path.exists(args.file) and not args.force:
         print(f"{args.file}: already exists; choose another name or add --force", file=sys.stderr)
         return 1
-    schema = os.path.relpath(resources.schema_file(), os.path.dirname(os.path.abspath(args.file)))
+    try:
+        schema = os.path.relpath(resources.schema_file(), os.path.dirname(os.path.abspath(args.file)))
+    except ValueError:  # another drive (Windows): no relative path, name the file itself
+        schema = resources.schema_file().as_uri()
     if args.source:
         src = args.source if os.path.exists(args.source) else resources.find_shipped_scenario(args.source)
         if src is None:
