@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
+import unicodedata
 from collections.abc import Iterable
 
 import attrs
@@ -54,6 +56,62 @@ class RedlineError(Exception):
 
 class ScenarioError(RedlineError):
     """The scenario file cannot be read, parsed or validated."""
+
+
+def foreign_character(word: str) -> str | None:
+    """Which character of a name is not ASCII, by its Unicode name, or None if all are.
+
+    A Cyrillic 'а' or a fullwidth 'ｔ' looks like its Latin twin; the did-you-mean that
+    names the twin would leave the author staring at two identical words.
+
+    >>> foreign_character("strаke")
+    "character 4 is 'а' (CYRILLIC SMALL LETTER A), not a Latin letter"
+    >>> foreign_character("ｔension")
+    "character 1 is 'ｔ' (FULLWIDTH LATIN SMALL LETTER T), not a plain Latin letter a-z"
+    >>> foreign_character("strike") is None
+    True
+    """
+    for i, ch in enumerate(word, 1):
+        if ord(ch) < 128:
+            continue
+        name = unicodedata.name(ch, f"U+{ord(ch):04X}")
+        if ch.isdigit():
+            what = "not a digit 0-9"
+        elif "LATIN" in name:
+            what = "not a plain Latin letter a-z"
+        elif ch.isalpha():
+            what = "not a Latin letter"
+        else:
+            what = "not a letter, digit or underscore"
+        return f"character {i} is {ch!r} ({name}), {what}"
+    return None
+
+
+_WORD_AROUND = re.compile(r"[\w.]*\Z"), re.compile(r"\A[\w.]*")
+
+
+def look_alike_in_code(text: str) -> tuple[int, str] | None:
+    """(offset, message) for the first character outside quotes that Python would silently
+    read as another (NFKC: a fullwidth 'ｔension' is 'tension'), naming the word it is in.
+
+    >>> look_alike_in_code("ｔension >= 0.4")
+    (0, "'ｔension': character 1 is 'ｔ' (FULLWIDTH LATIN SMALL LETTER T), not a plain Latin letter a-z")
+    >>> look_alike_in_code("count('ｔ') + é") is None
+    True
+    """
+    quote = ""
+    for at, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ord(ch) >= 128 and unicodedata.normalize("NFKC", ch) != ch:
+            before = _WORD_AROUND[0].search(text, 0, at)
+            after = _WORD_AROUND[1].match(text[at + 1 :])
+            start = before.start() if before else at
+            word = text[start : at + 1 + (after.end() if after else 0)]
+            return at, f"{word!r}: {foreign_character(word)}"
+    return None
 
 
 SMALL_CHOICES = 100

@@ -34,7 +34,7 @@ from typing import Any, Protocol
 import attrs
 import numpy as np
 
-from game.diagnostics import did_you_mean
+from game.diagnostics import did_you_mean, foreign_character, look_alike_in_code
 
 __all__ = [
     "BUILTIN_FUNCTIONS",
@@ -837,6 +837,9 @@ def _parse(src: _Source, mode: str) -> ast.AST:
         )
     if not src.body.strip():
         raise ExprError("the expression is empty", 0)
+    look_alike = look_alike_in_code(text)
+    if look_alike is not None:
+        raise ExprError(look_alike[1], look_alike[0])
     try:
         with warnings.catch_warnings():  # e.g. invalid escapes in a quoted name
             warnings.simplefilter("ignore")
@@ -878,6 +881,9 @@ class _Compiler:
             if dotted in BUILTIN_FUNCTIONS or dotted in self.lookups:
                 raise self.error(f"'{dotted}' is a function: call it like {dotted}(...)", node)
             hint = did_you_mean(dotted, self.names.known())
+            foreign = foreign_character(dotted) if hint else None
+            if foreign:  # a Cyrillic 'е' in 'tеnsion': the suggestion would look the same
+                raise self.error(f"unknown variable {dotted!r}: {foreign}", node)
             raise self.error(f"unknown variable {dotted!r}{hint}", node)
         return self.ref_node(ref, dotted)
 

@@ -12,7 +12,7 @@ import os
 import re
 
 from game import resources
-from game.diagnostics import did_you_mean
+from game.diagnostics import did_you_mean, foreign_character
 from game.model import (
     CATEGORIES,
     CLAIM_STATUSES,
@@ -78,6 +78,10 @@ class Checker:
 
     def ref(self, path: tuple, value: str, known, what: str) -> None:
         if value and value not in known:
+            foreign = foreign_character(value)
+            if foreign:
+                self.err(path, f"unknown {what} '{value}': {foreign}")
+                return
             hint = ""
             if self.suggestions_left > 0:
                 self.suggestions_left -= 1
@@ -92,10 +96,10 @@ class Checker:
         for i, item in enumerate(items):
             ident = item.id
             if not pattern.match(ident):
-                self.err(
-                    (*section, i, "id"),
-                    f"{what} id '{ident}' must be lower-case letters, digits and underscores, starting with a letter",
-                )
+                foreign = foreign_character(ident)
+                rule = "must be lower-case letters, digits and underscores, starting with a letter"
+                message = f"{what} id '{ident}': {foreign}" if foreign else f"{what} id '{ident}' {rule}"
+                self.err((*section, i, "id"), message)
             elif ident in RESERVED:
                 self.err((*section, i, "id"), f"'{ident}' is a reserved word; choose another {what} id")
             if ident in seen:
@@ -108,6 +112,10 @@ class Checker:
 
     def one_of(self, path: tuple, value: str, allowed, what: str) -> None:
         if value not in allowed:
+            foreign = foreign_character(value)
+            if foreign:
+                self.err(path, f"{what} '{value}': {foreign}")
+                return
             self.err(path, f"{what} must be one of {', '.join(allowed)}; found '{value}'{did_you_mean(value, allowed)}")
 
     def in_range(self, path: tuple, value: float, lo: float, hi: float, what: str) -> None:
