@@ -23,7 +23,6 @@ The corpus:
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import sys
 from collections.abc import Callable
@@ -31,12 +30,17 @@ from collections.abc import Callable
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from game.loader.yaml_source import read_yaml_bytes  # noqa: E402  (run as a script from anywhere)
+
 TUTORIAL = os.path.join(ROOT, "scenarios", "tutorial.yaml")
 
 
-def _base() -> dict:
-    with open(TUTORIAL, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+def base() -> dict:
+    """The tutorial scenario as plain data, to grow."""
+    with open(TUTORIAL, "rb") as fh:
+        return read_yaml_bytes(fh.read(), TUTORIAL).data  # YAML 1.2: 'on:' stays a key
 
 
 def many_rules(scn: dict) -> None:
@@ -178,7 +182,7 @@ VALID = ("many_rules", "many_red_lines", "many_events", "big_fog")
 
 def write(name: str, folder: str) -> str:
     """Write one corpus file; returns its path."""
-    scn = copy.deepcopy(_base())
+    scn = base()
     CORPUS[name](scn)
     path = os.path.join(folder, f"{name}.yaml")
     with open(path, "w", encoding="utf-8") as fh:
