@@ -209,8 +209,9 @@ def test_a_compiler_past_its_time_is_killed_with_its_group_and_numpy_plays(fresh
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_the_compiler_dies_with_redline(tmp_path):
-    """Ctrl+C during a build: the compiler's whole group is killed, no temporary file stays."""
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "sigterm"])
+def test_the_compiler_dies_with_redline(tmp_path, sig, status):
+    """Ctrl+C or SIGTERM during a build: the compiler's whole group is killed, no temporary file stays."""
     pidfile = tmp_path / "cc.pid"
     bin_dir = fake_cc(tmp_path / "bin", f"sleep 60 &\necho $$ > {pidfile}\nsleep 60\n")
     cache = str(tmp_path / "cache")
@@ -226,13 +227,13 @@ def test_the_compiler_dies_with_redline(tmp_path):
             time.sleep(0.05)
         pgid = int(pidfile.read_text())
         assert alive_in_group(pgid)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 130, err
+    assert proc.returncode == status, err
     assert still_alive_after_kill(pgid) == []
     assert glob.glob(os.path.join(cache, "kernels", "*.tmp")) == []
 

@@ -9,9 +9,9 @@ sweep points load it.
 
 Bounded: a source over ``MAX_SOURCE_BYTES`` is never built (the numpy engine plays, with a
 one-line note); ``cc`` runs in its own process group under a time and a memory limit and is
-killed with its group on timeout, on an exception (Ctrl+C) and when Redline exits; its CPU
-time is limited too, so a compiler orphaned by a killed Redline stops by itself. No temporary
-file outlives a build.
+killed with its group on timeout, on an exception (Ctrl+C, SIGTERM, SIGHUP) and when Redline
+exits; its CPU time is limited too, so a compiler orphaned by a killed Redline stops by
+itself. No temporary file outlives a build.
 
 Self-healing: beside each ``k_KEY.so`` is ``k_KEY.so.sha256``; a library is hashed before it
 is loaded and checked for its entry points after; a damaged one (truncated, changed, empty,
@@ -361,6 +361,12 @@ def _run_cc(argv: list[str]) -> None:
         kwargs["preexec_fn"] = functools.partial(_apply_limits, _limits())
     else:
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    with _termination_as_exit():
+        _wait_for_cc(argv, kwargs)
+
+
+def _wait_for_cc(argv: list[str], kwargs: dict[str, Any]) -> None:
+    """Run the compiler to its end, or kill it with its group; raises ``BuildFailed``."""
     try:
         proc = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs
@@ -384,6 +390,28 @@ def _run_cc(argv: list[str]) -> None:
         lines = [ln.strip() for ln in err.decode(errors="replace").splitlines() if ln.strip()]
         detail = lines[-1][:300] if lines else f"exit status {proc.returncode}"
         raise BuildFailed(f"the C compiler failed: {detail}")
+
+
+@contextlib.contextmanager
+def _termination_as_exit():
+    """While the compiler runs, SIGTERM and SIGHUP (left at their default, which would end
+    Redline at once) raise ``SystemExit``, so the compiler's group is killed on the way out."""
+    if os.name != "posix" or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) == signal.SIG_DFL:
+            previous[sig] = signal.signal(sig, stop)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _limits() -> list[tuple[int, int]]:
