@@ -1,0 +1,73 @@
+"""The monkey (tools/monkey.py) in CI: a few seeds of random input into the real screen stack.
+
+Each seed sends events (keys pressed and held, clicks on widgets and anywhere, drags, the
+wheel, resizes) through the app's own frame under the dummy video driver, over every screen,
+overlay and shipped scenario, one seat, hot-seat and watch, and checks the invariants after
+each event (see tools/monkey.py). A failure prints its seed and event index, which replay it:
+``python tools/monkey.py --seed S --events N``.
+"""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import warnings  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from tools import monkey  # noqa: E402
+
+SEEDS = (1, 2, 3)
+EVENTS = 400
+
+
+@pytest.fixture(autouse=True)
+def quiet_labels():
+    """pygame_gui warns for every label too small for its text; tests/test_text_fit.py owns that."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_monkey_finds_no_new_failure(seed):
+    report = monkey.run_seed(seed, EVENTS, stop_at_first=False, draw_every=4)
+    new = [f for f in report.failures if not f.known]
+    assert not new, "\n".join(str(f) for f in new)
+    assert report.events >= EVENTS
+    assert {"TitleScreen", "GameScreen"} <= report.screens
+    known = [f for f in report.failures if f.known]
+    if known:
+        # H4 is fixing issue 11's two blockers (title 'resume' attribute, held Enter playing
+        # turns); until then the monkey meets them and reports them as known.
+        pytest.xfail("known blockers: " + "; ".join(sorted({f.known for f in known})))
+
+
+def test_a_failure_names_its_seed_and_replays():
+    """A broken invariant is reported with the seed and event index that replay it."""
+    m = monkey.Monkey(5)
+    try:
+        m.new_episode()
+        m.app.stack.screens.clear()  # an empty stack: what the invariant forbids
+        m._stack_before = []
+        m._frame(pygame.event.Event(pygame.USEREVENT))
+    finally:
+        pygame.display.quit()
+    assert len(m.failures) == 1
+    text = str(m.failures[0])
+    assert "screen stack is empty" in text
+    assert "python tools/monkey.py --seed 5 --events 1" in text
+
+
+def test_known_blocker_classification():
+    m = monkey.Monkey.__new__(monkey.Monkey)
+    m.index, m.last_end_repeat = 100, 90
+    assert monkey.known_blocker("x: the turn went from 1 to 3 after 1 end-turn press(es)", "", m).startswith(
+        "blocker 2"
+    )
+    m.last_end_repeat = 10
+    assert monkey.known_blocker("x: the turn went from 1 to 3 after 1 end-turn press(es)", "", m) == ""
+    detail = "  File base.py, in pop\n    self.screens[-1].resume()\n"
+    assert monkey.known_blocker("TypeError: 'NoneType' object is not callable", detail, m).startswith("blocker 1")

@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+"""The monkey: seeded random input into the real screen stack, with invariants after each event.
+
+It posts pygame events (key presses and holds, clicks on random points and on real widgets,
+Shift+clicks, drags, the wheel, window resizes, F-keys, Esc, Enter, digits) into the app's own
+event queue and runs the app's own frame (``App.frame``) after each one, under
+SDL_VIDEODRIVER=dummy. Episodes start at the title screen, a briefing of any shipped scenario
+(one seat or hot-seat) or a replay being watched. After every event it checks:
+
+- no exception escaped the frame;
+- the screen stack is not empty, its top is not paused and every screen under it is;
+- a turn advances only by an explicit end-turn: a fresh press of Enter (not a key repeat) or a
+  click on the end-turn button, on the board, one per human seat and turn;
+- every decision in the game (and in the autosave) is one the monkey chose when it ended a turn;
+- closing an overlay (Esc, or its Back/Cancel/Done button) returns to the screen below it.
+
+A failure names the seed and the event index, so it replays::
+
+    python tools/monkey.py --seed 7 --events 1200      # replays seed 7 up to event 1200
+    python tools/monkey.py --minutes 30                # seeds 1, 2, ... for 30 minutes
+
+tests/test_monkey.py runs the same code on a few seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pygame  # noqa: E402
+import pygame_gui  # noqa: E402
+
+from game.ui import saves  # noqa: E402
+from game.ui.app import App, shipped_scenarios  # noqa: E402
+from game.ui.match import Match  # noqa: E402
+from game.ui.screens.overlay import Overlay  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+END_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)
+# keys a student meets: the game's own keys, digits, and some that mean nothing here
+KEYS = (
+    [pygame.K_RETURN] * 6
+    + [pygame.K_KP_ENTER, pygame.K_ESCAPE, pygame.K_ESCAPE, pygame.K_ESCAPE]
+    + [pygame.K_F1, pygame.K_F2, pygame.K_F5, pygame.K_F11, pygame.K_F12]
+    + [pygame.K_1 + i for i in range(9)]
+    + [pygame.K_KP1, pygame.K_KP5]
+    + [pygame.K_UP, pygame.K_DOWN, pygame.K_LEFT, pygame.K_RIGHT, pygame.K_TAB, pygame.K_SPACE]
+    + [pygame.K_HOME, pygame.K_BACKSPACE, pygame.K_PAGEUP, pygame.K_PAGEDOWN]
+    + [pygame.K_w, pygame.K_a, pygame.K_s, pygame.K_d, pygame.K_h, pygame.K_n, pygame.K_r, pygame.K_l, pygame.K_x]
+    + [pygame.K_SLASH]
+)
+SIZES = ((1280, 720), (1920, 1080), (960, 600), (1440, 810), (1000, 900), (2200, 800), (700, 500))
+CLOSE_WORDS = ("Back", "Cancel", "Done", "Close", "OK", "Got it")
+
+
+@attrs.frozen
+class Failure:
+    """One broken invariant or exception, with what replays it."""
+
+    seed: int
+    event: int  # 1-based index of the event after which it was seen
+    message: str
+    detail: str = ""
+    known: str = ""  # the known blocker it is, if it is one (see ``known_blocker``)
+
+    def __str__(self) -> str:
+        known = f" [known: {self.known}]" if self.known else ""
+        return (
+            f"monkey seed {self.seed}, event {self.event}: {self.message}{known}\n"
+            f"  replay: python tools/monkey.py --seed {self.seed} --events {self.event}"
+            + (f"\n{self.detail}" if self.detail else "")
+        )
+
+
+@attrs.frozen
+class Report:
+    """What one run did: events sent, screens and scenarios seen, failures."""
+
+    seed: int
+    events: int
+    episodes: int
+    turns_ended: int
+    screens: frozenset[str]
+    failures: tuple[Failure, ...]
+
+
+class Invariant(Exception):
+    """An invariant does not hold (the message says which, in words)."""
+
+
+@attrs.define
+class MatchLedger:
+    """What the monkey did to one match: end-turn presses and the choice on the board at each."""
+
+    match: Match
+    first_turn: int
+    first_decisions: int
+    presses: int = 0
+    chosen: set = attrs.field(factory=set)  # (turn, seat, instance)
+
+
+class Monkey:
+    """Drives one App with one seed; ``run(n)`` sends n events and returns a Report."""
+
+    def __init__(self, seed: int, size: tuple[int, int] = (1280, 720), stop_at_first: bool = True, draw_every: int = 1):
+        self.seed = seed
+        self.draw_every = draw_every
+        self.last_end_repeat = -(10**9)  # index of the last KEYDOWN repeat of Enter
+        self.rng = random.Random(seed)
+        random.seed(seed)  # the title screen draws its game seeds from ``random``
+        self.app = App(Settings(width=size[0], height=size[1]), size, fixed_size=True)
+        self.scenarios = [str(p) for p in shipped_scenarios()]
+        self.stop_at_first = stop_at_first
+        self.index = 0
+        self.episodes = 0
+        self.turns_ended = 0
+        self.failures: list[Failure] = []
+        self.screens_seen: set[str] = set()
+        self.held: set[int] = set()
+        self.ledgers: dict[int, MatchLedger] = {}
+        self.autosave_mtime: float | None = None
+
+    # ------------------------------------------------------------ episodes
+    def new_episode(self) -> None:
+        """Start again from the title, a briefing (one seat or hot-seat) or a watched replay."""
+        app = self.app
+        app.running = True
+        app.instructor = False
+        self.held.clear()
+        self.episodes += 1
+        kind = self.rng.choice(("title", "title", "play", "play", "hotseat", "watch"))
+        path = self.rng.choice(self.scenarios)
+        seed = self.rng.randrange(1, 1000)
+        if kind == "title":
+            app.open_title()
+            return
+        match = Match.start(path, (), seed)
+        playable = [a.id for a in match.scenario.actors if a.playable] or [match.scenario.actors[0].id]
+        if kind == "watch":
+            from game.ui.screens.game_screen import GameScreen
+
+            watched = Match.start(path, (), seed, game=self.rng.randrange(0, 50))
+            watched.autosave = False
+            app.stack.reset(GameScreen(app, watched, speed=self.rng.choice((1.0, 4.0))))
+            return
+        n = 2 if kind == "hotseat" and len(playable) > 1 else 1
+        seats = tuple(self.rng.sample(playable, n))
+        app.load_and_start(path, seats, seed)
+
+    # ------------------------------------------------------------ input
+    def _post(self, event: pygame.event.Event) -> None:
+        pygame.event.post(event)
+        self._before_frame(event)
+        self._frame(event)
+
+    def _key(self, key: int, down: bool, mod: int = 0) -> None:
+        kind = pygame.KEYDOWN if down else pygame.KEYUP
+        name = pygame.key.name(key)
+        text = name if len(name) == 1 and not mod & pygame.KMOD_CTRL else ""
+        if key == pygame.K_SLASH and mod & pygame.KMOD_SHIFT:
+            text = "?"
+        if down and key in self.held and key in END_KEYS:
+            self.last_end_repeat = self.index + 1
+        self._post(pygame.event.Event(kind, key=key, mod=mod, unicode=text, scancode=0))
+        if down:
+            self.held.add(key)
+        else:
+            self.held.discard(key)
+
+    def _mouse(self, kind: int, pos: tuple[int, int], button: int = 1) -> None:
+        pygame.mouse.set_pos(pos)
+        if kind == pygame.MOUSEMOTION:
+            buttons = (1, 0, 0) if button else (0, 0, 0)
+            self._post(pygame.event.Event(kind, pos=pos, rel=(0, 0), buttons=buttons))
+        else:
+            self._post(pygame.event.Event(kind, pos=pos, button=button))
+
+    def _point(self) -> tuple[int, int]:
+        w, h = self.app.size
+        return self.rng.randrange(0, w), self.rng.randrange(0, h)
+
+    def _widget_point(self) -> tuple[int, int] | None:
+        """The centre of a random visible button (on the top screen when it has some)."""
+        buttons = [
+            e
+            for e in self.app.manager.get_sprite_group().sprites()
+            if isinstance(e, pygame_gui.elements.UIButton) and e.visible and e.alive()
+        ]
+        if not buttons:
+            return None
+        b = self.rng.choice(buttons)
+        return b.rect.centerx, b.rect.centery
+
+    def actions(self) -> Iterator[None]:
+        """One action after another (each posts one or more events)."""
+        rng = self.rng
+        while True:
+            r = rng.random()
+            if r < 0.36:
+                key = rng.choice(KEYS)
+                mod = pygame.KMOD_SHIFT if key == pygame.K_SLASH or rng.random() < 0.05 else 0
+                if rng.random() < 0.04:
+                    key, mod = rng.choice((pygame.K_s, pygame.K_l)), pygame.KMOD_CTRL
+                self._key(key, True, mod)
+                yield
+                self._key(key, False, mod)
+                yield
+            elif r < 0.44:  # a key held down: the OS repeats KEYDOWN until it is let go
+                key = rng.choice((pygame.K_RETURN, pygame.K_RETURN, pygame.K_ESCAPE, pygame.K_DOWN, pygame.K_F1))
+                for _ in range(rng.randrange(2, 25)):
+                    self._key(key, True)
+                    yield
+                self._key(key, False)
+                yield
+            elif r < 0.72:
+                pos = self._widget_point() or self._point()
+                shift = rng.random() < 0.15
+                if shift:
+                    pygame.key.set_mods(pygame.KMOD_SHIFT)
+                self._mouse(pygame.MOUSEBUTTONDOWN, pos)
+                yield
+                self._mouse(pygame.MOUSEBUTTONUP, pos)
+                yield
+                pygame.key.set_mods(0)
+            elif r < 0.8:
+                pos = self._point()
+                button = rng.choice((1, 1, 3))
+                self._mouse(pygame.MOUSEBUTTONDOWN, pos, button)
+                yield
+                self._mouse(pygame.MOUSEBUTTONUP, pos, button)
+                yield
+            elif r < 0.85:  # a drag
+                a, b = self._point(), self._point()
+                self._mouse(pygame.MOUSEBUTTONDOWN, a)
+                yield
+                for i in range(1, 5):
+                    p = (a[0] + (b[0] - a[0]) * i // 4, a[1] + (b[1] - a[1]) * i // 4)
+                    self._mouse(pygame.MOUSEMOTION, p)
+                    yield
+                self._mouse(pygame.MOUSEBUTTONUP, b)
+                yield
+            elif r < 0.91:
+                pygame.mouse.set_pos(self._point())
+                self._post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=rng.choice((-3, -1, 1, 2)), flipped=False))
+                yield
+            elif r < 0.97:  # hover somewhere (tooltips, hover cards)
+                self._mouse(pygame.MOUSEMOTION, self._point(), 0)
+                yield
+            else:
+                w, h = rng.choice(SIZES)
+                self._post(pygame.event.Event(pygame.VIDEORESIZE, w=w, h=h, size=(w, h)))
+                yield
+
+    # ------------------------------------------------------------ bookkeeping around a frame
+    def _board(self):
+        top = self.app.stack.top
+        return top if top is not None and top.name == "board" else None
+
+    def _ledger(self, match: Match) -> MatchLedger:
+        led = self.ledgers.get(id(match))
+        if led is None or led.match is not match:
+            led = MatchLedger(match, match.session.turn, len(match.session.decisions))
+            self.ledgers[id(match)] = led
+            if len(self.ledgers) > 40:
+                self.ledgers.pop(next(iter(self.ledgers)))
+        return led
+
+    def _end_turn_press(self, event) -> bool:
+        """Is ``event`` an explicit end-turn on a board that can end one?"""
+        board = self._board()
+        if board is None or board.watch or board.match.session.done:
+            return False
+        if event.type == pygame.KEYDOWN:
+            return event.key in END_KEYS and event.key not in self.held and not event.mod & pygame.KMOD_CTRL
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1:
+            btn = getattr(board, "end_btn", None)
+            return btn is not None and btn.visible and btn.rect.collidepoint(event.pos)
+        return False
+
+    def _before_frame(self, event) -> None:
+        self._stack_before = list(self.app.stack.screens)
+        self._event = event
+        if self._end_turn_press(event):
+            board = self._board()
+            led = self._ledger(board.match)
+            led.presses += 1
+            led.chosen.add((board.match.session.turn, board.seat, _selected(board)))
+            self.turns_ended += 1
+
+    def _frame(self, event) -> None:
+        """The app's own frame; with ``draw_every`` > 1 most frames skip drawing (a faster run),
+        but a frame after the stack changed always draws."""
+        self.index += 1
+        app = self.app
+        draw = self.index % self.draw_every == 0 or app.stack.screens != self._stack_before
+        try:
+            if draw:
+                app.frame(1 / 60)
+            else:
+                app.draw = _no_drawing
+                try:
+                    app.frame(1 / 60)
+                finally:
+                    del app.draw
+        except Exception as exc:  # noqa: BLE001 - the monkey reports every exception with its seed
+            self._fail(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            return
+        try:
+            self.check(event)
+        except Invariant as exc:
+            self._fail(str(exc))
+
+    def _fail(self, message: str, detail: str = "") -> None:
+        failure = Failure(self.seed, self.index, message, detail, known_blocker(message, detail, self))
+        self.failures.append(failure)
+        self.app.running = False  # the next action starts a new episode
+
+    # ------------------------------------------------------------ invariants
+    def check(self, event) -> None:
+        app = self.app
+        if not app.running:
+            return
+        stack = app.stack.screens
+        if not stack:
+            raise Invariant("the screen stack is empty")
+        top = stack[-1]
+        self.screens_seen.add(type(top).__name__)
+        if top.paused:
+            raise Invariant(f"the top screen {type(top).__name__} is paused (it would not answer)")
+        under = [type(s).__name__ for s in stack[:-1] if not s.paused]
+        if under:
+            raise Invariant(f"{', '.join(under)} under {type(top).__name__} not paused")
+        self._check_overlay_close(event)
+        board = next((s for s in reversed(stack) if s.name == "board"), None)
+        if board is not None and not board.watch:
+            self._check_turns(board.match)
+
+    def _check_overlay_close(self, event) -> None:
+        before = self._stack_before
+        if not before or not isinstance(before[-1], Overlay):
+            return
+        overlay = before[-1]
+        closing = event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
+        if event.type == pygame.MOUSEBUTTONUP:
+            hit = [
+                e
+                for e in self.app.manager.get_sprite_group().sprites()
+                if isinstance(e, pygame_gui.elements.UIButton) and e.rect.collidepoint(event.pos)
+            ]
+            closing = any(any(w in (e.text or "") for w in CLOSE_WORDS) for e in hit)
+        stack = self.app.stack.screens
+        if closing and overlay not in stack and stack != before[:-1]:
+            names = " > ".join(type(s).__name__ for s in stack)
+            was = " > ".join(type(s).__name__ for s in before)
+            raise Invariant(f"closing {type(overlay).__name__} left [{names}], not the screen below ([{was}] minus it)")
+
+    def _check_turns(self, match: Match) -> None:
+        led = self._ledger(match)
+        sess = match.session
+        advanced = sess.turn - led.first_turn
+        humans = max(1, len(match.seats))
+        if advanced * humans > led.presses:
+            raise Invariant(
+                f"{match.scenario.meta.id}: the turn went from {led.first_turn} to {sess.turn} "
+                f"after {led.presses} end-turn press(es) for {humans} seat(s)"
+            )
+        for d in sess.decisions[led.first_decisions :]:
+            for seat in match.seats:
+                got = d["choices"].get(seat)
+                if (d["turn"], seat, got) not in led.chosen:
+                    raise Invariant(
+                        f"{match.scenario.meta.id}: turn {d['turn']} holds {seat}'s choice {got}, "
+                        f"never chosen by an end-turn (chosen: {sorted(led.chosen, key=str)})"
+                    )
+        self._check_autosave(match, led)
+
+    def _check_autosave(self, match: Match, led: MatchLedger) -> None:
+        path = saves.autosave_path()
+        try:
+            mtime = path.stat().st_mtime_ns
+        except OSError:
+            return
+        if mtime == self.autosave_mtime:
+            return
+        self.autosave_mtime = mtime
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise Invariant(f"the autosave {path} is not readable JSON") from None
+        sess = match.session
+        same_game = (
+            data.get("scenario") == match.scenario.meta.id
+            and data.get("seed") == sess.seed
+            and data.get("game") == sess.game
+            and data.get("humans") == list(match.seats)
+        )
+        if not same_game:
+            return
+        saved = data.get("decisions", [])
+        if saved != sess.decisions[: len(saved)]:
+            raise Invariant(f"{match.scenario.meta.id}: the autosave's decisions differ from the game's")
+
+    # ------------------------------------------------------------ run
+    def run(self, n_events: int, deadline: float | None = None) -> Report:
+        actions = self.actions()
+        self.new_episode()
+        episode_end = self.index + self.rng.randrange(150, 700)
+        while self.index < n_events and (deadline is None or time.monotonic() < deadline):
+            if self.stop_at_first and any(not f.known for f in self.failures):
+                break
+            if not self.app.running or self.index >= episode_end:
+                self.new_episode()
+                episode_end = self.index + self.rng.randrange(150, 700)
+                actions = self.actions()  # a new episode does not finish the last one's key holds
+            next(actions)
+        return Report(
+            self.seed,
+            self.index,
+            self.episodes,
+            self.turns_ended,
+            frozenset(self.screens_seen),
+            tuple(self.failures),
+        )
+
+
+def known_blocker(message: str, detail: str, monkey: Monkey) -> str:
+    """Which blocker of issue 11 a failure is, while H4's fixes are not in: "" for a new one.
+
+    1: the title screen's attribute ``resume`` hides ``Screen.resume()`` (closing an overlay
+    over the title raises "'NoneType' / 'SaveInfo' object is not callable" in ``pop``).
+    2: a held Enter (key repeats) ends turns or passes screens: a turn or decision failure
+    within 40 events of a repeated Enter."""
+    if "object is not callable" in message and ".resume()" in detail:
+        return "blocker 1: title screen's 'resume' attribute"
+    turn_failure = "the turn went from" in message or "never chosen by an end-turn" in message
+    if turn_failure and monkey.index - monkey.last_end_repeat <= 40:
+        return "blocker 2: held Enter plays turns"
+    return ""
+
+
+def _no_drawing() -> None:
+    """Stands in for ``App.draw`` on frames the monkey does not draw."""
+
+
+def _selected(board) -> int | None:
+    """The instance the board has selected (the presenter's, once the board has one)."""
+    presenter = getattr(board, "presenter", None)
+    return getattr(presenter, "selected", None) if presenter is not None else board.selected
+
+
+def run_seed(
+    seed: int, n_events: int, deadline: float | None = None, stop_at_first: bool = True, draw_every: int = 1
+) -> Report:
+    """One seed's run in a fresh temporary home (settings, saves, screenshots)."""
+    with tempfile.TemporaryDirectory(prefix="redline-monkey-") as home:
+        old = os.environ.get("REDLINE_HOME")
+        os.environ["REDLINE_HOME"] = home
+        try:
+            return Monkey(seed, stop_at_first=stop_at_first, draw_every=draw_every).run(n_events, deadline)
+        finally:
+            if old is None:
+                os.environ.pop("REDLINE_HOME", None)
+            else:
+                os.environ["REDLINE_HOME"] = old
+            pygame.display.quit()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python tools/monkey.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--seed", type=int, default=1, help="the first seed (default 1)")
+    p.add_argument("--events", type=int, default=3000, help="events per seed (default 3000)")
+    p.add_argument("--seeds", type=int, default=1, help="how many seeds, from --seed on (default 1)")
+    p.add_argument("--minutes", type=float, default=None, help="run seeds one after another for this long")
+    p.add_argument("--keep-going", action="store_true", help="after a new failure, start a new episode and go on")
+    p.add_argument("--draw-every", type=int, default=1, help="draw one frame in N (default 1: every frame)")
+    args = p.parse_args(argv)
+    end = time.monotonic() + args.minutes * 60 if args.minutes else None
+    seed, done, total, failures = args.seed, 0, 0, []
+    screens: set[str] = set()
+    t0 = time.monotonic()
+    while (end is not None and time.monotonic() < end) or (end is None and done < args.seeds):
+        rep = run_seed(seed, args.events, end, not args.keep_going, max(1, args.draw_every))
+        done, total = done + 1, total + rep.events
+        screens |= rep.screens
+        failures += rep.failures
+        new = sum(1 for f in rep.failures if not f.known)
+        status = f"{new} new failure(s), {len(rep.failures) - new} known blocker(s)" if rep.failures else "ok"
+        print(
+            f"seed {seed}: {rep.events} events, {rep.episodes} episodes, {rep.turns_ended} end-turn presses: {status}",
+            flush=True,
+        )
+        for f in rep.failures:
+            print(f, flush=True)
+        seed += 1
+    new = [f for f in failures if not f.known]
+    print(
+        f"{done} seed(s), {total} events in {time.monotonic() - t0:.0f} s: {len(new)} new failure(s), "
+        f"{len(failures) - len(new)} known blocker(s); screens seen: {', '.join(sorted(screens))}"
+    )
+    return 1 if new else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
