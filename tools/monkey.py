@@ -34,6 +34,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -267,7 +268,7 @@ class Monkey:
                 yield
 
     # ------------------------------------------------------------ bookkeeping around a frame
-    def _board(self):
+    def _board(self) -> Any:
         top = self.app.stack.top
         return top if top is not None and top.name == "board" else None
 
@@ -312,7 +313,7 @@ class Monkey:
             if draw:
                 app.frame(1 / 60)
             else:
-                app.draw = _no_drawing
+                setattr(app, "draw", _no_drawing)  # noqa: B010 - an instance attribute over the method
                 try:
                     app.frame(1 / 60)
                 finally:
@@ -346,7 +347,7 @@ class Monkey:
         if under:
             raise Invariant(f"{', '.join(under)} under {type(top).__name__} not paused")
         self._check_overlay_close(event)
-        board = next((s for s in reversed(stack) if s.name == "board"), None)
+        board: Any = next((s for s in reversed(stack) if s.name == "board"), None)
         if board is not None and not board.watch:
             self._check_turns(board.match)
 
@@ -490,7 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--draw-every", type=int, default=1, help="draw one frame in N (default 1: every frame)")
     args = p.parse_args(argv)
     end = time.monotonic() + args.minutes * 60 if args.minutes else None
-    seed, done, total, failures = args.seed, 0, 0, []
+    seed, done, total = args.seed, 0, 0
+    failures: list[Failure] = []
     screens: set[str] = set()
     t0 = time.monotonic()
     while (end is not None and time.monotonic() < end) or (end is None and done < args.seeds):
@@ -498,8 +500,8 @@ def main(argv: list[str] | None = None) -> int:
         done, total = done + 1, total + rep.events
         screens |= rep.screens
         failures += rep.failures
-        new = sum(1 for f in rep.failures if not f.known)
-        status = f"{new} new failure(s), {len(rep.failures) - new} known blocker(s)" if rep.failures else "ok"
+        n_new = sum(1 for f in rep.failures if not f.known)
+        status = f"{n_new} new failure(s), {len(rep.failures) - n_new} known blocker(s)" if rep.failures else "ok"
         print(
             f"seed {seed}: {rep.events} events, {rep.episodes} episodes, {rep.turns_ended} end-turn presses: {status}",
             flush=True,
