@@ -37,10 +37,10 @@ from game.loader.yaml_source import read_yaml_bytes  # noqa: E402  (run as a scr
 TUTORIAL = os.path.join(ROOT, "scenarios", "tutorial.yaml")
 
 
-def base() -> dict:
-    """The tutorial scenario as plain data, to grow."""
-    with open(TUTORIAL, "rb") as fh:
-        return read_yaml_bytes(fh.read(), TUTORIAL).data  # YAML 1.2: 'on:' stays a key
+def base(tutorial: str = TUTORIAL) -> dict:
+    """The tutorial scenario as plain data, to grow (another checkout's, for a baseline)."""
+    with open(tutorial, "rb") as fh:
+        return read_yaml_bytes(fh.read(), tutorial).data  # YAML 1.2: 'on:' stays a key
 
 
 def many_rules(scn: dict) -> None:
@@ -180,9 +180,9 @@ CORPUS: dict[str, Callable[[dict], None]] = {
 VALID = ("many_rules", "many_red_lines", "many_events", "big_fog")
 
 
-def write(name: str, folder: str) -> str:
-    """Write one corpus file; returns its path."""
-    scn = base()
+def write(name: str, folder: str, tutorial: str = TUTORIAL) -> str:
+    """Write one corpus file grown from ``tutorial``; returns its path."""
+    scn = base(tutorial)
     CORPUS[name](scn)
     path = os.path.join(folder, f"{name}.yaml")
     with open(path, "w", encoding="utf-8") as fh:

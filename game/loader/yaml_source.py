@@ -25,6 +25,7 @@ import math
 import os
 import re
 import stat
+from typing import NoReturn
 
 import attrs
 import yaml
@@ -225,17 +226,32 @@ class _Fatal(Exception):
 
 class _Scalar:
     __slots__ = ("error", "mark", "plain", "tag", "text", "value")
+    error: str | None
+    mark: Mark
+    plain: bool
+    tag: str | None
+    text: str
+    value: object
     size = 1  # nodes in the fully expanded subtree
     height = 0  # collection levels in the fully expanded subtree
 
 
 class _Coll:
     __slots__ = ("height", "is_map", "items", "mark", "size", "tag")
-    # items: the children of a sequence, or [key, value, key, value, ...] of a mapping
+    height: int
+    is_map: bool
+    items: list[_Node]  # the children of a sequence, or [key, value, key, value, ...] of a mapping
+    mark: Mark
+    size: int
+    tag: str | None
 
 
 class _Alias:
     __slots__ = ("height", "mark", "size", "target")
+    height: int
+    mark: Mark
+    size: int
+    target: _Scalar | _Coll  # an anchor is on a scalar or a collection, never on an alias
 
 
 _Node = _Scalar | _Coll | _Alias
@@ -287,14 +303,14 @@ def _compose(text: str, file: str, diags: list[Diagnostic]) -> _Node:
 
 
 def _compose_events(get_event, file: str, diags: list[Diagnostic]) -> _Node:
-    def fatal(mark, path: Path, message: str):
+    def fatal(mark, path: Path, message: str) -> NoReturn:
         raise _Fatal(Diagnostic(file, mark.line + 1, mark.column + 1, format_path(path), message))
 
     get_event()  # StreamStartEvent
     event = get_event()
     if type(event) is StreamEndEvent:
         raise _Fatal(Diagnostic(file, 0, 0, "", "file is empty"))
-    anchors: dict[str, _Node] = {}
+    anchors: dict[str, _Scalar | _Coll] = {}
     first_anchor: dict[str, Mark] = {}
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
@@ -542,13 +558,13 @@ class _Builder:
 
     def build(self, node: _Node, path: Path, report: bool, mark: Mark | None = None) -> object:
         self.marks[path] = mark or node.mark
-        kind = type(node)
-        if kind is _Scalar:
+        if type(node) is _Scalar:
             if report and (node.tag is not None or node.error):
                 self.problems(node, node.mark, path)
             return node.value
-        if kind is _Alias:
+        if type(node) is _Alias:
             return self.build(node.target, path, False, node.mark)
+        assert type(node) is _Coll
         if report and node.tag is not None:
             self.problems(node, node.mark, path)
         if not node.is_map:
