@@ -436,12 +436,12 @@ def test_a_chunk_saved_after_the_last_manifest_write_is_checked_whole(tmp_path):
 def test_math_text_in_an_outcome_name_does_not_break_the_report(tmp_path):
     from game.runners.sweep import run_sweep
 
-    source = Path(TUTORIAL).read_bytes().replace(b"name: Open war", rb"name: '$\foo{ open war'")
+    source = Path(TUTORIAL).read_bytes().replace(b"name: Open war", rb"name: '$\foo{$ open war'")
     out = tmp_path / "out"
     res = run_sweep(_sweep(source), out=str(out))
-    assert res["names"]["outcomes"]["war"] == "$\\foo{ open war"
+    assert res["names"]["outcomes"]["war"] == "$\\foo{$ open war"
     assert (out / "results.json").exists() and len(res["files"]["plots"]) >= 2
-    assert "$\\foo{ open war" in (out / "report.html").read_text()
+    assert "$\\foo{$ open war" in (out / "report.html").read_text()
 
 
 def test_results_are_written_before_any_plot(tmp_path, monkeypatch):
