@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = UsageParser(
         prog=prog(),
         description="Redline: an escalation-ladder teaching game. With no command, opens the game window.",
+        epilog=f"Window options with no command: {prog()} [--size WxH] [--seed S] [--set PATH=VALUE] "
+        "[--screenshot PNG [--screen title|board|briefing|debrief] [--after-turns N] [--actor ID]]",
     )
     sub = p.add_subparsers(dest="command", parser_class=UsageParser, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
