@@ -136,8 +136,8 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         c.one_of(("meta", "claims", i, "status"), claim.status, CLAIM_STATUSES, "status")
         for j, s in enumerate(claim.sources):
             c.ref(("meta", "claims", i, "sources", j), s, sources, "source")
-    for i, p in enumerate(meta.perspectives):
-        for j, s in enumerate(p.sources):
+    for i, persp in enumerate(meta.perspectives):
+        for j, s in enumerate(persp.sources):
             c.ref(("meta", "perspectives", i, "sources", j), s, sources, "source")
 
     cal = scn.calendar
@@ -163,22 +163,22 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         c.err(("actors",), "a scenario needs at least one actor")
     policies = c.unique(("policies",), scn.policies, "policy")
     policy_names = list(policies) + list(POLICY_PRESETS)
-    for i, a in enumerate(scn.actors):
-        c.ref(("actors", i, "policy"), a.policy, policy_names, "policy")
-        if a.color and not re.match(r"^#[0-9a-fA-F]{6}$", a.color):
-            c.err(("actors", i, "color"), f"colour '{a.color}' must look like #1f77b4")
+    for i, actor in enumerate(scn.actors):
+        c.ref(("actors", i, "policy"), actor.policy, policy_names, "policy")
+        if actor.color and not re.match(r"^#[0-9a-fA-F]{6}$", actor.color):
+            c.err(("actors", i, "color"), f"colour '{actor.color}' must look like #1f77b4")
     action_ids = {a.id for a in scn.actions}
-    for i, p in enumerate(scn.policies):
-        if p.base:
-            c.one_of(("policies", i, "base"), p.base, POLICY_PRESETS, "base")
-        for j, x in enumerate(p.base_excludes):
+    for i, pol in enumerate(scn.policies):
+        if pol.base:
+            c.one_of(("policies", i, "base"), pol.base, POLICY_PRESETS, "base")
+        for j, x in enumerate(pol.base_excludes):
             if x not in action_ids and x not in CATEGORIES:
                 c.err(
                     ("policies", i, "base_excludes", j),
                     f"'{x}' is neither an action nor a category{did_you_mean(x, [*action_ids, *CATEGORIES])}",
                 )
-        if p.id in POLICY_PRESETS:
-            c.err(("policies", i, "id"), f"'{p.id}' is a preset name; choose another policy id")
+        if pol.id in POLICY_PRESETS:
+            c.err(("policies", i, "id"), f"'{pol.id}' is a preset name; choose another policy id")
 
     known_maps = basemaps()
     if scn.map.basemap != "none" and known_maps is not None and scn.map.basemap not in known_maps:
@@ -189,20 +189,20 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         )
     regions = c.unique(("map", "regions"), scn.map.regions, "region")
     sites = c.unique(("map", "sites"), scn.map.sites, "site")
-    for i, r in enumerate(scn.map.regions):
-        c.ref(("map", "regions", i, "controller"), r.controller, actors, "actor")
-        for j, (lon, lat) in enumerate(r.outline):
+    for i, region in enumerate(scn.map.regions):
+        c.ref(("map", "regions", i, "controller"), region.controller, actors, "actor")
+        for j, (lon, lat) in enumerate(region.outline):
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                 c.err(("map", "regions", i, "outline", j), f"point [{lon:g}, {lat:g}] is not a [lon, lat] on Earth")
-        if not r.outline and r.center is None:
-            c.err(("map", "regions", i), f"region '{r.id}' needs an outline or a center [lon, lat]")
-    for i, s in enumerate(scn.map.sites):
-        c.ref(("map", "sites", i, "region"), s.region, regions, "region")
-        c.one_of(("map", "sites", i, "kind"), s.kind, SITE_KINDS, "kind")
-        c.in_range(("map", "sites", i, "lon"), s.lon, -180, 180, "longitude")
-        c.in_range(("map", "sites", i, "lat"), s.lat, -90, 90, "latitude")
-        c.ref(("map", "sites", i, "source"), s.source, sources, "source")
-        if s.value < 0:
+        if not region.outline and region.center is None:
+            c.err(("map", "regions", i), f"region '{region.id}' needs an outline or a center [lon, lat]")
+    for i, site in enumerate(scn.map.sites):
+        c.ref(("map", "sites", i, "region"), site.region, regions, "region")
+        c.one_of(("map", "sites", i, "kind"), site.kind, SITE_KINDS, "kind")
+        c.in_range(("map", "sites", i, "lon"), site.lon, -180, 180, "longitude")
+        c.in_range(("map", "sites", i, "lat"), site.lat, -90, 90, "latitude")
+        c.ref(("map", "sites", i, "source"), site.source, sources, "source")
+        if site.value < 0:
             c.err(("map", "sites", i, "value"), "value must not be negative")
     tags = {t for r in scn.map.regions for t in r.tags} | {t for s in scn.map.sites for t in s.tags}
 
@@ -222,117 +222,117 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
             c.err(("variables", i, "id"), f"'{v.id}' is a name the engine keeps for itself; choose another")
     del vars_
     c.unique(("params",), scn.params, "param")
-    for i, p in enumerate(scn.params):
-        lo, hi = p.range
+    for i, param in enumerate(scn.params):
+        lo, hi = param.range
         if lo > hi:
             c.err(("params", i, "range"), f"range [{lo:g}, {hi:g}] is empty")
         else:
-            c.in_range(("params", i, "value"), p.value, lo, hi, "value")
-        c.ref(("params", i, "claim"), p.claim, claims, "claim")
-        c.ref(("params", i, "source"), p.source, sources, "source")
+            c.in_range(("params", i, "value"), param.value, lo, hi, "value")
+        c.ref(("params", i, "claim"), param.claim, claims, "claim")
+        c.ref(("params", i, "source"), param.source, sources, "source")
 
     weapons = c.unique(("weapons",), scn.weapons, "weapon")
-    for i, w in enumerate(scn.weapons):
-        c.ref(("weapons", i, "owner"), w.owner, actors, "actor")
-        c.ref(("weapons", i, "supplier"), w.supplier, actors, "actor")
-        c.ref(("weapons", i, "authorized_by"), w.authorized_by, actors, "actor")
-        c.ref(("weapons", i, "source"), w.source, sources, "source")
-        for j, r in enumerate(w.launch_from):
+    for i, weapon in enumerate(scn.weapons):
+        c.ref(("weapons", i, "owner"), weapon.owner, actors, "actor")
+        c.ref(("weapons", i, "supplier"), weapon.supplier, actors, "actor")
+        c.ref(("weapons", i, "authorized_by"), weapon.authorized_by, actors, "actor")
+        c.ref(("weapons", i, "source"), weapon.source, sources, "source")
+        for j, r in enumerate(weapon.launch_from):
             c.ref(("weapons", i, "launch_from", j), r, regions, "region")
-        if w.range_km <= 0 or w.range_km > 25000:
-            c.err(("weapons", i, "range_km"), f"range_km must be in (0, 25000], found {w.range_km:g}")
-        if w.stock < 0 or w.production < 0 or w.per_use <= 0:
+        if weapon.range_km <= 0 or weapon.range_km > 25000:
+            c.err(("weapons", i, "range_km"), f"range_km must be in (0, 25000], found {weapon.range_km:g}")
+        if weapon.stock < 0 or weapon.production < 0 or weapon.per_use <= 0:
             c.err(("weapons", i), "stock and production must not be negative, per_use must be positive")
 
     rungs = c.unique(("ladder", "rungs"), scn.ladder.rungs, "rung")
     if not scn.ladder.rungs:
         c.err(("ladder", "rungs"), "the ladder needs at least one rung")
-    for i, r in enumerate(scn.ladder.rungs):
-        if r.kahn is not None and not 1 <= r.kahn <= 44:
-            c.err(("ladder", "rungs", i, "kahn"), f"Kahn's ladder has rungs 1 to 44, found {r.kahn}")
+    for i, rung in enumerate(scn.ladder.rungs):
+        if rung.kahn is not None and not 1 <= rung.kahn <= 44:
+            c.err(("ladder", "rungs", i, "kahn"), f"Kahn's ladder has rungs 1 to 44, found {rung.kahn}")
     thresholds = c.unique(("ladder", "thresholds"), scn.ladder.thresholds, "threshold")
-    for i, t in enumerate(scn.ladder.thresholds):
-        c.ref(("ladder", "thresholds", i, "below"), t.below, rungs, "rung")
+    for i, threshold in enumerate(scn.ladder.thresholds):
+        c.ref(("ladder", "thresholds", i, "below"), threshold.below, rungs, "rung")
     del thresholds
 
     actions = c.unique(("actions",), scn.actions, "action")
-    for i, a in enumerate(scn.actions):
+    for i, act in enumerate(scn.actions):
         path = ("actions", i)
-        for j, who in enumerate(a.actor):
+        for j, who in enumerate(act.actor):
             c.ref((*path, "actor", j), who, actors, "actor")
-        if not a.actor:
+        if not act.actor:
             c.err((*path, "actor"), "name the actor (or actors) who may take it")
-        c.one_of((*path, "category"), a.category, CATEGORIES, "category")
-        c.ref((*path, "rung"), a.rung, rungs, "rung")
-        for j, w in enumerate(a.weapon):
+        c.one_of((*path, "category"), act.category, CATEGORIES, "category")
+        c.ref((*path, "rung"), act.rung, rungs, "rung")
+        for j, w in enumerate(act.weapon):
             c.ref((*path, "weapon", j), w, weapons, "weapon")
             if w in weapons:
                 owner = scn.weapons[weapons[w]].owner
-                if owner not in a.actor:
+                if owner not in act.actor:
                     c.err((*path, "weapon", j), f"weapon '{w}' belongs to '{owner}', who cannot take this action")
-        if a.target is not None:
-            if not (a.target.sites or a.target.tags):
+        if act.target is not None:
+            if not (act.target.sites or act.target.tags):
                 c.err((*path, "target"), "a target names sites: or tags:")
-            for j, s in enumerate(a.target.sites):
+            for j, s in enumerate(act.target.sites):
                 c.ref((*path, "target", "sites", j), s, sites, "site")
-            for j, t in enumerate(a.target.tags):
+            for j, t in enumerate(act.target.tags):
                 if t not in tags:
                     c.err((*path, "target", "tags", j), f"no region or site has the tag '{t}'{did_you_mean(t, tags)}")
-            for j, k in enumerate(a.target.kinds):
+            for j, k in enumerate(act.target.kinds):
                 c.one_of((*path, "target", "kinds", j), k, SITE_KINDS, "kind")
-        for token in re.findall(r"\{([^{}]*)\}", a.text):
+        for token in re.findall(r"\{([^{}]*)\}", act.text):
             if token not in ("actor", "target", "weapon", "distance_km"):
                 c.err(
                     (*path, "text"),
                     f"unknown placeholder '{{{token}}}' (use {{actor}}, {{target}}, {{weapon}} or {{distance_km}})",
                 )
-        if a.weapon and a.target is None:
+        if act.weapon and act.target is None:
             c.err((*path, "target"), "an action with a weapon needs a target")
 
     signals = c.unique(("signals",), scn.signals, "signal")
     del signals
-    for i, s in enumerate(scn.signals):
-        for j, who in enumerate(s.actor):
+    for i, sig in enumerate(scn.signals):
+        for j, who in enumerate(sig.actor):
             c.ref(("signals", i, "actor", j), who, actors, "actor")
-        c.one_of(("signals", i, "kind"), s.kind, SIGNAL_KINDS, "kind")
-        c.ref(("signals", i, "max_rung"), s.max_rung, rungs, "rung")
-        c.ref(("signals", i, "min_rung"), s.min_rung, rungs, "rung")
+        c.one_of(("signals", i, "kind"), sig.kind, SIGNAL_KINDS, "kind")
+        c.ref(("signals", i, "max_rung"), sig.max_rung, rungs, "rung")
+        c.ref(("signals", i, "min_rung"), sig.min_rung, rungs, "rung")
 
     c.unique(("fog",), scn.fog, "fog")
-    for i, f in enumerate(scn.fog):
-        c.ref(("fog", i, "action"), f.action, actions, "action")
-        c.ref(("fog", i, "becomes"), f.becomes, actions, "action")
-        c.one_of(("fog", i, "kind"), f.kind, FOG_KINDS, "kind")
-        if f.action in actions and f.becomes in actions and f.kind == "overreach":
-            a, b = scn.actions[actions[f.action]], scn.actions[actions[f.becomes]]
+    for i, fg in enumerate(scn.fog):
+        c.ref(("fog", i, "action"), fg.action, actions, "action")
+        c.ref(("fog", i, "becomes"), fg.becomes, actions, "action")
+        c.one_of(("fog", i, "kind"), fg.kind, FOG_KINDS, "kind")
+        if fg.action in actions and fg.becomes in actions and fg.kind == "overreach":
+            a, b = scn.actions[actions[fg.action]], scn.actions[actions[fg.becomes]]
             if not set(a.actor) <= set(b.actor):
-                c.err(("fog", i, "becomes"), f"'{f.becomes}' cannot be taken by every actor of '{f.action}'")
+                c.err(("fog", i, "becomes"), f"'{fg.becomes}' cannot be taken by every actor of '{fg.action}'")
 
     c.unique(("red_lines",), scn.red_lines, "red line")
-    for i, r in enumerate(scn.red_lines):
-        c.ref(("red_lines", i, "owner"), r.owner, actors, "actor")
-        c.ref(("red_lines", i, "claim"), r.claim, claims, "claim")
-        if not r.responses:
+    for i, rl in enumerate(scn.red_lines):
+        c.ref(("red_lines", i, "owner"), rl.owner, actors, "actor")
+        c.ref(("red_lines", i, "claim"), rl.claim, claims, "claim")
+        if not rl.responses:
             c.err(("red_lines", i, "responses"), "list at least one response (its p may be 0)")
         ids = set()
-        for j, resp in enumerate(r.responses):
+        for j, resp in enumerate(rl.responses):
             rp = ("red_lines", i, "responses", j)
             c.ref((*rp, "action"), resp.action, actions, "action")
             c.ref((*rp, "target"), resp.target, sites, "site")
             c.ref((*rp, "weapon"), resp.weapon, weapons, "weapon")
-            if resp.action in actions and r.owner in actors:
+            if resp.action in actions and rl.owner in actors:
                 act = scn.actions[actions[resp.action]]
-                if r.owner not in act.actor:
+                if rl.owner not in act.actor:
                     c.err(
-                        (*rp, "action"), f"'{r.owner}' cannot take '{resp.action}' (its actor: {', '.join(act.actor)})"
+                        (*rp, "action"), f"'{rl.owner}' cannot take '{resp.action}' (its actor: {', '.join(act.actor)})"
                     )
             rid = resp.id or resp.action or "none"
             if rid in ids:
                 c.err((*rp, "id"), f"two responses are called '{rid}'; give one an id:")
             ids.add(rid)
 
-    for i, p in enumerate(scn.policies):
-        for j, rule in enumerate(p.rules):
+    for i, pol in enumerate(scn.policies):
+        for j, rule in enumerate(pol.rules):
             rp = ("policies", i, "rules", j)
             chosen = [x for x in (rule.action, rule.category, rule.signal) if x]
             if len(chosen) != 1:
@@ -373,18 +373,18 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
     c.unique(("objectives",), scn.objectives, "objective")
     for i, o in enumerate(scn.objectives):
         c.ref(("objectives", i, "actor"), o.actor, actors, "actor")
-    for i, h in enumerate(scn.history):
-        if not 1 <= h.turn <= cal.turns:
-            c.err(("history", i, "turn"), f"turn {h.turn} is outside 1..{cal.turns}")
-        for who, act in h.actions.items():
+    for i, hist in enumerate(scn.history):
+        if not 1 <= hist.turn <= cal.turns:
+            c.err(("history", i, "turn"), f"turn {hist.turn} is outside 1..{cal.turns}")
+        for who, taken in hist.actions.items():
             c.ref(("history", i, "actions", who), who, actors, "actor")
-            c.ref(("history", i, "actions", who), act, actions, "action")
-        for j, cl in enumerate(h.claims):
+            c.ref(("history", i, "actions", who), taken, actions, "action")
+        for j, cl in enumerate(hist.claims):
             c.ref(("history", i, "claims", j), cl, claims, "claim")
-    for i, h in enumerate(scn.hints):
-        if not 1 <= h.turn <= cal.turns:
-            c.err(("hints", i, "turn"), f"turn {h.turn} is outside 1..{cal.turns}")
-        c.one_of(("hints", i, "on"), h.on, HINT_MOMENTS, "moment")
+    for i, hint in enumerate(scn.hints):
+        if not 1 <= hint.turn <= cal.turns:
+            c.err(("hints", i, "turn"), f"turn {hint.turn} is outside 1..{cal.turns}")
+        c.one_of(("hints", i, "on"), hint.on, HINT_MOMENTS, "moment")
     for key in scn.scoring.weights:
         c.one_of(("scoring", "weights", key), key, CATEGORIES, "category")
     if not 0 <= scn.scoring.max_cascade <= 10:
