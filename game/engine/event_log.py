@@ -12,19 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from game.engine.batch import NONE, Ctx, Recorder
+from game.engine.words import agree, odds, pct, possessive, subject, verb
 
-
-def pct(p: float) -> str:
-    """A probability as a student reads it.
-
-    >>> pct(0.35), pct(1.0), pct(0.004)
-    ('35%', '100%', '<1%')
-    """
-    if p <= 0:
-        return "0%"
-    if p < 0.01:
-        return "<1%"
-    return f"{round(p * 100):d}%"
+__all__ = ["EventLog", "fill", "pct", "quoted"]
 
 
 PLACEHOLDERS = ("actor", "target", "weapon", "distance_km")
@@ -114,10 +104,23 @@ class EventLog(Recorder):
         target = R.scenario.map.sites[x.site].name if x.site >= 0 else ""
         weapon = R.scenario.weapons[x.weapon].name if x.weapon >= 0 else ""
         if spec.text:
-            return fill(
-                spec.text, actor=self.names[actor], target=target, weapon=weapon, distance_km=f"{x.distance_km:.0f}"
-            )
-        return f"{self.names[actor]}: {R.describe_instance(i)}."
+            who = subject(self.names[actor], start=spec.text.startswith("{actor}"))
+            text = agree(spec.text, self.names[actor])
+            return fill(text, actor=who, target=target, weapon=weapon, distance_km=f"{x.distance_km:.0f}")
+        return f"{subject(self.names[actor], start=True)}: {R.describe_instance(i)}."
+
+    def _band_start(self, weights, acts, inst: int, row: int, total: float) -> float:
+        """Where the chosen action's band of the decision draw starts: the options before it
+        in the draw's order, as shares of the total weight."""
+        if total <= 0 or not 0 <= inst < len(self.R.instances):
+            return 0.0
+        k = int(self.R.instances[inst].action)
+        lo = 0.0
+        for j, w in enumerate(weights):
+            if int(acts[j]) == k:
+                break
+            lo += float(np.asarray(w)[row]) if np.ndim(w) else float(w)
+        return lo / total
 
     # -- phases
     def turn_start(self, batch) -> None:
@@ -135,7 +138,7 @@ class EventLog(Recorder):
                 pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
                 ev.update(p=pv, draw=float(u[row]))
                 if pv < 1:
-                    ev["text"] += f" (chance {pct(pv)}, drew {int(u[row] * 100)})"
+                    ev["text"] += f" ({odds(pv, float(u[row]))})"
             self._add(g, ev, writes)
 
     def decision(self, batch, actor, inst, p, u, weights, total, human) -> None:
@@ -145,12 +148,15 @@ class EventLog(Recorder):
             i = int(inst[row])
             ev = {"kind": "decision", "actor": R.scenario.actors[actor].id, **self._inst(i), "human": bool(human)}
             what = R.describe_instance(i) if 0 <= i < len(R.instances) else "nothing"
-            ev["text"] = f"{self.names[actor]} decides: {what}"
+            name = self.names[actor]
+            ev["text"] = f"{subject(name, start=True)} {verb(name, 'decides')}: {what}"
             if not human:
                 ev["p"] = float(p[row])
                 ev["draw"] = float(u[row])
-                ev["text"] += f" ({pct(ev['p'])}, drew {int(ev['draw'] * 100)})"
                 t = float(total[row]) if total is not None else 0.0
+                lo = self._band_start(weights, acts, i, row, t)
+                if ev["p"] < 1.0:
+                    ev["text"] += f" ({odds(ev['p'], ev['draw'], lo)})"
                 if t > 0:
                     opts = []
                     for j, w in enumerate(weights):
@@ -177,7 +183,8 @@ class EventLog(Recorder):
                 "signal_kind": spec.kind,
                 "says": spec.says,
                 "divergent": bool(divergent[row]),
-                "text": f"{self.names[actor]} says: {quoted(spec.says)}",
+                "text": f"{subject(self.names[actor], start=True)} {verb(self.names[actor], 'says')}: "
+                f"{quoted(spec.says)}",
             }
             if divergent[row]:
                 ev["text"] += " (its action this turn says otherwise)"
@@ -198,7 +205,7 @@ class EventLog(Recorder):
                 "becomes": spec.becomes,
                 "p": pv,
                 "draw": float(u[row]),
-                "text": f"{text} (chance {pct(pv)}, drew {int(u[row] * 100)})",
+                "text": f"{text} ({odds(pv, float(u[row]))})",
             }
             ev["causes"] = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
             writes = set()
@@ -227,7 +234,7 @@ class EventLog(Recorder):
                     "actor": R.scenario.actors[actor].id,
                     **self._inst(i),
                     "reason": reason,
-                    "text": f"{self.names[actor]} could not act: {reason}",
+                    "text": f"{subject(self.names[actor], start=True)} could not act: {reason}",
                     "causes": [self.decision_of[g].get(actor)] if actor in self.decision_of[g] else [],
                 },
             )
@@ -263,7 +270,7 @@ class EventLog(Recorder):
         R = self.R
         rl = R.red_lines[r]
         spec = R.scenario.red_lines[r]
-        owner = self.names[rl.owner]
+        owner = possessive(self.names[rl.owner], start=True)
         col = R.layout[f"tripped:{spec.id}"]
         for row, g in self._rows(mask):
             ps = [float(p[row]) for p in probs]
@@ -273,10 +280,11 @@ class EventLog(Recorder):
                 for k, s in enumerate(r.spec for r in rl.responses)
             ]
             nothing = max(0.0, 1.0 - sum(ps))
-            drew = int(u[row] * 100)
+            lo = sum(ps[:j])  # the band of choice j starts after the responses before it
+            chance = odds(ps[j] if j < len(ps) else nothing, float(u[row]), lo)
             if j < len(rl.responses) and not rl.responses[j].spec.action:
                 label = rl.responses[j].spec.id or "do nothing"
-                text = f"{owner}'s red line '{spec.name}' tripped; response: {label} ({pct(ps[j])}, drew {drew})"
+                text = f"{owner} red line '{spec.name}' tripped; response: {label} ({chance})"
             elif j < len(rl.responses):
                 s = rl.responses[j].spec
                 what = (
@@ -284,9 +292,9 @@ class EventLog(Recorder):
                     if applied[row]
                     else f"{s.action} (not possible: no legal target or stock)"
                 )
-                text = f"{owner}'s red line '{spec.name}' tripped; response: {what} ({pct(ps[j])}, drew {drew})"
+                text = f"{owner} red line '{spec.name}' tripped; response: {what} ({chance})"
             else:
-                text = f"{owner}'s red line '{spec.name}' tripped; no response ({pct(nothing)}, drew {drew})"
+                text = f"{owner} red line '{spec.name}' tripped; no response ({chance})"
             ev = {
                 "kind": "red_line",
                 "red_line": spec.id,
@@ -307,7 +315,7 @@ class EventLog(Recorder):
         spec = R.scenario.ladder.thresholds[t]
         for row, g in self._rows(mask):
             a = int(who[row])
-            name = self.names[a] if a != NONE else "someone"
+            name = subject(self.names[a]) if a != NONE else "someone"
             cause = self.writer[g].get(R.rung_cols[a]) if a != NONE else None
             self._add(
                 g,

@@ -14,12 +14,10 @@ for the seats being played (every actor when watching).
 from __future__ import annotations
 
 import html
-import re
 
+from game.engine import words
 from game.engine.history import history_comparison
 from game.ui import theme
-
-_ODDS = re.compile(r"\s*\((\d+%|<1%), drew (\d+)\)\s*$")
 
 
 def esc(text: str) -> str:
@@ -51,18 +49,17 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
         div = ""
         if ev.get("divergent") and instructor:
             div = " <font color='#e69f00'>(its action says otherwise)</font>"
-        who = esc(scenario.actor(actor).name) if actor else ""
+        name = scenario.actor(actor).name if actor else ""
+        who = f"{esc(words.subject(name, start=True))} {words.verb(name, 'says')}" if actor else "Someone says"
         says = str(ev.get("says", "")).strip().strip('"\u201c\u201d')
-        return f"{bullet}<i>{who} says: \u201c{esc(says)}\u201d</i>{div}"
+        return f"{bullet}<i>{who}: \u201c{esc(says)}\u201d</i>{div}"
     if kind == "red_line":
         owner = ev.get("owner")
         if not ev.get("declared", True) and not instructor:
-            owner_name = esc(scenario.actor(owner).name) if owner else "Someone"
+            name = scenario.actor(owner).name if owner else "Someone"
+            who = f"{esc(words.subject(name, start=True))} {words.verb(name, 'reacts')}"
             resp = text.split("; ", 1)[1] if "; " in text else ""
-            return (
-                f"<font color='#d55e00'><b>{owner_name} reacts to a line it never declared</b></font>"
-                f"{'; ' + resp if resp else ''}"
-            )
+            return f"<font color='#d55e00'><b>{who} to a line never declared</b></font>{'; ' + resp if resp else ''}"
         hidden = " <font color='#cc79a7'>[hidden red line]</font>" if not ev.get("declared", True) else ""
         return f"<font color='#ff8a3d'><b>Red line:</b></font> {text}{hidden}"
     if kind == "threshold":
