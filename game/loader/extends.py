@@ -13,6 +13,7 @@ value keeps the file, line and column it came from, so errors point at the right
 from __future__ import annotations
 
 import os
+from typing import NoReturn
 
 import attrs
 
@@ -126,7 +127,7 @@ def _merge(b: Merged, bp: tuple, v: Merged, vp: tuple, out: Merged, op: tuple):
         and all(_item_key(x) for x in bval)
         and all(_item_key(x) for x in vval)
     ):
-        result = []
+        merged_list: list = []
         vindex = {_item_key(x): i for i, x in enumerate(vval)}
         used = set()
         for i, item in enumerate(bval):
@@ -136,17 +137,17 @@ def _merge(b: Merged, bp: tuple, v: Merged, vp: tuple, out: Merged, op: tuple):
                 used.add(j)
                 if isinstance(vval[j], dict) and vval[j].get("remove") is True:
                     continue
-                result.append(_merge(b, (*bp, i), v, (*vp, j), out, (*op, len(result))))
+                merged_list.append(_merge(b, (*bp, i), v, (*vp, j), out, (*op, len(merged_list))))
             else:
-                _copy_marks(b, (*bp, i), out, (*op, len(result)))
-                result.append(item)
+                _copy_marks(b, (*bp, i), out, (*op, len(merged_list)))
+                merged_list.append(item)
         for j, item in enumerate(vval):
             if j not in used and not (isinstance(item, dict) and item.get("remove") is True):
-                _copy_marks(v, (*vp, j), out, (*op, len(result)))
-                result.append(item)
+                _copy_marks(v, (*vp, j), out, (*op, len(merged_list)))
+                merged_list.append(item)
         if op in v.marks:
             out.marks[op] = v.marks[op]
-        return result
+        return merged_list
     _copy_marks(v, vp, out, op)
     return vval
 
@@ -167,7 +168,7 @@ def resolve(
     where = merged.mark(("extends",))
     target = data["extends"]
 
-    def error(message: str):
+    def error(message: str) -> NoReturn:
         raise ScenarioError(Diagnostic(where[0], where[1], where[2], "extends", message))
 
     if real_path is None:
