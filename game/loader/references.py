@@ -331,14 +331,16 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
                 c.err((*rp, "id"), f"two responses are called '{rid}'; give one an id:")
             ids.add(rid)
 
+    rule_actions = dict.fromkeys([*actions, *scn.implicit_waits()])
+    signal_ids = dict.fromkeys(s.id for s in scn.signals)
     for i, pol in enumerate(scn.policies):
         for j, rule in enumerate(pol.rules):
             rp = ("policies", i, "rules", j)
             chosen = [x for x in (rule.action, rule.category, rule.signal) if x]
             if len(chosen) != 1:
                 c.err(rp, "a rule names exactly one of action:, category: or signal:")
-            c.ref((*rp, "action"), rule.action, [*actions, *scn.implicit_waits()], "action")
-            c.ref((*rp, "signal"), rule.signal, [s.id for s in scn.signals], "signal")
+            c.ref((*rp, "action"), rule.action, rule_actions, "action")
+            c.ref((*rp, "signal"), rule.signal, signal_ids, "signal")
             if rule.category:
                 c.one_of((*rp, "category"), rule.category, CATEGORIES, "category")
 
