@@ -105,3 +105,9 @@ def test_news_agrees_with_names_and_shows_no_internal_ids(path):
                     assert not re.search(re.escape(a.name) + r" (decides|says|holds)\b", e["text"]), e["text"]
                 if words.subject(a.name) != a.name:
                     assert not e["text"].startswith(f"{a.name} "), e["text"]
+
+
+def test_calendars_in_words():
+    phrases = {Path(p).stem: Match.start(p, (), 1).scenario.calendar for p in SCENARIOS}
+    said = {k: words.turns_phrase(c.turns, c.turn_days) for k, c in phrases.items()}
+    assert said == {"atacms_2024": "13 weekly turns", "cuba_1962": "14 daily turns", "tutorial": "5 weekly turns"}

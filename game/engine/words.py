@@ -118,6 +118,17 @@ def pct(p: float) -> str:
     return f"{round(p * 100):d}%"
 
 
+def turns_phrase(turns: int, days: int) -> str:
+    """A calendar in words: "14 daily turns", "13 weekly turns", "5 turns of 3 days".
+
+    >>> turns_phrase(14, 1), turns_phrase(1, 7), turns_phrase(5, 3)
+    ('14 daily turns', '1 weekly turn', '5 turns of 3 days')
+    """
+    if days in (1, 7, 14):
+        return count(turns, f"{turn_length(days)} turn")
+    return f"{count(turns, 'turn')} of {count(days, 'day')}"
+
+
 def roll(draw: float) -> int:
     """The roll a draw in [0, 1) reads as: 0 to 99."""
     return min(99, int(math.floor(draw * 100)))

@@ -8,6 +8,7 @@ import html
 import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
+from game.engine import words
 from game.ui import theme
 from game.ui.screens.base import Screen, button_pressed, oid
 
@@ -49,7 +50,7 @@ def situation_html(match, px: int, seat: str | None) -> str:
     cal = scn.calendar
     invented = " \u00b7 invented countries" if meta.fictional else ""
     parts = [
-        f"<font color='#9aa6b4'>{cal.turns} turns of {cal.turn_days} days from {html.escape(cal.start)}"
+        f"<font color='#9aa6b4'>{words.turns_phrase(cal.turns, cal.turn_days)} from {html.escape(cal.start)}"
         f"{invented}</font><br><br>"
     ]
     parts.append(html.escape(meta.briefing or meta.summary).replace("\n", "<br>"))

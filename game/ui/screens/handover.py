@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 from pygame_gui.elements import UIButton, UILabel
 
+from game.engine import words
 from game.ui import theme
 from game.ui.screens.base import Screen, button_pressed, oid
 
@@ -29,12 +30,14 @@ class HandoverScreen(Screen):
         y = h // 2 - s(110)
         turn = min(self.match.session.turn, self.match.scenario.calendar.turns)
         UILabel(pygame.Rect(x, y, cw, s(30)), f"TURN {turn}", m, container=root, object_id=oid("@heading"))
-        UILabel(pygame.Rect(x, y + s(32), cw, s(48)), f"{name}'s turn", m, container=root, object_id=oid("@title"))
-        text = self.note or "Pass the computer to the player of " + name + ". The other player's choice stays hidden."
+        whose = f"{words.possessive(name, start=True)} turn"
+        UILabel(pygame.Rect(x, y + s(32), cw, s(48)), whose, m, container=root, object_id=oid("@title"))
+        who = words.subject(name)
+        text = self.note or f"Pass the computer to the player of {who}. The other player's choice stays hidden."
         UILabel(pygame.Rect(x, y + s(86), cw, s(28)), text, m, container=root, object_id=oid("@dim"))
         self.go = UIButton(
             pygame.Rect(x, y + s(140), cw, s(48)),
-            f"I am {name}'s player \u2014 show my board (Enter)",
+            f"I am {words.possessive(name)} player \u2014 show my board (Enter)",
             m,
             container=root,
             object_id=oid("@primary"),

@@ -17,6 +17,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.diagnostics import ScenarioError
+from game.engine import words
 from game.engine.session import SaveError
 from game.runners.load import Loaded
 from game.ui import saves, theme
@@ -133,7 +134,7 @@ class TitleScreen(Screen):
             if e.loaded:
                 scn = e.loaded.scenario
                 sub = (
-                    f"{scn.calendar.turns} turns of {scn.calendar.turn_days} days \u00b7 "
+                    f"{words.turns_phrase(scn.calendar.turns, scn.calendar.turn_days)} \u00b7 "
                     f"{', '.join(a.name for a in scn.actors)}"
                 )
             else:
@@ -215,7 +216,7 @@ class TitleScreen(Screen):
         invented = " \u00b7 invented countries" if meta.fictional else ""
         text = (
             f"<font pixel_size={self.app.font_px(22)}><b>{html.escape(meta.title)}</b></font><br>"
-            f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{cal.turns} turns of {cal.turn_days} days "
+            f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{words.turns_phrase(cal.turns, cal.turn_days)} "
             f"from {html.escape(cal.start)}{invented}</font><br><br>"
             f"<font pixel_size={px}>{html.escape(meta.summary)}</font>"
         )
