@@ -155,17 +155,17 @@ class LadderView:
         if rung is not None:
             badge = pygame.Rect(row.left + 10, 0, badge_w, min(row.h - 2, round(16 * self.fs)))
             badge.centery = row.centery
-            if rung.kahn:
-                pygame.draw.rect(surface, (44, 54, 68), badge, border_radius=3)
-                t = theme.render(f_small, f"K{rung.kahn}", (190, 200, 212))
-                surface.blit(t, t.get_rect(center=badge.center))
+            # the scenario's own rung number, as the decision panel and the debrief say it
+            pygame.draw.rect(surface, (44, 54, 68), badge, border_radius=3)
+            t = theme.render(f_small, str(i), (190, 200, 212))
+            surface.blit(t, t.get_rect(center=badge.center))
             font = f_name_b if occupied or preview == i else f_name
             name = _fit(font, rung.name, markers_x0 - badge.right - 12)
             colour = theme.TEXT if occupied or preview == i else (176, 186, 198)
             img = theme.render(font, name, colour)
             surface.blit(img, (badge.right + 7, row.centery - img.get_height() // 2))
             if row.collidepoint(mouse):
-                kahn = f" (Kahn's rung {rung.kahn})" if rung.kahn else ""
+                kahn = f" (on Herman Kahn's ladder: rung {rung.kahn})" if rung.kahn else ""
                 desc = f": {rung.description}" if rung.description else ""
                 self.hover_text = f"Rung {i}, {rung.name}{kahn}{desc}"
         else:

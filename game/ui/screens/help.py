@@ -32,7 +32,9 @@ class HelpScreen(Overlay):
         rows = "".join(f"<b><font color='#e8b44c'>{k}</font></b>  {v}<br>" for k, v in KEYS)
         intro = (
             "Each turn every side picks one action at the same time. Your action puts you on a rung of the "
-            "<b>escalation ladder</b> (right of the map). Actions may trip a side's <b>red line</b>; its answer "
+            '<b>escalation ladder</b> (right of the map), numbered from 1 at the bottom: "rung 3" is the '
+            "same rung everywhere. Its tooltip also gives the matching rung of Herman Kahn's 44-rung ladder "
+            "(1965), which scholars cite. Actions may trip a side's <b>red line</b>; its answer "
             "is drawn by chance, with the odds shown in the news. The game ends on an outcome or at the "
             "turn limit, and the <b>debrief</b> shows why.<br><br>"
         )
