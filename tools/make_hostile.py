@@ -15,7 +15,7 @@ The corpus:
 * ``many_red_lines``: 1,200 red lines;
 * ``many_events``: 15,000 events over 500 turns;
 * ``bad_refs``: 4,000 misspelt references (rejected, each at its line);
-* ``big_fog``: a 95 KB fog file whose two actions each have thousands of instances;
+* ``big_fog``: 400 fog entries over two actions of 1,500 instances each;
 * ``weapons_x_sites``: 300 weapons x 3,000 sites = 900,000 target instances (rejected at the
   action, past the instance limit).
 """
@@ -102,7 +102,7 @@ def bad_refs(scn: dict) -> None:
 
 
 def big_fog(scn: dict) -> None:
-    """Two targeted actions over ~1,500 sites each, and fog turning one into the other."""
+    """Two targeted actions over ~1,500 sites each, and 400 fog entries turning one into the other."""
     sites = scn["map"]["sites"]
     for i in range(1500):
         side = "borvia" if i % 2 else "aldoria"
@@ -129,7 +129,7 @@ def big_fog(scn: dict) -> None:
             "effects": ["tension += 0.1"],
         }
     )
-    for i in range(8):
+    for i in range(400):
         scn["fog"].append(
             {
                 "id": f"mix_up_{i}",

@@ -486,6 +486,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     fog: list[FogRules] = []
     action_at = {x.spec.id: x.index for x in rules_actions}
     closest_in: dict[int, _ClosestInstance] = {}
+    inst_maps: dict[tuple[int, int], dict[int, int]] = {}
     for i, f in enumerate(scn.fog):
         k = action_at.get(f.action, -1)
         b = action_at.get(f.becomes, -1)
@@ -493,7 +494,9 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             continue
         if b not in closest_in:
             closest_in[b] = _ClosestInstance(rules_actions[b], instances)
-        inst_map = {int(i1): closest_in[b].to(instances[int(i1)]) for i1 in rules_actions[k].instances}
+        if (k, b) not in inst_maps:  # one map per pair of actions, shared by every fog entry on it
+            inst_maps[k, b] = {int(i1): closest_in[b].to(instances[int(i1)]) for i1 in rules_actions[k].instances}
+        inst_map = inst_maps[k, b]
         fog.append(FogRules(f, k, b, c.probability(f.p, ("fog", i, "p")), inst_map, site_id(f"fog:{f.id}")))
 
     start = dt.date.fromisoformat(scn.calendar.start)
