@@ -57,8 +57,6 @@ def watch(args: argparse.Namespace) -> int:
     """``main.py watch``."""
     from game.ui.app import run_watch
 
-    if args.game < 0:
-        raise UsageError("--game must be 0 or more")
     return _run(run_watch, _options(args, game=args.game, speed=args.speed))
 
 
