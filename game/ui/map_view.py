@@ -116,7 +116,8 @@ class Coverage:
     boundary: tuple[np.ndarray, ...]  # per ring: bool mask of points on the union's edge
     launch_polygons: tuple[np.ndarray, ...]
     distances: dict[str, float]  # site id -> km from the nearest launch point (0 inside)
-    in_range: frozenset[str]
+    in_range: frozenset[str]  # the other sides' sites it reaches (never its own side's)
+    friendly: frozenset[str]  # sites held by the weapon owner's side (never marked as in range)
 
 
 def region_rings(region, basemap: dict | None) -> list[np.ndarray]:
@@ -201,6 +202,7 @@ def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72,
         if len(poly) >= 3 and len(allpts):
             on_edge &= ~np.asarray(geo.point_in_polygon(allpts[:, 0], allpts[:, 1], poly.reshape(-1)))
     edges = [on_edge[k * n : (k + 1) * n] for k in range(len(rings))]
+    friendly = friendly_sites(scenario, w.owner)
     dist, inside = {}, set()
     for s in scenario.map.sites:
         if s.region in w.launch_from:
@@ -210,9 +212,24 @@ def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72,
         else:
             d = float("inf")
         dist[s.id] = d
-        if d <= w.range_km:
+        if d <= w.range_km and s.id not in friendly:
             inside.add(s.id)
-    return Coverage(w.id, float(w.range_km), D, tuple(rings), tuple(edges), tuple(polys), dist, frozenset(inside))
+    return Coverage(
+        w.id, float(w.range_km), D, tuple(rings), tuple(edges), tuple(polys), dist, frozenset(inside), friendly
+    )
+
+
+def friendly_sites(scenario, actor_id: str) -> frozenset[str]:
+    """Sites held (by their region's controller) by ``actor_id``'s friends: its side, and the
+    sides of those who supply or authorise its weapons (Ukraine's backers for Ukraine)."""
+    backers = {actor_id}
+    for w in scenario.weapons:
+        if w.owner == actor_id:
+            backers |= {x for x in (w.supplier, w.authorized_by) if x}
+    sides = {a.side or a.id for a in scenario.actors if a.id in backers}
+    friends = {a.id for a in scenario.actors if (a.side or a.id) in sides}
+    held = {r.id: r.controller for r in scenario.map.regions}
+    return frozenset(s.id for s in scenario.map.sites if held.get(s.region) in friends)
 
 
 # ---------------------------------------------------------------- drawing helpers
@@ -662,6 +679,11 @@ class MapView:
         for pts in polys:
             if len(pts) >= 3:
                 _dashed_polygon(out, theme.lighten(theme.ACCENT, 0.3), pts)
+        # the launch points the rings are drawn around (the engine measures range from them)
+        for x, y in self._screen_pts(cov.launch_points):
+            centre = (x - off[0], y - off[1])
+            pygame.draw.circle(out, (10, 12, 16), centre, 3.5)
+            pygame.draw.circle(out, theme.lighten(theme.ACCENT, 0.3), centre, 2.5)
         return out
 
     def _draw_sites(self, surface, placed) -> None:
@@ -877,13 +899,11 @@ class MapView:
         if self.coverage is not None:
             d = self.coverage.distances.get(s.id, float("inf"))
             ok = s.id in self.coverage.in_range
-            lines.append(
-                (
-                    f"{d:.0f} km from launch area \u2014 {'in range' if ok else 'out of range'}",
-                    "bold",
-                    theme.ACCENT if ok else theme.DANGER,
-                )
-            )
+            if s.id in self.coverage.friendly:
+                verdict, colour = "held by its own side", theme.TEXT_DIM
+            else:
+                verdict, colour = ("in range", theme.ACCENT) if ok else ("out of range", theme.DANGER)
+            lines.append((f"{d:.0f} km from launch area \u2014 {verdict}", "bold", colour))
         if extra:
             lines.append((extra, "regular", theme.TEXT_DIM))
         fonts = [theme.font(round(13 * self.fs), st) for _t, st, _c in lines]
@@ -903,8 +923,12 @@ class MapView:
 
 
 def short_name(name: str) -> str:
-    """'Bryansk chemical plant, Seltso (approx.)' -> 'Bryansk chemical plant' for crowded maps."""
-    out = name.split(" (")[0].split(",")[0].strip()
+    """A name without its trailing qualifiers, for crowded maps: 'Bryansk chemical plant, Seltso
+    (approx.)' -> 'Bryansk chemical plant'; a bracket inside the name stays ('Crimean (Kerch) Bridge').
+    """
+    out = name.split(", ")[0].strip()
+    while out.endswith(")") and " (" in out:
+        out = out[: out.rindex(" (")].rstrip()
     return out or name
 
 
