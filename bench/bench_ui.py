@@ -1,15 +1,20 @@
-"""The window's speed, measured (not asserted): frame times, AI turn latency, debrief replays.
+"""The window's speed, measured (not asserted): frame times on the board of every shipped scenario,
+including the frames while a turn resolves and while the debrief computes, beside the previous
+version of the board (which resolved on the frame loop) in the same run.
 
-    SDL_VIDEODRIVER=dummy python bench/bench_ui.py [SCENARIO]
+    SDL_VIDEODRIVER=dummy python bench/bench_ui.py [--turns N] [SCENARIO ...]
 
-Prints the p50/p95 time to update and draw one frame of the board at 1280x720 (with and
-without a range ring), the time the AI takes for one turn of a game (a batch of one), and
-the time of the debrief's "your decisions, replayed 1,000 times". Headless drawing is a fair
-proxy for the CPU side of a frame; a real display adds the blit to the screen.
+Frames are paced at 60 per second as in the game; a frame's time is the time to poll the
+worker, handle events, update and draw (not the wait for the next tick). "turn" counts every
+frame from the Enter press until the new turn is on the board; "debrief" every frame from Enter
+on "See the debrief" until the debrief is drawn. Beside each figure, the same board working as
+before the worker thread (everything inside the frame that took the key): what a student saw.
+Headless drawing is a fair proxy for the CPU side of a frame; a real display adds the blit.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -23,67 +28,146 @@ os.environ.setdefault("REDLINE_HOME", tempfile.mkdtemp(prefix="redline-bench-"))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+import attrs  # noqa: E402
 import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+
+FRAME = 1 / 60
+SETTLE_FRAMES = 3  # frames after the new screen is drawn, still counted (what the student sees next)
 
 
-def frames(app, n: int = 240) -> tuple[float, float]:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        app.frame(1 / 60)
-        app.draw()
-        times.append(time.perf_counter() - t)
-    ms = np.array(times[20:]) * 1000
-    return float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
+@attrs.frozen
+class Figures:
+    """Frame times in milliseconds of one kind of moment."""
+
+    times: tuple[float, ...]
+
+    @property
+    def p50(self) -> float:
+        return float(np.percentile(self.times, 50)) if self.times else float("nan")
+
+    @property
+    def p95(self) -> float:
+        return float(np.percentile(self.times, 95)) if self.times else float("nan")
+
+    @property
+    def worst(self) -> float:
+        return max(self.times) if self.times else float("nan")
+
+    def cell(self) -> str:
+        return f"p50 {self.p50:6.1f}  p95 {self.p95:6.1f}  max {self.worst:6.1f}"
 
 
-def main() -> None:
-    from game.engine.session import Session
-    from game.ui.app import App
-    from game.ui.debrief_data import replay_shares
+def paced_frame(app, times: list[float]) -> None:
+    """One frame at 60 fps: its own time recorded, then the rest of the tick waited."""
+    t = time.perf_counter()
+    app.frame(FRAME)
+    took = time.perf_counter() - t
+    times.append(took * 1000)
+    if took < FRAME:
+        time.sleep(FRAME - took)
+
+
+def press(key: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode="", scancode=0))
+
+
+def settled(app, board) -> bool:
+    return not app.work.jobs and not getattr(board, "pending_panels", None)
+
+
+def measure(app, board_class, path: str, turns: int) -> dict[str, Figures]:
+    """Idle board, turns ended with Enter, then the rest played by the AI and the debrief opened."""
     from game.ui.match import Match
-    from game.ui.screens.game_screen import GameScreen
-    from game.ui.settings import Settings
 
-    path = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "scenarios", "atacms_2024.yaml")
-    app = App(Settings(), (1280, 720), fixed_size=True)
     probe = Match.start(path, (), 1)
     seat = next(a.id for a in probe.scenario.actors if a.playable)
     match = Match.start(path, (seat,), 1)
-    board = GameScreen(app, match)
+    board = board_class(app, match)
     app.stack.reset(board)
-    p50, p95 = frames(app)
-    print(f"scenario: {os.path.relpath(path, ROOT)}, board at 1280x720")
-    print(f"frame (update + draw), board:            p50 {p50:5.1f} ms   p95 {p95:5.1f} ms   (60 fps = 16.7 ms)")
-    weapon = next((o for o in board.legal_options() if o.weapon), None)
-    if weapon is not None:
-        board.selected = weapon.instance
-        board.refresh_selection()
-        frames(app, 30)
-        p50, p95 = frames(app)
-        print(f"frame, board with a range ring:          p50 {p50:5.1f} ms   p95 {p95:5.1f} ms")
+    idle: list[float] = []
+    for _ in range(20):
+        paced_frame(app, [])
+    for _ in range(120):
+        paced_frame(app, idle)
+    turn_frames: list[float] = []
+    for _ in range(turns):
+        if match.session.done:
+            break
+        before = match.session.turn
+        press(pygame.K_RETURN)
+        paced_frame(app, turn_frames)
+        while not (match.session.turn > before and settled(app, board)):
+            paced_frame(app, turn_frames)
+        for _ in range(SETTLE_FRAMES):
+            paced_frame(app, turn_frames)
+    match.session.run_ai_to_end()
+    board.relayout()
+    for _ in range(10):
+        paced_frame(app, [])
+    debrief_frames: list[float] = []
+    press(pygame.K_RETURN)
+    paced_frame(app, debrief_frames)
+    while app.stack.top is board or app.work.jobs:
+        paced_frame(app, debrief_frames)
+    for _ in range(SETTLE_FRAMES):
+        paced_frame(app, debrief_frames)
+    return {
+        "idle": Figures(tuple(idle)),
+        "turn": Figures(tuple(turn_frames)),
+        "debrief": Figures(tuple(debrief_frames)),
+    }
 
-    rules = match.session.rules
-    steps = []
-    for game in range(20):
-        s = Session(rules, 7, (), game=game)
-        while not s.done:
-            t = time.perf_counter()
-            s.step()
-            steps.append(time.perf_counter() - t)
-    ms = np.array(steps) * 1000
-    print(
-        f"AI turn (all actors, one game, {len(ms)} turns): p50 {np.percentile(ms, 50):5.1f} ms   "
-        f"p95 {np.percentile(ms, 95):5.1f} ms   (target: under 20 ms)"
+
+def frame_loop_board():
+    """Today's board made to work as the board did before the worker thread: the turn resolved,
+    the debrief's replays computed and every panel rebuilt inside the frame that took the key."""
+    from game.ui.debrief_data import replay_shares
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    class FrameLoopBoard(GameScreen):
+        def end_turn(self) -> None:
+            if self.match.session.done:
+                self.open_debrief()
+                return
+            plan = self.presenter.take_choice()
+            if plan is not None:
+                self.match.end_turn_with(plan)
+            self.relayout()
+
+        def open_debrief(self) -> None:
+            replays = replay_shares(self.match.session, tuple(self.match.seats or self.match.ai_seats))
+            self.app.stack.push(DebriefScreen(self.app, self.match, replays=replays))
+
+    return FrameLoopBoard
+
+
+def main() -> None:
+    from game.ui.app import App
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.settings import Settings
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("scenarios", nargs="*", help="scenario files (default: every shipped scenario)")
+    p.add_argument("--turns", type=int, default=4, help="turns ended with Enter per scenario (default 4)")
+    args = p.parse_args()
+    paths = args.scenarios or sorted(
+        os.path.join(ROOT, "scenarios", f) for f in os.listdir(os.path.join(ROOT, "scenarios")) if f.endswith(".yaml")
     )
-
-    played = Session(rules, 3, (seat,))
-    while not played.done:
-        opts = [o for o in played.options(seat) if o.legal]
-        played.step({seat: opts[len(opts) // 2].instance})
-    t = time.perf_counter()
-    replay_shares(played, (seat,))
-    print(f"debrief: your decisions replayed 1,000 times + the AI in the seat: {time.perf_counter() - t:.2f} s")
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    old = frame_loop_board()
+    print("frame times in ms at 1280x720, 60 fps pacing (target: p95 under 16.7)")
+    for path in paths:
+        name = os.path.relpath(path, ROOT)
+        now = measure(app, GameScreen, path, args.turns)
+        before = measure(app, old, path, args.turns)
+        print(f"\n{name}")
+        print(f"  {'':9}{'worker thread, panels a frame each':<40}{'all on the frame loop (before)'}")
+        for kind in ("idle", "turn", "debrief"):
+            print(f"  {kind:<9}{now[kind].cell():<40}{before[kind].cell()}")
+    app.work.shutdown()
 
 
 if __name__ == "__main__":

@@ -37,6 +37,11 @@ def _xdo(env, *args, check=True) -> str:
     return r.stdout.strip()
 
 
+def _board_at_rest(s: dict) -> bool:
+    """The board with nothing being computed or built: a press now acts on what is on view."""
+    return s.get("screen") == "board" and not s.get("busy") and not s.get("settling")
+
+
 def _wait(pred, timeout: float, what: str, state_file: Path, proc):
     t0 = time.monotonic()
     last = None
@@ -116,7 +121,7 @@ def test_whole_tutorial_game_with_keys_and_a_click(xvfb, tmp_path):
         # keys typed before the window has the keyboard focus are lost: wait for it
         _wait(lambda s: s.get("focus"), 10, "the keyboard focus", state, game)
         _xdo(env, "key", "Return")
-        st = _wait(lambda s: s.get("screen") == "board", 10, "the board", state, game)
+        st = _wait(_board_at_rest, 10, "the board", state, game)
         assert st["turn"] == 1 and not st["done"]
         turn = 1
         while True:
@@ -128,7 +133,7 @@ def test_whole_tutorial_game_with_keys_and_a_click(xvfb, tmp_path):
                 _wait(lambda s: s.get("selected") not in (None, 0), 5, "a selection", state, game)
                 _xdo(env, "key", "Return")
             st = _wait(
-                lambda s, t=turn: s.get("screen") == "board" and (s["turn"] > t or s["done"]),
+                lambda s, t=turn: _board_at_rest(s) and (s["turn"] > t or s["done"]),
                 10,
                 f"turn {turn} to end",
                 state,
@@ -286,13 +291,13 @@ def test_holding_return_ends_one_turn(window, scenario, actor):
     w.wait(lambda s: s.get("screen") == "briefing", "the briefing")
     w.focus()
     w.key("Return")
-    w.wait(lambda s: s.get("screen") == "board" and s["turn"] == 1, "the board")
+    w.wait(lambda s: _board_at_rest(s) and s["turn"] == 1, "the board")
     w.key("1")
     time.sleep(0.3)
     w.hold("Return", 2.0)
-    st = w.wait(lambda s: s.get("screen") == "board" and not s.get("busy") and s["turn"] > 1, "turn 2")
+    st = w.wait(lambda s: _board_at_rest(s) and s["turn"] > 1, "turn 2")
     time.sleep(1.0)
-    st = w.wait(lambda s: s.get("screen") == "board" and not s.get("busy"), "the board at rest")
+    st = w.wait(lambda s: _board_at_rest(s), "the board at rest")
     saved = w.autosave()
     assert len(saved["decisions"]) == 1 and saved["ui"]["turn"] == 2, saved["decisions"]
     assert st["turn"] == 2 and st["decisions"] == 1, st
@@ -305,12 +310,12 @@ def test_enter_on_see_the_debrief_shows_the_debrief_and_stays(window):
     w.wait(lambda s: s.get("screen") == "briefing", "the briefing")
     w.focus()
     w.key("Return")
-    st = w.wait(lambda s: s.get("screen") == "board" and s["turn"] == 1, "the board")
+    st = w.wait(lambda s: _board_at_rest(s) and s["turn"] == 1, "the board")
     while not st["done"]:
         turn = st["turn"]
         w.hold("Return", 0.45)
         st = w.wait(
-            lambda s, t=turn: s.get("screen") == "board" and not s.get("busy") and (s["turn"] > t or s["done"]),
+            lambda s, t=turn: _board_at_rest(s) and (s["turn"] > t or s["done"]),
             f"turn {turn} to end",
         )
         assert st["decisions"] == turn, st

@@ -68,8 +68,8 @@ def test_every_screen_builds_and_draws(app, path, scenario):
     # choose an option with a weapon when there is one: the range ring is drawn
     weapon = next((o for o in board.legal_options() if o.weapon), None)
     if weapon is not None:
-        board.selected = weapon.instance
-        board.refresh_selection()
+        board.presenter.select(weapon.instance)
+        board.selection_changed()
         assert board.map.coverage is not None
     app.instructor = True
     board.relayout()
@@ -255,18 +255,18 @@ def test_hint_card_shows_on_its_turn_and_hides(app, monkeypatch):
     board = GameScreen(app, match)
     app.stack.reset(board)
     app.render(1)
-    assert app.state()["hint"] == "The ladder" and board.hint_btn is not None
-    lay = board.hint_layout()
+    assert app.state()["hint"] == "The ladder" and board.hint.button is not None
+    lay = board.hint.layout()
     # over the map, beside the ladder (an arrow to it), not over the ladder or the decisions
     assert board.rects["map"].contains(lay["card"]) and lay["target"] == "ladder"
     assert not lay["card"].colliderect(board.rects["ladder"]) and not lay["card"].colliderect(board.rects["side"])
     assert lay["arrow"][1][0] > board.rects["ladder"].left
     _key(app, pygame.K_ESCAPE)  # Esc hides the hint (not the menu)
-    assert app.state()["screen"] == "board" and app.state()["hint"] is None and board.hint_btn is None
+    assert app.state()["screen"] == "board" and app.state()["hint"] is None and board.hint.button is None
     _key(app, pygame.K_h)  # H shows it again
     assert app.state()["hint"] == "The ladder"
     # "Got it"
-    app.handle(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=board.hint_btn))
+    app.handle(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=board.hint.button))
     assert app.state()["hint"] is None
     _key(app, pygame.K_ESCAPE)  # no hint now: Esc opens the menu
     assert app.state()["screen"] == "menu"
@@ -275,8 +275,8 @@ def test_hint_card_shows_on_its_turn_and_hides(app, monkeypatch):
     board.end_turn()
     app.render(1)
     assert match.session.turn == 2 and app.state()["hint"] == "A declared red line"
-    lay = board.hint_layout()
-    assert lay["target"] == "decisions" and board.hint_target_rect("decisions").contains(board.list_rect)
+    lay = board.hint.layout()
+    assert lay["target"] == "decisions" and board.hint.target_rect("decisions").contains(board.decision.list_rect)
     board.relayout()  # a resize or new settings keep it
     assert app.state()["hint"] == "A declared red line"
     # hints turned off in the settings
@@ -294,7 +294,7 @@ def test_no_hint_card_without_hints(app):
     board = GameScreen(app, match)
     app.stack.reset(board)
     app.render(1)
-    assert app.state()["hint"] is None and board.hint_btn is None
+    assert app.state()["hint"] is None and board.hint.button is None
     _key(app, pygame.K_h)
     assert app.state()["hint"] is None
 
@@ -306,17 +306,17 @@ def test_board_news_shows_history_and_where_the_player_left_it(app):
     board = GameScreen(app, match)
     app.stack.reset(board)
     app.render(1)
-    text = board.news_box.html_text
+    text = board.news.box.html_text
     assert "Historically:" in text and "TURN 1" in text and "History:" not in text
-    assert board.news_box.scroll_bar is None or board.news_box.scroll_bar.start_percentage == 0
-    board.selected = next(o.instance for o in board.legal_options() if o.action == "hold")
+    assert board.news.box.scroll_bar is None or board.news.box.scroll_bar.start_percentage == 0
+    board.presenter.select(next(o.instance for o in board.legal_options() if o.action == "hold"))
     board.end_turn()
     app.render(1)
-    text = board.news_box.html_text
+    text = board.news.box.html_text
     assert "History:</b></font> <font color='#b4aa94'>Ukraine did <b>" in text
     assert text.count("Historically:") == 2  # turn 1, and turn 2 being decided
     # the news opens at turn 1's results, not at the end (turn 2's history)
-    bar = board.news_box.scroll_bar
+    bar = board.news.box.scroll_bar
     assert bar is not None and 0 < bar.start_percentage < 1
 
 
@@ -328,9 +328,8 @@ def test_watch_news_shows_history(app):
     app.stack.reset(board)
     for _ in range(3):
         board.advance()
-        app.work.wait()
-    app.render(1)
-    text = board.news_box.html_text
+        app.render(1)  # the turn is played on the worker thread, the panels rebuilt over frames
+    text = board.news.box.html_text
     assert text.count("Historically:") == 4 and "History:" in text
 
 
@@ -368,7 +367,7 @@ def test_hot_seat_handover_turns_the_instructor_view_off(app):
     app.instructor = True
     board.relayout()
     first = match.viewpoint
-    board.selected = board.legal_options()[0].instance
+    board.presenter.select(board.legal_options()[0].instance)
     board.end_turn()
     st = app.state()
     assert st["screen"] == "handover" and st["seat"] != first

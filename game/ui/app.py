@@ -135,6 +135,7 @@ class App:
     # ------------------------------------------------------------ UI manager
     def _make_manager(self) -> pygame_gui.UIManager:
         manager = pygame_gui.UIManager(self.size, theme.theme_dict(self.fs), enable_live_theme_updates=False)
+        _cache_theme_ids(manager)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             manager.preload_fonts(theme.used_font_sizes(self.fs))
@@ -425,8 +426,14 @@ class App:
         return 0
 
     def render(self, frames: int = 4) -> None:
-        """Finish the work in progress, then advance a few frames without a clock (screenshots, tests)."""
+        """Finish the work in progress and what screens build over several frames, then advance a
+        few frames without a clock (screenshots, tests)."""
         self.work.wait()
+        settle = 0
+        while settle < 10_000 and any(s.settling for s in self.stack.screens):
+            settle += 1
+            for s in list(self.stack.screens):
+                s.update(1 / 60)
         for _ in range(frames):
             pygame.event.pump()
             for s in list(self.stack.screens):
@@ -474,6 +481,26 @@ class App:
                 json.dump(st, fh)
         except OSError:
             pass
+
+
+def _cache_theme_ids(manager: pygame_gui.UIManager) -> None:
+    """Every widget asks the theme for its ids; pygame_gui 0.6 keys its cache of them with a string
+    built by ``str.join`` over a string, which grows with the square of the nesting depth (2 ms
+    a widget in the board's option list). The same cache, keyed by the ids themselves."""
+    appearance = manager.get_theme()
+    build = appearance.build_all_combined_ids
+    known: dict[tuple, list[str]] = {}
+
+    def build_all_combined_ids(element_base_ids, element_ids, class_ids, object_ids) -> list[str]:
+        key = tuple(
+            None if ids is None else tuple(ids) for ids in (element_base_ids, element_ids, class_ids, object_ids)
+        )
+        ids = known.get(key)
+        if ids is None:
+            ids = known[key] = build(element_base_ids, element_ids, class_ids, object_ids)
+        return ids
+
+    appearance.build_all_combined_ids = build_all_combined_ids  # type: ignore[method-assign]
 
 
 def _wrap(font, text: str, width: int) -> list[str]:

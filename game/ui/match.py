@@ -56,7 +56,6 @@ class TurnResult:
     base: Session
     session: Session
     events: list[dict]
-    autosave_problem: str
 
 
 @attrs.frozen
@@ -189,18 +188,18 @@ class Match:
         return plan
 
     def play(self, plan: TurnPlan) -> TurnResult:
-        """Play a planned turn on a copy of its session and autosave it; safe on a worker thread
-        (the match and its current session are not touched)."""
+        """Play a planned turn on a copy of its session; safe on a worker thread (the match and
+        its current session are not touched). The autosave follows ``apply``: it never holds a
+        turn the game does not show."""
         session = copy_session(plan.base)
         events = session.step(plan.choices or None, plan.signals or None)
-        return TurnResult(plan.base, session, events, self.write_autosave(session))
+        return TurnResult(plan.base, session, events)
 
     def apply(self, result: TurnResult) -> bool:
         """Make a played turn the game's state; False when the game moved on meanwhile (loaded, reloaded)."""
         if result.base is not self.session:
             return False
         self.session = result.session
-        self.autosave_problem = result.autosave_problem
         return True
 
     def end_turn(self) -> list[dict]:
@@ -209,6 +208,7 @@ class Match:
     def end_turn_with(self, plan: TurnPlan) -> list[dict]:
         result = self.play(plan)
         self.apply(result)
+        self.autosave_problem = self.write_autosave()
         return result.events
 
     def step_ai(self) -> list[dict]:

@@ -48,6 +48,11 @@ class Screen(abc.ABC):
         if self.root is not None:
             self.root.show()
 
+    @property
+    def settling(self) -> bool:
+        """Still building what it shows over the next frames (the board after a turn)."""
+        return False
+
     def opaque_cover_hides_widgets(self) -> bool:
         top = self.app.stack.top
         return top is not None and top is not self and top.opaque

@@ -1,0 +1,78 @@
+"""The ladder panel: where each side stands on the escalation ladder and which thresholds were
+crossed (with the selected action's rung previewed), and the indicator bars under it."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui import charts, theme
+from game.ui.ladder_view import _fit
+from game.ui.panels.base import Panel
+
+
+class LadderPanel(Panel):
+    """Drawn each frame from the session (no widgets); ``rect`` is the ladder, ``indicators_rect`` the bars."""
+
+    def __init__(self, board):
+        super().__init__(board)
+        self.indicators_rect = pygame.Rect(0, 0, 0, 0)
+        self._hover = ""
+
+    def indicator_columns(self) -> int:
+        return 1 if len(self.presenter.indicators()) <= 5 else 2
+
+    def indicators_height(self) -> int:
+        s = self.app.s
+        n, cols = len(self.presenter.indicators()), self.indicator_columns()
+        return s(34) + ((n + cols - 1) // cols) * (s(26) if cols == 1 else s(34)) + s(4)
+
+    def draw(self, surface) -> None:
+        r = self.rect
+        pygame.draw.rect(surface, theme.PANEL, r)
+        pygame.draw.line(surface, theme.PANEL_EDGE, r.topleft, r.bottomleft)
+        sess = self.match.session
+        o = self.presenter.selected_option() if not self.presenter.watch else None
+        preview = o.rung if o is not None and o.rung else None
+        self.board.ladder.draw(surface, r, sess.rungs(), sess.crossed(), preview, self.presenter.seat)
+        self.draw_indicators(surface, self.indicators_rect)
+
+    def draw_indicators(self, surface, rect) -> None:
+        pygame.draw.rect(surface, theme.PANEL, rect)
+        pygame.draw.line(surface, theme.PANEL_EDGE, rect.topleft, rect.topright)
+        pygame.draw.line(surface, theme.PANEL_EDGE, rect.topleft, rect.bottomleft)
+        s = self.app.s
+        f = theme.font(self.app.font_px(12), "bold")
+        surface.blit(theme.render(f, "INDICATORS", theme.ACCENT), (rect.left + s(12), rect.top + s(8)))
+        fl = theme.font(self.app.font_px(12))
+        fv = theme.font(self.app.font_px(11), "bold")
+        cols = self.indicator_columns()
+        mouse = pygame.mouse.get_pos()
+        self._hover = ""
+        inner = pygame.Rect(rect.left + s(12), rect.top + s(30), rect.w - s(24), rect.h - s(34))
+        gap = s(12)
+        cw = (inner.w - gap * (cols - 1)) // cols
+        ch = s(26) if cols == 1 else s(34)
+        for i, (label, value, lo, hi, says) in enumerate(self.presenter.indicators()):
+            cx = inner.left + (i % cols) * (cw + gap)
+            cy = inner.top + (i // cols) * ch
+            cell = pygame.Rect(cx, cy, cw, ch)
+            share = (value - lo) / (hi - lo) if hi > lo else 0.0
+            vtext = f"{value:.2f}" if hi <= 1.0 else f"{value:g}"
+            vimg = theme.render(fv, vtext, theme.TEXT)
+            tension = "tension" in label.lower()
+            colour = theme.mix((0, 158, 115), (213, 94, 0), share) if tension else (86, 180, 233)
+            if cols == 1:
+                label_w = int(cw * 0.5)
+                surface.blit(theme.render(fl, _fit(fl, label, label_w - 4), theme.TEXT_DIM), (cx, cy + s(3)))
+                bar_rect = pygame.Rect(cx + label_w, cy + s(8), cw - label_w - s(40), s(10))
+                surface.blit(vimg, vimg.get_rect(midright=(cell.right, bar_rect.centery)))
+            else:
+                surface.blit(theme.render(fl, _fit(fl, label, cw - vimg.get_width() - 6), theme.TEXT_DIM), (cx, cy))
+                surface.blit(vimg, vimg.get_rect(topright=(cell.right, cy + 1)))
+                bar_rect = pygame.Rect(cx, cy + s(19), cw, s(7))
+            charts.bar(surface, bar_rect, share, colour)
+            if cell.collidepoint(mouse):
+                self._hover = f"{label}: {says}" if says else label
+
+    def hover_text(self) -> str:
+        return self.board.ladder.hover_text or self._hover
