@@ -13,6 +13,7 @@ import numpy as np
 
 from game.cli.common import (
     ENGINE_HELP,
+    SCENARIO_HELP,
     UsageError,
     engine_option,
     parse_policies,
@@ -20,6 +21,7 @@ from game.cli.common import (
     prog,
     progress,
     require_extra,
+    scenario_arg,
 )
 from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401  (dispatched by name from here)
 from game.diagnostics import RedlineError, ScenarioError
@@ -30,9 +32,9 @@ from game.files import atomic_write
 
 def _scenario_args(sp, many: bool = False) -> None:
     if many:
-        sp.add_argument("files", nargs="+", metavar="FILE", help="scenario files (YAML)")
+        sp.add_argument("files", nargs="+", type=scenario_arg, metavar="FILE", help=SCENARIO_HELP)
     else:
-        sp.add_argument("file", metavar="FILE", help="scenario file (YAML)")
+        sp.add_argument("file", type=scenario_arg, metavar="FILE", help=SCENARIO_HELP)
 
 
 def _set_arg(sp) -> None:

@@ -53,6 +53,24 @@ def parse_sets(items: list[str] | None, multi: bool = False) -> dict:
     return out
 
 
+def scenario_arg(text: str) -> str:
+    """A FILE argument: the path as given, or, when no such file exists and it names no folder or
+    extension, the shipped scenario of that id (``redline simulate tutorial``).
+
+    >>> scenario_arg("tutorial").endswith("tutorial.yaml")
+    True
+    >>> scenario_arg("no_such_scenario")
+    'no_such_scenario'
+    """
+    if os.path.exists(text) or os.path.splitext(text)[1] or os.path.dirname(text):
+        return text
+    from game import resources
+    from game.loader.load import display_name
+
+    shipped = resources.find_shipped_scenario(text)
+    return display_name(shipped) if shipped is not None else text
+
+
 def require_extra(module: str, extra: str, what: str) -> None:
     """Stop with one line (exit 2) when ``what`` needs an optional extra that is not installed."""
     if importlib.util.find_spec(module) is None:
@@ -100,6 +118,8 @@ class _NoBar:
     def close(self) -> None: ...
     def set_postfix_str(self, s: str) -> None: ...
 
+
+SCENARIO_HELP = "scenario file (YAML), or the id of a shipped scenario (e.g. tutorial)"
 
 ENGINE_HELP = (
     "auto (default: the compiled C kernel when there is a C compiler), compiled or numpy; "

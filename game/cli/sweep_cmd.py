@@ -17,9 +17,9 @@ MAX_POINTS = 100
 
 def args_sweep(sp) -> None:
     from game.cli.commands import _positive
-    from game.cli.common import ENGINE_HELP
+    from game.cli.common import ENGINE_HELP, SCENARIO_HELP, scenario_arg
 
-    sp.add_argument("file", metavar="FILE", help="scenario file (YAML)")
+    sp.add_argument("file", type=scenario_arg, metavar="FILE", help=SCENARIO_HELP)
     sp.add_argument(
         "--set",
         action="append",
