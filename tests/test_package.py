@@ -152,6 +152,8 @@ def test_installed_redline_runs_every_kind_of_command(installed, tmp_path):
 
     p = _redline(installed, tmp_path, "validate", tutorial)
     assert p.returncode == 0 and "1 of 1 scenario valid" in p.stdout, p.stderr
+    p = _redline(installed, tmp_path, "validate", "tutorial", "cuba_1962", "atacms_2024")  # shipped, by id
+    assert p.returncode == 0 and "3 of 3 scenarios valid" in p.stdout, p.stderr
 
     p = _redline(installed, tmp_path, "new", "x.yaml")
     assert p.returncode == 0, p.stderr
@@ -161,7 +163,7 @@ def test_installed_redline_runs_every_kind_of_command(installed, tmp_path):
     p = _redline(installed, tmp_path, "new", "y.yaml", "--from", "cuba_1962")
     assert p.returncode == 0 and _redline(installed, tmp_path, "validate", "y.yaml").returncode == 0
 
-    p = _redline(installed, tmp_path, "simulate", tutorial, "--games", "100", "--seed", "1", "--json")
+    p = _redline(installed, tmp_path, "simulate", "tutorial", "--games", "100", "--seed", "1", "--json")
     assert p.returncode == 0, p.stderr
     direct = subprocess.run(
         [sys.executable, "main.py", "simulate", "scenarios/tutorial.yaml", "--games", "100", "--seed", "1", "--json"],
