@@ -111,3 +111,23 @@ def test_calendars_in_words():
     phrases = {Path(p).stem: Match.start(p, (), 1).scenario.calendar for p in SCENARIOS}
     said = {k: words.turns_phrase(c.turns, c.turn_days) for k, c in phrases.items()}
     assert said == {"atacms_2024": "13 weekly turns", "cuba_1962": "14 daily turns", "tutorial": "5 weekly turns"}
+
+
+def _subparser(name: str):
+    import argparse
+
+    from game.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return sub.choices[name]
+
+
+@pytest.mark.parametrize("command", ["play", "watch", "lint", "params"])
+def test_cli_options_have_help_and_list_their_choices(command):
+    sp = _subparser(command)
+    for action in sp._actions:
+        assert action.help, (command, action.option_strings or action.dest)
+        if "--screen" in action.option_strings:
+            assert all(s in action.help for s in ("briefing", "board", "debrief", "title"))
+    if command == "params":
+        assert "params FILE" not in sp.format_help()  # it does not send the reader to itself

@@ -459,10 +459,17 @@ def args_play(sp) -> None:
     sp.add_argument("--actor", help="the actor you play (default: ask)")
     sp.add_argument("--seed", type=int, default=None, help="seed (default: random)")
     _set_arg(sp)
-    sp.add_argument("--screenshot", metavar="PNG", help="render after --after-turns turns, save, exit")
-    sp.add_argument("--after-turns", type=int, default=0, help="turns to play before the screenshot")
-    sp.add_argument("--screen", default=None, help="screen to capture: briefing, board, debrief")
-    sp.add_argument("--size", default=None, help="window size WxH (default 1280x720)")
+    sp.add_argument(
+        "--screenshot", metavar="PNG", help="play --after-turns turns by the seat's doctrine, save the window, exit"
+    )
+    sp.add_argument("--after-turns", type=int, default=0, metavar="N", help="turns to play before the screenshot")
+    sp.add_argument(
+        "--screen",
+        default=None,
+        metavar="SCREEN",
+        help="screen to capture: briefing, board, debrief or title (default: board)",
+    )
+    sp.add_argument("--size", default=None, metavar="WxH", help="window size, e.g. 1920x1080 (default 1280x720)")
 
 
 def cmd_play(args) -> int:
