@@ -37,10 +37,8 @@ def _scenario_args(sp, many: bool = False) -> None:
         sp.add_argument("file", type=scenario_arg, metavar="FILE", help=SCENARIO_HELP)
 
 
-def _set_arg(sp) -> None:
-    sp.add_argument(
-        "--set", action="append", metavar="PATH=VALUE", help="set a parameter (see 'params FILE'); repeatable"
-    )
+def _set_arg(sp, help_text: str = "set a parameter (see 'params FILE'); repeatable") -> None:
+    sp.add_argument("--set", action="append", metavar="PATH=VALUE", help=help_text)
 
 
 def _load(path: str, sets: dict | None = None):
@@ -439,7 +437,7 @@ def cmd_schema(args) -> int:
 
 def args_params(sp) -> None:
     _scenario_args(sp)
-    _set_arg(sp)
+    _set_arg(sp, "list the parameters with this one changed (PATH as listed, e.g. params.enforce_p=0); repeatable")
 
 
 def cmd_params(args) -> int:
@@ -480,13 +478,13 @@ def cmd_play(args) -> int:
 
 def args_watch(sp) -> None:
     _scenario_args(sp)
-    sp.add_argument("--seed", type=int, default=1)
-    sp.add_argument("--game", type=_game_index, default=0)
+    sp.add_argument("--seed", type=int, default=1, help="seed of the batch (default 1)")
+    sp.add_argument("--game", type=_game_index, default=0, help="game index within the batch (default 0)")
     _set_arg(sp)
-    sp.add_argument("--speed", type=float, default=1.0, help="turns per second when playing")
-    sp.add_argument("--screenshot", metavar="PNG")
-    sp.add_argument("--after-turns", type=int, default=0)
-    sp.add_argument("--size", default=None)
+    sp.add_argument("--speed", type=float, default=1.0, help="turns per second when playing (default 1)")
+    sp.add_argument("--screenshot", metavar="PNG", help="play --after-turns turns, save the window, exit")
+    sp.add_argument("--after-turns", type=int, default=0, metavar="N", help="turns to play before the screenshot")
+    sp.add_argument("--size", default=None, metavar="WxH", help="window size, e.g. 1920x1080 (default 1280x720)")
 
 
 def cmd_watch(args) -> int:
@@ -503,8 +501,10 @@ __all__ = ["RedlineError"]
 
 def args_lint(sp) -> None:
     _scenario_args(sp, many=True)
-    sp.add_argument("--games", type=_positive, default=None, help="also run N games and flag balance problems")
-    sp.add_argument("--seed", type=int, default=1)
+    sp.add_argument(
+        "--games", type=_positive, default=None, metavar="N", help="also run N games and flag balance problems"
+    )
+    sp.add_argument("--seed", type=int, default=1, help="seed of the --games run (default 1)")
     sp.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
