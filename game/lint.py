@@ -102,7 +102,8 @@ def comment_cuts(source: str, file: str) -> list[Diagnostic]:
     lines = source.splitlines()
     key, expect_key = None, False
     try:
-        for tok in yaml.scan(source, Loader=yaml.SafeLoader):
+        # libyaml's scanner when PyYAML has it: the pure one took 10 s on a 1.2 MB scenario
+        for tok in yaml.scan(source, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(tok, yaml.KeyToken):
                 expect_key = True
                 continue
