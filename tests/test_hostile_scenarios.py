@@ -126,3 +126,10 @@ def test_a_cyrillic_letter_in_an_expression_is_named():
     (d,) = problems_of(text)
     assert d.message == "unknown variable 'tеnsion': character 2 is 'е' (CYRILLIC SMALL LETTER IE), not a Latin letter"
     assert d.path == "actions.seize_island.when"
+
+
+def test_a_cyrillic_letter_in_an_id_is_named():
+    text = (ROOT / "tests/bad_scenarios/68_fullwidth_expression.yaml").read_text(encoding="utf-8")
+    text = text.replace('"ｔension >= 0.4"', '"tension >= 0.4"').replace("- id: talks\n", "- id: tаlks\n")
+    messages = [d.message for d in problems_of(text)]
+    assert "action id 'tаlks': character 2 is 'а' (CYRILLIC SMALL LETTER A), not a Latin letter" in messages
