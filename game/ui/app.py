@@ -237,6 +237,7 @@ class App:
         from game.ui.screens.briefing import BriefingScreen
         from game.ui.screens.game_screen import GameScreen
 
+        self.instructor = False  # a new game opens in the student's view; F2 turns the instructor's on
         board = GameScreen(self, match)
         self.stack.reset(board)
         if match.warning:
@@ -447,6 +448,7 @@ class App:
         folder = os.path.dirname(os.path.abspath(path))
         os.makedirs(folder, exist_ok=True)
         pygame.image.save(self.window, path)
+        print(f"wrote {os.path.abspath(path)}")
 
     def save_screenshot(self) -> None:
         base = home_dir() or Path.home() / "Pictures"
