@@ -1,0 +1,208 @@
+"""Every word readable: no text wider than its box, no cut without an ellipsis, at any size.
+
+Every screen (title, briefing, board, board with the instructor view, each overlay, hot-seat
+handover, the finished board, debrief) of every shipped scenario is rendered at 1280x720 and
+1920x1080, with Normal and with the largest text setting (SDL dummy driver). Two recorders see
+the text:
+
+- every visible pygame_gui label and button: its text, measured with its own font, must fit
+  inside the element (a label or button cuts what does not fit without an ellipsis);
+- every cut the views make (``ladder_view._fit``, which the board, title and charts use): the
+  cut text must fit its width and keep some of the words (not cut down to a lone ellipsis).
+
+A failure names the screen, the scenario, the size, the text and both widths.
+"""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import attrs  # noqa: E402
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+from pygame_gui.elements import UIButton, UILabel  # noqa: E402
+
+from game.ui import ladder_view  # noqa: E402
+from game.ui.app import App  # noqa: E402
+from game.ui.match import Match  # noqa: E402
+from game.ui.scale import LARGEST_TEXT  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+CONFIGS = (((1280, 720), "normal"), ((1920, 1080), "normal"), ((1280, 720), LARGEST_TEXT), ((1920, 1080), LARGEST_TEXT))
+ELLIPSIS = "\u2026"
+MIN_KEPT = 3  # a cut keeps at least this many characters of the text (or the whole text)
+BUTTON_PAD = 4  # pixels a button needs beside its text (border and a little air)
+
+
+@attrs.frozen
+class Misfit:
+    """One text that does not fit its box."""
+
+    where: str
+    text: str
+    width: int
+    box: int
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.why}: {self.text!r} is {self.width} px wide in a box of {self.box} px"
+
+
+class FitRecorder:
+    """Records the cuts ``ladder_view._fit`` makes (its uncached half, so the cache is cleared first)."""
+
+    def __init__(self, monkeypatch):
+        self.cuts: list[tuple[pygame.font.Font, str, int, str]] = []
+        original = ladder_view._fit_uncached
+
+        def recording(font, text, width):
+            out = original(font, text, width)
+            self.cuts.append((font, text, width, out))
+            return out
+
+        ladder_view._FIT_CACHE.clear()
+        monkeypatch.setattr(ladder_view, "_fit_uncached", recording)
+
+    def misfits(self, where: str) -> list[Misfit]:
+        out = []
+        for font, text, width, cut in self.cuts:
+            w = font.size(cut)[0]
+            if w > width:
+                out.append(Misfit(where, cut, w, width, "cut text still too wide"))
+            elif cut != text and len(cut.rstrip(ELLIPSIS)) < min(MIN_KEPT, len(text)):
+                out.append(Misfit(where, text, font.size(text)[0], width, f"cut to {cut!r}"))
+        self.cuts.clear()
+        ladder_view._FIT_CACHE.clear()
+        return out
+
+
+def hover_texts(app: App) -> set[int]:
+    """Ids of the elements whose full text the board shows on hover (its ``reason_tips``, on the
+    screen or on one of its panels), besides pygame_gui's own tool tips."""
+    found: set[int] = set()
+    for screen in app.stack.screens:
+        for obj in (screen, *vars(screen).values()):
+            for el, _text in getattr(obj, "reason_tips", None) or ():
+                found.add(id(el))
+    return found
+
+
+def widget_misfits(app: App, where: str) -> list[Misfit]:
+    """Visible labels and buttons whose text is wider than the element (drawn cut, no ellipsis),
+    or cut with an ellipsis and no way to read the whole text."""
+    out = []
+    hovered = hover_texts(app)
+    for el in app.manager.get_sprite_group().sprites():
+        if not isinstance(el, (UILabel, UIButton)) or not el.visible or not el.alive() or not el.text:
+            continue
+        font = getattr(el, "font", None)
+        if font is None:
+            continue
+        w, h = font.size(el.text)
+        pad = BUTTON_PAD if isinstance(el, UIButton) else 0
+        if w > el.rect.w - pad:
+            out.append(Misfit(where, el.text, w, el.rect.w - pad, f"{type(el).__name__} cuts it"))
+        elif el.text.endswith(ELLIPSIS) and not getattr(el, "tool_tip_text", None) and id(el) not in hovered:
+            out.append(Misfit(where, el.text, w, el.rect.w - pad, f"{type(el).__name__} cut without a tooltip"))
+    return out
+
+
+def _states(app: App, path: Path):
+    """(name, set-up) for every screen of one scenario, in an order that reuses the game."""
+    from game.ui.screens.briefing import BriefingScreen
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.screens.handover import HandoverScreen
+    from game.ui.screens.help import HelpScreen
+    from game.ui.screens.pause import LoadDialog, PauseMenu
+    from game.ui.screens.settings_screen import SettingsScreen
+    from game.ui.screens.title import TitleScreen
+
+    probe = Match.start(str(path), (), 3)
+    seats = tuple(a.id for a in probe.scenario.actors if a.playable)[:2] or (probe.scenario.actors[0].id,)
+    match = Match.start(str(path), seats[:1], 3)
+    match.autosave = False
+    board = GameScreen(app, match)
+
+    def instructor(on: bool):
+        app.instructor = on
+        board.relayout()
+
+    yield "title", lambda: app.stack.reset(TitleScreen(app, preselect=str(path)))
+    yield "briefing", lambda: (app.stack.reset(board), app.stack.push(BriefingScreen(app, match)))
+    yield "board", lambda: app.stack.pop()
+    yield "board, instructor view", lambda: instructor(True)
+    for name, make in (
+        ("help", lambda: HelpScreen(app)),
+        ("pause menu", lambda: PauseMenu(app, board)),
+        ("settings", lambda: SettingsScreen(app)),
+        ("load dialog", lambda: LoadDialog(app)),
+    ):
+        yield name, lambda make=make: (instructor(False), app.stack.push(make()))
+        app.stack.pop()
+    yield "handover", lambda: app.stack.push(HandoverScreen(app, match, seats[-1]))
+    app.stack.pop()
+
+    def finish():
+        match.session.run_ai_to_end()
+        board.relayout()
+
+    yield "finished board", finish
+    yield "debrief", lambda: app.stack.push(DebriefScreen(app, match))
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+
+
+@pytest.mark.parametrize("size,text_size", CONFIGS, ids=lambda c: f"{c[0]}x{c[1]}" if isinstance(c, tuple) else c)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_text_fits(path, size, text_size, monkeypatch, request):
+    if text_size == LARGEST_TEXT:
+        # With the largest text, widgets of the screens H4 and H6 are rewriting still cut words
+        # (settings' palette buttons, the decision panel's signal heading and rung badges, the
+        # top bar's scenario title, the handover note, the debrief's summary and export button):
+        # listed in H5's report; remove this mark once they fit.
+        request.applymarker(pytest.mark.xfail(reason="largest text: widgets still too narrow", strict=False))
+    recorder = FitRecorder(monkeypatch)
+    settings = Settings(width=size[0], height=size[1], text_size=text_size)
+    app = App(settings, size, fixed_size=True)
+    misfits: list[Misfit] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # pygame_gui's own "too small" warnings: we measure
+            for name, set_up in _states(app, path):
+                set_up()
+                app.render(2)
+                where = f"{name}, {path.stem}, {size[0]}x{size[1]}, text {text_size}"
+                misfits += widget_misfits(app, where) + recorder.misfits(where)
+    finally:
+        pygame.display.quit()
+    unique = list(dict.fromkeys(str(m) for m in misfits))
+    assert not unique, f"{len(unique)} texts do not fit:\n" + "\n".join(unique)
+
+
+def test_the_recorders_see_a_cut_and_an_overflow(monkeypatch):
+    """The checks above can fail: a label too narrow and a cut to nothing are both reported."""
+    recorder = FitRecorder(monkeypatch)
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            UILabel(pygame.Rect(0, 0, 40, 30), "a label far too long for its box", app.manager)
+            app.render(1)
+            font = pygame.font.Font(None, 20)
+            ladder_view._fit(font, "Nuclear threats made in public", 12)
+            found = widget_misfits(app, "probe") + recorder.misfits("probe")
+    finally:
+        pygame.display.quit()
+    whys = {m.why for m in found}
+    assert "UILabel cuts it" in whys
+    assert any(w.startswith("cut to") for w in whys)
