@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pygame
 from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
 
+from game.engine import words
 from game.ui import news_view, theme
 from game.ui.ladder_view import _fit
 from game.ui.panels.base import Panel
@@ -332,7 +333,7 @@ class DecisionPanel(Panel):
             bits.append(o.description)
         trips = self.visible_trips(o)
         if trips:
-            bits.append("Would trip: " + "; ".join(f"{t.owner}'s red line '{t.name}'" for t in trips))
+            bits.append("Would trip: " + "; ".join(f"{words.possessive(t.owner)} red line '{t.name}'" for t in trips))
         return ". ".join(bits)
 
     def visible_trips(self, o):
@@ -371,7 +372,7 @@ class DecisionPanel(Panel):
                     resp = ", ".join(html.escape(n) for n, _p in tr.responses if n != "nothing")
                     resp = (resp + ", or nothing") if resp else "unknown"
                 lines.append(
-                    f"<font color='#ff8a3d'><b>Trips {html.escape(tr.owner)}'s red line</b></font> "
+                    f"<font color='#ff8a3d'><b>Trips {html.escape(words.possessive(tr.owner))} red line</b></font> "
                     f"\u2018{html.escape(tr.name)}\u2019{hidden}. Possible answers: {resp}"
                 )
         elif o.legal:
