@@ -40,7 +40,9 @@ TUTORIAL = os.path.join(ROOT, "scenarios", "tutorial.yaml")
 def base(tutorial: str = TUTORIAL) -> dict:
     """The tutorial scenario as plain data, to grow (another checkout's, for a baseline)."""
     with open(tutorial, "rb") as fh:
-        return read_yaml_bytes(fh.read(), tutorial).data  # YAML 1.2: 'on:' stays a key
+        data = read_yaml_bytes(fh.read(), tutorial).data  # YAML 1.2: 'on:' stays a key
+    assert isinstance(data, dict)
+    return data
 
 
 def many_rules(scn: dict) -> None:

@@ -603,16 +603,20 @@ def _densify(outline, step_deg: float = 0.05) -> list[tuple[float, float]]:
 
 def _target_sites(act: Action, scn: Scenario, site_tags, actor_ix, shooters: set[str]) -> list[int]:
     """Sites the action can aim at, leaving out the shooters' own side's (unless named)."""
-    out = []
+    out: list[int] = []
     sides = {scn.actors[actor_ix[a]].side or a for a in shooters if a in actor_ix}
     controller_side = {a.id: a.side or a.id for a in scn.actors}
     region_ctrl = {r.id: r.controller for r in scn.map.regions}
+    target = act.target
+    if target is None:
+        return out
+    names, tags, kinds = set(target.sites), set(target.tags), set(target.kinds)
     for si, s in enumerate(scn.map.sites):
-        named = s.id in act.target.sites
-        tagged = bool(site_tags[si] & set(act.target.tags))
+        named = s.id in names
+        tagged = bool(site_tags[si] & tags)
         if not (named or tagged):
             continue
-        if act.target.kinds and s.kind not in act.target.kinds:
+        if kinds and s.kind not in kinds:
             continue
         ctrl = region_ctrl.get(s.region, "")
         if ctrl and controller_side.get(ctrl) in sides and not named:
