@@ -53,7 +53,7 @@ def test_every_game_shows_every_hint_at_its_moment(seat):
         for h in board:
             expected = h.turn
             if h.on == "chance":
-                first = _first_turn_showing(events, lambda e: "draw" in e)
+                first = _first_turn_showing(events, lambda e: "draw" in e and e["kind"] != "decision")
                 expected = min(h.turn, first) if first else h.turn
             elif h.on == "signal":
                 first = _first_turn_showing(events, lambda e: e["kind"] == "signal")

@@ -2,7 +2,7 @@
 about, and which one the board shows now (no pygame here).
 
 A hint is due from its moment on: its turn, or earlier for ``on: chance`` (the first chance
-result the news shows) and ``on: signal`` (the first signal); an ``on: debrief`` hint shows
+result the student's news shows: an accident, a random event, a red line's answer) and ``on: signal`` (the first signal); an ``on: debrief`` hint shows
 on the debrief. Due hints queue in file order: the board shows the first one the seat's
 player has not dismissed ("Got it", Esc or H), so a short game still shows every hint.
 The "Guided hints" setting turns them off (H still shows this turn's hint on demand).
@@ -24,8 +24,8 @@ TARGET_WORDS = (
 def due_turn(hint, events: list[dict]) -> int:
     """The board turn from which ``hint`` shows: its turn, or the first turn whose news (the
     events of earlier turns) holds its moment, whichever comes first."""
-    if hint.on == "chance":
-        moment = [e["turn"] + 1 for e in events if "draw" in e]
+    if hint.on == "chance":  # what the student's news shows with its odds (AI choices show to the instructor)
+        moment = [e["turn"] + 1 for e in events if "draw" in e and e.get("kind") != "decision"]
     elif hint.on == "signal":
         moment = [e["turn"] + 1 for e in events if e.get("kind") == "signal"]
     else:
