@@ -15,6 +15,7 @@ import pygame
 from game.ui import theme
 
 MARKER_SHAPES = ("circle", "square", "diamond", "triangle", "hexagon")
+BAND_SHARE = 0.75  # a threshold band's height, as a share of a rung row's
 
 
 def draw_marker(surface, shape: str, x: float, y: float, r: float, colour, letter: str = "", font=None) -> None:
@@ -91,19 +92,21 @@ class LadderView:
             if idx is not None:
                 bands.setdefault(idx + 1, []).append(th)
         n_bands = sum(len(v) for v in bands.values())
-        band_h = max(14, round(17 * fs))
-        row_h = min(round(44 * fs), (bottom - top - n_bands * band_h) / (n + 1))
-        if row_h < 20:
-            band_h = max(12, round(14 * fs))
-            row_h = max(12.0, (bottom - top - n_bands * band_h) / (n + 1))
-        f_name = theme.font(min(round(13 * fs), max(9, int(row_h * 0.55))))
-        f_name_b = theme.font(min(round(13 * fs), max(9, int(row_h * 0.55))), "bold")
+        # a threshold band is 3/4 of a row: rows and bands shrink together, so a long ladder
+        # with many thresholds keeps rung names as readable as the threshold names
+        avail = bottom - top
+        row_h = min(round(44 * fs), avail / ((n + 1) + BAND_SHARE * n_bands))
+        band_h = max(12, min(round(17 * fs), round(row_h * BAND_SHARE)))
+        row_h = max(12.0, min(round(44 * fs), (avail - n_bands * band_h) / (n + 1)))
+        name_px = min(round(13 * fs), max(9, int(row_h * 0.6)))
+        f_name = theme.font(name_px)
+        f_name_b = theme.font(name_px, "bold")
         f_small = theme.font(max(8, min(round(10 * fs), int(row_h * 0.45))), "bold")
-        f_thr = theme.font(max(8, min(round(11 * fs), band_h - 4)), "italic")
+        f_thr = theme.font(max(8, min(round(11 * fs), band_h - 4, name_px)), "italic")
         marker_font = theme.font(max(8, min(round(11 * fs), int(row_h * 0.5))), "bold")
         actors = list(self.scenario.actors)
         marker_w = max(14, min(round(22 * fs), int(row_h)))
-        badge_w = round(32 * fs)
+        badge_w = max(round(20 * fs), f_small.size(str(n))[0] + round(8 * fs))  # the widest rung number fits
         self.row_rects = []
         mouse = pygame.mouse.get_pos()
         self.hover_text = ""
@@ -169,7 +172,8 @@ class LadderView:
                 desc = f": {rung.description}" if rung.description else ""
                 self.hover_text = f"Rung {i}, {rung.name}{kahn}{desc}"
         else:
-            img = theme.render(f_name, "No move yet", theme.TEXT_FAINT)
+            label = _fit(f_name, "No move yet", markers_x0 - (row.left + 10 + badge_w + 7) - 4)
+            img = theme.render(f_name, label, theme.TEXT_FAINT)
             surface.blit(img, (row.left + 10 + badge_w + 7, row.centery - img.get_height() // 2))
         for k, a in enumerate(occupied):
             x = markers_x0 + marker_w * k + marker_w / 2
