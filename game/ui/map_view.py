@@ -286,16 +286,16 @@ def draw_site_icon(surface, kind: str, x: float, y: float, r: float, fill, edge=
         pygame.draw.circle(surface, (240, 228, 66), (x, y), max(1, r * 0.28))
         pygame.draw.circle(surface, (20, 20, 20), (x, y), max(1, r * 0.18))
         return
-    pts = shape_points(kind, x, y, r)
-    if pts is None:
+    outline = shape_points(kind, x, y, r)
+    if outline is None:
         pygame.draw.circle(surface, edge, (x, y), r + 2)
         pygame.draw.circle(surface, fill, (x, y), r)
         if kind == "city":
             pygame.draw.circle(surface, edge, (x, y), max(1, r * 0.35))
         return
-    pygame.draw.polygon(surface, edge, pts, 0)
+    pygame.draw.polygon(surface, edge, outline, 0)
     inner = shape_points(kind, x, y, r - 1.6)
-    pygame.draw.polygon(surface, fill, inner or pts, 0)
+    pygame.draw.polygon(surface, fill, inner or outline, 0)
 
 
 def hatch(surface: pygame.Surface, pts, colour, spacing: int = 7, width: int = 1, alpha: int = 150) -> None:
@@ -458,7 +458,7 @@ class MapView:
             self.dragging = False
             return True
         if event.type == pygame.MOUSEMOTION:
-            if self.dragging:
+            if self.dragging and self._drag_from is not None:
                 dx, dy = event.pos[0] - self._drag_from[0], event.pos[1] - self._drag_from[1]
                 self._drag_from = event.pos
                 self.proj.pan_pixels(dx, dy)
@@ -649,6 +649,8 @@ class MapView:
         """The selected weapon's reach: filled union of the rings, its outer edge, the launch
         area dashed. Rendered once per (weapon, zoom, position) and blitted each frame."""
         cov = self.coverage
+        if cov is None:
+            return
         p = self.proj
         key = (cov.weapon, round(p.scale, 6), round(p.center_lon, 6), round(p.center_lat, 6), p.rect.size)
         if getattr(self, "_cov_key", None) != key:
