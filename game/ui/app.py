@@ -388,10 +388,10 @@ class App:
         for s in visible:
             s.draw(surface)
         self.manager.draw_ui(surface)
-        for s in visible:
-            s.draw_over(surface)
         self._draw_busy(surface)
         self._draw_toasts(surface)
+        for s in visible:  # hover cards and tooltips: the last thing drawn, above everything
+            s.draw_over(surface)
 
     def _draw_busy(self, surface) -> None:
         """What the game is doing while the player waits (resolving a turn, the debrief's replays)."""

@@ -120,7 +120,7 @@ def size(f: pygame.font.Font, content: str) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- pygame_gui theme
 def theme_dict(font_scale: float = 1.0) -> dict:
-    """The theme file with absolute font paths and sizes scaled by ``font_scale``."""
+    """The theme file with absolute font paths, and font sizes and tool tip widths scaled by ``font_scale``."""
     data = json.loads(THEME_FILE.read_text(encoding="utf-8"))
     data.pop("_comment", None)
     data = copy.deepcopy(data)
@@ -135,6 +135,9 @@ def theme_dict(font_scale: float = 1.0) -> dict:
                 f[key] = str((ROOT / f[key]).resolve())
         if "size" in f:
             f["size"] = str(max(8, round(int(f["size"]) * font_scale)))
+    tip = data.get("tool_tip", {}).get("misc", {})
+    if "rect_width" in tip:  # a tool tip's line width grows with its text
+        tip["rect_width"] = str(round(int(tip["rect_width"]) * font_scale))
     return data
 
 

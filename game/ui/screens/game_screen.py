@@ -34,6 +34,7 @@ from game.ui.panels.news import NewsPanel
 from game.ui.panels.presenter import BoardPresenter
 from game.ui.panels.top import TopBar
 from game.ui.screens.base import Screen
+from game.ui.tooltip import draw_tooltip
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 STEP_BUDGET = 0.006  # seconds of widget building a frame while a new turn is put on the board
@@ -513,7 +514,7 @@ class GameScreen(Screen):
         if self.map.hover_site is not None and not self.map.dragging:
             self.map.hover_card(surface)
         elif text:
-            _tooltip(surface, text, self.app.font_px(13), self.app.size)
+            draw_tooltip(surface, text, self.app.scale)
 
     def state(self) -> dict:
         s = self.match.session
@@ -529,21 +530,3 @@ class GameScreen(Screen):
             "decisions": len(s.decisions),
             "settling": self.settling,
         }
-
-
-def _tooltip(surface, text: str, size: int, window) -> None:
-    from game.ui.app import _wrap
-
-    f = theme.font(size)
-    lines = _wrap(f, text, 340)
-    w = max(f.size(x)[0] for x in lines) + 20
-    h = len(lines) * f.get_linesize() + 12
-    mx, my = pygame.mouse.get_pos()
-    box = pygame.Rect(mx + 14, my + 14, w, h)
-    box.clamp_ip(pygame.Rect(0, 0, *window))
-    pygame.draw.rect(surface, (10, 13, 18), box, border_radius=4)
-    pygame.draw.rect(surface, theme.ACCENT, box, 1, border_radius=4)
-    y = box.top + 6
-    for line in lines:
-        surface.blit(theme.render(f, line, theme.TEXT), (box.left + 10, y))
-        y += f.get_linesize()
