@@ -306,18 +306,24 @@ def test_board_news_shows_history_and_where_the_player_left_it(app):
     board = GameScreen(app, match)
     app.stack.reset(board)
     app.render(1)
-    text = board.news.box.html_text
+    text = board.news.html_text
     assert "Historically:" in text and "TURN 1" in text and "History:" not in text
-    assert board.news.box.scroll_bar is None or board.news.box.scroll_bar.start_percentage == 0
+    assert board.news.scroll_share() == 0
     board.presenter.select(next(o.instance for o in board.legal_options() if o.action == "hold"))
     board.end_turn()
     app.render(1)
-    text = board.news.box.html_text
+    text = board.news.html_text
     assert "History:</b></font> <font color='#b4aa94'>Ukraine did <b>" in text
     assert text.count("Historically:") == 2  # turn 1, and turn 2 being decided
     # the news opens at turn 1's results, not at the end (turn 2's history)
-    bar = board.news.box.scroll_bar
-    assert bar is not None and 0 < bar.start_percentage < 1
+    assert 0 < board.news.scroll_share() < 1
+    # one box a turn; the next turn lays out only the turn just resolved and the one being decided
+    first = board.news.boxes[0][1]
+    assert len(board.news.boxes) == 2
+    board.end_turn()
+    app.render(1)
+    assert len(board.news.boxes) == 3 and board.news.boxes[0][1] is first
+    assert 0 < board.news.scroll_share() < 1
 
 
 def test_watch_news_shows_history(app):
@@ -329,7 +335,7 @@ def test_watch_news_shows_history(app):
     for _ in range(3):
         board.advance()
         app.render(1)  # the turn is played on the worker thread, the panels rebuilt over frames
-    text = board.news.box.html_text
+    text = board.news.html_text
     assert text.count("Historically:") == 4 and "History:" in text
 
 

@@ -51,6 +51,7 @@ class DecisionPanel(Panel):
         self.stops: list[int] = []
         self.reason_tips: list[tuple[UIButton | UILabel, str]] = []
         self._open_action: str | None = None
+        self._detail_shown = ""
 
     def widget_steps(self, root) -> Iterator[None]:
         self.scroller = self.detail = self.end_btn = self.signal_row = self.sig_prev = self.sig_next = None
@@ -81,8 +82,13 @@ class DecisionPanel(Panel):
         yield from self.option_list_steps()
         y += list_h + s(8)
         self.detail = UITextBox(
-            "", pygame.Rect(x - s(4), y, w + s(8), detail_h), m, container=root, object_id=oid("@card_text")
+            self.detail_html(self.presenter.selected_option()),
+            pygame.Rect(x - s(4), y, w + s(8), detail_h),
+            m,
+            container=root,
+            object_id=oid("@card_text"),
         )
+        self._detail_shown = self.detail.html_text
         yield
         y += detail_h + s(8)
         if sig_opts:
@@ -420,7 +426,10 @@ class DecisionPanel(Panel):
                 self.signal_row.unselect()
         o = self.presenter.selected_option()
         if self.detail is not None and self.presenter.deciding:
-            self.detail.set_text(self.detail_html(o))
+            text = self.detail_html(o)
+            if text != self._detail_shown:  # each new text lays out and redraws the whole card
+                self.detail.set_text(text)
+                self._detail_shown = text
         if self.end_btn is not None and o is not None and not self.match.session.done:
             font = theme.font(self.app.font_px(15), "bold")
             self.end_btn.set_text(_fit(font, f"End turn: {o.name}  (Enter)", self.end_btn.rect.w - 24))

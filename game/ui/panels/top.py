@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pygame
 from pygame_gui.elements import UIButton, UILabel
 
@@ -19,6 +21,24 @@ class TopBar(Panel):
         self.menu_btn: UIButton | None = None
         self.help_btn: UIButton | None = None
         self.instr_btn: UIButton | None = None
+        self.date_label: UILabel | None = None
+        self.status_label: UILabel | None = None
+
+    def date_and_status(self) -> tuple[str, str]:
+        sess, cal = self.match.session, self.match.scenario.calendar
+        status = "Game over" if sess.done else f"Turn {min(sess.turn, cal.turns)} of {cal.turns}"
+        return sess.date.strftime("%-d %B %Y"), status
+
+    def build_steps(self, rect: pygame.Rect) -> Iterator[None]:
+        """A new turn in the same place changes only the date and the turn (two labels)."""
+        alive = self.container is not None and self.container.alive() and pygame.Rect(rect) == self.rect
+        if alive and self.date_label is not None and self.status_label is not None:
+            date, status = self.date_and_status()
+            self.date_label.set_text(date)
+            self.status_label.set_text(status)
+            yield
+        else:
+            yield from super().build_steps(rect)
 
     def build_widgets(self, root) -> None:
         rect = self.rect
@@ -34,24 +54,23 @@ class TopBar(Panel):
             m,
             container=root,
         )
-        sess = self.match.session
-        turn = min(sess.turn, scn.calendar.turns)
-        status = "Game over" if sess.done else f"Turn {turn} of {scn.calendar.turns}"
+        date, status = self.date_and_status()
         cw = s(300)
-        UILabel(
+        self.date_label = UILabel(
             pygame.Rect((rect.w - cw) // 2, rect.top + s(4), cw, s(24)),
-            sess.date.strftime("%-d %B %Y"),
+            date,
             m,
             container=root,
             object_id=oid("@clock"),
         )
-        UILabel(
+        self.status_label = UILabel(
             pygame.Rect((rect.w - cw) // 2, rect.top + s(25), cw, s(20)),
             status,
             m,
             container=root,
             object_id=oid("@dim", "#turn_label"),
-        ).text_horiz_alignment = "center"
+        )
+        self.status_label.text_horiz_alignment = "center"
         bx = rect.right - s(12)
         self.menu_btn = UIButton(
             pygame.Rect(bx - s(84), rect.top + s(10), s(84), s(30)),
