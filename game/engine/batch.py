@@ -11,12 +11,23 @@ at once, from the same state); resolution in initiative order (fog, legality,
 effects, rungs); doctrine (red lines fire, responses drawn, bounded cascades);
 thresholds; outcomes. A recorder sees every phase's arrays: ``EventLog`` turns them
 into explained events for small batches; big batches keep only the tallies here.
+
+One rule book: the formulas of the turn (each response's chance and their scaling, the
+categorical draw, the policies' weights, a variable's bounds) are not written here but
+built once in ``game.engine.formulas`` as typed trees, which this module evaluates with
+numpy (``formulas.evaluate``) and ``compiled/codegen.py`` prints as C, node for node.
+Policies answer with such trees over what their seat observes
+(``game.engine.observation``), so they too run on both engines unchanged. What stays
+here is the order of the phases and which games each one touches.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from game.engine import formulas
+from game.engine.formulas import Formula, Given, Node, NumpyEnv, evaluate
+from game.engine.observation import SeatPolicy, observe
 from game.engine.rng import draw, site_id
 from game.engine.rules import Rules
 
@@ -50,18 +61,15 @@ class Ctx:
 
 
 def categorical(weights: list, u: np.ndarray, explain: bool = True):
-    """Draw an index per game from unnormalised weights (a running sum over the few
-    options, never over games). Returns (index, probability of it or None, total weight)."""
+    """Draw an index per game from unnormalised weights (``formulas.categorical``: a running
+    sum over the few options, never over games). Returns (index, probability of it or None,
+    total weight)."""
     n = len(u)
-    total = np.zeros(n)
-    for w in weights:
-        total += w
-    threshold = u * total
-    run = np.zeros(n)
-    idx = np.zeros(n, dtype=np.int64)
-    for w in weights[:-1]:
-        run += w
-        idx += run <= threshold
+    rule = formulas.categorical([Given(f"w{j}") for j in range(len(weights))], Given("u"))
+    env = NumpyEnv(None, {"u": u, **{f"w{j}": w for j, w in enumerate(weights)}}, n)
+    memo: dict = {}
+    idx = evaluate(rule.index, env, memo)
+    total = np.broadcast_to(np.asarray(evaluate(rule.total, env, memo), dtype=np.float64), (n,))
     if not explain:
         return idx, None, total
     chosen = np.zeros(n)
@@ -92,7 +100,7 @@ class Recorder:
 class Batch:
     """A batch of games of one scenario, advanced a turn at a time."""
 
-    def __init__(self, rules: Rules, seed: int, games, policies: list, recorder: Recorder | None = None):
+    def __init__(self, rules: Rules, seed: int, games, policies: list[SeatPolicy], recorder: Recorder | None = None):
         self.rules = rules
         self.seed = int(seed)
         self.games = np.asarray(games, dtype=np.uint64)
@@ -236,8 +244,6 @@ class Batch:
         }
         self.clip_cols = np.array([i for i, c in enumerate(lay.columns) if c.writable], dtype=np.int64)
         self.writable = set(self.clip_cols.tolist())
-        self.col_lo = [c.lo for c in lay.columns]
-        self.col_hi = [c.hi for c in lay.columns]
         self.rung_col_set = set(R.rung_cols)
         # per-game counters live in X while a game runs (cheap in-place adds) and are
         # copied out when it ends
@@ -265,6 +271,24 @@ class Batch:
                 m[src] = dst
             maps.append(m)
         self.fog_maps = maps
+        # the formulas of this batch's rules and seats, built once (game.engine.formulas)
+        self.observations = [observe(R, a) for a in range(len(R.scenario.actors))]
+        self.weight_formulas: list[list[Node]] = []
+        self.signal_formulas: list[list[Node]] = []
+        for a, policy in enumerate(self.policies):
+            obs = self.observations[a]
+            self.weight_formulas.append(policy.action_weights(obs, [int(k) for k in R.actor_actions[a]]))
+            none_w, ws = policy.signal_weights(obs, self.actor_signals[a])
+            self.signal_formulas.append(
+                [none_w, *(formulas.while_holds(R.signals[s].when, w) for s, w in zip(self.actor_signals[a], ws))]
+            )
+        self.response_formulas = []
+        for rl in R.red_lines:
+            chances = formulas.response_chances([Formula(resp.p) for resp in rl.responses])
+            self.response_formulas.append((chances, formulas.response_choice(chances.chances, Given("u"))))
+        self.bounds = {
+            c: formulas.bounded(Given("v"), col.lo, col.hi, c) for c, col in enumerate(lay.columns) if col.writable
+        }
 
     def _needed_columns(self) -> set[int]:
         """Columns someone reads: any expression, the engine, the window. Counters that
@@ -308,6 +332,19 @@ class Batch:
     def weapon_ok(self) -> list[np.ndarray]:
         X = self.X
         return [(X[w.stock] >= w.per_use - 1e-9) & (X[w.authorized] > 0) for w in self.rules.weapon_cols]
+
+    def weight_values(self, a: int, ctx: Ctx) -> list:
+        """Actor ``a``'s policy's weight of each of its options, in every game (a number
+        where it is the same in all)."""
+        env = NumpyEnv(ctx, n=ctx.X.shape[1])
+        memo: dict = {}
+        return [evaluate(f, env, memo) for f in self.weight_formulas[a]]
+
+    def weight_parts(self, a: int, k: int, ctx: Ctx) -> list[tuple[str, float]]:
+        """Where the weight of action ``k`` comes from, in the one game of ``ctx``."""
+        env = NumpyEnv(ctx, n=1)
+        parts = self.policies[a].weight_parts(self.observations[a], k)
+        return [(what, float(np.asarray(evaluate(f, env)).reshape(-1)[0])) for what, f in parts]
 
     def _as_array(self, v) -> np.ndarray:
         return np.broadcast_to(np.asarray(v, dtype=np.float64), (self.live,))
@@ -370,18 +407,15 @@ class Batch:
     def _clip(self, cols: np.ndarray | None = None, rows: np.ndarray | None = None) -> None:
         """Keep variables in their declared ranges (after effects, before anyone reads them)."""
         cols = self.clip_cols if cols is None else cols
-        lo, hi = self.col_lo, self.col_hi
         X = self.X
-        # fmax/fmin (not clip): faster, and a NaN from an expression becomes the bound
         for c in cols:
+            rule = self.bounds[int(c)]
+            if isinstance(rule, Given):
+                continue  # no bounds
             if rows is None:
-                row = X[c]
-                if lo[c] > -np.inf:
-                    np.fmax(row, lo[c], out=row)
-                if hi[c] < np.inf:
-                    np.fmin(row, hi[c], out=row)
+                X[c] = evaluate(rule, NumpyEnv(None, {"v": X[c]}))
             else:
-                X[c, rows] = np.fmin(np.fmax(X[c, rows], lo[c]), hi[c])
+                X[c, rows] = evaluate(rule, NumpyEnv(None, {"v": X[c, rows]}))
 
     def _events(self) -> None:
         R = self.rules
@@ -440,7 +474,7 @@ class Batch:
                 self.rec.decision(self, a, inst, np.ones(self.live), None, None, None, True)
             else:
                 weights = []
-                for j, w in enumerate(policy.action_weights(ctx, R, a, acts)):
+                for j, w in enumerate(self.weight_values(a, ctx)):
                     ok = legal[j]
                     if ok is False or (not isinstance(w, np.ndarray) and w == 0):
                         weights.append(0.0)
@@ -459,7 +493,7 @@ class Batch:
                 if self.explain:
                     p = np.where(total > 0, p, 1.0) if p is not None else np.ones(self.live)
                 inst = self._pick_instance(a, acts, idx, inst_legal)
-                script = policy.scripted(R, a, self.turn)
+                script = policy.scripted(self.turn)
                 if script is not None:
                     k = R.instances[script].action
                     j = int(np.flatnonzero(acts == k)[0]) if k in acts else -1
@@ -502,20 +536,17 @@ class Batch:
         return inst
 
     def _decide_signal(self, a, policy, human_signals, ctx) -> np.ndarray:
-        R = self.rules
         sigs = self.actor_signals[a]
         if a in human_signals:
             return np.asarray(human_signals[a], dtype=np.int64)
-        scripted = getattr(policy, "signals", {}).get(self.turn, "none")
-        if scripted != "none":
+        if self.turn in policy.signals:
+            scripted = policy.signals[self.turn]
             return np.full(self.live, NONE if scripted is None else int(scripted), dtype=np.int64)
         if not sigs or policy.human:
             return np.full(self.live, NONE, dtype=np.int64)
-        none_w, ws = policy.signal_weights(ctx, R, a, sigs)
-        weights = [none_w]
-        for s, w in zip(sigs, ws):
-            when = R.signals[s].when
-            weights.append(w if when.const not in (None, 0) else np.where(when(ctx) != 0, w, 0.0))
+        memo: dict = {}
+        env = NumpyEnv(ctx, n=self.live)
+        weights = [evaluate(f, env, memo) for f in self.signal_formulas[a]]
         u = self.u(self.site_signal[a])
         idx, p, total = categorical(weights, u, self.explain)
         out = np.where((idx > 0) & (total > 0), np.array([NONE, *sigs])[idx], NONE)
@@ -752,15 +783,10 @@ class Batch:
         self.X[self.tripped_cols[r], rows] += 1.0
         self.trips[r, self.pos[rows]] += 1
         n = len(rows)
-        probs, over = self.response_chances(r, Ctx(Rows(self.X, rows)), n)
+        u = draw(self.seed, self.games[rows], self.turn, rl.site)
+        probs, over, choice = self._responses(r, Ctx(Rows(self.X, rows)), n, u)
         if over.any():
             self.X[self.tally_cols["clipped"], rows[over]] += 1
-        u = draw(self.seed, self.games[rows], self.turn, rl.site)
-        run = np.zeros(n)
-        choice = np.zeros(n, dtype=np.int64)
-        for p in probs:
-            run += p
-            choice += u >= run
         self.response_counts[r] += np.bincount(choice, minlength=len(probs) + 1)
         inst = np.full(n, self.NOOP, dtype=np.int64)
         for j, resp in enumerate(rl.responses):
@@ -796,17 +822,18 @@ class Batch:
         """Each response of red line ``r``: its chance in these ``n`` games, as the draw uses
         it (each clipped to [0, 1], all scaled down where they add up to more than 1); and
         where they were scaled down."""
-        probs = [
-            np.clip(np.broadcast_to(np.asarray(resp.p(ctx), dtype=np.float64), (n,)), 0.0, 1.0)
-            for resp in self.rules.red_lines[r].responses
-        ]
-        total = np.zeros(n)
-        for p in probs:
-            total += p
-        over = total > 1.0
-        if over.any():
-            probs = [np.where(over, p / np.where(over, total, 1.0), p) for p in probs]
+        probs, over, _choice = self._responses(r, ctx, n, None)
         return probs, over
+
+    def _responses(self, r: int, ctx: Ctx, n: int, u: np.ndarray | None):
+        """``response_chances``, and with a draw ``u`` the response it picks in each game
+        (``len(responses)`` = none)."""
+        chances, choice = self.response_formulas[r]
+        env = NumpyEnv(ctx, {"u": u}, n)
+        memo: dict = {}
+        probs = [np.broadcast_to(evaluate(c, env, memo), (n,)) for c in chances.chances]
+        over = np.broadcast_to(evaluate(chances.scaled, env, memo), (n,))
+        return probs, over, (evaluate(choice, env, memo) if u is not None else None)
 
     def _outcomes(self) -> None:
         R = self.rules

@@ -168,7 +168,7 @@ class EventLog(Recorder):
                     k = int(R.instances[i].action) if 0 <= i < len(R.instances) else -1
                     if k >= 0 and float(p[row]) < 1.0:
                         ctx = Ctx(batch.X[:, row : row + 1], [batch.inst_value[[i]], batch.inst_dist[[i]]])
-                        parts = batch.policies[actor].weight_parts(ctx, R, actor, k)
+                        parts = batch.weight_parts(actor, k, ctx)
                         ev["why"] = [{"what": what, "weight": w} for what, w in parts if w]
             self.decision_of[g][actor] = self._add(g, ev)
 

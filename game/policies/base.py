@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Sequence
 
+from game.engine import formulas
+from game.engine.formulas import Mul, Node, Num
+from game.engine.observation import Observation, OptionView
 from game.model import CATEGORIES
 
 # Category weights of the static presets; read as "how much more likely than waiting".
@@ -28,34 +31,38 @@ PRESET_CATEGORY = {
 }
 
 
-def _one(value) -> float:
-    """A value computed for a batch of one game (an array of one, or a constant) as a float."""
-    return float(np.asarray(value).reshape(-1)[0])
-
-
 class Policy:
-    """Base policy: uniform over legal actions, no signals."""
+    """Base policy: uniform over the seat's options, no signals. A policy answers with
+    formulas over what its seat observes (``game.engine.formulas``); the engine evaluates
+    them (numpy) or compiles them (C), so every policy here runs on both engines."""
 
     name = "random"
     human = False
+    signals: dict[int, int | None] = {}  # turn -> a signal this policy insists on (None = say nothing)
 
-    def action_weights(self, ctx, rules, actor: int, acts: np.ndarray):
-        return [1.0] * len(acts)
+    def action_weights(self, obs: Observation, acts: Sequence[int]) -> list[Node]:
+        """One weight per option in ``acts`` (unnormalised; an illegal option is left out by the engine)."""
+        return [Num(1.0) for _ in acts]
 
-    def signal_weights(self, ctx, rules, actor: int, sigs: list[int]):
-        return 1.0, [0.0] * len(sigs)
+    def signal_weights(self, obs: Observation, sigs: Sequence[int]) -> tuple[Node, list[Node]]:
+        """The weight of saying nothing, and one per signal in ``sigs``."""
+        return Num(1.0), [Num(0.0) for _ in sigs]
 
-    def scripted(self, rules, actor: int, turn: int):
+    def scripted(self, turn: int) -> int | None:
         """An instance id this policy insists on this turn, or None (for scripts)."""
         return None
 
-    def describe(self, rules, actor: int) -> str:
+    def describe(self, obs: Observation) -> str:
         return self.name
 
-    def weight_parts(self, ctx, rules, actor: int, k: int) -> list[tuple[str, float]]:
-        """Where the weight of action ``k`` comes from, for one game (``ctx`` of one game):
-        (what, how much) pairs that add up to the weight before it is floored at 0."""
-        return [(f"{self.name} preset", _one(self.action_weights(ctx, rules, actor, np.array([k]))[0]))]
+    def plays_by_formulas(self) -> bool:
+        """Whether its weights alone decide (no script, no person): what the kernel can play."""
+        return not self.human
+
+    def weight_parts(self, obs: Observation, k: int) -> list[tuple[str, Node]]:
+        """Where the weight of action ``k`` comes from: (what, how much) pairs that add up to the
+        weight before it is floored at 0."""
+        return [(f"{self.name} preset", self.action_weights(obs, [k])[0])]
 
 
 class PresetPolicy(Policy):
@@ -64,17 +71,12 @@ class PresetPolicy(Policy):
     def __init__(self, name: str):
         self.name = name
 
-    def action_weights(self, ctx, rules, actor, acts):
+    def action_weights(self, obs, acts):
         if self.name == "tit_for_tat":
-            others = [rules.last_rung_cols[a] for a in range(len(rules.rung_cols)) if a != actor]
-            target = np.max(ctx.X[others], axis=0) if others else 0.0
-            out = []
-            for k in acts:
-                d = rules.actions[k].rung - target
-                out.append(1.0 / (1.0 + 4.0 * d * d))
-            return out
+            mirrored = formulas.highest(obs.other_last_rungs)
+            return [formulas.tit_for_tat(Num(float(obs.action(k).rung), key=("rung", int(k))), mirrored) for k in acts]
         table = PRESET_CATEGORY[self.name]
-        return [table[CATEGORIES[rules.actions[k].category]] for k in acts]
+        return [Num(table[obs.action(k).category]) for k in acts]
 
 
 class DoctrinePolicy(Policy):
@@ -86,37 +88,38 @@ class DoctrinePolicy(Policy):
         self.name = spec.id
         self.base = PresetPolicy(spec.base) if spec.base else None
 
-    def action_weights(self, ctx, rules, actor, acts):
-        pos = {int(k): j for j, k in enumerate(acts)}
-        out = [0.0] * len(acts)
-        if self.base is not None:
-            bw = self.spec.base_weight
-            out = [
-                0.0 if self._base_skips(rules.actions[k].spec) else bw * w
-                for k, w in zip(acts, self.base.action_weights(ctx, rules, actor, acts))
-            ]
-        for rule in rules.policy_terms.get(self.name, ()):
-            k, term = rule.index, rule.term
-            if rule.kind != "action" or k not in pos:
-                continue
-            w = term.weight(ctx)
-            if term.when.const is None or term.when.const == 0:
-                w = np.where(term.when(ctx) != 0, w, 0.0)
-            out[pos[k]] = out[pos[k]] + w
-        return [np.maximum(w, 0.0) if isinstance(w, np.ndarray) else max(w, 0.0) for w in out]
+    def _terms(self, obs: Observation, kind: str, k: int) -> list[Node]:
+        return [
+            formulas.rule_term(r.term.when, r.term.weight)
+            for r in obs.doctrine(self.name)
+            if r.kind == kind and r.index == k
+        ]
 
-    def _base_skips(self, act) -> bool:
+    def _base(self, obs: Observation, k: int) -> Node | None:
+        """The preset's share of action k's weight (None where the preset gives it nothing)."""
+        if self.base is None or self._base_skips(obs.action(k)):
+            return None
+        preset = self.base.action_weights(obs, [k])[0]
+        return Mul(Num(self.spec.base_weight, key=("base_weight", obs.actor)), preset)
+
+    def action_weights(self, obs, acts):
+        return [
+            formulas.doctrine_weight(self._base(obs, int(k)) or formulas.ZERO, self._terms(obs, "action", int(k)))
+            for k in acts
+        ]
+
+    def _base_skips(self, act: OptionView) -> bool:
         """Whether the preset gives this action nothing (``base_excludes`` names it or its category)."""
         return act.id in self.spec.base_excludes or act.category in self.spec.base_excludes
 
-    def weight_parts(self, ctx, rules, actor, k):
-        parts = []
-        if self.base is not None and not self._base_skips(rules.actions[k].spec):
-            w = _one(self.base.action_weights(ctx, rules, actor, np.array([k]))[0])
-            parts.append((f"{self.base.name} preset x{self.spec.base_weight:g}", self.spec.base_weight * w))
-        for rule in rules.policy_terms.get(self.name, ()):
-            term = rule.term
-            if rule.kind != "action" or rule.index != k or not _one(term.when(ctx)):
+    def weight_parts(self, obs, k):
+        parts: list[tuple[str, Node]] = []
+        base = self._base(obs, k)
+        if base is not None and self.base is not None:
+            parts.append((f"{self.base.name} preset x{self.spec.base_weight:g}", base))
+        for r in obs.doctrine(self.name):
+            term = r.term
+            if r.kind != "action" or r.index != k:
                 continue
             if term.when.const is None:
                 what = f"rule while `{term.when.source}`"
@@ -124,23 +127,14 @@ class DoctrinePolicy(Policy):
                 what = f"rule `{term.weight.source}`"
             else:
                 what = "rule"
-            parts.append((what, _one(term.weight(ctx))))
+            parts.append((what, formulas.rule_term(term.when, term.weight)))
         return parts
 
-    def signal_weights(self, ctx, rules, actor, sigs):
-        pos = {k: j for j, k in enumerate(sigs)}
-        out = [0.0] * len(sigs)
-        for rule in rules.policy_terms.get(self.name, ()):
-            k, term = rule.index, rule.term
-            if rule.kind != "signal" or k not in pos:
-                continue
-            w = term.weight(ctx)
-            if term.when.const is None or term.when.const == 0:
-                w = np.where(term.when(ctx) != 0, w, 0.0)
-            out[pos[k]] = out[pos[k]] + w
-        return self.spec.signal_rate, [np.maximum(w, 0.0) if isinstance(w, np.ndarray) else max(w, 0.0) for w in out]
+    def signal_weights(self, obs, sigs):
+        weights = [formulas.doctrine_weight(formulas.ZERO, self._terms(obs, "signal", int(s))) for s in sigs]
+        return Num(self.spec.signal_rate, key=("signal_rate", obs.actor)), weights
 
-    def describe(self, rules, actor) -> str:
+    def describe(self, obs) -> str:
         return self.spec.description or f"doctrine '{self.name}'"
 
 
@@ -151,17 +145,20 @@ class ScriptedPolicy(Policy):
         self.script, self.fallback, self.signals = script, fallback, signals or {}
         self.name = f"scripted+{fallback.name}"
 
-    def action_weights(self, ctx, rules, actor, acts):
-        return self.fallback.action_weights(ctx, rules, actor, acts)
+    def action_weights(self, obs, acts):
+        return self.fallback.action_weights(obs, acts)
 
-    def signal_weights(self, ctx, rules, actor, sigs):
-        return self.fallback.signal_weights(ctx, rules, actor, sigs)
+    def signal_weights(self, obs, sigs):
+        return self.fallback.signal_weights(obs, sigs)
 
-    def scripted(self, rules, actor, turn):
+    def scripted(self, turn):
         return self.script.get(turn)
 
-    def weight_parts(self, ctx, rules, actor, k):
-        return self.fallback.weight_parts(ctx, rules, actor, k)
+    def plays_by_formulas(self) -> bool:
+        return False
+
+    def weight_parts(self, obs, k):
+        return self.fallback.weight_parts(obs, k)
 
 
 class HumanPolicy(Policy):

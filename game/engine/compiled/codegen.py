@@ -10,7 +10,13 @@ random seeds, presets and parameter values, tally for tally and game for game.
 
 Each phase mirrors the ``Batch`` method it is named after, in the same order of
 operations, so floating-point results match to the last bit (IEEE doubles, no
-contraction to fused multiply-add, no fast-math). Every number that comes from the
+contraction to fused multiply-add, no fast-math). The formulas inside the phases are not
+rewritten here: a response's chance and their scaling, the categorical draws, the
+policies' weights (presets, tit-for-tat, doctrines) and a variable's bounds are trees of
+``game.engine.formulas``, built once (the policies build theirs from an observation) and
+taken from the probe ``Batch``; ``formula`` prints each node as C with the meaning
+``formulas.evaluate`` gives it in numpy, ``emit`` computes a shared subtree once. Change a
+formula there and both engines follow (``tests/test_formulas.py`` shows it). Every number that comes from the
 scenario (constants in expressions, thresholds, weights, production) is read from an
 array ``K`` at run time (one slot per number, even for equal values), so a sweep over
 parameter values reuses one compiled kernel: only the *shape* of the rules is in the
@@ -23,10 +29,35 @@ What is not here falls back to ``Batch``: human and scripted seats, and recorder
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Mapping
 
 import numpy as np
 
+from game.engine import formulas
 from game.engine.batch import Batch
+from game.engine.formulas import (
+    Add,
+    AtLeast,
+    AtMost,
+    Clip01,
+    Column,
+    Count,
+    Div,
+    Formula,
+    Given,
+    Greater,
+    GreaterEq,
+    Holds,
+    LessEq,
+    Max,
+    Mul,
+    Node,
+    Num,
+    Pos0,
+    Sub,
+    Where,
+)
 from game.expr.compiler import (
     Expr,
     _Abs,
@@ -48,7 +79,6 @@ from game.expr.compiler import (
     _Pow,
     _Sub,
 )
-from game.policies.base import DoctrinePolicy, PresetPolicy
 
 # per-game integer results, rows of ``ints``
 INT_FIELDS = ("outcome", "turns", "max_rung", "accidents", "escalations", "divergent", "signals_sent", "clipped")
@@ -86,8 +116,8 @@ static inline double fmin_b(double v, double hi) { return v <= hi ? v : hi; }
 static inline double pos0(double w) { return w <= 0.0 ? 0.0 : w; }
 /* the larger of two rungs (engine columns, never NaN) */
 static inline double rmax(double a, double b) { return a >= b ? a : b; }
-/* np.clip(v, 0, 1): NaN stays NaN */
-static inline double clip01(double v) { return nmin(nmax(v, 0.0), 1.0); }
+/* np.clip(v, 0, 1): NaN stays NaN, -0.0 stays -0.0 */
+static inline double clip01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
 /* the expression language's a / b: 0 where b is 0 */
 static inline double div0(double a, double b) { return b != 0.0 ? a / b : 0.0; }
 /* a ** n as the batch engine computes it: ((a * a) * a) ... */
@@ -146,9 +176,15 @@ class KernelSource:
 
 
 def _check_policy(policy):
-    if type(policy) in (PresetPolicy, DoctrinePolicy):
+    if policy.plays_by_formulas():
         return policy
     raise Unsupported(f"policy {policy.name!r} runs on the batch engine")
+
+
+_FORMULA_INFIX = {Add: "+", Sub: "-", Mul: "*", Div: "/"}
+_FORMULA_CMP = {Greater: ">", GreaterEq: ">=", LessEq: "<="}
+_FORMULA_CALL = {Max: "nmax", AtLeast: "fmax_b", AtMost: "fmin_b"}
+_FORMULA_LEAVES = (Num, Column, Given)
 
 
 class _Exprs:
@@ -235,6 +271,46 @@ class _Exprs:
             return "1" if expr.const != 0 else "0"
         return self.cond(expr.root)
 
+    def formula(self, n: Node, given: Mapping[str, str], names: Mapping[int, str] | None = None) -> str:
+        """A formula tree (``game.engine.formulas``) as a C expression: the same node, the same
+        meaning as ``formulas.evaluate`` gives it in numpy. ``given`` names the C value of each
+        ``Given``; ``names`` the C variable already holding a subtree."""
+        names = names or {}
+        held = names.get(id(n))
+        if held is not None:
+            return held
+        t = type(n)
+
+        def f(x: Node) -> str:
+            return self.formula(x, given, names)
+
+        if isinstance(n, Num):
+            fixed = n.fixed and math.isfinite(n.value)  # C has no literal for inf or NaN
+            return f"({float(n.value).hex()})" if fixed else self.k(n.value, n.key)
+        if isinstance(n, Column):
+            return f"x[{n.index}]"
+        if isinstance(n, Given):
+            return given[n.name]
+        if isinstance(n, Formula):
+            return self.e(n.expr)
+        if isinstance(n, Holds):
+            return self.truth(n.expr)
+        if isinstance(n, (Add, Sub, Mul, Div)):
+            return f"({f(n.a)} {_FORMULA_INFIX[t]} {f(n.b)})"
+        if isinstance(n, (Greater, GreaterEq, LessEq)):
+            return f"({f(n.a)} {_FORMULA_CMP[t]} {f(n.b)})"
+        if isinstance(n, (Max, AtLeast, AtMost)):
+            return f"{_FORMULA_CALL[t]}({f(n.a)}, {f(n.b if isinstance(n, Max) else n.bound)})"
+        if isinstance(n, Pos0):
+            return f"pos0({f(n.a)})"
+        if isinstance(n, Clip01):
+            return f"clip01({f(n.a)})"
+        if isinstance(n, Where):
+            return f"({f(n.cond)} ? {f(n.a)} : {f(n.b)})"
+        if isinstance(n, Count):
+            return "(" + " + ".join(f"(int64_t){f(c)}" for c in n.conds) + ")" if n.conds else "((int64_t)0)"
+        raise Unsupported(f"formula node {t.__name__}")
+
 
 class _Gen(_Exprs):
     def __init__(self, rules, policies: list):
@@ -263,6 +339,36 @@ class _Gen(_Exprs):
         self.tmp += 1
         return f"{stem}{self.tmp}"
 
+    def emit(self, assignments: list[tuple[str, Node]], given: Mapping[str, str] | None = None) -> None:
+        """Statements ``decl = formula;`` for each (decl, tree); a subtree the trees share is
+        computed once, into a local variable, before them."""
+        given = given or {}
+        uses: Counter[int] = Counter()
+        order: list[Node] = []
+        seen: set[int] = set()
+
+        def walk(n: Node) -> None:
+            if id(n) in seen:
+                return
+            seen.add(id(n))
+            for ch in formulas.children(n):
+                uses[id(ch)] += 1
+                walk(ch)
+            order.append(n)
+
+        for _decl, root in assignments:
+            uses[id(root)] += 1
+            walk(root)
+        names: dict[int, str] = {}
+        for n in order:
+            if uses[id(n)] > 1 and not isinstance(n, _FORMULA_LEAVES):
+                v = self.var("f")
+                ctype = "int64_t" if isinstance(n, Count) else "double"
+                self.src(f"{ctype} {v} = {self.formula(n, given, names)};")
+                names[id(n)] = v
+        for decl, root in assignments:
+            self.src(f"{decl} = {self.formula(root, given, names)};")
+
     def function(self, head: str, body) -> None:
         """One phase as its own static function (the C compiler inlines as it sees fit)."""
         outer = self.src
@@ -279,12 +385,11 @@ class _Gen(_Exprs):
             self.src(f"x[{c}] = x[{c}] {eff.op[0]} {v};")
 
     def clip(self, cols) -> None:
+        """``Batch._clip``: each column kept in its range by its ``formulas.bounded``."""
         for c in sorted(set(cols)):
-            col = self.lay.columns[c]
-            if col.lo > -math.inf:
-                self.src(f"x[{c}] = fmax_b(x[{c}], {self.k(col.lo, ('lo', c))});")
-            if col.hi < math.inf:
-                self.src(f"x[{c}] = fmin_b(x[{c}], {self.k(col.hi, ('hi', c))});")
+            rule = self.probe.bounds[c]
+            if not isinstance(rule, Given):
+                self.src(f"x[{c}] = {self.formula(rule, {'v': f'x[{c}]'})};")
 
     def weapon_ok(self, w: int) -> str:
         wc = self.R.weapon_cols[w]
@@ -441,88 +546,39 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
                 anyinst = "1"
         return f"({self.truth(act.when)} & ({anyinst}))", rows
 
-    def term_sum(self, w: str, kind: str, k: int, pol) -> None:
-        """Add the doctrine's rules for one action or signal to ``w`` (``DoctrinePolicy``)."""
-        s = self.src
-        for rule in self.R.policy_terms.get(pol.name, ()):
-            if rule.kind != kind or rule.index != k:
-                continue
-            term = rule.term
-            if term.when.const is None or term.when.const == 0:
-                s(f"{w} = {w} + ({self.truth(term.when)} ? {self.e(term.weight)} : 0.0);")
-            else:
-                s(f"{w} = {w} + {self.e(term.weight)};")
-
-    def weight_code(self, a: int, k: int) -> str:
-        """The policy's weight of action k, computed as the policy classes do, in a new variable."""
-        R, s = self.R, self.src
-        pol = self.policies[a]
+    def weight_code(self, tree: Node) -> str:
+        """A policy's weight formula, computed into a new variable."""
         w = self.var("w")
-        if isinstance(pol, PresetPolicy):
-            s(f"double {w} = {self.preset_weight(pol, a, k)};")
-            return w
-        spec = pol.spec
-        if pol.base is not None:
-            excl = set(spec.base_excludes)
-            if R.actions[k].spec.id in excl or R.actions[k].spec.category in excl:
-                s(f"double {w} = 0.0;")
-            else:
-                s(
-                    f"double {w} = {self.k(spec.base_weight, ('base_weight', a))} * "
-                    f"{self.preset_weight(pol.base, a, k)};"
-                )
-        else:
-            s(f"double {w} = 0.0;")
-        self.term_sum(w, "action", k, pol)
-        s(f"{w} = pos0({w});")
+        self.emit([(f"double {w}", tree)])
         return w
 
-    def preset_weight(self, pol: PresetPolicy, a: int, k: int) -> str:
-        R = self.R
-        if pol.name == "tit_for_tat":
-            others = [R.last_rung_cols[o] for o in range(len(R.rung_cols)) if o != a]
-            if not others:
-                return self.k(pol.action_weights(None, R, a, [k])[0])
-            target = f"x[{others[0]}]"
-            for col in others[1:]:
-                target = f"rmax({target}, x[{col}])"
-            d = f"({self.k(R.actions[k].rung, ('rung', k))} - {target})"
-            return f"(1.0 / (1.0 + 4.0 * {d} * {d}))"
-        return self.k(pol.action_weights(None, R, a, [k])[0])
-
     def categorical(self, weights: list[str], u: str, idx: str, total: str) -> None:
-        """``batch.categorical``: a running sum over the options, compared with u * total."""
-        s = self.src
-        s(f"double {total} = 0.0;")
-        for w in weights:
-            s(f"{total} = {total} + {w};")
-        thr, run = self.var("thr"), self.var("run")
-        s(f"double {thr} = {u} * {total};")
-        s(f"double {run} = 0.0;")
-        s(f"int64_t {idx} = 0;")
-        for w in weights[:-1]:
-            s(f"{run} = {run} + {w};")
-            s(f"{idx} += {run} <= {thr};")
+        """``batch.categorical``: ``formulas.categorical`` over the weights in these variables."""
+        given = {f"w{j}": w for j, w in enumerate(weights)}
+        uv = self.var("u")
+        self.src(f"double {uv} = {u};")
+        rule = formulas.categorical([Given(f"w{j}") for j in range(len(weights))], Given("u"))
+        self.emit([(f"double {total}", rule.total), (f"int64_t {idx}", rule.index)], {**given, "u": uv})
 
     def decide_actor(self, a: int) -> None:
         R, s, b = self.R, self.src, self.probe
         acts = R.actor_actions[a]
-        pol = self.policies[a]
         legal, inst_legal = b.legal_actions(a)
-        probe_w = pol.action_weights(b.ctx(), R, a, acts)
+        trees = b.weight_formulas[a]
+        probe_w = b.weight_values(a, b.ctx())
         weights: list = []  # per option: its weight (a variable or a K), or None when left out
         for j, (w, ok) in enumerate(zip(probe_w, legal)):
             k = int(acts[j])
             if ok is False or (not isinstance(w, np.ndarray) and w == 0):
                 weights.append(None)
             elif not isinstance(w, np.ndarray):
-                # a constant weight, as the policy computed it; legal always or per game
+                # a constant weight, as the policy's formula gives it; legal always or per game
                 kw = self.k(float(w))
                 weights.append(kw if ok is True else self.legal_weight(a, k, lambda kw=kw: kw))
             elif ok is True:
-                weights.append(self.weight_code(a, k))
+                weights.append(self.weight_code(trees[j]))
             else:
-                weights.append(self.legal_weight(a, k, lambda k=k: self.weight_code(a, k)))
+                weights.append(self.legal_weight(a, k, lambda j=j: self.weight_code(trees[j])))
         live = [j for j, w in enumerate(weights) if w is not None]
         wait_pos = int(np.flatnonzero(acts == R.wait_action[a])[0])
         s(f"int64_t j = {wait_pos};")
@@ -572,26 +628,17 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s(f"inst = {table}[{sub}];")
 
     def decide_signal(self, a: int) -> None:
-        R, s, b = self.R, self.src, self.probe
+        s, b = self.src, self.probe
         sigs = b.actor_signals[a]
-        pol = self.policies[a]
         if not sigs:
             s("*sg = -1;")
             return
-        none_w, probe_ws = pol.signal_weights(b.ctx(), R, a, sigs)
-        ws = [self.k(none_w)]
-        for n, sig in enumerate(sigs):
-            w = self.var("w")
-            if isinstance(pol, DoctrinePolicy):
-                s(f"double {w} = 0.0;")
-                self.term_sum(w, "signal", sig, pol)
-                s(f"{w} = pos0({w});")
+        ws = []
+        for tree in b.signal_formulas[a]:
+            if formulas.is_constant(tree):
+                ws.append(self.k(float(formulas.evaluate(tree, formulas.NumpyEnv(None)))))
             else:
-                s(f"double {w} = {self.k(probe_ws[n])};")
-            when = R.signals[sig].when
-            if when.const in (None, 0):
-                s(f"{w} = {self.truth(when)} ? {w} : 0.0;")
-            ws.append(w)
+                ws.append(self.weight_code(tree))
         idx, tot = self.var("sub"), self.var("tot")
         self.categorical(ws, self.u(b.site_signal[a]), idx, tot)
         s("*sg = -1;")
@@ -686,10 +733,11 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
 
     def clip_table(self, i: str, clips: dict) -> None:
         """Clip the columns the applied action wrote, by a table over actions (a jump on
-        the action taken would be mispredicted, a short loop is not)."""
+        the action taken would be mispredicted, a short loop is not): the bounds of
+        ``formulas.bounded``, the lower first, each by the same node."""
         s = self.src
         n = len(self.R.actions)
-        for side, op in (("lo", "fmax_b"), ("hi", "fmin_b")):
+        for side, node in (("lo", AtLeast), ("hi", AtMost)):
             ptr, cols, ks = [0], [], []
             for k in range(n):
                 for c in clips.get(k, []):
@@ -703,9 +751,11 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             s(f"static const int32_t {side}_ptr[] = {{{', '.join(map(str, ptr))}}};")
             s(f"static const int32_t {side}_col[] = {{{', '.join(map(str, cols))}}};")
             s(f"static const int32_t {side}_k[] = {{{', '.join(ks)}}};")
+            col = f"x[{side}_col[q]]"
+            op = self.formula(node(Given("v"), Given("bound")), {"v": col, "bound": f"K[{side}_k[q]]"})
             s(
                 f"for (int32_t q = {side}_ptr[c->inst_action[{i}]]; q < {side}_ptr[c->inst_action[{i}] + 1]; q++) "
-                f"x[{side}_col[q]] = {op}(x[{side}_col[q]], K[{side}_k[q]]);"
+                f"{col} = {op};"
             )
 
     def apply_signal(self, a: int) -> None:
@@ -781,24 +831,10 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         s, b = self.src, self.probe
         s(f"x[{b.tripped_cols[r]}] += 1.0;")
         s(f"c->trips[{r} * c->B + g] += 1;")
-        ps = []
-        for resp in rl.responses:
-            pv = self.var("p")
-            s(f"double {pv} = clip01({self.e(resp.p)});")
-            ps.append(pv)
-        s("double tot = 0.0;")
-        for pv in ps:
-            s(f"tot = tot + {pv};")
-        with s.block("if (tot > 1.0)"):
-            s(f"x[{self.lay['_clipped']}] += 1.0;")
-            for pv in ps:
-                s(f"{pv} = {pv} / tot;")
+        chances, choice = b.response_formulas[r]
         s(f"double u = {self.u(rl.site)};")
-        s("double run = 0.0;")
-        s("int64_t choice = 0;")
-        for pv in ps:
-            s(f"run = run + {pv};")
-            s("choice += u >= run;")
+        self.emit([("int scaled", chances.scaled), ("int64_t choice", choice)], {"u": "u"})
+        s(f"if (scaled) x[{self.lay['_clipped']}] += 1.0;")
         s(f"c->response_counts[{r} * c->response_width + choice] += 1;")
         for j, resp in enumerate(rl.responses):
             k, cands = resp.action, resp.candidates
@@ -842,6 +878,18 @@ def expressions_source(exprs: list) -> tuple[str, np.ndarray]:
     body = "\n".join(f"    out[{i}] = {em.e(e)};" for i, e in enumerate(exprs))
     text = (
         PRELUDE + "void redline_exprs(const double *restrict x, const double *restrict K, double *out) {\n"
+        "    double tv = 0.0, td = 0.0; (void)tv; (void)td;\n" + body + "\n}\n"
+    )
+    return text, np.array(em.K, dtype=np.float64)
+
+
+def formulas_source(trees: list) -> tuple[str, np.ndarray]:
+    """C for ``redline_formulas(x, K, out)``: each formula tree's value into ``out`` (how tests
+    hold the C lowering of ``game.engine.formulas`` to ``formulas.evaluate``)."""
+    em = _Exprs()
+    body = "\n".join(f"    out[{i}] = (double){em.formula(t, {})};" for i, t in enumerate(trees))
+    text = (
+        PRELUDE + "void redline_formulas(const double *restrict x, const double *restrict K, double *out) {\n"
         "    double tv = 0.0, td = 0.0; (void)tv; (void)td;\n" + body + "\n}\n"
     )
     return text, np.array(em.K, dtype=np.float64)
