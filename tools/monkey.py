@@ -77,12 +77,10 @@ class Failure:
     event: int  # 1-based index of the event after which it was seen
     message: str
     detail: str = ""
-    known: str = ""  # the known blocker it is, if it is one (see ``known_blocker``)
 
     def __str__(self) -> str:
-        known = f" [known: {self.known}]" if self.known else ""
         return (
-            f"monkey seed {self.seed}, event {self.event}: {self.message}{known}\n"
+            f"monkey seed {self.seed}, event {self.event}: {self.message}\n"
             f"  replay: python tools/monkey.py --seed {self.seed} --events {self.event}"
             + (f"\n{self.detail}" if self.detail else "")
         )
@@ -121,7 +119,6 @@ class Monkey:
     def __init__(self, seed: int, size: tuple[int, int] = (1280, 720), stop_at_first: bool = True, draw_every: int = 1):
         self.seed = seed
         self.draw_every = draw_every
-        self.last_end_repeat = -(10**9)  # index of the last KEYDOWN repeat of Enter
         self.rng = random.Random(seed)
         random.seed(seed)  # the title screen draws its game seeds from ``random``
         self.app = App(Settings(width=size[0], height=size[1]), size, fixed_size=True)
@@ -175,8 +172,6 @@ class Monkey:
         text = name if len(name) == 1 and not mod & pygame.KMOD_CTRL else ""
         if key == pygame.K_SLASH and mod & pygame.KMOD_SHIFT:
             text = "?"
-        if down and key in self.held and key in END_KEYS:
-            self.last_end_repeat = self.index + 1
         self._post(pygame.event.Event(kind, key=key, mod=mod, unicode=text, scancode=0))
         if down:
             self.held.add(key)
@@ -327,8 +322,7 @@ class Monkey:
             self._fail(str(exc))
 
     def _fail(self, message: str, detail: str = "") -> None:
-        failure = Failure(self.seed, self.index, message, detail, known_blocker(message, detail, self))
-        self.failures.append(failure)
+        self.failures.append(Failure(self.seed, self.index, message, detail))
         self.app.running = False  # the next action starts a new episode
 
     # ------------------------------------------------------------ invariants
@@ -422,7 +416,7 @@ class Monkey:
         self.new_episode()
         episode_end = self.index + self.rng.randrange(150, 700)
         while self.index < n_events and (deadline is None or time.monotonic() < deadline):
-            if self.stop_at_first and any(not f.known for f in self.failures):
+            if self.stop_at_first and self.failures:
                 break
             if not self.app.running or self.index >= episode_end:
                 self.new_episode()
@@ -437,21 +431,6 @@ class Monkey:
             frozenset(self.screens_seen),
             tuple(self.failures),
         )
-
-
-def known_blocker(message: str, detail: str, monkey: Monkey) -> str:
-    """Which blocker of issue 11 a failure is, while H4's fixes are not in: "" for a new one.
-
-    1: the title screen's attribute ``resume`` hides ``Screen.resume()`` (closing an overlay
-    over the title raises "'NoneType' / 'SaveInfo' object is not callable" in ``pop``).
-    2: a held Enter (key repeats) ends turns or passes screens: a turn or decision failure
-    within 40 events of a repeated Enter."""
-    if "object is not callable" in message and ".resume()" in detail:
-        return "blocker 1: title screen's 'resume' attribute"
-    turn_failure = "the turn went from" in message or "never chosen by an end-turn" in message
-    if turn_failure and monkey.index - monkey.last_end_repeat <= 40:
-        return "blocker 2: held Enter plays turns"
-    return ""
 
 
 def _no_drawing() -> None:
@@ -487,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--events", type=int, default=3000, help="events per seed (default 3000)")
     p.add_argument("--seeds", type=int, default=1, help="how many seeds, from --seed on (default 1)")
     p.add_argument("--minutes", type=float, default=None, help="run seeds one after another for this long")
-    p.add_argument("--keep-going", action="store_true", help="after a new failure, start a new episode and go on")
+    p.add_argument("--keep-going", action="store_true", help="after a failure, start a new episode and go on")
     p.add_argument("--draw-every", type=int, default=1, help="draw one frame in N (default 1: every frame)")
     args = p.parse_args(argv)
     end = time.monotonic() + args.minutes * 60 if args.minutes else None
@@ -500,8 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         done, total = done + 1, total + rep.events
         screens |= rep.screens
         failures += rep.failures
-        n_new = sum(1 for f in rep.failures if not f.known)
-        status = f"{n_new} new failure(s), {len(rep.failures) - n_new} known blocker(s)" if rep.failures else "ok"
+        status = f"{len(rep.failures)} failure(s)" if rep.failures else "ok"
         print(
             f"seed {seed}: {rep.events} events, {rep.episodes} episodes, {rep.turns_ended} end-turn presses: {status}",
             flush=True,
@@ -509,12 +487,11 @@ def main(argv: list[str] | None = None) -> int:
         for f in rep.failures:
             print(f, flush=True)
         seed += 1
-    new = [f for f in failures if not f.known]
     print(
-        f"{done} seed(s), {total} events in {time.monotonic() - t0:.0f} s: {len(new)} new failure(s), "
-        f"{len(failures) - len(new)} known blocker(s); screens seen: {', '.join(sorted(screens))}"
+        f"{done} seed(s), {total} events in {time.monotonic() - t0:.0f} s: {len(failures)} failure(s); "
+        f"screens seen: {', '.join(sorted(screens))}"
     )
-    return 1 if new else 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
