@@ -14,6 +14,7 @@ import attrs
 
 from game.datafile import in_range
 from game.engine.session import SaveError, Session
+from game.policies import seat_policies
 
 MAX_TURNS = 10_000
 MAX_SEED = 2**64 - 1
@@ -31,7 +32,7 @@ class SavedDecision:
 def replay_decisions(rules, seed: int, game: int, humans: Iterable[str], decisions: Iterable[SavedDecision]) -> Session:
     """The game rebuilt by replaying ``decisions``; ``SaveError`` names the first bad one's turn and why."""
     humans = tuple(humans)
-    s = Session(rules, seed, humans, game)
+    s = Session(rules, seed, humans, game, seats=seat_policies(rules, humans))
     strangers = [h for h in humans if h not in s.humans]
     if strangers:
         raise SaveError(f"it names seat '{strangers[0]}', which this scenario does not have")

@@ -7,12 +7,13 @@ import subprocess
 import sys
 
 from game.engine.session import Session
+from game.policies import seat_policies
 from game.runners.load import load_scenario
 
 
 def _student_log(seed: int) -> dict:
     rules = load_scenario("scenarios/tutorial.yaml").rules
-    s = Session(rules, seed, ("aldoria",))
+    s = Session(rules, seed, ("aldoria",), seats=seat_policies(rules, ("aldoria",)))
     while not s.done:
         legal = [o for o in s.options("aldoria") if o.legal]
         s.step({"aldoria": legal[(seed + s.turn) % len(legal)].instance})

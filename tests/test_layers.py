@@ -64,10 +64,6 @@ IMPURE = ("os", "subprocess", "shutil", "tempfile", "time", "socket", "platformd
 
 PENDING: dict[tuple[str, str], str] = {
     # (importing module, imported component or library): whose pending work removes it
-    ("game.engine.session", "game.policies"): (
-        "H2, issue 12 'one rule book': the session builds its seats' policies (policy_for, HumanPolicy); "
-        "the policies are to be handed in by the caller"
-    ),
 }
 
 

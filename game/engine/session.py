@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -18,7 +19,7 @@ import numpy as np
 from game.engine.batch import NONE, Batch
 from game.engine.event_log import EventLog
 from game.engine.history import history_comparison
-from game.policies import HumanPolicy, policy_for
+from game.engine.observation import SeatPolicy
 
 SAVE_FORMAT = "redline-save/1"
 
@@ -70,19 +71,15 @@ def scenario_digest(source: bytes) -> str:
 class Session:
     """A game in progress, for the window: a batch of one, with an event log."""
 
-    def __init__(
-        self, rules, seed: int, humans: tuple[str, ...] = (), game: int = 0, policies: dict[str, str] | None = None
-    ):
+    def __init__(self, rules, seed: int, humans: tuple[str, ...] = (), game: int = 0, *, seats: Sequence[SeatPolicy]):
+        """``seats``: one policy per actor, in order (``game.policies.seat_policies``: a human
+        seat's is ``HumanPolicy``). The caller picks them: the engine knows no policy class."""
         self.rules = rules
         self.seed, self.game = int(seed), int(game)
         ids = [a.id for a in rules.scenario.actors]
         self.humans = tuple(h for h in humans if h in ids)
         self.human_ix = [ids.index(h) for h in self.humans]
-        names = policies or {}
-        self.policies = [
-            HumanPolicy() if a.id in self.humans else policy_for(rules, i, names.get(a.id))
-            for i, a in enumerate(rules.scenario.actors)
-        ]
+        self.policies = list(seats)
         self.log = EventLog()
         self.batch = Batch(rules, self.seed, np.array([self.game], dtype=np.uint64), self.policies, self.log)
         self.decisions: list[dict] = []
@@ -306,8 +303,11 @@ class Session:
         }
 
     @classmethod
-    def from_save(cls, rules, data, source: bytes | None = None) -> Session:
-        """Rebuild a session by replaying a save's decisions; ``SaveError`` if it is unusable."""
+    def from_save(
+        cls, rules, data, source: bytes | None = None, *, seats: Callable[[tuple[str, ...]], Sequence[SeatPolicy]]
+    ) -> Session:
+        """Rebuild a session by replaying a save's decisions; ``SaveError`` if it is unusable.
+        ``seats`` gives the policies for the save's human seats."""
         if not isinstance(data, dict) or data.get("format") != SAVE_FORMAT:
             raise SaveError("not a Redline save (format redline-save/1)")
         if data.get("scenario") != rules.scenario.meta.id:
@@ -318,7 +318,7 @@ class Session:
             decisions = list(data["decisions"])
         except (KeyError, TypeError, ValueError):
             raise SaveError("the save is damaged (missing or malformed fields)") from None
-        s = cls(rules, seed, humans, game)
+        s = cls(rules, seed, humans, game, seats=seats(humans))
         n_inst = len(rules.instances)
         for d in decisions:
             if s.done:

@@ -17,6 +17,7 @@ from game.policies.base import (
     PresetPolicy,
     ScriptedPolicy,
     policy_for,
+    seat_policies,
 )
 
-__all__ = ["DoctrinePolicy", "HumanPolicy", "Policy", "PresetPolicy", "ScriptedPolicy", "policy_for"]
+__all__ = ["DoctrinePolicy", "HumanPolicy", "Policy", "PresetPolicy", "ScriptedPolicy", "policy_for", "seat_policies"]

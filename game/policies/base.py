@@ -168,6 +168,15 @@ class HumanPolicy(Policy):
     human = True
 
 
+def seat_policies(rules, humans: Sequence[str] = (), names: dict[str, str] | None = None) -> list[Policy]:
+    """One policy per actor: ``HumanPolicy`` for the human seats, else ``names``' choice or its own."""
+    names = names or {}
+    return [
+        HumanPolicy() if a.id in humans else policy_for(rules, i, names.get(a.id))
+        for i, a in enumerate(rules.scenario.actors)
+    ]
+
+
 def policy_for(rules, actor: int, name: str | None = None) -> Policy:
     """The policy named ``name`` (a scenario policy id or a preset), else the actor's own."""
     name = name or rules.scenario.actors[actor].policy

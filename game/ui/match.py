@@ -19,6 +19,7 @@ from game import resources
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.session import SaveError, Session
 from game.loader.load import display_name, read_bytes
+from game.policies import seat_policies
 from game.runners.load import load_bytes
 from game.ui import saves
 
@@ -99,7 +100,9 @@ class Match:
         self.seats = tuple(s for s in seats if s in ids)
         # seats shown as the player's but played by their doctrine (screenshots, watch)
         self.ai_seats = tuple(s for s in ai_seats if s in ids)
-        self.session = session or Session(loaded.rules, self.seed, self.seats, self.game)
+        self.session = session or Session(
+            loaded.rules, self.seed, self.seats, self.game, seats=seat_policies(loaded.rules, self.seats)
+        )
         self.pending: dict[str, tuple[int, int | None]] = {}  # hot-seat: actor -> (instance, signal)
         self.autosave = True
         self.autosave_problem = ""
@@ -268,7 +271,9 @@ class Match:
         data = base.to_save(display_name(self.path), self.source)
         name = display_name(self.path)
         try:
-            session = Session.from_save(loaded.rules, data, raw)
+            session = Session.from_save(
+                loaded.rules, data, raw, seats=lambda humans: seat_policies(loaded.rules, humans)
+            )
         except SaveError as exc:
             return NewVersion(
                 base,
