@@ -28,7 +28,7 @@ import pygame_gui  # noqa: E402
 
 from game.diagnostics import Diagnostic, ScenarioError  # noqa: E402
 from game.files import atomic_write  # noqa: E402
-from game.ui import theme  # noqa: E402
+from game.ui import focus, theme  # noqa: E402
 from game.ui.match import Match, resolve_scenario_path  # noqa: E402
 from game.ui.options import OptionError, WindowOptions  # noqa: E402
 from game.ui.scale import UiScale, for_settings  # noqa: E402
@@ -388,6 +388,8 @@ class App:
         for s in visible:
             s.draw(surface)
         self.manager.draw_ui(surface)
+        if visible:
+            focus.draw_ring(surface, visible[-1].focus_rect(), self.scale)
         self._draw_busy(surface)
         self._draw_toasts(surface)
         for s in visible:  # hover cards and tooltips: the last thing drawn, above everything

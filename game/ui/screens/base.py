@@ -92,6 +92,13 @@ class Screen(abc.ABC):
     def draw_over(self, surface: pygame.Surface) -> None:  # noqa: B027 - optional hook
         """Draw above the widgets (rare: drag feedback, hover cards)."""
 
+    def focus_rect(self) -> pygame.Rect | None:
+        """Where the keyboard acts (the app draws a focus ring there); by default the button or
+        field pygame_gui has focused."""
+        from game.ui.focus import gui_focus
+
+        return gui_focus(self.app.manager)
+
     def state(self) -> dict:
         """What tests read about this screen ($REDLINE_TEST_STATE)."""
         return {"screen": self.name}

@@ -169,5 +169,9 @@ class BriefingScreen(Screen):
         surface.fill(theme.BG)
         pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(0, 0, self.app.size[0], 3))
 
+    def focus_rect(self) -> pygame.Rect | None:
+        """The button Enter presses."""
+        return pygame.Rect(self.go.rect)
+
     def state(self) -> dict:
         return {"screen": self.name, "scenario": self.match.scenario.meta.id}

@@ -516,6 +516,17 @@ class GameScreen(Screen):
         elif text:
             draw_tooltip(surface, text, self.app.scale)
 
+    def focus_rect(self) -> pygame.Rect | None:
+        """The selected action (the arrow keys and digits move it, Enter plays it), where its row shows."""
+        from game.ui.focus import visible_part
+
+        buttons = getattr(self.decision, "option_buttons", {})
+        b = buttons.get(self.presenter.selected) or next((b for b in buttons.values() if b.is_selected), None)
+        if b is None or not b.visible:
+            return super().focus_rect()
+        scroller = getattr(self.decision, "scroller", None)
+        return visible_part(pygame.Rect(b.rect), pygame.Rect(scroller.rect) if scroller is not None else None)
+
     def state(self) -> dict:
         s = self.match.session
         return {

@@ -60,5 +60,9 @@ class HandoverScreen(Screen):
     def app_colour(self):
         return theme.actor_colours(self.match.scenario, self.app.settings.palette).get(self.next_seat, theme.ACCENT)
 
+    def focus_rect(self) -> pygame.Rect | None:
+        """The button Enter presses."""
+        return pygame.Rect(self.go.rect)
+
     def state(self) -> dict:
         return {"screen": self.name, "seat": self.next_seat}

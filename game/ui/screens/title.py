@@ -457,6 +457,10 @@ class TitleScreen(Screen):
             bx = self.app.s(40) + max(self.app.s(400), int(w * 0.38)) + self.app.s(18)
             pygame.draw.line(surface, theme.PANEL_EDGE, (bx, self.app.s(40)), (bx, h - self.app.s(40)))
 
+    def focus_rect(self) -> pygame.Rect | None:
+        """The scenario the arrow keys move and Enter starts."""
+        return pygame.Rect(self.cards[self.index].rect) if 0 <= self.index < len(self.cards) else None
+
     def state(self) -> dict:
         return {"screen": self.name, "scenario": self.entry.stem, "seats": list(self.seats)}
 

@@ -1,0 +1,41 @@
+"""The keyboard focus ring: what Enter, Space or the arrow keys act on, outlined on every screen.
+
+A screen says where its focus is (``Screen.focus_rect``: the selected scenario on the title,
+the selected action on the board, the button Enter presses elsewhere); the app draws the ring
+over the widgets and under tooltips, sized by the one UI scale.
+"""
+
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+
+from game.ui import theme
+from game.ui.scale import UiScale
+
+RING = (255, 214, 120)  # lighter than the accent, so a ring shows on a selected (accent) button
+
+
+def draw_ring(surface: pygame.Surface, rect: pygame.Rect | None, scale: UiScale) -> None:
+    """Outline ``rect`` (nothing when it is None or empty)."""
+    if rect is None or rect.w <= 0 or rect.h <= 0:
+        return
+    ring = rect.inflate(scale.px(6), scale.px(6))
+    pygame.draw.rect(surface, theme.BG, ring.inflate(2, 2), max(1, scale.px(1)), border_radius=scale.px(7))
+    pygame.draw.rect(surface, RING, ring, max(2, scale.px(2)), border_radius=scale.px(6))
+
+
+def gui_focus(manager: pygame_gui.UIManager) -> pygame.Rect | None:
+    """The rect of the visible button or text field pygame_gui has focused (last clicked), if any."""
+    for el in manager.get_focus_set() or ():
+        if isinstance(el, (pygame_gui.elements.UIButton, pygame_gui.elements.UITextEntryLine)) and el.visible:
+            return pygame.Rect(el.rect)
+    return None
+
+
+def visible_part(rect: pygame.Rect, within: pygame.Rect | None) -> pygame.Rect | None:
+    """``rect`` clipped to ``within`` (a scrolled list's view), or None when none of it shows."""
+    if within is None:
+        return rect
+    part = rect.clip(within)
+    return part if part.h >= rect.h // 2 else None
