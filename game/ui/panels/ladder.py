@@ -24,7 +24,15 @@ class LadderPanel(Panel):
     def indicators_height(self) -> int:
         s = self.app.s
         n, cols = len(self.presenter.indicators()), self.indicator_columns()
-        return s(34) + ((n + cols - 1) // cols) * (s(26) if cols == 1 else s(34)) + s(4)
+        return s(34) + ((n + cols - 1) // cols) * self._cell_height(cols) + s(4)
+
+    def _label_line(self) -> int:
+        return theme.font(self.app.font_px(12)).get_linesize()
+
+    def _cell_height(self, cols: int) -> int:
+        """One indicator's height: its label's line (which grows with the text size) and its bar."""
+        s, line = self.app.s, self._label_line()
+        return max(s(26), line + s(6)) if cols == 1 else max(s(34), line + s(15))
 
     def draw(self, surface) -> None:
         r = self.rect
@@ -51,7 +59,8 @@ class LadderPanel(Panel):
         inner = pygame.Rect(rect.left + s(12), rect.top + s(30), rect.w - s(24), rect.h - s(34))
         gap = s(12)
         cw = (inner.w - gap * (cols - 1)) // cols
-        ch = s(26) if cols == 1 else s(34)
+        ch = self._cell_height(cols)
+        bar_y = max(s(19), self._label_line() + s(2))  # under the label, never through it
         for i, (label, value, lo, hi, says) in enumerate(self.presenter.indicators()):
             cx = inner.left + (i % cols) * (cw + gap)
             cy = inner.top + (i // cols) * ch
@@ -69,7 +78,7 @@ class LadderPanel(Panel):
             else:
                 surface.blit(theme.render(fl, _fit(fl, label, cw - vimg.get_width() - 6), theme.TEXT_DIM), (cx, cy))
                 surface.blit(vimg, vimg.get_rect(topright=(cell.right, cy + 1)))
-                bar_rect = pygame.Rect(cx, cy + s(19), cw, s(7))
+                bar_rect = pygame.Rect(cx, cy + bar_y, cw, s(7))
             charts.bar(surface, bar_rect, share, colour)
             if cell.collidepoint(mouse):
                 self._hover = f"{label}: {says}" if says else label
