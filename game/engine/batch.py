@@ -23,6 +23,8 @@ here is the order of the phases and which games each one touches.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from game.engine import formulas
@@ -41,7 +43,8 @@ class Rows:
     __slots__ = ("X", "rows", "cache")
 
     def __init__(self, X: np.ndarray, rows: np.ndarray):
-        self.X, self.rows, self.cache = X, rows, {}
+        self.X, self.rows = X, rows
+        self.cache: dict[int, np.ndarray] = {}
 
     def __getitem__(self, i: int) -> np.ndarray:
         col = self.cache.get(i)
@@ -55,7 +58,7 @@ class Ctx:
 
     __slots__ = ("X", "inst")
 
-    def __init__(self, X: np.ndarray, inst=None):
+    def __init__(self, X: np.ndarray | Rows, inst=None):
         self.X = X
         self.inst = inst if inst is not None else []
 
@@ -206,10 +209,10 @@ class Batch:
             self.actor_clip.append(np.array(sorted(targets & writable), dtype=np.int64))
         for x in R.instances:
             act = R.actions[x.action]
-            cols = set(per_inst[x.id]) | {e.target for e in act.effects}
-            cols |= {R.rung_cols[a] for a in act.actors} | {R.last_rung_cols[a] for a in act.actors}
-            cols |= {R.escalation_cols[a] for a in act.actors}
-            self.writes[x.id] = cols
+            written = set(per_inst[x.id]) | {e.target for e in act.effects}
+            written |= {R.rung_cols[a] for a in act.actors} | {R.last_rung_cols[a] for a in act.actors}
+            written |= {R.escalation_cols[a] for a in act.actors}
+            self.writes[x.id] = written
         self.tripped_cols = [lay[f"tripped:{r.id}"] for r in R.scenario.red_lines]
         self.crossed_cols = [lay[f"crossed:{t.id}"] for t in R.scenario.ladder.thresholds]
         self.happened_cols = [lay[f"happened:{e.id}"] for e in R.scenario.events]
@@ -225,13 +228,13 @@ class Batch:
             for a in range(len(R.scenario.actors))
         ]
         self.inst_value_w = [max(x.value, 1e-6) for x in R.instances]
-        self.fire_writes = []
+        self.fire_writes: list[set[int]] = []
         for r, rl in enumerate(R.red_lines):
-            cols = {self.tripped_cols[r]}
+            fire_cols = {self.tripped_cols[r]}
             for resp in rl.responses:
                 for c in resp.candidates:
-                    cols |= self.writes[int(c)]
-            self.fire_writes.append(cols)
+                    fire_cols |= self.writes[int(c)]
+            self.fire_writes.append(fire_cols)
         self.inst_rung = np.array([R.actions[x.action].rung for x in R.instances] + [0], dtype=np.float64)
         self.inst_action = np.array([x.action for x in R.instances] + [NONE], dtype=np.int64)
         self.inst_weapon = np.array([x.weapon for x in R.instances] + [NONE], dtype=np.int64)
@@ -336,7 +339,7 @@ class Batch:
     def weight_values(self, a: int, ctx: Ctx) -> list:
         """Actor ``a``'s policy's weight of each of its options, in every game (a number
         where it is the same in all)."""
-        env = NumpyEnv(ctx, n=ctx.X.shape[1])
+        env = NumpyEnv(ctx, n=self.live)
         memo: dict = {}
         return [evaluate(f, env, memo) for f in self.weight_formulas[a]]
 
@@ -404,7 +407,7 @@ class Batch:
             self.step()
         return self
 
-    def _clip(self, cols: np.ndarray | None = None, rows: np.ndarray | None = None) -> None:
+    def _clip(self, cols: Sequence[int] | np.ndarray | None = None, rows: np.ndarray | None = None) -> None:
         """Keep variables in their declared ranges (after effects, before anyone reads them)."""
         cols = self.clip_cols if cols is None else cols
         X = self.X
@@ -635,7 +638,7 @@ class Batch:
         act = self.inst_action[sub]
         counts = np.bincount(act, minlength=len(R.actions))
         self.action_counts += counts
-        dyn = [k for k in np.flatnonzero(counts) if self.dynamic_effects[k]]
+        dyn = [int(k) for k in np.flatnonzero(counts) if self.dynamic_effects[int(k)]]
         if dyn:
             full = np.full(self.live, self.NOOP, dtype=np.int64)
             full[rows] = sub
@@ -645,9 +648,9 @@ class Batch:
                 m[rows[act == k]] = True
                 for eff in self.dynamic_effects[k]:
                     eff.apply(ctx, m)
-        clip = set()
-        for k in np.flatnonzero(counts):
-            clip |= self.action_clip[k]
+        clip: set[int] = set()
+        for taken in np.flatnonzero(counts):
+            clip |= self.action_clip[int(taken)]
         self._clip(sorted(clip), rows)
         if self.explain:
             full = np.full(self.live, self.NOOP, dtype=np.int64)
@@ -675,7 +678,7 @@ class Batch:
         act = self.inst_action[inst]
         counts = np.bincount(act[mask & (act >= 0) & self.alive], minlength=len(R.actions))
         self.action_counts += counts
-        dyn = [k for k in np.flatnonzero(counts) if self.dynamic_effects[k]]
+        dyn = [int(k) for k in np.flatnonzero(counts) if self.dynamic_effects[int(k)]]
         if dyn:
             ctx = self.ctx(inst)
             act = self.inst_action[inst]
@@ -748,7 +751,7 @@ class Batch:
         if not R.red_lines:
             return
         fired = np.zeros((len(R.red_lines), self.live), dtype=bool)
-        candidates = range(len(R.red_lines))
+        candidates: Sequence[int] = range(len(R.red_lines))
         for _depth in range(R.scenario.scoring.max_cascade + 1):
             ctx = self.ctx()
             firing = []
@@ -914,5 +917,6 @@ class Batch:
 
     def _record_rungs(self) -> None:
         R = self.rules
+        assert self.rung_by_turn is not None  # kept for small batches only
         t = min(self.turn, R.scenario.calendar.turns) - 1
         self.rung_by_turn[:, t, self.pos] = self.X[R.rung_cols].astype(np.int8)

@@ -53,9 +53,11 @@ class EventLog(Recorder):
     # -- helpers
     def start(self, batch) -> None:
         self.games = [[] for _ in range(batch.n)]
-        self.writer = [dict() for _ in range(batch.n)]  # column -> id of the event that last wrote it
+        self.writer: list[dict[int, int]] = [
+            dict() for _ in range(batch.n)
+        ]  # column -> id of the event that last wrote it
         self.writers: list[dict[int, list[int]]] = [dict() for _ in range(batch.n)]  # column -> every writer
-        self.decision_of = [dict() for _ in range(batch.n)]
+        self.decision_of: list[dict[int, int]] = [dict() for _ in range(batch.n)]
         self.redline_of: list[int | None] = [None] * batch.n
         self.turn_first = [0] * batch.n
         R = batch.rules

@@ -78,8 +78,8 @@ def build_layout(scn: Scenario) -> Layout:
         lay.add(f"strikes:{t}")
     for r in scn.red_lines:
         lay.add(f"tripped:{r.id}")
-    for t in scn.ladder.thresholds:
-        lay.add(f"crossed:{t.id}")
+    for threshold in scn.ladder.thresholds:
+        lay.add(f"crossed:{threshold.id}")
     for s in scn.signals:
         lay.add(f"signalled:{s.id}")
     for e in scn.events:

@@ -427,19 +427,21 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         wait_action.append(waits[0] if waits else mine[0])
 
     red_lines: list[RedLineRules] = []
-    for i, r in enumerate(scn.red_lines):
+    for i, red_line in enumerate(scn.red_lines):
         path = ("red_lines", i)
         resps: list[ResponseRules] = []
         const_sum = 0.0
         each_ok = True
-        for j, resp in enumerate(r.responses):
+        for j, resp in enumerate(red_line.responses):
             p = c.probability(resp.p, (*path, "responses", j, "p"))
             if p.const is not None:
                 const_sum += p.const
                 each_ok &= 0.0 <= p.const <= 1.0
             k = next((x.index for x in rules_actions if x.spec.id == resp.action), -1)
             cands = (
-                _response_candidates(rules_actions[k], instances, resp, site_ix, weapon_ix, actor_ix.get(r.owner, -1))
+                _response_candidates(
+                    rules_actions[k], instances, resp, site_ix, weapon_ix, actor_ix.get(red_line.owner, -1)
+                )
                 if k >= 0
                 else []
             )
@@ -460,26 +462,26 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         red_lines.append(
             RedLineRules(
                 i,
-                actor_ix.get(r.owner, 0),
-                c.expr(r.when, (*path, "when")),
+                actor_ix.get(red_line.owner, 0),
+                c.expr(red_line.when, (*path, "when")),
                 tuple(resps),
-                r.repeat,
-                site_id(f"red_line:{r.id}"),
+                red_line.repeat,
+                site_id(f"red_line:{red_line.id}"),
             )
         )
 
     signals: list[SignalRules] = []
-    for i, s in enumerate(scn.signals):
+    for i, signal in enumerate(scn.signals):
         path = ("signals", i)
-        effects = [e for j, t in enumerate(s.effects) if (e := c.effect(t, (*path, "effects", j))) is not None]
+        effects = [e for j, t in enumerate(signal.effects) if (e := c.effect(t, (*path, "effects", j))) is not None]
         signals.append(
             SignalRules(
-                s,
-                tuple(actor_ix[a] for a in s.actor if a in actor_ix),
-                c.expr(s.when, (*path, "when")),
+                signal,
+                tuple(actor_ix[a] for a in signal.actor if a in actor_ix),
+                c.expr(signal.when, (*path, "when")),
                 tuple(effects),
-                rung_ix.get(s.max_rung, 0),
-                rung_ix.get(s.min_rung, 0),
+                rung_ix.get(signal.max_rung, 0),
+                rung_ix.get(signal.min_rung, 0),
             )
         )
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 import attrs
 import numpy as np
 
-from game.engine.batch import NONE, Batch
+from game.engine.batch import NONE, Batch, Recorder
 from game.engine.event_log import EventLog
 from game.engine.history import history_comparison
 from game.engine.observation import SeatPolicy
@@ -80,6 +80,7 @@ class Session:
         self.humans = tuple(h for h in humans if h in ids)
         self.human_ix = [ids.index(h) for h in self.humans]
         self.policies = list(seats)
+        self.warning = ""  # why a loaded game differs from what was saved ("" = it does not)
         self.log = EventLog()
         self.batch = Batch(rules, self.seed, np.array([self.game], dtype=np.uint64), self.policies, self.log)
         self.decisions: list[dict] = []
@@ -129,7 +130,9 @@ class Session:
         n = max(0, min(self.batch.turn - 1, self.rules.scenario.calendar.turns))
         if self.done:
             n = int(self.batch.turns[0])
-        return {a.id: self.batch.rung_by_turn[i, :n, 0].tolist() for i, a in enumerate(self.rules.scenario.actors)}
+        rungs = self.batch.rung_by_turn
+        assert rungs is not None  # a batch of one keeps them
+        return {a.id: rungs[i, :n, 0].tolist() for i, a in enumerate(self.rules.scenario.actors)}
 
     # -------------------------------------------------------------- options
     def options(self, actor: str) -> list[Option]:
@@ -192,7 +195,7 @@ class Session:
         if not R.red_lines:
             return ()
         probe = copy.copy(self.batch)
-        probe.rec = _Silent()
+        probe.rec = Recorder()  # records nothing
         probe.X = self.batch.X.copy()
         for name in ("trips", "accidents", "escalations", "divergent", "signals_sent", "clipped", "action_counts"):
             setattr(probe, name, getattr(self.batch, name).copy())
@@ -340,8 +343,3 @@ class Session:
 
 def _first(x) -> bool:
     return bool(x) if isinstance(x, bool) else bool(np.asarray(x).reshape(-1)[0])
-
-
-class _Silent:
-    def __getattr__(self, name):
-        return lambda *a, **k: None

@@ -235,7 +235,7 @@ class _Node:
 
     def children(self) -> list[_Node]:
         out: list[_Node] = []
-        for f in attrs.fields(type(self)):
+        for f in attrs.fields(type(self)):  # type: ignore[arg-type]  # every concrete node is an attrs class
             v = getattr(self, f.name)
             if isinstance(v, _Node):
                 out.append(v)
@@ -1110,7 +1110,7 @@ def compile_effect(text: str, names: Names, lookup_functions: Iterable[str] = ()
         op = _AUG_OPS.get(type(stmt.op))
         if op is None:
             raise comp.error(f"only =, +=, -= and *= can be used in an effect, {_EFFECT_EXAMPLE}", stmt)
-        target = stmt.target
+        target: ast.expr = stmt.target
     elif isinstance(stmt, ast.Assign):
         if len(stmt.targets) != 1:
             raise comp.error("an effect can change only one variable at a time", stmt.targets[1])

@@ -141,7 +141,7 @@ class DoctrinePolicy(Policy):
 class ScriptedPolicy(Policy):
     """Plays recorded decisions (turn -> instance id) where still legal, else ``fallback``."""
 
-    def __init__(self, script: dict[int, int], fallback: Policy, signals: dict[int, int] | None = None):
+    def __init__(self, script: dict[int, int], fallback: Policy, signals: dict[int, int | None] | None = None):
         self.script, self.fallback, self.signals = script, fallback, signals or {}
         self.name = f"scripted+{fallback.name}"
 
