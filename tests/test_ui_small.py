@@ -40,3 +40,18 @@ def test_play_screenshot_prints_the_path_it_wrote(tmp_path):
     )
     assert p.returncode == 0, p.stderr
     assert out.is_file() and f"wrote {out}" in p.stdout
+
+
+def test_the_instructor_view_does_not_cover_the_map(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    app.start_match(Match.start(str(ROOT / "scenarios" / "atacms_2024.yaml"), ("ukraine",), 1), briefing=False)
+    board = app.stack.top
+    full_map = board.rects["map"].copy()
+    board.toggle_instructor()
+    app.render(1)
+    box, map_rect = board.instructor.box.rect, board.rects["map"]
+    assert not box.colliderect(map_rect) and full_map.contains(map_rect) and map_rect.w >= full_map.w // 2
+    board.toggle_instructor()
+    app.render(1)
+    assert board.instructor.box is None and board.rects["map"] == full_map

@@ -1,11 +1,10 @@
 """The instructor view (F2): hidden red lines and how often each tripped, the AI's latest policy
-weights, the parameters; a card over the map's top left corner."""
+weights, the parameters; a column at the map's left (the map moves over, nothing covers it)."""
 
 from __future__ import annotations
 
 import html
 
-import pygame
 from pygame_gui.elements import UITextBox
 
 from game.ui import news_view
@@ -14,7 +13,7 @@ from game.ui.screens.base import oid
 
 
 class InstructorPanel(Panel):
-    """The card of the instructor view, over the map (no widgets while the view is off)."""
+    """The card of the instructor view, in its own column (no widgets while the view is off)."""
 
     def __init__(self, board):
         super().__init__(board)
@@ -25,7 +24,7 @@ class InstructorPanel(Panel):
         if not self.app.instructor:
             return
         s, rect = self.app.s, self.rect
-        box = pygame.Rect(rect.left + s(10), rect.top + s(10), min(s(340), rect.w - s(20)), int(rect.h * 0.45))
+        box = rect.inflate(-s(12), -s(12))
         self.box = UITextBox(
             f"<font pixel_size={self.app.font_px(12)}>{self.instructor_html()}</font>",
             box,

@@ -116,9 +116,12 @@ class GameScreen(Screen):
         news_h = max(s(150), min(s(230), int(h * 0.27)))
         ind_h = self.ladder_panel.indicators_height()
         map_w = w - right_w - ladder_w
+        # the instructor view (F2) takes a column at the map's left instead of covering the map
+        inst_w = min(s(320), int(map_w * 0.42)) if self.app.instructor else 0
         return {
             "top": pygame.Rect(0, 0, w, top_h),
-            "map": pygame.Rect(0, top_h, map_w, h - top_h - news_h),
+            "instructor": pygame.Rect(0, top_h, inst_w, h - top_h - news_h),
+            "map": pygame.Rect(inst_w, top_h, map_w - inst_w, h - top_h - news_h),
             "news": pygame.Rect(0, h - news_h, map_w, news_h),
             "ladder": pygame.Rect(map_w, top_h, ladder_w, h - top_h - ind_h),
             "indicators": pygame.Rect(map_w, h - ind_h, ladder_w, ind_h),
@@ -132,7 +135,7 @@ class GameScreen(Screen):
             (self.decision, "side"),
             (self.ladder_panel, "ladder"),
             (self.news, "news"),
-            (self.instructor, "map"),
+            (self.instructor, "instructor"),
             (self.hint, "map"),
         ]
 
