@@ -53,10 +53,17 @@ def rung_chart(
     for i in range(n + 1):
         y = plot.bottom - plot.h * i / max(n, 1)
         pygame.draw.line(surface, (34, 43, 55), (plot.left, y), (plot.right, y))
+    # rung labels a little smaller where the rows are tight, so more of them fit (not below 8 px)
+    row = plot.h / max(n, 1)
+    fl = f
+    for px in range(round(10 * fs) - 1, 7, -1):
+        if fl.size("Ag")[1] <= row:
+            break
+        fl = theme.font(px)
     for i in order:
         y = plot.bottom - plot.h * i / max(n, 1)
-        name = _fit(f, rung_names[i - 1] if i else "none", label_w - 8)
-        img = theme.render(f, name, theme.TEXT_DIM)
+        name = _fit(fl, rung_names[i - 1] if i else "none", label_w - 8)
+        img = theme.render(fl, name, theme.TEXT_DIM)
         box = img.get_rect(midright=(plot.left - 6, y))
         if _place(kept, box):
             surface.blit(img, box)
@@ -75,7 +82,7 @@ def rung_chart(
             surface.blit(img, box)
     k = len(series)
     for j, (_name, colour, shape, values) in enumerate(series):
-        off = (j - (k - 1) / 2) * 3
+        off = (j - (k - 1) / 2) * min(3.0, row / (2 * k))  # lines apart, but each near its own rung
         pts = [(xy(t + 1, v)[0], xy(t + 1, v)[1] + off) for t, v in enumerate(values)]
         if len(pts) > 1:
             steps = []
