@@ -104,3 +104,20 @@ def test_tutorial_comes_first_on_the_title_list(tmp_path, monkeypatch):
 
     app = App(Settings(), (1280, 720), fixed_size=True)
     assert TitleScreen(app).entries[0].stem == "tutorial"
+
+
+def test_the_debrief_shows_its_hint(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+    from game.ui.app import App
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.settings import Settings
+
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    m = Match.start(TUTORIAL, ("aldoria",), 3)
+    while not m.session.done:
+        m.session.step({"aldoria": next(o.instance for o in m.session.options("aldoria") if o.legal)})
+    screen = DebriefScreen(app, m)
+    app.stack.reset(screen)
+    app.render(1)
+    hint = hints.debrief_hint(m.scenario)
+    assert "HINT \u00b7 THE DEBRIEF" in screen.story.html_text and hint.text[:40] in screen.story.html_text
