@@ -37,7 +37,7 @@ SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 CONFIGS = (((1280, 720), "normal"), ((1920, 1080), "normal"), ((1280, 720), LARGEST_TEXT), ((1920, 1080), LARGEST_TEXT))
 ELLIPSIS = "\u2026"
 MIN_KEPT = 3  # a cut keeps at least this many characters of the text (or the whole text)
-BUTTON_PAD = 4  # pixels a button needs beside its text (border and a little air)
+BUTTON_PAD = 2  # pixels a button needs beside its text (its border, one pixel a side)
 
 
 @attrs.frozen

@@ -32,6 +32,12 @@ SIGNAL_KIND_TITLES = {
     "offer": "Offer",
 }
 
+SIGNAL_HEADINGS = (
+    "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT",
+    "SAY SOMETHING \u00b7 LEFT / RIGHT",
+    "SAY SOMETHING",
+)
+
 
 class DecisionPanel(Panel):
     """The right-hand panel of a student's board: this turn's decision, or the outcome."""
@@ -92,9 +98,13 @@ class DecisionPanel(Panel):
         yield
         y += detail_h + s(8)
         if sig_opts:
+            heading_font = theme.font(self.app.font_px(12), "bold")
+            heading = next(
+                (t for t in SIGNAL_HEADINGS if heading_font.size(t)[0] <= w - s(4)), SIGNAL_HEADINGS[-1]
+            )  # the longest that fits: Larger text cut the key hint
             UILabel(
                 pygame.Rect(x, y, w, s(20)),
-                "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT",
+                heading,
                 m,
                 container=root,
                 object_id=oid("@heading"),

@@ -6,6 +6,7 @@ import attrs
 import pygame
 from pygame_gui.elements import UIButton, UILabel
 
+from game.ui.ladder_view import _fit
 from game.ui.screens.base import button_pressed, oid
 from game.ui.screens.overlay import Overlay
 from game.ui.settings import PALETTES, TEXT_SIZES, UI_SCALES, WINDOW_SIZES
@@ -46,6 +47,10 @@ class SettingsScreen(Overlay):
                     container=self.body,
                     object_id=oid("@option"),
                 )
+                fitted = _fit(b.font, text, bw - self.app.s(8))
+                if fitted != text:  # Larger text: cut with an ellipsis, the whole text on hover
+                    b.set_text(fitted)
+                    b.set_tooltip(text)
                 if value == current:
                     b.select()
                 self.choices.append((b, key, value))
