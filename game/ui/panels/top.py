@@ -40,6 +40,11 @@ class TopBar(Panel):
         else:
             yield from super().build_steps(rect)
 
+    def hover_text(self) -> str:
+        """The scenario's whole title under the mouse, when the bar cuts it short."""
+        pos = pygame.mouse.get_pos()
+        return next((text for el, text in getattr(self, "reason_tips", ()) if el.rect.collidepoint(pos)), "")
+
     def build_widgets(self, root) -> None:
         rect = self.rect
         m, s = self.app.manager, self.app.s
@@ -48,12 +53,9 @@ class TopBar(Panel):
         UILabel(
             pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root, object_id=oid("@heading")
         )
-        UILabel(
-            pygame.Rect(s(16), rect.top + s(22), title_w, s(24)),
-            _fit(theme.font(self.app.font_px(14)), scn.meta.title, title_w),
-            m,
-            container=root,
-        )
+        shown = _fit(theme.font(self.app.font_px(14)), scn.meta.title, title_w)
+        title = UILabel(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), shown, m, container=root)
+        self.reason_tips = [(title, scn.meta.title)] if shown != scn.meta.title else []  # the whole title on hover
         date, status = self.date_and_status()
         cw = s(300)
         self.date_label = UILabel(

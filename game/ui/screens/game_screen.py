@@ -511,7 +511,7 @@ class GameScreen(Screen):
         if self.paused:
             return
         self.hint.draw_pointer(surface)
-        text = self.ladder_panel.hover_text() or self.decision.hover_text()
+        text = self.ladder_panel.hover_text() or self.decision.hover_text() or self.top.hover_text()
         if self.hint.covers(pygame.mouse.get_pos()):
             return
         if self.map.hover_site is not None and not self.map.dragging:
