@@ -133,10 +133,10 @@ class TitleScreen(Screen):
             y += s(46)
             if e.loaded:
                 scn = e.loaded.scenario
-                sub = (
-                    f"{words.turns_phrase(scn.calendar.turns, scn.calendar.turn_days)} \u00b7 "
-                    f"{', '.join(a.name for a in scn.actors)}"
-                )
+                turns = words.turns_phrase(scn.calendar.turns, scn.calendar.turn_days)
+                sub = f"{turns} \u00b7 {', '.join(a.name for a in scn.actors)}"
+                if theme.font(self.app.font_px(12)).size(sub)[0] > left_w - s(20):
+                    sub = f"{turns} \u00b7 {len(scn.actors)} sides"  # their names are on the side buttons
             else:
                 sub = "has errors: select it to see them"
             UILabel(
