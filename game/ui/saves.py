@@ -186,7 +186,7 @@ def replay_save(rules, data: dict, source: bytes | None = None) -> Session:
     except SaveError as exc:
         raise SaveError(f"the save cannot be replayed: {exc}") from None
     if source is not None and save.scenario_sha not in (None, scenario_digest(source)):
-        s.warning = "the scenario file changed since this game was saved; the game was replayed on the new version"  # type: ignore[attr-defined]  # read by Match with getattr
+        s.warning = "the scenario file changed since this game was saved; the game was replayed on the new version"
     return s
 
 
