@@ -62,10 +62,6 @@ PURE = ("game.model", "game.expr", "game.engine", "game.policies")
 IMPURE = ("os", "subprocess", "shutil", "tempfile", "time", "socket", "platformdirs")
 """No I/O, no environment, no clock, no processes in the pure layers."""
 
-PENDING: dict[tuple[str, str], str] = {
-    # (importing module, imported component or library): whose pending work removes it
-}
-
 
 @attrs.frozen
 class Import:
@@ -152,25 +148,13 @@ def problems_of(imp: Import) -> list[str]:
     return out
 
 
-def pending_key(imp: Import) -> tuple[str, str]:
-    return imp.module, component(imp.target) or _top(imp.target)
-
-
 def all_imports() -> list[Import]:
     return [imp for path in sorted(PACKAGE.rglob("*.py")) for imp in imports_of(path)]
 
 
 def test_imports_point_one_way():
-    violations = [p for imp in all_imports() if pending_key(imp) not in PENDING for p in problems_of(imp)]
-    violations = list(dict.fromkeys(violations))
+    violations = list(dict.fromkeys(p for imp in all_imports() for p in problems_of(imp)))
     assert not violations, "imports against the layering:\n" + "\n".join(violations)
-
-
-def test_every_pending_exception_is_still_needed():
-    """An entry of ``PENDING`` whose import is gone must go too, so the list stays true."""
-    used = {pending_key(imp) for imp in all_imports() if problems_of(imp)}
-    stale = sorted(set(PENDING) - used)
-    assert not stale, f"PENDING entries no longer needed, remove them: {stale}"
 
 
 def test_the_checker_sees_function_level_and_relative_imports():
