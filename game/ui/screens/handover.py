@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
+
 import pygame
-from pygame_gui.elements import UIButton, UILabel
+from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.engine import words
 from game.ui import theme
@@ -34,9 +36,14 @@ class HandoverScreen(Screen):
         UILabel(pygame.Rect(x, y + s(32), cw, s(48)), whose, m, container=root, object_id=oid("@title"))
         who = words.subject(name)
         text = self.note or f"Pass the computer to the player of {who}. The other player's choice stays hidden."
-        UILabel(pygame.Rect(x, y + s(86), cw, s(28)), text, m, container=root, object_id=oid("@dim"))
+        px = self.app.font_px(12)
+        two_lines = 2 * round(theme.font(px).get_linesize() * 1.25) + 12  # the text box's spacing and padding
+        note = pygame.Rect(x, y + s(80), cw, max(s(56), two_lines))
+        UITextBox(  # wraps: with Larger text the note is longer than one line
+            f"<font color='#9aa6b4' pixel_size={px}>{html.escape(text)}</font>", note, m, container=root
+        )
         self.go = UIButton(
-            pygame.Rect(x, y + s(140), cw, s(48)),
+            pygame.Rect(x, max(y + s(140), note.bottom + s(4)), cw, s(48)),
             f"I am {words.possessive(name)} player \u2014 show my board (Enter)",
             m,
             container=root,
