@@ -114,6 +114,8 @@ def cmd_sweep(args) -> int:
 
     def on_games(n: int) -> None:
         nonlocal left
+        if bar is None:  # run_sweep calls on_start before any game
+            return
         bar.update(n)
         left -= n
         if left <= 0:  # all games played: the bar stops before the report is written
