@@ -405,3 +405,28 @@ def test_title_screen_survives_every_overlay_closing(app, with_autosave):
     app.toggle_help()
     app.toggle_help()
     assert app.stack.top is title and title.root is not None and title.root.visible
+
+
+def test_f5_reloads_on_the_worker_and_keeps_the_game(app, tmp_path):
+    """F5 reads the file again and replays the game on it off the frame loop; a broken file
+    leaves the last good version in play and lists its errors."""
+    from game.ui.screens.game_screen import GameScreen
+
+    source = (ROOT / "scenarios" / "tutorial.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "tutorial.yaml"
+    path.write_text(source, encoding="utf-8")
+    match = Match.start(str(path), ("aldoria",), 3)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(1)
+    board.end_turn()
+    app.render(1)
+    played = list(match.session.decisions)
+    path.write_text(source.replace('"Tutorial: The Tessel Strait"', '"Tutorial, edited"', 1), encoding="utf-8")
+    _key(app, pygame.K_F5)
+    assert match.scenario.meta.title == "Tutorial, edited" and match.session.decisions == played
+    assert app.stack.top is board and match.session.turn == 2
+    path.write_text(source.replace("actors:", "actorz:", 1), encoding="utf-8")
+    _key(app, pygame.K_F5)
+    assert app.state()["screen"] == "reload_errors"
+    assert match.scenario.meta.title == "Tutorial, edited" and match.session.decisions == played
