@@ -300,19 +300,22 @@ class Monkey:
 
     def _frame(self, event) -> None:
         """The app's own frame; with ``draw_every`` > 1 most frames skip drawing (a faster run),
-        but a frame after the stack changed always draws."""
+        but a frame after the stack changed always draws. A button release gets a second frame:
+        pygame_gui posts the button's press then, and a person's next key comes later than 16 ms
+        (without it, a click on "Back" and the next Esc land in one frame and read as one act)."""
         self.index += 1
         app = self.app
         draw = self.index % self.draw_every == 0 or app.stack.screens != self._stack_before
         try:
-            if draw:
-                app.frame(1 / 60)
-            else:
-                setattr(app, "draw", _no_drawing)  # noqa: B010 - an instance attribute over the method
-                try:
+            for _ in range(2 if event.type == pygame.MOUSEBUTTONUP else 1):
+                if draw:
                     app.frame(1 / 60)
-                finally:
-                    del app.draw
+                else:
+                    setattr(app, "draw", _no_drawing)  # noqa: B010 - an instance attribute over the method
+                    try:
+                        app.frame(1 / 60)
+                    finally:
+                        del app.draw
         except Exception as exc:  # noqa: BLE001 - the monkey reports every exception with its seed
             self._fail(f"{type(exc).__name__}: {exc}", traceback.format_exc())
             return
