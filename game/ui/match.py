@@ -57,6 +57,7 @@ class TurnResult:
     base: Session
     session: Session
     events: list[dict]
+    options: dict[str, list] = attrs.field(factory=dict)  # each seat's options in the new turn
 
 
 @attrs.frozen
@@ -196,7 +197,8 @@ class Match:
         turn the game does not show."""
         session = copy_session(plan.base)
         events = session.step(plan.choices or None, plan.signals or None)
-        return TurnResult(plan.base, session, events)
+        options = {} if session.done else {seat: session.options(seat) for seat in self.seats}
+        return TurnResult(plan.base, session, events, options)
 
     def apply(self, result: TurnResult) -> bool:
         """Make a played turn the game's state; False when the game moved on meanwhile (loaded, reloaded)."""

@@ -58,6 +58,28 @@ class DecisionPanel(Panel):
         self.reason_tips: list[tuple[UIButton | UILabel, str]] = []
         self._open_action: str | None = None
         self._detail_shown = ""
+        self._seat: str | None = None  # whose decision the panel was built for
+
+    def build_steps(self, rect: pygame.Rect) -> Iterator[None]:
+        """A new turn for the same seat in the same place keeps the list, the card and the buttons:
+        only the rows are made again (a row a step), and the card's text changes if it must."""
+        same = (
+            self.container is not None
+            and self.container.alive()
+            and pygame.Rect(rect) == self.rect
+            and self.scroller is not None
+            and self.detail is not None
+            and self.presenter.deciding
+            and self._seat == self.presenter.seat
+            and (self.signal_row is not None) == bool(self.presenter.signal_options())
+        )
+        if not same:
+            yield from super().build_steps(rect)
+            return
+        self.presenter.default_selection()
+        yield from self.option_list_steps()
+        self.refresh()
+        yield
 
     def widget_steps(self, root) -> Iterator[None]:
         self.scroller = self.detail = self.end_btn = self.signal_row = self.sig_prev = self.sig_next = None
@@ -74,7 +96,7 @@ class DecisionPanel(Panel):
         m, s = self.app.manager, self.app.s
         x, w = rect.left + s(12), rect.w - s(24)
         y = rect.top + s(10)
-        seat = self.presenter.seat
+        seat = self._seat = self.presenter.seat
         name = self.match.actor_name(seat) if seat else ""
         label = f"YOUR DECISION \u00b7 {name.upper()}"
         UILabel(pygame.Rect(x, y, w, s(20)), label, m, container=root, object_id=oid("@heading"))
@@ -151,11 +173,12 @@ class DecisionPanel(Panel):
         """``build_option_list`` a row a step."""
         m, s = self.app.manager, self.app.s
         keep = None
-        if self.scroller is not None:
+        if self.scroller is not None and self.scroller.alive():
             bar = getattr(self.scroller, "vert_scroll_bar", None)
             keep = bar.start_percentage if bar is not None else None
-            self.scroller.kill()
-        self.scroller = UIScrollingContainer(self.list_rect, m, container=self.container, allow_scroll_x=False)
+            self.scroller.get_container().clear()  # the rows go, the list stays (it costs a frame to make)
+        else:
+            self.scroller = UIScrollingContainer(self.list_rect, m, container=self.container, allow_scroll_x=False)
         self.option_buttons = {}
         self.option_rows = {}
         self.key_numbers = {}

@@ -58,6 +58,14 @@ class BoardPresenter:
             self._options = sess.options(self.seat)
         return self._options
 
+    def know_options(self, options: dict[str, list]) -> None:
+        """Options of the current session computed elsewhere (the worker thread, with the turn)."""
+        seat = self.seat
+        if seat in options:
+            sess = self.match.session
+            self._options_key = (seat, len(sess.events), sess.turn, id(sess))
+            self._options = options[seat]
+
     def legal_options(self) -> list:
         return [o for o in self.options() if o.legal]
 

@@ -243,6 +243,7 @@ class GameScreen(Screen):
         if self not in self.app.stack.screens or not self.match.apply(result):
             return
         self.app.input_barrier()
+        self.presenter.know_options(result.options)
         self.presenter.selected, self.presenter.signal = None, None
         if not self.watch:
             self.app.work.submit("", self.match.write_autosave, self.match.session, on_done=self._autosaved)
