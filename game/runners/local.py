@@ -9,6 +9,7 @@ order: the result is identical to the last digit however the chunks were schedul
 
 from __future__ import annotations
 
+import collections
 import concurrent.futures as cf
 import functools
 import hashlib
@@ -134,6 +135,18 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def in_flight(executor, workers: int) -> int:
+    """How many chunks to keep submitted at once: enough to keep every worker (or every Dask
+    thread) busy, few enough that the parent holds a bounded number of results."""
+    client = getattr(executor, "client", None)
+    if client is not None:
+        try:
+            return max(8, 2 * sum(client.nthreads().values()) + 4)
+        except Exception:  # noqa: BLE001 - any trouble asking: a safe default
+            return 16
+    return max(4, 4 * workers)
+
+
 def run_ordered(
     spec: RunSpec, games: int, workers: int = 1, executor=None, chunk: int = CHUNK
 ) -> Iterator[ChunkResult]:
@@ -150,9 +163,16 @@ def run_ordered(
         max_workers=min(workers, len(bounds)), initializer=die_with_parent, initargs=(os.getpid(),)
     )
     try:
-        futures = [ex.submit(run_chunk, spec, s, e) for s, e in bounds]
-        for f in futures:
-            yield f.result()
+        # At most a few chunks per worker in flight: a finished chunk is yielded and dropped, so the
+        # parent's memory does not grow with the number of games.
+        window = in_flight(ex, workers)
+        pending: collections.deque[cf.Future] = collections.deque()
+        for s, e in bounds:
+            if len(pending) >= window:
+                yield pending.popleft().result()
+            pending.append(ex.submit(run_chunk, spec, s, e))
+        while pending:
+            yield pending.popleft().result()
     finally:
         if own:
             ex.shutdown(cancel_futures=True)

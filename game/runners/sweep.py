@@ -44,7 +44,7 @@ import numpy as np
 from game.datafile import DataFileError, parse_json, read_regular_file
 from game.diagnostics import Diagnostic, RedlineError, ScenarioError
 from game.files import TMP, atomic_write, die_with_parent
-from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, engine_name, run_chunk, warm
+from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, engine_name, in_flight, run_chunk, warm
 from game.runners.tally import Tally, _quantile_from_hist, summarize, wilson
 
 FORMAT = "redline-sweep/1"
@@ -274,16 +274,6 @@ def _clean(folder: str, patterns: tuple[str, ...]) -> None:
 # ---------------------------------------------------------------- running
 
 
-def _window(executor, workers: int) -> int:
-    client = getattr(executor, "client", None)
-    if client is not None:
-        try:
-            return max(8, 2 * sum(client.nthreads().values()) + 4)
-        except Exception:  # noqa: BLE001 - any trouble asking: a safe default
-            return 16
-    return max(4, 4 * workers)
-
-
 def _ordered(
     tasks: list[tuple[int, int, int]],
     specs: list[RunSpec],
@@ -486,7 +476,7 @@ def run_sweep(
             prefixes = [
                 ",".join([str(p), *[f"{pt[a.path]:.15g}" for a in sw.axes]]) + "," for p, pt in enumerate(points)
             ]
-            for i, res, fresh in _ordered(tasks, specs, todo, executor, _window(executor, workers), load):
+            for i, res, fresh in _ordered(tasks, specs, todo, executor, in_flight(executor, workers), load):
                 p = tasks[i][0]
                 if fresh:
                     computed += 1

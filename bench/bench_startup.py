@@ -1,0 +1,81 @@
+"""Start-up time of the headless commands people wait for, new vs a baseline commit, in one run.
+
+    python bench/bench_startup.py [--baseline REV] [--repeat 5] [--scenario FILE]
+
+Each command runs in a fresh process ``--repeat`` times in this tree and in a git worktree of
+REV (default 4ca55b7, before the start-up work; made under the temp folder when missing),
+alternating, and the best of each is printed: wall clock and CPU (user + system, the
+children's rusage), since on a shared, loaded machine the wall clock mostly measures the
+wait for a core. Byte code is cached in a private folder (``PYTHONPYCACHEPREFIX``) and one
+warm-up run fills it, as on a user's machine where ``pip install`` writes the ``.pyc`` files;
+``PYTHONDONTWRITEBYTECODE`` would make every run compile every module again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEED = "scenarios/atacms_2024.yaml"
+
+
+def worktree(rev: str) -> str:
+    """A checkout of ``rev`` beside the temp files, made once and reused."""
+    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    path = os.path.join(tempfile.gettempdir(), f"redline-bench-{sha.strip()[:12]}")
+    if not os.path.isdir(path):
+        subprocess.run(["git", "worktree", "add", "--detach", path, sha.strip()], cwd=ROOT, check=True)
+    return path
+
+
+def run_once(tree: str, argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one fresh ``python main.py ARGV`` in ``tree``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, "main.py", *argv], cwd=tree, env=env, capture_output=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode:
+        raise SystemExit(f"{tree}: main.py {' '.join(argv)} failed ({p.returncode}):\n{p.stderr.decode()}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--baseline", default="4ca55b7", help="the commit to compare with (default 4ca55b7)")
+    ap.add_argument("--repeat", type=int, default=5, help="fresh processes per command and tree (default 5)")
+    ap.add_argument("--scenario", default=SEED, help=f"the scenario validate and params read (default {SEED})")
+    args = ap.parse_args()
+    trees = {"new": ROOT, "baseline": worktree(args.baseline)}
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=os.path.join(tempfile.gettempdir(), "redline-bench-pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    commands = {
+        "validate": ["validate", args.scenario],
+        "--help": ["--help"],
+        "params": ["params", args.scenario],
+    }
+    print(f"best of {args.repeat} fresh processes; {sys.executable}; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'command':<10} {'new wall':>9} {'new CPU':>8}   {'base wall':>9} {'base CPU':>8}   {'CPU ratio':>9}")
+    for name, argv in commands.items():
+        best = {}
+        for tree in trees.values():
+            run_once(tree, argv, env)  # warm-up: fills the byte-code cache
+        runs: dict[str, list[tuple[float, float]]] = {k: [] for k in trees}
+        for _ in range(args.repeat):
+            for label, tree in trees.items():
+                runs[label].append(run_once(tree, argv, env))
+        for label, got in runs.items():
+            best[label] = (min(w for w, _ in got), min(c for _, c in got))
+        (nw, nc), (bw, bc) = best["new"], best["baseline"]
+        print(f"{name:<10} {nw:>8.3f}s {nc:>7.3f}s   {bw:>8.3f}s {bc:>7.3f}s   {bc / nc:>8.2f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
