@@ -36,7 +36,7 @@ from game.ui.screens.base import ScreenStack  # noqa: E402
 from game.ui.settings import Settings, home_dir, load_settings, save_settings  # noqa: E402
 from game.ui.work import Worker  # noqa: E402
 
-DEFAULT_SCENARIO = "atacms_2024"
+DEFAULT_SCENARIO = "tutorial"  # a first-time player starts where the five ideas are taught
 MIN_SIZE = (960, 600)
 # Keys whose auto-repeat means something: moving through a list, panning and zooming the map,
 # deleting typed text. Every other key acts once per physical press (Enter ends one turn).

@@ -1,6 +1,6 @@
 """The title screen: the shipped scenarios (title, summary, length), the seat picker, Start.
 
-The seed scenario (atacms_2024) is selected by default. Picking two or more actors makes
+The tutorial is selected by default (a first-time player starts there). Picking two or more actors makes
 a hot-seat game. An unfinished autosave (after a crash or a quit) is offered to resume.
 A scenario that does not load is listed with its errors rather than hidden. Digits typed
 here choose the seed (a class can all play the same one); N draws a new one.
