@@ -1,15 +1,23 @@
-"""Sweep/runner speed and memory, measured (not asserted): prints figures for docs/balance.md.
+"""Sweep speed and the parent's memory, new vs a baseline commit, side by side in one run.
 
-    python bench/bench_sweep.py [SCENARIO] [--games 1000000] [--workers 1,2] [--ten-million] [--out DIR]
+    python bench/bench_sweep.py [SCENARIO] [--games 1000000,4000000] [--workers 2]
+                                [--runner sweep,simulate] [--baseline REV] [--out DIR] [--ten-million]
 
-Runs the scenario (default: the seed scenario, scenarios/atacms_2024.yaml, or the tutorial
-when it is absent) with every actor AI through the sweep runner (one point: the scenario's
-own values), in a fresh process per measurement, and prints game-turns per second, wall
-time and peak memory: the peak of the whole process tree (main process + worker processes,
-sampled every 50 ms) and the largest single process. Then the same engine run game by game
-(batches of one) for the ratio. ``--ten-million`` adds a 10,000,000-game run (chunked,
-flat memory; a few minutes); ``--out DIR`` makes that run write its full report (chunks,
-games.csv.gz, plots) to DIR as well. The machine may be shared and noisy: read +-20%.
+For each runner (``sweep``: ``run_sweep`` at the scenario's own values; ``simulate``:
+``local.simulate``, what ``simulate`` runs), number of games and tree (this one, and a git
+worktree of REV, default 4ca55b7, made under the temp folder when missing), a fresh process
+plays every game with every actor AI and prints:
+
+- compute: the runner's wall time, start to last chunk folded;
+- kernel: the time spent inside ``play_games`` (the engine itself), summed over the chunks in
+  every worker and divided by the number of workers, so compute/kernel is the runner's
+  overhead (scenario loads, pickling, folding, writing);
+- parent MB: the peak resident memory of the parent process alone (sampled every 50 ms): it
+  must stay flat as the number of games grows.
+
+``--out DIR`` makes the sweep write its report files (chunks, games.csv.gz, manifest) under
+DIR, so their cost is in ``compute``. The machine may be shared and noisy: read +-20%, and
+compare the two trees' rows, run back to back.
 """
 
 from __future__ import annotations
@@ -17,119 +25,106 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as main.py does
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_engine import game_by_game  # noqa: E402  (the same game-by-game baseline)
+from bench_startup import worktree  # noqa: E402  (the same baseline checkout)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 CHILD = r"""
-import json, os, resource, sys, threading, time
+import json, os, sys, threading, time
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, {root!r})
 
-def tree_rss(pid):
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            with open(f"/proc/{{p}}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            for t in os.listdir(f"/proc/{{p}}/task"):
-                with open(f"/proc/{{p}}/task/{{t}}/children") as fh:
-                    todo.extend(int(c) for c in fh.read().split())
-        except OSError:
-            pass
-    return total
+def rss_kb():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 peak = [0]
 stop = threading.Event()
 def sample():
     while not stop.is_set():
-        peak[0] = max(peak[0], tree_rss(os.getpid()))
+        peak[0] = max(peak[0], rss_kb())
         time.sleep(0.05)
-threading.Thread(target=sample, daemon=True).start()
 
+import game.runners.local as local
 from game.loader.load import display_name, resolved_source
 from game.runners.sweep import Sweep, run_sweep
-path, games, workers, out = {path!r}, {games}, {workers}, {out!r}
-sw = Sweep(resolved_source(path), display_name(path), [], games, 1)
+
+log = {log!r}
+inner = local.play_games
+def timed(*args, **kwargs):
+    t = time.perf_counter()
+    done = inner(*args, **kwargs)
+    with open(log, "a") as fh:  # each worker (forked with this wrapper) appends its own lines
+        fh.write(f"{{time.perf_counter() - t}}\n")
+    return done
+local.play_games = timed
+
+path, games, workers, runner, out = {path!r}, {games}, {workers}, {runner!r}, {out!r}
+source, name = resolved_source(path), display_name(path)
+threading.Thread(target=sample, daemon=True).start()
 t = time.perf_counter()
-res = run_sweep(sw, workers, out=out or None)
-dt = time.perf_counter() - t
+if runner == "sweep":
+    run_sweep(Sweep(source, name, [], games, 1), workers, out=out or None)
+else:
+    local.simulate(local.RunSpec(source, name, 1), games, workers)
+compute = time.perf_counter() - t
 stop.set()
-self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-kids_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps(dict(seconds=dt, compute_seconds=res["run"]["seconds"], game_turns=res["run"]["game_turns"],
-                      tree_peak_mb=peak[0] / 1024, process_peak_mb=max(self_kb, kids_kb) / 1024,
-                      main_peak_mb=self_kb / 1024)))
+with open(log) as fh:
+    kernel = sum(float(x) for x in fh.read().split())
+print(json.dumps(dict(compute=compute, kernel=kernel / workers, parent_mb=peak[0] / 1024)))
 """
 
 
-def measure(path: str, games: int, workers: int, out: str = "") -> dict:
-    code = CHILD.format(root=ROOT, path=path, games=games, workers=workers, out=out)
-    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+def measure(tree: str, path: str, runner: str, games: int, workers: int, out: str) -> dict:
+    log = os.path.join(tempfile.gettempdir(), f"redline-bench-kernel-{os.getpid()}.log")
+    if os.path.exists(log):
+        os.unlink(log)
+    code = CHILD.format(root=tree, path=path, games=games, workers=workers, runner=runner, out=out, log=log)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tree)
+    if os.path.exists(log):
+        os.unlink(log)
     if p.returncode:
-        raise SystemExit(p.stderr)
+        raise SystemExit(f"{tree}: {runner} of {games:,} games failed:\n{p.stderr}")
     return json.loads(p.stdout.strip().splitlines()[-1])
-
-
-def row(games: int, workers: int, m: dict, gbg: float) -> str:
-    rate = m["game_turns"] / m["compute_seconds"]
-    return (
-        f"{games:>11,} {workers:>7} {m['compute_seconds']:>8.1f} {rate:>14,.0f} {rate / gbg:>8.0f}x "
-        f"{m['tree_peak_mb']:>9.0f} {m['process_peak_mb']:>11.0f}"
-    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    seed = os.path.join(ROOT, "scenarios", "atacms_2024.yaml")
-    ap.add_argument(
-        "scenario",
-        nargs="?",
-        default=seed if os.path.exists(seed) else os.path.join(ROOT, "scenarios", "tutorial.yaml"),
-    )
-    ap.add_argument("--games", type=int, default=1_000_000)
-    ap.add_argument("--workers", default="1,2")
-    ap.add_argument("--ten-million", action="store_true", help="also run 10,000,000 games on the most workers")
-    ap.add_argument("--out", default="", help="with --ten-million: write that run's report to this folder")
+    ap.add_argument("scenario", nargs="?", default="scenarios/atacms_2024.yaml")
+    ap.add_argument("--games", default="1000000,4000000", help="comma-separated game counts")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--runner", default="sweep,simulate", help="sweep, simulate or both (comma-separated)")
+    ap.add_argument("--baseline", default="4ca55b7", help="the commit to compare with (default 4ca55b7)")
+    ap.add_argument("--out", default="", help="the sweep writes its report files under this folder")
+    ap.add_argument("--ten-million", action="store_true", help="add a 10,000,000-game row")
     args = ap.parse_args()
-    path = os.path.relpath(args.scenario, ROOT)
-    workers = [int(w) for w in args.workers.split(",")]
-    from game.diagnostics import ScenarioError
-    from game.runners import kernel_cache
-    from game.runners.load import load_scenario
-
-    try:
-        load_scenario(os.path.join(ROOT, path))
-    except ScenarioError as exc:
-        raise SystemExit(f"{path} does not load (is someone editing it?):\n{exc}") from None
-    print(f"scenario: {path}; all actors AI; {os.cpu_count()} cores; chunks of 16384 games; sweep runner")
-    gbg = game_by_game(path, engine="compiled" if kernel_cache.compiler() is not None else "numpy")
-    print(f"game by game (one game per call, the same engine): {gbg:,.0f} game-turns/s")
-    print(
-        f"{'games':>11} {'workers':>7} {'seconds':>8} {'game-turns/s':>14} {'vs gbg':>9} {'peak MB':>9} "
-        f"{'largest MB':>11}"
-    )
-    print(f"{'':>11} {'':>7} {'':>8} {'':>14} {'':>9} {'(all)':>9} {'(1 process)':>11}")
-    for w in workers:
-        print(row(args.games, w, measure(path, args.games, w), gbg), flush=True)
-    if args.ten_million:
-        w = max(workers)
-        m = measure(path, 10_000_000, w, os.path.abspath(args.out) if args.out else "")
-        print(row(10_000_000, w, m, gbg) + ("   (with --out: chunks, games.csv.gz, report)" if args.out else ""))
-        if args.out:
-            print(
-                f"10M with report: {m['seconds']:.0f} s in all ({m['seconds'] - m['compute_seconds']:.0f} s "
-                "writing results.json, plots and report.html)"
-            )
+    games = [int(g) for g in args.games.split(",")] + ([10_000_000] if args.ten_million else [])
+    trees = {"new": ROOT, "base": worktree(args.baseline)}
+    print(f"{args.scenario}; {args.workers} workers; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    head = f"{'compute s':>9} {'kernel s':>8} {'over':>5} {'parent MB':>9}"
+    print(f"{'runner':<8} {'games':>10}   new: {head}   base: {head}")
+    for runner in args.runner.split(","):
+        for n in games:
+            cells = []
+            for label, tree in trees.items():
+                out = ""
+                if args.out and runner == "sweep":
+                    out = os.path.join(os.path.abspath(args.out), f"{label}-{n}")
+                    shutil.rmtree(out, ignore_errors=True)  # a fresh run, not a resume
+                m = measure(tree, args.scenario, runner, n, args.workers, out)
+                over = m["compute"] / m["kernel"] - 1
+                cells.append(f"{m['compute']:>9.1f} {m['kernel']:>8.1f} {over:>5.0%} {m['parent_mb']:>9.0f}")
+            print(f"{runner:<8} {n:>10,}   new: {cells[0]}   base: {cells[1]}", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,10 @@ os.umask(_UMASK)
 
 
 @contextlib.contextmanager
-def atomic_write(path: str, mode: str = "w", gz: bool = False):
-    """Open ``path`` for writing, atomically; ``gz`` compresses (text mode inside)."""
+def atomic_write(path: str, mode: str = "w", gz: bool = False, durable: bool = True):
+    """Open ``path`` for writing, atomically; ``gz`` compresses (text mode inside). ``durable=False``
+    skips the fsync, for files whose loss after a crash is detected and repaired (a sweep's chunks,
+    checked against the manifest's hashes on resume): still never half of one to a reader."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TMP, dir=folder)
@@ -36,7 +38,8 @@ def atomic_write(path: str, mode: str = "w", gz: bool = False):
             else:
                 yield raw
             raw.flush()
-            os.fsync(raw.fileno())
+            if durable:
+                os.fsync(raw.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

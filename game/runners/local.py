@@ -60,7 +60,9 @@ class ChunkResult:
 
 
 @functools.lru_cache(maxsize=8)
-def _compiled(spec: RunSpec):
+def compiled_rules(spec: RunSpec):
+    """The spec's scenario, checked and compiled once per process (the sweep's parent, each
+    worker), however many chunks and callers ask."""
     from game.runners.load import load_bytes
 
     return load_bytes(spec.source, spec.name, dict(spec.overrides) or None).rules
@@ -82,7 +84,7 @@ def play_games(
 
 def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
     """Play games ``start..stop-1`` of the batch (a pure function of its arguments)."""
-    rules = _compiled(spec)
+    rules = compiled_rules(spec)
     games = np.arange(start, stop, dtype=np.uint64)
     b = play_games(rules, spec.seed, games, policies_for(rules, spec.policies), spec.engine, spec.kernels)
     return ChunkResult(
@@ -99,7 +101,7 @@ def warm(spec: RunSpec) -> RunSpec:
     """Build (or load) the scenario's compiled kernel in this process, before workers start;
     the spec to give them (``numpy`` when the kernel failed here for a reason they would
     meet too, so they neither try again nor repeat the note)."""
-    rules = _compiled(spec)
+    rules = compiled_rules(spec)
     engine = kernel_cache.engine_for_workers(rules, policies_for(rules, spec.policies), spec.engine)
     return spec if engine == spec.engine else attrs.evolve(spec, engine=engine)
 
@@ -110,13 +112,13 @@ def shipped(spec: RunSpec) -> RunSpec:
     spec = warm(spec)
     if spec.engine == "numpy":
         return spec
-    rules = _compiled(spec)
+    rules = compiled_rules(spec)
     return attrs.evolve(spec, kernels=kernel_cache.binaries(rules, policies_for(rules, spec.policies)))
 
 
 def engine_name(spec: RunSpec) -> str:
     """The engine this process plays these games with: ``compiled`` (C) or ``numpy``."""
-    rules = _compiled(spec)
+    rules = compiled_rules(spec)
     return (
         "numpy" if kernel_cache.kernel(rules, policies_for(rules, spec.policies), spec.engine) is None else "compiled"
     )

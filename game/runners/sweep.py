@@ -44,7 +44,17 @@ import numpy as np
 from game.datafile import DataFileError, parse_json, read_regular_file
 from game.diagnostics import Diagnostic, RedlineError, ScenarioError
 from game.files import TMP, atomic_write, die_with_parent
-from game.runners.local import CHUNK, ChunkResult, RunSpec, chunks, engine_name, in_flight, run_chunk, warm
+from game.runners.local import (
+    CHUNK,
+    ChunkResult,
+    RunSpec,
+    chunks,
+    compiled_rules,
+    engine_name,
+    in_flight,
+    run_chunk,
+    warm,
+)
 from game.runners.tally import Tally, _quantile_from_hist, summarize, wilson
 
 FORMAT = "redline-sweep/1"
@@ -208,7 +218,8 @@ def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> 
         meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
     )
     data = buf.getvalue()
-    with atomic_write(os.path.join(folder, _chunk_name(point, res.start)), "wb") as fh:
+    # no fsync: a chunk lost in a crash fails its hash (or its own checks) on resume and is computed again
+    with atomic_write(os.path.join(folder, _chunk_name(point, res.start)), "wb", durable=False) as fh:
         fh.write(data)
     return hashlib.sha256(data).hexdigest()
 
@@ -408,17 +419,14 @@ def run_sweep(
     ``on_games(n)`` after each computed chunk, ``on_chunk(point, result)`` after every
     chunk in (point, chunk) order. With ``out``, also writes the report files there.
     """
-    from game.runners.load import load_bytes
-
     t0 = time.perf_counter()
-    base = load_bytes(sw.source, sw.name)
-    scn = base.scenario
     points = sw.points()
     specs = sw.specs()
+    scn = compiled_rules(attrs.evolve(specs[0], overrides=())).scenario
     rules_of: dict[tuple, object] = {}
     for spec in specs:
         if spec.overrides not in rules_of:
-            rules_of[spec.overrides] = load_bytes(sw.source, sw.name, dict(spec.overrides) or None).rules
+            rules_of[spec.overrides] = compiled_rules(spec)
     bounds = chunks(sw.games, sw.chunk)
     tasks = [(p, s, e) for p in range(len(points)) for s, e in bounds]
     manifest = sw.manifest(scn.meta.id)
