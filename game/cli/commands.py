@@ -9,8 +9,6 @@ import os
 import sys
 import time
 
-import numpy as np
-
 from game.cli.common import (
     ENGINE_HELP,
     SCENARIO_HELP,
@@ -225,7 +223,7 @@ def cmd_simulate(args) -> int:
         if executor is not None:
             executor.close()
     elapsed = time.perf_counter() - t0
-    turns_total = int((np.arange(len(tally.turns)) * tally.turns).sum())
+    turns_total = int(sum(t * n for t, n in enumerate(tally.turns.tolist())))
     summary = summarize(
         tally,
         loaded.rules,
@@ -341,6 +339,8 @@ def args_replay(sp) -> None:
 
 def replay_log(rules, seed: int, game: int, policies: dict[str, str] | None = None) -> dict:
     """Game ``game`` of batch ``seed`` as a batch of one, with its explained event log."""
+    import numpy as np
+
     from game.engine.batch import Batch
     from game.engine.event_log import EventLog
     from game.engine.history import history_comparison
