@@ -13,6 +13,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pygame  # noqa: E402
 import pytest  # noqa: E402
@@ -53,3 +54,23 @@ def test_a_failure_names_its_seed_and_replays():
     text = str(m.failures[0])
     assert "screen stack is empty" in text
     assert "python tools/monkey.py --seed 5 --events 1" in text
+
+
+def test_watching_a_hint_about_signals_draws(tmp_path, monkeypatch):
+    """Found by the monkey (seed 200): a hint pointing at the signal row, on a board that is
+    watching a replay (no signal row), raised AttributeError while drawing."""
+    from game.ui.app import App
+    from game.ui.match import Match
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.settings import Settings
+
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    try:
+        watched = Match.start(str(Path(monkey.__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"), (), 1)
+        board = GameScreen(app, watched)
+        app.stack.reset(board)
+        app.render(2)
+        assert board.hint.target_rect("signals") is None
+    finally:
+        pygame.display.quit()

@@ -131,8 +131,9 @@ class HintPanel(Panel):
         decision = self.board.decision
         if target == "decisions" and self.presenter.deciding and decision.scroller is not None:
             return decision.list_rect.inflate(s(6), s(6))
-        if target == "signals" and decision.sig_prev is not None and decision.sig_next is not None:
-            return decision.sig_prev.rect.union(decision.sig_next.rect).inflate(s(10), s(34)).move(0, -s(12))
+        prev, after = getattr(decision, "sig_prev", None), getattr(decision, "sig_next", None)  # none when watching
+        if target == "signals" and prev is not None and after is not None:
+            return prev.rect.union(after.rect).inflate(s(10), s(34)).move(0, -s(12))
         return None
 
     def build_widgets(self, root) -> None:
