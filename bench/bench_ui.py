@@ -9,7 +9,7 @@ worker, handle events, update and draw (not the wait for the next tick), on the 
 in the main thread's CPU time (on a busy machine the wall clock also counts the waits for a core).
 "now" is the board as it is; "before" the same board resolving on the frame loop. "turn" counts every
 frame from the Enter press until the new turn is on the board; "debrief" every frame from Enter
-on "See the debrief" until the debrief is drawn. Beside each figure, the same board working as
+on "See the debrief" until the debrief is built and drawn. Beside each figure, the same board working as
 before the worker thread (everything inside the frame that took the key): what a student saw.
 Headless drawing is a fair proxy for the CPU side of a frame; a real display adds the blit.
 """
@@ -122,7 +122,7 @@ def measure(app, board_class, path: str, turns: int) -> dict[str, Figures]:
     debrief_frames = Frames()
     press(pygame.K_RETURN)
     paced_frame(app, debrief_frames)
-    while app.stack.top is board or app.work.jobs:
+    while app.stack.top is board or app.work.jobs or app.stack.top.settling:  # until the debrief is built
         paced_frame(app, debrief_frames)
     for _ in range(SETTLE_FRAMES):
         paced_frame(app, debrief_frames)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import time
+from collections.abc import Iterator
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UILabel
 
 from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
@@ -19,6 +21,7 @@ from game.ui.debrief_data import Replays, causal_chain, game_log, replay_shares
 from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
 from game.ui.screens.base import Screen, oid
+from game.ui.text_card import TextCard
 
 KIND_LABEL = {
     "decision": "decides",
@@ -31,6 +34,8 @@ KIND_LABEL = {
     "signal": "says",
     "illegal": "blocked",
 }
+SCROLL_KEYS = {pygame.K_PAGEUP: -0.8, pygame.K_PAGEDOWN: 0.8, pygame.K_UP: -0.15, pygame.K_DOWN: 0.15}  # of a view
+STEP_BUDGET = 0.006  # seconds of building a frame while the debrief opens (as the board's panels)
 
 
 def logs_dir():
@@ -51,12 +56,58 @@ class DebriefScreen(Screen):
         self.ladder = LadderView(match.scenario, self.colours)
 
     def build(self) -> None:
-        root = self.new_root(layer=5)
-        m, s = self.app.manager, self.app.s
+        """The layout at once; the widgets and the texts in ``update``, a few at a time under
+        ``STEP_BUDGET`` a frame (built in one frame they took 200 ms), each text card showing a
+        placeholder until it is laid out."""
+        self.new_root(layer=5)
+        s = self.app.s
         w, h = self.app.size
-        sess = self.match.session
-        out = sess.outcome
+        out = self.match.session.outcome
         pad = s(28)
+        top = s(104)
+        bottom = h - s(70)
+        left_w = int((w - 2 * pad) * 0.56)
+        right_x = pad + left_w + s(18)
+        right_w = w - pad - right_x
+        from game.ui.app import _wrap
+
+        body_px = self.app.font_px(15)
+        body_font = theme.font(body_px)
+        n_lines = len(_wrap(body_font, out.text if out else "", left_w - s(30)))
+        text_h = min(int((bottom - top) * 0.3), n_lines * round(body_font.get_linesize() * 1.25) + s(26))
+        self.outcome_card = TextCard(
+            html.escape(out.text if out else ""), pygame.Rect(pad, top, left_w, text_h), body_px, s(12)
+        )
+        rest = bottom - top - text_h - s(12)
+        self.chart_rect = pygame.Rect(pad, top + text_h + s(12), left_w, int(rest * 0.5) - s(6))
+        self.bars_rect = pygame.Rect(
+            pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12)
+        )
+        # the history comparison in its own box under the chain, so both show without scrolling
+        px = self.app.font_px(13)
+        history = self.history_html()
+        story_h = bottom - top if not history else int((bottom - top) * 0.58)
+        self.story = TextCard(self.story_html(), pygame.Rect(right_x, top, right_w, story_h), px, s(12))
+        self.history_box = None
+        if history:
+            self.history_box = TextCard(
+                history,
+                pygame.Rect(right_x, top + story_h + s(10), right_w, bottom - top - story_h - s(10)),
+                px,
+                s(12),
+            )
+        self.export_btn: UIButton | None = None
+        self.board_btn: UIButton | None = None
+        self.again_btn: UIButton | None = None
+        self.title_btn: UIButton | None = None
+        self._steps = self._build_steps(pad)
+        self._building = True
+
+    def _build_steps(self, pad: int) -> Iterator[None]:
+        """The widgets, then the texts line by line (the story first: it is read first)."""
+        m, s, root = self.app.manager, self.app.s, self.root
+        w, h = self.app.size
+        out = self.match.session.outcome
         UILabel(pygame.Rect(pad, s(14), w // 2, s(20)), "DEBRIEF", m, container=root, object_id=oid("@heading"))
         UILabel(
             pygame.Rect(pad, s(32), w - 2 * pad, s(48)),
@@ -65,61 +116,13 @@ class DebriefScreen(Screen):
             container=root,
             object_id=oid("@title"),
         )
+        yield
         UILabel(
             pygame.Rect(pad, s(76), w - 2 * pad, s(22)), self.summary_line(), m, container=root, object_id=oid("@dim")
         )
-        top = s(104)
-        bottom = h - s(70)
-        left_w = int((w - 2 * pad) * 0.56)
-        right_x = pad + left_w + s(18)
-        right_w = w - pad - right_x
-        from game.ui.app import _wrap
-
-        body_font = theme.font(self.app.font_px(15))
-        n_lines = len(_wrap(body_font, out.text if out else "", left_w - s(30)))
-        text_h = min(int((bottom - top) * 0.3), n_lines * round(body_font.get_linesize() * 1.25) + s(26))
-        UITextBox(
-            f"<font pixel_size={self.app.font_px(15)}>{html.escape(out.text if out else '')}</font>",
-            pygame.Rect(pad, top, left_w, text_h),
-            m,
-            container=root,
-            object_id=oid("@card_text"),
-        )
-        rest = bottom - top - text_h - s(12)
-        self.chart_rect = pygame.Rect(pad, top + text_h + s(12), left_w, int(rest * 0.5) - s(6))
-        self.bars_rect = pygame.Rect(
-            pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12)
-        )
-        # the history comparison in its own box under the chain, so both show without scrolling
-        history = self.history_html()
-        story_h = bottom - top if not history else int((bottom - top) * 0.58)
-        self.story = UITextBox(
-            self.story_html(),
-            pygame.Rect(right_x, top, right_w, story_h),
-            m,
-            container=root,
-            object_id=oid("@card_text"),
-        )
-        self.history_box = None
-        if history:
-            self.history_box = UITextBox(
-                history,
-                pygame.Rect(right_x, top + story_h + s(10), right_w, bottom - top - story_h - s(10)),
-                m,
-                container=root,
-                object_id=oid("@card_text"),
-            )
+        yield
         bw = s(230)
         by = h - s(56)
-        self.export_btn = UIButton(
-            pygame.Rect(w - pad - bw, by, bw, s(42)),
-            "Export game log (JSON)",
-            m,
-            container=root,
-            object_id=oid("@primary"),
-            tool_tip_text="The same structure as 'python main.py replay --json', for the "
-            "instructor; written to your Redline logs folder (E)",
-        )
         self.board_btn = UIButton(
             pygame.Rect(pad, by, s(190), s(42)), "Back to the map (Esc)", m, container=root, object_id=oid("@tool")
         )
@@ -130,9 +133,37 @@ class DebriefScreen(Screen):
             container=root,
             object_id=oid("@tool"),
         )
+        yield
         self.title_btn = UIButton(
             pygame.Rect(pad + s(400), by, s(190), s(42)), "Title screen", m, container=root, object_id=oid("@tool")
         )
+        self.export_btn = UIButton(
+            pygame.Rect(w - pad - bw, by, bw, s(42)),
+            "Export game log (JSON)",
+            m,
+            container=root,
+            object_id=oid("@primary"),
+            tool_tip_text="The same structure as 'python main.py replay --json', for the "
+            "instructor; written to your Redline logs folder (E)",
+        )
+        yield
+        for card in self.cards():
+            yield from card.steps()
+        self._building = False
+
+    def cards(self) -> list[TextCard]:
+        """The text cards, in the order they are laid out."""
+        return [c for c in (self.outcome_card, self.story, self.history_box) if c is not None]
+
+    @property
+    def settling(self) -> bool:
+        return self._building
+
+    def update(self, dt: float) -> None:
+        """Build until this frame's budget is spent."""
+        deadline = time.perf_counter() + STEP_BUDGET
+        while self._building and time.perf_counter() < deadline:
+            next(self._steps, None)
 
     def summary_line(self) -> str:
         sess = self.match.session
@@ -266,8 +297,12 @@ class DebriefScreen(Screen):
             elif el is self.title_btn:
                 self.app.open_title(preselect=self.match.path)
             return None
+        if event.type == pygame.MOUSEWHEEL:
+            return None if any(c.handle_wheel(event) for c in self.cards()) else event
         if event.type == pygame.KEYDOWN:
-            if event.key == pygame.K_ESCAPE:
+            if event.key in SCROLL_KEYS:
+                self.story.scroll_by(round(SCROLL_KEYS[event.key] * self.story.view_h))
+            elif event.key == pygame.K_ESCAPE:
                 self.back()
             elif event.key == pygame.K_e:
                 self.export()
@@ -315,6 +350,8 @@ class DebriefScreen(Screen):
         fs = self.app.fs
         scn = self.match.scenario
         sess = self.match.session
+        for card in self.cards():
+            card.draw(surface)
         inner = charts.frame(surface, self.chart_rect, "Escalation trajectory: rung by turn", fs)
         series = []
         hist = sess.rung_history()

@@ -1,0 +1,95 @@
+"""The debrief opens at once and builds its widgets and texts over the next frames (in one frame
+they took 200 ms): placeholders until each text is laid out, Esc and the wheel answer meanwhile."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from pathlib import Path  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from game.ui.app import App  # noqa: E402
+from game.ui.debrief_data import replay_shares  # noqa: E402
+from game.ui.match import Match  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+from game.ui.text_card import TextCard, parse  # noqa: E402
+
+ATACMS = str(Path(__file__).resolve().parents[1] / "scenarios" / "atacms_2024.yaml")
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def finished():
+    match = Match.start(ATACMS, ("ukraine",), 3)
+    match.autosave = False
+    match.session.run_ai_to_end()
+    return match, replay_shares(match.session, ("ukraine",), n=20)
+
+
+def _press(key):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0))
+
+
+def test_the_debrief_builds_over_frames_and_answers_esc_meanwhile(finished):
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    match, replays = finished
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    board = app.stack.reset(GameScreen(app, match))
+    debrief = app.stack.push(DebriefScreen(app, match, replays=replays))
+    assert debrief.settling and not any(card.ready for card in debrief.cards())
+    app.frame(1 / 60)
+    assert debrief.settling and not debrief.story.ready  # a frame does a part, not the whole
+    frames = 1
+    while debrief.settling:
+        app.frame(1 / 60)
+        frames += 1
+    assert frames > 3 and all(card.ready for card in debrief.cards())
+    assert debrief.history_box is not None and "HISTORICALLY" in debrief.history_box.html_text
+    # again, and Esc before it is ready: back on the board
+    app.stack.pop()
+    app.stack.push(DebriefScreen(app, match, replays=replays))
+    app.frame(1 / 60)
+    _press(pygame.K_ESCAPE)
+    app.frame(1 / 60)
+    assert app.stack.top is board
+
+
+def test_the_story_scrolls_with_keys_and_wheel(finished):
+    from game.ui.screens.debrief import DebriefScreen
+
+    match, replays = finished
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    debrief = app.stack.reset(DebriefScreen(app, match, replays=replays))
+    app.render(1)
+    story = debrief.story
+    assert story.content_h > story.view_h  # ATACMS's chain is longer than its card
+    _press(pygame.K_PAGEDOWN)
+    app.frame(1 / 60)
+    assert story.scroll > 0
+    pygame.mouse.set_pos(story.rect.center)
+    wheel_up = pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=50, flipped=False, precise_x=0.0, precise_y=50.0)
+    if story.rect.collidepoint(pygame.mouse.get_pos()):  # the dummy driver may not move the mouse
+        debrief.handle_event(wheel_up)
+        assert story.scroll == 0
+
+
+def test_text_card_wraps_within_its_width_and_keeps_styles():
+    pygame.font.init()
+    html_text = "<font pixel_size=14><b>Turn 1</b> <font color='#e8b44c'>" + "word " * 80 + "</font><br>end</font>"
+    paragraphs = parse(html_text, 13)
+    assert len(paragraphs) == 2 and paragraphs[0][0].style == "bold" and paragraphs[0][0].px == 14
+    assert paragraphs[0][-1].colour == (232, 180, 76)
+    card = TextCard(html_text, pygame.Rect(0, 0, 300, 200), 13, 10)
+    steps = sum(1 for _ in card.steps())
+    assert card.ready and steps == len(card.lines) > 2
+    assert all(line.get_width() <= card.inner_w for line in card.lines)
