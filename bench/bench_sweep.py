@@ -8,7 +8,8 @@ For each runner (``sweep``: ``run_sweep`` at the scenario's own values; ``simula
 worktree of REV, default 4ca55b7, made under the temp folder when missing), a fresh process
 plays every game with every actor AI and prints:
 
-- compute: the runner's wall time, start to last chunk folded;
+- compute: the runner's wall time, from its start to the last chunk folded (the sweep's own
+  ``run.seconds``: before results.json and the plots);
 - kernel: the time spent inside ``play_games`` (the engine itself), summed over the chunks in
   every worker and divided by the number of workers, so compute/kernel is the runner's
   overhead (scenario loads, pickling, folding, writing);
@@ -73,11 +74,11 @@ path, games, workers, runner, out = {path!r}, {games}, {workers}, {runner!r}, {o
 source, name = resolved_source(path), display_name(path)
 threading.Thread(target=sample, daemon=True).start()
 t = time.perf_counter()
-if runner == "sweep":
-    run_sweep(Sweep(source, name, [], games, 1), workers, out=out or None)
+if runner == "sweep":  # its own clock: to the last chunk folded, before results.json and the plots
+    compute = run_sweep(Sweep(source, name, [], games, 1), workers, out=out or None)["run"]["seconds"]
 else:
     local.simulate(local.RunSpec(source, name, 1), games, workers)
-compute = time.perf_counter() - t
+    compute = time.perf_counter() - t
 stop.set()
 with open(log) as fh:
     kernel = sum(float(x) for x in fh.read().split())
