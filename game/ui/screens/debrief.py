@@ -102,6 +102,7 @@ class DebriefScreen(Screen):
         self.title_btn: UIButton | None = None
         self._steps = self._build_steps(pad)
         self._building = True
+        self._first_frame = True  # the frame that opened the debrief draws it and builds nothing
 
     def _build_steps(self, pad: int) -> Iterator[None]:
         """The widgets, then the texts line by line (the story first: it is read first)."""
@@ -161,6 +162,9 @@ class DebriefScreen(Screen):
 
     def update(self, dt: float) -> None:
         """Build until this frame's budget is spent."""
+        if self._first_frame:
+            self._first_frame = False
+            return
         deadline = time.perf_counter() + STEP_BUDGET
         while self._building and time.perf_counter() < deadline:
             next(self._steps, None)
