@@ -113,7 +113,7 @@ def _tree(depth: int = 0):
 
 
 @needs_cc
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees=st.lists(_tree(), min_size=20, max_size=40))
 def test_c_formulas_match_numpy_bit_for_bit(trees):
     text, K = codegen.formulas_source(trees)
@@ -186,3 +186,15 @@ def test_a_sharper_tit_for_tat_in_formulas_changes_both_engines_alike(monkeypatc
     after, k = _both(TUTORIAL, "tit_for_tat")
     _same(after, k)
     assert not np.array_equal(before.max_rung, after.max_rung)
+
+
+@pytest.mark.parametrize("node", [formulas.AtLeast, formulas.AtMost])
+def test_bounds_keep_a_signed_zero_whatever_the_batch_length(node):
+    """np.fmax/np.fmin answer a tie of -0.0 and 0.0 differently in their SIMD and scalar loops, so a
+    game's value depended on how many games shared its batch; the bound now keeps the value on a tie,
+    as the C kernel does."""
+    tree = node(formulas.Column(0), formulas.Num(0.0))
+    for n in range(1, 40):
+        states = np.full((1, n), -0.0)
+        got = np.broadcast_to(np.asarray(evaluate(tree, NumpyEnv(Ctx(states), n=n)), dtype=np.float64), n)
+        assert np.signbit(got).all(), (node.__name__, n, got)

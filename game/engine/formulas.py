@@ -123,7 +123,7 @@ class Clip01:
 
 @attrs.frozen(eq=False)
 class AtLeast:
-    """``a`` raised to ``bound`` where below it; a NaN becomes the bound (numpy's ``fmax``).
+    """``a`` raised to ``bound`` where below it; a NaN becomes the bound, a tie keeps ``a``.
     The bound is a declared one, never NaN."""
 
     a: Node
@@ -132,7 +132,7 @@ class AtLeast:
 
 @attrs.frozen(eq=False)
 class AtMost:
-    """``a`` lowered to ``bound`` where above it; a NaN becomes the bound (numpy's ``fmin``).
+    """``a`` lowered to ``bound`` where above it; a NaN becomes the bound, a tie keeps ``a``.
     The bound is a declared one, never NaN."""
 
     a: Node
@@ -329,6 +329,13 @@ def bounded(value: Node, lo: float, hi: float, column: int) -> Node:
 # ------------------------------------------------------------------ numpy
 
 
+def _pick(keep, a, b):
+    """``a`` where ``keep``, else ``b``; a number stays a number."""
+    if isinstance(keep, np.ndarray):
+        return np.where(keep, a, b)
+    return a if keep else b
+
+
 class NumpyEnv:
     """What a tree reads when lowered to numpy: ``ctx`` (the state ``X`` and instance
     constants, as expressions read them) and the values bound to ``Given`` names."""
@@ -380,9 +387,12 @@ def _numpy(n: Node, env: NumpyEnv, memo: dict[int, Any]) -> Any:
     if isinstance(n, Clip01):
         return np.clip(ev(n.a), 0.0, 1.0)
     if isinstance(n, AtLeast):
-        return np.fmax(ev(n.a), ev(n.bound))
+        # not np.fmax: on a tie of 0.0 and -0.0 its result depends on the array's length (SIMD loop)
+        a, bound = ev(n.a), ev(n.bound)
+        return _pick(a >= bound, a, bound)
     if isinstance(n, AtMost):
-        return np.fmin(ev(n.a), ev(n.bound))
+        a, bound = ev(n.a), ev(n.bound)
+        return _pick(a <= bound, a, bound)
     if isinstance(n, Where):
         c = ev(n.cond)
         if isinstance(c, np.ndarray):

@@ -109,7 +109,7 @@ static inline double draw1(uint64_t game, uint64_t key) {
 /* np.maximum / np.minimum: NaN in either argument gives NaN; a tie (0.0 and -0.0) gives b */
 static inline double nmax(double a, double b) { if (a != a) return a; if (b != b) return b; return a > b ? a : b; }
 static inline double nmin(double a, double b) { if (a != a) return a; if (b != b) return b; return a < b ? a : b; }
-/* np.fmax / np.fmin against a bound that is not NaN (a NaN becomes the bound; a tie gives v) */
+/* a value held to a bound that is not NaN (a NaN becomes the bound; a tie gives v), as formulas.evaluate */
 static inline double fmax_b(double v, double lo) { return v >= lo ? v : lo; }
 static inline double fmin_b(double v, double hi) { return v <= hi ? v : hi; }
 /* np.maximum(w, 0) of a policy weight (NaN stays NaN; -0.0 gives 0.0) */
