@@ -4,7 +4,8 @@ about, and which one the board shows now (no pygame here).
 A hint is due from its moment on: its turn, or earlier for ``on: chance`` (the first chance
 result the student's news shows: an accident, a random event, a red line's answer) and
 ``on: signal`` (the first signal); an ``on: debrief`` hint shows on the debrief. Due hints
-queue in file order: the board shows the first one the seat's player has not dismissed ("Got it", Esc or H), so a short game still shows every hint.
+queue in file order: the board shows the first one the seat's player has not dismissed
+("Got it", Esc or H), so a short game still shows every hint.
 The "Guided hints" setting turns them off (H still shows this turn's hint on demand).
 """
 
