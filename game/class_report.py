@@ -18,9 +18,9 @@ import collections
 import html
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 import numpy as np
@@ -29,6 +29,9 @@ from game.datafile import DataFileError, in_range, load_json_file
 from game.decisions import MAX_SEED, MAX_TURNS, SavedDecision, replay_decisions
 from game.engine.session import SaveError
 from game.runners.report import _percent, _plt, _png
+
+if TYPE_CHECKING:
+    from game.runners.load import Loaded
 
 LOG_FORMAT = "redline-log/1"
 MAX_LOG_BYTES = 20_000_000
@@ -112,7 +115,7 @@ def read_logs(folder: str) -> tuple[list[tuple[str, GameLog]], list[tuple[str, s
     return logs, skipped
 
 
-def find_scenario(scenario_id: str, named: list[str], load) -> tuple[str, object]:
+def find_scenario(scenario_id: str, named: list[str], load: Callable[[str], Loaded]) -> tuple[str, Loaded]:
     """(path, loaded) of the scenario whose id is ``scenario_id``: among the files the teacher
     named, else among the shipped ones. The id is never used as a path."""
     from game import resources

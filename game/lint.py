@@ -230,18 +230,18 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
     for p in scn.meta.perspectives:
         cited |= set(p.sources)
     cited |= {p.source for p in scn.params} | {w.source for w in scn.weapons} | {s.source for s in scn.map.sites}
-    for i, s in enumerate(scn.meta.sources):
-        if s.id not in cited:
-            warn(("meta", "sources", i), f"source '{s.id}' is never cited")
+    for i, src in enumerate(scn.meta.sources):
+        if src.id not in cited:
+            warn(("meta", "sources", i), f"source '{src.id}' is never cited")
     if not scn.meta.fictional:
         if len(scn.meta.perspectives) < 3:
             warn(
                 ("meta", "perspectives"),
                 f"a real-world scenario should give at least three perspectives (it has {len(scn.meta.perspectives)})",
             )
-        for i, p in enumerate(scn.params):
-            if not p.claim and not p.source:
-                warn(("params", i), f"param '{p.id}' names no claim or source it stands for")
+        for i, param in enumerate(scn.params):
+            if not param.claim and not param.source:
+                warn(("params", i), f"param '{param.id}' names no claim or source it stands for")
     for i, o in enumerate(scn.outcomes):
         if not o.text.strip():
             warn(("outcomes", i), f"outcome '{o.id}' has no debrief text")
@@ -271,6 +271,7 @@ class _Sampler:
         for j, c in enumerate(params[:k]):
             lo, hi = ranges[c]
             X[c] = np.repeat(lo + (hi - lo) * corners[j], samples)
+        self.n = n
         self.ctx = Ctx(X)
 
     def values(self, text: str):
@@ -278,7 +279,7 @@ class _Sampler:
             e = compile_expr(str(text), self.names, tuple(LOOKUP_FUNCTIONS))
         except Exception:  # noqa: BLE001 - it compiled in the loader; here it only means "unknown"
             return None
-        return np.broadcast_to(np.asarray(e(self.ctx), dtype=float), (self.ctx.X.shape[1],))
+        return np.broadcast_to(np.asarray(e(self.ctx), dtype=float), (self.n,))
 
 
 def _bounds(text: str, names, ranges) -> tuple[float, float]:

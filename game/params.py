@@ -58,8 +58,8 @@ def tunables(scn: Scenario) -> list[Tunable]:
         out.append(Tunable(f"weapons.{w.id}.range_km", w.range_km, 1.0, 25000.0, f"range of {w.name}"))
         out.append(Tunable(f"weapons.{w.id}.stock", w.stock, 0.0, 1e6, f"{w.name} rounds at the start"))
         out.append(Tunable(f"weapons.{w.id}.production", w.production, 0.0, 1e6, f"{w.name} rounds added per turn"))
-    for v in scn.variables:
-        out.append(Tunable(f"variables.{v.id}.initial", v.initial, v.range[0], v.range[1], v.says))
+    for var in scn.variables:
+        out.append(Tunable(f"variables.{var.id}.initial", var.initial, var.range[0], var.range[1], var.says))
     out.append(Tunable("calendar.turns", scn.calendar.turns, 1, 500, "turn limit"))
     return out
 

@@ -348,6 +348,7 @@ def replay_log(rules, seed: int, game: int, policies: dict[str, str] | None = No
 
     log = EventLog()
     b = Batch(rules, seed, np.array([game], dtype=np.uint64), policies_for(rules, policies or {}), log).run()
+    assert b.rung_by_turn is not None  # a batch of one keeps its rungs by turn
     scn = rules.scenario
     rungs = ["none"] + [r.id for r in scn.ladder.rungs]
     return {

@@ -69,7 +69,11 @@ class SeatPolicy(Protocol):
 
     name: str
     human: bool
-    signals: Mapping[int, int | None]  # turn -> a signal it insists on (None = say nothing)
+
+    @property
+    def signals(self) -> Mapping[int, int | None]:
+        """Turn -> a signal it insists on (None = say nothing); read-only to the engine."""
+        ...
 
     def action_weights(self, obs: Observation, acts: Sequence[int]) -> list[Node]: ...
 

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 
 from game.engine.compiled.codegen import INT_FIELDS, KernelSource, Unsupported, generate
+from game.engine.rules import Rules
 
 # the functions every kernel library exports; a library without them is not a kernel
 ENTRY_POINTS = ("redline_play", "redline_keys")
@@ -31,7 +32,7 @@ _PLAY_ARGS += [_P, _P, _N, _P]
 class KernelResult:
     """What ``Tally.of`` and the chunk runner read, shaped like ``Batch``'s attributes."""
 
-    rules: object
+    rules: Rules
     n: int
     outcome: np.ndarray
     turns: np.ndarray
