@@ -604,11 +604,14 @@ def _screenshot_play(args: WindowOptions, path: str | None, sets: dict, seed: in
     from game.ui.screens.debrief import DebriefScreen
     from game.ui.screens.game_screen import GameScreen
 
+    shot = args.screenshot
+    if shot is None:
+        raise ValueError("a screenshot run needs --screenshot")
     app = App(settings, size, fixed_size=True)
     screen = args.screen or "board"
     if path is None or screen == "title":
         app.open_title(preselect=path, seed=seed, sets=sets)
-        app.capture(args.screenshot)
+        app.capture(shot)
         return 0
     path = resolve_scenario_path(path)
     try:
@@ -616,7 +619,7 @@ def _screenshot_play(args: WindowOptions, path: str | None, sets: dict, seed: in
     except ScenarioError as exc:
         _print_diags(exc.diagnostics)
         app.show_errors(path, exc.diagnostics)
-        app.capture(args.screenshot)
+        app.capture(shot)
         return 1
     seats = _seats_arg(args.actor, loaded.scenario) or (
         next((a.id for a in loaded.scenario.actors if a.playable), loaded.scenario.actors[0].id),
@@ -634,7 +637,7 @@ def _screenshot_play(args: WindowOptions, path: str | None, sets: dict, seed: in
         app.stack.reset(GameScreen(app, match))
         if screen == "briefing":
             app.stack.push(BriefingScreen(app, match))
-    app.capture(args.screenshot)
+    app.capture(shot)
     return 0
 
 
@@ -659,7 +662,7 @@ def run_watch(args: WindowOptions) -> int:
             return 1
         app.show_errors(path, exc.diagnostics)
         return app.run()
-    match = Match(path, loaded, raw, (), args.seed, args.game, sets)
+    match = Match(path, loaded, raw, (), 1 if args.seed is None else args.seed, args.game, sets)
     match.autosave = False
     board = GameScreen(app, match, speed=max(0.05, args.speed or 1.0))
     app.stack.reset(board)
