@@ -103,7 +103,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("scenario", nargs="?", default="scenarios/atacms_2024.yaml")
     ap.add_argument("--games", default="1000000,4000000", help="comma-separated game counts")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", default="2", help="comma-separated worker counts (default 2)")
     ap.add_argument("--runner", default="sweep,simulate", help="sweep, simulate or both (comma-separated)")
     ap.add_argument("--baseline", default="4ca55b7", help="the commit to compare with (default 4ca55b7)")
     ap.add_argument("--out", default="", help="the sweep writes its report files under this folder")
@@ -111,21 +111,23 @@ def main() -> None:
     args = ap.parse_args()
     games = [int(g) for g in args.games.split(",")] + ([10_000_000] if args.ten_million else [])
     trees = {"new": ROOT, "base": worktree(args.baseline)}
-    print(f"{args.scenario}; {args.workers} workers; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+    workers = [int(w) for w in args.workers.split(",")]
+    print(f"{args.scenario}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     head = f"{'compute s':>9} {'kernel s':>8} {'over':>5} {'parent MB':>9}"
-    print(f"{'runner':<8} {'games':>10}   new: {head}   base: {head}")
+    print(f"{'runner':<8} {'games':>10} {'workers':>7}   new: {head}   base: {head}")
     for runner in args.runner.split(","):
         for n in games:
-            cells = []
-            for label, tree in trees.items():
-                out = ""
-                if args.out and runner == "sweep":
-                    out = os.path.join(os.path.abspath(args.out), f"{label}-{n}")
-                    shutil.rmtree(out, ignore_errors=True)  # a fresh run, not a resume
-                m = measure(tree, args.scenario, runner, n, args.workers, out)
-                over = m["compute"] / m["kernel"] - 1
-                cells.append(f"{m['compute']:>9.1f} {m['kernel']:>8.1f} {over:>5.0%} {m['parent_mb']:>9.0f}")
-            print(f"{runner:<8} {n:>10,}   new: {cells[0]}   base: {cells[1]}", flush=True)
+            for w in workers:
+                cells = []
+                for label, tree in trees.items():
+                    out = ""
+                    if args.out and runner == "sweep":
+                        out = os.path.join(os.path.abspath(args.out), f"{label}-{n}-{w}")
+                        shutil.rmtree(out, ignore_errors=True)  # a fresh run, not a resume
+                    m = measure(tree, args.scenario, runner, n, w, out)
+                    over = m["compute"] / m["kernel"] - 1
+                    cells.append(f"{m['compute']:>9.1f} {m['kernel']:>8.1f} {over:>5.0%} {m['parent_mb']:>9.0f}")
+                print(f"{runner:<8} {n:>10,} {w:>7}   new: {cells[0]}   base: {cells[1]}", flush=True)
 
 
 if __name__ == "__main__":
