@@ -12,26 +12,28 @@ from game.runners.local import RunSpec, chunks, in_flight, run_chunk, run_ordere
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+class CollectedFuture(cf.Future):
+    """A future that remembers whether its result was asked for."""
+
+    collected = False
+
+    def result(self, timeout=None):
+        self.collected = True
+        return super().result(timeout)
+
+
 class CountingExecutor:
     """Runs each chunk at once, in this process, and counts the futures not yet collected."""
 
     def __init__(self) -> None:
-        self.outstanding: list[cf.Future] = []
+        self.outstanding: list[CollectedFuture] = []
         self.most = 0
 
-    def submit(self, fn, *args):
-        fut: cf.Future = cf.Future()
+    def submit(self, fn, *args) -> CollectedFuture:
+        fut = CollectedFuture()
         fut.set_result(fn(*args))
-        self.outstanding = [f for f in self.outstanding if not getattr(f, "collected", False)]
-        self.outstanding.append(fut)
+        self.outstanding = [f for f in self.outstanding if not f.collected] + [fut]
         self.most = max(self.most, len(self.outstanding))
-        original = fut.result
-
-        def result(timeout=None):
-            fut.collected = True  # type: ignore[attr-defined]
-            return original(timeout)
-
-        fut.result = result  # type: ignore[method-assign]
         return fut
 
 
