@@ -119,10 +119,15 @@ class DebriefScreen(Screen):
         )
         yield
         UILabel(
-            pygame.Rect(pad, s(76), w - 2 * pad, s(22)), self.summary_line(), m, container=root, object_id=oid("@dim")
+            pygame.Rect(pad, s(76), w - 2 * pad, s(22)),
+            self.summary_line(w - 2 * pad - s(8)),
+            m,
+            container=root,
+            object_id=oid("@dim"),
         )
         yield
-        bw = s(230)
+        export = "Export game log (JSON)"
+        bw = max(s(230), theme.font(self.app.font_px(15), "bold").size(export)[0] + s(24))
         by = h - s(56)
         self.board_btn = UIButton(
             pygame.Rect(pad, by, s(190), s(42)), "Back to the map (Esc)", m, container=root, object_id=oid("@tool")
@@ -140,7 +145,7 @@ class DebriefScreen(Screen):
         )
         self.export_btn = UIButton(
             pygame.Rect(w - pad - bw, by, bw, s(42)),
-            "Export game log (JSON)",
+            export,
             m,
             container=root,
             object_id=oid("@primary"),
@@ -169,16 +174,22 @@ class DebriefScreen(Screen):
         while self._building and time.perf_counter() < deadline:
             next(self._steps, None)
 
-    def summary_line(self) -> str:
+    def summary_line(self, width: int | None = None) -> str:
+        """Scenario, seed, seats, length, highest rung, score; without the scenario's title when
+        the line would be wider than ``width`` (large text)."""
         sess = self.match.session
         scn = self.match.scenario
         log = game_log(self.match)
         rung = scn.ladder.rungs[log["max_rung"] - 1].name if log["max_rung"] else "none"
         seats = ", ".join(scn.actor(a).name for a in self.seats) or "nobody (a replay)"
-        return (
-            f"{scn.meta.title} \u00b7 seed {sess.seed} \u00b7 played by {seats} \u00b7 {log['turns']} turns \u00b7 "
+        line = (
+            f"seed {sess.seed} \u00b7 played by {seats} \u00b7 {log['turns']} turns \u00b7 "
             f"highest rung: {rung} \u00b7 escalation score {log['escalation_score']:g}"
         )
+        full = f"{scn.meta.title} \u00b7 {line}"
+        if width is None or theme.font(self.app.font_px(12)).size(full)[0] <= width:
+            return full
+        return line[0].upper() + line[1:]
 
     def story_html(self) -> str:
         scn = self.match.scenario
