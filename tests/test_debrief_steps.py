@@ -93,3 +93,21 @@ def test_text_card_wraps_within_its_width_and_keeps_styles():
     steps = sum(1 for _ in card.steps())
     assert card.ready and steps == len(card.lines) > 2
     assert all(line.get_width() <= card.inner_w for line in card.lines)
+
+
+def test_help_over_a_debrief_being_built_shows_no_debrief_widget(finished):
+    """F1 while the debrief builds: the building waits under the help card and goes on after it."""
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.help import HelpScreen
+
+    match, replays = finished
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    debrief = app.stack.reset(DebriefScreen(app, match, replays=replays))
+    app.frame(1 / 60)
+    app.stack.push(HelpScreen(app))
+    for _ in range(5):
+        app.frame(1 / 60)
+    assert debrief.settling and debrief.export_btn is None
+    app.stack.pop()
+    app.render(1)
+    assert not debrief.settling and debrief.export_btn is not None and debrief.export_btn.visible

@@ -167,7 +167,7 @@ class DebriefScreen(Screen):
 
     def update(self, dt: float) -> None:
         """Build until this frame's budget is spent."""
-        if self._first_frame:
+        if self._first_frame or self.paused:  # paused: widgets made now would show over the overlay
             self._first_frame = False
             return
         deadline = time.perf_counter() + STEP_BUDGET
