@@ -430,3 +430,49 @@ def test_f5_reloads_on_the_worker_and_keeps_the_game(app, tmp_path):
     _key(app, pygame.K_F5)
     assert app.state()["screen"] == "reload_errors"
     assert match.scenario.meta.title == "Tutorial, edited" and match.session.decisions == played
+
+
+def _click(app, pos):
+    """One left click (down and up) at ``pos``, through the window's event handling; the button
+    presses it makes are handled in the next frame."""
+    app.handle(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=pos))
+    app.handle(pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=pos))
+    app.frame(1 / 60)
+
+
+def test_a_quick_triple_click_on_end_turn_ends_one_turn(app):
+    """Clicks 2 and 3 of a quick triple click landed on the next turn's End turn button and
+    played turns nobody had looked at (issue 11); after the grace a click ends a turn again."""
+    from game.ui.screens import game_screen
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 3)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(3)
+
+    def settle():
+        for _ in range(400):
+            app.work.wait()
+            app.frame(1 / 60)
+            if not board.busy:
+                break
+
+    board.presenter.select(board.legal_options()[0].instance)
+    board.selection_changed()
+    app.render(1)
+    end = board.decision.end_btn.rect.center
+    board._turn_shown_at -= game_screen.CLICK_GRACE  # the student has looked at turn 1
+    _click(app, end)
+    settle()
+    assert match.session.turn == 2
+    board.presenter.select(board.legal_options()[0].instance)
+    board.selection_changed()
+    _click(app, end)
+    _click(app, end)
+    settle()
+    assert match.session.turn == 2, "a click within the grace after a new turn ended it"
+    board._turn_shown_at -= game_screen.CLICK_GRACE
+    _click(app, end)
+    settle()
+    assert match.session.turn == 3

@@ -329,8 +329,8 @@ class App:
         return True
 
     def _lift_barrier(self) -> None:
-        """After the frame that shows the new screen: drop the acting presses queued until then
-        (the other events keep their order)."""
+        """After the frame that shows the new screen: drop the acting presses and the clicks
+        queued until then (the other events keep their order)."""
         if not self._barrier:
             return
         pygame.event.pump()
@@ -338,6 +338,8 @@ class App:
         for event in pygame.event.get():
             if event.type == pygame.KEYDOWN and event.key not in HARMLESS_KEYS and event.key not in REPEATING_KEYS:
                 self._held.add(event.key)
+            elif event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 2, 3):
+                continue
             else:
                 self._carried.append(event)
 

@@ -38,6 +38,9 @@ from game.ui.tooltip import draw_tooltip
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 STEP_BUDGET = 0.006  # seconds of widget building a frame while a new turn is put on the board
+CLICK_GRACE = 0.5
+"""Seconds after a new turn is on view during which a click on End turn is not taken: the second
+and third click of a quick double or triple click were ending turns nobody had looked at."""
 
 
 def load_cities(basemap_name: str) -> list[dict]:
@@ -62,6 +65,7 @@ class GameScreen(Screen):
         self.playing = self.watch
         self._clock = 0.0
         self._dt = 0.0
+        self._turn_shown_at = -CLICK_GRACE  # time.monotonic() when the current turn was all on view
         self.rects: dict[str, pygame.Rect] = {}
         self.top = TopBar(self)
         self.decision: DecisionPanel | WatchPanel = WatchPanel(self) if self.watch else DecisionPanel(self)
@@ -168,6 +172,7 @@ class GameScreen(Screen):
                 self.update_preview()
                 self._scroll_pending = True
         self.app.input_barrier()  # the whole new turn is on view only now
+        self._turn_shown_at = time.monotonic()
 
     @property
     def settling(self) -> bool:
@@ -219,11 +224,12 @@ class GameScreen(Screen):
         """A turn, the debrief or a reload is being computed or shown (the board shows the state before it)."""
         return self.app.work.busy or self.settling
 
-    def end_turn(self) -> None:
+    def end_turn(self, by_click: bool = False) -> None:
         """Enter or the End turn button: this seat's choice; once every seat has chosen, the turn
-        is played on the worker thread while the board keeps showing this turn."""
+        is played on the worker thread while the board keeps showing this turn. A click that comes
+        within ``CLICK_GRACE`` of the turn appearing is the tail of a multiple click: not taken."""
         sess = self.match.session
-        if self.busy:
+        if self.busy or (by_click and time.monotonic() - self._turn_shown_at < CLICK_GRACE):
             return
         if sess.done:
             self.open_debrief()
@@ -382,7 +388,7 @@ class GameScreen(Screen):
             if self.watch:
                 self.open_debrief()
             else:
-                self.end_turn()
+                self.end_turn(by_click=True)
         elif isinstance(self.decision, WatchPanel) and el is self.decision.play_btn:
             self.toggle_playing()
         elif isinstance(self.decision, WatchPanel) and el is self.decision.step_btn:
