@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from game.ui.screens.game_screen import CLICK_GRACE
+
 ROOT = Path(__file__).resolve().parents[1]
 NEEDED = ("Xvfb", "xdotool")
 pytestmark = pytest.mark.skipif(
@@ -126,7 +128,9 @@ def test_whole_tutorial_game_with_keys_and_a_click(xvfb, tmp_path):
         turn = 1
         while True:
             if turn == 2:
-                # one turn by mouse: the End turn button at the bottom right of the decision panel
+                # one turn by mouse: the End turn button at the bottom right of the decision panel,
+                # clicked once the student has looked at the turn (a quicker click is not taken)
+                time.sleep(CLICK_GRACE + 0.2)
                 _xdo(env, "mousemove", "--window", wid, "1100", "690", "click", "1")
             else:
                 _xdo(env, "key", "2")  # "Propose talks" (number keys pick actions)
