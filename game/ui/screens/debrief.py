@@ -141,7 +141,11 @@ class DebriefScreen(Screen):
         )
         yield
         self.title_btn = UIButton(
-            pygame.Rect(pad + s(400), by, s(190), s(42)), "Title screen", m, container=root, object_id=oid("@tool")
+            pygame.Rect(pad + s(400), by, s(190), s(42)),
+            "Title screen (Enter)",
+            m,
+            container=root,
+            object_id=oid("@tool"),
         )
         self.export_btn = UIButton(
             pygame.Rect(w - pad - bw, by, bw, s(42)),
@@ -310,7 +314,7 @@ class DebriefScreen(Screen):
             elif el is self.again_btn:
                 self.again()
             elif el is self.title_btn:
-                self.app.open_title(preselect=self.match.path)
+                self.app.open_title(preselect=self.match.path, seed=self.match.seed)
             return None
         if event.type == pygame.MOUSEWHEEL:
             return None if any(c.handle_wheel(event) for c in self.cards()) else event
@@ -322,7 +326,7 @@ class DebriefScreen(Screen):
             elif event.key == pygame.K_e:
                 self.export()
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self.app.open_title(preselect=self.match.path)
+                self.app.open_title(preselect=self.match.path, seed=self.match.seed)
             return None
         return event
 
