@@ -271,6 +271,11 @@ class Monkey:
         led = self.ledgers.get(id(match))
         if led is None or led.match is not match:
             led = MatchLedger(match, match.session.turn, len(match.session.decisions))
+            # a match rebuilt mid-turn (a reload, a loaded save) keeps the hot-seat choices made on
+            # the one it replaces: each was an end-turn press
+            turn = match.session.turn
+            led.presses = len(match.pending)
+            led.chosen = {(turn, seat, choice[0]) for seat, choice in match.pending.items()}
             self.ledgers[id(match)] = led
             if len(self.ledgers) > 40:
                 self.ledgers.pop(next(iter(self.ledgers)))
