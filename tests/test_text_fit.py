@@ -164,12 +164,7 @@ def home(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("size,text_size", CONFIGS, ids=lambda c: f"{c[0]}x{c[1]}" if isinstance(c, tuple) else c)
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_every_text_fits(path, size, text_size, monkeypatch, request):
-    if text_size == LARGEST_TEXT:
-        # With the largest text two screens still cut words: the debrief's summary line and
-        # export button (H6's debrief.py) and, in Cuba at 1280x720, the decision panel's
-        # 'rung 10'-'rung 14' labels (1 px). Remove this mark once they fit.
-        request.applymarker(pytest.mark.xfail(reason="largest text: widgets still too narrow", strict=False))
+def test_every_text_fits(path, size, text_size, monkeypatch):
     recorder = FitRecorder(monkeypatch)
     settings = Settings(width=size[0], height=size[1], text_size=text_size)
     app = App(settings, size, fixed_size=True)

@@ -220,7 +220,7 @@ class DecisionPanel(Panel):
             elif first.target:
                 text += f": {first.target}"
             b = UIButton(
-                pygame.Rect(0, cy, inner_w - s(62), s(32)),
+                pygame.Rect(0, cy, inner_w - s(66), s(32)),
                 _fit(bfont, text, inner_w - s(74)),
                 m,
                 container=self.scroller,
@@ -228,7 +228,7 @@ class DecisionPanel(Panel):
                 tool_tip_text=self.option_tooltip(first),
             )
             UILabel(
-                pygame.Rect(inner_w - s(58), cy, s(58), s(32)),
+                pygame.Rect(inner_w - s(62), cy, s(62), s(32)),  # "rung 14" fits Larger text
                 f"rung {first.rung}" if first.rung else "\u2014",
                 m,
                 container=self.scroller,
@@ -294,7 +294,7 @@ class DecisionPanel(Panel):
                     f"  \u00b7 {len(illegal)} options" if len(illegal) > 1 else (f": {o.target}" if o.target else "")
                 )
                 b = UIButton(
-                    pygame.Rect(0, cy, inner_w - s(62), s(28)),
+                    pygame.Rect(0, cy, inner_w - s(66), s(28)),
                     _fit(bfont, text, inner_w - s(74)),
                     m,
                     container=self.scroller,
@@ -302,7 +302,7 @@ class DecisionPanel(Panel):
                 )
                 b.disable()
                 UILabel(
-                    pygame.Rect(inner_w - s(58), cy, s(58), s(28)),
+                    pygame.Rect(inner_w - s(62), cy, s(62), s(28)),
                     f"rung {o.rung}" if o.rung else "\u2014",
                     m,
                     container=self.scroller,
