@@ -419,15 +419,25 @@ class Monkey:
             raise Invariant(f"{match.scenario.meta.id}: the autosave's decisions differ from the game's")
 
     # ------------------------------------------------------------ run
+    def _start_episode(self) -> None:
+        """A new episode; one that fails to start (e.g. the board cannot be built at the window's
+        size) is a failure like any other, and the run goes on from the title screen."""
+        try:
+            self.new_episode()
+        except Exception as exc:  # noqa: BLE001 - reported with its seed and event index
+            self._fail(f"starting an episode: {type(exc).__name__}: {exc}", traceback.format_exc())
+            self.app.running = True
+            self.app.open_title()
+
     def run(self, n_events: int, deadline: float | None = None) -> Report:
         actions = self.actions()
-        self.new_episode()
+        self._start_episode()
         episode_end = self.index + self.rng.randrange(150, 700)
         while self.index < n_events and (deadline is None or time.monotonic() < deadline):
             if self.stop_at_first and self.failures:
                 break
             if not self.app.running or self.index >= episode_end:
-                self.new_episode()
+                self._start_episode()
                 episode_end = self.index + self.rng.randrange(150, 700)
                 actions = self.actions()  # a new episode does not finish the last one's key holds
             next(actions)
