@@ -490,3 +490,25 @@ def test_enter_on_the_debrief_keeps_the_class_seed_on_the_title_screen(app):
     _key(app, pygame.K_RETURN)
     title = app.stack.top
     assert isinstance(title, TitleScreen) and title.seed == 42
+
+
+def test_news_that_cannot_be_laid_out_never_breaks_the_board(app, monkeypatch):
+    """pygame_gui raised "Row longer than layout" while the board was rebuilt after a settings change
+    (monkey seed 300), and every later build failed the same way: the news says so instead."""
+    from game.ui.panels import news
+    from game.ui.screens.game_screen import GameScreen
+
+    real = news.UITextBox
+
+    def refusing(text, *args, **kw):
+        if "cannot be laid out" not in text:
+            raise RuntimeError("Row longer than layout")
+        return real(text, *args, **kw)
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 3)
+    match.session.run_ai_to_end()
+    monkeypatch.setattr(news, "UITextBox", refusing)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(2)
+    assert board.news.boxes and all("cannot be laid out" in box.html_text for _part, box in board.news.boxes)

@@ -99,10 +99,23 @@ class NewsPanel(Panel):
         width = scroller.rect.w - self.app.s(20)
         for part in parts[keep:]:
             y = self.boxes[-1][1].relative_rect.bottom if self.boxes else 0
-            box = UITextBox(part, pygame.Rect(0, y, width, -1), self.app.manager, container=scroller)
+            box = self._news_box(part, y, width)
             self.boxes.append((part, box))
             yield
         self.scroll_to(anchors)
+
+    def _news_box(self, part: str, y: float, width: int) -> UITextBox:
+        """One turn's news. pygame_gui refuses a text whose row cannot fit its width ("Row longer
+        than layout", met by the monkey after a settings change at a large scale): then the box is
+        laid out wider (the scroller clips it), and past that it says so instead of crashing."""
+        manager, scroller = self.app.manager, self.scroller
+        for w in (width, max(width, self.app.s(480))):
+            try:
+                return UITextBox(part, pygame.Rect(0, y, w, -1), manager, container=scroller)
+            except RuntimeError:
+                continue
+        note = "<i>This turn's news cannot be laid out at this window size; widen the window.</i>"
+        return UITextBox(note, pygame.Rect(0, y, max(width, self.app.s(480)), -1), manager, container=scroller)
 
     def height(self) -> int:
         return int(self.boxes[-1][1].relative_rect.bottom) if self.boxes else 0
