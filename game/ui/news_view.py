@@ -30,7 +30,8 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
     actor = ev.get("actor")
     col = theme.hex_of(theme.lighten(colours.get(actor, (200, 200, 200)), 0.25)) if actor else "#c0c8d2"
     bullet = f"<font color='{col}'>\u2022</font> "
-    text = esc(ev.get("text", kind))
+    raw = ev.get("text", kind)
+    text = esc("" if raw is None else str(raw))
     if kind == "decision":
         if not instructor or ev.get("human"):
             return None
@@ -142,7 +143,7 @@ def feed_parts(
         return groups
     by_turn = {g[0]: g for g in groups}
     if current_turn is not None and current_turn not in by_turn and current_turn in history:
-        g = (current_turn, rules.date_of(current_turn).isoformat(), [], 0)
+        g: tuple[int, str, list[str], int] = (current_turn, rules.date_of(current_turn).isoformat(), [], 0)
         groups.append(g)
         by_turn[current_turn] = g
     compared = {c["turn"]: c for c in history_comparison(rules, events)}
@@ -193,7 +194,7 @@ def feed_html(
     if newest_first:
         groups.reverse()
     resolved = {ev.get("turn") for ev in events}
-    parts = []
+    parts: list[str] = []
     anchors = None
     last_resolved = max((i for i, g in enumerate(groups) if g[0] in resolved), default=None)
     for i, (turn, date, lines, n_top) in enumerate(groups):

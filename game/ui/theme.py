@@ -57,15 +57,18 @@ def hex_rgb(text: str, default=(153, 153, 153)) -> tuple[int, int, int]:
 
 
 def lighten(rgb, f: float = 0.35) -> tuple[int, int, int]:
-    return tuple(int(c + (255 - c) * f) for c in rgb)
+    r, g, b = (int(c + (255 - c) * f) for c in rgb[:3])
+    return r, g, b
 
 
 def darken(rgb, f: float = 0.4) -> tuple[int, int, int]:
-    return tuple(int(c * (1 - f)) for c in rgb)
+    r, g, b = (int(c * (1 - f)) for c in rgb[:3])
+    return r, g, b
 
 
 def mix(a, b, t: float) -> tuple[int, int, int]:
-    return tuple(int(a[i] + (b[i] - a[i]) * t) for i in range(3))
+    r, g, bl = (int(a[i] + (b[i] - a[i]) * t) for i in range(3))
+    return r, g, bl
 
 
 def actor_colours(scenario, palette: str = "colorblind") -> dict[str, tuple[int, int, int]]:
