@@ -33,6 +33,7 @@ from game.runners import kernel_cache
 from game.runners.load import load_bytes, load_scenario
 from game.runners.local import policies_for
 from game.runners.tally import Tally
+from tools.make_golden import COUNTS, PER_GAME
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENARIOS = sorted(
@@ -41,22 +42,6 @@ SCENARIOS = sorted(
     + glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.yaml"))
     + glob.glob(os.path.join(ROOT, "game", "templates", "*.yaml"))
 )
-PER_GAME = (
-    "outcome",
-    "turns",
-    "max_rung",
-    "score",
-    "accidents",
-    "escalations",
-    "divergent",
-    "signals_sent",
-    "clipped",
-    "crossed_turn",
-    "crossed_by",
-    "trips",
-    "objective_scores",
-)
-COUNTS = ("action_counts", "rung_hist", "signal_counts")
 
 pytestmark = pytest.mark.skipif(kernel_cache.compiler() is None, reason="no C compiler")
 
