@@ -13,11 +13,12 @@ import random
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
 from game.diagnostics import SMALL_CHOICES, NearNames, ScenarioError, did_you_mean
-from game.engine.rules import MAX_ACTION_INSTANCES, MAX_INSTANCES
+from game.engine.rules import MAX_ACTION_INSTANCES, MAX_INSTANCES, MAX_RULES_PER_OPTION
 from game.loader.references import MAX_SUGGESTIONS
 from game.runners.load import load_bytes, load_scenario
 
@@ -133,3 +134,38 @@ def test_a_cyrillic_letter_in_an_id_is_named():
     text = text.replace('"ｔension >= 0.4"', '"tension >= 0.4"').replace("- id: talks\n", "- id: tаlks\n")
     messages = [d.message for d in problems_of(text)]
     assert "action id 'tаlks': character 2 is 'а' (CYRILLIC SMALL LETTER A), not a Latin letter" in messages
+
+
+def _weighed_talks(n: int) -> str:
+    scn = make_hostile.base()
+    rules = scn["policies"]["aldoria_doctrine"]["rules"]
+    rules.extend({"action": "talks", "weight": f"{i % 7} * (1 - tension) + talks / {i + 1}"} for i in range(n))
+    return yaml.safe_dump(scn, sort_keys=False)
+
+
+def test_rules_past_the_limit_on_one_option_are_refused_at_the_policy():
+    """1,500 rules on one action made both engines fail with RecursionError (a sum as deep as its rules)."""
+    diags = problems_of(_weighed_talks(MAX_RULES_PER_OPTION))
+    assert [(d.path, d.message) for d in diags] == [
+        (
+            "policies.aldoria_doctrine.rules",
+            f"{MAX_RULES_PER_OPTION + 1} rules weigh the action 'talks', past the limit of {MAX_RULES_PER_OPTION} "
+            "an option; merge them into fewer rules",
+        )
+    ]
+
+
+@pytest.mark.parametrize("engine", ["numpy", "compiled"])
+def test_rules_up_to_the_limit_on_one_option_play(engine, tmp_path):
+    """Just under the limit (the tutorial has one rule on 'talks' already), both engines play."""
+    path = tmp_path / "crowded.yaml"
+    path.write_text(_weighed_talks(MAX_RULES_PER_OPTION - 1))
+    loaded = load_scenario(path)
+    from game.runners.kernel_cache import compiler
+    from game.runners.local import play_games, policies_for
+
+    if engine == "compiled" and compiler() is None:
+        pytest.skip("no C compiler")
+    games = np.arange(200, dtype=np.uint64)
+    result = play_games(loaded.rules, 1, games, policies_for(loaded.rules), engine)
+    assert len(result.outcome) == 200 and result.turns.min() >= 1

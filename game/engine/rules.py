@@ -7,6 +7,7 @@ that can never be legal keeps its reason ("out of range: 420 km > 300 km") for t
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 from collections.abc import Callable
 
@@ -256,6 +257,9 @@ MAX_ACTION_INSTANCES = 20_000
 """Target instances (weapons x sites) one action may have; the shipped scenarios have at most 12."""
 MAX_INSTANCES = 50_000
 """Target instances of all actions together; the shipped scenarios have at most 110."""
+MAX_RULES_PER_OPTION = 100
+"""Policy rules that may weigh one action or signal: an option's weight is their running sum, a
+formula as deep as their number (the shipped scenarios have at most 2)."""
 
 
 class _Compiler:
@@ -543,6 +547,16 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             else:
                 targets = [("signal", signal_ix.get(rule.signal, -1))]
             terms.extend(PolicyRule(kind, k, term) for kind, k in targets if k >= 0)
+        weighed = collections.Counter((t.kind, t.index) for t in terms)
+        crowded = [(kind, k, n) for (kind, k), n in weighed.items() if n > MAX_RULES_PER_OPTION]
+        if crowded:
+            kind, k, n = max(crowded, key=lambda x: x[2])
+            name = next(x.spec.id for x in rules_actions if x.index == k) if kind == "action" else scn.signals[k].id
+            c.diag(
+                ("policies", i, "rules"),
+                f"{n:,} rules weigh the {kind} '{name}', past the limit of {MAX_RULES_PER_OPTION} an option; "
+                "merge them into fewer rules",
+            )
         policy_terms[pol.id] = terms
 
     thresholds = np.array([rung_ix.get(t.below, 0) for t in scn.ladder.thresholds], dtype=np.float64)
