@@ -512,3 +512,19 @@ def test_news_that_cannot_be_laid_out_never_breaks_the_board(app, monkeypatch):
     app.stack.reset(board)
     app.render(2)
     assert board.news.boxes and all("cannot be laid out" in box.html_text for _part, box in board.news.boxes)
+
+
+def test_settings_show_the_window_size_in_use(app):
+    """After `--size 1920x1080` the Settings card highlighted the saved 1280x720."""
+    from game.ui.screens.settings_screen import SettingsScreen
+
+    app.resize((1920, 1080))
+    try:
+        screen = SettingsScreen(app)
+        app.stack.push(screen)
+        app.render(1)
+        chosen = [value for button, key, value in screen.choices if key == "size" and button.is_selected]
+        assert chosen == [(1920, 1080)]
+        app.stack.pop()
+    finally:
+        app.resize((1280, 720))

@@ -21,9 +21,11 @@ class SettingsScreen(Overlay):
 
     def build_card(self) -> None:
         st = self.app.settings
+        window = st.size if st.fullscreen else tuple(self.app.size)
         self.choices: list[tuple[UIButton, str, object]] = []
         rows: list[tuple[str, str, list[tuple[str, object]], object]] = [
-            ("Window size", "size", [(f"{w}\u00d7{h}", (w, h)) for w, h in WINDOW_SIZES], st.size),
+            # the window's real size: --size or a drag may have changed it without saving
+            ("Window size", "size", [(f"{w}\u00d7{h}", (w, h)) for w, h in WINDOW_SIZES], window),
             ("Full screen", "fullscreen", [("Off", False), ("On", True)], st.fullscreen),
             ("UI scale", "ui_scale", [(f"{v:g}\u00d7", v) for v in UI_SCALES], st.ui_scale),
             ("Text size", "text_size", [(k.capitalize(), k) for k in TEXT_SIZES], st.text_size),
