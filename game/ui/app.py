@@ -34,6 +34,7 @@ from game.ui.options import OptionError, WindowOptions  # noqa: E402
 from game.ui.scale import UiScale, for_settings  # noqa: E402
 from game.ui.screens.base import ScreenStack  # noqa: E402
 from game.ui.settings import Settings, home_dir, load_settings, save_settings  # noqa: E402
+from game.ui.tooltip import wrap  # noqa: E402
 from game.ui.work import Worker  # noqa: E402
 
 DEFAULT_SCENARIO = "tutorial"  # a first-time player starts where the five ideas are taught
@@ -205,7 +206,7 @@ class App:
         f = theme.font(self.font_px(14), "bold")
         for text, kind, _until in self.toasts:
             colour = {"warn": theme.DANGER, "good": theme.GOOD}.get(kind, theme.ACCENT)
-            lines = _wrap(f, text, min(760, self.size[0] - 80))
+            lines = wrap(f, text, min(760, self.size[0] - 80))
             w = max(f.size(line)[0] for line in lines) + 36
             h = len(lines) * f.get_linesize() + 18
             box = pygame.Rect(0, y, w, h)
@@ -507,20 +508,6 @@ def _cache_theme_ids(manager: pygame_gui.UIManager) -> None:
         return ids
 
     appearance.build_all_combined_ids = build_all_combined_ids  # type: ignore[method-assign]
-
-
-def _wrap(font, text: str, width: int) -> list[str]:
-    words, lines, cur = text.split(), [], ""
-    for w in words:
-        trial = f"{cur} {w}".strip()
-        if font.size(trial)[0] <= width or not cur:
-            cur = trial
-        else:
-            lines.append(cur)
-            cur = w
-    if cur:
-        lines.append(cur)
-    return lines or [""]
 
 
 # ---------------------------------------------------------------- entry points

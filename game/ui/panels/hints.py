@@ -49,7 +49,7 @@ class HintPanel(Panel):
         )
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
-        from game.ui.app import _wrap
+        from game.ui.tooltip import wrap
 
         s, fp = self.app.s, self.app.font_px
         mrect = self.board.rects["map"]
@@ -59,7 +59,7 @@ class HintPanel(Panel):
         arrow_room = s(34) if target in ("ladder", "news") else 0
         width = min(s(410), mrect.w - 2 * margin - (arrow_room if target == "ladder" else 0))
         inner = width - 2 * pad - stripe
-        lines = _wrap(f_body, hint.text, inner)
+        lines = wrap(f_body, hint.text, inner)
         btn_w, btn_h = s(96), s(32)
         title = _fit(f_title, hint.title, inner - btn_w - s(10))
         head_h = f_tag.get_linesize() + f_title.get_linesize()

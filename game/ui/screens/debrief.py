@@ -69,11 +69,11 @@ class DebriefScreen(Screen):
         left_w = int((w - 2 * pad) * 0.56)
         right_x = pad + left_w + s(18)
         right_w = w - pad - right_x
-        from game.ui.app import _wrap
+        from game.ui.tooltip import wrap
 
         body_px = self.app.font_px(15)
         body_font = theme.font(body_px)
-        n_lines = len(_wrap(body_font, out.text if out else "", left_w - s(30)))
+        n_lines = len(wrap(body_font, out.text if out else "", left_w - s(30)))
         text_h = min(int((bottom - top) * 0.3), n_lines * round(body_font.get_linesize() * 1.25) + s(26))
         self.outcome_card = TextCard(
             html.escape(out.text if out else ""), pygame.Rect(pad, top, left_w, text_h), body_px, s(12)
