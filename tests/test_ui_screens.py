@@ -528,3 +528,25 @@ def test_settings_show_the_window_size_in_use(app):
         app.stack.pop()
     finally:
         app.resize((1280, 720))
+
+
+def test_the_briefing_scrolls_by_keyboard_and_esc_keeps_the_seed(app):
+    """A keyboard-only student could not reach the briefing's perspectives and claims; Esc lost the seed."""
+    from game.ui.screens.briefing import BriefingScreen
+    from game.ui.screens.title import TitleScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "atacms_2024.yaml"), ("ukraine",), 42)
+    brief = BriefingScreen(app, match)
+    app.stack.reset(brief)
+    app.render(2)
+    bar = brief.right.scroll_bar
+    assert bar is not None, "the ATACMS claims column is longer than its view"
+    _key(app, pygame.K_RIGHT)
+    assert brief.focus_rect() == brief.right.rect
+    _key(app, pygame.K_PAGEDOWN)
+    _key(app, pygame.K_PAGEDOWN)
+    app.render(2)
+    assert bar.start_percentage > 0
+    _key(app, pygame.K_ESCAPE)
+    title = app.stack.top
+    assert isinstance(title, TitleScreen) and title.seed == 42

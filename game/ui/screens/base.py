@@ -18,6 +18,9 @@ import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID, UIContainer
 
+SCROLL_KEYS = {pygame.K_PAGEUP: -0.8, pygame.K_PAGEDOWN: 0.8, pygame.K_UP: -0.15, pygame.K_DOWN: 0.15}
+"""Keys that scroll a long text, by a share of its view."""
+
 
 class Screen(abc.ABC):
     """One screen of the game (title, briefing, board, ...)."""

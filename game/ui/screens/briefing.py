@@ -10,7 +10,7 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.engine import words
 from game.ui import theme
-from game.ui.screens.base import Screen, button_pressed, oid
+from game.ui.screens.base import SCROLL_KEYS, Screen, button_pressed, oid
 
 STATUS_COLOURS = {
     "established": "#009E73",
@@ -137,6 +137,8 @@ class BriefingScreen(Screen):
             container=root,
             object_id=oid("@card_text"),
         )
+        self.column = self.left  # the column Up/Down scroll
+        self.column_picked = False  # Left/Right pressed: the ring moves from the Enter button to the column
         bw = s(300)
         self.go = UIButton(
             pygame.Rect(w - pad - bw, h - s(64), bw, s(44)),
@@ -144,7 +146,7 @@ class BriefingScreen(Screen):
             m,
             container=root,
             object_id=oid("@primary"),
-            tool_tip_text="Open the board; F1 there shows the keys",
+            tool_tip_text="Open the board; F1 there shows the keys. Here: Left/Right pick a column, Up/Down scroll it",
         )
         self.back = UIButton(
             pygame.Rect(pad, h - s(64), s(200), s(44)), "Back to the title", m, container=root, object_id=oid("@tool")
@@ -161,17 +163,31 @@ class BriefingScreen(Screen):
                     board.hand_over()
             return None
         if button_pressed(event, self.back) or (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE):
-            self.app.open_title(preselect=self.match.path)
+            self.app.open_title(preselect=self.match.path, seed=self.match.seed)
             return None
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+            self.column = self.left if event.key == pygame.K_LEFT else self.right
+            self.column_picked = True
+        elif event.type == pygame.KEYDOWN and event.key in SCROLL_KEYS:
+            self.scroll(self.column, SCROLL_KEYS[event.key])
         return None
+
+    def scroll(self, box: UITextBox, views: float) -> None:
+        """Scroll a column by a share of its view (keyboard: Left/Right pick it, Up/Down/PgUp/PgDn scroll)."""
+        bar = box.scroll_bar
+        if bar is None:
+            return
+        step = views * bar.visible_percentage
+        bar.set_scroll_from_start_percentage(min(max(bar.start_percentage + step, 0.0), 1.0 - bar.visible_percentage))
 
     def draw(self, surface) -> None:
         surface.fill(theme.BG)
         pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(0, 0, self.app.size[0], 3))
 
     def focus_rect(self) -> pygame.Rect | None:
-        """The button Enter presses."""
-        return pygame.Rect(self.go.rect)
+        """The button Enter presses, or the column Left/Right picked for scrolling (Enter still
+        opens the map)."""
+        return pygame.Rect(self.column.rect if self.column_picked else self.go.rect)
 
     def state(self) -> dict:
         return {"screen": self.name, "scenario": self.match.scenario.meta.id}

@@ -20,7 +20,7 @@ from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import Replays, causal_chain, game_log, replay_shares
 from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
-from game.ui.screens.base import Screen, oid
+from game.ui.screens.base import SCROLL_KEYS, Screen, oid
 from game.ui.text_card import TextCard
 
 KIND_LABEL = {
@@ -34,7 +34,6 @@ KIND_LABEL = {
     "signal": "says",
     "illegal": "blocked",
 }
-SCROLL_KEYS = {pygame.K_PAGEUP: -0.8, pygame.K_PAGEDOWN: 0.8, pygame.K_UP: -0.15, pygame.K_DOWN: 0.15}  # of a view
 STEP_BUDGET = 0.006  # seconds of building a frame while the debrief opens (as the board's panels)
 
 
