@@ -184,8 +184,9 @@ class HintPanel(Panel):
         )
         x = card.left + stripe + pad
         y = card.top + pad
-        turns = self.match.scenario.calendar.turns
-        tag = theme.render(f_tag, f"HINT \u00b7 TURN {self.match.session.turn} OF {turns}", theme.ACCENT)
+        hints = self.match.scenario.hints
+        number = next((i for i, h in enumerate(hints, 1) if h is self.current()), 0)
+        tag = theme.render(f_tag, f"HINT {number} OF {len(hints)}", theme.ACCENT)
         surface.blit(tag, (x, y))
         room = lay["button"].left - s(10) - (x + tag.get_width() + s(10))
         keys = _fit(f_tag, "Esc or H hides it", room) if room > s(40) else ""
