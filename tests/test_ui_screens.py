@@ -550,3 +550,17 @@ def test_the_briefing_scrolls_by_keyboard_and_esc_keeps_the_seed(app):
     _key(app, pygame.K_ESCAPE)
     title = app.stack.top
     assert isinstance(title, TitleScreen) and title.seed == 42
+
+
+def test_a_news_box_is_never_laid_out_narrower_than_its_minimum(app):
+    """A scroller a few pixels wide made pygame_gui's layout loop for minutes (monkey seed 524)."""
+    from game.ui.panels.news import MIN_NEWS_WIDTH
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 3)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(1)
+    box = board.news._news_box("<b>Turn 1</b> Aldoria proposes talks under the Strait Council.", 0, 3)
+    assert box.rect.w >= app.s(MIN_NEWS_WIDTH)
+    box.kill()

@@ -34,6 +34,10 @@ def split_feed(feed: str) -> list[str]:
     return [f"{opening}{t}{'<br>' if i + 1 < len(turns) else ''}</font>" for i, t in enumerate(turns)]
 
 
+MIN_NEWS_WIDTH = 240
+"""Narrowest news box laid out, before scaling (the scroller clips a wider one)."""
+
+
 class NewsPanel(Panel):
     """The feed under the map."""
 
@@ -109,6 +113,8 @@ class NewsPanel(Panel):
         than layout", met by the monkey after a settings change at a large scale): then the box is
         laid out wider (the scroller clips it), and past that it says so instead of crashing."""
         manager, scroller = self.app.manager, self.scroller
+        # a box only a few glyphs wide makes pygame_gui's layout loop for minutes (monkey seed 524)
+        width = max(width, self.app.s(MIN_NEWS_WIDTH))
         for w in (width, max(width, self.app.s(480))):
             try:
                 return UITextBox(part, pygame.Rect(0, y, w, -1), manager, container=scroller)
