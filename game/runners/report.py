@@ -177,26 +177,17 @@ def plot_fan(res: dict) -> bytes:
 
         # rungs are whole numbers: a band covering rungs a..b is drawn from a - PAD to b + PAD,
         # so a quantile range on a single rung still shows as a strip around it
-        ax.fill_between(
-            turns,
-            [v - PAD for v in col("q05")],
-            [v + PAD for v in col("q95")],
-            step="mid",
-            color=PALETTE[0],
-            alpha=0.15,
-            linewidth=0,
-            label="5-95% of games",
-        )
-        ax.fill_between(
-            turns,
-            [v - PAD for v in col("q25")],
-            [v + PAD for v in col("q75")],
-            step="mid",
-            color=PALETTE[0],
-            alpha=0.35,
-            linewidth=0,
-            label="25-75%",
-        )
+        for lo, hi, alpha, label in (("q05", "q95", 0.15, "5-95% of games"), ("q25", "q75", 0.35, "25-75%")):
+            ax.fill_between(
+                turns,
+                [v - PAD for v in col(lo)],
+                [v + PAD for v in col(hi)],
+                step="mid",
+                color=PALETTE[0],
+                alpha=alpha,
+                linewidth=0,
+                label=label,
+            )
         ax.step(turns, col("q50"), where="mid", color=PALETTE[0], label="median")
         ax.plot(turns, col("mean"), color=PALETTE[1], linestyle="--", linewidth=1, label="mean")
         ax.step(turns, col("q99"), where="mid", color=PALETTE[3], linewidth=0.8, label="99th percentile")
