@@ -67,6 +67,9 @@ def _all_exprs(rules):
             yield ("policies",), rule.term.weight
 
 
+SHORT_BRIEFING_WORDS = 600
+"""A short briefing's length in words: five minutes' reading at about 120 words a minute."""
+
 # fields whose values are prose, where an inline " #" cuts the text rather than annotates it
 PROSE_KEYS = frozenset(
     {
@@ -81,6 +84,14 @@ PROSE_KEYS = frozenset(
         "statement",
         "requires",
         "briefing",
+        "briefing_short",
+        "goals",
+        "red_lines",
+        "knows",
+        "does_not_know",
+        "options_note",
+        "others",
+        "quote",
         "publisher",
         "holder",
         "debrief",
@@ -245,6 +256,12 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
     for i, o in enumerate(scn.outcomes):
         if not o.text.strip():
             warn(("outcomes", i), f"outcome '{o.id}' has no debrief text")
+    words = len(scn.meta.briefing_short.split())
+    if words > SHORT_BRIEFING_WORDS:
+        warn(
+            ("meta", "briefing_short"),
+            f"{words} words; a short briefing reads in five minutes at about {SHORT_BRIEFING_WORDS}",
+        )
     return out
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import attrs
 
+from game.claim_status import CLAIM_STATUSES
+
 CATEGORIES = ("status_quo", "de_escalation", "posturing", "non_violent", "violent", "nuclear")
 """Action categories, from Rivera et al. 2024 (FAccT), which weigh them for an escalation score."""
 
@@ -24,7 +26,7 @@ RIVERA_WEIGHTS = {
     "violent": 28.0,
     "nuclear": 60.0,
 }
-CLAIM_STATUSES = ("established", "reported", "contested", "disputed", "unsupported", "false")
+DOCUMENT_KINDS = ("op-ed", "speech", "statement", "article")
 SITE_KINDS = (
     "military",
     "civilian",
@@ -81,15 +83,50 @@ class Perspective:
 
 
 @attrs.frozen
+class DocumentPoint:
+    says: str = _help("One point of the document, in faithful paraphrase.")
+    quote: str = _opt("A short quotation of the document's own words for it.", "")
+    claims: tuple[str, ...] = _opt("Ids of the claims (in `meta.claims`) that check this point.", ())
+
+
+@attrs.frozen
+class Document:
+    id: str = _help("Short id, e.g. `aharoni_oped`.")
+    title: str = _help("The document's title.")
+    author: str = _help("Who wrote or said it.")
+    date: str = _help("When it appeared, `YYYY-MM-DD`.")
+    kind: str = _help("One of: " + ", ".join(DOCUMENT_KINDS) + ".")
+    source: str = _help("Id of the source (in `meta.sources`) where it is published.")
+    summary: str = _help("What it argues, in a few sentences, attributed.")
+    points: tuple[DocumentPoint, ...] = _opt("Its points in order, each with the claims that check it.", ())
+
+
+@attrs.frozen
+class RoleCard:
+    goals: str = _opt("What this seat wants, as its government would say it.", "")
+    red_lines: str = _opt("Its declared (and private) red lines as its government stated them, citing claim ids.", "")
+    knows: str = _opt("What it knows at the start.", "")
+    does_not_know: str = _opt("What it does not know (others' intentions, hidden red lines).", "")
+    options_note: str = _opt("Its options in a few words: what it can do each turn.", "")
+    others: str = _opt("Allies' and adversaries' stated positions.", "")
+
+    def is_empty(self) -> bool:
+        """True when the author wrote none of it (the handout then builds the card from the actor)."""
+        return not any(attrs.astuple(self))
+
+
+@attrs.frozen
 class Meta:
     id: str = _help("Identifier of the scenario, e.g. `atacms_2024`.")
     title: str = _help("Title shown on the title screen.")
     summary: str = _help("One paragraph: the situation in plain words.")
     briefing: str = _opt("The longer briefing a student reads before playing.", "")
+    briefing_short: str = _opt("The short briefing a student reads in five minutes (at most about 600 words).", "")
     objectives: tuple[str, ...] = _opt("Learning objectives (3-5 is good).", ())
     perspectives: tuple[Perspective, ...] = _opt("Views of the crisis, each attributed.", ())
     claims: tuple[Claim, ...] = _opt("Statements of fact, each with a status and sources.", ())
     sources: tuple[Source, ...] = _opt("Every source the scenario cites.", ())
+    documents: tuple[Document, ...] = _opt("Documents students read (an op-ed, a speech), point by point.", ())
     fictional: bool = _opt("True for invented countries (the tutorial).", False)
     notes: str = _opt("Designer's notes: balance figures, what was simplified and why.", "")
 
@@ -146,6 +183,7 @@ class Actor:
     playable: bool = _opt("Whether a student may take this seat.", True)
     color: str = _opt("Colour on the map and the ladder, `#rrggbb` (default: palette).", "")
     description: str = _opt("Who this actor is, for the seat picker.", "")
+    role_card: RoleCard = _opt("The seat's role card: goals, red lines, what it knows.", attrs.Factory(RoleCard))
 
 
 @attrs.frozen

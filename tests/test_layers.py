@@ -20,13 +20,15 @@ import attrs
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "game"
 
-_MODEL = frozenset({"game", "game.diagnostics", "game.resources", "game.model", "game.params", "game.geo"})
+_MODEL = frozenset(
+    {"game", "game.diagnostics", "game.resources", "game.model", "game.params", "game.geo", "game.claim_status"}
+)
 _EXPR = _MODEL | {"game.expr"}
 _ENGINE = _EXPR | {"game.engine"}
 _POLICIES = _ENGINE | {"game.policies"}
 _FILES = frozenset({"game.files", "game.datafile"})  # reading and writing files: not for the pure layers
 _RUNNERS = _POLICIES | _FILES | {"game.loader", "game.runners", "game.decisions"}
-_TOOLS = _RUNNERS | {"game.lint", "game.class_report", "game.schema"}
+_TOOLS = _RUNNERS | {"game.lint", "game.class_report", "game.schema", "game.handout"}
 
 MAY_IMPORT: dict[str, frozenset[str]] = {
     # component (a module or a package) -> the components its modules may import
@@ -35,7 +37,8 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "game.resources": frozenset(),
     "game.files": frozenset({"game.diagnostics"}),
     "game.datafile": frozenset({"game.diagnostics"}),
-    "game.model": frozenset({"game", "game.diagnostics"}),
+    "game.claim_status": frozenset(),
+    "game.model": frozenset({"game", "game.diagnostics", "game.claim_status"}),
     "game.params": frozenset({"game.diagnostics", "game.model"}),
     "game.geo": frozenset({"game.resources"}),
     "game.schema": frozenset({"game", "game.model"}),
@@ -47,6 +50,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "game.decisions": _RUNNERS,
     "game.lint": _RUNNERS,
     "game.class_report": _RUNNERS,
+    "game.handout": _RUNNERS | {"game.class_report"},  # the debrief sheet shares the class report's figures
     "game.cli": _TOOLS | {"game.cli"},
     "game.ui": _TOOLS | {"game.ui"},
 }

@@ -16,6 +16,7 @@ from game.diagnostics import did_you_mean, foreign_character
 from game.model import (
     CATEGORIES,
     CLAIM_STATUSES,
+    DOCUMENT_KINDS,
     FOG_KINDS,
     HINT_MOMENTS,
     POLICY_PRESETS,
@@ -139,6 +140,15 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
     for i, persp in enumerate(meta.perspectives):
         for j, s in enumerate(persp.sources):
             c.ref(("meta", "perspectives", i, "sources", j), s, sources, "source")
+    c.unique(("meta", "documents"), meta.documents, "document")
+    for i, doc in enumerate(meta.documents):
+        c.one_of(("meta", "documents", i, "kind"), doc.kind, DOCUMENT_KINDS, "kind")
+        c.ref(("meta", "documents", i, "source"), doc.source, sources, "source")
+        if doc.date and parse_date(doc.date) is None:
+            c.err(("meta", "documents", i, "date"), bad_date(doc.date))
+        for j, point in enumerate(doc.points):
+            for k, cl in enumerate(point.claims):
+                c.ref(("meta", "documents", i, "points", j, "claims", k), cl, claims, "claim")
 
     cal = scn.calendar
     if parse_date(cal.start) is None:
