@@ -57,3 +57,122 @@ def test_board_rings_the_selected_action(app):
     assert board.focus_rect() == selected.rect and ring_drawn(app, selected.rect)
     briefing = app.stack.push(BriefingScreen(app, match))
     assert briefing.focus_rect() == briefing.go.rect and ring_drawn(app, briefing.go.rect)
+
+
+TAB, SHIFT_TAB = (pygame.K_TAB, 0), (pygame.K_TAB, pygame.KMOD_SHIFT)
+
+
+def press(app: App, key: int, mod: int = 0) -> None:
+    """One physical press through the event queue and the app's frame (as SDL delivers it)."""
+    app.frame(1 / 60)  # the screen on view has been drawn: presses now act on it
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode="", scancode=0))
+    app.frame(1 / 60)
+
+
+def tab_through(app: App, screen, mod: int = 0) -> list[pygame.Rect]:
+    """Press Tab (or Shift+Tab) once per button of ``screen``: the rects the ring went to."""
+    seen = []
+    for _ in range(len(screen.focus_order())):
+        press(app, pygame.K_TAB, mod)
+        rect = screen.ring_rect()
+        assert rect is not None and ring_drawn(app, rect)
+        seen.append(rect)
+    return seen
+
+
+def tab_to(app: App, screen, text: str) -> None:
+    """Tab until the ring is on the button labelled ``text`` (starting with it)."""
+    for _ in range(len(screen.focus_order()) + 1):
+        press(app, pygame.K_TAB)
+        if screen.tab_focused() is not None and screen.tab_focused().text.startswith(text):
+            return
+    raise AssertionError(f"Tab never reached {text!r}: {[b.text for b in screen.focus_order()]}")
+
+
+def test_tab_reaches_every_title_button_and_enter_presses_it(app):
+    from game.ui.screens.settings_screen import SettingsScreen
+    from game.ui.screens.title import TitleScreen
+
+    title = app.stack.reset(TitleScreen(app, preselect=TUTORIAL))
+    buttons = [title.load_btn, title.settings_btn, title.quit_btn, title.seed_btn, title.start_btn]
+    buttons += [*title.cards, *title.actor_buttons.values()]
+    forward = tab_through(app, title)
+    assert sorted(map(tuple, forward)) == sorted(tuple(b.rect) for b in buttons)
+    assert tab_through(app, title, pygame.KMOD_SHIFT) == forward[-2::-1] + forward[-1:]
+    tab_to(app, title, "Settings")
+    press(app, pygame.K_RETURN)
+    assert isinstance(app.stack.top, SettingsScreen)
+    settings = app.stack.top
+    tab_to(app, settings, "Done")
+    press(app, pygame.K_SPACE)
+    assert app.stack.top is title and len(app.stack.screens) == 1
+
+
+def test_space_on_a_side_adds_a_hot_seat_player_and_enter_plays_it_alone(app):
+    from game.ui.screens.title import TitleScreen
+
+    title = app.stack.reset(TitleScreen(app, preselect=TUTORIAL))
+    first, second = title.playable()[:2]
+    tab_to(app, title, title.actor_buttons[second].text)
+    press(app, pygame.K_SPACE)
+    assert title.seats == [first, second]
+    press(app, pygame.K_RETURN)
+    assert title.seats == [second]
+    press(app, pygame.K_DOWN)  # the arrows take the ring back to the scenarios
+    assert title.tab_focused() is None and title.ring_rect() == title.focus_rect()
+
+
+def test_every_overlay_answers_tab_and_the_arrows(app):
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.screens.help import HelpScreen
+    from game.ui.screens.pause import LoadDialog, PauseMenu
+
+    app.settings.show_hints = False  # Esc hides a hint card before it opens the menu
+    match = Match.start(TUTORIAL, ("aldoria",), 1)
+    match.autosave = False
+    board = app.stack.reset(GameScreen(app, match))
+    app.render(2)
+    press(app, pygame.K_ESCAPE)
+    menu = app.stack.top
+    assert isinstance(menu, PauseMenu)
+    press(app, pygame.K_DOWN)
+    assert menu.tab_focused() is menu.buttons["resume"] and ring_drawn(app, menu.buttons["resume"].rect)
+    tab_to(app, menu, "Help")
+    press(app, pygame.K_RETURN)
+    help_screen = app.stack.top
+    assert isinstance(help_screen, HelpScreen)
+    tab_to(app, help_screen, "Back")
+    press(app, pygame.K_RETURN)
+    assert app.stack.top is board
+    press(app, pygame.K_ESCAPE)
+    tab_to(app, app.stack.top, "Load")
+    press(app, pygame.K_RETURN)
+    assert isinstance(app.stack.top, LoadDialog)
+    tab_to(app, app.stack.top, "Cancel")
+    press(app, pygame.K_RETURN)
+    assert app.stack.top is board
+
+
+def test_tab_on_the_debrief_reaches_its_buttons(app):
+    from game.ui.debrief_data import replay_shares
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(TUTORIAL, ("aldoria",), 3)
+    match.autosave = False
+    match.session.run_ai_to_end()
+    app.stack.reset(GameScreen(app, match))
+    debrief = app.stack.push(DebriefScreen(app, match, replays=replay_shares(match.session, ("aldoria",), n=20)))
+    app.render(2)
+    labels = [b.text for b in debrief.focus_order()]
+    assert [label.split(" (")[0] for label in labels] == [
+        "Back to the map",
+        "Play again",
+        "Title screen",
+        "Export game log",
+    ]
+    assert len(tab_through(app, debrief)) == 4
+    tab_to(app, debrief, "Back to the map")
+    press(app, pygame.K_SPACE)
+    assert isinstance(app.stack.top, GameScreen)

@@ -355,6 +355,9 @@ class App:
             return
         if self._global_key(event):
             return
+        top = self.stack.top
+        if top is not None and not self._typing() and top.focus_key(event):
+            return
         consumed = self.manager.process_events(event)
         if consumed and event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL):
             return
@@ -392,7 +395,7 @@ class App:
             s.draw(surface)
         self.manager.draw_ui(surface)
         if visible:
-            focus.draw_ring(surface, visible[-1].focus_rect(), self.scale)
+            focus.draw_ring(surface, visible[-1].ring_rect(), self.scale)
         self._draw_busy(surface)
         self._draw_toasts(surface)
         for s in visible:  # hover cards and tooltips: the last thing drawn, above everything

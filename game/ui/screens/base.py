@@ -17,9 +17,12 @@ import abc
 import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID, UIContainer
+from pygame_gui.elements import UIButton, UIPanel
 
 SCROLL_KEYS = {pygame.K_PAGEUP: -0.8, pygame.K_PAGEDOWN: 0.8, pygame.K_UP: -0.15, pygame.K_DOWN: 0.15}
 """Keys that scroll a long text, by a share of its view."""
+PRESS_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE)
+"""Keys that press the button the Tab focus is on."""
 
 
 class Screen(abc.ABC):
@@ -33,6 +36,7 @@ class Screen(abc.ABC):
         self.app = app
         self.root: UIContainer | None = None
         self.paused = False
+        self.tab_index: int | None = None  # the button Tab moved to, in ``focus_order`` (None: none yet)
 
     # ---- lifecycle
     def enter(self) -> None:
@@ -101,6 +105,62 @@ class Screen(abc.ABC):
         from game.ui.focus import gui_focus
 
         return gui_focus(self.app.manager)
+
+    # ---- keyboard focus (Tab / Shift+Tab, Enter / Space)
+    def focus_order(self) -> list[UIButton]:
+        """The buttons Tab moves through: by default every shown, enabled button of the screen in
+        reading order (top to bottom, then left to right); a screen whose Tab means something else
+        returns []."""
+        return sorted(buttons_in(self.root), key=lambda b: (b.rect.top, b.rect.left))
+
+    def tab_focused(self) -> UIButton | None:
+        """The button Tab moved to (still on view), if any."""
+        if self.tab_index is None:
+            return None
+        order = self.focus_order()
+        return order[self.tab_index] if 0 <= self.tab_index < len(order) else None
+
+    def focus_key(self, event: pygame.event.Event) -> bool:
+        """Tab / Shift+Tab move the ring over ``focus_order``; Enter or Space press the button it is on;
+        a click puts the ring back where the screen's own keys act. True when the event was used."""
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            self.tab_index = None
+            return False
+        if event.type != pygame.KEYDOWN or event.mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT):
+            return False
+        if event.key == pygame.K_TAB:
+            order = self.focus_order()
+            if not order:
+                return False
+            step = -1 if event.mod & pygame.KMOD_SHIFT else 1
+            if self.tab_index is None or not 0 <= self.tab_index < len(order):
+                self.tab_index = 0 if step > 0 else len(order) - 1
+            else:
+                self.tab_index = (self.tab_index + step) % len(order)
+            return True
+        if event.key in PRESS_KEYS:
+            button = self.tab_focused()
+            if button is None:
+                return False
+            self.activate(button, event.key)
+            return True
+        return False
+
+    def activate(self, button: UIButton, key: int) -> None:
+        """Press ``button`` from the keyboard, as a click does (the screen's handler sees the same event)."""
+        self.app.stack.handle_event(
+            pygame.event.Event(
+                pygame_gui.UI_BUTTON_PRESSED,
+                ui_element=button,
+                ui_object_id=button.most_specific_combined_id,
+                mouse_button=1,
+            )
+        )
+
+    def ring_rect(self) -> pygame.Rect | None:
+        """Where the app draws the focus ring: the Tab focus, else where the screen's keys act."""
+        button = self.tab_focused()
+        return pygame.Rect(button.rect) if button is not None else self.focus_rect()
 
     def state(self) -> dict:
         """What tests read about this screen ($REDLINE_TEST_STATE)."""
@@ -181,6 +241,22 @@ class ScreenStack:
 
 def oid(class_id: str | None = None, object_id: str | None = None) -> ObjectID:
     return ObjectID(object_id=object_id, class_id=class_id)
+
+
+def buttons_in(container) -> list[UIButton]:
+    """The shown, enabled buttons inside ``container`` and the panels and containers it holds."""
+    if container is None or not container.visible:
+        return []
+    out: list[UIButton] = []
+    for el in container.elements:
+        if isinstance(el, UIButton):
+            if el.visible and el.is_enabled:
+                out.append(el)
+        elif isinstance(el, UIPanel):
+            out += buttons_in(el.get_container())
+        elif isinstance(el, UIContainer):
+            out += buttons_in(el)
+    return out
 
 
 def button_pressed(event, element) -> bool:

@@ -526,6 +526,10 @@ class GameScreen(Screen):
         elif text:
             draw_tooltip(surface, text, self.app.scale)
 
+    def focus_order(self) -> list:
+        """None: on the board Tab chooses what to say, and every control has its own key."""
+        return []
+
     def focus_rect(self) -> pygame.Rect | None:
         """The selected action (the arrow keys and digits move it, Enter plays it), where its row shows."""
         from game.ui.focus import visible_part

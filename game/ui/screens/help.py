@@ -18,6 +18,7 @@ KEYS = [
     ("F11 / F12", "full screen / save a screenshot"),
     ("Space, Right", "when watching: pause and resume, one turn forward"),
     ("H", "hide or show this turn's hint (where the scenario has hints)"),
+    ("Tab / Shift+Tab, Enter or Space", "on the title, the debrief and in menus: move to a button, press it"),
     ("F1 or ?", "this help"),
 ]
 

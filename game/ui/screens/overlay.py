@@ -92,6 +92,11 @@ class Overlay(Screen):
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.close()
             return None
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_DOWN):
+            # in a card of buttons the arrows move the focus ring, as Tab and Shift+Tab do
+            shift = pygame.KMOD_SHIFT if event.key == pygame.K_UP else 0
+            self.focus_key(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_TAB, mod=shift, unicode="", scancode=0))
+            return None
         return event if not self.modal else None
 
     def close(self) -> None:

@@ -328,8 +328,9 @@ class TitleScreen(Screen):
             if self.app._typing() and event.key not in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_ESCAPE):
                 return None
             if event.key in (pygame.K_UP, pygame.K_DOWN):
+                self.tab_index = None  # the ring goes back to the scenario the arrows move
                 self.select((self.index + (1 if event.key == pygame.K_DOWN else -1)) % len(self.entries))
-            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_TAB):
+            elif event.key in (pygame.K_LEFT, pygame.K_RIGHT):
                 self.cycle_seat(-1 if event.key == pygame.K_LEFT else 1)
             elif event.key == pygame.K_SPACE:
                 self.toggle_focused()
@@ -456,6 +457,29 @@ class TitleScreen(Screen):
         if self.entry.loaded:
             bx = self.app.s(40) + max(self.app.s(400), int(w * 0.38)) + self.app.s(18)
             pygame.draw.line(surface, theme.PANEL_EDGE, (bx, self.app.s(40)), (bx, h - self.app.s(40)))
+
+    def focus_order(self) -> list[UIButton]:
+        """Tab's order: the scenarios, the sides, the seed, Start, then resume, load, settings, quit."""
+        order = [
+            *self.cards,
+            *self.actor_buttons.values(),
+            self.seed_btn,
+            self.start_btn,
+            self.errors_btn,
+            self.resume_btn,
+            self.load_btn,
+            self.settings_btn,
+            self.quit_btn,
+        ]
+        return [b for b in order if b is not None and b.visible and b.is_enabled]
+
+    def activate(self, button: UIButton, key: int) -> None:
+        """Space on a side adds or removes it (hot-seat, as Shift+click); Enter plays it alone."""
+        aid = next((a for a, b in self.actor_buttons.items() if b is button), None)
+        if aid is not None:
+            self.toggle_seat(aid, add=key == pygame.K_SPACE)
+        else:
+            super().activate(button, key)
 
     def focus_rect(self) -> pygame.Rect | None:
         """The scenario the arrow keys move and Enter starts."""
