@@ -170,13 +170,12 @@ def args_simulate(sp) -> None:
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _spec(args, sets, engine: str):
-    from game.loader.load import display_name, resolved_source
+def _spec(args, loaded, sets, engine: str):
     from game.runners.local import RunSpec
 
     return RunSpec(
-        resolved_source(args.file),
-        display_name(args.file),
+        loaded.source,
+        loaded.file,
         args.seed,
         tuple(sorted(sets.items())),
         tuple(sorted(parse_policies(args.policy).items())),
@@ -204,7 +203,7 @@ def cmd_simulate(args) -> int:
     loaded = _load(args.file, sets)
     policies = parse_policies(args.policy)
     _check_policies(loaded.rules, policies)
-    spec = _spec(args, sets, engine)
+    spec = _spec(args, loaded, sets, engine)
     workers = args.workers or (1 if args.games <= 20_000 else default_workers())
     bar = progress(args.games, args.quiet)
     rows: list = []
@@ -525,7 +524,7 @@ def cmd_lint(args) -> int:
             print(w)
         balance = []
         if args.games:
-            balance = _balance(args, path, loaded)
+            balance = _balance(args, loaded)
             for line in balance:
                 print(f"{loaded.file}: balance: {line}")
         total += len(warnings) + len(balance)
@@ -536,12 +535,11 @@ def cmd_lint(args) -> int:
     return 1 if bad or (args.strict and total) else 0
 
 
-def _balance(args, path, loaded) -> list[str]:
-    from game.loader.load import display_name, resolved_source
+def _balance(args, loaded) -> list[str]:
     from game.runners.balance import balance_warnings
     from game.runners.local import RunSpec, default_workers, simulate
 
-    spec = RunSpec(resolved_source(path), display_name(path), args.seed, engine=engine_option(None))
+    spec = RunSpec(loaded.source, loaded.file, args.seed, engine=engine_option(None))
     bar = progress(args.games, args.quiet)
     tally = simulate(
         spec, args.games, 1 if args.games <= 20_000 else default_workers(), lambda res: bar.update(len(res.outcome))

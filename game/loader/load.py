@@ -17,7 +17,7 @@ import yaml
 
 from game.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from game.loader import references
-from game.loader.extends import display_path, from_located, resolve
+from game.loader.extends import Merged, display_path, from_located, resolve
 from game.loader.structure import normalize, structure
 from game.loader.yaml_source import MAX_BYTES, read_yaml_bytes
 from game.model import Scenario
@@ -32,6 +32,8 @@ class Checked:
     warnings: tuple[Diagnostic, ...]
     locate: Callable = attrs.field(eq=False, repr=False, default=None)
     """(model path, offset) -> (file, line, col, dotted path): where a value was written."""
+    source: bytes = attrs.field(eq=False, repr=False, default=b"")
+    """The scenario as one file, ``extends:`` resolved: what workers load and saves hash."""
 
 
 def display_name(path: str | os.PathLike) -> str:
@@ -117,15 +119,21 @@ def expression_position(lines: list[str], line: int, col: int, text: str, offset
 
 def resolved_source(path: str | os.PathLike) -> bytes:
     """The scenario's bytes with any ``extends:`` resolved, for workers that have no files."""
-    raw = read_bytes(path)
-    name = display_name(path)
-    located = read_yaml_bytes(raw, name)
-    if not isinstance(located.data, dict) or "extends" not in located.data:
+    return check_file(path).source
+
+
+def _as_one_file(raw: bytes, data, merged: Merged) -> bytes:
+    """``raw`` itself when it extends nothing (a save's hash of a plain file stays its bytes'),
+    else the merged scenario written out as one YAML file."""
+    if not isinstance(data, dict) or "extends" not in data:
         return raw
-    merged = resolve(
-        from_located(located, raw.decode("utf-8", errors="replace")), name, os.path.realpath(path), None, _read_base
-    )
     return yaml.safe_dump(merged.data, sort_keys=False, allow_unicode=True).encode()
+
+
+def check_file(path: str | os.PathLike, overrides: dict[str, float] | None = None) -> Checked:
+    """Read and check a scenario file: the one way in for every command and screen that opens a
+    file, so a variant (``extends:``) finds its base beside it wherever it is opened."""
+    return check_bytes(read_bytes(path), display_name(path), overrides, real_path=os.path.realpath(path))
 
 
 def _read_base(real: str, shown: str, where) -> bytes:
@@ -153,6 +161,7 @@ def check_bytes(
     located = read_yaml_bytes(raw, name)
     merged = from_located(located, raw.decode("utf-8", errors="replace"))
     merged = resolve(merged, name, real_path, None, _read_base)
+    source = _as_one_file(raw, located.data, merged)
     if not isinstance(merged.data, dict):
         file, line, col = merged.mark(())
         raise ScenarioError(
@@ -198,4 +207,4 @@ def check_bytes(
         (errors if severity == "error" else warnings).append(d)
     if errors:
         raise ScenarioError(by_place(errors, name))
-    return Checked(name, scn, tuple(warnings), locate)
+    return Checked(name, scn, tuple(warnings), locate, source)

@@ -14,7 +14,7 @@ import attrs
 
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.rules import Rules, compile_rules
-from game.loader.load import by_place, check_bytes, display_name, read_bytes
+from game.loader.load import Checked, by_place, check_bytes, check_file
 from game.model import Scenario
 
 
@@ -28,19 +28,26 @@ class Loaded:
     warnings: tuple[Diagnostic, ...]
     locate: Callable = attrs.field(eq=False, repr=False, default=None)
     """(model path, offset) -> (file, line, col, dotted path): where a value was written."""
+    source: bytes = attrs.field(eq=False, repr=False, default=b"")
+    """The scenario as one file (``extends:`` resolved): what workers load and saves hash."""
 
 
 def load_bytes(
     raw: bytes, name: str, overrides: dict[str, float] | None = None, real_path: str | None = None
 ) -> Loaded:
     """Check and compile a scenario's bytes; raises ``ScenarioError`` with every problem."""
-    checked = check_bytes(raw, name, overrides, real_path)
+    return _compiled(check_bytes(raw, name, overrides, real_path), name)
+
+
+def _compiled(checked: Checked, name: str) -> Loaded:
     rules, errors, more = compile_rules(checked.scenario, checked.locate)
     if errors or rules is None:
         raise ScenarioError(by_place(errors, name))
-    return Loaded(name, checked.scenario, rules, checked.warnings + tuple(more), checked.locate)
+    return Loaded(name, checked.scenario, rules, checked.warnings + tuple(more), checked.locate, checked.source)
 
 
 def load_scenario(path: str | os.PathLike, overrides: dict[str, float] | None = None) -> Loaded:
-    """Load, check and compile a scenario file; ``overrides`` set params by dotted path."""
-    return load_bytes(read_bytes(path), display_name(path), overrides, real_path=os.path.realpath(path))
+    """Load, check and compile a scenario file; ``overrides`` set params by dotted path. Every
+    command and screen that opens a file comes here, so a variant's base is found wherever."""
+    checked = check_file(path, overrides)
+    return _compiled(checked, checked.file)

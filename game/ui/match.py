@@ -18,9 +18,9 @@ import attrs
 from game import resources
 from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.session import SaveError, Session
-from game.loader.load import display_name, read_bytes
+from game.loader.load import display_name
 from game.policies import seat_policies
-from game.runners.load import load_bytes
+from game.runners.load import load_scenario
 from game.ui import saves
 
 SCENARIO_DIR = resources.scenarios_dir()
@@ -36,9 +36,10 @@ def resolve_scenario_path(path: str) -> str:
 
 
 def load_file(path: str, sets: dict | None = None):
-    """(Loaded, source bytes); raises ScenarioError with every diagnostic."""
-    raw = read_bytes(path)
-    return load_bytes(raw, display_name(path), sets or None), raw
+    """(Loaded, source bytes: the scenario as one file, a variant's base merged in); raises
+    ScenarioError with every diagnostic."""
+    loaded = load_scenario(path, sets or None)
+    return loaded, loaded.source
 
 
 @attrs.frozen
