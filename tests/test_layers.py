@@ -51,8 +51,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "game.lint": _RUNNERS,
     "game.class_report": _RUNNERS,
     "game.handout": _RUNNERS | {"game.class_report"},  # the debrief sheet shares the class report's figures
-    "game.cli": _TOOLS | {"game.cli"},
-    "game.ui": _TOOLS | {"game.ui"},
+    "game.net": _RUNNERS | {"game.net"},  # class play over a network: beside the runners, under ui and cli
+    "game.cli": _TOOLS | {"game.cli", "game.net"},
+    "game.ui": _TOOLS | {"game.ui", "game.net"},
 }
 
 WINDOW_COMMANDS = "game.cli.window"
