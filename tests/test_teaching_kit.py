@@ -8,12 +8,14 @@ import json
 import re
 import shutil
 
+import attrs
 import pytest
 import yaml
 
 from game.claim_status import CLAIM_STATUSES, STATUS_DEFINITIONS, glossary_markdown
 from game.lint import SHORT_BRIEFING_WORDS, lint
 from game.model import CLAIM_STATUSES as MODEL_STATUSES
+from game.model import RoleCard
 from game.runners.load import ScenarioError, load_scenario
 
 
@@ -55,7 +57,7 @@ def test_the_format_holds_a_document_and_a_role_card(tmp_path):
     assert doc.kind == "speech" and doc.points[0].claims == (scn.meta.claims[0].id,)
     assert scn.meta.briefing_short == "Read this first."
     assert scn.actors[0].role_card.goals == "Hold the island." and not scn.actors[0].role_card.is_empty()
-    assert scn.actors[1].role_card.is_empty()
+    assert RoleCard().is_empty()
 
 
 def test_a_documents_unknown_claim_and_source_are_errors_at_their_place(tmp_path):
@@ -93,3 +95,26 @@ def test_one_glossary_of_claim_statuses_in_code_and_in_the_authoring_guide():
     guide = open("docs/authoring.md", encoding="utf-8").read()
     block = guide.split("<!-- claim-statuses:start -->\n", 1)[1].split("\n<!-- claim-statuses:end -->", 1)[0]
     assert block == glossary_markdown()
+
+
+def test_the_shipped_short_briefings_read_in_five_minutes():
+    for name in ("atacms_2024", "cuba_1962", "tutorial"):
+        scn = load_scenario(f"scenarios/{name}.yaml").scenario
+        words = len(scn.meta.briefing_short.split())
+        assert 0 < words <= SHORT_BRIEFING_WORDS, (name, words)
+
+
+CLAIM_ID = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+@pytest.mark.parametrize("name", ["atacms_2024", "cuba_1962"])
+def test_every_seat_has_a_full_role_card_whose_claim_ids_exist(name):
+    scn = load_scenario(f"scenarios/{name}.yaml").scenario
+    claims = {c.id for c in scn.meta.claims}
+    for actor in scn.actors:
+        card = actor.role_card
+        assert all(attrs_value.strip() for attrs_value in attrs.astuple(card)), actor.id
+        cited = set(CLAIM_ID.findall(card.red_lines + card.knows + card.does_not_know))
+        assert cited, f"{actor.id}: a role card cites the claims it rests on"
+        every = set(CLAIM_ID.findall(" ".join(attrs.astuple(card))))
+        assert every <= claims, f"{actor.id}: unknown claim ids {sorted(every - claims)}"
