@@ -425,7 +425,7 @@ class Scenario:
 
     def implicit_waits(self) -> list[str]:
         """Ids of the "Hold and watch" actions the engine adds, ``wait_ACTOR``, for each actor
-        without an unconditional status-quo action of its own; policies may weigh them."""
+        without an unconditional status-quo action of its own (a policy weighs them by category only)."""
         has = {
             a
             for act in self.actions

@@ -341,7 +341,7 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
                 c.err((*rp, "id"), f"two responses are called '{rid}'; give one an id:")
             ids.add(rid)
 
-    rule_actions = dict.fromkeys([*actions, *scn.implicit_waits()])
+    implicit_waits = set(scn.implicit_waits())
     signal_ids = dict.fromkeys(s.id for s in scn.signals)
     for i, pol in enumerate(scn.policies):
         for j, rule in enumerate(pol.rules):
@@ -349,7 +349,14 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
             chosen = [x for x in (rule.action, rule.category, rule.signal) if x]
             if len(chosen) != 1:
                 c.err(rp, "a rule names exactly one of action:, category: or signal:")
-            c.ref((*rp, "action"), rule.action, rule_actions, "action")
+            if rule.action in implicit_waits:
+                c.err(
+                    (*rp, "action"),
+                    f"'{rule.action}' is the Hold and watch the game adds, which a rule cannot name: "
+                    "weigh 'category: status_quo' instead, or write your own status-quo action",
+                )
+                continue
+            c.ref((*rp, "action"), rule.action, actions, "action")
             c.ref((*rp, "signal"), rule.signal, signal_ids, "signal")
             if rule.category:
                 c.one_of((*rp, "category"), rule.category, CATEGORIES, "category")
