@@ -31,6 +31,8 @@ COMMANDS = {
     "class-report": "summarise the game logs students exported",
     "play": "open the game window on a scenario",
     "watch": "watch one game of a headless batch in the window",
+    "host": "host a class game on this machine: teams join its seats over the network",
+    "join": "join a class game with the code of a seat (or the teacher's console)",
 }
 
 

@@ -493,6 +493,72 @@ def cmd_watch(args) -> int:
     return watch(args)
 
 
+# ---------------------------------------------------------------- host, join (class play)
+
+
+def args_host(sp) -> None:
+    _scenario_args(sp)
+    sp.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    sp.add_argument("--bind", default="0.0.0.0", help="address to listen on (default: every network of this machine)")
+    sp.add_argument("--seed", type=int, default=None, help="the game's seed (default: a random one)")
+    sp.add_argument("--resume", metavar="SAVE", default=None, help="resume the class game saved in SAVE")
+    sp.add_argument("--clock", type=int, default=0, metavar="SECONDS", help="seconds per turn (default: no clock)")
+    sp.add_argument(
+        "--on-timeout",
+        choices=("hold", "doctrine"),
+        default="hold",
+        help="a seat that has not decided when the clock runs out holds (default) or plays its doctrine",
+    )
+    sp.add_argument("--out", metavar="DIR", default=None, help="folder of the autosave and the log (default class-ID)")
+    sp.add_argument("--no-window", action="store_true", help="serve without the teacher's console window")
+    sp.add_argument("--size", default=None, metavar="WxH", help="window size, e.g. 1920x1080")
+
+
+def cmd_host(args) -> int:
+    import random
+
+    from game.net.host import HostError, announcement, prepare, serve_forever
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be 0 to 65535, got {args.port}")
+    if not 0 <= args.clock <= 86400:
+        raise UsageError(f"--clock must be 0 (none) to 86400 seconds, got {args.clock}")
+    seed = args.seed if args.seed is not None else random.randrange(1, 1_000_000)
+    try:
+        plan = prepare(args.file, seed, args.resume, args.clock, args.on_timeout, args.out)
+    except HostError as exc:
+        print(f"{prog()} host: {exc}", file=sys.stderr)
+        return 1
+    if not args.no_window:
+        from game.cli.window import host
+
+        return host(args, plan)
+
+    def started(port: int) -> None:
+        print("\n".join(announcement(plan, port, prog())), flush=True)
+
+    try:
+        serve_forever(plan, args.bind, args.port, started)
+    except OSError as exc:
+        print(f"{prog()} host: cannot listen on port {args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def args_join(sp) -> None:
+    sp.add_argument("address", metavar="ADDRESS", help="the host's address as the teacher gave it (host:port)")
+    sp.add_argument("code", metavar="CODE", help="your seat's join code (or the teacher's)")
+    sp.add_argument("--name", default="", help="your name, shown to your team and the teacher")
+    sp.add_argument("--size", default=None, metavar="WxH", help="window size, e.g. 1920x1080")
+    sp.add_argument("--screenshot", metavar="PNG", help="join, save the window once the view came, and exit")
+
+
+def cmd_join(args) -> int:
+    from game.cli.window import join
+
+    return join(args)
+
+
 __all__ = ["RedlineError"]
 
 

@@ -84,3 +84,17 @@ def title(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"{prog()}: error: {exc}", file=sys.stderr)
         return 2
+
+
+def host(args: argparse.Namespace, plan) -> int:
+    """``main.py host``: serve the class game and open the teacher's console on it."""
+    from game.ui.screens.net_host import run_host
+
+    return run_host(plan, args.bind, args.port, parse_size(args.size))
+
+
+def join(args: argparse.Namespace) -> int:
+    """``main.py join ADDRESS CODE``: a seat's window (or, with the teacher's code, the console)."""
+    from game.ui.screens.net_join import run_join
+
+    return run_join(args.address, args.code, args.name, parse_size(args.size), args.screenshot)

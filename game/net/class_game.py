@@ -329,6 +329,10 @@ class ClassGame:
             self._arm(now)
         self._changed()
 
+    def rearm(self, now: float) -> None:
+        """Give the turn a full clock from ``now`` (a resumed game's server starting)."""
+        self._arm(now)
+
     def _arm(self, now: float) -> None:
         self.deadline = now + self.clock_seconds if self.clock_seconds and not self.over else None
 

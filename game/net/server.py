@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +24,7 @@ import attrs
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed
 
+from game.files import atomic_write
 from game.net import protocol
 from game.net.class_game import ClassError, ClassGame
 
@@ -47,12 +47,8 @@ class Member:
 
 def write_json_atomic(path: str, data: dict) -> None:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one, never half."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(data, f, separators=(",", ":"))
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    with atomic_write(path) as fh:
+        json.dump(data, fh, separators=(",", ":"))
 
 
 class ClassServer:
@@ -224,6 +220,8 @@ class ClassServer:
         """Serve until ``stop`` (an asyncio Future) is done; ``started(port)`` once listening."""
         async with serve(self.handler, host, port, max_size=4 * protocol.MAX_FRAME, max_queue=64) as server:
             bound = next(iter(server.sockets)).getsockname()[1]
+            if self.game.started and not self.game.paused:
+                self.game.rearm(self.clock())  # a resumed game's clock starts again from here
             self.save()
             if started is not None:
                 started(int(bound))
