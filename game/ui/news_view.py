@@ -24,8 +24,9 @@ def esc(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
-def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) -> str | None:
-    """One event as an HTML line, or None when this view does not show it."""
+def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=(), by_id=None) -> str | None:
+    """One event as an HTML line, or None when this view does not show it (``by_id``: the game's
+    events by id, to say what set off a played side's own red line)."""
     kind = ev.get("kind")
     actor = ev.get("actor")
     col = theme.hex_of(theme.lighten(colours.get(actor, (200, 200, 200)), 0.25)) if actor else "#c0c8d2"
@@ -44,7 +45,10 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
             extra += f"<br>    <font color='#7d8896'>why this one: {parts}</font>"
         return f"<font color='#9aa6b4'><i>{text}</i></font>{extra}"
     if kind == "action":
-        via = " <font color='#d55e00'>(response)</font>" if ev.get("via") == "response" else ""
+        via = ""
+        if ev.get("via") == "response":
+            via = " (your own side's red line answering, not your decision)" if actor in seats else " (response)"
+            via = f" <font color='#d55e00'>{via.strip()}</font>"
         return f"{bullet}{text}{via}"
     if kind == "signal":
         div = ""
@@ -56,6 +60,8 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
         return f"{bullet}<i>{who}: \u201c{esc(says)}\u201d</i>{div}"
     if kind == "red_line":
         owner = ev.get("owner")
+        if owner in seats:
+            return own_red_line(ev, scenario, instructor, by_id or {})
         if not ev.get("declared", True) and not instructor:
             name = scenario.actor(owner).name if owner else "Someone"
             who = f"{esc(words.subject(name, start=True))} {words.verb(name, 'reacts')}"
@@ -74,6 +80,58 @@ def event_line(ev: dict, scenario, colours: dict, instructor: bool, seats=()) ->
     if kind == "outcome":
         return f"<font color='#e8b44c'><b>Outcome: {esc(ev.get('name', ''))}</b></font>"
     return text
+
+
+OWN_LINE_COLOUR = "#ff8a3d"
+NOTE_COLOUR = "#9aa6b4"
+
+
+def own_red_line(ev: dict, scenario, instructor: bool, by_id: dict) -> str:
+    """A red line of the student's own side, told so it is not read as the student's own move:
+    which line and whose, then (``own_red_line_notes``) why it fired and what it does."""
+    name = scenario.actor(ev["owner"]).name
+    if ev.get("declared", True) or instructor:
+        which = f"\u2018{esc(ev.get('name', ''))}\u2019" + ("" if ev.get("declared", True) else " [hidden red line]")
+    else:
+        which = "a line it never declared"
+    head = (
+        f"<font color='{OWN_LINE_COLOUR}'><b>Your own side's red line:</b></font> "
+        f"{esc(words.possessive(name))} red line {which} fired \u2014 not your decision."
+    )
+    notes = "<br>".join(f"    <font color='{NOTE_COLOUR}'>{n}</font>" for n in own_red_line_notes(ev, scenario, by_id))
+    return f"{head}<br>{notes}"
+
+
+def own_red_line_notes(ev: dict, scenario, by_id: dict) -> list[str]:
+    """Why a played side's own red line fired (the events the engine logged as its causes) and
+    what it does (its answer, drawn by chance with the odds the engine wrote), as HTML lines."""
+    name = scenario.actor(ev["owner"]).name
+    causes = [by_id[c] for c in ev.get("causes", []) if c in by_id]
+    said = [str(c.get("text", "")).rstrip(".") for c in causes if c.get("text")]
+    why = (
+        "Why: it answers " + "; ".join(esc(t) for t in said) + "."
+        if said
+        else "Why: its condition already held when this turn was resolved (no move this turn set it off)."
+    )
+    text = str(ev.get("text", ""))
+    answer = text.split("; ", 1)[1] if "; " in text else text
+    answer = answer.removeprefix("response: ")
+    answers = [
+        f"{esc(_action_name(scenario, r['action']) if r.get('action') else 'nothing')} {words.pct(r['p'])}"
+        for r in ev.get("responses", [])
+    ]
+    answers.append(f"nothing {words.pct(ev.get('p_none', 0.0))}")
+    what = (
+        f"What it does: {esc(words.subject(name))} {words.verb(name, 'answers')} by its own doctrine, "
+        f"whatever you chose; its answer is drawn by chance ({', '.join(answers)}), and an answer "
+        f"played counts as your side's move on the ladder. This time: {esc(answer)}"
+    )
+    out = [why, what]
+    if ev.get("declared", True):
+        line = next((r for r in scenario.red_lines if r.id == ev.get("red_line")), None)
+        if line is not None and line.says:
+            out.append(f"The line, as declared: \u201c{esc(line.says)}\u201d")
+    return out
 
 
 def _action_name(scenario, action_id: str) -> str:
@@ -131,8 +189,9 @@ def feed_parts(
     its own with just that text. ``history_seats``: whose divergence from history to report
     (None: every actor, for watching)."""
     groups: list[tuple[int, str, list[str], int]] = []
+    by_id = {ev.get("id"): ev for ev in events}
     for ev in events:
-        line = event_line(ev, scenario, colours, instructor, seats)
+        line = event_line(ev, scenario, colours, instructor, seats, by_id)
         if line is None:
             continue
         if not groups or groups[-1][0] != ev["turn"]:

@@ -15,6 +15,7 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel
 
+from game.engine import words
 from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import Replays, causal_chain, game_log, replay_shares
@@ -235,6 +236,8 @@ class DebriefScreen(Screen):
                 text = f"<b>You: {html.escape(e.get('action_name') or e.get('text', ''))}</b>"
                 if e.get("target_name"):
                     text += f" <b>on {html.escape(e['target_name'])}</b>"
+            elif e["kind"] == "red_line" and e.get("owner") in self.seats:
+                text = html.escape(e.get("text", "")) + " <font color='#ff8a3d'>[your own side's line]</font>"
             elif e["kind"] == "red_line" and not e.get("declared", True):
                 text = html.escape(e.get("text", "")) + " <font color='#cc79a7'>[a red line never declared]</font>"
             elif e["kind"] == "outcome":
@@ -245,8 +248,32 @@ class DebriefScreen(Screen):
                 "<br><font color='#9aa6b4'><i>None of your decisions is on the recorded path to this outcome: "
                 "it came from the other sides, chance, or the turn limit. Compare the replays.</i></font>"
             )
+        parts.extend(self.own_red_lines_html())
         parts.extend(self.scores_html())
         return f"<font pixel_size={px}>" + "<br>".join(parts) + "</font>"
+
+    def own_red_lines_html(self) -> list[str]:
+        """Each red line of the student's own side that fired: which, whose, why, what it did (its
+        answer was the side's move, not the student's decision)."""
+        scn = self.match.scenario
+        events = self.match.session.events
+        by_id = {e["id"]: e for e in events}
+        fired = [e for e in events if e["kind"] == "red_line" and e.get("owner") in self.seats]
+        if not fired:
+            return []
+        parts = [
+            "<br><font color='#e8b44c'><b>YOUR OWN SIDE'S RED LINES</b></font>",
+            "<font color='#9aa6b4'>Your government's declared lines act by its doctrine: when one fires, its "
+            "answer is drawn by chance and played for your side whatever you chose.</font>",
+        ]
+        for e in fired:
+            owner = scn.actor(e["owner"]).name
+            which = (
+                f"\u2018{html.escape(e.get('name', ''))}\u2019" if e.get("declared", True) else "a line never declared"
+            )
+            parts.append(f"<b>Turn {e['turn']}</b>: {html.escape(words.possessive(owner))} red line {which}")
+            parts += [f"\u2022 {note}" for note in news_view.own_red_line_notes(e, scn, by_id)]
+        return parts
 
     def scores_html(self) -> list[str]:
         """The escalation score and the objectives' scores, each with what it measures."""
