@@ -44,6 +44,7 @@ PER_GAME = (
     "divergent",
     "signals_sent",
     "clipped",
+    "fog_escalations",
     "crossed_turn",
     "crossed_by",
     "trips",

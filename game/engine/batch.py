@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import attrs
 import numpy as np
 
 from game.engine import formulas
@@ -83,6 +84,27 @@ def categorical(weights: list, u: np.ndarray, explain: bool = True):
     return idx, p, total
 
 
+@attrs.frozen(eq=False)
+class FogDraw:
+    """One action's fog entries (indices into ``Rules.fog``, in file order) and their one draw a
+    turn: each chance clipped to [0, 1], all scaled down where they add up to more than 1, and the
+    entry the draw picks (``len(fogs)`` = none), as a red line picks one of its responses."""
+
+    action: int
+    fogs: tuple[int, ...]
+    site: int
+    chances: formulas.ResponseChances
+    choice: formulas.Count
+
+
+def fog_draw(rules: Rules, action: int, fogs: Sequence[int]) -> FogDraw:
+    """The draw of an action's fog; its site is its first entry's (one entry draws as before)."""
+    chances = formulas.response_chances([Formula(rules.fog[f].p) for f in fogs])
+    return FogDraw(
+        action, tuple(fogs), rules.fog[fogs[0]].site, chances, formulas.response_choice(chances.chances, Given("u"))
+    )
+
+
 class Recorder:
     """Receives each phase's arrays; the default keeps nothing (the batch keeps tallies)."""
 
@@ -133,6 +155,7 @@ class Batch:
         self.divergent = np.zeros(B, dtype=np.int64)
         self.signals_sent = np.zeros(B, dtype=np.int64)
         self.clipped = np.zeros(B, dtype=np.int64)
+        self.fog_escalations = np.zeros(B, dtype=np.int64)
         self.objective_scores = np.zeros((len(R.objectives), B))
         self.rung_by_turn = (
             np.zeros((len(R.scenario.actors), R.scenario.calendar.turns, B), dtype=np.int8) if B <= 4096 else None
@@ -256,6 +279,7 @@ class Batch:
             "divergent": lay["_divergent"],
             "signals_sent": lay["_signals"],
             "clipped": lay["_clipped"],
+            "fog_escalations": lay["_fog_escalations"],
         }
         self.per_turn = [(lay[v.id], v.per_turn) for v in R.scenario.variables if v.per_turn]
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
@@ -267,6 +291,10 @@ class Batch:
         self.fog_by_action: dict[int, list[int]] = {}
         for f, fog in enumerate(R.fog):
             self.fog_by_action.setdefault(fog.action, []).append(f)
+        self.fog_draws = [
+            [fog_draw(R, k, self.fog_by_action[k]) for k in sorted(set(acts.tolist()) & set(self.fog_by_action))]
+            for acts in R.actor_actions
+        ]
         maps = []
         for fog in R.fog:
             m = np.arange(n_inst + 1)
@@ -557,36 +585,55 @@ class Batch:
 
     def _resolve(self, a: int, inst: np.ndarray, sig: np.ndarray) -> None:
         R = self.rules
-        inst = inst.copy()
-        act = self.inst_action[inst]
-        for k in set(R.actor_actions[a].tolist()) & set(self.fog_by_action):
-            for f in self.fog_by_action[k]:
-                fog = R.fog[f]
-                u = self.u(fog.site)
-                pv = np.clip(self._as_array(fog.p(self.ctx())), 0.0, 1.0)
-                mask = (act == k) & (u < pv) & self.alive
-                if not mask.any():
-                    continue
-                self.X[self.tally_cols["accidents"]] += mask
-                before = inst.copy()
-                if fog.spec.kind == "overreach":
-                    inst = np.where(mask, self.fog_maps[f][inst], inst)
-                    act = self.inst_action[inst]
-                else:
-                    self.X[self.taken_cols[fog.becomes]] += mask
-                    self.X[self.count_cols[fog.becomes]] += mask
-                self.rec.fog(self, a, f, mask, pv, u, before, inst)
+        inst, overreached = self._fog(a, inst)
         ok = self._legal_now(inst)
         if not ok.all():
             bad = ~ok
             wait = R.actions[R.wait_action[a]].instances[0]
             self.rec.illegal(self, a, inst, bad, wait)
             inst = np.where(bad, wait, inst)
+        if overreached is not None:
+            col = self.tally_cols["fog_escalations"]
+            self.X[col] += overreached & (self.inst_rung[inst] > self.X[R.rung_cols[a]])
         self._apply(a, inst, np.ones(self.live, dtype=bool), "decision", None)
         if sig is not None and len(self.actor_signals[a]):
             sent = sig >= 0
             if sent.any():
                 self._apply_signal(a, sig, sent, inst)
+
+    def _fog(self, a: int, inst: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Fog on the actions the actor chose (``fog_draw``): one draw per action and turn picks
+        at most one of its entries; an overreach replaces the instance, a misread marks the other
+        action as taken. A replacement's own fog does not fire (the draw is on the choice).
+        Returns the instances to resolve and where an overreach replaced one (None: nowhere)."""
+        R = self.rules
+        act = self.inst_action[inst]
+        out, overreached = inst, None
+        for fd in self.fog_draws[a]:
+            took = (act == fd.action) & self.alive
+            if not took.any():
+                continue
+            u = self.u(fd.site)
+            env = NumpyEnv(self.ctx(), {"u": u}, self.live)
+            memo: dict = {}
+            choice = evaluate(fd.choice, env, memo)
+            for j, f in enumerate(fd.fogs):
+                mask = took & (choice == j)
+                if not mask.any():
+                    continue
+                fog = R.fog[f]
+                self.X[self.tally_cols["accidents"]] += mask
+                before = out
+                if fog.spec.kind == "overreach":
+                    out = np.where(mask, self.fog_maps[f][out], out)
+                    overreached = mask if overreached is None else overreached | mask
+                else:
+                    self.X[self.taken_cols[fog.becomes]] += mask
+                    self.X[self.count_cols[fog.becomes]] += mask
+                if self.explain:
+                    pv = self._as_array(evaluate(fd.chances.chances[j], env, memo))
+                    self.rec.fog(self, a, f, mask, pv, u, before, out)
+        return out, overreached
 
     def _legal_now(self, inst: np.ndarray, wok: list | None = None) -> np.ndarray:
         """Resources only: stock and authorization may have changed since the decision
@@ -908,6 +955,7 @@ class Batch:
             "divergent",
             "signals_sent",
             "clipped",
+            "fog_escalations",
         ):
             setattr(self, name, getattr(self, name)[:n])
         for name in ("crossed_turn", "crossed_by", "trips", "objective_scores"):

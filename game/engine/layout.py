@@ -84,7 +84,7 @@ def build_layout(scn: Scenario) -> Layout:
         lay.add(f"signalled:{s.id}")
     for e in scn.events:
         lay.add(f"happened:{e.id}")
-    for name in ("_score", "_accidents", "_divergent", "_signals", "_clipped", "_escalations"):
+    for name in ("_score", "_accidents", "_divergent", "_signals", "_clipped", "_escalations", "_fog_escalations"):
         lay.add(name)
     return lay
 

@@ -504,6 +504,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             inst_maps[k, b] = {int(i1): closest_in[b].to(instances[int(i1)]) for i1 in rules_actions[k].instances}
         inst_map = inst_maps[k, b]
         fog.append(FogRules(f, k, b, c.probability(f.p, ("fog", i, "p")), inst_map, site_id(f"fog:{f.id}")))
+    _check_fog(c, scn, rules_actions, fog)
 
     start = dt.date.fromisoformat(scn.calendar.start)
     events: list[EventRules] = []
@@ -593,6 +594,35 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
     if c.errors:
         return None, c.errors, c.warnings
     return rules, [], c.warnings
+
+
+def _check_fog(c: _Compiler, scn: Scenario, actions: list[ActionRules], fog: list[FogRules]) -> None:
+    """Fog turns an action into another at least as escalatory, and an action's entries share
+    one draw (so their constant chances may add up to 1 at most)."""
+    rung_name = {i + 1: r.id for i, r in enumerate(scn.ladder.rungs)}
+    index = {id(f): i for i, f in enumerate(scn.fog)}
+    total: dict[int, float] = {}
+    for fr in fog:
+        i = index[id(fr.spec)]
+        src, dst = actions[fr.action], actions[fr.becomes]
+        if fr.action == fr.becomes:
+            c.diag(("fog", i, "becomes"), f"'{src.spec.id}' cannot become itself: fog turns an action into another one")
+        elif dst.rung < src.rung:
+            below = f"rung '{rung_name[dst.rung]}'" if dst.rung else "no rung"
+            c.diag(
+                ("fog", i, "becomes"),
+                f"'{dst.spec.id}' ({below}) is less escalatory than '{src.spec.id}' (rung '{rung_name[src.rung]}'): "
+                "fog only turns an action into one at least as high on the ladder",
+            )
+        if fr.p.const is not None and 0.0 <= fr.p.const <= 1.0:
+            before = total.get(fr.action, 0.0)
+            total[fr.action] = before + fr.p.const
+            if before <= 1.0 + 1e-9 < total[fr.action]:
+                c.diag(
+                    ("fog", i, "p"),
+                    f"the fog chances of '{src.spec.id}' add up to {total[fr.action]:g}, more than 1 "
+                    "(one draw a turn picks at most one of an action's fog entries)",
+                )
 
 
 def _percent_as_share(number: str) -> str:

@@ -34,6 +34,7 @@ class Tally:
     score_hist: dict  # rounded score -> games
     accidents: int
     escalations: int
+    fog_escalations: int  # rung increases brought about by a fog's overreach (a part of escalations)
     divergent: int
     signals: int
     clipped_games: int
@@ -71,6 +72,7 @@ class Tally:
             score_hist={float(s): int(c) for s, c in zip(scores, counts)},
             accidents=int(b.accidents.sum()),
             escalations=int(b.escalations.sum()),
+            fog_escalations=int(b.fog_escalations.sum()),
             divergent=int(b.divergent.sum()),
             signals=int(b.signals_sent.sum()),
             clipped_games=int((b.clipped > 0).sum()),
@@ -100,6 +102,7 @@ class Tally:
             score_hist=hist,
             accidents=self.accidents + o.accidents,
             escalations=self.escalations + o.escalations,
+            fog_escalations=self.fog_escalations + o.fog_escalations,
             divergent=self.divergent + o.divergent,
             signals=self.signals + o.signals,
             clipped_games=self.clipped_games + o.clipped_games,
@@ -195,7 +198,7 @@ def summarize(t: Tally, rules, seed: int, extra: dict | None = None) -> dict:
         },
         "accidents": {
             "per_game": t.accidents / n,
-            "share_of_escalations": (t.accidents / t.escalations) if t.escalations else 0.0,
+            "share_of_escalations": (t.fog_escalations / t.escalations) if t.escalations else 0.0,
         },
         "signals": {"per_game": t.signals / n, "divergence_rate": (t.divergent / t.signals) if t.signals else 0.0},
         "clipped_games": t.clipped_games / n,

@@ -81,7 +81,17 @@ from game.expr.compiler import (
 )
 
 # per-game integer results, rows of ``ints``
-INT_FIELDS = ("outcome", "turns", "max_rung", "accidents", "escalations", "divergent", "signals_sent", "clipped")
+INT_FIELDS = (
+    "outcome",
+    "turns",
+    "max_rung",
+    "accidents",
+    "escalations",
+    "divergent",
+    "signals_sent",
+    "clipped",
+    "fog_escalations",
+)
 
 PRELUDE = r"""
 #include <stdint.h>
@@ -648,25 +658,44 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
     # ------------------------------------------------------------------ Batch._resolve
     def resolve(self, a: int) -> None:
         R, s, b = self.R, self.src, self.probe
-        for k in set(R.actor_actions[a].tolist()) & set(b.fog_by_action):  # Batch's order
-            for f in b.fog_by_action[k]:
-                fog = R.fog[f]
-                with s.block(f"if (c->inst_action[ch] == {k} && {self.u(fog.site)} < clip01({self.e(fog.p)}))"):
-                    s(f"x[{self.lay['_accidents']}] += 1.0;")
-                    if fog.spec.kind == "overreach":
-                        with s.block("switch (ch)"):
-                            for src in R.actions[k].instances.tolist():
-                                s(f"case {src}: ch = {int(b.fog_maps[f][src])}; break;")
-                    else:
-                        s(f"x[{b.taken_cols[fog.becomes]}] += 1.0;")
-                        s(f"x[{b.count_cols[fog.becomes]}] += 1.0;")
+        draws = b.fog_draws[a]
+        overreach = any(R.fog[f].spec.kind == "overreach" for fd in draws for f in fd.fogs)
+        if overreach:
+            s("int overreached = 0;")
+        if draws:
+            with s.block(""):
+                s("int64_t took = c->inst_action[ch];")  # the choice's action: a replacement's fog never fires
+                for n, fd in enumerate(draws):
+                    with s.block(f"{_chain(n)} (took == {fd.action})"):
+                        self.fog(fd)
         wait = int(R.actions[R.wait_action[a]].instances[0])
         with s.block(""):
             self.legal_now("ch")
             s(f"if (!ok) ch = {wait};")
+        if overreach:
+            rc, fe = R.rung_cols[a], b.tally_cols["fog_escalations"]
+            s(f"if (overreached && c->inst_rung[ch] > x[{rc}]) x[{fe}] += 1.0;")
         self.apply(a, "ch", response=None)
         if b.actor_signals[a]:
             self.apply_signal(a)
+
+    def fog(self, fd) -> None:
+        """``Batch._fog`` for one action: its one draw picks at most one of its entries."""
+        R, s, b = self.R, self.src, self.probe
+        s(f"double u = {self.u(fd.site)};")
+        self.emit([("int64_t fog", fd.choice)], {"u": "u"})
+        s(f"if (fog < {len(fd.fogs)}) x[{self.lay['_accidents']}] += 1.0;")
+        for j, f in enumerate(fd.fogs):
+            fog = R.fog[f]
+            with s.block(f"{_chain(j)} (fog == {j})"):
+                if fog.spec.kind == "overreach":
+                    s("overreached = 1;")
+                    with s.block("switch (ch)"):
+                        for src in R.actions[fd.action].instances.tolist():
+                            s(f"case {src}: ch = {int(b.fog_maps[f][src])}; break;")
+                else:
+                    s(f"x[{b.taken_cols[fog.becomes]}] += 1.0;")
+                    s(f"x[{b.count_cols[fog.becomes]}] += 1.0;")
 
     def legal_now(self, i: str) -> None:
         """``Batch._legal_now`` of the instance in variable ``i`` (stock and authorization now),

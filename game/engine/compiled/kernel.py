@@ -42,6 +42,7 @@ class KernelResult:
     divergent: np.ndarray
     signals_sent: np.ndarray
     clipped: np.ndarray
+    fog_escalations: np.ndarray
     score: np.ndarray
     objective_scores: np.ndarray
     crossed_turn: np.ndarray
