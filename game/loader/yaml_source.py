@@ -466,6 +466,17 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
             "",
             f"this quoted text is never closed (it runs on to line {line}); add the closing {quote!r}",
         )
+    apostrophe = _apostrophe_in_single_quotes(text, exc)
+    if apostrophe is not None:
+        a_line, a_col, word = apostrophe
+        return Diagnostic(
+            file,
+            a_line,
+            a_col,
+            "",
+            f"the apostrophe in {word} ends this single-quoted text early; inside single quotes write it "
+            f"twice ('{word.replace(chr(39), chr(39) * 2)}'), or put the whole text in double quotes",
+        )
     message = exc.problem or exc.context or "invalid YAML"
     index = getattr(where, "index", None)
     char = text[index] if isinstance(index, int) and 0 <= index < len(text) else ""
@@ -487,6 +498,41 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
                 message += f" ({hint})"
                 break
     return Diagnostic(file, line, col, "", message)
+
+
+def _apostrophe_in_single_quotes(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """(line, col, word) of an apostrophe that closed a single-quoted text early, as in
+    ``title: 'Russia's line'`` (YAML reads ``'Russia'`` and then stumbles on ``s line'``): the
+    error falls on the line of a single-quoted text that ended just before it, the text ends
+    with a letter, and the rest of the line carries another quote. Read off the scanner's tokens."""
+    where = exc.problem_mark
+    if where is None:
+        return None
+    parser = _CParser(text) if _USE_LIBYAML else yaml.SafeLoader(text)
+    last = None
+    try:
+        while True:
+            token = parser.get_token()
+            if token is None or token.start_mark.index >= where.index or isinstance(token, yaml.StreamEndToken):
+                break
+            if isinstance(token, yaml.ScalarToken):
+                last = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        parser.dispose()
+    if last is None or last.style != "'" or last.end_mark.line != where.line or not last.value[-1:].isalnum():
+        return None
+    end = last.end_mark.index  # just past the closing quote
+    gap = text[end : where.index]
+    line_end = _BREAKS.search(text, where.index)
+    rest = text[where.index : line_end.start() if line_end else len(text)]
+    if gap.strip(" ") or not rest[:1].isalnum() or "'" not in rest:
+        return None
+    before = re.search(r"[\w-]*\Z", last.value)
+    after = re.match(r"[\w-]*", rest)
+    word = (before.group() if before else "") + "'" + gap + (after.group() if after else "")
+    return last.end_mark.line + 1, last.end_mark.column, word
 
 
 def _unclosed_quote(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
