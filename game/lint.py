@@ -16,6 +16,7 @@ from game.engine.batch import Ctx
 from game.engine.layout import LOOKUP_FUNCTIONS
 from game.engine.rules import _Names
 from game.expr import Ref, compile_expr
+from game.model import RIVERA_WEIGHTS, Scenario
 from game.runners.load import Loaded
 
 
@@ -262,7 +263,68 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
             ("meta", "briefing_short"),
             f"{words} words; a short briefing reads in five minutes at about {SHORT_BRIEFING_WORDS}",
         )
+    _accepted_in_silence(scn, warn)
     return out
+
+
+def _accepted_in_silence(scn: Scenario, warn) -> None:
+    """Slips the loader accepts because each part is valid alone, though together they say
+    something the author cannot have meant."""
+    actions = {a.id: a for a in scn.actions}
+    owners = {w.id: w.owner for w in scn.weapons}
+    for i, hist in enumerate(scn.history):
+        for who, taken in hist.actions.items():
+            act = actions.get(taken)
+            if act is not None and who not in act.actor:
+                warn(
+                    ("history", i, "actions", who),
+                    f"history gives '{who}' the action '{taken}', which only {', '.join(act.actor)} can take: "
+                    f"the debrief can never show '{who}' matching history here",
+                )
+    for i, rl in enumerate(scn.red_lines):
+        for j, resp in enumerate(rl.responses):
+            owner = owners.get(resp.weapon)
+            if owner is not None and owner != rl.owner:
+                warn(
+                    ("red_lines", i, "responses", j, "weapon"),
+                    f"the response fires '{resp.weapon}', which belongs to '{owner}', not to '{rl.owner}' whose red "
+                    f"line this is: '{rl.owner}' can never fire it",
+                )
+    for i, ev in enumerate(scn.events):
+        scheduled = "date:" if ev.date else "turn:" if ev.turn is not None else ""
+        if scheduled and str(ev.p).strip() not in ("0", "0.0"):
+            warn(
+                ("events", i, "p"),
+                f"event '{ev.id}' has both {scheduled} and p:; a scheduled event happens on its turn whenever its "
+                "when: holds, and p: is never used: remove one of them",
+            )
+        if ev.date and ev.turn is not None:
+            warn(
+                ("events", i, "turn"),
+                f"event '{ev.id}' has both date: and turn:; the date is used and turn: is ignored: remove one of them",
+            )
+    for i, act in enumerate(scn.actions):
+        if "{distance_km}" in act.text and act.target is None:
+            warn(
+                ("actions", i, "text"),
+                f"'{{distance_km}}' in the text of '{act.id}', which has no target: the news would say '0 km'; "
+                "give the action a target or take the placeholder out",
+            )
+    for i, w in enumerate(scn.weapons):
+        if 0 < w.stock < w.per_use:
+            when = "until production brings the stock up to it" if w.production > 0 else "unless something adds to it"
+            warn(
+                ("weapons", i, "per_use"),
+                f"per_use {w.per_use:g} is larger than the stock {w.stock:g}: '{w.id}' cannot be fired {when}",
+            )
+    written = scn.scoring.weights
+    if written and set(written) < set(RIVERA_WEIGHTS):
+        kept = ", ".join(f"{k} {v:g}" for k, v in RIVERA_WEIGHTS.items() if k not in written)
+        warn(
+            ("scoring", "weights"),
+            f"scoring.weights gives {len(written)} of the {len(RIVERA_WEIGHTS)} categories; the others keep "
+            f"Rivera et al.'s weights ({kept}): write all {len(RIVERA_WEIGHTS)} so the score is on one scale",
+        )
 
 
 class _Sampler:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from game.lint import lint
 from game.runners.load import load_scenario
@@ -82,3 +86,35 @@ def test_lint_warns_when_a_comment_cuts_prose(tmp_path):
     # expressions with inline comments and quoted texts are fine: the shipped scenarios say nothing
     for shipped in ("scenarios/tutorial.yaml", "scenarios/atacms_2024.yaml", "scenarios/cuba_1962.yaml"):
         assert "starts a YAML comment" not in run("lint", shipped).stdout
+
+
+# ------------------------------------------------------------------ warnings corpus
+# tests/bad_scenarios/warnings/: each file is docs/examples/marrow_dam_plus.yaml with one slip the
+# loader accepts; its first line is '# warns: <the exact line lint prints for it>'.
+
+WARNINGS = Path(__file__).resolve().parent / "bad_scenarios" / "warnings"
+WARNING_FILES = sorted(p.name for p in WARNINGS.glob("*.yaml"))
+
+
+def _lint_all(path: str) -> list:
+    loaded = load_scenario(path)
+    return list(loaded.warnings) + lint(loaded)
+
+
+def test_warnings_corpus_is_there():
+    assert len(WARNING_FILES) >= 6
+    for name in WARNING_FILES:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.yaml", name), name
+
+
+@pytest.mark.parametrize("name", WARNING_FILES)
+def test_each_slip_gives_its_one_warning(name, monkeypatch):
+    monkeypatch.chdir(WARNINGS.parent.parent.parent)
+    path = f"tests/bad_scenarios/warnings/{name}"
+    header = open(path, encoding="utf-8").readline().rstrip("\n")
+    assert header.startswith("# warns: "), name
+    base = {(d.path, d.message) for d in _lint_all("docs/examples/marrow_dam_plus.yaml")}
+    new = [str(d) for d in _lint_all(path) if (d.path, d.message) not in base]
+    assert new == [header[len("# warns: ") :]]
+    p = run("lint", path)
+    assert p.returncode == 0 and new[0] in p.stdout.splitlines()
