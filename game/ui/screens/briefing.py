@@ -1,30 +1,47 @@
-"""The briefing: the situation, the learning objectives, each perspective attributed to who
-holds it, and the claims with their status (established ... disputed) and sources."""
+"""The briefing: the short briefing and the seat's role card first; one key (D) away, the full
+dossier: the long briefing, the documents point by point, each perspective attributed to who holds it,
+the claims with their status (established ... false) and its definition, the sources and the parameters."""
 
 from __future__ import annotations
 
 import html
+import re
 
 import pygame
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
+from game.claim_status import STATUS_DEFINITIONS
 from game.engine import words
 from game.ui import theme
 from game.ui.screens.base import SCROLL_KEYS, Screen, button_pressed, oid
+from game.ui.screens.role_card import STATUS_COLOURS, badge, role_card_html
 
-STATUS_COLOURS = {
-    "established": "#009E73",
-    "reported": "#56B4E9",
-    "contested": "#E69F00",
-    "disputed": "#D55E00",
-    "unsupported": "#CC79A7",
-    "false": "#999999",
-}
+__all__ = ["STATUS_COLOURS", "BriefingScreen", "badge", "dossier_html", "situation_html", "views_html"]
+
+HEADING = re.compile(r"^([A-Z][A-Z' ]{3,}\.)\s")
+"""A paragraph that opens with words in capitals ("WHAT HAPPENED.") gets them as a heading."""
 
 
-def badge(status: str) -> str:
-    col = STATUS_COLOURS.get(status, "#999999")
-    return f"<body bgcolor='{col}'><font color='#0b0f14'><b> {html.escape(status.upper())} </b></font></body>"
+def _gold(text: str) -> str:
+    return f"<font color='#e8b44c'><b>{text}</b></font>"
+
+
+def _grey(text: str) -> str:
+    return f"<font color='#8a96a4'>{text}</font>"
+
+
+def paragraphs_html(text: str) -> str:
+    """Briefing text as HTML: one paragraph a line, an opening run of capitals in gold."""
+    out = []
+    for para in text.split("\n"):
+        if not para.strip():
+            continue
+        m = HEADING.match(para)
+        if m:
+            out.append(_gold(html.escape(m.group(1))) + " " + html.escape(para[m.end() :]))
+        else:
+            out.append(html.escape(para))
+    return "<br><br>".join(out)
 
 
 def source_refs(scenario, ids) -> str:
@@ -44,71 +61,138 @@ def source_refs(scenario, ids) -> str:
     return "; ".join(out)
 
 
+def _calendar_line(scn) -> str:
+    cal = scn.calendar
+    invented = " \u00b7 invented countries" if scn.meta.fictional else ""
+    return _grey(f"{words.turns_phrase(cal.turns, cal.turn_days)} from {html.escape(cal.start)}{invented}")
+
+
 def situation_html(match, px: int, seat: str | None) -> str:
+    """The left column of the first page: the short briefing (the long one when there is no short one)
+    and who you play."""
     scn = match.scenario
     meta = scn.meta
-    cal = scn.calendar
-    invented = " \u00b7 invented countries" if meta.fictional else ""
-    parts = [
-        f"<font color='#9aa6b4'>{words.turns_phrase(cal.turns, cal.turn_days)} from {html.escape(cal.start)}"
-        f"{invented}</font><br><br>"
-    ]
-    parts.append(html.escape(meta.briefing or meta.summary).replace("\n", "<br>"))
+    parts = [_calendar_line(scn) + "<br><br>", paragraphs_html(meta.briefing_short or meta.briefing or meta.summary)]
     if seat:
         a = scn.actor(seat)
         col = theme.hex_of(theme.lighten(theme.actor_colours(scn).get(seat, (200, 200, 200)), 0.3))
         parts.append(
-            f"<br><br><font color='#e8b44c'><b>YOU PLAY</b></font><br><font color='{col}'><b>"
+            f"<br><br>{_gold('YOU PLAY')}<br><font color='{col}'><b>"
             f"{html.escape(a.name)}</b></font>. {html.escape(a.description)}"
         )
         objs = [o for o in scn.objectives if o.actor == seat]
         if objs:
             parts.append("<br>Your aim: " + "; ".join(html.escape(o.text) for o in objs) + ".")
-    if meta.objectives:
-        parts.append("<br><br><font color='#e8b44c'><b>WHAT THIS SCENARIO TEACHES</b></font>")
-        for o in meta.objectives:
-            parts.append(f"<br>\u2022 {html.escape(o)}")
-    others = [a for a in scn.actors if a.id != seat]
-    if others:
-        parts.append("<br><br><font color='#e8b44c'><b>THE OTHER SIDES</b></font>")
-        for a in others:
-            parts.append(f"<br>\u2022 <b>{html.escape(a.name)}</b>: {html.escape(a.description)}")
+    parts.append(
+        "<br><br>" + _grey("Press D (or the button below) for the full dossier: perspectives, claims, sources.")
+    )
     return f"<font pixel_size={px}>" + "".join(parts) + "</font>"
 
 
+def others_html(match, seat: str | None) -> str:
+    scn = match.scenario
+    others = [a for a in scn.actors if a.id != seat]
+    if not others:
+        return ""
+    rows = "".join(f"<br>\u2022 <b>{html.escape(a.name)}</b>: {html.escape(a.description)}" for a in others)
+    return f"<br><br>{_gold('THE OTHER SIDES')}{rows}"
+
+
+def card_column_html(match, px: int, seat: str | None) -> str:
+    """The right column of the first page: the seat's role card, then the other sides."""
+    if seat:
+        body = role_card_html(match.scenario, seat, px)
+        return body[: -len("</font>")] + others_html(match, seat) + "</font>"
+    return f"<font pixel_size={px}>{_gold('YOU ARE WATCHING')}{others_html(match, None)}</font>"
+
+
+def documents_html(scn) -> str:
+    """Each document: who wrote it and when, what it argues, and each point with the claims that
+    check it and their statuses."""
+    meta = scn.meta
+    claims = {c.id: c for c in meta.claims}
+    parts = []
+    for doc in meta.documents:
+        byline = _grey(f"{html.escape(doc.author)}, {html.escape(doc.date)} \u00b7 {source_refs(scn, [doc.source])}")
+        parts.append(
+            f"<br><br>{_gold('DOCUMENT')} {_grey(html.escape(doc.kind))}<br><b>{html.escape(doc.title)}</b><br>"
+            f"{byline}"
+            f"<br>{html.escape(doc.summary)}"
+        )
+        for n, point in enumerate(doc.points, 1):
+            quote = f" <i>\u201c{html.escape(point.quote)}\u201d</i>" if point.quote else ""
+            parts.append(f"<br><br><b>{n}.</b> {html.escape(point.says)}{quote}")
+            for cid in point.claims:
+                c = claims.get(cid)
+                if c is not None:
+                    parts.append(f"<br>\u2003{badge(c.status)} {html.escape(c.statement)}")
+            if not point.claims:
+                parts.append("<br>\u2003" + _grey("an opinion: no claim checks it"))
+    return "".join(parts)
+
+
+def dossier_html(match, px: int) -> str:
+    """The left column of the dossier: the full briefing, what the scenario teaches, the documents."""
+    scn = match.scenario
+    meta = scn.meta
+    parts = [_calendar_line(scn), "<br><br>", _gold("THE FULL BRIEFING"), "<br>"]
+    parts.append(paragraphs_html(meta.briefing or meta.briefing_short or meta.summary))
+    if meta.objectives:
+        parts.append("<br><br>" + _gold("WHAT THIS SCENARIO TEACHES"))
+        for o in meta.objectives:
+            parts.append(f"<br>\u2022 {html.escape(o)}")
+    parts.append(documents_html(scn))
+    return f"<font pixel_size={px}>" + "".join(parts) + "</font>"
+
+
+def glossary_html() -> str:
+    rows = "".join(f"<br>{badge(status)} {html.escape(text)}" for status, text in STATUS_DEFINITIONS.items())
+    return f"{_gold('WHAT EACH STATUS MEANS')}{rows}"
+
+
 def views_html(match, px: int) -> str:
+    """The right column of the dossier: perspectives, the status glossary, claims, parameters, sources."""
     scn = match.scenario
     meta = scn.meta
     parts = []
     if meta.perspectives:
-        parts.append(
-            "<font color='#e8b44c'><b>PERSPECTIVES</b></font> <font color='#8a96a4'>each in its holders' "
-            "terms; the game takes no side</font>"
-        )
+        parts.append(_gold("PERSPECTIVES") + " " + _grey("each in its holders' terms; the game takes no side"))
         for p in meta.perspectives:
-            src = f"<br><font color='#8a96a4'>Source: {source_refs(scn, p.sources)}</font>" if p.sources else ""
+            src = f"<br>{_grey('Source: ' + source_refs(scn, p.sources))}" if p.sources else ""
             parts.append(f"<br><br><b>{html.escape(p.holder)}</b><br>\u201c{html.escape(p.view)}\u201d{src}")
     if meta.claims:
-        parts.append("<br><br><font color='#e8b44c'><b>CLAIMS AND THEIR STATUS</b></font>")
+        parts.append("<br><br>" + glossary_html())
+        parts.append("<br><br>" + _gold("CLAIMS AND THEIR STATUS"))
         for c in meta.claims:
-            src = f"<br><font color='#8a96a4'>Sources: {source_refs(scn, c.sources)}</font>" if c.sources else ""
+            src = f"<br>{_grey('Sources: ' + source_refs(scn, c.sources))}" if c.sources else ""
             note = f"<br><font color='#b4bec9'><i>{html.escape(c.note)}</i></font>" if c.note else ""
             parts.append(f"<br><br>{badge(c.status)}  {html.escape(c.statement)}{note}{src}")
     params = [p for p in scn.params if p.claim]
     if params:
-        parts.append("<br><br><font color='#e8b44c'><b>WHERE THE VIEWS DISAGREE, THE GAME HAS A PARAMETER</b></font>")
+        parts.append("<br><br>" + _gold("WHERE THE VIEWS DISAGREE, THE GAME HAS A PARAMETER"))
         for p in params:
             parts.append(f"<br>\u2022 <b>{html.escape(p.id)}</b> = {p.value:g}: {html.escape(p.says)}")
+    if meta.sources:
+        parts.append("<br><br>" + _gold("SOURCES"))
+        for s in meta.sources:
+            where = ", ".join(html.escape(x) for x in (s.publisher, s.date) if x)
+            url = f" {_grey(html.escape(s.url))}" if s.url else ""
+            parts.append(f"<br>\u2022 <i>{html.escape(s.title)}</i>{', ' + where if where else ''}{url}")
     return f"<font pixel_size={px}>" + "".join(parts) + "</font>"
 
 
 class BriefingScreen(Screen):
+    """Two pages: the briefing (short briefing, role card) and the dossier (everything else).
+
+    D or the Dossier button switches pages; Left/Right pick a column, Up/Down/PgUp/PgDn scroll it."""
+
     name = "briefing"
     opaque = True
 
     def __init__(self, app, match):
         super().__init__(app)
         self.match = match
+        self.page = "briefing"
 
     def build(self) -> None:
         root = self.new_root(layer=5)
@@ -116,22 +200,25 @@ class BriefingScreen(Screen):
         w, h = self.app.size
         scn = self.match.scenario
         pad = s(36)
-        UILabel(pygame.Rect(pad, s(20), w - 2 * pad, s(22)), "BRIEFING", m, container=root, object_id=oid("@heading"))
+        heading = "BRIEFING" if self.page == "briefing" else "BRIEFING \u00b7 THE FULL DOSSIER"
+        UILabel(pygame.Rect(pad, s(20), w - 2 * pad, s(22)), heading, m, container=root, object_id=oid("@heading"))
         UILabel(pygame.Rect(pad, s(42), w - 2 * pad, s(44)), scn.meta.title, m, container=root, object_id=oid("@title"))
         top = s(100)
         bottom = h - s(80)
         gap = s(20)
         col_w = (w - 2 * pad - gap) // 2
         seat = self.match.viewpoint
+        if self.page == "briefing":
+            left = situation_html(self.match, self.app.font_px(15), seat)
+            right = card_column_html(self.match, self.app.font_px(14), seat)
+        else:
+            left = dossier_html(self.match, self.app.font_px(14))
+            right = views_html(self.match, self.app.font_px(14))
         self.left = UITextBox(
-            situation_html(self.match, self.app.font_px(15), seat),
-            pygame.Rect(pad, top, col_w, bottom - top),
-            m,
-            container=root,
-            object_id=oid("@card_text"),
+            left, pygame.Rect(pad, top, col_w, bottom - top), m, container=root, object_id=oid("@card_text")
         )
         self.right = UITextBox(
-            views_html(self.match, self.app.font_px(14)),
+            right,
             pygame.Rect(pad + col_w + gap, top, col_w, bottom - top),
             m,
             container=root,
@@ -151,6 +238,26 @@ class BriefingScreen(Screen):
         self.back = UIButton(
             pygame.Rect(pad, h - s(64), s(200), s(44)), "Back to the title", m, container=root, object_id=oid("@tool")
         )
+        dw = s(260)
+        label = "Full dossier (D)" if self.page == "briefing" else "Short briefing (D)"
+        tip = (
+            "Perspectives, documents, every claim with its status, sources and parameters"
+            if self.page == "briefing"
+            else "Back to the short briefing and your role card"
+        )
+        self.switch = UIButton(
+            pygame.Rect((w - dw) // 2, h - s(64), dw, s(44)),
+            label,
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text=tip,
+        )
+
+    def show_page(self, page: str) -> None:
+        """Switch between the short briefing and the dossier (the widgets are rebuilt)."""
+        self.page = page
+        self.relayout()
 
     def handle_event(self, event):
         if button_pressed(event, self.go) or (
@@ -164,6 +271,9 @@ class BriefingScreen(Screen):
             return None
         if button_pressed(event, self.back) or (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE):
             self.app.open_title(preselect=self.match.path, seed=self.match.seed)
+            return None
+        if button_pressed(event, self.switch) or (event.type == pygame.KEYDOWN and event.key == pygame.K_d):
+            self.show_page("dossier" if self.page == "briefing" else "briefing")
             return None
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
             self.column = self.left if event.key == pygame.K_LEFT else self.right
@@ -190,4 +300,4 @@ class BriefingScreen(Screen):
         return pygame.Rect(self.column.rect if self.column_picked else self.go.rect)
 
     def state(self) -> dict:
-        return {"screen": self.name, "scenario": self.match.scenario.meta.id}
+        return {"screen": self.name, "scenario": self.match.scenario.meta.id, "page": self.page}

@@ -17,7 +17,7 @@ from game.ui.screens.overlay import Overlay
 class PauseMenu(Overlay):
     name = "menu"
     title = "Menu"
-    card_size = (420, 470)
+    card_size = (420, 518)
 
     def __init__(self, app, board=None):
         super().__init__(app)
@@ -28,6 +28,8 @@ class PauseMenu(Overlay):
         items: list[tuple[str, str, str | None]] = [("resume", "Back to the game (Esc)", None)]
         if self.board is not None and not self.board.match.watching:
             items += [("save", "Save the game (Ctrl+S)", "Saves to your saves folder; the game goes on")]
+        if self.board is not None and self.board.match.viewpoint:
+            items += [("card", "Your role card", "Your goals, red lines, what you know and what you do not")]
         items += [
             ("load", "Load a saved game (Ctrl+L)", None),
             ("settings", "Settings", "Window size, full screen, UI scale, text size, colours"),
@@ -52,6 +54,11 @@ class PauseMenu(Overlay):
         elif key == "save":
             self.close()
             self.board.save()
+        elif key == "card":
+            from game.ui.screens.role_card import RoleCardOverlay
+
+            self.close()
+            app.stack.push(RoleCardOverlay(app, self.board.match))
         elif key == "load":
             self.close()
             app.stack.push(LoadDialog(app))

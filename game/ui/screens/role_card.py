@@ -1,0 +1,119 @@
+"""A seat's role card: its goals, red lines as its government stated them, what it knows and does
+not, its options and the others' stated positions. Shown on the briefing when a seat is chosen and
+from the Esc menu during play; claim ids in the card carry their current status."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pygame
+
+from game.model import Scenario
+from game.ui import theme
+from game.ui.screens.base import button_pressed
+from game.ui.screens.overlay import Overlay
+
+CARD_SECTIONS = (
+    ("goals", "WHAT YOU WANT"),
+    ("red_lines", "YOUR RED LINES"),
+    ("knows", "WHAT YOU KNOW"),
+    ("does_not_know", "WHAT YOU DO NOT KNOW"),
+    ("options_note", "YOUR OPTIONS"),
+    ("others", "WHAT THE OTHERS SAY"),
+)
+"""The card's fields in reading order, with the heading each gets."""
+
+CLAIM_TOKEN = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+STATUS_COLOURS = {
+    "established": "#009E73",
+    "reported": "#56B4E9",
+    "contested": "#E69F00",
+    "disputed": "#D55E00",
+    "unsupported": "#CC79A7",
+    "false": "#999999",
+}
+"""One colour per claim status (Okabe-Ito, safe for colour-blind readers)."""
+
+
+def badge(status: str) -> str:
+    col = STATUS_COLOURS.get(status, "#999999")
+    return f"<body bgcolor='{col}'><font color='#0b0f14'><b> {html.escape(status.upper())} </b></font></body>"
+
+
+def with_claim_statuses(text: str, scenario: Scenario) -> str:
+    """The text, escaped, with each claim id it names followed by that claim's status in colour, so
+    a card written once stays true when a claim's status is revised."""
+    status = {c.id: c.status for c in scenario.meta.claims}
+
+    def mark(m: re.Match) -> str:
+        word = m.group(0)
+        if word not in status:
+            return word
+        col = STATUS_COLOURS.get(status[word], "#999999")
+        return f"<font color='#8a96a4'>{word}</font> <font color='{col}'>{status[word]}</font>"
+
+    return CLAIM_TOKEN.sub(mark, html.escape(text))
+
+
+def fallback_card(scenario: Scenario, actor_id: str) -> dict[str, str]:
+    """A card built from the actor's description and objectives, for a seat whose author wrote none."""
+    actor = scenario.actor(actor_id)
+    goals = "; ".join(o.text for o in scenario.objectives if o.actor == actor_id)
+    lines = "; ".join(r.name for r in scenario.red_lines if r.owner == actor_id and r.declared)
+    return {"goals": goals or actor.description, "red_lines": f"Declared: {lines}." if lines else ""}
+
+
+def card_fields(scenario: Scenario, actor_id: str) -> list[tuple[str, str]]:
+    """(heading, text) for each non-empty field of the seat's card, in reading order."""
+    card = scenario.actor(actor_id).role_card
+    values = fallback_card(scenario, actor_id) if card.is_empty() else {k: getattr(card, k) for k, _ in CARD_SECTIONS}
+    return [(title, values.get(key, "")) for key, title in CARD_SECTIONS if values.get(key, "").strip()]
+
+
+def role_card_html(scenario: Scenario, actor_id: str, px: int) -> str:
+    actor = scenario.actor(actor_id)
+    col = theme.hex_of(theme.lighten(theme.actor_colours(scenario).get(actor_id, (200, 200, 200)), 0.3))
+    parts = [
+        f"<font color='#e8b44c'><b>YOUR ROLE CARD</b></font><br><font color='{col}'><b>"
+        f"{html.escape(actor.name)}</b></font>. {html.escape(actor.description)}"
+    ]
+    for title, text in card_fields(scenario, actor_id):
+        parts.append(f"<br><br><font color='#e8b44c'><b>{title}</b></font><br>{with_claim_statuses(text, scenario)}")
+    return f"<font pixel_size={px}>" + "".join(parts) + "</font>"
+
+
+class RoleCardOverlay(Overlay):
+    """The seat's role card over the board (from the Esc menu), so a student can reread it mid-game."""
+
+    name = "role_card"
+    title = "Your role card (PgUp/PgDn scroll)"
+    card_size = (760, 600)
+
+    def __init__(self, app, match):
+        super().__init__(app)
+        self.match = match
+
+    def build_card(self) -> None:
+        seat = self.match.viewpoint
+        h = self.card.bottom - self.y - self.app.s(64)
+        if seat:
+            text = role_card_html(self.match.scenario, seat, self.app.font_px(14))
+        else:
+            text = f"<font pixel_size={self.app.font_px(14)}>You are watching: no seat, no role card.</font>"
+        self.text = self.add_text(text, h)
+        self.ok = self.add_button("Back to the game (Esc)", cls="@primary", height=38)
+
+    def handle_event(self, event):
+        if button_pressed(event, self.ok):
+            self.close()
+            return None
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            bar = self.text.scroll_bar
+            if bar is not None:
+                step = bar.visible_percentage * (1 if event.key == pygame.K_PAGEDOWN else -1)
+                top = min(max(bar.start_percentage + step, 0.0), 1.0 - bar.visible_percentage)
+                bar.set_scroll_from_start_percentage(top)
+            return None
+        return super().handle_event(event)
