@@ -232,13 +232,15 @@ class ClassGame:
 
     # ------------------------------------------------------------ teams' commands
     def propose(self, seat: str, decision: str, turn: int, instance: int, signal: int | None, by: str) -> None:
+        if decision in self.applied:
+            raise ClassError(f"decision '{decision[:20]}' was already applied")
         s = self._need_play()
         if seat not in self.teams:
             raise ClassError(f"{self.names.get(seat, seat)} is played by its doctrine in this game")
         if not decision:
             raise ClassError("a proposal needs a decision id")
-        if decision in self.applied or any(p.decision == decision for p in self.proposals.values()):
-            raise ClassError(f"decision '{decision[:20]}' was already used")
+        if any(p.decision == decision for p in self.proposals.values()):
+            raise ClassError(f"decision '{decision[:20]}' is already proposed")
         if turn != s.turn:
             raise ClassError(f"this proposal is for turn {turn}, but the game is at turn {s.turn}")
         if seat in self.confirmed:
@@ -258,9 +260,9 @@ class ClassGame:
 
     def confirm(self, seat: str, decision: str, now: float) -> bool:
         """Confirm the seat's proposal; True when the turn resolved (every team decided)."""
-        self._need_play()
         if decision in self.applied:
             raise ClassError(f"decision '{decision[:20]}' was already applied")
+        self._need_play()
         p = self.proposals.get(seat)
         if p is None or p.decision != decision:
             raise ClassError("no proposal with this decision id for your seat this turn")
@@ -632,6 +634,7 @@ class ClassGame:
             "injected": list(self.injected),
             "overrides": dict(self.overrides),
             "confirmed": {a: attrs.asdict(c) for a, c in self.confirmed.items()},
+            "proposals": {a: attrs.asdict(p) for a, p in self.proposals.items()},
             "messages": [attrs.asdict(m) for m in self.messages],
             "rulings": [attrs.asdict(r) for r in self.rulings],
         }
@@ -666,6 +669,7 @@ class ClassGame:
                 game.injected = [str(e) for e in data["injected"]]
                 game.overrides = {str(a): int(i) for a, i in data["overrides"].items()}
                 game.confirmed = {str(a): Choice(**c) for a, c in data["confirmed"].items()}
+                game.proposals = {str(a): Proposal(**p) for a, p in data["proposals"].items()}
                 game._arm(now)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             raise SaveError("the class save is damaged (missing or malformed fields)") from None

@@ -74,6 +74,7 @@ class ClassClient:
             raise JoinError("the server does not speak this version of the class protocol")
         self.seat, self.role = msg.seat, msg.role
         self._reader = asyncio.create_task(self._read())
+        await self.wait_for(lambda v: True, timeout)  # the server sends the seat's view next
 
     def _record(self, frame: str | bytes) -> None:
         text = frame if isinstance(frame, str) else frame.decode("utf-8", "replace")
