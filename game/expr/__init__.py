@@ -6,6 +6,7 @@ See :mod:`game.expr.compiler` for the syntax and semantics.
 from game.expr.compiler import (
     BUILTIN_FUNCTIONS,
     EFFECT_OPS,
+    MATH_FUNCTIONS,
     MAX_CHARS,
     MAX_DEPTH,
     MAX_LITERAL,
@@ -23,6 +24,7 @@ from game.expr.compiler import (
 __all__ = [
     "BUILTIN_FUNCTIONS",
     "EFFECT_OPS",
+    "MATH_FUNCTIONS",
     "MAX_CHARS",
     "MAX_DEPTH",
     "MAX_LITERAL",

@@ -13,7 +13,12 @@ Semantics worth knowing (they are also what the tests pin down):
 - truthiness is "nonzero"; ``and``/``or``/``not`` give 1.0/0.0 (not an operand);
 - ``a / 0`` is 0 (no warning, no inf/nan): authors write ``hits / shots``;
 - ``x ** n`` needs a constant whole ``n`` from 0 to 8 and is repeated multiplication,
-  so results are bit-identical whatever the batch size (no ``pow``/``exp``/``log``);
+  so results are bit-identical whatever the batch size (no ``pow``);
+- ``exp``, ``log``, ``sqrt`` and ``normal_cdf`` (``MATH_FUNCTIONS``, one table both engines
+  read) are the C library's, as Python's ``math`` calls it and the kernel calls it (numpy's
+  own ``exp``/``log`` differ in the last bit); ``log`` and ``sqrt`` raise an argument below
+  their floor (NaN included) to it: ``log`` of anything under 2.2e-308 is ``log(2.2e-308)``,
+  about -708.4, ``sqrt`` of a negative is 0; a constant below the floor is an error;
 - ``min``/``max`` propagate NaN whatever the argument order, and
   ``clip(x, lo, hi)`` is ``min(max(x, lo), hi)`` (so ``hi`` wins when ``lo > hi``);
 - anything that does not depend on the state is folded to a constant at compile time
@@ -27,6 +32,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
@@ -39,6 +45,7 @@ from game.diagnostics import did_you_mean, foreign_character, look_alike_in_code
 __all__ = [
     "BUILTIN_FUNCTIONS",
     "EFFECT_OPS",
+    "MATH_FUNCTIONS",
     "MAX_CHARS",
     "MAX_DEPTH",
     "MAX_LITERAL",
@@ -47,6 +54,7 @@ __all__ = [
     "Effect",
     "Expr",
     "ExprError",
+    "MathFunction",
     "Names",
     "Ref",
     "compile_effect",
@@ -58,7 +66,62 @@ MAX_DEPTH = 40  # deepest nesting of expression nodes (a lone name has depth 1)
 MAX_NODES = 400  # most expression nodes in one text
 MAX_LITERAL = 1e12  # largest number literal, in absolute value
 MAX_POWER = 8  # largest exponent in x ** n
-BUILTIN_FUNCTIONS = ("min", "max", "clip", "abs")
+
+
+@attrs.frozen
+class MathFunction:
+    """A function of one number, described once for both engines. ``floor``: the lowest
+    argument it takes (anything below it, NaN included, is raised to it; None: it takes every
+    number); ``scalar``: its value for one argument, the C library's (Python's ``math`` calls
+    it), which ``Batch`` maps over the games; ``c``: the same call in C, ``{}`` the (floored)
+    argument; ``vector``: a numpy function giving the very same bits, where one exists."""
+
+    name: str
+    floor: float | None
+    scalar: Callable[[float], float]
+    c: str
+    says: str
+    vector: Callable[[np.ndarray], np.ndarray] | None = None
+
+
+def _exp(v: float) -> float:
+    """e ** v as C's exp: infinite past about 709.78 (``math.exp`` raises there)."""
+    try:
+        return math.exp(v)
+    except OverflowError:
+        return INF
+
+
+_SQRT1_2 = 0.7071067811865476  # 1 / sqrt(2), the double nearest (C's M_SQRT1_2)
+
+
+def _normal_cdf(v: float) -> float:
+    """P(Z <= v) for a standard normal Z: 0.5 * erfc(-v / sqrt(2)) (accurate in both tails)."""
+    return 0.5 * math.erfc(-v * _SQRT1_2)
+
+
+MATH_FUNCTIONS: dict[str, MathFunction] = {
+    f.name: f
+    for f in (
+        MathFunction("exp", None, _exp, "exp({})", "e to the power x (infinite past x = 709.78)"),
+        MathFunction(
+            "log",
+            sys.float_info.min,
+            math.log,
+            "log({})",
+            "natural logarithm; anything under 2.2e-308 (0, a negative) counts as 2.2e-308, giving -708.4",
+        ),
+        MathFunction("sqrt", 0.0, math.sqrt, "sqrt({})", "square root; of a negative number, 0", np.sqrt),
+        MathFunction(
+            "normal_cdf",
+            None,
+            _normal_cdf,
+            f"(0.5 * erfc(-({{}}) * {_SQRT1_2.hex()}))",
+            "the chance that a standard normal draw is at most x (0.5 at 0, 0.975 at 1.96)",
+        ),
+    )
+}
+BUILTIN_FUNCTIONS = ("min", "max", "clip", "abs", *MATH_FUNCTIONS)
 EFFECT_OPS = ("=", "+=", "-=", "*=")
 
 INF = math.inf
@@ -587,6 +650,34 @@ class _Clip(_Node):
         return (min(m[0], hi[0]), min(m[1], hi[1]))
 
 
+@attrs.frozen
+class _Math(_Node):
+    """A function of ``MATH_FUNCTIONS`` (by name, so the tree pickles)."""
+
+    fn: str
+    a: _Node
+
+    def __call__(self, ctx: Any) -> Any:
+        f = MATH_FUNCTIONS[self.fn]
+        a = self.a(ctx)
+        if isinstance(a, np.ndarray):
+            if f.floor is not None:
+                a = np.where(a >= f.floor, a, f.floor)
+            if f.vector is not None:
+                return f.vector(a)
+            return np.fromiter(map(f.scalar, a.tolist()), np.float64, len(a))
+        v = float(a)
+        return f.scalar(v if f.floor is None or v >= f.floor else f.floor)
+
+    def iv(self, ranges: Ranges) -> Interval:
+        """Every function of the table is nondecreasing."""
+        f = MATH_FUNCTIONS[self.fn]
+        lo, hi = self.a.iv(ranges)
+        if f.floor is not None:
+            lo, hi = max(lo, f.floor), max(hi, f.floor)
+        return (f.scalar(lo), f.scalar(hi))
+
+
 def _fold(node: _Node) -> _Node:
     """Replace a node whose children are all constants by its value."""
     if isinstance(node, _LEAVES) or not all(isinstance(c, _Const) for c in node.children()):
@@ -1045,6 +1136,8 @@ class _Compiler:
                 if len(nodes) < 2:
                     raise self.error(f"{fname}() needs at least 2 values, like {fname}(a, b)", node)
                 return _fold(_MinMax(nodes, fname == "max", _owned(nodes[0])))
+            if fname in MATH_FUNCTIONS:
+                return self.math(fname, nodes, node)
             if fname == "clip":
                 if len(nodes) != 3:
                     raise self.error("clip() needs 3 values: clip(x, low, high)", node)
@@ -1062,6 +1155,16 @@ class _Compiler:
         if isinstance(result, str):
             raise self.error(result, args[0])
         return self.ref_node(result)
+
+    def math(self, fname: str, nodes: tuple[_Node, ...], node: ast.Call) -> _Node:
+        if len(nodes) != 1:
+            raise self.error(f"{fname}() needs 1 value: {fname}(x)", node)
+        (a,) = nodes
+        floor = MATH_FUNCTIONS[fname].floor
+        if isinstance(a, _Const) and floor is not None and not a.value >= floor:
+            lowest = "above 0" if floor > 0 else "0 or more"
+            raise self.error(f"{fname}() of {a.value:g} is undefined: its value must be {lowest}", node.args[0])
+        return _fold(_Math(fname, a))
 
     def finish(self, root: _Node, source: str) -> Expr:
         reads = frozenset(n.index for n in _walk(root) if isinstance(n, _Col))

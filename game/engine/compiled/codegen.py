@@ -59,6 +59,7 @@ from game.engine.formulas import (
     Where,
 )
 from game.expr.compiler import (
+    MATH_FUNCTIONS,
     Expr,
     _Abs,
     _Add,
@@ -71,6 +72,7 @@ from game.expr.compiler import (
     _DivConst,
     _If,
     _Inst,
+    _Math,
     _MinMax,
     _Mul,
     _Neg,
@@ -252,6 +254,12 @@ class _Exprs:
             return r
         if t is _Clip:
             return f"nmin(nmax({self.ex(n.x)}, {self.ex(n.lo)}), {self.ex(n.hi)})"
+        if t is _Math:
+            fn = MATH_FUNCTIONS[n.fn]
+            arg = self.ex(n.a)
+            if fn.floor is not None:
+                arg = f"fmax_b({arg}, {float(fn.floor).hex()})"
+            return fn.c.format(arg)
         raise Unsupported(f"expression node {t.__name__}")
 
     def e(self, expr: Expr) -> str:
