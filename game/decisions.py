@@ -29,10 +29,18 @@ class SavedDecision:
     signals: dict[str, int | None] = attrs.field(factory=dict)
 
 
-def replay_decisions(rules, seed: int, game: int, humans: Iterable[str], decisions: Iterable[SavedDecision]) -> Session:
-    """The game rebuilt by replaying ``decisions``; ``SaveError`` names the first bad one's turn and why."""
+def replay_decisions(
+    rules,
+    seed: int,
+    game: int,
+    humans: Iterable[str],
+    decisions: Iterable[SavedDecision],
+    names: dict[str, str] | None = None,
+) -> Session:
+    """The game rebuilt by replaying ``decisions`` (the other seats play ``names``' policies or
+    their own); ``SaveError`` names the first bad one's turn and why."""
     humans = tuple(humans)
-    s = Session(rules, seed, humans, game, seats=seat_policies(rules, humans))
+    s = Session(rules, seed, humans, game, seats=seat_policies(rules, humans, names))
     strangers = [h for h in humans if h not in s.humans]
     if strangers:
         raise SaveError(f"it names seat '{strangers[0]}', which this scenario does not have")

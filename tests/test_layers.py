@@ -25,7 +25,7 @@ _MODEL = frozenset(
 )
 _EXPR = _MODEL | {"game.expr"}
 _ENGINE = _EXPR | {"game.engine"}
-_POLICIES = _ENGINE | {"game.policies"}
+_POLICIES = _ENGINE | {"game.policies", "game.policies.llm"}
 _FILES = frozenset({"game.files", "game.datafile"})  # reading and writing files: not for the pure layers
 _RUNNERS = _POLICIES | _FILES | {"game.loader", "game.runners", "game.decisions"}
 _TOOLS = _RUNNERS | {"game.lint", "game.class_report", "game.schema", "game.handout"}
@@ -46,7 +46,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "game.loader": _MODEL | _FILES,  # the loader checks a file; compiling it is the engine's (never imported here)
     "game.engine": _EXPR,
     "game.policies": _POLICIES,  # policies see the engine's read-only observation
+    "game.policies.llm": _POLICIES,  # the language-model seat: a policy that talks HTTP, so not pure
     "game.runners": _RUNNERS,
+    "game.env": _RUNNERS,  # the PettingZoo/Gymnasium environments drive a session, as a runner does
     "game.decisions": _RUNNERS,
     "game.lint": _RUNNERS,
     "game.class_report": _RUNNERS,
@@ -63,8 +65,10 @@ GUI = ("pygame", "pygame_gui")
 """Only ``game.ui`` imports these."""
 EXTRAS = ("dask", "distributed", "matplotlib")
 """Optional (``redline[cluster]``, ``redline[report]``): only ``game.runners``, only inside functions."""
+RESEARCH = ("pettingzoo", "gymnasium")
+"""Optional (``redline[research]``): only ``game.env`` imports them, and nothing imports ``game.env``."""
 PURE = ("game.model", "game.expr", "game.engine", "game.policies")
-IMPURE = ("os", "subprocess", "shutil", "tempfile", "time", "socket", "platformdirs")
+IMPURE = ("os", "subprocess", "shutil", "tempfile", "time", "socket", "platformdirs", "urllib", "http")
 """No I/O, no environment, no clock, no processes in the pure layers."""
 
 
@@ -148,6 +152,10 @@ def problems_of(imp: Import) -> list[str]:
         out.append(f"{where}: only game.ui imports {lib}")
     if lib in EXTRAS and (own != "game.runners" or not imp.in_function):
         out.append(f"{where}: {lib} is an optional extra: import it in game.runners, inside the function that needs it")
+    if lib in RESEARCH and own != "game.env":
+        out.append(f"{where}: {lib} is the research extra: only game.env imports it")
+    if _top(imp.target) == "game" and component(imp.target) == "game.env" and own != "game.env":
+        out.append(f"{where}: game.env needs the research extra: nothing in the game imports it")
     if lib in IMPURE and own in PURE:
         out.append(f"{where}: {own} is pure (no I/O, environment, clock or processes)")
     return out
@@ -172,6 +180,9 @@ def test_the_checker_sees_function_level_and_relative_imports():
         "game/engine/batch.py": ("def f():\n    import pygame\n", "only game.ui imports pygame"),
         "game/engine/rules.py": ("import subprocess\n", "is pure"),
         "game/ui/app.py": ("from game.cli import common\n", "game.ui may import only"),
+        "game/runners/sweep.py": ("def f():\n    import gymnasium\n", "research extra"),
+        "game/cli/sweep_cmd.py": ("def f():\n    from game.env import env\n", "nothing in the game imports it"),
+        "game/policies/base.py": ("import urllib.request\n", "is pure"),
     }
     for rel, (source, message) in cases.items():
         found = [p for i in imports_in(source, module_name(ROOT / rel), False) for p in problems_of(i)]
@@ -186,7 +197,7 @@ def test_no_extra_is_imported_by_the_game_or_the_commands():
     code = (
         "import sys, game.cli, game.cli.commands, game.cli.window, game.runners.sweep, game.runners.local,"
         " game.runners.report, game.class_report, game.ui.app;"
-        "print(sorted(m for m in ('dask', 'distributed', 'matplotlib') if m in sys.modules))"
+        "print(sorted(m for m in ('dask', 'distributed', 'matplotlib', 'pettingzoo', 'gymnasium') if m in sys.modules))"
     )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr

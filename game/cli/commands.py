@@ -63,6 +63,8 @@ def _check_policies(rules, policies: dict[str, str]) -> None:
     for actor, name in policies.items():
         if actor not in ids:
             raise UsageError(f"--policy: unknown actor '{actor}' (actors: {', '.join(ids)})")
+        if name.startswith("llm:"):  # a language-model seat: game.cli.llm_cmd checks it
+            continue
         try:
             policy_for(rules, ids.index(actor), name)
         except KeyError as exc:
@@ -159,8 +161,10 @@ def args_simulate(sp) -> None:
         "--policy",
         action="append",
         metavar="ACTOR=NAME",
-        help="policy for an actor: a scenario policy id or dove, hawk, tit_for_tat, random",
+        help="policy for an actor: a scenario policy id or dove, hawk, tit_for_tat, random, "
+        "or llm:MODEL@URL (a language model on an OpenAI-compatible server; games are then played one by one)",
     )
+    sp.add_argument("--logs", metavar="DIR", help="with an llm: seat, write each game's log (and the model's answers)")
     _set_arg(sp)
     sp.add_argument("--workers", type=_positive, default=None, help="worker processes (default: one per core)")
     sp.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the chunks on a Dask cluster")
@@ -203,6 +207,10 @@ def cmd_simulate(args) -> int:
     loaded = _load(args.file, sets)
     policies = parse_policies(args.policy)
     _check_policies(loaded.rules, policies)
+    if any(name.startswith("llm:") for name in policies.values()):
+        from game.cli.llm_cmd import simulate_with_llm
+
+        return simulate_with_llm(args, loaded, sets, policies, _print_summary)
     spec = _spec(args, loaded, sets, engine)
     workers = args.workers or (1 if args.games <= 20_000 else default_workers())
     bar = progress(args.games, args.quiet)
@@ -331,7 +339,10 @@ def args_replay(sp) -> None:
     _scenario_args(sp)
     sp.add_argument("--seed", type=int, default=1, help="seed of the batch (default 1)")
     sp.add_argument("--game", type=_game_index, default=0, help="game index within the batch (default 0)")
-    sp.add_argument("--policy", action="append", metavar="ACTOR=NAME", help="as for simulate")
+    sp.add_argument(
+        "--policy", action="append", metavar="ACTOR=NAME", help="as for simulate, or llm:MODEL@URL (a language model)"
+    )
+    sp.add_argument("--log", metavar="LOG", help="replay a game log's decisions (its seed and game too)")
     _set_arg(sp)
     sp.add_argument("--json", action="store_true", help="print the game and its event log as JSON")
 
@@ -375,7 +386,16 @@ def cmd_replay(args) -> int:
     loaded = _load(args.file, sets)
     policies = parse_policies(args.policy)
     _check_policies(loaded.rules, policies)
-    out = replay_log(loaded.rules, args.seed, args.game, policies)
+    from game.cli import llm_cmd
+
+    if args.log:
+        out = llm_cmd.replay_from_log(loaded.rules, args.log, policies)
+        args.seed, args.game = out["seed"], out["game"]
+    elif any(name.startswith("llm:") for name in policies.values()):
+        out = llm_cmd.llm_game_log(loaded.rules, args.seed, args.game, policies)
+    else:
+        out = replay_log(loaded.rules, args.seed, args.game, policies)
+    answers = llm_cmd.answer_lines(out)
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
@@ -394,6 +414,8 @@ def cmd_replay(args) -> int:
                 if left:
                     print(f"  This game left history here: {', '.join(scn.actor(a).name for a in left)}")
         print("  " + _event_line(ev, scn))
+        if ev["kind"] == "decision" and (ev["turn"], ev.get("actor")) in answers:
+            print("      " + answers[(ev["turn"], ev.get("actor"))])
     oc = next(o for o in scn.outcomes if o.id == out["outcome"])
     print(
         f"\nOutcome: {oc.name} after {out['turns']} turns; highest rung: {out['max_rung_id']}; "
