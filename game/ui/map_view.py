@@ -819,7 +819,8 @@ class MapView:
         for xx in (x0, x0 + length):
             pygame.draw.line(surface, theme.TEXT, (xx, y0 - 5), (xx, y0 + 4), 2)
         label = f"{km:g} km" if not self.scenario.meta.fictional or self.basemap else f"{km:g} km (invented map)"
-        text_with_halo(surface, label, f, theme.TEXT, (x0 + length / 2, y0 - 6), anchor="midbottom")
+        centre = min(x0 + length / 2, rect.right - 6 - theme.size(f, label)[0] / 2)  # never past the map's edge
+        text_with_halo(surface, label, f, theme.TEXT, (centre, y0 - 6), anchor="midbottom")
 
     def _legend_items(self):
         kinds = []
