@@ -105,3 +105,41 @@ def test_balance_with_all_actors_ai(path):
     assert (shares > 0).sum() >= 3, "at least three outcomes are reachable"
     historical = [i for i, o in enumerate(rules.scenario.outcomes) if o.historical]
     assert all(shares[i] > 0 for i in historical)
+
+
+ATACMS = "scenarios/atacms_2024.yaml"
+
+
+def test_atacms_declared_red_lines_rest_on_a_recorded_declaration():
+    """A red line students see as declared needs a claim that records the declaration, not a forecast."""
+    scn = load_scenario(ATACMS).scenario
+    status = {c.id: c.status for c in scn.meta.claims}
+    for r in scn.red_lines:
+        if r.declared:
+            assert status[r.claim] in ("established", "reported"), (r.id, r.claim, status[r.claim])
+
+
+def test_atacms_oped_is_summarised_point_by_point_with_every_claim_it_raises():
+    scn = load_scenario(ATACMS).scenario
+    (doc,) = [d for d in scn.meta.documents if d.kind == "op-ed"]
+    assert (doc.source, doc.author, doc.date) == ("aharoni_2024", "Yossi Aharoni", "2024-11-29")
+    linked = {c for p in doc.points for c in p.claims}
+    raised = {c.id for c in scn.meta.claims if "aharoni_2024" in c.sources}
+    assert raised <= linked, f"claims citing the op-ed that no point links: {sorted(raised - linked)}"
+    assert all(0 < len(p.quote.split()) <= 15 for p in doc.points), "every point quotes a few of his words"
+
+
+@pytest.mark.parametrize("reading", [0, 1])
+def test_atacms_dprk_reading_puts_the_counteroffensive_on_its_own_rung(reading):
+    """The ladder's other reading: with it, Russia's counteroffensive with North Korean troops crosses
+    'No widening of the war' (often first); without it, only Russia's rarer moves above it do."""
+    rules = load_scenario(ATACMS, {"params.dprk_counts_as_escalation": reading}).rules
+    n = 2000
+    b = Batch(rules, 1, np.arange(n, dtype=np.uint64), policies_for(rules)).run()
+    taken = {a.spec.id: int(c) for a, c in zip(rules.actions, b.action_counts)}
+    assert (taken["kursk_counteroffensive_dprk"] > 0) == bool(reading)
+    assert (taken["kursk_counteroffensive"] > 0) != bool(reading)
+    widening = [t.id for t in rules.scenario.ladder.thresholds].index("no_widening")
+    russia = [a.id for a in rules.scenario.actors].index("russia")
+    first_by_russia = float((b.crossed_by[widening][:n] == russia).mean())
+    assert (first_by_russia > 0.2) == bool(reading), first_by_russia
