@@ -95,6 +95,18 @@ def json_schema() -> dict:
     target = defs["Target"]["properties"]
     for one, many in (("tag", "tags"), ("site", "sites"), ("kind", "kinds")):
         target[one] = dict(target[many], description=f"Same as `{many}`.")
+    action = defs["Action"]
+    action["properties"]["for_each_actor"] = {
+        "anyOf": [
+            {"type": "boolean"},
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": {"type": "string"}},
+        ],
+        "description": "Instead of `actor`: one copy of the action per actor (`true`), per listed actor, or per "
+        "actor with its adversary (`{a: b, b: a}`); `self.` and `adversary.` in its expressions name them.",
+    }
+    action["required"] = [r for r in action["required"] if r != "actor"]
+    action["anyOf"] = [{"required": ["actor"]}, {"required": ["for_each_actor"]}]
     root["properties"]["format"] = {"const": "redline/1", "description": "Always `redline/1`."}
     root["properties"]["extends"] = {"type": "string", "description": "A base scenario this one overrides."}
     return {

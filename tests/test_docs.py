@@ -44,3 +44,15 @@ def test_the_guides_example_files_validate():
     assert {f.rsplit("/", 1)[-1] for f in files} >= {"marrow_dam.yaml", "marrow_dam_plus.yaml", "marrow_bluff.yaml"}
     for f in files:
         assert load_scenario(f).scenario.meta.title
+
+
+def test_the_guides_for_each_actor_example_loads_in_the_recipes_file():
+    guide = open("docs/authoring.md", encoding="utf-8").read()
+    example = _block_after(guide, "**One action for every actor: `for_each_actor:`.**")
+    plus = open("docs/examples/marrow_dam_plus.yaml", encoding="utf-8").read()
+    text = plus.replace("actions:\n", "actions:\n" + example, 1)
+    copies = {a.id: a for a in load_bytes(text.encode(), "plus.yaml").scenario.actions if a.id.startswith("pressure")}
+    assert {k: (a.actor, a.name) for k, a in copies.items()} == {
+        "pressure_ostrana": (("ostrana",), "Press Lenvia"),
+        "pressure_lenvia": (("lenvia",), "Press Ostrana"),
+    }

@@ -169,7 +169,14 @@ def check_bytes(
                 file or name, line or 1, col or 1, "", "a scenario is a mapping of sections (format:, meta:, ...)"
             )
         )
-    data, pathmap = normalize(merged.data)
+    data, pathmap, copy_problems = normalize(merged.data)
+    if copy_problems:
+        raise ScenarioError(
+            by_place(
+                [Diagnostic(*merged.mark(p), display_path(merged.data, p), message) for p, message in copy_problems],
+                name,
+            )
+        )
 
     def mark(ypath, prefer_key: bool = False):
         return merged.mark(ypath, prefer_key)

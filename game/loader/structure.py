@@ -15,6 +15,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from game.diagnostics import Diagnostic, did_you_mean
+from game.loader import for_each
 from game.model import KEYED_SECTIONS, Scenario
 
 Path = tuple[str | int, ...]
@@ -146,8 +147,12 @@ class PathMap:
     """Maps model paths (``('weapons', 3, 'range_km')``) to the author's YAML paths."""
 
     keyed: dict[str, tuple[str, ...]]
+    action_sources: tuple[int, ...] = ()
+    """Per action of the model, the item of ``actions:`` it was written as (``for_each_actor:``)."""
 
     def to_yaml(self, path: Path) -> Path:
+        if len(path) >= 2 and path[0] == "actions" and isinstance(path[1], int) and path[1] < len(self.action_sources):
+            return (path[0], self.action_sources[path[1]], *path[2:])
         if len(path) >= 2 and path[0] in self.keyed and isinstance(path[1], int):
             keys = self.keyed[path[0]]
             if path[1] < len(keys):
@@ -155,8 +160,9 @@ class PathMap:
         return path
 
 
-def normalize(data: dict) -> tuple[dict, PathMap]:
-    """Keyed sections -> lists with ``id``; singular target keys -> lists."""
+def normalize(data: dict) -> tuple[dict, PathMap, list[tuple[Path, str]]]:
+    """Keyed sections -> lists with ``id``; singular target keys -> lists; ``for_each_actor:``
+    actions copied out per actor. Also returns the problems of those copies, by YAML path."""
     out = dict(data)
     keyed: dict[str, tuple[str, ...]] = {}
     for (section,), id_field in KEYED_SECTIONS.items():
@@ -172,9 +178,14 @@ def normalize(data: dict) -> tuple[dict, PathMap]:
             out[section] = items
             keyed[section] = tuple(value.keys())
     actions = out.get("actions")
+    sources: tuple[int, ...] = ()
+    problems: list[tuple[Path, str]] = []
     if isinstance(actions, list):
-        out["actions"] = [_normalize_target(a) for a in actions]
-    return _bools_in_expressions(out), PathMap(keyed)
+        actors, weapons = (v if isinstance(v := out.get(k), list) else [] for k in ("actors", "weapons"))
+        copied = for_each.expand(actions, actors, weapons)
+        out["actions"] = [_normalize_target(a) for a in copied.actions]
+        sources, problems = copied.sources, copied.problems
+    return _bools_in_expressions(out), PathMap(keyed, sources), problems
 
 
 EXPRESSION_FIELDS = frozenset({"when", "p", "weight", "score"})
