@@ -178,6 +178,14 @@ class TitleScreen(Screen):
                 object_id=oid("@primary"),
                 tool_tip_text="Your last game was not finished (autosaved every turn)",
             )
+        self.join_btn = UIButton(  # class play over the network (game/ui/screens/net_join.py)
+            pygame.Rect(pad, by - s(100 if self.resume_btn is not None else 50), left_w, s(40)),
+            "Join a class game",
+            m,
+            container=root,
+            object_id=oid("@tool"),
+            tool_tip_text="Your teacher hosts the game: type the address and your seat's code",
+        )
         self.build_details(root, pygame.Rect(pad + left_w + s(36), s(40), w - left_w - 2 * pad - s(36), h - s(80)))
 
     def build_details(self, root, rect) -> None:
@@ -311,6 +319,10 @@ class TitleScreen(Screen):
                 self.start()
             elif el is self.resume_btn:
                 self.resume_game()
+            elif el is self.join_btn:
+                from game.ui.screens.net_join import JoinFormScreen
+
+                self.app.stack.reset(JoinFormScreen(self.app))
             elif el is self.load_btn:
                 self.open_load()
             elif el is self.settings_btn:
@@ -467,6 +479,7 @@ class TitleScreen(Screen):
             self.start_btn,
             self.errors_btn,
             self.resume_btn,
+            self.join_btn,
             self.load_btn,
             self.settings_btn,
             self.quit_btn,
