@@ -56,3 +56,12 @@ def test_the_guides_for_each_actor_example_loads_in_the_recipes_file():
         "pressure_ostrana": (("ostrana",), "Press Lenvia"),
         "pressure_lenvia": (("lenvia",), "Press Ostrana"),
     }
+
+
+def test_the_guides_rungs_off_example_loads_in_the_recipes_file():
+    guide = open("docs/authoring.md", encoding="utf-8").read()
+    example = _block_after(guide, "**How far off, as a number: `rungs_off`.**")
+    plus = open("docs/examples/marrow_dam_plus.yaml", encoding="utf-8").read()
+    scn = load_bytes(plus.replace("signals:\n", "signals:\n" + example, 1).encode(), "plus.yaml").scenario
+    promise = next(s for s in scn.signals if s.id == "calm_promise")
+    assert promise.effects[1] == "ostrana.pride -= 0.1 * (max(0, ostrana.last_rung - 1))"

@@ -15,7 +15,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from game.diagnostics import Diagnostic, did_you_mean
-from game.loader import for_each
+from game.loader import for_each, rungs_off
 from game.model import KEYED_SECTIONS, Scenario
 
 Path = tuple[str | int, ...]
@@ -162,7 +162,8 @@ class PathMap:
 
 def normalize(data: dict) -> tuple[dict, PathMap, list[tuple[Path, str]]]:
     """Keyed sections -> lists with ``id``; singular target keys -> lists; ``for_each_actor:``
-    actions copied out per actor. Also returns the problems of those copies, by YAML path."""
+    actions copied out per actor; ``rungs_off`` in signals written out. Also returns the
+    problems of those shorthands, by YAML path."""
     out = dict(data)
     keyed: dict[str, tuple[str, ...]] = {}
     for (section,), id_field in KEYED_SECTIONS.items():
@@ -185,6 +186,14 @@ def normalize(data: dict) -> tuple[dict, PathMap, list[tuple[Path, str]]]:
         copied = for_each.expand(actions, actors, weapons)
         out["actions"] = [_normalize_target(a) for a in copied.actions]
         sources, problems = copied.sources, copied.problems
+    if isinstance(out.get("signals"), list):
+        ladder = out.get("ladder")
+        rungs = ladder.get("rungs") if isinstance(ladder, dict) else None
+        variables = out.get("variables")
+        out["signals"], more = rungs_off.expand(
+            out["signals"], rungs if isinstance(rungs, list) else [], variables if isinstance(variables, list) else []
+        )
+        problems += [(PathMap(keyed).to_yaml(path), message) for path, message in more]
     return _bools_in_expressions(out), PathMap(keyed, sources), problems
 
 
