@@ -95,7 +95,7 @@ def test_tab_reaches_every_title_button_and_enter_presses_it(app):
     from game.ui.screens.title import TitleScreen
 
     title = app.stack.reset(TitleScreen(app, preselect=TUTORIAL))
-    buttons = [title.load_btn, title.settings_btn, title.quit_btn, title.seed_btn, title.start_btn]
+    buttons = [title.load_btn, title.settings_btn, title.quit_btn, title.seed_btn, title.start_btn, title.join_btn]
     buttons += [*title.cards, *title.actor_buttons.values()]
     forward = tab_through(app, title)
     assert sorted(map(tuple, forward)) == sorted(tuple(b.rect) for b in buttons)
