@@ -65,3 +65,17 @@ def test_the_guides_rungs_off_example_loads_in_the_recipes_file():
     scn = load_bytes(plus.replace("signals:\n", "signals:\n" + example, 1).encode(), "plus.yaml").scenario
     promise = next(s for s in scn.signals if s.id == "calm_promise")
     assert promise.effects[1] == "ostrana.pride -= 0.1 * (max(0, ostrana.last_rung - 1))"
+
+
+def test_the_guide_quotes_the_corpus_messages_as_the_loader_and_lint_say_them():
+    """The guide's examples of the new errors and warnings are the corpus files' own messages."""
+    from pathlib import Path
+
+    guide = open("docs/authoring.md", encoding="utf-8").read()
+    corpus = Path("tests/bad_scenarios")
+    files = [corpus / "70_rule_names_hold_and_watch.yaml", corpus / "71_apostrophe_in_single_quotes.yaml"]
+    files += sorted((corpus / "warnings").glob("*.yaml"))
+    for f in files:
+        first = f.read_text(encoding="utf-8").splitlines()[0]
+        message = re.sub(r"^# \w+: [^ ]+:\d+:\d+: ", "", first)
+        assert message in guide, f"{f.name}: the guide does not say {message!r}"
