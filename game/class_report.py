@@ -170,6 +170,153 @@ def decision_path(log: ReplayedLog, actor: str) -> tuple[str, ...]:
     )
 
 
+@attrs.frozen
+class OutcomeShare:
+    id: str
+    name: str
+    share: float
+    historical: bool
+
+
+@attrs.frozen
+class TripRate:
+    id: str
+    name: str
+    owner: str
+    declared: bool
+    rate: float
+
+
+@attrs.frozen
+class ThresholdRate:
+    id: str
+    name: str
+    rate: float
+
+
+@attrs.frozen
+class ScenarioFigures:
+    """What the AI playing every seat by its doctrine does in ``games`` games from ``seed``: the
+    numbers a teaching guide and a debrief sheet quote (``tools/teaching_figures.py`` writes them,
+    a test recomputes them)."""
+
+    scenario: str
+    games: int
+    seed: int
+    outcomes: tuple[OutcomeShare, ...]
+    red_lines: tuple[TripRate, ...]
+    thresholds: tuple[ThresholdRate, ...]
+
+
+@attrs.frozen
+class Question:
+    """A debrief question and the debrief screen (or report section) where its evidence is."""
+
+    text: str
+    where: str
+
+
+def scenario_figures(rules, games: int, seed: int) -> ScenarioFigures:
+    """Outcome shares, red-line trip rates and threshold crossings over ``games`` AI games."""
+    from game.runners.local import play_games, policies_for
+    from game.runners.tally import Tally, summarize
+
+    scn = rules.scenario
+    b = play_games(rules, seed, np.arange(games, dtype=np.uint64), policies_for(rules))
+    summary = summarize(Tally.of(b), rules, seed)
+    names = {a.id: a.name for a in scn.actors}
+    return ScenarioFigures(
+        scn.meta.id,
+        games,
+        seed,
+        tuple(OutcomeShare(o.id, o.name, summary["outcomes"][o.id], o.historical) for o in scn.outcomes),
+        tuple(
+            TripRate(r.id, r.name, names.get(r.owner, r.owner), r.declared, summary["red_lines"][r.id]["trip_rate"])
+            for r in scn.red_lines
+        ),
+        tuple(ThresholdRate(t.id, t.name, summary["thresholds"][t.id]["crossed"]) for t in scn.ladder.thresholds),
+    )
+
+
+def discussion_questions(scn, fig: ScenarioFigures) -> tuple[Question, ...]:
+    """Six to eight debrief questions built from the scenario and its figures, each pointing at the
+    debrief screen that holds its evidence, so a teacher's sheet, the class page and a guide ask
+    the same things."""
+    qs = []
+    top = max(fig.outcomes, key=lambda o: o.share)
+    history = next((o for o in fig.outcomes if o.historical), None)
+    qs.append(
+        Question(
+            f"Which outcome did your game reach? With the AI in every seat, '{top.name}' is the most common "
+            f"({top.share:.0%} of {fig.games:,} games). What in your decisions made yours more or less likely?",
+            "the outcome and 'your decisions, replayed 1,000 times'",
+        )
+    )
+    if history is not None:
+        qs.append(
+            Question(
+                f"History ended in '{history.name}' ({history.share:.0%} of AI games). At which turn did your "
+                "game first part from history, and whose decision was it?",
+                "'how it happened', with history beside each turn",
+            )
+        )
+    declared = [r for r in fig.red_lines if r.declared and r.rate > 0]
+    if declared:
+        r = min(declared, key=lambda r: abs(r.rate - 0.5))  # the least foregone: most to discuss
+        qs.append(
+            Question(
+                f"The declared red line '{r.name}' ({r.owner}) tripped in {r.rate:.0%} of AI games. When it tripped in "
+                "yours, was it enforced? What did enforcing it depend on: the words, or the chance?",
+                "'how it happened' (the red line and its response, with the odds)",
+            )
+        )
+    crossed = [t for t in fig.thresholds if t.rate > 0]
+    if crossed:
+        t = min(crossed, key=lambda t: abs(t.rate - 0.5))
+        qs.append(
+            Question(
+                f"The threshold '{t.name}' was crossed in {t.rate:.0%} of AI games. Who crossed it first in yours, "
+                "and did they mean to cross it?",
+                "the escalation trajectory (rung by turn)",
+            )
+        )
+    doubtful = [p for p in scn.params if p.claim]
+    status = {c.id: c for c in scn.meta.claims}
+    contested = [p for p in doubtful if p.claim in status and status[p.claim].status in ("contested", "disputed")]
+    if contested:
+        p = contested[0]
+        c = status[p.claim]
+        qs.append(
+            Question(
+                f"The claim '{c.statement}' is {c.status}. The game sets {p.id} = {p.value:g}. What value would "
+                "you set, on what evidence, and which outcome would change most?",
+                "the dossier (claims and parameters) and 'your decisions, replayed'",
+            )
+        )
+    if scn.signals:
+        qs.append(
+            Question(
+                "Which of your statements did not match what you did? Did the other side act as if it believed you?",
+                "'how it happened' (signals beside actions)",
+            )
+        )
+    if scn.fog:
+        qs.append(
+            Question(
+                "Did any step up the ladder happen that nobody chose (a misreading or an accident)? What "
+                "would have stopped it?",
+                "'how it happened' (chance results, with their odds)",
+            )
+        )
+    qs.append(
+        Question(
+            "If you played again in the same seat with the same seed, which one decision would you change, and why?",
+            "the escalation trajectory and 'how it happened'",
+        )
+    )
+    return tuple(qs[:8])
+
+
 def _fig_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "lint": "warnings about a scenario that are not errors (--games N: balance too)",
     "new": "write a commented template scenario to start from",
     "class-report": "summarise the game logs students exported",
+    "handout": "write the printable briefing, role cards, documents and debrief sheet (HTML for print)",
     "play": "open the game window on a scenario",
     "watch": "watch one game of a headless batch in the window",
     "host": "host a class game on this machine: teams join its seats over the network",

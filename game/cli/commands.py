@@ -478,6 +478,12 @@ def args_play(sp) -> None:
     sp.add_argument("file", metavar="FILE", nargs="?", help="scenario file (default: the title screen)")
     sp.add_argument("--actor", help="the actor you play (default: ask)")
     sp.add_argument("--seed", type=int, default=None, help="seed (default: random)")
+    sp.add_argument(
+        "--policy",
+        action="append",
+        metavar="ACTOR=NAME",
+        help="a seat you do not play: as for simulate, or llm:MODEL@URL (a language model plays it)",
+    )
     _set_arg(sp)
     sp.add_argument(
         "--screenshot", metavar="PNG", help="play --after-turns turns by the seat's doctrine, save the window, exit"
@@ -495,6 +501,14 @@ def args_play(sp) -> None:
 def cmd_play(args) -> int:
     from game.cli.window import play
 
+    if args.policy:
+        if not args.file:
+            raise UsageError("--policy needs a scenario FILE")
+        from game.cli.llm_cmd import split_policies
+
+        policies = parse_policies(args.policy)
+        _check_policies(_load(scenario_arg(args.file), parse_sets(args.set)).rules, policies)
+        split_policies(policies)  # an llm: seat's MODEL@URL is checked before the window opens
     return play(args)
 
 
@@ -744,5 +758,32 @@ def cmd_class_report(args) -> int:
     print(
         f"{len(replayed)} logs of '{scenario}' read, {len(skipped)} skipped{flags}; "
         f"wrote {os.path.join(args.out, 'report.html')}"
+    )
+    return 0
+
+
+# ---------------------------------------------------------------- handout
+
+
+def args_handout(sp) -> None:
+    _scenario_args(sp)
+    sp.add_argument("--out", metavar="DIR", required=True, help="folder to write handout.html and card-SEAT.html")
+    sp.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size for printing (default a4)")
+    sp.add_argument("--games", type=_positive, default=2000, help="AI games behind the debrief figures (default 2000)")
+    sp.add_argument("--seed", type=int, default=1, help="seed of those games (default 1)")
+    _set_arg(sp)
+
+
+def cmd_handout(args) -> int:
+    from game.handout import build, write
+
+    _output_folder(args.out, "--out")
+    loaded = _load(args.file, parse_sets(args.set))
+    written = write(build(loaded, args.paper, args.games, args.seed), args.out)
+    cards = sum(os.path.basename(p).startswith("card-") for p in written)
+    print(
+        f"wrote {written[0]} (briefing, {cards} role cards, {len(loaded.scenario.meta.documents)} documents, "
+        f"claim statuses, debrief sheet from {args.games:,} AI games) and {cards} role cards alone; "
+        "print from a browser (A4 or Letter, as --paper says)"
     )
     return 0
