@@ -6,7 +6,10 @@ handover, the finished board, debrief) of every shipped scenario is rendered at 
 the text:
 
 - every visible pygame_gui label and button: its text, measured with its own font, must fit
-  inside the element (a label or button cuts what does not fit without an ellipsis);
+  inside the element, across and down (a label or button cuts what does not fit without an
+  ellipsis); every text box shows at least its first line whole (it scrolls the rest);
+- every text the map draws with a halo (its scale bar, site and region names) lies inside the
+  part of the window the map draws on;
 - every cut the views make (``ladder_view._fit``, which the board, title and charts use): the
   cut text must fit its width and keep some of the words (not cut down to a lone ellipsis).
 
@@ -24,9 +27,9 @@ from pathlib import Path  # noqa: E402
 import attrs  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
-from pygame_gui.elements import UIButton, UILabel  # noqa: E402
+from pygame_gui.elements import UIButton, UILabel, UITextBox  # noqa: E402
 
-from game.ui import ladder_view  # noqa: E402
+from game.ui import ladder_view, map_view  # noqa: E402
 from game.ui.app import App  # noqa: E402
 from game.ui.match import Match  # noqa: E402
 from game.ui.scale import LARGEST_TEXT  # noqa: E402
@@ -51,7 +54,7 @@ class Misfit:
     why: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.why}: {self.text!r} is {self.width} px wide in a box of {self.box} px"
+        return f"{self.where}: {self.why}: {self.text!r} needs {self.width} px in a box of {self.box} px"
 
 
 class FitRecorder:
@@ -82,6 +85,30 @@ class FitRecorder:
         return out
 
 
+class DrawnTextRecorder:
+    """Records the texts the map draws with a halo and the clip they were drawn in."""
+
+    def __init__(self, monkeypatch):
+        self.drawn: list[tuple[str, pygame.Rect, pygame.Rect]] = []
+        original = map_view.text_with_halo
+
+        def recording(surface, text, font, colour, pos, anchor="center"):
+            rect = original(surface, text, font, colour, pos, anchor)
+            self.drawn.append((text, pygame.Rect(rect), surface.get_clip()))
+            return rect
+
+        monkeypatch.setattr(map_view, "text_with_halo", recording)
+
+    def misfits(self, where: str) -> list[Misfit]:
+        out = [
+            Misfit(where, text, rect.w, clip.clip(rect).w, f"drawn text cut by the map's edge at {tuple(rect)}")
+            for text, rect, clip in self.drawn
+            if not clip.contains(rect)
+        ]
+        self.drawn.clear()
+        return out
+
+
 def hover_texts(app: App) -> set[int]:
     """Ids of the elements whose full text the board shows on hover (its ``reason_tips``, on the
     screen or on one of its panels), besides pygame_gui's own tool tips."""
@@ -93,12 +120,33 @@ def hover_texts(app: App) -> set[int]:
     return found
 
 
+def text_box_misfit(box: UITextBox, where: str) -> Misfit | None:
+    """A text box too short to show its first line whole (it scrolls what follows, not a line's top)."""
+    layout = getattr(box, "text_box_layout", None)
+    rows = getattr(layout, "layout_rows", None) if layout is not None else None
+    if not rows:
+        return None
+    inner = box.text_wrap_rect.h  # inside the border, the shadow and the padding
+    if inner < 0:  # a box as tall as its text (height -1) shows all of it
+        return None
+    # the first line's fonts (a row squeezed into a box too short reports the box's height)
+    first = max((item.font.size(" ")[1] for item in rows[0].items if getattr(item, "font", None)), default=0)
+    if first > inner:
+        return Misfit(where, box.html_text[:60], first, inner, "UITextBox cuts its first line (height)")
+    return None
+
+
 def widget_misfits(app: App, where: str) -> list[Misfit]:
-    """Visible labels and buttons whose text is wider than the element (drawn cut, no ellipsis),
-    or cut with an ellipsis and no way to read the whole text."""
+    """Visible labels and buttons whose text is wider or taller than the element (drawn cut, no
+    ellipsis), or cut with an ellipsis and no way to read the whole text; text boxes whose first line
+    is cut."""
     out = []
     hovered = hover_texts(app)
     for el in app.manager.get_sprite_group().sprites():
+        if isinstance(el, UITextBox) and el.visible and el.alive():
+            misfit = text_box_misfit(el, where)
+            out += [misfit] if misfit is not None else []
+            continue
         if not isinstance(el, (UILabel, UIButton)) or not el.visible or not el.alive() or not el.text:
             continue
         font = getattr(el, "font", None)
@@ -108,6 +156,8 @@ def widget_misfits(app: App, where: str) -> list[Misfit]:
         pad = BUTTON_PAD if isinstance(el, UIButton) else 0
         if w > el.rect.w - pad:
             out.append(Misfit(where, el.text, w, el.rect.w - pad, f"{type(el).__name__} cuts it"))
+        elif h > el.rect.h - pad:
+            out.append(Misfit(where, el.text, h, el.rect.h - pad, f"{type(el).__name__} cuts it (height)"))
         elif el.text.endswith(ELLIPSIS) and not getattr(el, "tool_tip_text", None) and id(el) not in hovered:
             out.append(Misfit(where, el.text, w, el.rect.w - pad, f"{type(el).__name__} cut without a tooltip"))
     return out
@@ -166,6 +216,7 @@ def home(tmp_path, monkeypatch):
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_every_text_fits(path, size, text_size, monkeypatch):
     recorder = FitRecorder(monkeypatch)
+    drawn = DrawnTextRecorder(monkeypatch)
     settings = Settings(width=size[0], height=size[1], text_size=text_size)
     app = App(settings, size, fixed_size=True)
     misfits: list[Misfit] = []
@@ -176,7 +227,7 @@ def test_every_text_fits(path, size, text_size, monkeypatch):
                 set_up()
                 app.render(2)
                 where = f"{name}, {path.stem}, {size[0]}x{size[1]}, text {text_size}"
-                misfits += widget_misfits(app, where) + recorder.misfits(where)
+                misfits += widget_misfits(app, where) + recorder.misfits(where) + drawn.misfits(where)
     finally:
         pygame.display.quit()
     unique = list(dict.fromkeys(str(m) for m in misfits))
@@ -184,19 +235,46 @@ def test_every_text_fits(path, size, text_size, monkeypatch):
 
 
 def test_the_recorders_see_a_cut_and_an_overflow(monkeypatch):
-    """The checks above can fail: a label too narrow and a cut to nothing are both reported."""
+    """The checks above can fail: a label too narrow, a button and a text box too short, a cut to
+    nothing and a map text past the map's edge are all reported."""
     recorder = FitRecorder(monkeypatch)
+    drawn = DrawnTextRecorder(monkeypatch)
     app = App(Settings(), (1280, 720), fixed_size=True)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             UILabel(pygame.Rect(0, 0, 40, 30), "a label far too long for its box", app.manager)
+            UIButton(pygame.Rect(0, 40, 300, 9), "a button too short", app.manager)
+            UITextBox("a text box too short for one line", pygame.Rect(0, 60, 300, 16), app.manager)
             app.render(1)
             font = pygame.font.Font(None, 20)
             ladder_view._fit(font, "Nuclear threats made in public", 12)
-            found = widget_misfits(app, "probe") + recorder.misfits("probe")
+            app.window.set_clip(pygame.Rect(0, 0, 100, 100))
+            map_view.text_with_halo(app.window, "100 km (invented map)", font, (255, 255, 255), (95, 50))
+            app.window.set_clip(None)
+            found = widget_misfits(app, "probe") + recorder.misfits("probe") + drawn.misfits("probe")
     finally:
         pygame.display.quit()
     whys = {m.why for m in found}
     assert "UILabel cuts it" in whys
+    assert "UIButton cuts it (height)" in whys
+    assert "UITextBox cuts its first line (height)" in whys
+    assert any(w.startswith("drawn text cut by the map's edge") for w in whys)
     assert any(w.startswith("cut to") for w in whys)
+
+
+def test_a_label_grows_around_its_centre_to_its_text():
+    """The window's labels (game.ui.widgets.Label) are never shorter than their text at Larger text."""
+    from game.ui.widgets import Label
+
+    app = App(Settings(text_size=LARGEST_TEXT), (1920, 1080), fixed_size=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            label = Label(pygame.Rect(10, 100, 400, 12), "5 May 2031", app.manager)
+            need = label.font.size("5 May 2031")[1]
+            assert label.rect.h == need > 12 and abs(label.rect.centery - 106) <= 1
+            label.set_text("Turn 2 of 14")
+            assert label.rect.h >= label.font.size("Turn 2 of 14")[1]
+    finally:
+        pygame.display.quit()

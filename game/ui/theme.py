@@ -122,6 +122,9 @@ def size(f: pygame.font.Font, content: str) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- pygame_gui theme
+SCROLL_ARROW_PX = 12  # the arrows of pygame_gui's scroll bars (their buttons are 18 px at every scale)
+
+
 def theme_dict(font_scale: float = 1.0) -> dict:
     """The theme file with absolute font paths, and font sizes and tool tip widths scaled by ``font_scale``."""
     data = json.loads(THEME_FILE.read_text(encoding="utf-8"))
@@ -138,6 +141,10 @@ def theme_dict(font_scale: float = 1.0) -> dict:
                 f[key] = str((ROOT / f[key]).resolve())
         if "size" in f:
             f["size"] = str(max(8, round(int(f["size"]) * font_scale)))
+    for bar in ("vertical_scroll_bar.button", "horizontal_scroll_bar.button"):
+        # a scroll bar keeps its width at every text size: so does the arrow on its buttons (pygame_gui's
+        # own font with the arrow glyphs, one line of which was a pixel taller than the button)
+        data[bar] = {"font": {"name": "fira_code_symbols", "size": str(SCROLL_ARROW_PX)}}
     tip = data.get("tool_tip", {}).get("misc", {})
     if "rect_width" in tip:  # a tool tip's line width grows with its text
         tip["rect_width"] = str(round(int(tip["rect_width"]) * font_scale))

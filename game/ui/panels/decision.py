@@ -7,13 +7,14 @@ import html
 from collections.abc import Iterator
 
 import pygame
-from pygame_gui.elements import UIButton, UILabel, UIScrollingContainer, UITextBox
+from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox
 
 from game.engine import words
 from game.ui import news_view, theme
 from game.ui.ladder_view import _fit
 from game.ui.panels.base import Panel
 from game.ui.screens.base import oid
+from game.ui.widgets import Label
 
 CATEGORY_TITLES = {
     "status_quo": "Hold",
@@ -55,7 +56,7 @@ class DecisionPanel(Panel):
         self.option_rows: dict[int, pygame.Rect] = {}
         self.key_numbers: dict[int, int] = {}
         self.stops: list[int] = []
-        self.reason_tips: list[tuple[UIButton | UILabel, str]] = []
+        self.reason_tips: list[tuple[UIButton | Label, str]] = []
         self._open_action: str | None = None
         self._detail_shown = ""
         self._seat: str | None = None  # whose decision the panel was built for
@@ -99,7 +100,7 @@ class DecisionPanel(Panel):
         seat = self._seat = self.presenter.seat
         name = self.match.actor_name(seat) if seat else ""
         label = f"YOUR DECISION \u00b7 {name.upper()}"
-        UILabel(pygame.Rect(x, y, w, s(20)), label, m, container=root, object_id=oid("@heading"))
+        Label(pygame.Rect(x, y, w, s(20)), label, m, container=root, object_id=oid("@heading"))
         y += s(24)
         footer_h = s(56)
         sig_opts = self.presenter.signal_options()
@@ -124,7 +125,7 @@ class DecisionPanel(Panel):
             heading = next(
                 (t for t in SIGNAL_HEADINGS if heading_font.size(t)[0] <= w - s(4)), SIGNAL_HEADINGS[-1]
             )  # the longest that fits: Larger text cut the key hint
-            UILabel(
+            Label(
                 pygame.Rect(x, y, w, s(20)),
                 heading,
                 m,
@@ -199,7 +200,7 @@ class DecisionPanel(Panel):
                 continue
             if cat != cat_seen:
                 cat_seen = cat
-                UILabel(
+                Label(
                     pygame.Rect(0, cy, inner_w, s(20)),
                     CATEGORY_TITLES.get(cat, cat).upper(),
                     m,
@@ -227,7 +228,7 @@ class DecisionPanel(Panel):
                 object_id=oid("@option"),
                 tool_tip_text=self.option_tooltip(first),
             )
-            UILabel(
+            Label(
                 pygame.Rect(inner_w - s(62), cy, s(62), s(32)),  # "rung 14" fits Larger text
                 f"rung {first.rung}" if first.rung else "\u2014",
                 m,
@@ -266,7 +267,7 @@ class DecisionPanel(Panel):
                     )
                     sb.disable()
                     cy += s(26)
-                    lab = UILabel(
+                    lab = Label(
                         pygame.Rect(s(32), cy, inner_w - s(32), s(18)),
                         _fit(rfont, o.reason, inner_w - s(40)),
                         m,
@@ -280,7 +281,7 @@ class DecisionPanel(Panel):
             else:
                 self.stops.append(rep)
         if impossible:
-            UILabel(
+            Label(
                 pygame.Rect(0, cy, inner_w, s(20)),
                 "NOT POSSIBLE NOW",
                 m,
@@ -301,7 +302,7 @@ class DecisionPanel(Panel):
                     object_id=oid("@option"),
                 )
                 b.disable()
-                UILabel(
+                Label(
                     pygame.Rect(inner_w - s(62), cy, s(62), s(28)),
                     f"rung {o.rung}" if o.rung else "\u2014",
                     m,
@@ -318,7 +319,7 @@ class DecisionPanel(Panel):
                     if len(reasons) > 1
                     else ""
                 )
-                lab = UILabel(
+                lab = Label(
                     pygame.Rect(s(10), cy, inner_w - s(10), s(18)),
                     _fit(rfont, reason, inner_w - s(14)),
                     m,
@@ -347,7 +348,7 @@ class DecisionPanel(Panel):
         x, w = rect.left + s(12), rect.w - s(24)
         y = rect.top + s(14)
         out = self.match.session.outcome
-        UILabel(pygame.Rect(x, y, w, s(20)), "GAME OVER", m, container=root, object_id=oid("@heading"))
+        Label(pygame.Rect(x, y, w, s(20)), "GAME OVER", m, container=root, object_id=oid("@heading"))
         y += s(26)
         px = self.app.font_px(15)
         text = (
@@ -522,7 +523,7 @@ class WatchPanel(Panel):
         x, w = rect.left + s(12), rect.w - s(24)
         y = rect.top + s(10)
         sess = self.match.session
-        UILabel(
+        Label(
             pygame.Rect(x, y, w, s(20)),
             f"WATCHING \u00b7 GAME {sess.game} OF SEED {sess.seed}",
             m,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pygame
-from pygame_gui.elements import UIButton, UILabel
+from pygame_gui.elements import UIButton
 
 from game.ui import theme
 from game.ui.ladder_view import _fit
 from game.ui.panels.base import Panel
 from game.ui.screens.base import oid
+from game.ui.widgets import Label
 
 
 class TopBar(Panel):
@@ -21,8 +22,8 @@ class TopBar(Panel):
         self.menu_btn: UIButton | None = None
         self.help_btn: UIButton | None = None
         self.instr_btn: UIButton | None = None
-        self.date_label: UILabel | None = None
-        self.status_label: UILabel | None = None
+        self.date_label: Label | None = None
+        self.status_label: Label | None = None
 
     def date_and_status(self) -> tuple[str, str]:
         sess, cal = self.match.session, self.match.scenario.calendar
@@ -50,22 +51,22 @@ class TopBar(Panel):
         m, s = self.app.manager, self.app.s
         scn = self.match.scenario
         title_w = int(rect.w * 0.36)
-        UILabel(
+        Label(
             pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root, object_id=oid("@heading")
         )
         shown = _fit(theme.font(self.app.font_px(14)), scn.meta.title, title_w)
-        title = UILabel(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), shown, m, container=root)
+        title = Label(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), shown, m, container=root)
         self.reason_tips = [(title, scn.meta.title)] if shown != scn.meta.title else []  # the whole title on hover
         date, status = self.date_and_status()
         cw = s(300)
-        self.date_label = UILabel(
+        self.date_label = Label(
             pygame.Rect((rect.w - cw) // 2, rect.top + s(4), cw, s(24)),
             date,
             m,
             container=root,
             object_id=oid("@clock"),
         )
-        self.status_label = UILabel(
+        self.status_label = Label(
             pygame.Rect((rect.w - cw) // 2, rect.top + s(25), cw, s(20)),
             status,
             m,

@@ -8,13 +8,14 @@ import html
 import re
 
 import pygame
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UITextBox
 
 from game.claim_status import STATUS_DEFINITIONS
 from game.engine import words
 from game.ui import theme
 from game.ui.screens.base import SCROLL_KEYS, Screen, button_pressed, oid
 from game.ui.screens.role_card import STATUS_COLOURS, badge, role_card_html
+from game.ui.widgets import Label
 
 __all__ = ["STATUS_COLOURS", "BriefingScreen", "badge", "dossier_html", "situation_html", "views_html"]
 
@@ -201,8 +202,8 @@ class BriefingScreen(Screen):
         scn = self.match.scenario
         pad = s(36)
         heading = "BRIEFING" if self.page == "briefing" else "BRIEFING \u00b7 THE FULL DOSSIER"
-        UILabel(pygame.Rect(pad, s(20), w - 2 * pad, s(22)), heading, m, container=root, object_id=oid("@heading"))
-        UILabel(pygame.Rect(pad, s(42), w - 2 * pad, s(44)), scn.meta.title, m, container=root, object_id=oid("@title"))
+        Label(pygame.Rect(pad, s(20), w - 2 * pad, s(22)), heading, m, container=root, object_id=oid("@heading"))
+        Label(pygame.Rect(pad, s(42), w - 2 * pad, s(44)), scn.meta.title, m, container=root, object_id=oid("@title"))
         top = s(100)
         bottom = h - s(80)
         gap = s(20)

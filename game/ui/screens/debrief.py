@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel
+from pygame_gui.elements import UIButton
 
 from game.engine import words
 from game.files import atomic_write
@@ -23,6 +23,7 @@ from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
 from game.ui.screens.base import SCROLL_KEYS, Screen, oid
 from game.ui.text_card import TextCard
+from game.ui.widgets import Label
 
 KIND_LABEL = {
     "decision": "decides",
@@ -109,8 +110,8 @@ class DebriefScreen(Screen):
         m, s, root = self.app.manager, self.app.s, self.root
         w, h = self.app.size
         out = self.match.session.outcome
-        UILabel(pygame.Rect(pad, s(14), w // 2, s(20)), "DEBRIEF", m, container=root, object_id=oid("@heading"))
-        UILabel(
+        Label(pygame.Rect(pad, s(14), w // 2, s(20)), "DEBRIEF", m, container=root, object_id=oid("@heading"))
+        Label(
             pygame.Rect(pad, s(32), w - 2 * pad, s(48)),
             out.name if out else "The game is not over",
             m,
@@ -118,7 +119,7 @@ class DebriefScreen(Screen):
             object_id=oid("@title"),
         )
         yield
-        UILabel(
+        Label(
             pygame.Rect(pad, s(76), w - 2 * pad, s(22)),
             self.summary_line(w - 2 * pad - s(8)),
             m,

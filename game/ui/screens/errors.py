@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 
 import pygame
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UITextBox
 
 from game.ui import theme
 from game.ui.screens.base import Screen, button_pressed, oid
 from game.ui.screens.overlay import Overlay
+from game.ui.widgets import Label
 
 
 class ErrorScreen(Screen):
@@ -25,7 +26,7 @@ class ErrorScreen(Screen):
         root = self.new_root()
         m, s = self.app.manager, self.app.s
         w, h = self.app.size
-        UILabel(
+        Label(
             pygame.Rect(s(40), s(28), w - s(80), s(44)),
             "This scenario cannot be played yet",
             m,
@@ -37,7 +38,7 @@ class ErrorScreen(Screen):
             f"{self.path}: {n} problem{'s' if n != 1 else ''} found. Fix the file and press F5 to try again "
             "(the same messages as 'python main.py validate')."
         )
-        UILabel(pygame.Rect(s(40), s(76), w - s(80), s(26)), sub, m, container=root, object_id=oid("@dim"))
+        Label(pygame.Rect(s(40), s(76), w - s(80), s(26)), sub, m, container=root, object_id=oid("@dim"))
         px = self.app.font_px(14)
         lines = []
         for d in self.diagnostics:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 
 import pygame
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UITextBox
 
 from game.engine import words
 from game.ui import theme
 from game.ui.screens.base import Screen, button_pressed, oid
+from game.ui.widgets import Label
 
 
 class HandoverScreen(Screen):
@@ -31,9 +32,9 @@ class HandoverScreen(Screen):
         x = (w - cw) // 2
         y = h // 2 - s(110)
         turn = min(self.match.session.turn, self.match.scenario.calendar.turns)
-        UILabel(pygame.Rect(x, y, cw, s(30)), f"TURN {turn}", m, container=root, object_id=oid("@heading"))
+        Label(pygame.Rect(x, y, cw, s(30)), f"TURN {turn}", m, container=root, object_id=oid("@heading"))
         whose = f"{words.possessive(name, start=True)} turn"
-        UILabel(pygame.Rect(x, y + s(32), cw, s(48)), whose, m, container=root, object_id=oid("@title"))
+        Label(pygame.Rect(x, y + s(32), cw, s(48)), whose, m, container=root, object_id=oid("@title"))
         who = words.subject(name)
         text = self.note or f"Pass the computer to the player of {who}. The other player's choice stays hidden."
         px = self.app.font_px(12)

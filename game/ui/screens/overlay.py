@@ -7,9 +7,10 @@ the widgets of the screen below, which keeps being drawn. Escape closes an overl
 from __future__ import annotations
 
 import pygame
-from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextBox
+from pygame_gui.elements import UIButton, UIPanel, UITextBox
 
 from game.ui.screens.base import Screen, oid
+from game.ui.widgets import Label
 
 
 class Overlay(Screen):
@@ -42,7 +43,7 @@ class Overlay(Screen):
         self.card = pygame.Rect(0, 0, cw - 4, ch - 4)
         self.y = self.card.top + self.app.s(14)
         if self.title:
-            UILabel(
+            Label(
                 pygame.Rect(self.card.left + 20, self.y, cw - 40, self.app.s(34)),
                 self.title,
                 self.app.manager,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import attrs
 import pygame
-from pygame_gui.elements import UIButton, UILabel
+from pygame_gui.elements import UIButton
 
 from game.ui.ladder_view import _fit
 from game.ui.screens.base import button_pressed, oid
 from game.ui.screens.overlay import Overlay
 from game.ui.settings import PALETTES, TEXT_SIZES, UI_SCALES, WINDOW_SIZES
+from game.ui.widgets import Label
 
 PALETTE_NAMES = {"colorblind": "Colour-blind safe (Okabe-Ito)", "scenario": "The scenario's own colours"}
 
@@ -35,7 +36,7 @@ class SettingsScreen(Overlay):
         s = self.app.s
         label_w = s(130)
         for label, key, options, current in rows:
-            UILabel(
+            Label(
                 pygame.Rect(self.card.left + 20, self.y, label_w, s(34)), label, self.app.manager, container=self.body
             )
             x = self.card.left + 20 + label_w

@@ -14,7 +14,7 @@ import random
 import attrs
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UITextBox
 
 from game.diagnostics import ScenarioError
 from game.engine import words
@@ -24,6 +24,7 @@ from game.ui import saves, theme
 from game.ui.ladder_view import _fit
 from game.ui.match import Match, load_file
 from game.ui.screens.base import Screen, oid
+from game.ui.widgets import Label
 
 
 @attrs.define
@@ -98,8 +99,8 @@ class TitleScreen(Screen):
         w, h = self.app.size
         pad = s(40)
         left_w = max(s(400), int(w * 0.38))
-        UILabel(pygame.Rect(pad, s(32), left_w, s(52)), "REDLINE", m, container=root, object_id=oid("@title"))
-        UILabel(
+        Label(pygame.Rect(pad, s(32), left_w, s(52)), "REDLINE", m, container=root, object_id=oid("@title"))
+        Label(
             pygame.Rect(pad, s(82), left_w, s(24)),
             "A teaching game about escalation ladders and red lines",
             m,
@@ -107,7 +108,7 @@ class TitleScreen(Screen):
             object_id=oid("@dim"),
         )
         y = s(130)
-        UILabel(pygame.Rect(pad, y, left_w, s(20)), "SCENARIOS", m, container=root, object_id=oid("@heading"))
+        Label(pygame.Rect(pad, y, left_w, s(20)), "SCENARIOS", m, container=root, object_id=oid("@heading"))
         y += s(26)
         self.cards = []
         cfont = theme.font(self.app.font_px(15), "bold")
@@ -139,7 +140,7 @@ class TitleScreen(Screen):
                     sub = f"{turns} \u00b7 {len(scn.actors)} sides"  # their names are on the side buttons
             else:
                 sub = "has errors: select it to see them"
-            UILabel(
+            Label(
                 pygame.Rect(pad + s(14), y, left_w - s(14), s(22)),
                 _fit(theme.font(self.app.font_px(12)), sub, left_w - s(20)),
                 m,
@@ -232,7 +233,7 @@ class TitleScreen(Screen):
             text, pygame.Rect(rect.left, rect.top, rect.w, summary_h), m, container=root, object_id=oid("@card_text")
         )
         y = rect.top + summary_h + s(18)
-        UILabel(
+        Label(
             pygame.Rect(rect.left, y, rect.w, s(20)),
             "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)",
             m,
@@ -281,7 +282,7 @@ class TitleScreen(Screen):
         )
         by = rect.bottom - s(48)
         shown = f"Seed {self.seed_typed}_" if self.seed_typed is not None else f"Seed {self.seed}"
-        UILabel(pygame.Rect(rect.left, by + s(8), s(150), s(30)), shown, m, container=root, object_id=oid("@dim"))
+        Label(pygame.Rect(rect.left, by + s(8), s(150), s(30)), shown, m, container=root, object_id=oid("@dim"))
         self.seed_btn = UIButton(
             pygame.Rect(rect.left + s(150), by + s(6), s(120), s(34)),
             "New seed (N)",
