@@ -144,10 +144,29 @@ class Region:
     name: str = _help("Name shown on the map.")
     tags: tuple[str, ...] = _opt("Tags that targets and expressions select by, e.g. `pre2014_russia`.", ())
     controller: str = _opt("Actor id that holds it (for launch regions and the map).", "")
-    outline: tuple[tuple[float, float], ...] = _opt(
-        "Outline as `[lon, lat]` points (optional: a basemap region may be named instead).", ()
+    countries: tuple[str, ...] = _opt(
+        "Countries it covers, by ISO 3166-1 alpha-3 code (`[IND]`, `[POL, LTU]`), drawn and measured "
+        "with the world map's borders.",
+        (),
     )
-    basemap: str = _opt("Name of a basemap region to draw for it, e.g. `Kursk`.", "")
+    admin1: tuple[str, ...] = _opt(
+        "First-level regions it covers, by ISO 3166-2 code (`[RU-KRS, UA-63]`) or unique name (`Kursk`).", ()
+    )
+    outline: tuple[tuple[float, float], ...] = _opt(
+        "Outline as `[lon, lat]` points, for what no map has (a sea zone, a front line); "
+        "joined to `countries` and `admin1` when given with them.",
+        (),
+    )
+    within: tuple[str, ...] = _opt(
+        "Country (ISO A3) or first-level region codes its `outline` is clipped to (a front line drawn "
+        "loosely beyond a border keeps the border).",
+        (),
+    )
+    minus: tuple[str, ...] = _opt(
+        "Ids of other regions of the scenario cut out of it (Ukraine minus the occupied areas).", ()
+    )
+    occupied: bool = _opt("Drawn hatched: held by its `controller` against the recognised border.", False)
+    basemap: str = _opt("Older form: name of a world-map region to draw for it (use `admin1:`).", "")
     center: tuple[float, float] | None = _opt("A `[lon, lat]` point inside it, used to measure ranges from it.", None)
 
 
@@ -166,8 +185,12 @@ class Site:
 
 @attrs.frozen
 class MapSpec:
-    basemap: str = _opt("Basemap outlines to draw: `europe_east`, `caribbean` or `none`.", "none")
-    view: tuple[float, float, float, float] | None = _opt("Initial view `[lon_min, lat_min, lon_max, lat_max]`.", None)
+    basemap: str = _opt(
+        "Basemap to draw: `world` (every country and first-level region) or `none` (an invented map).", "none"
+    )
+    view: tuple[float, float, float, float] | None = _opt(
+        "Initial view `[lon_min, lat_min, lon_max, lat_max]` (default: around the sites and regions).", None
+    )
     regions: tuple[Region, ...] = _opt("The scenario's regions.", ())
     sites: tuple[Site, ...] = _opt("Places that can be targeted or matter to the story.", ())
 
@@ -179,6 +202,7 @@ class Actor:
     side: str = _opt("Coalition it belongs to; actors on one side do not strike each other.", "")
     nuclear: bool = _opt("Whether it has nuclear weapons.", False)
     initiative: int = _opt("Resolution order: higher acts first within a turn.", 0)
+    start_rung: str = _opt("Rung id it stands on when the game starts (default: none, below the ladder).", "")
     policy: str = _opt("Policy id (from `policies:`) or preset: " + ", ".join(POLICY_PRESETS), "dove")
     playable: bool = _opt("Whether a student may take this seat.", True)
     color: str = _opt("Colour on the map and the ladder, `#rrggbb` (default: palette).", "")
@@ -398,6 +422,14 @@ class Scoring:
 
 
 @attrs.frozen
+class CircuitBreaker:
+    when: str = _help("Condition checked at the start of every turn, after the events; when it holds, it trips.")
+    turns: int = _opt("Turns every actor is held once it trips (this turn included).", 1)
+    effects: tuple[str, ...] = _opt("What tripping it changes, once, e.g. `tension -= 0.2`.", ())
+    text: str = _opt("News text when it trips.", "")
+
+
+@attrs.frozen
 class Scenario:
     format: str = _help("Always `redline/1`.")
     meta: Meta = _help("Title, briefing, perspectives, claims, sources.")
@@ -419,6 +451,9 @@ class Scenario:
     history: tuple[HistoryEntry, ...] = _opt("What actually happened, turn by turn.", ())
     hints: tuple[Hint, ...] = _opt("Guided hints the window shows a student, one idea a turn.", ())
     scoring: Scoring = _opt("Escalation score weights and cascade bound.", attrs.Factory(Scoring))
+    circuit_breaker: CircuitBreaker | None = _opt(
+        "A pause every actor keeps at once: while it holds, each actor's action is its hold.", None
+    )
 
     def actor(self, actor_id: str) -> Actor:
         return next(a for a in self.actors if a.id == actor_id)

@@ -111,6 +111,7 @@ class Recorder:
     def start(self, batch): ...
     def turn_start(self, batch): ...
     def event(self, batch, e: int, mask, p, u): ...
+    def breaker(self, batch, mask): ...
     def decision(self, batch, actor: int, inst, p, u, weights, total, human): ...
     def signal(self, batch, actor: int, sig, p, u, divergent): ...
     def fog(self, batch, actor: int, f: int, mask, p, u, inst_before, inst_after): ...
@@ -282,6 +283,7 @@ class Batch:
             "fog_escalations": lay["_fog_escalations"],
         }
         self.per_turn = [(lay[v.id], v.per_turn) for v in R.scenario.variables if v.per_turn]
+        self.held_col = lay["_held"] if R.breaker is not None else None
         self.site_decide = [site_id(f"decide:{a.id}") for a in R.scenario.actors]
         self.site_target = [site_id(f"target:{a.id}") for a in R.scenario.actors]
         self.site_signal = [site_id(f"signal:{a.id}") for a in R.scenario.actors]
@@ -337,6 +339,8 @@ class Batch:
         exprs += [f.p for f in R.fog] + [e.p for e in R.events] + [e.when for e in R.events]
         exprs += [x.expr for e in R.events for x in e.effects] + [o.when for o in R.outcomes]
         exprs += [o.score for o in R.objectives]
+        if R.breaker is not None:
+            exprs += [R.breaker.when] + [e.expr for e in R.breaker.effects]
         exprs += [t.term.when for ts in R.policy_terms.values() for t in ts]
         exprs += [t.term.weight for ts in R.policy_terms.values() for t in ts]
         for e in exprs:
@@ -406,6 +410,13 @@ class Batch:
                     anyinst = True
             masks.append(when & anyinst if anyinst is not True else when)
             inst_legal.append(rows)
+        held = self.held()
+        if held is not None:  # the circuit breaker: only the hold is legal
+            free = ~held
+            masks = [
+                m if k == R.wait_action[actor] or m is False else m & free
+                for k, m in zip(R.actor_actions[actor], masks)
+            ]
         return masks, inst_legal
 
     # ------------------------------------------------------------------ the turn
@@ -417,6 +428,7 @@ class Batch:
         self.X[R.layout["turn"]] = float(self.turn)
         self.rec.turn_start(self)
         self._events()
+        self._breaker()
         choices, signals = self._decide(human or {}, human_signals or {})
         self.X[R.reset_cols] = 0.0
         for a in self.order:
@@ -488,6 +500,29 @@ class Batch:
             self.rec.event(self, e, mask, pv, u)
         self._clip(sorted(touched & self.writable))
 
+    def held(self) -> np.ndarray | None:
+        """Games where the circuit breaker holds every actor this turn (None: no breaker)."""
+        return None if self.held_col is None else self.X[self.held_col] > 0
+
+    def _breaker(self) -> None:
+        """The circuit breaker: a turn of its hold is spent; where it holds nobody and its
+        condition holds, it trips: every actor is held for its turns (this one included), and
+        its effects apply once."""
+        cb, h = self.rules.breaker, self.held_col
+        if cb is None or h is None:
+            return
+        X = self.X
+        X[h] = np.where(X[h] > 0, X[h] - 1.0, 0.0)
+        ctx = self.ctx()
+        trip = (X[h] == 0) & (np.asarray(cb.when(ctx)) != 0) & self.alive
+        if not trip.any():
+            return
+        X[h] = np.where(trip, float(cb.turns), X[h])
+        for eff in cb.effects:
+            eff.apply(ctx, trip)
+        self._clip(sorted({e.target for e in cb.effects} & self.writable), np.flatnonzero(trip))
+        self.rec.breaker(self, trip)
+
     def _decide(self, human, human_signals):
         """Every actor chooses at once, from the same state: weights over its legal actions
         (its policy), one counter-based draw, then a target by value among legal ones."""
@@ -501,6 +536,9 @@ class Batch:
             legal, inst_legal = self.legal_actions(a, wok)
             if a in human:
                 inst = np.asarray(human[a], dtype=np.int64).copy()
+                held = self.held()
+                if held is not None:
+                    inst = np.where(held, R.actions[R.wait_action[a]].instances[0], inst)
                 choices.append(inst)
                 self.rec.decision(self, a, inst, np.ones(self.live), None, None, None, True)
             else:

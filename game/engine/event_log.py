@@ -143,6 +143,16 @@ class EventLog(Recorder):
                     ev["text"] += f" ({odds(pv, float(u[row]))})"
             self._add(g, ev, writes)
 
+    def breaker(self, batch, mask) -> None:
+        cb = self.R.scenario.circuit_breaker
+        assert cb is not None and self.R.breaker is not None
+        turns = self.R.breaker.turns
+        writes = {eff.target for eff in self.R.breaker.effects}
+        held = "this turn" if turns == 1 else f"this turn and the next {turns - 1}"
+        for _row, g in self._rows(mask):
+            text = cb.text or "The circuit breaker trips"
+            self._add(g, {"kind": "breaker", "turns": turns, "text": f"{text}: every side holds {held}."}, writes)
+
     def decision(self, batch, actor, inst, p, u, weights, total, human) -> None:
         R = self.R
         acts = R.actor_actions[actor]

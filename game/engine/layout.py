@@ -48,10 +48,13 @@ def build_layout(scn: Scenario) -> Layout:
     """
     lay = Layout()
     lay.add("turn", 1.0, says="the current turn, 1 = first")
+    rung_at = {r.id: i + 1 for i, r in enumerate(scn.ladder.rungs)}
     for v in scn.variables:
         lay.add(v.id, v.initial, lo=v.range[0], hi=v.range[1], writable=True, says=v.says)
     for a in scn.actors:
-        lay.add(f"{a.id}.rung", 0.0, says=f"{a.name}'s highest rung so far (1 = lowest)")
+        lay.add(
+            f"{a.id}.rung", float(rung_at.get(a.start_rung, 0)), says=f"{a.name}'s highest rung so far (1 = lowest)"
+        )
         lay.add(f"{a.id}.last_rung", 0.0, says=f"the rung of {a.name}'s latest action")
         lay.add(f"{a.id}.escalation", 0.0, says=f"{a.name}'s escalation score so far")
     for w in scn.weapons:
@@ -86,6 +89,8 @@ def build_layout(scn: Scenario) -> Layout:
         lay.add(f"happened:{e.id}")
     for name in ("_score", "_accidents", "_divergent", "_signals", "_clipped", "_escalations", "_fog_escalations"):
         lay.add(name)
+    if scn.circuit_breaker is not None:
+        lay.add("_held")  # turns the circuit breaker still holds every actor, this one included
     return lay
 
 

@@ -19,6 +19,7 @@ from game.diagnostics import Diagnostic, did_you_mean
 from game.engine.layout import LOOKUP_FUNCTIONS, Layout, build_layout
 from game.engine.rng import site_id
 from game.expr import Effect, Expr, ExprError, Ref, compile_effect, compile_expr
+from game.loader import regions
 from game.model import (
     CATEGORIES,
     RIVERA_WEIGHTS,
@@ -165,6 +166,16 @@ class EventRules:
 
 
 @attrs.frozen(eq=False)
+class BreakerRules:
+    """The circuit breaker: when ``when`` holds at the start of a turn (and it holds nobody
+    yet), every actor is held for ``turns`` turns, this one included; ``effects`` apply once."""
+
+    when: Expr
+    turns: int
+    effects: tuple[Effect, ...]
+
+
+@attrs.frozen(eq=False)
 class OutcomeRules:
     spec: Outcome
     when: Expr
@@ -231,6 +242,7 @@ class Rules:
     warnings: list[Diagnostic]
     launch_points: dict[int, np.ndarray]  # weapon index -> [n, 2] lon/lat its range is measured from
     policy_terms: dict[str, list[PolicyRule]]  # policy id -> its rules' terms
+    breaker: BreakerRules | None = None
 
     def date_of(self, turn: int) -> dt.date:
         return self.start + dt.timedelta(days=(turn - 1) * self.scenario.calendar.turn_days)
@@ -343,7 +355,7 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             r = region_by_id.get(rid)
             if r is None:
                 continue
-            pts.extend(_densify(r.outline))
+            pts.extend(regions.edge_points(r, region_by_id).tolist())
             if r.center is not None:
                 pts.append(r.center)
         launch_points[wi] = np.array(pts, dtype=float).reshape(-1, 2)
@@ -560,6 +572,11 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
             )
         policy_terms[pol.id] = terms
 
+    for i, seat in enumerate(scn.actors):
+        if seat.start_rung and seat.start_rung not in rung_ix:
+            hint = did_you_mean(seat.start_rung, list(rung_ix))
+            c.diag(("actors", i, "start_rung"), f"unknown rung '{seat.start_rung}'{hint}")
+    breaker = _breaker(c, scn)
     thresholds = np.array([rung_ix.get(t.below, 0) for t in scn.ladder.thresholds], dtype=np.float64)
     cols = lay.columns
     rules = Rules(
@@ -590,10 +607,22 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         warnings=c.warnings,
         policy_terms=policy_terms,
         launch_points=launch_points,
+        breaker=breaker,
     )
     if c.errors:
         return None, c.errors, c.warnings
     return rules, [], c.warnings
+
+
+def _breaker(c: _Compiler, scn: Scenario) -> BreakerRules | None:
+    """The scenario's circuit breaker, compiled (None: it has none)."""
+    cb = scn.circuit_breaker
+    if cb is None:
+        return None
+    if cb.turns < 1:
+        c.diag(("circuit_breaker", "turns"), f"a circuit breaker holds for 1 turn or more, not {cb.turns}")
+    effects = [x for j, t in enumerate(cb.effects) if (x := c.effect(t, ("circuit_breaker", "effects", j))) is not None]
+    return BreakerRules(c.expr(cb.when, ("circuit_breaker", "when")), cb.turns, tuple(effects))
 
 
 def _check_fog(c: _Compiler, scn: Scenario, actions: list[ActionRules], fog: list[FogRules]) -> None:
@@ -630,21 +659,6 @@ def _percent_as_share(number: str) -> str:
         return f"{float(number) / 100:g}"
     except ValueError:
         return "a number from 0 to 1"
-
-
-def _densify(outline, step_deg: float = 0.05) -> list[tuple[float, float]]:
-    """Points along every edge of an outline (closed), about 5 km apart, so that a range
-    measured to the nearest point is measured to the edge, not only to the corners.
-
-    >>> len(_densify([(0, 0), (1, 0), (1, 1)]))  # 20 + 20 + 20 points on the three edges
-    60
-    """
-    pts = list(outline)
-    out: list[tuple[float, float]] = []
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]):
-        n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / step_deg))
-        out.extend((x0 + (x1 - x0) * k / n, y0 + (y1 - y0) * k / n) for k in range(n))
-    return out
 
 
 def _target_sites(act: Action, scn: Scenario, site_tags, actor_ix, shooters: set[str]) -> list[int]:

@@ -178,6 +178,9 @@ class Session:
         R = self.rules
         if x.reason:
             return x.reason
+        held = self.batch.held()
+        if held is not None and bool(held[0]):
+            return "every side holds: the circuit breaker has tripped"
         if x.weapon >= 0:
             w = R.scenario.weapons[x.weapon]
             if self.value(f"{w.id}.authorized") <= 0:

@@ -418,6 +418,8 @@ class _Gen(_Exprs):
         R, b = self.R, self.probe
         T = R.scenario.calendar.turns
         self.function(f"static void events({ARGS})", self.events)
+        if R.breaker is not None:
+            self.function(f"static void breaker({ARGS})", self.breaker)
         for a in range(len(R.scenario.actors)):
             self.function(f"static void decide{a}({ARGS}, int64_t *ch, int64_t *sg)", lambda a=a: self.decide(a))
             self.function(f"static void resolve{a}({ARGS}, int64_t ch, int64_t sg)", lambda a=a: self.resolve(a))
@@ -439,6 +441,8 @@ class _Gen(_Exprs):
             s(f"int64_t ch[{n_actors}], sg[{n_actors}];")
             s(f"x[{self.lay['turn']}] = (double)t;")
             s(f"events({CALL});")
+            if R.breaker is not None:
+                s(f"breaker({CALL});")
             for a in range(n_actors):
                 s(f"decide{a}({CALL}, &ch[{a}], &sg[{a}]);")
             needed = b._needed_columns()  # the others are never read: no need to reset them
@@ -540,6 +544,18 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
                 with s.block(f"if ({flag})"):
                     self.clip(cols)
 
+    # ------------------------------------------------------------------ Batch._breaker
+    def breaker(self) -> None:
+        R, s, b = self.R, self.src, self.probe
+        cb, h = R.breaker, b.held_col
+        assert cb is not None and h is not None
+        s(f"x[{h}] = x[{h}] > 0.0 ? x[{h}] - 1.0 : 0.0;")
+        with s.block(f"if (x[{h}] == 0.0 && {self.truth(cb.when)})"):
+            s(f"x[{h}] = {self.k(float(cb.turns), ('breaker', 'turns'))};")
+            for eff in cb.effects:
+                self.effect(eff)
+            self.clip([e.target for e in cb.effects if e.target in b.writable])
+
     # ------------------------------------------------------------------ Batch._decide
     def decide(self, a: int) -> None:
         self.decide_actor(a)
@@ -562,6 +578,9 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             else:
                 rows.append("1")
                 anyinst = "1"
+        held = self.probe.held_col
+        if held is not None and k != R.wait_action[a]:  # the circuit breaker: only the hold is legal
+            anyinst = f"{anyinst}) & (!(x[{held}] > 0.0)"
         return f"({self.truth(act.when)} & ({anyinst}))", rows
 
     def weight_code(self, tree: Node) -> str:
