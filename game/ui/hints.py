@@ -5,7 +5,8 @@ A hint is due from its moment on: its turn, or earlier for ``on: chance`` (the f
 result the student's news shows: an accident, a random event, a red line's answer) and
 ``on: signal`` (the first signal); an ``on: debrief`` hint shows on the debrief. Due hints
 queue in file order: the board shows the first one the seat's player has not dismissed
-("Got it", Esc or H), so a short game still shows every hint.
+("Got it" or Esc; with more queued they read "Next"), so a short game still shows every hint.
+H hides the hints for the rest of the turn (the queue waits) and brings them back.
 The "Guided hints" setting turns them off (H still shows this turn's hint on demand).
 """
 
@@ -60,6 +61,7 @@ class HintState:
     def __init__(self):
         self.dismissed: set[tuple[str, str | None]] = set()  # (hint title, seat)
         self.forced: dict[str | None, str] = {}  # seat -> title of the hint H brought back
+        self.hidden_turn: dict[str | None, int] = {}  # seat -> the turn H hid the hints for
 
     def current(self, scenario, events: list[dict], turn: int, seat: str | None, enabled: bool):
         """The hint the board shows now for ``seat``, or None."""
@@ -67,9 +69,17 @@ class HintState:
         forced = self.forced.get(seat)
         if forced is not None:
             return next((h for h in hints if h.title == forced), None)
-        if not enabled:
+        if not enabled or self.hidden_turn.get(seat) == turn:
             return None
         return next((h for h in hints if (h.title, seat) not in self.dismissed), None)
+
+    def waiting(self, scenario, events: list[dict], turn: int, seat: str | None, enabled: bool) -> int:
+        """How many due hints wait behind the one shown (Esc or "Got it" shows the next)."""
+        shown = self.current(scenario, events, turn, seat, enabled)
+        if shown is None or seat in self.forced or not enabled:
+            return 0
+        hints = due(scenario, events, turn)
+        return sum(1 for h in hints if h is not shown and (h.title, seat) not in self.dismissed)
 
     def dismiss(self, hint, seat: str | None) -> None:
         if hint is None:
@@ -78,12 +88,16 @@ class HintState:
         self.forced.pop(seat, None)
 
     def toggle(self, scenario, events: list[dict], turn: int, seat: str | None, enabled: bool) -> bool | None:
-        """H: hide the hint if one shows, else bring back this turn's first (or the latest due
-        one); returns whether one shows now (None: no hint is due yet)."""
+        """H: hide the hints for this turn if one shows (the queue waits for the next turn), else
+        bring them back, or this turn's first (or the latest due one); returns whether one shows
+        now (None: no hint is due yet)."""
         shown = self.current(scenario, events, turn, seat, enabled)
         if shown is not None:
-            self.dismiss(shown, seat)
+            self.forced.pop(seat, None)
+            self.hidden_turn[seat] = turn
             return False
+        if self.hidden_turn.pop(seat, None) == turn and self.current(scenario, events, turn, seat, enabled):
+            return True
         hints = due(scenario, events, turn)
         if not hints:
             return None

@@ -1,6 +1,7 @@
 """The guided hints (``scenario.hints``): a turn's hint as a card over the map, beside the part of
-the board it talks about (outlined, with an arrow where it is next to the map); "Got it", Esc or
-H hides it, H shows it again."""
+the board it talks about (outlined, with an arrow where it is next to the map). "Got it" or Esc
+hides it, and shows the next one where more are queued (the card then says "Next"); H hides the
+hints for this turn and shows them again."""
 
 from __future__ import annotations
 
@@ -142,13 +143,23 @@ class HintPanel(Panel):
         lay = self.layout()
         if lay is None:
             return
+        more = self.waiting()
         self.button = UIButton(
             lay["button"],
-            "Got it",
+            "Next" if more else "Got it",
             self.app.manager,
             container=root,
             object_id=oid("@primary", "#hint_ok"),
-            tool_tip_text="Hide this hint (Esc or H); H shows it again",
+            tool_tip_text=f"Esc: the next hint ({more} more); H hides the hints for this turn"
+            if more
+            else "Hide this hint (Esc or H); H shows it again",
+        )
+
+    def waiting(self) -> int:
+        """Hints queued behind the one shown."""
+        sess = self.match.session
+        return self.state.waiting(
+            self.match.scenario, sess.events, sess.turn, self.presenter.seat, self.app.settings.show_hints
         )
 
     def dismiss(self) -> None:
@@ -189,7 +200,8 @@ class HintPanel(Panel):
         tag = theme.render(f_tag, f"HINT {number} OF {len(hints)}", theme.ACCENT)
         surface.blit(tag, (x, y))
         room = lay["button"].left - s(10) - (x + tag.get_width() + s(10))
-        keys = _fit(f_tag, "Esc or H hides it", room) if room > s(40) else ""
+        keys_text = "Esc: next hint \u00b7 H hides" if self.waiting() else "Esc or H hides it"
+        keys = _fit(f_tag, keys_text, room) if room > s(40) else ""
         if keys:
             surface.blit(theme.render(f_tag, keys, theme.TEXT_FAINT), (x + tag.get_width() + s(10), y))
         y += f_tag.get_linesize()

@@ -17,7 +17,7 @@ KEYS = [
     ("Esc", "menu: save, load, settings, help, quit to the title screen"),
     ("F11 / F12", "full screen / save a screenshot"),
     ("Space, Right", "when watching: pause and resume, one turn forward"),
-    ("H", "hide or show this turn's hint (where the scenario has hints)"),
+    ("Esc, H", "a hint card: Esc shows the next hint (or hides the last); H hides this turn's hints or shows them"),
     ("Tab / Shift+Tab, Enter or Space", "on the title, the debrief and in menus: move to a button, press it"),
     ("F1 or ?", "this help"),
 ]
