@@ -152,3 +152,38 @@ def test_the_policy_spec():
     assert parse_llm_spec("llm:qwen2.5:7b@http://localhost:8000/v1/") == ("qwen2.5:7b", "http://localhost:8000")
     with pytest.raises(ValueError):
         parse_llm_spec("llm:@http://x")
+
+
+def test_the_window_asks_the_model_for_its_seat(tmp_path, monkeypatch):
+    """``play --policy borvia=llm:...``: the match asks the model on each turn it plays (on the
+    worker thread, in the window), its log keeps the conversations, and it replays."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # autosaves go to the test's folder
+    from game.decisions import SavedDecision, replay_decisions
+    from game.ui.match import Match
+
+    with StandIn(["3", "nonsense", None, last_option]) as server:
+        match = Match.start(
+            str(ROOT / "scenarios" / "tutorial.yaml"),
+            ("aldoria",),
+            8,
+            policies={"borvia": f"llm:stand-in@{server.url}"},
+        )
+        assert match.seats == ("aldoria",) and set(match.models) == {"borvia"}
+        while not match.session.done:
+            match.end_turn()
+    log = match.game_log()
+    assert log["policies"]["borvia"] == "llm:stand-in"
+    assert [x["turn"] for x in log["llm"]] == list(range(1, log["turns"] + 1))
+    second = log["llm"][1]  # "nonsense", then HTTP 500 (the window holds), then a good answer
+    assert second["verdicts"][0] == "unparseable: no number" and second["verdicts"][1].startswith("server error:")
+    again = replay_decisions(
+        match.loaded.rules, log["seed"], log["game"], log["humans"], [SavedDecision(**d) for d in log["decisions"]]
+    )
+    assert again.to_log()["events"] == log["events"]
+
+
+def test_play_checks_its_policy_option_before_opening_the_window():
+    p = _main("play", "tutorial", "--actor", "aldoria", "--policy", "borvia=llm:nourl")
+    assert p.returncode == 2 and "is not llm:MODEL@URL" in p.stderr
+    p = _main("play", "tutorial", "--policy", "narnia=hawk")
+    assert p.returncode == 2 and "unknown actor 'narnia'" in p.stderr

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from game.cli.common import UsageError, UsageParser, parse_sets, parse_size, prog
+from game.cli.common import UsageError, UsageParser, parse_policies, parse_sets, parse_size, prog
 
 
 def _options(args: argparse.Namespace, **extra):
@@ -25,6 +25,7 @@ def _options(args: argparse.Namespace, **extra):
         screenshot=args.screenshot,
         after_turns=max(0, args.after_turns),
         screen=_screen(getattr(args, "screen", None)),  # watch has no --screen
+        policies=parse_policies(getattr(args, "policy", None)),  # play only
         **extra,
     )
 

@@ -140,8 +140,14 @@ class LLMPolicy(HumanPolicy):
         timeout: float = 60.0,
         temperature: float = 0.0,
         api_key: str = "",
+        server_errors: str = "raise",
         post: Callable[[str, dict, float, str], dict] = _post_json,
     ):
+        """``server_errors``: ``"raise"`` (``LLMError``: a command stops) or ``"hold"`` (the
+        window: the failure is recorded as the answer, and the seat holds as for garbage)."""
+        if server_errors not in ("raise", "hold"):
+            raise ValueError(f"server_errors must be 'raise' or 'hold', got {server_errors!r}")
+        self.server_errors = server_errors
         self.model, self.url = model, url.rstrip("/")
         self.name = f"llm:{model}"
         self.retries, self.timeout, self.temperature, self.api_key = retries, timeout, temperature, api_key
@@ -182,9 +188,16 @@ class LLMPolicy(HumanPolicy):
         seed = (session.seed * 1_000_003 + session.game * 1009 + session.turn) % 2**31
         chosen = None
         for attempt in range(self.retries + 1):
-            if attempt:
+            if attempt and messages[-1]["role"] == "assistant":
                 messages.append({"role": "user", "content": FOLLOW_UP.format(n=len(options))})
-            answer = self.ask(messages, seed)
+            try:
+                answer = self.ask(messages, seed)
+            except LLMError as exc:
+                if self.server_errors == "raise":
+                    raise
+                answers.append("")
+                verdicts.append(f"server error: {exc}")
+                continue
             answers.append(answer)
             messages.append({"role": "assistant", "content": answer})
             k, verdict = read_answer(answer, len(options))
@@ -277,6 +290,18 @@ def _last_news(session: Session) -> list[str]:
         elif e.get("text"):
             out.append(e["text"])
     return out
+
+
+def model_seats(rules, policies: Mapping[str, str], people: Sequence[str] = ()) -> dict[str, LLMPolicy]:
+    """The seats that ``policies`` gives to a language model (``llm:MODEL@URL``), for the window:
+    a server error holds the seat for the turn (recorded) rather than stopping the game. A seat a
+    person plays, or an actor the scenario lacks, is left out."""
+    ids = {a.id for a in rules.scenario.actors}
+    return {
+        actor: LLMPolicy.from_spec(name, server_errors="hold")
+        for actor, name in policies.items()
+        if is_llm_spec(name) and actor in ids and actor not in people
+    }
 
 
 def play_game(

@@ -256,13 +256,15 @@ class App:
         self.stack.reset(ErrorScreen(self, path, diagnostics, retry))
 
     def load_and_start(
-        self, path: str, seats, seed: int, sets: dict | None = None, briefing: bool = True, ai_seats=()
+        self, path: str, seats, seed: int, sets: dict | None = None, briefing: bool = True, ai_seats=(), policies=None
     ) -> Match | None:
         try:
-            match = Match.start(path, seats, seed, sets, ai_seats=ai_seats)
+            match = Match.start(path, seats, seed, sets, ai_seats=ai_seats, policies=policies)
         except ScenarioError as exc:
             self.show_errors(
-                path, exc.diagnostics, retry=lambda: self.load_and_start(path, seats, seed, sets, briefing, ai_seats)
+                path,
+                exc.diagnostics,
+                retry=lambda: self.load_and_start(path, seats, seed, sets, briefing, ai_seats, policies),
             )
             return None
         self.start_match(match, briefing)
@@ -574,7 +576,7 @@ def run_play(args: WindowOptions) -> int:
     if not seats:
         app.open_title(preselect=path, seed=args.seed, sets=sets)
     else:
-        app.load_and_start(path, seats, seed, sets)
+        app.load_and_start(path, seats, seed, sets, policies=args.policies)
     return app.run()
 
 

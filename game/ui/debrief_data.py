@@ -127,5 +127,6 @@ def causal_chain(events: list[dict], seats: tuple[str, ...]) -> list[dict]:
 
 
 def game_log(match) -> dict:
-    """This game's log, with the keys of ``replay --json`` plus ``humans`` and ``decisions``."""
-    return match.session.to_log()
+    """This game's log, with the keys of ``replay --json`` plus ``humans`` and ``decisions``
+    (and ``llm``, the conversations of a seat played by a language model)."""
+    return match.game_log()

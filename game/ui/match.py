@@ -20,6 +20,7 @@ from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.session import SaveError, Session
 from game.loader.load import display_name
 from game.policies import seat_policies
+from game.policies.llm import model_seats
 from game.runners.load import load_scenario
 from game.ui import saves
 
@@ -91,6 +92,7 @@ class Match:
         sets: dict | None = None,
         session: Session | None = None,
         ai_seats: tuple[str, ...] = (),
+        policies: dict[str, str] | None = None,
     ):
         self.path = path
         self.loaded = loaded
@@ -102,8 +104,15 @@ class Match:
         self.seats = tuple(s for s in seats if s in ids)
         # seats shown as the player's but played by their doctrine (screenshots, watch)
         self.ai_seats = tuple(s for s in ai_seats if s in ids)
+        # seats played by a language model (--policy ACTOR=llm:MODEL@URL): asked on the worker thread
+        self.models = model_seats(loaded.rules, policies or {}, self.seats)
+        names = {a: n for a, n in (policies or {}).items() if a not in self.models}
         self.session = session or Session(
-            loaded.rules, self.seed, self.seats, self.game, seats=seat_policies(loaded.rules, self.seats)
+            loaded.rules,
+            self.seed,
+            self.seats + tuple(self.models),
+            self.game,
+            seats=[self.models.get(a) or p for a, p in zip(ids, seat_policies(loaded.rules, self.seats, names))],
         )
         self.pending: dict[str, tuple[int, int | None]] = {}  # hot-seat: actor -> (instance, signal)
         self.autosave = True
@@ -112,9 +121,11 @@ class Match:
 
     # ------------------------------------------------------------ construction
     @classmethod
-    def start(cls, path: str, seats=(), seed: int = 1, sets: dict | None = None, game: int = 0, ai_seats=()) -> Match:
+    def start(
+        cls, path: str, seats=(), seed: int = 1, sets: dict | None = None, game: int = 0, ai_seats=(), policies=None
+    ) -> Match:
         loaded, raw = load_file(path, sets)
-        return cls(path, loaded, raw, tuple(seats), seed, game, sets, ai_seats=tuple(ai_seats))
+        return cls(path, loaded, raw, tuple(seats), seed, game, sets, ai_seats=tuple(ai_seats), policies=policies)
 
     @classmethod
     def from_save_file(cls, file: Path) -> Match:
@@ -197,7 +208,10 @@ class Match:
         its current session are not touched). The autosave follows ``apply``: it never holds a
         turn the game does not show."""
         session = copy_session(plan.base)
-        events = session.step(plan.choices or None, plan.signals or None)
+        choices = dict(plan.choices)
+        for seat, model in self.models.items():
+            choices[seat] = model.choose(session, seat)
+        events = session.step(choices or None, plan.signals or None)
         options = {} if session.done else {seat: session.options(seat) for seat in self.seats}
         return TurnResult(plan.base, session, events, options)
 
@@ -222,6 +236,14 @@ class Match:
         return self.session.step()
 
     # ------------------------------------------------------------ saves
+    def game_log(self) -> dict:
+        """The game's log (``redline-log/1``), with the language-model seats' conversations."""
+        if not self.models:
+            return self.session.to_log()
+        from game.policies.llm import game_log
+
+        return game_log(self.session, self.models)
+
     def to_save(self, session: Session | None = None) -> dict:
         s = session or self.session
         data = s.to_save(display_name(self.path), self.source)

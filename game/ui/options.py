@@ -40,5 +40,7 @@ class WindowOptions:
     """What a screenshot shows (one of ``SCREENS``); None: the board."""
     game: int = 0
     """``watch``: which game of the batch."""
+    policies: dict[str, str] = attrs.field(factory=dict)
+    """``play --policy``: actor id -> the policy of a seat nobody takes (``llm:MODEL@URL``: a model)."""
     speed: float = 1.0
     """``watch``: turns per second when playing."""
