@@ -55,6 +55,7 @@ from pettingzoo.utils import AgentSelector
 from game.engine.rules import Rules
 from game.engine.session import Session
 from game.policies import HumanPolicy, policy_for
+from game.policies.llm import LLMPolicy, game_log, is_llm_spec
 
 Reward = str | Mapping[str, float] | Callable[[Session, str], float]
 METADATA = {"render_modes": ["ansi", "human"], "name": "redline_v0", "is_parallelizable": True}
@@ -152,7 +153,7 @@ class RedlineGame:
         *,
         seed: int = 0,
         reward: Reward = "objectives",
-        policies: Mapping[str, str] | None = None,
+        policies: Mapping[str, str | LLMPolicy] | None = None,
         sets: Mapping[str, float] | None = None,
         signals: bool = False,
     ):
@@ -162,7 +163,14 @@ class RedlineGame:
         unknown = [a for a in self.agents if a not in ids]
         if unknown or not self.agents:
             raise ValueError(f"agents must be actors of the scenario ({', '.join(ids)}), got {list(self.agents)}")
-        self.policies = dict(policies or {})
+        given = dict(policies or {})
+        # seats played by a language model (an LLMPolicy, or "llm:MODEL@URL"): asked every turn
+        self.models = {
+            a: p if isinstance(p, LLMPolicy) else LLMPolicy.from_spec(p)
+            for a, p in given.items()
+            if (isinstance(p, LLMPolicy) or is_llm_spec(p)) and a not in self.agents
+        }
+        self.policies = {a: p for a, p in given.items() if isinstance(p, str) and a not in self.models}
         if isinstance(reward, str) and reward not in ("objectives", "escalation"):
             raise ValueError(f"reward must be 'objectives', 'escalation', a mapping or a callable, got {reward!r}")
         self.reward = reward
@@ -174,10 +182,14 @@ class RedlineGame:
     def _new_session(self) -> Session:
         ids = [a.id for a in self.rules.scenario.actors]
         seats = [
-            HumanPolicy() if a in self.agents else policy_for(self.rules, i, self.policies.get(a))
+            self.models.get(a)
+            or (HumanPolicy() if a in self.agents else policy_for(self.rules, i, self.policies.get(a)))
             for i, a in enumerate(ids)
         ]
-        return Session(self.rules, self.seed, self.agents, max(self.game, 0), seats=seats)
+        for model in self.models.values():
+            model.transcript = []  # this episode's conversations: game_log reads them
+        humans = self.agents + tuple(self.models)
+        return Session(self.rules, self.seed, humans, max(self.game, 0), seats=seats)
 
     def reset(self, seed: int | None, options: Mapping[str, Any] | None) -> None:
         """Start game ``options["game"]`` (default 0) of ``seed``; with no seed, the next game."""
@@ -224,6 +236,8 @@ class RedlineGame:
             ok = 0 <= n < t.n_actions and bool(self.action_mask(a)[n])
             self.illegal[a] = given is not None and not ok
             choices[a], signals[a] = t.split(n if ok else t.hold)
+        for m, model in self.models.items():
+            choices[m] = model.choose(self.session, m)
         self.session.step(choices, signals)
         return {a: self._reward(a, before[a]) for a in self.agents}
 
@@ -271,8 +285,9 @@ class RedlineGame:
         return spaces.Discrete(self.tables[agent].n_actions)
 
     def game_log(self) -> dict:
-        """The episode as a Redline game log (``replay --log`` and ``class-report`` read it)."""
-        return self.session.to_log()
+        """The episode as a Redline game log (``replay --log`` and ``class-report`` read it), with
+        the model seats' conversations."""
+        return game_log(self.session, self.models) if self.models else self.session.to_log()
 
 
 def _holds(x) -> bool:
@@ -463,11 +478,12 @@ class RedlineSeatEnv(gymnasium.Env):
 
 
 def env(scenario: str | Rules, **options) -> RedlineAEC:
-    """The PettingZoo AEC environment. Options: ``agents`` (actor ids the caller drives; default
-    all; the others play their doctrine), ``policies`` (actor id -> a policy name for the seats
-    not driven), ``reward``, ``seed`` (the default seed of ``reset``), ``sets`` (params, as
-    ``--set``), ``signals`` (let the agents send their signals too), ``render_mode`` (``"ansi"``
-    or ``"human"``: the turn's news)."""
+    """The PettingZoo AEC environment. Options: ``agents`` (actor ids the caller drives;
+    default all; the others play their doctrine), ``policies`` (actor id -> a policy name for
+    a seat not driven; ``llm:MODEL@URL`` or an ``LLMPolicy``: a language model plays it),
+    ``reward``, ``seed`` (the default seed of ``reset``), ``sets`` (params, as ``--set``),
+    ``signals`` (let the agents send their signals too), ``render_mode`` (``"ansi"`` or
+    ``"human"``: the turn's news)."""
     return RedlineAEC(scenario, **options)
 
 

@@ -206,3 +206,43 @@ def test_render_shows_the_turns_news():
     e.step({a: e.game.tables[a].hold for a in e.agents})
     text = e.render()
     assert text is not None and "turn 1:" in text and "Aldoria" in text
+
+
+def test_a_seat_not_driven_can_be_a_language_model():
+    """``policies={"borvia": "llm:MODEL@URL"}``: the model plays its seat every turn against the
+    agent, and the episode's log keeps its conversations and replays."""
+    from llm_stand_in import StandIn, last_option
+
+    with StandIn(["2", last_option]) as server:
+        e = parallel_env("tutorial", agents=["aldoria"], policies={"borvia": f"llm:stand-in@{server.url}"})
+        e.reset(seed=6)
+        while e.agents:
+            e.step({"aldoria": e.game.tables["aldoria"].hold})
+        first = e.game_log()["turns"]
+        e.reset(seed=6)
+        while e.agents:
+            e.step({"aldoria": e.game.tables["aldoria"].hold})
+    log = e.game_log()
+    assert log["policies"]["borvia"] == "llm:stand-in"
+    assert [x["turn"] for x in log["llm"]] == list(range(1, log["turns"] + 1))  # this episode's only
+    assert len(server.requests) == first + log["turns"]
+    from game.decisions import SavedDecision, replay_decisions
+
+    again = replay_decisions(
+        e.game.rules, log["seed"], log["game"], log["humans"], [SavedDecision(**d) for d in log["decisions"]]
+    )
+    assert again.to_log()["events"] == log["events"]
+
+
+def test_replay_log_refuses_a_log_of_another_scenario(tmp_path):
+    e = parallel_env("tutorial")
+    e.reset(seed=1)
+    while e.agents:
+        e.step({a: e.game.tables[a].hold for a in e.agents})
+    path = tmp_path / "tutorial_game.json"
+    path.write_text(json.dumps(e.game_log()), encoding="utf-8")
+    p = _main("replay", "cuba_1962", "--log", str(path))
+    assert p.returncode == 2 and "is a game of 'tutorial', not of 'cuba_1962'" in p.stderr
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    p = _main("replay", "tutorial", "--log", str(tmp_path / "bad.json"))
+    assert p.returncode == 2 and "not valid JSON" in p.stderr and "Traceback" not in p.stderr
