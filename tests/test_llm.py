@@ -187,3 +187,12 @@ def test_play_checks_its_policy_option_before_opening_the_window():
     assert p.returncode == 2 and "is not llm:MODEL@URL" in p.stderr
     p = _main("play", "tutorial", "--policy", "narnia=hawk")
     assert p.returncode == 2 and "unknown actor 'narnia'" in p.stderr
+
+
+def test_the_modules_examples_hold():
+    import doctest
+
+    import game.policies.llm as llm_module
+
+    result = doctest.testmod(llm_module)
+    assert result.attempted >= 4 and result.failed == 0
