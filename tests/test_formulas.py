@@ -3,7 +3,8 @@
 These tests hold the two lowerings of a formula tree together (numpy's ``evaluate`` and
 codegen's C, bit for bit on random trees with NaN, infinities and signed zeros) and show
 the point of it: a rule changed in formulas.py alone (a new response normalisation, a
-sharper tit-for-tat) changes what both engines play, identically.
+sharper tit-for-tat) changes what both engines play, identically; and so does a new order of
+the turn's phases (game/engine/phases.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine import formulas
+from game.engine import formulas, phases
 from game.engine.batch import Batch, Ctx
 from game.engine.compiled import codegen
 from game.engine.formulas import NumpyEnv, evaluate
@@ -186,6 +187,43 @@ def test_a_sharper_tit_for_tat_in_formulas_changes_both_engines_alike(monkeypatc
     after, k = _both(TUTORIAL, "tit_for_tat")
     _same(after, k)
     assert not np.array_equal(before.max_rung, after.max_rung)
+
+
+@needs_cc
+def test_a_new_phase_order_in_phases_changes_both_engines_alike(monkeypatch):
+    """The turn's order is one tuple (game/engine/phases.py): with the doctrine before the
+    thresholds, and the events after the resolution, both engines play the new turn alike."""
+    before, _k = _both(TUTORIAL)
+    names = [p.name for p in phases.TURN]
+    by_name = {p.name: p for p in phases.TURN}
+    order = [n for n in names if n not in ("events", "thresholds")]
+    order.insert(order.index("doctrine") + 1, "thresholds")
+    order.insert(order.index("resolve") + 1, "events")
+    turn = tuple(by_name[n] for n in order)
+    phases.check_order(turn)
+    monkeypatch.setattr(phases, "TURN", turn)
+    after, k = _both(TUTORIAL)
+    _same(after, k)
+    assert not np.array_equal(before.outcome, after.outcome)  # the change took
+
+
+def test_every_phase_of_the_turn_is_played_by_both_engines():
+    for phase in phases.TURN:
+        assert callable(getattr(Batch, f"_phase_{phase.name}")), phase.name
+        assert callable(getattr(codegen._Gen, f"phase_{phase.name}")), phase.name
+
+
+@pytest.mark.parametrize(
+    ("order", "message"),
+    [
+        (("clock", "resolve", "decide"), "phase 'resolve' needs decide, reset to run before it in the turn"),
+        (("clock", "clock"), "phase 'clock' comes twice in a turn"),
+    ],
+)
+def test_an_order_that_reads_what_is_not_yet_decided_is_refused(order, message):
+    by_name = {p.name: p for p in phases.TURN}
+    with pytest.raises(ValueError, match=message):
+        phases.check_order([by_name[n] for n in order])
 
 
 @pytest.mark.parametrize("node", [formulas.AtLeast, formulas.AtMost])

@@ -17,8 +17,9 @@ categorical draw, the policies' weights, a variable's bounds) are not written he
 built once in ``game.engine.formulas`` as typed trees, which this module evaluates with
 numpy (``formulas.evaluate``) and ``compiled/codegen.py`` prints as C, node for node.
 Policies answer with such trees over what their seat observes
-(``game.engine.observation``), so they too run on both engines unchanged. What stays
-here is the order of the phases and which games each one touches.
+(``game.engine.observation``), so they too run on both engines unchanged. The order of
+the phases is not here either: ``step`` walks ``game.engine.phases.TURN``, as codegen does.
+What stays here is each phase's numpy code and which games it touches.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
-from game.engine import formulas
+from game.engine import formulas, phases
 from game.engine.formulas import Formula, Given, Node, NumpyEnv, evaluate
 from game.engine.observation import SeatPolicy, observe
 from game.engine.rng import draw, site_id
@@ -103,6 +104,17 @@ def fog_draw(rules: Rules, action: int, fogs: Sequence[int]) -> FogDraw:
     return FogDraw(
         action, tuple(fogs), rules.fog[fogs[0]].site, chances, formulas.response_choice(chances.chances, Given("u"))
     )
+
+
+class _Turn:
+    """What one phase of a turn hands to a later one: the seats' inputs, the decisions."""
+
+    __slots__ = ("human", "human_signals", "choices", "signals")
+
+    def __init__(self, human: dict[int, np.ndarray], human_signals: dict[int, np.ndarray]):
+        self.human, self.human_signals = human, human_signals
+        self.choices: list[np.ndarray] = []
+        self.signals: list[np.ndarray] = []
 
 
 class Recorder:
@@ -421,26 +433,53 @@ class Batch:
 
     # ------------------------------------------------------------------ the turn
     def step(self, human: dict[int, np.ndarray] | None = None, human_signals: dict[int, np.ndarray] | None = None):
-        """Play one turn. ``human`` maps actor index -> chosen instance id per live game."""
+        """Play one turn, phase by phase in the order of ``phases.TURN``. ``human`` maps actor
+        index -> chosen instance id per live game."""
         if self.done:
             return
-        R = self.rules
-        self.X[R.layout["turn"]] = float(self.turn)
+        turn = _Turn(human or {}, human_signals or {})
+        for phase in phases.TURN:
+            if self.done:  # every game ended in an earlier phase of this turn
+                break
+            getattr(self, f"_phase_{phase.name}")(turn)
+        self.turn += 1
+
+    # ------------------------------------------------------------------ the phases (phases.TURN)
+    def _phase_clock(self, turn: _Turn) -> None:
+        self.X[self.rules.layout["turn"]] = float(self.turn)
         self.rec.turn_start(self)
+
+    def _phase_events(self, turn: _Turn) -> None:
         self._events()
+
+    def _phase_breaker(self, turn: _Turn) -> None:
         self._breaker()
-        choices, signals = self._decide(human or {}, human_signals or {})
-        self.X[R.reset_cols] = 0.0
+
+    def _phase_decide(self, turn: _Turn) -> None:
+        turn.choices, turn.signals = self._decide(turn.human, turn.human_signals)
+
+    def _phase_reset(self, turn: _Turn) -> None:
+        self.X[self.rules.reset_cols] = 0.0
+
+    def _phase_resolve(self, turn: _Turn) -> None:
         for a in self.order:
-            self._resolve(a, choices[a], signals[a])
+            self._resolve(a, turn.choices[a], turn.signals[a])
+
+    def _phase_thresholds(self, turn: _Turn) -> None:
         self._thresholds()
+
+    def _phase_doctrine(self, turn: _Turn) -> None:
         self._doctrine()
+
+    def _phase_tally(self, turn: _Turn) -> None:
+        R = self.rules
         top = self.X[R.rung_cols].max(axis=0).astype(np.int64) if R.rung_cols else np.zeros(self.live, np.int64)
         self.rung_hist[self.turn - 1] += np.bincount(top[self.alive], minlength=self.rung_hist.shape[1])
         if self.rung_by_turn is not None:
             self._record_rungs()
+
+    def _phase_outcomes(self, turn: _Turn) -> None:
         self._outcomes()
-        self.turn += 1
 
     def run(self) -> Batch:
         while not self.done:

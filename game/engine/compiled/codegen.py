@@ -9,7 +9,8 @@ the very same numbers as ``Batch``: tests compare the two on every shipped scena
 random seeds, presets and parameter values, tally for tally and game for game.
 
 Each phase mirrors the ``Batch`` method it is named after, in the same order of
-operations, so floating-point results match to the last bit (IEEE doubles, no
+operations (the phases themselves in the order of ``game.engine.phases.TURN``, which both
+walk), so floating-point results match to the last bit (IEEE doubles, no
 contraction to fused multiply-add, no fast-math). The formulas inside the phases are not
 rewritten here: a response's chance and their scaling, the categorical draws, the
 policies' weights (presets, tit-for-tat, doctrines) and a variable's bounds are trees of
@@ -34,7 +35,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from game.engine import formulas
+from game.engine import formulas, phases
 from game.engine.batch import Batch
 from game.engine.formulas import (
     Add,
@@ -415,7 +416,7 @@ class _Gen(_Exprs):
 
     # ------------------------------------------------------------------ the kernel
     def generate(self) -> KernelSource:
-        R, b = self.R, self.probe
+        R = self.R
         T = R.scenario.calendar.turns
         self.function(f"static void events({ARGS})", self.events)
         if R.breaker is not None:
@@ -439,23 +440,8 @@ class _Gen(_Exprs):
             s(f"    for (int64_t t = 1; t <= {T}; t++) {{")
             s.depth += 2
             s(f"int64_t ch[{n_actors}], sg[{n_actors}];")
-            s(f"x[{self.lay['turn']}] = (double)t;")
-            s(f"events({CALL});")
-            if R.breaker is not None:
-                s(f"breaker({CALL});")
-            for a in range(n_actors):
-                s(f"decide{a}({CALL}, &ch[{a}], &sg[{a}]);")
-            needed = b._needed_columns()  # the others are never read: no need to reset them
-            for col in R.reset_cols.tolist():
-                if col in needed:
-                    s(f"x[{col}] = 0.0;")
-            for a in b.order:
-                s(f"resolve{a}({CALL}, ch[{a}], sg[{a}]);")
-            s(f"thresholds({CALL});")
-            s(f"doctrine({CALL});")
-            top = self.top() if R.rung_cols else "0.0"
-            s(f"c->rung_hist[(t - 1) * c->rung_width + (int64_t)({top})] += 1;")
-            s(f"if (outcome({CALL})) break;")
+            for phase in phases.TURN:  # the order of Batch.step, from the one description
+                getattr(self, f"phase_{phase.name}")()
             s.depth -= 2
             s("    }")
             s("}")
@@ -504,6 +490,45 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             + entry
         )
         return KernelSource(text, np.array(self.K, dtype=np.float64), list(self.sites))
+
+    # ------------------------------------------------------------------ the phases (phases.TURN)
+    # each is one phase of the play loop, the C of Batch._phase_NAME (c, x, K, t, g and gid in scope)
+    def phase_clock(self) -> None:
+        self.src(f"x[{self.lay['turn']}] = (double)t;")
+
+    def phase_events(self) -> None:
+        self.src(f"events({CALL});")
+
+    def phase_breaker(self) -> None:
+        if self.R.breaker is not None:
+            self.src(f"breaker({CALL});")
+
+    def phase_decide(self) -> None:
+        for a in range(len(self.R.scenario.actors)):
+            self.src(f"decide{a}({CALL}, &ch[{a}], &sg[{a}]);")
+
+    def phase_reset(self) -> None:
+        needed = self.probe._needed_columns()  # the others are never read: no need to reset them
+        for col in self.R.reset_cols.tolist():
+            if col in needed:
+                self.src(f"x[{col}] = 0.0;")
+
+    def phase_resolve(self) -> None:
+        for a in self.probe.order:
+            self.src(f"resolve{a}({CALL}, ch[{a}], sg[{a}]);")
+
+    def phase_thresholds(self) -> None:
+        self.src(f"thresholds({CALL});")
+
+    def phase_doctrine(self) -> None:
+        self.src(f"doctrine({CALL});")
+
+    def phase_tally(self) -> None:
+        top = self.top() if self.R.rung_cols else "0.0"
+        self.src(f"c->rung_hist[(t - 1) * c->rung_width + (int64_t)({top})] += 1;")
+
+    def phase_outcomes(self) -> None:
+        self.src(f"if (outcome({CALL})) break;")  # a game that ends plays no later phase
 
     # ------------------------------------------------------------------ Batch._events
     def events(self) -> None:
