@@ -257,7 +257,7 @@ def discussion_questions(scn, fig: ScenarioFigures) -> tuple[Question, ...]:
             Question(
                 f"History ended in '{history.name}' ({history.share:.0%} of AI games). At which turn did your "
                 "game first part from history, and whose decision was it?",
-                "'how it happened', with history beside each turn",
+                "'how it happened' and the history box beneath it",
             )
         )
     declared = [r for r in fig.red_lines if r.declared and r.rate > 0]

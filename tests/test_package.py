@@ -80,6 +80,7 @@ def test_wheel_carries_every_module(wheel):
         ("assets", "NOTICE.md"),
         ("docs", "examples/*.yaml"),
         ("docs", "redline.schema.json"),
+        ("docs", "teaching/*.md"),
     ],
 )
 def test_wheel_carries_the_data(wheel, folder, pattern):
@@ -92,6 +93,7 @@ def test_wheel_carries_the_data(wheel, folder, pattern):
 def test_wheel_carries_the_template_the_command_and_the_extras(wheel):
     names = _names(wheel)
     assert "game/templates/new_scenario.yaml" in names
+    assert {"game/templates/handout/handout.html.j2", "game/templates/handout/card_page.html.j2"} <= set(names)
     with zipfile.ZipFile(wheel) as z:
         info = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
         assert "redline = game.cli:main" in z.read(info).decode()
