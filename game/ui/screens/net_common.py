@@ -9,8 +9,9 @@ import time
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UILabel, UITextBox, UITextEntryLine
 
+from game.net import protocol
 from game.ui import theme
 from game.ui.screens.base import Screen, oid
 
@@ -73,7 +74,7 @@ def messages_html(view: dict, px: int) -> str:
     lines = []
     for m in reversed(view.get("messages", [])):
         private = m["to"] != "all"
-        head = f"{esc(names.get(m['sender'], m['sender']))} \u2192 {esc(names.get(m['to'], m['to']))}"
+        head = f"{esc(names.get(m['sender'], m['sender']))} to {esc(names.get(m['to'], m['to']))}"
         tag = "<font color='#cc79a7'>private</font>" if private else "<font color='#56b4e9'>public</font>"
         lines.append(
             f"<font color='#8a96a4'>turn {m['turn']}</font> {tag} <b>{head}</b><br>\u201c{esc(m['text'])}\u201d"
@@ -117,6 +118,8 @@ class FollowingScreen(Screen):
         self.shown: dict | None = None
         self.shown_status = ""
         self.shown_at = time.monotonic()  # when the view on screen came (the clock counts down from it)
+        self.fields: dict[str, UITextEntryLine] = {}
+        self.drafts: dict[str, str] = {}  # what was typed in each field, kept when the screen is rebuilt
 
     @property
     def view(self) -> dict:
@@ -134,6 +137,29 @@ class FollowingScreen(Screen):
             self.app.stack.reset(ClassDebriefScreen(self.app, self.client))
             return
         self.relayout()
+
+    def text_field(self, key: str, rect: pygame.Rect, placeholder: str | None = None) -> UITextEntryLine:
+        """A text field that keeps its text, and the focus, when a new view rebuilds the screen
+        (views come whenever anyone acts: a student typing must not lose the field)."""
+        entry = UITextEntryLine(rect, self.app.manager, container=self.root, placeholder_text=placeholder)
+        entry.set_text_length_limit(protocol.MAX_TEXT)
+        entry.set_text(self.drafts.get(key, ""))
+        self.fields[key] = entry
+        return entry
+
+    def relayout(self) -> None:
+        focus = self.app.manager.get_focus_set() or set()
+        focused = None
+        for key, entry in self.fields.items():
+            self.drafts[key] = entry.get_text()
+            if entry in focus:
+                focused = key
+        self.fields = {}
+        super().relayout()
+        if focused is not None and focused in self.fields:
+            entry = self.fields[focused]
+            self.app.manager.set_focus_set(entry)
+            entry.edit_position = len(entry.get_text())
 
     def status_line(self) -> str:
         v = self.view

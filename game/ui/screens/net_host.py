@@ -10,7 +10,7 @@ from __future__ import annotations
 import pygame
 import pygame_gui
 import segno
-from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox
 
 from game.net import protocol
 from game.net.client import BackgroundClient
@@ -53,7 +53,6 @@ class ConsoleScreen(FollowingScreen):
         self.actor_text = NO_CHOICE
         self.option_text = NO_CHOICE
         self.timeout_text = "hold"
-        self.drafts = {"clock": "", "news": "", "reason": "", "say": ""}
         self.qr: pygame.Surface | None = None
         self.qr_at = (0, 0)
 
@@ -82,13 +81,10 @@ class ConsoleScreen(FollowingScreen):
         lines = [f"<b>Join at {esc(self.address)}</b> with a seat's code:" if self.address else "Seats:"]
         for a in v["actors"]:
             who = v.get("connected", {}).get(a["id"], [])
-            state = (
-                "decided"
-                if a["id"] in v["decided"]
-                else (
-                    "proposed" if a["id"] in v.get("proposals", {}) else ("" if v["phase"] != "playing" else "thinking")
-                )
-            )
+            state = ""
+            if v["phase"] == "playing" and a["team"]:
+                proposed = "proposed" if a["id"] in v.get("proposals", {}) else "thinking"
+                state = "decided" if a["id"] in v["decided"] else proposed
             team = "" if v["phase"] == "lobby" or a["team"] else " <font color='#8a96a4'>(doctrine)</font>"
             people = esc(", ".join(who)) if who else "<font color='#8a96a4'>nobody</font>"
             status = f" \u00b7 {state}" if state else ""
@@ -102,7 +98,7 @@ class ConsoleScreen(FollowingScreen):
             m,
             container=root,
         )
-        qr_size = min(col_w, body_h - seats_h - s(16))
+        qr_size = min(s(220), col_w, body_h - seats_h - s(16))
         self.qr = qr_surface(self.address, qr_size) if self.address and qr_size > s(90) else None
         self.qr_at = (pad, top + seats_h + s(8))
 
@@ -135,10 +131,7 @@ class ConsoleScreen(FollowingScreen):
         )
         y += s(24)
         third = (cw - s(16)) // 3
-        self.clock_entry = UITextEntryLine(
-            pygame.Rect(x, y, third, s(34)), m, container=root, placeholder_text="seconds"
-        )
-        self.clock_entry.set_text(self.drafts["clock"])
+        self.clock_entry = self.text_field("clock", pygame.Rect(x, y, third, s(34)), "seconds")
         self.timeout_menu = UIDropDownMenu(
             items(["hold", "doctrine"]),
             self.timeout_text,
@@ -160,10 +153,7 @@ class ConsoleScreen(FollowingScreen):
             pygame.Rect(x + cw - third, y, third, s(34)), "Inject event", m, container=root, object_id=oid("@tool")
         )
         y += s(42)
-        self.news_entry = UITextEntryLine(
-            pygame.Rect(x, y, cw - third - s(8), s(34)), m, container=root, placeholder_text="a news item"
-        )
-        self.news_entry.set_text(self.drafts["news"])
+        self.news_entry = self.text_field("news", pygame.Rect(x, y, cw - third - s(8), s(34)), "a news item")
         self.news_btn = UIButton(
             pygame.Rect(x + cw - third, y, third, s(34)), "Send news", m, container=root, object_id=oid("@tool")
         )
@@ -191,13 +181,9 @@ class ConsoleScreen(FollowingScreen):
             items(options), self.option_text, pygame.Rect(x + half + s(8), y, half, s(34)), m, container=root
         )
         y += s(42)
-        self.reason_entry = UITextEntryLine(
-            pygame.Rect(x, y, cw - third - s(8), s(34)),
-            m,
-            container=root,
-            placeholder_text="the reason (shown in the debrief)",
+        self.reason_entry = self.text_field(
+            "reason", pygame.Rect(x, y, cw - third - s(8), s(34)), "the reason (shown in the debrief)"
         )
-        self.reason_entry.set_text(self.drafts["reason"])
         self.rule_btn = UIButton(
             pygame.Rect(x + cw - third, y, third, s(34)), "Rule", m, container=root, object_id=oid("@tool")
         )
@@ -239,13 +225,9 @@ class ConsoleScreen(FollowingScreen):
         UITextBox(
             messages_html(v, px), pygame.Rect(right_x, my + s(24), right_w, h - my - s(24) - s(56)), m, container=root
         )
-        self.say_entry = UITextEntryLine(
-            pygame.Rect(right_x, h - s(48), right_w - third - s(8), s(34)),
-            m,
-            container=root,
-            placeholder_text="to every seat",
+        self.say_entry = self.text_field(
+            "say", pygame.Rect(right_x, h - s(48), right_w - third - s(8), s(34)), "to every seat"
         )
-        self.say_entry.set_text(self.drafts["say"])
         self.say_btn = UIButton(
             pygame.Rect(right_x + right_w - third, h - s(48), third, s(34)),
             "Say to all",
@@ -256,16 +238,6 @@ class ConsoleScreen(FollowingScreen):
 
     def _teacher_code(self) -> str:
         return self.client.code
-
-    def relayout(self) -> None:
-        if self.root is not None and hasattr(self, "say_entry"):
-            self.drafts = {
-                "clock": self.clock_entry.get_text(),
-                "news": self.news_entry.get_text(),
-                "reason": self.reason_entry.get_text(),
-                "say": self.say_entry.get_text(),
-            }
-        super().relayout()
 
     def handle_event(self, event):
         send = self.client.send

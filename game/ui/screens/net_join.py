@@ -21,9 +21,14 @@ def option_label(n: int, o: dict) -> str:
     """One line of the options list: numbered (labels must differ), where it sits, why not."""
     target = f" \u2014 {o['target']}" if o["target"] else ""
     rung = f" [rung {o['rung']}]" if o["rung"] else ""
-    why = "" if o["legal"] else f" (not now: {o['reason']})"
-    trips = f" \u26a0 trips: {', '.join(t['name'] for t in o['trips'])}" if o["trips"] else ""
+    why = "" if o["legal"] else f" ({o['reason']})"
+    trips = f" ! trips: {', '.join(t['name'] for t in o['trips'])}" if o["trips"] else ""
     return f"{n}. {o['name']}{target}{rung}{why}{trips}"
+
+
+def ordered_options(view: dict) -> list[dict]:
+    """The seat's options, those it may take now first."""
+    return sorted(view.get("options", []), key=lambda o: not o["legal"])
 
 
 class JoinFormScreen(Screen):
@@ -153,7 +158,6 @@ class SeatScreen(FollowingScreen):
         self.selected: int | None = None  # the instance picked in the list
         self.signal_text = SAY_NOTHING
         self.to_text = "everyone"
-        self.draft = ""
 
     def build(self) -> None:
         root = self.new_root()
@@ -195,11 +199,18 @@ class SeatScreen(FollowingScreen):
                 m,
                 container=root,
             )
-        labels = [option_label(n, o) for n, o in enumerate(v.get("options", []), 1)]
-        self.option_items = [(label, o["instance"]) for label, o in zip(labels, v.get("options", []))]
+        options = ordered_options(v)
+        labels = [option_label(n, o) for n, o in enumerate(options, 1)]
+        self.option_items = [(label, o["instance"]) for label, o in zip(labels, options)]
+        chosen = next((label for label, inst in self.option_items if inst == self.selected), None)
+        self.options_list: UISelectionList | None = None
         if labels:
             self.options_list = UISelectionList(
-                pygame.Rect(pad, top + s(26), left_w, list_h), items(labels), m, container=root
+                pygame.Rect(pad, top + s(26), left_w, list_h),
+                items(labels),
+                m,
+                container=root,
+                default_selection=chosen,
             )
         y = top + s(26) + list_h + s(8)
         signals = [SAY_NOTHING] + [f"{i['index']}: \u201c{i['says']}\u201d" for i in v.get("signals", []) if i["legal"]]
@@ -209,7 +220,6 @@ class SeatScreen(FollowingScreen):
             items(signals), self.signal_text, pygame.Rect(pad, y, left_w, s(34)), m, container=root
         )
         y += s(42)
-        chosen = next((label for label, inst in self.option_items if inst == self.selected), None)
         self.propose_btn = UIButton(
             pygame.Rect(pad, y, left_w, s(38)),
             "Propose to my team" if chosen is None else f"Propose: {chosen.split(' [')[0][:48]}",
@@ -253,9 +263,7 @@ class SeatScreen(FollowingScreen):
         self.to_menu = UIDropDownMenu(
             items(targets), self.to_text, pygame.Rect(right_x, y, right_w, s(34)), m, container=root
         )
-        self.entry = UITextEntryLine(pygame.Rect(right_x, y + s(40), right_w, s(34)), m, container=root)
-        self.entry.set_text_length_limit(protocol.MAX_TEXT)
-        self.entry.set_text(self.draft)
+        self.entry = self.text_field("say", pygame.Rect(right_x, y + s(40), right_w, s(34)), "a message")
         self.send_btn = UIButton(
             pygame.Rect(right_x, y + s(80), right_w, s(34)),
             "Send (private)" if self.to_text != "everyone" else "Send (public)",
@@ -264,14 +272,14 @@ class SeatScreen(FollowingScreen):
             object_id=oid("@tool"),
         )
 
-    def relayout(self) -> None:
-        if self.root is not None and hasattr(self, "entry"):
-            self.draft = self.entry.get_text()
-        super().relayout()
+    def on_new_view(self) -> None:
+        if self.view.get("turn") != (self.shown or {}).get("turn"):
+            self.selected = None  # a new turn: options and their ids change
+        super().on_new_view()
 
     def handle_event(self, event):
         v = self.view
-        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION:
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.options_list:
             label = event.text
             self.selected = next((inst for lab, inst in self.option_items if lab == label), None)
             self.relayout()
@@ -281,7 +289,7 @@ class SeatScreen(FollowingScreen):
                 self.signal_text = event.text
             elif event.ui_element is self.to_menu:
                 self.to_text = event.text
-                self.relayout()
+                self.send_btn.set_text("Send (public)" if self.to_text == "everyone" else "Send (private)")
             return None
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if event.ui_element is self.propose_btn:
@@ -319,7 +327,6 @@ class SeatScreen(FollowingScreen):
             return
         self.client.send(protocol.Say(self.target_ids.get(self.to_text, "all"), text))
         self.entry.set_text("")
-        self.draft = ""
 
     def update(self, dt: float) -> None:
         while self.client.errors:
