@@ -72,7 +72,21 @@ def test_a_seat_plays_through_its_screen_and_ends_on_the_debrief(app, tmp_path):
             settle(app, lambda: len(seat.view["messages"]) == 1 and seat.shown is seat.view)
             assert seat.entry.get_text() == "half a sentence" and app._typing()
 
-            turns = 0
+            sent: list = []
+            real_send = usa.send
+            usa.send = lambda message: (sent.append(message), real_send(message))  # type: ignore[method-assign]
+            seat.selected = next(o["instance"] for o in seat.view["options"] if o["legal"])
+            press(app, seat.propose_btn)
+            settle(app, lambda: seat.view.get("proposal") is not None)
+            app.manager.set_focus_set(seat.entry)
+            seat.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
+            assert not [m for m in sent if isinstance(m, protocol.Confirm)]  # Enter in the field confirms nothing
+            app.manager.set_focus_set(None)
+            seat.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
+            assert isinstance(sent[-1], protocol.Confirm)  # elsewhere, Enter confirms the proposal
+            settle(app, lambda: seat.view["turn"] == 2 or seat.view["phase"] == "over")
+
+            turns = 1
             while seat.view["phase"] != "over":
                 turn = seat.view["turn"]
                 legal = max((o["rung"], o["instance"]) for o in seat.view["options"] if o["legal"])[1]

@@ -302,7 +302,8 @@ class SeatScreen(FollowingScreen):
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is getattr(self, "entry", None):
             self.send_message()
             return None
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and v.get("proposal"):
+        typing = self.app._typing()  # Enter in the message field sends it; it confirms nothing
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and not typing:
             self.confirm()
             return None
         return event
