@@ -79,6 +79,10 @@ class ReplayedLog:
     outcome: str
     turns: int
     events: list[dict]
+    rungs: dict[str, list[int]] = attrs.Factory(dict)
+    """Each actor's rung after each turn (0: none yet), as the replay gives them."""
+    history: list[dict] = attrs.Factory(list)
+    """Per turn with a historical record: what happened then and whether each actor matched it."""
 
 
 @attrs.frozen
@@ -158,7 +162,11 @@ def replay_logs(logs: list[tuple[str, GameLog]], rules):
                     f"'{names[got['outcome']]}' after {got['turns']} turns (the replay is counted)",
                 )
             )
-        replayed.append(ReplayedLog(name, s.humans, got["outcome"], got["turns"], got["events"]))
+        replayed.append(
+            ReplayedLog(
+                name, s.humans, got["outcome"], got["turns"], got["events"], got["rungs_by_turn"], got["history"]
+            )
+        )
     return replayed, skipped, flagged
 
 
@@ -321,17 +329,47 @@ def _fig_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-def analyse(logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1) -> dict:
-    """The class's outcomes, paths and thresholds, and the AI's outcomes in the same seat."""
-    from game.runners.local import play_games, policies_for
+def parting_turns(logs: list[ReplayedLog], seat: str, action_names: dict[str, str]) -> list[dict]:
+    """Where each game first left history in the seat: the turn, what history did, what the students
+    did instead, and in how many games; the most common first."""
+    count: collections.Counter[tuple[int, str, str]] = collections.Counter()
+    for log in logs:
+        for h in log.history:
+            if seat in h["matches"] and not h["matches"][seat]:
+                did = ", ".join(action_names.get(a, a) for a in h["game_actions"].get(seat, [])) or "nothing"
+                count[(h["turn"], action_names.get(h["historical_actions"][seat], ""), did)] += 1
+                break
+    return [
+        {"turn": t, "history": hist, "students": did, "games": n}
+        for (t, hist, did), n in sorted(count.items(), key=lambda kv: (kv[0][0], -kv[1]))
+    ]
 
+
+def historical_rungs(rules, seat: str) -> list[int]:
+    """The seat's rung turn by turn had it done what history records (0 where history is silent)."""
+    scn = rules.scenario
+    index = {r.id: i + 1 for i, r in enumerate(scn.ladder.rungs)}
+    rung_of = {a.spec.id: index.get(a.spec.rung, 0) for a in rules.actions}
+    out: list[int] = []
+    current = 0
+    for h in scn.history:
+        while len(out) < h.turn - 1:
+            out.append(current)
+        if seat in h.actions:
+            current = rung_of.get(h.actions[seat], 0) or current
+        out.append(current)
+    return out
+
+
+def analyse(logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1) -> dict:
+    """The class's outcomes, paths, rungs and partings from history, the AI's outcomes in the same
+    seat, and the debrief questions with their figures."""
     scn = rules.scenario
     outcomes = [o.id for o in scn.outcomes]
     seats = collections.Counter(h for log in logs for h in log.humans[:1])
     seat = seats.most_common(1)[0][0] if seats else scn.actors[0].id
     students = collections.Counter(log.outcome for log in logs)
-    b = play_games(rules, seed, np.arange(ai_games, dtype=np.uint64), policies_for(rules))
-    ai = np.bincount(b.outcome, minlength=len(outcomes)) / ai_games
+    fig = scenario_figures(rules, ai_games, seed)
     paths = collections.Counter(decision_path(log, seat) for log in logs if seat in log.humans)
     crossed: dict[str, dict] = {}
     for th in scn.ladder.thresholds:
@@ -343,21 +381,33 @@ def analyse(logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1)
                 turns.append(ev["turn"])
                 by[ev.get("actor") or "?"] += 1
         crossed[th.id] = {"name": th.name, "games": len(turns), "turns": turns, "by": dict(by)}
-    ai_crossed = {th.id: float((b.crossed_turn[t] > 0).mean()) for t, th in enumerate(scn.ladder.thresholds)}
+    action_names = {a.spec.id: a.spec.name for a in rules.actions}
     return {
         "scenario": scn.meta.id,
         "title": scn.meta.title,
         "seat": seat,
         "logs": len(logs),
         "students": {o: students.get(o, 0) / max(len(logs), 1) for o in outcomes},
-        "ai": {o: float(ai[i]) for i, o in enumerate(outcomes)},
+        "ai": {o.id: o.share for o in fig.outcomes},
         "ai_games": ai_games,
         "outcome_names": {o.id: o.name for o in scn.outcomes},
+        "historical_outcome": next((o.id for o in scn.outcomes if o.historical), None),
         "paths": [{"path": list(p), "games": n} for p, n in paths.most_common(10)],
         "thresholds": crossed,
-        "ai_thresholds": ai_crossed,
+        "ai_thresholds": {t.id: t.rate for t in fig.thresholds},
         "actor_names": {a.id: a.name for a in scn.actors},
-        "action_names": {a.spec.id: a.spec.name for a in rules.actions},
+        "action_names": action_names,
+        "ladder": {
+            "rungs": [r.name for r in scn.ladder.rungs],
+            "thresholds": [
+                {"name": t.name, "below": 1 + [r.id for r in scn.ladder.rungs].index(t.below)}
+                for t in scn.ladder.thresholds
+            ],
+            "games": [log.rungs.get(seat, []) for log in logs if seat in log.humans],
+            "history": historical_rungs(rules, seat) if scn.history else [],
+        },
+        "partings": parting_turns(logs, seat, action_names),
+        "questions": [attrs.asdict(q) for q in discussion_questions(scn, fig)],
     }
 
 
@@ -397,6 +447,35 @@ def plot_outcomes(res: dict) -> bytes:
     return _png(fig)
 
 
+def plot_ladder(res: dict) -> bytes:
+    """Every class game's path in the seat on one ladder (rung by turn), history's path in black,
+    and the thresholds as dotted lines: where the class climbed, stopped and left history."""
+    plt = _plt()
+    lad = res["ladder"]
+    rungs = lad["rungs"]
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    games = lad["games"]
+    for i, path in enumerate(games):
+        jitter = (i - (len(games) - 1) / 2) * min(0.3 / max(len(games), 1), 0.04)
+        turns = np.arange(1, len(path) + 1)
+        ax.plot(turns, np.asarray(path, dtype=float) + jitter, color="#0072B2", alpha=0.45, lw=1.6)
+    if lad["history"]:
+        turns = np.arange(1, len(lad["history"]) + 1)
+        ax.plot(turns, lad["history"], color="#111111", lw=2.6, ls="--", label="history")
+    last = max([len(p) for p in games] + [len(lad["history"]), 1])
+    for th in lad["thresholds"]:
+        y = th["below"] - 0.5
+        ax.axhline(y, color="#CC79A7", lw=0.8, ls=":")
+        ax.text(last + 0.4, y, th["name"][:38], fontsize=6.5, color="#8a2a6a", va="center", ha="right")
+    ax.plot([], [], color="#0072B2", lw=1.6, label=f"class games ({len(games)})")
+    ax.set_yticks(range(len(rungs) + 1), ["none", *(r[:30] for r in rungs)], fontsize=7)
+    ax.set_ylim(-0.5, len(rungs) + 0.5)
+    ax.set_xlabel("turn")
+    ax.legend(fontsize=8, frameon=True, loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
 def plot_thresholds(res: dict) -> bytes:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(7.5, 2.8))
@@ -412,10 +491,13 @@ def plot_thresholds(res: dict) -> bytes:
 
 
 def render(res: dict, skipped: list[tuple[str, str]], flagged: Sequence[Flagged] = ()) -> str:
+    """The page a teacher projects: the class's paths on one ladder, outcomes beside the AI's, where
+    the class left history, and the debrief questions beside the figures."""
     e = html.escape
+    hist = res.get("historical_outcome")
     rows = "".join(
-        f"<tr><td>{e(res['outcome_names'][o])}</td><td>{res['students'][o] * 100:.0f}%</td>"
-        f"<td>{res['ai'][o] * 100:.0f}%</td></tr>"
+        f"<tr><td>{e(res['outcome_names'][o])}{' <b>(history)</b>' if o == hist else ''}</td>"
+        f"<td>{res['students'][o] * 100:.0f}%</td><td>{res['ai'][o] * 100:.0f}%</td></tr>"
         for o in res["students"]
     )
     paths = "".join(
@@ -432,17 +514,42 @@ def render(res: dict, skipped: list[tuple[str, str]], flagged: Sequence[Flagged]
         f"<td>{res['ai_thresholds'][k] * 100:.0f}%</td><td>{e(by(v))}</td></tr>"
         for k, v in res["thresholds"].items()
     )
+    partings = "".join(
+        f"<tr><td>{p['turn']}</td><td>{e(p['history'])}</td><td>{e(p['students'])}</td><td>{p['games']}</td></tr>"
+        for p in res["partings"]
+    )
+    stayed = res["logs"] - sum(p["games"] for p in res["partings"])
+    parted = (
+        f"<table><tr><th>turn</th><th>history did</th><th>the class did instead</th><th>games</th></tr>{partings}"
+        f"</table><p class=note>{stayed} of {res['logs']} games never left history in this seat (where history "
+        "records the seat's action).</p>"
+        if res["ladder"]["history"]
+        else "<p class=note>This scenario has no historical record to compare with.</p>"
+    )
+    questions = "".join(
+        f"<li>{e(q['text'])}<div class=where>Evidence: {e(q['where'])}</div></li>" for q in res["questions"]
+    )
     skip = "".join(f"<li><code>{e(f)}</code>: {e(why)}</li>" for f, why in skipped)
     flags = "".join(f"<li><code>{e(f.name)}</code>: {e(f.why)}</li>" for f in flagged)
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Class report: {e(res["title"])}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:920px;margin:2em auto;color:#222}}
-table{{border-collapse:collapse;margin:1em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
-img{{max-width:100%}}h2{{margin-top:1.6em}}</style></head><body>
-<h1>Class report: {e(res["title"])}</h1>
-<p>{res["logs"]} student games in the seat of <b>{e(res["actor_names"].get(res["seat"], res["seat"]))}</b>,
-compared with {res["ai_games"]} games where the AI plays that seat by its doctrine.</p>
+    seat = e(res["actor_names"].get(res["seat"], res["seat"]))
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>Class debrief: {e(res["title"])}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:1.2em 2em;color:#1b1f24;font-size:17px;line-height:1.4}}
+h1{{font-size:1.7em;margin:.2em 0}}h2{{font-size:1.15em;margin:1.1em 0 .4em}}
+.grid{{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:2em;align-items:start}}
+.questions{{position:sticky;top:1em;background:#f4f6f8;border-left:5px solid #e8b44c;padding:.6em 1.2em}}
+.questions li{{margin:.5em 0}}.where,.note{{color:#5b6570;font-size:.85em}}
+table{{border-collapse:collapse;margin:.5em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
+img{{max-width:100%}}@media (max-width:1000px){{.grid{{grid-template-columns:1fr}}}}</style></head><body>
+<h1>Class debrief: {e(res["title"])}</h1>
+<p>{res["logs"]} student games in the seat of <b>{seat}</b>, beside {res["ai_games"]:,} games where the AI plays
+that seat by its doctrine.</p>
+<div class=grid><div>
+<h2>The class's paths on the ladder</h2>
+<img src="{_fig_uri(plot_ladder(res))}" alt="every class game's rung by turn, with history's path">
+<h2>Where the class and history parted</h2>{parted}
 <h2>Outcomes</h2><img src="{_fig_uri(plot_outcomes(res))}" alt="outcomes">
 <table><tr><th>outcome</th><th>class</th><th>AI in the seat</th></tr>{rows}</table>
+</div><aside class=questions><h2>Discussion questions</h2><ol>{questions}</ol></aside></div>
 <h2>Most common decision paths</h2><table><tr><th>games</th><th>decisions, turn by turn</th></tr>{paths}</table>
 <h2>Thresholds crossed</h2><img src="{_fig_uri(plot_thresholds(res))}" alt="thresholds">
 <table><tr><th>threshold</th><th>class</th><th>AI games</th><th>crossed first by</th></tr>{th}</table>
