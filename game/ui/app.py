@@ -33,7 +33,7 @@ from game.ui.match import Match, resolve_scenario_path  # noqa: E402
 from game.ui.options import OptionError, WindowOptions  # noqa: E402
 from game.ui.scale import UiScale, for_settings  # noqa: E402
 from game.ui.screens.base import ScreenStack  # noqa: E402
-from game.ui.settings import Settings, home_dir, load_settings, save_settings  # noqa: E402
+from game.ui.settings import Settings, load_settings, save_settings, screenshots_dir  # noqa: E402
 from game.ui.tooltip import wrap  # noqa: E402
 from game.ui.work import Worker  # noqa: E402
 
@@ -460,14 +460,19 @@ class App:
         pygame.image.save(self.window, path)
         print(f"wrote {os.path.abspath(path)}")
 
-    def save_screenshot(self) -> None:
-        base = home_dir() or Path.home() / "Pictures"
-        folder = base / "screenshots" if home_dir() else base / "redline"
-        folder.mkdir(parents=True, exist_ok=True)
+    def save_screenshot(self) -> Path | None:
+        """F12: the window as a PNG in ``screenshots_dir()``; the toast says where (None: not saved)."""
+        folder = screenshots_dir()
         top = self.stack.top.name if self.stack.top else "screen"
         path = folder / f"redline-{top}-{time.strftime('%Y%m%d-%H%M%S')}.png"
-        pygame.image.save(self.window, str(path))
-        self.notify(f"Screenshot saved: {path}", "good")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(self.window, str(path))
+        except (OSError, pygame.error) as exc:
+            self.notify(f"Screenshot not saved in {folder}: {exc}", "warn", 6)
+            return None
+        self.notify(f"Screenshot saved in {folder}: {path.name}", "good", 6)
+        return path
 
     # ------------------------------------------------------------ test hooks
     def _stack_changed(self) -> None:

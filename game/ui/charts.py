@@ -32,8 +32,10 @@ def rung_chart(
     rung_names: list[str],
     turns: int,
     fs: float = 1.0,
+    players: tuple[int, ...] = (),
 ) -> list[pygame.Rect]:
-    """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values).
+    """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values); the
+    series at ``players`` (the student's sides) drawn last, on top of the others, and thicker.
 
     Returns the boxes of the text it drew. Where rung labels would overlap, the rungs a line
     reaches are labelled first, then the others from the bottom up while they fit; turn
@@ -81,16 +83,18 @@ def rung_chart(
         if _place(kept, box.inflate(6, 0)):
             surface.blit(img, box)
     k = len(series)
-    for j, (_name, colour, shape, values) in enumerate(series):
+    for j in sorted(range(k), key=lambda i: i in players):
+        _name, colour, shape, values = series[j]
+        mine = j in players
         off = (j - (k - 1) / 2) * min(3.0, row / (2 * k))  # lines apart, but each near its own rung
         pts = [(xy(t + 1, v)[0], xy(t + 1, v)[1] + off) for t, v in enumerate(values)]
         if len(pts) > 1:
             steps = []
             for a, b in zip(pts, pts[1:]):
                 steps += [a, (b[0], a[1]), b]
-            pygame.draw.lines(surface, colour, False, steps, 3)
+            pygame.draw.lines(surface, colour, False, steps, max(5, round(5 * fs)) if mine else 3)
         for x, y in pts:
-            draw_marker(surface, shape, x, y, 5 * fs, colour)
+            draw_marker(surface, shape, x, y, (6.5 if mine else 5) * fs, colour)
     x = plot.left
     y = rect.bottom - legend_h / 2
     cap = theme.render(f, "turn", theme.TEXT_FAINT)

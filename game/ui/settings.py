@@ -36,6 +36,18 @@ def home_dir() -> Path | None:
     return Path(home).expanduser() if home else None
 
 
+def screenshots_dir() -> Path:
+    """Where F12 saves: ``$REDLINE_HOME/screenshots``, else the user's pictures folder (``Redline`` in
+    it) where the system has one, else the user data folder."""
+    home = home_dir()
+    if home is not None:
+        return home / "screenshots"
+    pictures = Path(platformdirs.user_pictures_dir())
+    if pictures.is_dir():
+        return pictures / "Redline"
+    return Path(platformdirs.user_data_dir("redline", appauthor=False)) / "screenshots"
+
+
 def config_path() -> Path:
     home = home_dir()
     if home is not None:

@@ -216,8 +216,12 @@ class DecisionPanel(Panel):
             num = f"{number}" if number <= 9 else "  "
             number += 1
             text = f"{num}   {first.name}"
-            if many:
-                text += f"  ({len(legal)})"
+            tip = self.option_tooltip(first)
+            if many:  # how many targets (or variants), in words and never cut: a bare "(5)" puzzled play-testers
+                kinds = words.count(len(legal), "target" if first.target else "option")
+                suffix = f"  \u00b7 {kinds}"
+                text = _fit(bfont, text, inner_w - s(74) - bfont.size(suffix)[0]) + suffix
+                tip = f"{first.name}: {kinds} to choose from (select it: they open below it). {tip}"
             elif first.target:
                 text += f": {first.target}"
             b = UIButton(
@@ -226,7 +230,7 @@ class DecisionPanel(Panel):
                 m,
                 container=self.scroller,
                 object_id=oid("@option"),
-                tool_tip_text=self.option_tooltip(first),
+                tool_tip_text=tip,
             )
             Label(
                 pygame.Rect(inner_w - s(62), cy, s(62), s(32)),  # "rung 14" fits Larger text

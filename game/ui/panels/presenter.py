@@ -3,6 +3,10 @@ student's selection (the action instance and the signal), without widgets or pyg
 
 from __future__ import annotations
 
+import re
+
+import attrs
+
 from game.model import CATEGORIES
 from game.ui.match import Match, TurnPlan
 
@@ -24,6 +28,58 @@ def indicator_label(var_id: str, scenario) -> str:
         except StopIteration:
             return words(var_id)
     return words(var_id)
+
+
+NOT_NOW = "not now: needs "  # the engine's reason for an action whose condition does not hold yet
+_COMPARISON = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|==|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
+_MUST = {">=": "must reach", ">": "must be above", "<=": "must be at most", "<": "must be below", "==": "must be"}
+_TURN = {">=": "from turn", ">": "after turn", "<=": "until turn", "<": "before turn", "==": "on turn"}
+_COUNT = re.compile(r"^\s*(?:count|taken)\('([\w.]+)'\)\s*(==|>=|>)\s*(0|1)\s*$")
+
+
+def _num(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def plain_reason(reason: str, scenario, value) -> str:
+    """The engine's "not now: needs <condition>" in a student's words: the author's ``requires`` text
+    as it is ("Not yet: only when the quarantine is in force"), a condition made of comparisons with
+    where the game stands ("Not yet: tension must reach 0.4 (now 0.2)"); anything else unchanged
+    but for its first words. ``value(var_id)`` reads the game's current value."""
+    if not reason.startswith(NOT_NOW):
+        return reason
+    condition = reason[len(NOT_NOW) :]
+    action = next((a for a in scenario.actions if a.requires and a.requires == condition), None)
+    if action is not None:
+        lead = "only " if condition.split(" ", 1)[0] in ("after", "before", "once", "until") else "only when "
+        return f"Not yet: {lead}{condition}"
+    parts = []
+    for term in condition.split(" and "):
+        counted = _COUNT.match(term)
+        if counted is not None:  # "count('defcon2') == 0": not after that action; "> 0": after it
+            name = next((a.name for a in scenario.actions if a.id == counted.group(1)), counted.group(1))
+            never = counted.group(2) == "==" and counted.group(3) == "0"
+            parts.append(f"{'not ' if never else ''}after \u2018{name}\u2019")
+            continue
+        m = _COMPARISON.match(term)
+        if m is None:
+            return f"Not yet: needs {condition}"
+        var, op, bound = m.group(1), m.group(2), float(m.group(3))
+        if var == "turn":
+            parts.append(f"{_TURN[op]} {_num(bound)}")
+            continue
+        try:
+            now = float(value(var))
+        except (KeyError, ValueError, IndexError):
+            return f"Not yet: needs {condition}"
+        label = indicator_label(var, scenario).lower()
+        flag = next((v for v in scenario.variables if v.id == var and tuple(v.range) == (0.0, 1.0)), None)
+        if flag is not None and op == "==" and bound in (0.0, 1.0):  # a yes/no variable
+            parts.append(f"needs {label}" if bound else f"needs no {label}")
+            continue
+        parts.append(f"{label} {_MUST[op]} {_num(bound)} (now {_num(now)})")
+    lead = "Not now" if any(part.startswith("not after") for part in parts) else "Not yet"
+    return f"{lead}: " + ", and ".join(parts)
 
 
 class BoardPresenter:
@@ -55,8 +111,16 @@ class BoardPresenter:
         key = (self.seat, len(sess.events), sess.turn, id(sess))
         if self._options_key != key:
             self._options_key = key
-            self._options = sess.options(self.seat)
+            self._options = self._plain(sess.options(self.seat))
         return self._options
+
+    def _plain(self, options: list) -> list:
+        """The options with their reasons in a student's words (``plain_reason``)."""
+        sess = self.match.session
+        return [
+            o if o.legal else attrs.evolve(o, reason=plain_reason(o.reason, self.match.scenario, sess.value))
+            for o in options
+        ]
 
     def know_options(self, options: dict[str, list]) -> None:
         """Options of the current session computed elsewhere (the worker thread, with the turn)."""
@@ -64,7 +128,7 @@ class BoardPresenter:
         if seat in options:
             sess = self.match.session
             self._options_key = (seat, len(sess.events), sess.turn, id(sess))
-            self._options = options[seat]
+            self._options = self._plain(options[seat])
 
     def legal_options(self) -> list:
         return [o for o in self.options() if o.legal]

@@ -405,7 +405,10 @@ class DebriefScreen(Screen):
             name = a.name + (" (you)" if a.id in self.seats else "")
             series.append((name, self.colours[a.id], self.ladder.marker_shape(a.id), hist.get(a.id, [])))
         turns = max([len(v) for v in hist.values()] + [1])
-        self.chart_labels = charts.rung_chart(surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs)
+        players = tuple(i for i, a in enumerate(scn.actors) if a.id in self.seats)
+        self.chart_labels = charts.rung_chart(
+            surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs, players=players
+        )
         r = self.replays
         title = (
             f"Your decisions, replayed {r.n:,} times (chance and the AI drawn anew)"

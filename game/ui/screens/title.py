@@ -102,7 +102,11 @@ class TitleScreen(Screen):
         Label(pygame.Rect(pad, s(32), left_w, s(52)), "REDLINE", m, container=root, object_id=oid("@title"))
         Label(
             pygame.Rect(pad, s(82), left_w, s(24)),
-            "A teaching game about escalation ladders and red lines",
+            _first_fitting(
+                theme.font(self.app.font_px(12)),
+                ("A teaching game about escalation ladders and red lines", "Escalation ladders and red lines"),
+                left_w,
+            ),
             m,
             container=root,
             object_id=oid("@dim"),
@@ -218,7 +222,8 @@ class TitleScreen(Screen):
         scn = e.loaded.scenario
         n_actors = len([a for a in scn.actors if a.playable])
         grid_rows = (n_actors + 1) // 2 if n_actors > 2 else 1
-        below = s(26) + grid_rows * s(50) + s(58) + s(70)
+        mode_h = max(s(54), round(2.5 * theme.font(self.app.font_px(13)).get_linesize()) + s(16))  # two lines of it
+        below = s(26) + grid_rows * s(50) + mode_h + s(4) + s(70)
         summary_h = max(s(160), rect.h - below - s(18))
         meta = scn.meta
         cal = scn.calendar
@@ -235,7 +240,15 @@ class TitleScreen(Screen):
         y = rect.top + summary_h + s(18)
         Label(
             pygame.Rect(rect.left, y, rect.w, s(20)),
-            "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)",
+            _first_fitting(
+                theme.font(self.app.font_px(12), "bold"),
+                (
+                    "CHOOSE YOUR SIDE \u00b7 SHIFT+CLICK OR SPACE ADDS A PLAYER (HOT-SEAT)",
+                    "CHOOSE YOUR SIDE \u00b7 SPACE ADDS A PLAYER (HOT-SEAT)",
+                    "CHOOSE YOUR SIDE \u00b7 SPACE: HOT-SEAT",
+                ),
+                rect.w,
+            ),
             m,
             container=root,
             object_id=oid("@heading"),
@@ -276,15 +289,19 @@ class TitleScreen(Screen):
             mode = "Pick a side"
         UITextBox(
             f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{html.escape(mode)}</font>",
-            pygame.Rect(rect.left - s(6), y, rect.w + s(6), s(54)),
+            pygame.Rect(rect.left - s(6), y, rect.w + s(6), mode_h),
             m,
             container=root,
         )
         by = rect.bottom - s(48)
         shown = f"Seed {self.seed_typed}_" if self.seed_typed is not None else f"Seed {self.seed}"
-        Label(pygame.Rect(rect.left, by + s(8), s(150), s(30)), shown, m, container=root, object_id=oid("@dim"))
+        # the seed row and Start share the row: Start gives up width first (a 1000x600 window overlapped them)
+        seed_w = max(s(90), theme.font(self.app.font_px(12)).size("Seed 000000000_")[0] + s(12))
+        new_w = max(s(120), theme.font(self.app.font_px(13)).size("New seed (N)")[0] + s(20))
+        start_w = max(s(150), min(s(280), rect.w - seed_w - new_w - s(12)))
+        Label(pygame.Rect(rect.left, by + s(8), seed_w, s(30)), shown, m, container=root, object_id=oid("@dim"))
         self.seed_btn = UIButton(
-            pygame.Rect(rect.left + s(150), by + s(6), s(120), s(34)),
+            pygame.Rect(rect.left + seed_w, by + s(6), new_w, s(34)),
             "New seed (N)",
             m,
             container=root,
@@ -294,7 +311,7 @@ class TitleScreen(Screen):
             "Type digits to choose one, e.g. the seed your instructor gives",
         )
         self.start_btn = UIButton(
-            pygame.Rect(rect.right - s(280), by, s(280), s(48)),
+            pygame.Rect(rect.right - start_w, by, start_w, s(48)),
             "Start (Enter)",
             m,
             container=root,
@@ -501,6 +518,11 @@ class TitleScreen(Screen):
 
     def state(self) -> dict:
         return {"screen": self.name, "scenario": self.entry.stem, "seats": list(self.seats)}
+
+
+def _first_fitting(font, texts: tuple[str, ...], width: int) -> str:
+    """The first of ``texts`` (longest first) as wide as ``width`` at most; else the shortest."""
+    return next((t for t in texts if font.size(t)[0] <= width), texts[-1])
 
 
 def _same(a: str, b: str) -> bool:
