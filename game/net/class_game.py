@@ -358,7 +358,7 @@ class ClassGame:
         if event_id in self.injected:
             raise ClassError(f"'{known[event_id].name}' is already set for the next turn")
         self.injected.append(event_id)
-        self.rulings.append(Ruling(self.turn, "inject", f"The control cell makes it happen: {known[event_id].name}"))
+        self.rulings.append(Ruling(self.turn, "inject", f"made to happen this turn: {known[event_id].name}"))
         self._changed()
 
     def news(self, text: str) -> None:
@@ -385,7 +385,7 @@ class ClassGame:
         self.overrides[actor] = instance
         label = option.name + (f" ({option.target})" if option.target else "")
         self.rulings.append(
-            Ruling(s.turn, "override", f"The control cell rules: {self.names[actor]} takes {label}", actor, reason)
+            Ruling(s.turn, "override", f"{self.names[actor]} takes {label} instead of its draw", actor, reason)
         )
         self._changed()
 

@@ -230,11 +230,20 @@ class ClassDebriefScreen(FollowingScreen):
             else "Your team's private messages and the public statements; the teacher has the rest."
         )
         UILabel(
-            pygame.Rect(pad, h - s(58), w - 2 * pad - s(180), s(40)), note, m, container=root, object_id=oid("@dim")
+            pygame.Rect(pad, h - s(58), w - 2 * pad - s(520), s(40)), note, m, container=root, object_id=oid("@dim")
         )
         self.quit_btn = UIButton(
             pygame.Rect(w - pad - s(160), h - s(58), s(160), s(40)), "Close", m, container=root, object_id=oid("@tool")
         )
+        self.reveal_btn = None
+        if v.get("role") == "teacher" and not v.get("revealed"):
+            self.reveal_btn = UIButton(
+                pygame.Rect(w - pad - s(500), h - s(58), s(330), s(40)),
+                "Reveal hidden red lines to every seat",
+                m,
+                container=root,
+                object_id=oid("@danger"),
+            )
 
     def draw(self, surface) -> None:
         surface.fill(theme.BG)
@@ -242,6 +251,9 @@ class ClassDebriefScreen(FollowingScreen):
     def handle_event(self, event):
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.quit_btn:
             self.app.quit()
+            return None
+        if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.reveal_btn:
+            self.client.send(protocol.Reveal())
             return None
         return event
 
