@@ -32,7 +32,7 @@ from game.ui import focus, theme  # noqa: E402
 from game.ui.match import Match, resolve_scenario_path  # noqa: E402
 from game.ui.options import OptionError, WindowOptions  # noqa: E402
 from game.ui.scale import UiScale, for_settings  # noqa: E402
-from game.ui.screens.base import ScreenStack  # noqa: E402
+from game.ui.screens.base import ScreenStack, buttons_in, clickable_part  # noqa: E402
 from game.ui.settings import Settings, load_settings, save_settings, screenshots_dir  # noqa: E402
 from game.ui.tooltip import wrap  # noqa: E402
 from game.ui.work import Worker  # noqa: E402
@@ -484,6 +484,10 @@ class App:
         st = dict(top.state()) if top is not None else {"screen": None}
         st["focus"] = bool(pygame.key.get_focused())
         st["busy"] = self.work.label
+        if top is not None:  # where a test (or a person scripting xdotool) can click
+            st["buttons"] = [
+                [b.text, *part] for b in buttons_in(top.root) if (part := clickable_part(b)).w > 4 and part.h > 4
+            ]
         return st
 
     def _write_test_state(self) -> None:

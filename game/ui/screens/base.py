@@ -17,7 +17,8 @@ import abc
 import pygame
 import pygame_gui
 from pygame_gui.core import ObjectID, UIContainer
-from pygame_gui.elements import UIButton, UIPanel
+from pygame_gui.core.interfaces import IContainerLikeInterface
+from pygame_gui.elements import UIButton
 
 SCROLL_KEYS = {pygame.K_PAGEUP: -0.8, pygame.K_PAGEDOWN: 0.8, pygame.K_UP: -0.15, pygame.K_DOWN: 0.15}
 """Keys that scroll a long text, by a share of its view."""
@@ -244,7 +245,8 @@ def oid(class_id: str | None = None, object_id: str | None = None) -> ObjectID:
 
 
 def buttons_in(container) -> list[UIButton]:
-    """The shown, enabled buttons inside ``container`` and the panels and containers it holds."""
+    """The shown, enabled buttons inside ``container`` and the panels, scrolling lists and containers
+    it holds."""
     if container is None or not container.visible:
         return []
     out: list[UIButton] = []
@@ -252,11 +254,21 @@ def buttons_in(container) -> list[UIButton]:
         if isinstance(el, UIButton):
             if el.visible and el.is_enabled:
                 out.append(el)
-        elif isinstance(el, UIPanel):
-            out += buttons_in(el.get_container())
         elif isinstance(el, UIContainer):
             out += buttons_in(el)
+        elif isinstance(el, IContainerLikeInterface):
+            out += buttons_in(el.get_container())
     return out
+
+
+def clickable_part(button: UIButton) -> pygame.Rect:
+    """The part of ``button`` on view: its rect clipped by every container it sits in (a scrolled list)."""
+    rect = pygame.Rect(button.rect)
+    container = button.ui_container
+    while container is not None and rect.w > 0:
+        rect = rect.clip(container.get_rect())
+        container = getattr(container, "ui_container", None)
+    return rect
 
 
 def button_pressed(event, element) -> bool:
