@@ -147,8 +147,8 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         if doc.date and parse_date(doc.date) is None:
             c.err(("meta", "documents", i, "date"), bad_date(doc.date))
         for j, point in enumerate(doc.points):
-            for k, cl in enumerate(point.claims):
-                c.ref(("meta", "documents", i, "points", j, "claims", k), cl, claims, "claim")
+            for n, cl in enumerate(point.claims):
+                c.ref(("meta", "documents", i, "points", j, "claims", n), cl, claims, "claim")
 
     cal = scn.calendar
     if parse_date(cal.start) is None:
