@@ -223,3 +223,13 @@ def test_class_report_replays_logs_of_a_variant(tmp_path):
     )
     assert p.returncode == 0, p.stdout + p.stderr
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["logs"] == 3
+
+
+def test_handout_and_a_hosted_class_game_open_a_variant(tmp_path):
+    from game.net.host import prepare
+
+    plan = prepare(str(VARIANT), 3, folder=str(tmp_path / "class"))
+    assert plan.game.loaded.scenario.meta.id == "marrow_bluff"
+    p = main_py("handout", str(VARIANT), "--out", str(tmp_path / "handout"), "--games", "200")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert (tmp_path / "handout" / "handout.html").stat().st_size > 0

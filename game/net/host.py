@@ -12,10 +12,9 @@ import time
 import attrs
 
 from game.engine.session import SaveError
-from game.loader.load import read_bytes
 from game.net.class_game import ClassGame
 from game.net.server import ClassServer
-from game.runners.load import load_bytes
+from game.runners.load import load_scenario
 
 MAX_SAVE_BYTES = 50_000_000
 
@@ -45,8 +44,8 @@ def prepare(
 ) -> HostPlan:
     """The class game of ``file``: new, or ``resume``'s; ``ScenarioError`` / ``HostError``."""
     now = time.monotonic() if now is None else now
-    source = read_bytes(file)
-    loaded = load_bytes(source, file)
+    loaded = load_scenario(file)  # knows the path: a variant (extends:) finds its base
+    source = loaded.source
     folder = folder or f"class-{loaded.scenario.meta.id}"
     if resume:
         try:
