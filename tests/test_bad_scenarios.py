@@ -152,3 +152,39 @@ def test_boolean_condition_is_accepted_as_the_schema_says():
     text = (ROOT / "scenarios/tutorial.yaml").read_text()
     text = text.replace('    when: "tension >= 0.4"\n', "    when: true\n")
     load_bytes(text.encode(), "tutorial.yaml")
+
+
+# ------------------------------------------------------------------ an apostrophe in single quotes
+
+
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure"])
+@pytest.mark.parametrize(
+    ("text", "where", "word"),
+    [
+        ("meta:\n  title: 'Russia's line'\n", (2, 17), "Russia's"),
+        ("items:\n  - {id: a, name: 'Borvia's talks', x: 1}\n", (2, 26), "Borvia's"),
+        ("a:\n  text: 'It's {actor}'\n  b: 1\n", (2, 12), "It's"),
+    ],
+)
+def test_an_apostrophe_that_ends_single_quotes_is_named(monkeypatch, pure, text, where, word):
+    from game.loader import yaml_source
+
+    if pure:
+        monkeypatch.setattr(yaml_source, "_USE_LIBYAML", False)
+    elif not yaml_source._USE_LIBYAML:
+        pytest.skip("PyYAML was built without libyaml")
+    with pytest.raises(ScenarioError) as exc:
+        yaml_source.read_yaml_bytes(text.encode(), "f.yaml")
+    (d,) = exc.value.diagnostics
+    assert (d.line, d.col) == where
+    assert d.message.startswith(f"the apostrophe in {word} ends this single-quoted text early;")
+    assert f"('{word.replace(chr(39), chr(39) * 2)}')" in d.message
+
+
+def test_other_errors_after_single_quotes_keep_their_message():
+    from game.loader import yaml_source
+
+    for text in ("a: 'Aldoria' is here\n", "a: 'it''s' b\n"):
+        with pytest.raises(ScenarioError) as exc:
+            yaml_source.read_yaml_bytes(text.encode(), "f.yaml")
+        assert "apostrophe" not in exc.value.diagnostics[0].message
