@@ -51,8 +51,12 @@ def test_three_teams_play_a_scenario_to_its_debrief(tmp_path):
                 )
                 await play_turn(clients)
             for c in [*clients.values(), teacher]:
-                view = await c.wait_for(lambda v: v["phase"] == "over" and bool(v["timeline"]))
+                view = await c.wait_for(lambda v: v["phase"] == "over" and bool(v["replays"]), timeout=120)
                 assert view["outcome"]["id"] == game.session.outcome.id
+            replays = teacher.view["replays"]
+            assert replays["n"] == 1000 and set(replays["teams"]) == set(SEATS)
+            for shares in [replays["ai"], *replays["teams"].values()]:
+                assert len(shares) == len(game.scenario.outcomes) and abs(sum(shares) - 1) < 1e-3
             await close_all(teacher, *clients.values())
         return clients, teacher
 
@@ -77,7 +81,8 @@ def test_three_teams_play_a_scenario_to_its_debrief(tmp_path):
     replayed, unplayable, flagged = replay_logs([("log.json", log)], game.rules)
     assert not unplayable and not flagged
     assert replayed[0].outcome == game.session.outcome.id
-    assert json.loads((tmp_path / "log.json").read_text())["class"]["teams"] == list(SEATS)
+    written = json.loads((tmp_path / "log.json").read_text())["class"]
+    assert written["teams"] == list(SEATS) and written["replays"] == teacher.view["replays"]
 
 
 def test_a_client_killed_mid_turn_rejoins_and_its_decision_is_applied_once(tmp_path):

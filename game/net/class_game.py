@@ -20,9 +20,9 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
-from game.engine.batch import NONE
+from game.engine.batch import NONE, Batch
 from game.engine.session import SaveError, Session, scenario_digest
-from game.policies import seat_policies
+from game.policies import ScriptedPolicy, policy_for, seat_policies
 
 CLASS_SAVE_FORMAT = "redline-class-save/1"
 CODE_ALPHABET = "ACDEFHJKMNPRTWXY3479"
@@ -30,6 +30,7 @@ CODE_ALPHABET = "ACDEFHJKMNPRTWXY3479"
 SEAT_CODE_LENGTH = 6
 TEACHER_CODE_LENGTH = 8
 MAX_MESSAGES = 5_000
+REPLAYS = 1_000
 
 
 class ClassError(Exception):
@@ -130,6 +131,29 @@ class ClassSession(Session):
         b._clip(sorted(touched & b.writable))
 
 
+def team_replays(rules, seed: int, decisions: Sequence[dict], teams: Sequence[str], n: int = REPLAYS) -> dict:
+    """Each team's decisions replayed ``n`` times (held fixed where still legal; chance and the
+    other seats drawn anew by their doctrines), and the AI in every seat: outcome shares."""
+    replay_seed = seed * 7919 + 1  # as the single-player debrief's replays
+    ids = [a.id for a in rules.scenario.actors]
+
+    def shares(policies) -> list[float]:
+        b = Batch(rules, replay_seed, np.arange(n, dtype=np.uint64), policies).run()
+        counts = np.bincount(b.outcome, minlength=len(rules.scenario.outcomes)).astype(float)
+        return (counts / max(counts.sum(), 1.0)).round(4).tolist()
+
+    ai = [policy_for(rules, i) for i in range(len(ids))]
+    by_team = {}
+    for team in teams:
+        i = ids.index(team)
+        script = {int(d["turn"]): int(d["choices"][team]) for d in decisions if team in d["choices"]}
+        signals = {int(d["turn"]): d["signals"].get(team) for d in decisions if team in d["choices"]}
+        mine = list(ai)
+        mine[i] = ScriptedPolicy(script, policy_for(rules, i), signals)
+        by_team[team] = shares(mine)
+    return {"n": n, "outcomes": [o.name for o in rules.scenario.outcomes], "ai": shares(ai), "teams": by_team}
+
+
 def new_code(length: int, taken: Sequence[str] = ()) -> str:
     """A random code from ``CODE_ALPHABET`` not in ``taken``."""
     while True:
@@ -185,6 +209,7 @@ class ClassGame:
         self.messages: list[Message] = []
         self.rulings: list[Ruling] = []
         self.version = 0  # bumped by every change: the server sends views when it moves
+        self.replays: dict | None = None  # ``team_replays`` once the game is over (computed off the loop)
 
     # ------------------------------------------------------------ state
     @property
@@ -389,6 +414,10 @@ class ClassGame:
         )
         self._changed()
 
+    def set_replays(self, replays: dict) -> None:
+        self.replays = replays
+        self._changed()
+
     def reveal(self) -> None:
         if self.session is None:
             raise ClassError("the game has not started yet")
@@ -529,6 +558,7 @@ class ClassGame:
             messages=self.messages_for(seat),
             red_lines=self._revealed_lines(),
             timeline=self.timeline(seat) if self.over else [],
+            replays=self.replays,
         )
         return view
 
@@ -570,6 +600,7 @@ class ClassGame:
                 {"id": r.id, "name": r.name, "owner": r.owner, "declared": r.declared} for r in self.scenario.red_lines
             ],
             timeline=self.timeline(None) if self.over else [],
+            replays=self.replays,
         )
         return view
 
@@ -612,6 +643,7 @@ class ClassGame:
             "messages": self.messages_for(None),
             "rulings": [attrs.asdict(r) for r in self.rulings],
             "timeline": self.timeline(None),
+            "replays": self.replays,
         }
         return log
 

@@ -26,7 +26,7 @@ from websockets.exceptions import ConnectionClosed
 
 from game.files import atomic_write
 from game.net import protocol
-from game.net.class_game import ClassError, ClassGame
+from game.net.class_game import ClassError, ClassGame, team_replays
 
 log = logging.getLogger("redline.net")
 
@@ -69,6 +69,7 @@ class ClassServer:
         self.bad_codes: dict[str, list[float]] = {}
         self.sent_version = -1
         self.log_written = False
+        self.replaying: asyncio.Task | None = None
         self.errors = 0  # error frames sent, for the console and the tests
 
     # ------------------------------------------------------------ connections
@@ -174,11 +175,24 @@ class ClassServer:
             g.reveal()
 
     def after_change(self) -> None:
-        """Save and send the new views if the game moved."""
+        """Save and send the new views if the game moved; once it is over, start the replays."""
         if self.game.version == self.sent_version:
             return
         self.save()
         self.push()
+        if self.game.over and self.game.replays is None and self.replaying is None:
+            self.replaying = asyncio.get_running_loop().create_task(self._replay())
+
+    async def _replay(self) -> None:
+        """Each team's decisions replayed against chance and the AI, on a worker thread (the
+        game is over: nothing changes what the replays read), then sent to every window."""
+        g = self.game
+        assert g.session is not None
+        decisions = [dict(d) for d in g.session.decisions]
+        replays = await asyncio.to_thread(team_replays, g.rules, g.seed, decisions, g.teams)
+        g.set_replays(replays)
+        self.log_written = False  # the log carries them too
+        self.after_change()
 
     def save(self) -> None:
         if self.save_path:
@@ -223,6 +237,9 @@ class ClassServer:
             if self.game.started and not self.game.paused:
                 self.game.rearm(self.clock())  # a resumed game's clock starts again from here
             self.save()
+            if self.game.over:  # a game resumed after its end: its replays again
+                self.sent_version = -1
+                self.after_change()
             if started is not None:
                 started(int(bound))
             tick = asyncio.create_task(self.ticker())

@@ -97,6 +97,19 @@ def timeline_html(view: dict, px: int) -> str:
             line = f"<font color='#e69f00'><b>Control cell:</b></font> {esc(e['text'])}"
         by_turn.setdefault(int(e["turn"]), []).append(line)
     parts = [f"<font color='#e8b44c'><b>TURN {t}</b></font><br>" + "<br>".join(by_turn[t]) for t in sorted(by_turn)]
+    replays = view.get("replays")
+    if replays:
+        head = (
+            f"<font color='#e8b44c'><b>EACH TEAM'S DECISIONS REPLAYED {replays['n']:,} TIMES</b></font><br>"
+            "<font color='#8a96a4'>chance and the other seats drawn anew, against the AI in every seat</font>"
+        )
+        rows = []
+        for k, name in enumerate(replays["outcomes"]):
+            teams = " \u00b7 ".join(f"{esc(names.get(t, t))} {shares[k]:.0%}" for t, shares in replays["teams"].items())
+            rows.append(f"<b>{esc(name)}</b>: AI {replays['ai'][k]:.0%} \u00b7 {teams}")
+        parts.insert(0, head + "<br>" + "<br>".join(rows))
+    elif view.get("phase") == "over":
+        parts.insert(0, "<font color='#8a96a4'>Replaying each team's decisions 1,000 times\u2026</font>")
     lines = view.get("red_lines", [])
     if lines:
         rl = "<br>".join(
