@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from game.net import protocol
 from game.net.client import ClassClient, JoinError
-from game.net.server import MAX_BAD_CODES
+from game.net.server import MAX_BAD_CODES, MAX_MESSAGES_A_MINUTE
 from tests.net_support import CUBA, FakeClock, close_all, hosted, join, join_all, new_game, pick, start
 
 SEATS = ("usa", "ussr", "cuba")
@@ -166,3 +166,24 @@ def test_every_client_message_has_an_example():
 @given(st.one_of(*EXAMPLES.values()))
 def test_every_message_survives_its_encoding(msg):
     assert protocol.decode(protocol.encode(msg)) == msg
+
+
+def test_a_flood_of_messages_is_cut_at_the_rate_limit(tmp_path):
+    game = new_game(CUBA, seed=4)
+    clock = FakeClock()
+
+    async def main():
+        with hosted(game, str(tmp_path), clock) as h:
+            teacher, clients = await join_all(h, SEATS)
+            usa = clients["usa"]
+            for k in range(MAX_MESSAGES_A_MINUTE + 5):
+                await usa.say("all", f"flood {k}")
+            assert "in a minute" in await usa.wait_error(1)
+            await usa.wait_error(5)
+            assert len(game.messages) == MAX_MESSAGES_A_MINUTE
+            clock.now += 61
+            await usa.say("all", "a minute later")
+            await teacher.wait_for(lambda v: v["messages"][-1]["text"] == "a minute later")
+            await close_all(teacher, *clients.values())
+
+    asyncio.run(main())

@@ -15,6 +15,7 @@ import pytest
 
 from game.class_report import read_log, replay_logs
 from game.net import protocol
+from game.net.class_game import ClassError
 from tests.net_support import (
     ATACMS,
     CUBA,
@@ -262,3 +263,10 @@ def test_the_turn_clock_is_kept_in_the_save(tmp_path, on_timeout):
     data = json.loads(json.dumps(game.to_save()))
     again = type(game).from_save(game.loaded, game.source, data, 0.0)
     assert (again.clock_seconds, again.on_timeout, again.teams) == (45, on_timeout, SEATS)
+
+
+def test_a_game_with_no_team_does_not_start():
+    game = new_game(CUBA, seed=1)
+    with pytest.raises(ClassError, match="no team has joined"):
+        game.start((), 0.0)
+    assert not game.started

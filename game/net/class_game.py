@@ -320,6 +320,8 @@ class ClassGame:
         """Begin the game with these seats held by teams (the others play their doctrine)."""
         if self.session is not None:
             raise ClassError("the game has already started")
+        if not any(a in teams for a in self.actor_ids):
+            raise ClassError("no team has joined a seat yet: give the students their codes")
         self.teams = tuple(a for a in self.actor_ids if a in teams)
         self.session = self._new_session()
         self._arm(now)

@@ -32,6 +32,7 @@ log = logging.getLogger("redline.net")
 
 HELLO_TIMEOUT = 10.0
 MAX_BAD_CODES = 10
+MAX_MESSAGES_A_MINUTE = 30
 BAD_CODE_WINDOW = 60.0
 TICK = 0.2
 
@@ -43,6 +44,7 @@ class Member:
     seat: str
     name: str
     address: str
+    said: list[float] = attrs.field(factory=list)  # when it sent its recent messages
 
 
 def write_json_atomic(path: str, data: dict) -> None:
@@ -156,7 +158,11 @@ class ClassServer:
         elif isinstance(msg, protocol.Confirm):
             g.confirm(seat, msg.decision, now)
         elif isinstance(msg, protocol.Say):
+            member.said = [t for t in member.said if now - t < 60.0]
+            if len(member.said) >= MAX_MESSAGES_A_MINUTE:
+                raise ClassError(f"more than {MAX_MESSAGES_A_MINUTE} messages in a minute: wait a little")
             g.say("control" if seat == "teacher" else seat, msg.to, msg.text)
+            member.said.append(now)
         elif isinstance(msg, protocol.Start):
             g.start(sorted({m.seat for m in self.members.values() if m.seat != "teacher"}), now)
         elif isinstance(msg, protocol.Pause):
