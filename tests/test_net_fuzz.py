@@ -107,9 +107,11 @@ def test_codes_guessed_by_brute_force_are_locked_out(tmp_path):
 
     async def main():
         with hosted(game, str(tmp_path), clock) as h:
-            for guess in range(MAX_BAD_CODES):
+            for guess in range(MAX_BAD_CODES - 1):
                 with pytest.raises(JoinError, match="no seat has this code"):
                     await join(h.address, f"AAAA{guess:02d}")
+            with pytest.raises(JoinError, match="no seat has this code"):
+                await join(h.address, "\u00e9\u00df\U0001f600")  # not ASCII: refused like any wrong code
             with pytest.raises(JoinError, match="too many wrong codes"):
                 await join(h.address, game.codes["usa"])  # even the right code, for a minute
             clock.now += 61

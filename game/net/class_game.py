@@ -234,10 +234,10 @@ class ClassGame:
 
     def seat_of_code(self, code: str) -> str | None:
         """The seat a code opens ("teacher" for the teacher's), or None."""
-        code = normalise_code(code)
-        if secrets.compare_digest(code, self.teacher_code):
+        typed = normalise_code(code).encode("utf-8")  # bytes: compare_digest refuses non-ASCII text
+        if secrets.compare_digest(typed, self.teacher_code.encode()):
             return "teacher"
-        return next((a for a, c in self.codes.items() if secrets.compare_digest(code, c)), None)
+        return next((a for a, c in self.codes.items() if secrets.compare_digest(typed, c.encode())), None)
 
     def _changed(self) -> None:
         self.version += 1
