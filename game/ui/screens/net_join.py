@@ -278,7 +278,6 @@ class SeatScreen(FollowingScreen):
         super().on_new_view()
 
     def handle_event(self, event):
-        v = self.view
         if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and event.ui_element is self.options_list:
             label = event.text
             self.selected = next((inst for lab, inst in self.option_items if lab == label), None)
