@@ -164,6 +164,9 @@ class RedlineGame:
         if unknown or not self.agents:
             raise ValueError(f"agents must be actors of the scenario ({', '.join(ids)}), got {list(self.agents)}")
         given = dict(policies or {})
+        strangers = [a for a in given if a not in ids]
+        if strangers:
+            raise ValueError(f"policies: '{strangers[0]}' is not an actor of the scenario ({', '.join(ids)})")
         # seats played by a language model (an LLMPolicy, or "llm:MODEL@URL"): asked every turn
         self.models = {
             a: p if isinstance(p, LLMPolicy) else LLMPolicy.from_spec(p)
@@ -173,6 +176,11 @@ class RedlineGame:
         self.policies = {a: p for a, p in given.items() if isinstance(p, str) and a not in self.models}
         if isinstance(reward, str) and reward not in ("objectives", "escalation"):
             raise ValueError(f"reward must be 'objectives', 'escalation', a mapping or a callable, got {reward!r}")
+        if isinstance(reward, Mapping):
+            outcomes = [o.id for o in self.rules.scenario.outcomes]
+            wrong = [o for o in reward if o not in outcomes]
+            if wrong:
+                raise ValueError(f"reward: '{wrong[0]}' is not an outcome of the scenario ({', '.join(outcomes)})")
         self.reward = reward
         self.tables = {a: seat_table(self.rules, ids.index(a), signals) for a in self.agents}
         self.seed, self.game = int(seed), -1

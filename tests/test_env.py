@@ -198,6 +198,10 @@ def test_bad_options_say_what_is_wrong():
         env("tutorial", agents=["narnia"])
     with pytest.raises(ValueError, match="reward must be"):
         env("tutorial", reward="glory")
+    with pytest.raises(ValueError, match="'glory' is not an outcome"):
+        env("tutorial", reward={"glory": 1.0})
+    with pytest.raises(ValueError, match="'narnia' is not an actor"):
+        parallel_env("tutorial", agents=["aldoria"], policies={"narnia": "hawk"})
 
 
 def test_render_shows_the_turns_news():

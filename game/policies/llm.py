@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -94,8 +94,13 @@ def read_answer(answer: str, n: int) -> tuple[int | None, str]:
     (None, 'illegal: 7 is not an option from 1 to 4')
     >>> read_answer("I would rather not say", 4)
     (None, 'unparseable: no number')
+
+    A reasoning model's thinking (``<think>...</think>``) is not the answer:
+
+    >>> read_answer("<think>Options 1 to 4... 4 is too risky.</think>2", 4)
+    (2, 'ok')
     """
-    m = re.search(r"\d+", answer)
+    m = re.search(r"\d+", re.sub(r"<think>.*?(</think>|$)", "", answer, flags=re.S))
     if m is None:
         return None, "unparseable: no number"
     k = int(m.group())
@@ -141,7 +146,6 @@ class LLMPolicy(HumanPolicy):
         temperature: float = 0.0,
         api_key: str = "",
         server_errors: str = "raise",
-        post: Callable[[str, dict, float, str], dict] = _post_json,
     ):
         """``server_errors``: ``"raise"`` (``LLMError``: a command stops) or ``"hold"`` (the
         window: the failure is recorded as the answer, and the seat holds as for garbage)."""
@@ -151,7 +155,6 @@ class LLMPolicy(HumanPolicy):
         self.model, self.url = model, url.rstrip("/")
         self.name = f"llm:{model}"
         self.retries, self.timeout, self.temperature, self.api_key = retries, timeout, temperature, api_key
-        self.post = post
         self.transcript: list[Exchange] = []
 
     @classmethod
@@ -168,7 +171,7 @@ class LLMPolicy(HumanPolicy):
             "seed": seed,
         }
         url = f"{self.url}/v1/chat/completions"
-        data = self.post(url, body, self.timeout, self.api_key)
+        data = _post_json(url, body, self.timeout, self.api_key)
         try:
             content = data["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError):
