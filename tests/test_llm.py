@@ -144,6 +144,8 @@ def test_server_problems_are_one_line_errors(tutorial):
     assert p.returncode == 2 and "cannot reach the model server" in p.stderr and "Traceback" not in p.stderr
     p = _main("simulate", "tutorial", "--policy", "borvia=llm:no-url")
     assert p.returncode == 2 and "is not llm:MODEL@URL" in p.stderr
+    p = _main("simulate", "tutorial", "--games", "10", "--logs", "ignored")
+    assert p.returncode == 2 and "--logs keeps the games of a seat played by a language model" in p.stderr
     with StandIn([None]) as server, pytest.raises(LLMError, match="HTTP 500"):
         play_game(tutorial, 1, 0, {"borvia": LLMPolicy("m", server.url, timeout=5)})
 

@@ -211,6 +211,8 @@ def cmd_simulate(args) -> int:
         from game.cli.llm_cmd import simulate_with_llm
 
         return simulate_with_llm(args, loaded, sets, policies, _print_summary)
+    if args.logs:
+        raise UsageError("--logs keeps the games of a seat played by a language model (--policy ACTOR=llm:MODEL@URL)")
     spec = _spec(args, loaded, sets, engine)
     workers = args.workers or (1 if args.games <= 20_000 else default_workers())
     bar = progress(args.games, args.quiet)
