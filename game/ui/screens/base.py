@@ -264,8 +264,9 @@ def buttons_in(container) -> list[UIButton]:
 def clickable_part(button: UIButton) -> pygame.Rect:
     """The part of ``button`` on view: its rect clipped by every container it sits in (a scrolled list)."""
     rect = pygame.Rect(button.rect)
-    container = button.ui_container
-    while container is not None and rect.w > 0:
+    container, seen = button.ui_container, set()
+    while container is not None and id(container) not in seen and rect.w > 0:  # the root holds itself
+        seen.add(id(container))
         rect = rect.clip(container.get_rect())
         container = getattr(container, "ui_container", None)
     return rect
