@@ -21,17 +21,20 @@ A range ring is the set of destination points at every bearing:
 >>> bool(np.allclose(haversine_km(34.80, 50.91, ring[:, 0], ring[:, 1]), 300.0))
 True
 
-The basemaps (``assets/map/<name>.json``, built by ``tools/build_map.py``):
+The world basemap (``assets/map/world.npz``, built by ``tools/build_map.py``): every country
+by its ISO A3 code and every first-level region by its ISO 3166-2 code:
 
->>> m = load_basemap("europe_east")
->>> kursk = next(r for r in m["regions"] if r["name"] == "Kursk")
->>> kursk["country"], bool(point_in_polygon(36.19, 51.73, kursk["rings"][0]))
-('RUS', True)
+>>> m = load_basemap("world")
+>>> kursk = m["by_id"]["RU-KRS"]
+>>> kursk["name"], kursk["country"], bool(point_in_feature(36.19, 51.73, kursk))
+('Kursk', 'RUS', True)
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +47,8 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "MAP_DIR",
     "BasemapError",
+    "basemap_names",
+    "densify",
     "destination",
     "feature_at",
     "haversine_km",
@@ -58,7 +63,12 @@ EARTH_RADIUS_KM = 6371.0088
 """Mean Earth radius (IUGG R1), km."""
 
 MAP_DIR = resources.map_dir()
-"""Where the shipped basemaps live (``assets/map``, see ``game.resources``)."""
+"""Where the shipped basemap lives (``assets/map``, see ``game.resources``)."""
+
+WORLD = "world"
+"""The one shipped basemap (``assets/map/world.npz``)."""
+BASEMAP_ALIASES = {"europe_east": WORLD, "caribbean": WORLD}
+"""Names of the per-scenario basemaps the world replaced; a scenario that names one gets the world."""
 
 
 def haversine_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> Any:
@@ -165,7 +175,7 @@ def feature_at(lon: float, lat: float, features: list[dict]) -> dict | None:
     Regions in a basemap are ordered by decreasing area, so an enclosed region (the city of
     Kyiv inside Kyiv Oblast) wins over the one around it.
 
-    >>> m = load_basemap("europe_east")
+    >>> m = load_basemap("world")
     >>> feature_at(30.52, 50.45, m["regions"])["name"]
     'Kyiv'
     >>> feature_at(34.1, 45.3, m["regions"])["status"]
@@ -201,84 +211,131 @@ def min_distance_km(points_a: ArrayLike, points_b: ArrayLike) -> float:
     return best
 
 
+def densify(ring: ArrayLike, step_deg: float = 0.05) -> np.ndarray:
+    """Points along every edge of a closed ring, about ``step_deg`` apart (each edge cut into
+    ``max(1, int(longest side / step))`` equal parts, its end left to the next edge), so that a
+    range measured to the nearest point is measured to the edge, not only to the corners.
+
+    For a hand-drawn outline these are the very points (in order, to the bit) the engine used
+    before regions by reference, so that such scenarios keep their results.
+
+    >>> densify([[0, 0], [1, 0], [1, 1]]).shape   # 20 + 20 + 20 points on the three edges
+    (60, 2)
+    """
+    pts = np.asarray(ring, dtype=float).reshape(-1, 2)
+    if len(pts) == 0:
+        return np.empty((0, 2))
+    nxt = np.roll(pts, -1, axis=0)
+    d = nxt - pts
+    parts = np.maximum(1, (np.abs(d).max(axis=1) / step_deg).astype(int))
+    edge = np.repeat(np.arange(len(pts)), parts)
+    k = np.arange(len(edge)) - np.repeat(np.cumsum(parts) - parts, parts)
+    n = parts[edge]
+    return np.column_stack(
+        [pts[edge, 0] + d[edge, 0] * k / n, pts[edge, 1] + d[edge, 1] * k / n],
+    )
+
+
 class BasemapError(ValueError):
     """A basemap file is missing or does not have the expected structure."""
 
 
-_FEATURE_KEYS = {
-    "countries": ("id", "iso", "name", "rings", "holes", "label"),
-    "regions": ("id", "iso", "country", "name", "status", "note", "rings", "holes", "label"),
-}
+def basemap_names(map_dir: Path | str | None = None) -> list[str] | None:
+    """The names a scenario's ``map.basemap`` may give besides ``none``: the shipped basemaps and
+    their older aliases; None if the map folder is missing.
+
+    >>> basemap_names()
+    ['caribbean', 'europe_east', 'world']
+    """
+    folder = Path(map_dir) if map_dir is not None else MAP_DIR
+    if not folder.is_dir():
+        return None
+    names = {p.stem for p in folder.glob("*.npz")}
+    return sorted(names | {alias for alias, name in BASEMAP_ALIASES.items() if name in names})
 
 
-def load_basemap(name: str, map_dir: Path | str | None = None) -> dict:
-    """Read and check ``assets/map/<name>.json`` (``europe_east`` or ``caribbean``).
+def load_basemap(name: str = WORLD, map_dir: Path | str | None = None) -> dict:
+    """Read and check ``assets/map/<name>.npz`` (once per process; the result is shared, read it only).
 
-    Returns the parsed dict (see ``assets/NOTICE.md`` / ``tools/build_map.py`` for the
-    structure). Raises ``BasemapError`` with the path and the problem when the file is missing,
-    is not JSON, or lacks a key; rings must be flat lists of an even number (>= 6) of numbers.
+    Returns a dict: ``source``, ``licence``, ``simplify_deg``, ``bbox``; ``countries`` and
+    ``regions``, lists of feature dicts (``id``, ``name``, ``status``, ``disputed``, ``note``,
+    ``label`` [lon, lat], ``rings`` and ``holes``: lists of (n, 2) float arrays of lon/lat; a
+    region also has ``iso2``, ``country`` (ISO A3) and ``code`` (ISO 3166-2, or "")); ``by_id``,
+    every feature by its id (a country's ISO A3, a region's ISO 3166-2 code or
+    ``<ISO A3>-<name>``). Raises ``BasemapError`` with the path and the problem when the file is
+    missing or damaged.
 
     >>> try:
     ...     load_basemap("atlantis")
     ... except BasemapError as exc:
     ...     print(exc)  # doctest: +ELLIPSIS
-    basemap 'atlantis' not found: .../assets/map/atlantis.json (available: caribbean, ...
+    basemap 'atlantis' not found: .../assets/map/atlantis.npz (available: caribbean, europe_east, world; ...
     """
     folder = Path(map_dir) if map_dir is not None else MAP_DIR
+    return _load_basemap(BASEMAP_ALIASES.get(name, name), folder)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_basemap(name: str, folder: Path) -> dict:
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise BasemapError(f"invalid basemap name {name!r}")
-    path = folder / f"{name}.json"
+    path = folder / f"{name}.npz"
     if not path.is_file():
-        known = sorted(p.stem for p in folder.glob("*.json") if p.stem != "cities")
+        known = basemap_names(folder) or []
         raise BasemapError(
             f"basemap {name!r} not found: {path} (available: {', '.join(known) or 'none'}; "
-            "the files are built by tools/build_map.py)"
+            "the file is built by tools/build_map.py)"
         )
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        with np.load(path, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in ("xy", "ring_start", "ring_feature", "ring_hole", "meta")}
+        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    except (OSError, KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
         raise BasemapError(f"{path}: cannot read the basemap: {exc}") from exc
-    _validate(data, path)
-    return data
+    return _assemble(meta, arrays, path)
 
 
-def _validate(data: Any, path: Path) -> None:
-    def fail(where: str, problem: str) -> None:
-        raise BasemapError(f"{path}: {where}: {problem}")
+def _assemble(meta: Any, arrays: dict[str, np.ndarray], path: Path) -> dict:
+    """The feature dicts with their rings, from the arrays of the file (see ``tools/build_map.py``)."""
 
-    if not isinstance(data, dict):
-        fail("top level", "expected a JSON object")
-    for key in ("source", "licence", "simplify_deg", "bbox", "countries", "regions"):
-        if key not in data:
-            fail("top level", f"missing key {key!r}")
-    bbox = data["bbox"]
-    if not (isinstance(bbox, list) and len(bbox) == 4 and all(isinstance(v, (int, float)) for v in bbox)):
-        fail("bbox", "expected [lon0, lat0, lon1, lat1]")
-    for group, keys in _FEATURE_KEYS.items():
-        if not isinstance(data[group], list):
-            fail(group, "expected a list")
-        for i, feat in enumerate(data[group]):
-            where = f"{group}[{i}]"
-            if not isinstance(feat, dict):
-                fail(where, "expected an object")
-            for key in keys:
-                if key not in feat:
-                    fail(where, f"missing key {key!r}")
-            where = f"{group}[{i}] ({feat['name']})"
-            if not feat["rings"]:
-                fail(where, "no rings")
-            for kind in ("rings", "holes"):
-                for j, ring in enumerate(feat[kind]):
-                    if (
-                        not isinstance(ring, list)
-                        or len(ring) < 6
-                        or len(ring) % 2
-                        or not all(isinstance(v, (int, float)) for v in ring)
-                    ):
-                        fail(
-                            f"{where}.{kind}[{j}]",
-                            "expected a flat list [lon, lat, ...] of >= 3 points",
-                        )
-            label = feat["label"]
-            if not (isinstance(label, list) and len(label) == 2):
-                fail(f"{where}.label", "expected [lon, lat]")
+    def fail(problem: str) -> None:
+        raise BasemapError(f"{path}: {problem}")
+
+    if not isinstance(meta, dict) or not all(
+        k in meta for k in ("source", "licence", "simplify_deg", "decimals", "countries", "regions")
+    ):
+        fail("the file's meta data lacks a key")
+    starts = arrays["ring_start"].astype(np.int64)
+    owner = arrays["ring_feature"].astype(np.int64)
+    hole = arrays["ring_hole"].astype(bool)
+    delta = arrays["xy"].astype(np.int64)
+    features = [*meta["countries"], *meta["regions"]]
+    if (
+        delta.ndim != 2
+        or delta.shape[1:] != (2,)
+        or len(starts) != len(owner) + 1
+        or len(hole) != len(owner)
+        or starts[0] != 0
+        or starts[-1] != len(delta)
+        or np.any(np.diff(starts) < 3)
+        or (len(owner) and (owner.min() < 0 or owner.max() >= len(features)))
+    ):
+        fail("its ring arrays do not fit together")
+    xy = np.cumsum(delta, axis=0) / float(10 ** int(meta["decimals"]))
+    for f in features:
+        f["rings"], f["holes"] = [], []
+    for ring, fi, is_hole in zip(np.split(xy, starts[1:-1]), owner.tolist(), hole.tolist(), strict=True):
+        features[fi]["holes" if is_hole else "rings"].append(ring)
+    for f in features:
+        if not f["rings"]:
+            fail(f"feature {f.get('id')!r} has no outline")
+    pts_lo, pts_hi = xy.min(axis=0), xy.max(axis=0)
+    return {
+        "source": meta["source"],
+        "licence": meta["licence"],
+        "simplify_deg": meta["simplify_deg"],
+        "bbox": [float(pts_lo[0]), float(pts_lo[1]), float(pts_hi[0]), float(pts_hi[1])],
+        "countries": meta["countries"],
+        "regions": meta["regions"],
+        "by_id": {f["id"]: f for f in features},
+    }

@@ -16,6 +16,7 @@ from game.engine.batch import Ctx
 from game.engine.layout import LOOKUP_FUNCTIONS
 from game.engine.rules import _Names
 from game.expr import Ref, compile_expr
+from game.loader import regions
 from game.model import RIVERA_WEIGHTS, Scenario
 from game.runners.load import Loaded
 
@@ -264,6 +265,8 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
             f"{words} words; a short briefing reads in five minutes at about {SHORT_BRIEFING_WORDS}",
         )
     _accepted_in_silence(scn, warn)
+    for path, message in regions.lint(scn):
+        warn(path, message)
     return out
 
 

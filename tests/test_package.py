@@ -76,6 +76,7 @@ def test_wheel_carries_every_module(wheel):
         ("assets", "fonts/*.ttf"),
         ("assets", "fonts/OFL.txt"),
         ("assets", "map/*.json"),
+        ("assets", "map/*.npz"),
         ("assets", "theme.json"),
         ("assets", "NOTICE.md"),
         ("docs", "examples/*.yaml"),

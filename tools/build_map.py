@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""One-time conversion of Natural Earth outlines into Redline's basemaps.
+"""One-time conversion of Natural Earth outlines into Redline's world basemap.
 
-This is a tool for maintainers, not part of the game: the game only reads the JSON files it
-writes (``assets/map/europe_east.json`` and ``assets/map/caribbean.json``), which are committed.
+This is a tool for maintainers, not part of the game: the game only reads the file it writes,
+``assets/map/world.npz``, which is committed.
 
 Getting the input (Natural Earth 1:10m v4.1.0, admin-0 and admin-1, as packaged by QGIS; the
 Debian package is only unpacked, nothing is installed)::
@@ -11,226 +11,168 @@ Debian package is only unpacked, nothing is installed)::
     dpkg-deb -x qgis-common_*.deb /tmp/q
     # -> /tmp/q/usr/share/qgis/resources/data/world_map.gpkg  (12.8 MB, layers
     #    ``countries`` and ``states_provinces``)
+    pip install pycountry   # ISO 3166-2 codes of the first-level regions (this tool only)
 
-Running it (stdlib + numpy only)::
+Running it (stdlib + numpy + pycountry; about two minutes)::
 
     python tools/build_map.py /tmp/q/usr/share/qgis/resources/data/world_map.gpkg
 
 What it does, in order:
 
 1. Decodes the GeoPackage geometry blobs (``GP`` header + envelope + WKB (Multi)Polygon) with
-   ``sqlite3``, ``struct`` and numpy.
-2. Selects the countries of each map (ISO A3 lists below) and the admin-1 regions: Ukraine and
-   Russia west of 60 E for ``europe_east``; ten south-eastern US states for ``caribbean``.
-3. Applies the border policy: the game follows internationally recognised borders. Natural
-   Earth 4.1.0 is de facto (Crimea and Sevastopol are filed under Russia), so Crimea and
-   Sevastopol become Ukrainian regions with ``"status": "occupied_2014"``, their outline is
-   removed from Russia and merged into the Ukraine country polygon. Donetsk, Luhansk,
-   Zaporizhzhia and Kherson carry a ``note`` that they are partly occupied (the scenarios draw
-   the actual front line). Areas that Natural Earth leaves outside every country are put back
-   (``ADMIN1_INTO_COUNTRY``: Northern Cyprus, Akrotiri/Dhekelia, Baikonur, Guantanamo Bay, which
-   is also a region with ``"status": "leased_to_us_1903"``; Åland joins Finland). Names become
-   current, apostrophe-free transliterations (``UA_NAMES``, ``RU_NAMES``, ``COUNTRY_NAMES``
-   below: Kiev -> Kyiv Oblast, Kiev City -> Kyiv, Odessa -> Odesa, ...).
-4. Drops islets (outer ring < 0.005 square degrees; 0.0005 on the Caribbean map, to keep the
-   Florida Keys and the cays) and holes of that size, then simplifies
-   with Douglas-Peucker at 0.02 degrees *along shared borders*: every border between two
-   features is cut at its junctions and simplified once, so neighbours (and a country and its
-   own regions) keep exactly the same line and no slivers or gaps appear.
-5. Clips to the map's box (Sutherland-Hodgman), rounds to 2 decimals, computes a label point
-   inside the largest ring (pole of inaccessibility on a cos(lat)-scaled grid) and writes the
-   JSON, with regions ordered by decreasing area (an enclosed region, e.g. the city of Kyiv
-   inside Kyiv Oblast, comes after the one around it, so drawing in order paints it on top).
-
-Output structure (one file per map)::
-
-    {"source": str, "licence": str, "simplify_deg": 0.02, "bbox": [lon0, lat0, lon1, lat1],
-     "countries": [{"id", "iso", "name", "rings", "holes", "label"}],
-     "regions":   [{"id", "iso", "country", "name", "status", "note", "rings", "holes",
-                    "label"}]}
-
-``rings`` and ``holes`` are lists of flat ``[lon, lat, lon, lat, ...]`` lists (not closed: the
-last point is not a repeat of the first); outer rings are counter-clockwise, holes clockwise.
+   ``sqlite3``, ``struct`` and numpy: every country (admin-0) and every first-level region
+   (admin-1) of the world.
+2. Applies the border policy (the game follows internationally recognised borders and draws
+   occupied and disputed areas as such; see assets/NOTICE.md): Crimea and Sevastopol become
+   Ukrainian regions with ``status: occupied_2014`` and leave the Russia outline; areas Natural
+   Earth keeps outside every country are put back (``ADMIN1_INTO_COUNTRY``: Northern Cyprus,
+   Somaliland, the UK bases on Cyprus, Baikonur, Guantanamo Bay, Clipperton, Australia's Indian
+   Ocean islands); the Siachen Glacier and the Spratly Islands are features of their own with
+   ``disputed: true``; ``DISPUTED_COUNTRIES`` and ``REGION_POLICY`` flag the rest.
+3. Names become current and apostrophe-free (``COUNTRY_NAMES``, ``UA_NAMES``, ``RU_NAMES``,
+   ``REGION_NAMES``: Kiev -> Kyiv Oblast, Odessa -> Odesa, eSwatini -> Eswatini, ...).
+4. Gives each region its ISO 3166-2 code (``RU-KRS``, ``UA-63``) by matching its Natural Earth
+   names against pycountry's table (``iso_3166_2``; ``ISO_3166_2_FIX`` where a name does not
+   match); a region with no code gets the id ``<ISO A3>-<name slug>``.
+5. Drops islets (outer ring < 0.0005 square degrees, but never a feature's largest polygon, so
+   Monaco and Tuvalu stay) and holes of that size, then simplifies with Douglas-Peucker at 0.02
+   degrees *along shared borders*: every border is cut at its junctions and simplified once, so
+   neighbours (and a country and its own regions) keep exactly the same line.
+6. Rounds to 2 decimals (about 1 km), computes a label point inside the largest ring and writes
+   ``world.npz`` (see ``write_npz`` for its arrays).
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import itertools
 import json
+import re
 import sqlite3
 import struct
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 SIMPLIFY_DEG = 0.02
-MIN_AREA_DEG2 = 0.005
-# The Caribbean keeps smaller islands: the Florida Keys (Key West is 0.0007 deg2), the cays.
-MIN_AREA_DEG2_CARIBBEAN = 0.0005
+MIN_AREA_DEG2 = 0.0005
 DECIMALS = 2
+SCALE = 10**DECIMALS  # coordinates are stored as integers of 1/SCALE degree
 
 SOURCE = (
     "Natural Earth 1:10m Admin 0 / Admin 1 v4.1.0 (naturalearthdata.com), as generalized in "
-    "QGIS 3.22 resources/data/world_map.gpkg (Debian package qgis-common 3.22.16); converted "
-    "by tools/build_map.py"
+    "QGIS 3.22 resources/data/world_map.gpkg (Debian package qgis-common 3.22.16); ISO 3166-2 "
+    "codes matched with pycountry; converted by tools/build_map.py"
 )
 LICENCE = "Natural Earth data is in the public domain. Border policy and renamed names: see assets/NOTICE.md"
 
-# --- what goes on each map -------------------------------------------------------------------
-
-EUROPE_COUNTRIES = (
-    # Europe
-    *(
-        "ALB",
-        "AND",
-        "AUT",
-        "BEL",
-        "BIH",
-        "BGR",
-        "BLR",
-        "CHE",
-        "CYP",
-        "CZE",
-        "DEU",
-        "DNK",
-        "ESP",
-        "EST",
-        "FIN",
-        "FRA",
-        "GBR",
-        "GRC",
-        "HRV",
-        "HUN",
-        "IRL",
-        "ISL",
-    ),
-    *(
-        "ITA",
-        "XKX",
-        "LIE",
-        "LTU",
-        "LUX",
-        "LVA",
-        "MCO",
-        "MDA",
-        "MKD",
-        "MLT",
-        "MNE",
-        "NLD",
-        "NOR",
-        "POL",
-        "PRT",
-        "ROU",
-        "RUS",
-        "SMR",
-        "SRB",
-        "SVK",
-        "SVN",
-        "SWE",
-    ),
-    *("UKR", "FRO", "IMN", "ALA", "GIB", "JEY", "GGY"),
-    # Caucasus, Turkey, Middle East and Central Asia edge
-    *(
-        "GEO",
-        "ARM",
-        "AZE",
-        "TUR",
-        "SYR",
-        "LBN",
-        "ISR",
-        "PSE",
-        "JOR",
-        "IRQ",
-        "IRN",
-        "KWT",
-        "SAU",
-        "KAZ",
-        "TKM",
-        "UZB",
-    ),
-    # North Africa edge
-    *("MAR", "DZA", "TUN", "LBY", "EGY"),
-)
-EUROPE_BOX = (-25.0, 29.0, 70.0, 82.0)  # lon0, lat0, lon1, lat1
-
-CARIBBEAN_COUNTRIES = (
-    *(
-        "USA",
-        "CAN",
-        "MEX",
-        "CUB",
-        "BHS",
-        "JAM",
-        "HTI",
-        "DOM",
-        "BLZ",
-        "GTM",
-        "HND",
-        "SLV",
-        "NIC",
-        "CRI",
-        "PAN",
-        "COL",
-        "VEN",
-    ),
-    *(
-        "TCA",
-        "CYM",
-        "PRI",
-        "VIR",
-        "VGB",
-        "BMU",
-        "AIA",
-        "ATG",
-        "KNA",
-        "DMA",
-        "LCA",
-        "VCT",
-        "GRD",
-        "BRB",
-        "TTO",
-        "ABW",
-        "CUW",
-        "MAF",
-        "SXM",
-        "BLM",
-        "MSR",
-    ),
-)
-CARIBBEAN_BOX = (-126.0, 5.0, -55.0, 50.0)
-US_STATES = (
-    "Florida",
-    "Georgia",
-    "Alabama",
-    "South Carolina",
-    "North Carolina",
-    "Louisiana",
-    "Mississippi",
-    "Texas",
-    "Virginia",
-    "Tennessee",
-)
-
-RU_REGION_MAX_WEST_LON = 60.0  # a Russian region is kept if it reaches west of this
-
-# Natural Earth ISO_A3 is -99 for these; the codes used here are the common user-assigned ones.
+# Natural Earth ISO_A3 is -99 or missing for these; the codes used here are the common
+# user-assigned ones (XKX for Kosovo is the one the EU and the IMF use).
 ISO3_FIX = {"Kosovo": "XKX"}
+UNNAMED_COUNTRIES = {"TK": ("TKL", "Tokelau")}  # iso_a2 -> (ISO A3, name) where NAME is empty
+REMNANTS_ISO2 = "-1"  # the countries-layer feature that gathers what no country holds
+
+# Admin-1 ``adm0_a3`` codes that differ from the country's ISO A3.
+ADM0_TO_ISO3 = {"KOS": "XKX", "PSX": "PSE", "SDS": "SSD", "SAH": "ESH", "ALD": "FIN", "ATC": "AUS"}
 
 # Areas that Natural Earth keeps outside every country of the ``countries`` layer (they would be
 # holes or gaps): admin-1 ``adm0_a3`` -> the country they belong to under international law.
 ADMIN1_INTO_COUNTRY = {
     "CYN": "CYP",  # Northern Cyprus: part of the Republic of Cyprus (occupied since 1974)
+    "SOL": "SOM",  # Somaliland: part of Somalia (self-declared independence 1991, unrecognised)
     "WSB": "GBR",  # Akrotiri and
     "ESB": "GBR",  # Dhekelia: the UK's Sovereign Base Areas on Cyprus
     "KAB": "KAZ",  # Baikonur: Kazakh territory leased to Russia
     "USG": "CUB",  # Guantanamo Bay: Cuban territory leased to the US since 1903
+    "CLP": "FRA",  # Clipperton Island: French
+    "IOA": "AUS",  # Christmas Island and the Cocos (Keeling) Islands: Australian territories
+}
+# admin-1 areas that also become regions of their country: adm0 -> (iso2, iso3, name, status,
+# disputed, note)
+EXTRA_REGIONS = {
+    "USG": ("CU", "CUB", "Guantanamo Bay Naval Base", "leased_to_us_1903", False, ""),
+    "CYN": (
+        "CY",
+        "CYP",
+        "Northern Cyprus",
+        "occupied_1974",
+        True,
+        "held by Turkish forces since 1974; a self-declared state recognised only by Turkey",
+    ),
+    "SOL": (
+        "SO",
+        "SOM",
+        "Somaliland",
+        "breakaway_1991",
+        True,
+        "self-declared independent since 1991, recognised by no UN member",
+    ),
+}
+# Areas claimed by several countries that become features of their own at the country level:
+# adm0 -> (id, name, note). The ids are user-assigned (X..), not ISO codes.
+DISPUTED_AREAS = {
+    "KAS": ("XSG", "Siachen Glacier", "held by India, claimed by Pakistan (part of Kashmir)"),
+    "PGA": (
+        "XSP",
+        "Spratly Islands",
+        "claimed in whole or part by China, Taiwan, Vietnam, the Philippines, Malaysia and Brunei",
+    ),
+}
+# Countries missing from QGIS's generalised layer, drawn by hand: ISO A3 -> (name, [lon, lat]
+# corners, note). The Vatican's outline is its bounding box on the 0.01 degree grid.
+HAND_MADE_COUNTRIES = {
+    "VAT": (
+        "Vatican City",
+        [[12.45, 41.90], [12.46, 41.90], [12.46, 41.91], [12.45, 41.91]],
+        "outline drawn by hand from its bounding box (missing from the generalised source layer)",
+    )
 }
 # Countries of the ``countries`` layer that are parts of another country.
 COUNTRY_INTO_COUNTRY = {"ALA": "FIN"}  # Åland: an autonomous region of Finland
-# admin-1 areas that also become regions of their country, with a status
-EXTRA_REGIONS = {"USG": ("CU", "CUB", "Guantanamo Bay Naval Base", "leased_to_us_1903")}
+# Countries whose status is disputed (drawn with a dashed border): ISO A3 -> note.
+DISPUTED_COUNTRIES = {
+    "XKX": "recognised by about half of the UN members, not by Serbia, Russia, China or five EU members",
+    "TWN": "governed by the Republic of China; claimed by the People's Republic of China",
+    "ESH": "non-self-governing territory; claimed by Morocco, which holds most of it, and by the Polisario Front",
+    "PSE": "State of Palestine, recognised by most UN members; the West Bank is under Israeli occupation since 1967",
+}
+# Regions with a status or a dispute: (country ISO A3, shipped name) -> (status, disputed, note).
+REGION_POLICY = {
+    ("UKR", "Crimea"): ("occupied_2014", False, "occupied by Russia since 2014"),
+    ("UKR", "Sevastopol"): ("occupied_2014", False, "occupied by Russia since 2014"),
+    ("UKR", "Donetsk"): (None, False, "partly occupied since 2014, further since 2022"),
+    ("UKR", "Luhansk"): (None, False, "partly occupied since 2014, further since 2022"),
+    ("UKR", "Zaporizhzhia"): (None, False, "partly occupied since 2022"),
+    ("UKR", "Kherson"): (None, False, "partly occupied since 2022"),
+    ("GEO", "Abkhazia"): (
+        "occupied_2008",
+        True,
+        "held by Russian-backed authorities; Georgian territory under international law",
+    ),
+    ("MDA", "Transnistria"): ("breakaway_1992", True, "held by a Russian-backed breakaway authority"),
+    ("IND", "Jammu and Kashmir"): (None, True, "part of Kashmir, claimed by Pakistan; drawn along the Line of Control"),
+    ("PAK", "Azad Kashmir"): (None, True, "part of Kashmir, claimed by India; drawn along the Line of Control"),
+    ("PAK", "Gilgit-Baltistan"): (None, True, "part of Kashmir, claimed by India"),
+    ("PSE", "West Bank"): ("occupied_1967", True, "occupied by Israel since 1967"),
+    ("PSE", "Gaza Strip"): ("occupied_1967", True, "occupied by Israel since 1967; held by Hamas 2007-2023"),
+}
+OCCUPIED_2014 = ("Crimea", "Sevastopol")  # Natural Earth names, filed under RU
+ISO_3166_2_FIX = {
+    ("UKR", "Crimea"): "UA-43",
+    ("UKR", "Sevastopol"): "UA-40",
+    ("UKR", "Kyiv"): "UA-30",
+    ("UKR", "Kyiv Oblast"): "UA-32",
+    ("RUS", "Moscow"): "RU-MOW",
+    ("RUS", "Moscow Oblast"): "RU-MOS",
+    ("RUS", "St Petersburg"): "RU-SPE",
+    ("RUS", "Leningrad Oblast"): "RU-LEN",
+    ("PAK", "Azad Kashmir"): "PK-JK",
+}
+ISO_MATCH_CUTOFF = 0.72
+"""Smallest name similarity (difflib ratio of the normalised names) taken as the same region."""
 
 # --- names -----------------------------------------------------------------------------------
 
@@ -249,8 +191,38 @@ COUNTRY_NAMES = {
     "St. Vin. and Gren.": "Saint Vincent and the Grenadines",
     "St-Martin": "Saint Martin",
     "St-Barthélemy": "Saint Barthélemy",
+    "St. Pierre and Miquelon": "Saint Pierre and Miquelon",
+    "Central African Rep.": "Central African Republic",
+    "Dem. Rep. Congo": "Democratic Republic of the Congo",
+    "Eq. Guinea": "Equatorial Guinea",
+    "S. Sudan": "South Sudan",
+    "W. Sahara": "Western Sahara",
+    "eSwatini": "Eswatini",
+    "Falkland Is.": "Falkland Islands",
+    "Fr. Polynesia": "French Polynesia",
+    "Fr. S. Antarctic Lands": "French Southern and Antarctic Lands",
+    "Br. Indian Ocean Ter.": "British Indian Ocean Territory",
+    "Heard I. and McDonald Is.": "Heard Island and McDonald Islands",
+    "Marshall Is.": "Marshall Islands",
+    "N. Mariana Is.": "Northern Mariana Islands",
+    "Pitcairn Is.": "Pitcairn Islands",
+    "S. Geo. and the Is.": "South Georgia and the South Sandwich Islands",
+    "Solomon Is.": "Solomon Islands",
+    "U.S. Minor Outlying Is.": "U.S. Minor Outlying Islands",
+    "Wallis and Futuna Is.": "Wallis and Futuna",
+    "Cook Is.": "Cook Islands",
 }
-
+# Notes on country names kept as Natural Earth has them.
+COUNTRY_NOTES = {"TUR": "Türkiye: the UN's name for it since 2022"}
+# Other regions' Natural Earth names -> current names: (country ISO A3, name) -> name.
+REGION_NAMES = {
+    ("PAK", "Northern Areas"): "Gilgit-Baltistan",  # renamed 2009
+    ("PAK", "F.C.T."): "Islamabad Capital Territory",
+    ("PAK", "F.A.T.A."): "Federally Administered Tribal Areas",
+    ("IND", "Orissa"): "Odisha",  # renamed 2011
+    ("IND", "Uttaranchal"): "Uttarakhand",  # renamed 2007
+    ("IND", "Pondicherry"): "Puducherry",  # renamed 2006
+}
 # Ukraine: every Natural Earth name -> current (2024) English transliteration, no apostrophes.
 UA_NAMES = {
     "Cherkasy": "Cherkasy",
@@ -282,14 +254,6 @@ UA_NAMES = {
     "Crimea": "Crimea",
     "Sevastopol": "Sevastopol",
 }
-OCCUPIED_2014 = ("Crimea", "Sevastopol")  # Natural Earth names, filed under RU
-UA_NOTES = {
-    "Donetsk": "partly occupied since 2014, further since 2022",
-    "Luhansk": "partly occupied since 2014, further since 2022",
-    "Zaporizhzhia": "partly occupied since 2022",
-    "Kherson": "partly occupied since 2022",
-}
-
 # Russia: the usual English names; any other name only loses its apostrophes.
 RU_NAMES = {
     "Moskva": "Moscow",
@@ -426,11 +390,14 @@ class Feature:
 
     def __init__(self, kind: str, iso: str, name: str, polygons: list[list[np.ndarray]]):
         self.kind = kind
-        self.iso = iso
+        self.iso = iso  # ISO A3 of a country, ISO alpha-2 of a region's country
         self.name = name
-        self.country = ""
+        self.country = ""  # a region's country, ISO A3
+        self.code = ""  # a region's ISO 3166-2 code, when it has one
+        self.alt_names: tuple[str, ...] = ()  # Natural Earth's other names, for ISO matching
         self.status: str | None = None
         self.note: str | None = None
+        self.disputed = False
         self.polygons = polygons
 
     def area(self) -> float:
@@ -438,11 +405,15 @@ class Feature:
 
 
 def normalise(polygons: list[list[np.ndarray]], min_area: float = MIN_AREA_DEG2) -> list[list[np.ndarray]]:
-    """Open the rings, orient them (outer CCW, holes CW), drop islets and small holes."""
+    """Open the rings, orient them (outer CCW, holes CW), drop islets and small holes; the
+    largest polygon is always kept, so that the smallest countries stay on the map."""
     out = []
-    for poly in polygons:
-        rings = [open_ring(r) for r in poly]
-        if len(rings[0]) < 3 or abs(signed_area(rings[0])) < min_area:
+    opened = [[open_ring(r) for r in poly] for poly in polygons]
+    opened = [p for p in opened if len(p[0]) >= 3]
+    largest = max((abs(signed_area(p[0])) for p in opened), default=0.0)
+    for rings in opened:
+        area = abs(signed_area(rings[0]))
+        if area < min_area and area < largest:
             continue
         outer = orient(rings[0], ccw=True)
         holes = [orient(h, ccw=False) for h in rings[1:] if len(h) >= 3 and abs(signed_area(h)) >= min_area]
@@ -586,41 +557,7 @@ class Simplifier:
         return np.vstack(parts)
 
 
-# --- clipping, rounding, labels --------------------------------------------------------------
-
-
-def clip_ring(ring: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
-    """Sutherland-Hodgman clip of an open ring to a lon/lat box."""
-    lon0, lat0, lon1, lat1 = box
-    pts = ring
-    for axis, limit, keep_below in (
-        (0, lon0, False),
-        (0, lon1, True),
-        (1, lat0, False),
-        (1, lat1, True),
-    ):
-        if len(pts) == 0:
-            break
-        v = pts[:, axis]
-        inside = v <= limit if keep_below else v >= limit
-        if inside.all():
-            continue
-        out = []
-        n = len(pts)
-        for k in range(n):
-            p, q = pts[k], pts[(k + 1) % n]
-            pin, qin = inside[k], inside[(k + 1) % n]
-            if pin:
-                out.append(p)
-            if pin != qin:
-                # the same edge gives the same crossing in either direction
-                a, b = (p, q) if tuple(p) <= tuple(q) else (q, p)
-                t = (limit - a[axis]) / (b[axis] - a[axis])
-                c = a + t * (b - a)
-                c[axis] = limit
-                out.append(c)
-        pts = np.array(out, dtype=float).reshape(-1, 2)
-    return pts
+# --- rounding, labels --------------------------------------------------------------
 
 
 def finish_ring(ring: np.ndarray) -> np.ndarray | None:
@@ -679,35 +616,47 @@ def _dist_to_segments(px: np.ndarray, py: np.ndarray, seg: np.ndarray) -> np.nda
     return np.sqrt(ex * ex + ey * ey).min(axis=1)
 
 
-# --- reading and selecting -------------------------------------------------------------------
+# --- reading ---------------------------------------------------------------------------------
 
 
-def read_countries(db: sqlite3.Connection, isos: tuple[str, ...], min_area: float = MIN_AREA_DEG2) -> list[Feature]:
+def read_countries(db: sqlite3.Connection) -> list[Feature]:
+    """Every country of the ``countries`` layer (not the feature of leftovers, see
+    ``DISPUTED_AREAS`` and ``ADMIN1_INTO_COUNTRY`` for what it holds)."""
     feats = []
-    for name, ne_iso3, geom in db.execute("SELECT NAME, ISO_A3, geom FROM countries"):
-        iso3 = ISO3_FIX.get(name, ne_iso3)
-        if iso3 in isos:
-            polys = normalise(decode_gpkg(geom), min_area)
-            feats.append(Feature("country", iso3, COUNTRY_NAMES.get(name, name), polys))
-    missing = set(isos) - {f.iso for f in feats}
-    if missing:
-        raise SystemExit(f"countries not found in the GeoPackage: {sorted(missing)}")
+    for name, ne_iso3, iso2, geom in db.execute("SELECT NAME, ISO_A3, iso_a2, geom FROM countries"):
+        if name is None:
+            if iso2 == REMNANTS_ISO2:
+                continue
+            iso3, name = UNNAMED_COUNTRIES[iso2]
+        else:
+            iso3 = ISO3_FIX.get(name, ne_iso3)
+        f = Feature("country", iso3, COUNTRY_NAMES.get(name, name), normalise(decode_gpkg(geom)))
+        f.note = COUNTRY_NOTES.get(iso3)
+        if iso3 in DISPUTED_COUNTRIES:
+            f.disputed, f.note = True, DISPUTED_COUNTRIES[iso3]
+        feats.append(f)
+    for iso3, (name, corners, note) in HAND_MADE_COUNTRIES.items():
+        f = Feature("country", iso3, name, [[orient(np.array(corners, dtype=float), ccw=True)]])
+        f.note = note
+        feats.append(f)
+    isos = [f.iso for f in feats]
+    if len(set(isos)) != len(isos):
+        raise SystemExit(f"duplicate country codes: {sorted({i for i in isos if isos.count(i) > 1})}")
     return feats
 
 
-def read_regions(
-    db: sqlite3.Connection, where: str, args: tuple = (), min_area: float = MIN_AREA_DEG2
-) -> list[Feature]:
+def read_regions(db: sqlite3.Connection, where: str = "1", args: tuple = ()) -> list[Feature]:
     feats = []
-    sql = (
-        "SELECT s.iso_a2, s.adm0_a3, s.name, s.geom, r.minx FROM states_provinces s "
-        "JOIN rtree_states_provinces_geom r ON r.id = s.fid WHERE " + where
-    )
-    for iso2, adm0, name, geom, _minx in db.execute(sql, args):
-        f = Feature("region", iso2, name or "", normalise(decode_gpkg(geom), min_area))
-        f.country = adm0
+    sql = "SELECT iso_a2, adm0_a3, name, woe_name, gn_name, woe_label, geom FROM states_provinces WHERE " + where
+    for iso2, adm0, name, woe_name, gn_name, woe_label, geom in db.execute(sql, args):
+        f = Feature("region", iso2, name or woe_name or "", normalise(decode_gpkg(geom)))
+        f.country = ADM0_TO_ISO3.get(adm0, adm0)
+        f.alt_names = tuple(n for n in (woe_name, gn_name, (woe_label or "").split(",")[0]) if n)
         feats.append(f)
     return feats
+
+
+# --- the border policy -----------------------------------------------------------------------
 
 
 def reassign_crimea(countries: list[Feature], regions: list[Feature]) -> None:
@@ -717,7 +666,7 @@ def reassign_crimea(countries: list[Feature], regions: list[Feature]) -> None:
     if len(crimea) != len(OCCUPIED_2014):
         raise SystemExit("Crimea/Sevastopol not found among the RU regions")
     for r in crimea:
-        r.iso, r.country, r.status = "UA", "UKR", "occupied_2014"
+        r.iso, r.country = "UA", "UKR"
     by_iso = {c.iso: c for c in countries}
     ukr, rus = by_iso["UKR"], by_iso["RUS"]
     kept, moved = [], []
@@ -732,45 +681,45 @@ def reassign_crimea(countries: list[Feature], regions: list[Feature]) -> None:
     ukr.polygons = merge_polygons(ukr.polygons + [p for r in crimea for p in r.polygons])
 
 
-def dissolve_enclaves(
-    db: sqlite3.Connection,
-    countries: list[Feature],
-    regions: list[Feature],
-    min_area: float = MIN_AREA_DEG2,
-) -> None:
-    """Fill Natural Earth's holes and gaps (``ADMIN1_INTO_COUNTRY``, ``COUNTRY_INTO_COUNTRY``)."""
+def dissolve_enclaves(db: sqlite3.Connection, countries: list[Feature], regions: list[Feature]) -> None:
+    """Fill Natural Earth's holes and gaps (``ADMIN1_INTO_COUNTRY``, ``COUNTRY_INTO_COUNTRY``),
+    and make the disputed leftovers features of their own (``DISPUTED_AREAS``)."""
     by_iso = {c.iso: c for c in countries}
     for code, iso in ADMIN1_INTO_COUNTRY.items():
-        if iso not in by_iso:
-            continue
-        parts = read_regions(db, "s.adm0_a3 = ?", (code,), min_area)
+        parts = read_regions(db, "adm0_a3 = ?", (code,))
         if not parts:
             raise SystemExit(f"admin-1 area {code} not found")
         polys = [p for f in parts for p in f.polygons]
         by_iso[iso].polygons = merge_polygons(by_iso[iso].polygons + polys)
         if code in EXTRA_REGIONS:
-            iso2, iso3, name, status = EXTRA_REGIONS[code]
+            iso2, iso3, name, status, disputed, note = EXTRA_REGIONS[code]
             f = Feature("region", iso2, name, polys)
-            f.country, f.status = iso3, status
+            f.country, f.status, f.disputed, f.note = iso3, status, disputed, note or None
             regions.append(f)
+    for code, (ident, name, note) in DISPUTED_AREAS.items():
+        parts = read_regions(db, "adm0_a3 = ?", (code,))
+        f = Feature("country", ident, name, [p for part in parts for p in part.polygons])
+        f.disputed, f.note = True, note
+        countries.append(f)
     for part, whole in COUNTRY_INTO_COUNTRY.items():
-        if part in by_iso and whole in by_iso:
-            by_iso[whole].polygons = merge_polygons(by_iso[whole].polygons + by_iso[part].polygons)
-            countries.remove(by_iso[part])
+        by_iso[whole].polygons = merge_polygons(by_iso[whole].polygons + by_iso[part].polygons)
+        countries.remove(by_iso[part])
 
 
 def rename_regions(regions: list[Feature]) -> None:
-    """Current, apostrophe-free names; notes on the partly occupied oblasts."""
+    """Current, apostrophe-free names; statuses, disputes and notes (``REGION_POLICY``)."""
     for r in regions:
-        if r.iso == "UA":
+        if r.country == "UKR":
             if r.name not in UA_NAMES:
                 raise SystemExit(f"Ukrainian region without a rename entry: {r.name!r}")
             r.name = UA_NAMES[r.name]
-            r.note = UA_NOTES.get(r.name)
-        elif r.iso == "RU":
+        elif r.country == "RUS":
             r.name = RU_NAMES.get(r.name, clean_name(r.name))
         else:
-            r.name = clean_name(r.name)
+            r.name = REGION_NAMES.get((r.country, r.name), clean_name(r.name))
+        if (r.country, r.name) in REGION_POLICY:
+            status, disputed, note = REGION_POLICY[(r.country, r.name)]
+            r.status, r.disputed, r.note = status or r.status, disputed, note
 
 
 def _interior_point(ring: np.ndarray) -> tuple[float, float]:
@@ -785,19 +734,95 @@ def _interior_point(ring: np.ndarray) -> tuple[float, float]:
     return float((xs[0] + xs[1]) / 2), y
 
 
-# --- building one map ------------------------------------------------------------------------
+# --- ISO 3166-2 codes ------------------------------------------------------------------------
+
+_GENERIC_WORDS = re.compile(
+    r"\b(oblast|oblasti|oblys|province|provincia|provinsi|prefecture|region|state|respublika|republic|"
+    r"republika|kray|krai|okrug|avtonomnyy|avtonomnaya|autonomous|avtonomna|city|municipality|misto|gorod|"
+    r"department|departamento|departement|district|governorate|county|wojewodztwo|zizhiqu|sheng|shi|of|the|de|del|la|le)\b"
+)
 
 
-def build(countries: list[Feature], regions: list[Feature], box: tuple[float, float, float, float]) -> dict:
+def norm_name(name: str) -> str:
+    """``"Kharkivs'ka Oblast'"`` -> ``"kharkivska"``: ASCII, lower case, no generic words."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    ascii_name = re.sub(r"['`\u2019.]", "", ascii_name)
+    ascii_name = _GENERIC_WORDS.sub(" ", re.sub(r"[^a-z0-9]+", " ", ascii_name))
+    return " ".join(ascii_name.split())
+
+
+def _similarity(a: str, b: str) -> float:
+    """difflib's ratio, or 0.9 when one name is the other's first words (``busan`` and
+    ``busan gwangyeoksi``)."""
+    if a.startswith(b + " ") or b.startswith(a + " "):
+        return 0.9
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def assign_iso_codes(regions: list[Feature]) -> tuple[int, int]:
+    """Each region's ISO 3166-2 code, by name similarity within its country (one code per
+    region, best matches first). Returns (regions with a code, regions)."""
+    import pycountry  # a dependency of this tool only
+
+    by_country: dict[str, list[Feature]] = {}
+    for r in regions:
+        by_country.setdefault(r.iso, []).append(r)
+        r.code = ISO_3166_2_FIX.get((r.country, r.name), "")
+    for iso2, feats in by_country.items():
+        subs = list(pycountry.subdivisions.get(country_code=iso2) or [])
+        taken = {r.code for r in feats if r.code}
+        pairs = []
+        for r in feats:
+            if r.code:
+                continue
+            mine = {norm_name(n) for n in (r.name, *r.alt_names)} - {""}
+            for s in subs:
+                if s.code in taken:
+                    continue
+                theirs = norm_name(s.name)
+                score = max((_similarity(a, theirs) for a in mine), default=0.0)
+                top = 0.01 if s.parent_code is None else 0.0  # prefer first-level codes on a tie
+                if score >= ISO_MATCH_CUTOFF:
+                    pairs.append((score + top, r.name, s.code, r))
+        pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+        for _score, _name, code, r in pairs:
+            if not r.code and code not in taken:
+                r.code = code
+                taken.add(code)
+    return sum(1 for r in regions if r.code), len(regions)
+
+
+def region_ids(regions: list[Feature]) -> dict[int, str]:
+    """Each region's id: its ISO 3166-2 code, else ``<ISO A3>-<ascii name slug>`` (numbered
+    when Natural Earth has two regions of one name in a country)."""
+    out: dict[int, str] = {}
+    seen: set[str] = set()
+    for r in regions:
+        base = r.code or f"{r.country}-{slug(unicodedata.normalize('NFKD', r.name).encode('ascii', 'ignore').decode())}"
+        ident, n = base, 1
+        while ident in seen:
+            n += 1
+            ident = f"{base}_{n}"
+        seen.add(ident)
+        out[id(r)] = ident
+    return out
+
+
+# --- building the map ------------------------------------------------------------------------
+
+
+def build(countries: list[Feature], regions: list[Feature]) -> dict:
+    """Simplify every feature along shared borders; return the features' records and rings."""
     feats = countries + regions
     simp = Simplifier([r for f in feats for p in f.polygons for r in p], SIMPLIFY_DEG)
-    out_c, out_r = [], []
+    ids = region_ids(regions)
+    records: list[tuple[float, dict, list[list[np.ndarray]]]] = []
     for f in feats:
         polys = []
         for poly in f.polygons:
             rings = []
             for k, ring in enumerate(poly):
-                r = finish_ring(clip_ring(simp.ring(ring), box))
+                r = finish_ring(simp.ring(ring))
                 if r is None:
                     if k == 0:
                         break
@@ -805,46 +830,72 @@ def build(countries: list[Feature], regions: list[Feature], box: tuple[float, fl
                 rings.append(r)
             if rings:
                 polys.append(rings)
+        if not polys and f.polygons:  # too small to simplify: the largest polygon as it is
+            biggest = max(f.polygons, key=lambda p: abs(signed_area(p[0])))
+            r = open_ring(np.round(biggest[0], DECIMALS))
+            if len(r) < 3 or abs(signed_area(r)) == 0.0:  # smaller than the grid: a tiny diamond
+                cx, cy = np.round(biggest[0].mean(axis=0), DECIMALS)
+                step = 1 / SCALE
+                r = np.array([[cx, cy - step], [cx + step, cy], [cx, cy + step], [cx - step, cy]])
+            polys = [[orient(r, ccw=True)]]
         if not polys:
-            continue
+            raise SystemExit(f"{f.kind} {f.name!r} has no geometry")
         polys.sort(key=lambda p: -abs(signed_area(p[0])))
-        f.polygons = polys
-        rec = {
-            "id": f.iso if f.kind == "country" else f"{f.iso}-{slug(f.name)}",
-            "iso": f.iso,
-        }
+        rec: dict = {"id": f.iso if f.kind == "country" else ids[id(f)]}
         if f.kind == "region":
-            rec.update(country=f.country, name=f.name, status=f.status, note=f.note)
-        else:
-            rec["name"] = f.name
-        rec["rings"] = [_flat(p[0]) for p in polys]
-        rec["holes"] = [_flat(h) for p in polys for h in p[1:]]
-        rec["label"] = label_point(polys)
-        (out_c if f.kind == "country" else out_r).append((f.area(), rec))
-    out_c.sort(key=lambda t: t[1]["name"])
-    out_r.sort(key=lambda t: -t[0])
-    all_pts = np.vstack([np.reshape(r, (-1, 2)) for _, f in out_c + out_r for r in f["rings"] + f["holes"]])
-    lo, hi = all_pts.min(axis=0), all_pts.max(axis=0)
-    return {
+            rec.update(iso2=f.iso, country=f.country, code=f.code)
+        rec.update(name=f.name, status=f.status, disputed=f.disputed, note=f.note, label=label_point(polys))
+        records.append((f.area(), rec, polys))
+    countries_out = sorted((t for t in records if "country" not in t[1]), key=lambda t: t[1]["name"])
+    # regions by decreasing area: an enclosed region (the city of Kyiv in Kyiv Oblast) comes later
+    regions_out = sorted((t for t in records if "country" in t[1]), key=lambda t: -t[0])
+    ids = [t[1]["id"] for t in countries_out + regions_out]
+    if len(set(ids)) != len(ids):
+        raise SystemExit(f"duplicate ids: {sorted({i for i in ids if ids.count(i) > 1})[:20]}")
+    return {"countries": countries_out, "regions": regions_out}
+
+
+def write_npz(path: Path, built: dict) -> tuple[int, int]:
+    """Write the map; returns (vertices, bytes).
+
+    Arrays: ``xy`` int32 [n, 2], coordinates in 1/100 degree as differences from the previous
+    point (the cumulative sum gives them back, exactly); ``ring_start`` int32 [rings + 1]
+    offsets into ``xy``; ``ring_feature`` int32, the feature index of each ring (countries
+    first, then regions); ``ring_hole`` bool; ``meta`` uint8, UTF-8 JSON with ``source``,
+    ``licence``, ``simplify_deg``, ``decimals``, ``countries`` and ``regions`` (the records
+    without geometry, in feature order). Outer rings are counter-clockwise, holes clockwise;
+    rings are open (the last point is not a repeat of the first).
+    """
+    feats = built["countries"] + built["regions"]
+    rings, ring_feature, ring_hole = [], [], []
+    for i, (_area, _rec, polys) in enumerate(feats):
+        for poly in polys:
+            for k, ring in enumerate(poly):
+                rings.append(np.round(ring * SCALE).astype(np.int64))
+                ring_feature.append(i)
+                ring_hole.append(k > 0)
+    xy = np.concatenate(rings)
+    delta = np.diff(xy, axis=0, prepend=np.zeros((1, 2), dtype=np.int64)).astype(np.int32)
+    ring_start = np.concatenate([[0], np.cumsum([len(r) for r in rings])]).astype(np.int32)
+    meta = {
         "source": SOURCE,
         "licence": LICENCE,
         "simplify_deg": SIMPLIFY_DEG,
-        "bbox": [round(float(v), DECIMALS) for v in (lo[0], lo[1], hi[0], hi[1])],
-        "countries": [r for _, r in out_c],
-        "regions": [r for _, r in out_r],
+        "decimals": DECIMALS,
+        "countries": [t[1] for t in built["countries"]],
+        "regions": [t[1] for t in built["regions"]],
     }
-
-
-def _flat(ring: np.ndarray) -> list[float]:
-    return [round(float(v), DECIMALS) for v in ring.ravel()]
-
-
-def write_json(path: Path, data: dict) -> int:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # one feature per line keeps diffs readable
-    text = text.replace('},{"id"', '},\n{"id"')
-    path.write_text(text + "\n", encoding="utf-8")
-    return path.stat().st_size
+    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode(), dtype=np.uint8)
+    with path.open("wb") as fh:
+        np.savez_compressed(
+            fh,
+            xy=delta,
+            ring_start=ring_start,
+            ring_feature=np.asarray(ring_feature, dtype=np.int32),
+            ring_hole=np.asarray(ring_hole, dtype=bool),
+            meta=blob,
+        )
+    return len(xy), path.stat().st_size
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -862,35 +913,23 @@ def main(argv: list[str] | None = None) -> int:
     db = sqlite3.connect(f"file:{args.gpkg}?mode=ro", uri=True)
     args.out.mkdir(parents=True, exist_ok=True)
 
-    countries = read_countries(db, EUROPE_COUNTRIES)
-    regions = read_regions(db, "s.iso_a2 = 'UA'") + read_regions(
-        db, "s.iso_a2 = 'RU' AND r.minx < ?", (RU_REGION_MAX_WEST_LON,)
-    )
+    countries = read_countries(db)
+    skip = ",".join(f"'{c}'" for c in (*ADMIN1_INTO_COUNTRY, *DISPUTED_AREAS))
+    regions = read_regions(db, f"adm0_a3 NOT IN ({skip})")
     reassign_crimea(countries, regions)
     rename_regions(regions)
+    country_names = {c.iso: c.name for c in countries}
+    for r in regions:
+        if not r.name:  # a few areas of Natural Earth's admin-1 layer carry no name
+            r.name = f"{country_names[r.country]} (unnamed area)"
     dissolve_enclaves(db, countries, regions)
-    europe = build(countries, regions, EUROPE_BOX)
-
-    countries = read_countries(db, CARIBBEAN_COUNTRIES, MIN_AREA_DEG2_CARIBBEAN)
-    marks = ",".join("?" * len(US_STATES))
-    regions = read_regions(db, f"s.iso_a2 = 'US' AND s.name IN ({marks})", US_STATES, MIN_AREA_DEG2_CARIBBEAN)
-    if len(regions) != len(US_STATES):
-        raise SystemExit(f"expected {len(US_STATES)} US states, found {len(regions)}")
-    rename_regions(regions)
-    dissolve_enclaves(db, countries, regions, MIN_AREA_DEG2_CARIBBEAN)
-    caribbean = build(countries, regions, CARIBBEAN_BOX)
-
-    total = 0
-    for name, data in (("europe_east", europe), ("caribbean", caribbean)):
-        size = write_json(args.out / f"{name}.json", data)
-        total += size
-        feats = data["countries"] + data["regions"]
-        nverts = sum(len(r) // 2 for f in feats for r in f["rings"] + f["holes"])
-        print(
-            f"{name}.json: {len(data['countries'])} countries, {len(data['regions'])} regions, "
-            f"{nverts} vertices, {size / 1024:.0f} KB"
-        )
-    print(f"total {total / 1024:.0f} KB")
+    coded, total = assign_iso_codes(regions)
+    built = build(countries, regions)
+    nverts, size = write_npz(args.out / "world.npz", built)
+    print(
+        f"world.npz: {len(built['countries'])} countries, {len(built['regions'])} regions "
+        f"({coded} with an ISO 3166-2 code), {nverts} vertices, {size / 1024:.0f} KB"
+    )
     return 0
 
 

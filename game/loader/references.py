@@ -8,11 +8,11 @@ Expressions are checked later, when the engine compiles them.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 from game import resources
 from game.diagnostics import did_you_mean, foreign_character
+from game.loader import regions as region_refs
 from game.model import (
     CATEGORIES,
     CLAIM_STATUSES,
@@ -34,12 +34,11 @@ RESERVED = {"turn", "params", "target", "weapon", "true", "false", "and", "or", 
 
 
 def basemaps() -> list[str] | None:
-    """Names of the shipped basemaps (``assets/map/*.json``), or None if the folder is missing."""
-    folder = resources.map_dir()
-    try:
-        return sorted(f[:-5] for f in os.listdir(folder) if f.endswith(".json") and f != "cities.json")
-    except OSError:
-        return None
+    """Names a scenario's ``map.basemap`` may give (``game.geo.basemap_names``), or None if the
+    map folder is missing."""
+    from game import geo
+
+    return geo.basemap_names(resources.map_dir())
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -204,8 +203,7 @@ def check(scn: Scenario, line_of=None) -> list[tuple[tuple, str, str]]:
         for j, (lon, lat) in enumerate(region.outline):
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
                 c.err(("map", "regions", i, "outline", j), f"point [{lon:g}, {lat:g}] is not a [lon, lat] on Earth")
-        if not region.outline and region.center is None:
-            c.err(("map", "regions", i), f"region '{region.id}' needs an outline or a center [lon, lat]")
+    c.errors.extend(region_refs.check(scn))
     for i, site in enumerate(scn.map.sites):
         c.ref(("map", "sites", i, "region"), site.region, regions, "region")
         c.one_of(("map", "sites", i, "kind"), site.kind, SITE_KINDS, "kind")

@@ -2,9 +2,11 @@
 
 Projection: equirectangular with the x axis scaled by cos(lat0) (lat0 = the latitude of
 the scenario's initial view), so shapes look right around the crisis. The static layers
-(sea, countries, first-level regions, the scenario's regions by controller, occupied areas
-hatched) are drawn once per zoom level onto a cache surface larger than the view; panning
-only blits it. Sites, labels and the selected weapon's range rings are drawn each frame.
+(sea, the world's countries and first-level regions, disputed areas dashed and hatched, the
+scenario's regions in their controller's colour, occupied areas hatched) are drawn once per
+zoom level onto a cache surface larger than the view, only the rings in view and at least a
+pixel wide; panning only blits it (``bench/bench_map.py`` measures both). Sites, labels and
+the selected weapon's range rings are drawn each frame.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import numpy as np
 import pygame
 
 from game import geo
+from game.loader import regions as region_refs
 from game.ui import theme
 
 ZOOM_STEP = 1.25
+DISPUTED_EDGE = (214, 196, 120)
+"""The dashed border of a disputed country or region."""
 SITE_SHAPES = {
     "capital": "star",
     "city": "circle",
@@ -121,8 +126,10 @@ class Coverage:
 
 
 def region_rings(region, basemap: dict | None) -> list[np.ndarray]:
-    """The lon/lat rings that draw a scenario region: the named basemap shape (a real coastline)
-    when there is one, else its outline (which the engine also uses to measure ranges)."""
+    """The lon/lat outer rings that draw a scenario region: its countries, first-level regions and
+    outline (``game.loader.regions``); for the older ``basemap:`` name, that world-map shape."""
+    if region.countries or region.admin1:
+        return list(region_refs.shape(region).rings)
     if basemap and region.basemap:
         for f in (*basemap.get("regions", []), *basemap.get("countries", [])):
             if region.basemap in (f.get("name"), f.get("id")):
@@ -130,15 +137,6 @@ def region_rings(region, basemap: dict | None) -> list[np.ndarray]:
     if region.outline:
         return [np.asarray(region.outline, dtype=float).reshape(-1, 2)]
     return []
-
-
-def _densify(outline) -> list[tuple[float, float]]:
-    """The engine's launch points along an outline (its edges, about 5 km apart)."""
-    try:
-        from game.engine.rules import _densify as engine_densify
-    except ImportError:  # an engine that measures from the corners only
-        return [tuple(p) for p in outline]
-    return engine_densify(outline)
 
 
 def launch_points(scenario, weapon, rules=None) -> tuple[np.ndarray, np.ndarray]:
@@ -151,8 +149,9 @@ def launch_points(scenario, weapon, rules=None) -> tuple[np.ndarray, np.ndarray]
         r = regions.get(rid)
         if r is None:
             continue
-        pts.extend(_densify(r.outline))
-        corners.extend(r.outline)
+        pts.extend(region_refs.edge_points(r, regions).tolist())
+        if not (r.countries or r.admin1 or r.minus or r.within):
+            corners.extend(r.outline)
         if r.center is not None:
             pts.append(r.center)
             corners.append(r.center)
@@ -325,6 +324,82 @@ def text_with_halo(surface, text: str, font: pygame.font.Font, colour, pos, anch
     return r
 
 
+# ---------------------------------------------------------------- basemap layers
+@attrs.frozen(eq=False)
+class _Layer:
+    """The rings of one basemap layer in unit-plane coordinates, with a box per ring, so that a
+    render draws only the rings in view and at least a pixel wide."""
+
+    features: tuple[dict, ...]  # the feature of each ring
+    rings: tuple[np.ndarray, ...]
+    hole: np.ndarray  # bool per ring
+    box: np.ndarray  # [rings, 4]: x0, y0, x1, y1
+    xy: np.ndarray  # every ring's points, one after the other
+    starts: np.ndarray  # [rings + 1] offsets of the rings in ``xy``
+
+    @classmethod
+    def of(cls, items: list[tuple[dict, np.ndarray, bool]]) -> _Layer:
+        box = np.array([[r[:, 0].min(), r[:, 1].min(), r[:, 0].max(), r[:, 1].max()] for _f, r, _h in items])
+        rings = tuple(r for _f, r, _h in items)
+        return cls(
+            tuple(f for f, _r, _h in items),
+            rings,
+            np.array([h for _f, _r, h in items], dtype=bool),
+            box.reshape(-1, 4),
+            np.concatenate(rings) if rings else np.empty((0, 2)),
+            np.concatenate([[0], np.cumsum([len(r) for r in rings])]).astype(np.int64),
+        )
+
+    def pixels(self, scale: float, origin, idx: np.ndarray) -> list[list]:
+        """The rings ``idx`` (ascending) in pixels on a surface whose top left is ``origin``, as
+        ``pixel_ring`` gives them, projected in one numpy pass (thousands of rings a render)."""
+        if not len(idx):
+            return []
+        lengths = np.diff(self.starts)
+        chosen = np.zeros(len(self.rings), dtype=bool)
+        chosen[idx] = True
+        pts = np.rint(self.xy[np.repeat(chosen, lengths)] * scale - np.asarray(origin, dtype=float)).astype(np.int64)
+        ring_of = np.repeat(idx, lengths[idx])
+        keep = np.ones(len(pts), dtype=bool)
+        keep[1:] = (pts[1:, 0] != pts[:-1, 0]) | (pts[1:, 1] != pts[:-1, 1]) | (ring_of[1:] != ring_of[:-1])
+        counts = np.bincount(ring_of[keep], minlength=len(self.rings))[idx]
+        flat = pts[keep].tolist()
+        ends = np.cumsum(counts).tolist()
+        return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+    def visible(self, scale: float, origin, size) -> np.ndarray:
+        """Indices of the rings that reach into the surface and span at least a pixel."""
+        if not len(self.rings):
+            return np.empty(0, dtype=int)
+        x0, y0 = origin[0] / scale, origin[1] / scale
+        x1, y1 = x0 + size[0] / scale, y0 + size[1] / scale
+        b = self.box
+        inside = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
+        wide = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * scale >= 1.0
+        return np.flatnonzero(inside & wide)
+
+
+@attrs.frozen(eq=False)
+class _UnitShape:
+    """A scenario region in unit-plane coordinates: its rings and holes, the clip of ``within``
+    and the shapes of the regions ``minus`` cuts out."""
+
+    rings: tuple[np.ndarray, ...]
+    holes: tuple[np.ndarray, ...] = ()
+    clip_rings: tuple[np.ndarray, ...] = ()
+    clip_holes: tuple[np.ndarray, ...] = ()
+    cuts: tuple[_UnitShape, ...] = ()
+
+
+def pixel_ring(unit_ring: np.ndarray, scale: float, origin) -> np.ndarray:
+    """A unit-plane ring on a surface whose top left is ``origin`` (plane pixels): rounded to
+    pixels, consecutive repeats dropped (a country of 5,000 points is a few hundred at world zoom)."""
+    pts = np.rint(unit_ring * scale - np.asarray(origin, dtype=float)).astype(np.int64)
+    keep = np.ones(len(pts), dtype=bool)
+    keep[1:] = (pts[1:, 0] != pts[:-1, 0]) | (pts[1:, 1] != pts[:-1, 1])
+    return pts[keep]
+
+
 # ---------------------------------------------------------------- the view
 class MapView:
     """The board's map, drawn in ``rect``; handles its own drag, wheel and arrow keys."""
@@ -357,14 +432,23 @@ class MapView:
 
     # ---- setup
     def _bbox_of_scenario(self):
+        """The view when the scenario gives none: around its sites and regions (a region as large
+        as a continent counts only where a site of its is, so Russia does not fill the view)."""
         pts = [(s.lon, s.lat) for s in self.scenario.map.sites]
         for r in self.scenario.map.regions:
-            pts.extend(r.outline)
+            rings = region_rings(r, self.basemap)
+            if not rings:
+                continue
+            a = np.vstack(rings)
+            lo, hi = a.min(axis=0), a.max(axis=0)
+            if max(hi[0] - lo[0], hi[1] - lo[1]) <= 40 or not pts:
+                pts.extend([tuple(lo), tuple(hi)])
         if not pts:
             return (0.0, 0.0, 10.0, 6.0)
         a = np.asarray(pts, dtype=float)
-        pad = 1.0
-        return (a[:, 0].min() - pad, a[:, 1].min() - pad, a[:, 0].max() + pad, a[:, 1].max() + pad)
+        lo, hi = a.min(axis=0), a.max(axis=0)
+        pad = max(1.0, 0.08 * float(max(hi - lo)))
+        return (lo[0] - pad, lo[1] - pad, hi[0] + pad, hi[1] + pad)
 
     def _site_controllers(self) -> dict[str, str]:
         regions = {r.id: r for r in self.scenario.map.regions}
@@ -381,23 +465,42 @@ class MapView:
             out[:, 1] = -(ring_lonlat[:, 1] - lat0)
             return out
 
-        layers = {"countries": [], "regions": [], "occupied": [], "scenario": []}
         labels = []
+        layers: dict = {"scenario": [], "shapes": {}}
+        countries: list[tuple[dict, np.ndarray, bool]] = []
+        regions: list[tuple[dict, np.ndarray, bool]] = []
         if self.basemap:
             for c in self.basemap["countries"]:
                 rings = [unit(np.asarray(r, dtype=float).reshape(-1, 2)) for r in c["rings"]]
-                holes = [unit(np.asarray(r, dtype=float).reshape(-1, 2)) for r in c.get("holes", [])]
-                layers["countries"].append((c, rings, holes))
+                countries.extend((c, r, False) for r in rings)
+                countries.extend((c, unit(np.asarray(r, dtype=float).reshape(-1, 2)), True) for r in c.get("holes", []))
                 if c.get("label"):
                     labels.append((c["name"], c["label"], self._extent(rings)))
             for r in self.basemap["regions"]:
-                rings = [unit(np.asarray(x, dtype=float).reshape(-1, 2)) for x in r["rings"]]
-                layers["regions"].append((r, rings))
-                if r.get("status") and str(r["status"]).startswith("occupied"):
-                    layers["occupied"].append((r, rings))
+                regions.extend((r, unit(np.asarray(x, dtype=float).reshape(-1, 2)), False) for x in r["rings"])
+        layers["countries"] = _Layer.of(countries)
+        layers["regions"] = _Layer.of(regions)
+        by_id = {r.id: r for r in self.scenario.map.regions}
+
+        def unit_shape(reg) -> _UnitShape:
+            if reg.countries or reg.admin1 or reg.within:
+                shp = region_refs.shape(reg)
+                clip = shp.clip
+                return _UnitShape(
+                    tuple(unit(r) for r in shp.rings),
+                    tuple(unit(r) for r in shp.holes),
+                    tuple(unit(r) for r in clip.rings) if clip else (),
+                    tuple(unit(r) for r in clip.holes) if clip else (),
+                )
+            return _UnitShape(tuple(unit(r) for r in region_rings(reg, self.basemap)))
+
         for reg in self.scenario.map.regions:
-            rings = [unit(x) for x in region_rings(reg, self.basemap)]
-            layers["scenario"].append((reg, rings))
+            shp = unit_shape(reg)
+            layers["shapes"][reg.id] = shp
+            layers["scenario"].append((reg, list(shp.rings)))
+        for reg in self.scenario.map.regions:
+            cuts = [layers["shapes"][c] for c in reg.minus if c in by_id and c != reg.id]
+            layers["shapes"][reg.id] = attrs.evolve(layers["shapes"][reg.id], cuts=tuple(cuts))
         self.country_labels = labels
         self._unit = unit
         return layers
@@ -536,11 +639,36 @@ class MapView:
         pts[:, 1] -= origin[1]
         return pts.tolist()
 
+    def _px(self, ring: np.ndarray, origin, box: pygame.Rect | None = None) -> list:
+        """A ring's pixel points on the cache surface (or within ``box`` of it), computed once
+        per render; none for a ring off the surface or under a pixel wide."""
+        pts = self._px_array(ring, origin)
+        if pts is None:
+            return []
+        if box is not None:
+            pts = pts - (box.x, box.y)
+        return pts.tolist()
+
+    def _px_array(self, ring: np.ndarray, origin) -> np.ndarray | None:
+        key = id(ring)
+        if key in self._px_memo:
+            return self._px_memo[key]
+        s = self.proj.scale
+        lo, hi = ring.min(axis=0) * s - origin, ring.max(axis=0) * s - origin
+        w, h = self._px_size
+        pts = None
+        if hi[0] >= 0 and hi[1] >= 0 and lo[0] <= w and lo[1] <= h and max(hi[0] - lo[0], hi[1] - lo[1]) >= 1:
+            pts = pixel_ring(ring, s, origin)
+        self._px_memo[key] = pts
+        return pts
+
     def _render_static(self, surf: pygame.Surface, origin) -> None:
         layers = self._plane_unit
+        self._px_memo: dict[int, np.ndarray | None] = {}
+        self._px_size = surf.get_size()
         surf.fill(theme.SEA)
         s = self.proj.scale
-        bounds = pygame.Rect(0, 0, *surf.get_size())
+        size = surf.get_size()
         # graticule
         lon_a, lat_b = self.proj.lon0 + origin[0] / (self.proj.kx * s), self.proj.lat0 - origin[1] / s
         lon_b = lon_a + surf.get_width() / (self.proj.kx * s)
@@ -553,67 +681,130 @@ class MapView:
             y = -(lat - self.proj.lat0) * s - origin[1]
             pygame.draw.line(surf, theme.SEA_GRID, (0, y), (surf.get_width(), y))
 
-        def visible(pts):
-            xs = [q[0] for q in pts]
-            ys = [q[1] for q in pts]
-            return bounds.colliderect(pygame.Rect(min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1))
-
-        for _c, rings, holes in layers["countries"]:
-            for ring in rings:
-                pts = self._to_cache(ring, origin)
-                if len(pts) >= 3 and visible(pts):
-                    pygame.draw.polygon(surf, theme.LAND, pts)
-            for ring in holes:
-                pts = self._to_cache(ring, origin)
-                if len(pts) >= 3 and visible(pts):
-                    pygame.draw.polygon(surf, theme.SEA, pts)
+        countries: _Layer = layers["countries"]
+        shown = countries.visible(s, origin, size)
+        outlines: list[tuple[dict, list]] = []
+        holes: list[tuple[dict, list]] = []
+        for i, pts in zip(shown, countries.pixels(s, origin, shown), strict=True):  # land, then holes
+            if len(pts) >= 3:
+                (holes if countries.hole[i] else outlines).append((countries.features[i], pts))
+        for _f, pts in outlines:
+            pygame.draw.polygon(surf, theme.LAND, pts)
+        for _f, pts in holes:
+            pygame.draw.polygon(surf, theme.SEA, pts)
+        regions: _Layer = layers["regions"]
+        region_outlines = []
         if s > 25:
-            for _r, rings in layers["regions"]:
-                for ring in rings:
-                    pts = self._to_cache(ring, origin)
-                    if len(pts) >= 3 and visible(pts):
-                        pygame.draw.polygon(surf, theme.REGION_EDGE, pts, 1)
+            shown_regions = regions.visible(s, origin, size)
+            for i, pts in zip(shown_regions, regions.pixels(s, origin, shown_regions), strict=True):
+                if len(pts) >= 3:
+                    region_outlines.append((regions.features[i], pts))
+                    pygame.draw.polygon(surf, theme.REGION_EDGE, pts, 1)
         # the scenario's regions, by controller
-        overlay = pygame.Surface(surf.get_size(), pygame.SRCALPHA)
-        for reg, rings in layers["scenario"]:
-            col = self.colours.get(reg.controller)
-            for ring in rings:
-                pts = self._to_cache(ring, origin)
-                if len(pts) < 3 or not visible(pts):
-                    continue
-                if not self.basemap:
-                    base = theme.mix(theme.LAND, col, 0.22) if col else theme.LAND
-                    pygame.draw.polygon(surf, base, pts)
-                elif col:
-                    pygame.draw.polygon(overlay, (*col, 58), pts)
+        overlay = pygame.Surface(size, pygame.SRCALPHA)
+        bounds = pygame.Rect(0, 0, *size)
+        for reg, _rings in layers["scenario"]:
+            self._draw_region(overlay, surf, reg, layers["shapes"][reg.id], origin, bounds)
         surf.blit(overlay, (0, 0))
-        for _r, rings in layers["occupied"]:
-            for ring in rings:
-                pts = self._to_cache(ring, origin)
-                if len(pts) >= 3 and visible(pts):
+        # occupied and disputed areas of the world map
+        for f, pts in region_outlines if s > 25 else []:
+            if f.get("disputed"):
+                hatch(surf, pts, (210, 200, 150), spacing=10, alpha=45)
+        for i in regions.visible(s, origin, size):
+            f = regions.features[i]
+            if str(f.get("status") or "").startswith("occupied"):
+                pts = self._px(regions.rings[i], origin)
+                if len(pts) >= 3:
                     hatch(surf, pts, (200, 200, 210), spacing=8, alpha=70)
-        for reg, rings in layers["scenario"]:
-            col = self.colours.get(reg.controller)
-            occupied = any("occupied" in t for t in reg.tags)
-            for ring in rings:
-                pts = self._to_cache(ring, origin)
-                if len(pts) < 3 or not visible(pts):
-                    continue
-                if occupied and col:
-                    hatch(surf, pts, theme.lighten(col, 0.2), spacing=7, alpha=150)
-        # borders on top
-        for _c, rings, _holes in layers["countries"]:
-            for ring in rings:
-                pts = self._to_cache(ring, origin)
-                if len(pts) >= 3 and visible(pts):
-                    pygame.draw.polygon(surf, theme.BORDER, pts, 1)
-        for reg, rings in layers["scenario"]:
-            col = self.colours.get(reg.controller)
-            edge = theme.lighten(col, 0.15) if col else (150, 158, 170)
-            for ring in rings:
-                pts = self._to_cache(ring, origin)
-                if len(pts) >= 3 and visible(pts):
-                    pygame.draw.lines(surf, edge, True, pts, 2)
+        for f, pts in outlines:
+            if f.get("disputed"):
+                hatch(surf, pts, (210, 200, 150), spacing=10, alpha=45)
+        # borders on top: disputed ones dashed
+        for f, pts in outlines:
+            if f.get("disputed"):
+                _dashed_polygon(surf, DISPUTED_EDGE, pts, 5.0, 1)
+            else:
+                pygame.draw.polygon(surf, theme.BORDER, pts, 1)
+        for f, pts in region_outlines:
+            if f.get("disputed"):
+                _dashed_polygon(surf, DISPUTED_EDGE, pts, 4.0, 1)
+        for reg, _rings in layers["scenario"]:
+            self._draw_region_edge(surf, reg, layers["shapes"][reg.id], origin, bounds)
+
+    def _mask(self, shp: _UnitShape, origin, box: pygame.Rect) -> pygame.Surface:
+        """White (opaque) where the shape is, within ``box`` of the cache surface: its rings
+        less its holes, within its clip, less its cuts."""
+        mask = pygame.Surface(box.size, pygame.SRCALPHA)
+        mask.fill((0, 0, 0, 0))
+        for ring in shp.rings:
+            pts = self._px(ring, origin, box)
+            if len(pts) >= 3:
+                pygame.draw.polygon(mask, (255, 255, 255, 255), pts)
+        for ring in shp.holes:
+            pts = self._px(ring, origin, box)
+            if len(pts) >= 3:
+                pygame.draw.polygon(mask, (0, 0, 0, 0), pts)
+        if shp.clip_rings:
+            clip = self._mask(_UnitShape(shp.clip_rings, shp.clip_holes), origin, box)
+            mask.blit(clip, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+        for cut in shp.cuts:
+            mask.blit(self._mask(attrs.evolve(cut, cuts=()), origin, box), (0, 0), special_flags=pygame.BLEND_RGBA_SUB)
+        return mask
+
+    def _region_box(self, shp: _UnitShape, origin, bounds: pygame.Rect) -> pygame.Rect | None:
+        """The part of the cache surface a region covers (None: none of it)."""
+        if not shp.rings:
+            return None
+        parts = [p for p in (self._px_array(r, origin) for r in shp.rings) if p is not None]
+        if not parts:
+            return None
+        a = np.vstack(parts)
+        lo, hi = a.min(axis=0), a.max(axis=0)
+        box = pygame.Rect(int(lo[0]) - 2, int(lo[1]) - 2, int(hi[0] - lo[0]) + 5, int(hi[1] - lo[1]) + 5).clip(bounds)
+        return box if box.w > 0 and box.h > 0 else None
+
+    def _draw_region(self, overlay, surf, reg, shp: _UnitShape, origin, bounds: pygame.Rect) -> None:
+        """A scenario region's fill in its controller's colour (hatched when occupied)."""
+        box = self._region_box(shp, origin, bounds)
+        if box is None:
+            return
+        col = self.colours.get(reg.controller)
+        mask = self._mask(shp, origin, box)
+        if not self.basemap:  # an invented map: the regions are the land
+            base = theme.mix(theme.LAND, col, 0.22) if col else theme.LAND
+            fill = mask.copy()
+            fill.fill((*base, 255), special_flags=pygame.BLEND_RGBA_MULT)
+            surf.blit(fill, box.topleft)
+        elif col:
+            fill = mask.copy()
+            fill.fill((*col, 58), special_flags=pygame.BLEND_RGBA_MULT)
+            overlay.blit(fill, box.topleft)
+        if col and (reg.occupied or any("occupied" in t for t in reg.tags)):
+            lines = pygame.Surface(box.size, pygame.SRCALPHA)
+            lines.fill((0, 0, 0, 0))
+            tint = (*theme.lighten(col, 0.2), 150)
+            for k in range(-box.h - (box.x + box.y) % 7, box.w, 7):
+                pygame.draw.line(lines, tint, (k, box.h), (k + box.h, 0), 1)
+            lines.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+            surf.blit(lines, box.topleft)
+
+    def _draw_region_edge(self, surf, reg, shp: _UnitShape, origin, bounds: pygame.Rect) -> None:
+        """Its own rings' edges in the controller's colour, only where the region is (a cut or a
+        clip leaves the rest of a ring to the region on the other side)."""
+        box = self._region_box(shp, origin, bounds)
+        if box is None:
+            return
+        col = self.colours.get(reg.controller)
+        edge = theme.lighten(col, 0.15) if col else (150, 158, 170)
+        lines = pygame.Surface(box.size, pygame.SRCALPHA)
+        lines.fill((0, 0, 0, 0))
+        for ring in shp.rings:
+            pts = self._px(ring, origin, box)
+            if len(pts) >= 3:
+                pygame.draw.lines(lines, (*edge, 255), True, pts, 2)
+        if shp.clip_rings or shp.cuts:
+            lines.blit(self._mask(shp, origin, box), (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+        surf.blit(lines, box.topleft)
 
     def draw(self, surface: pygame.Surface, dt: float = 0.0) -> None:
         self._t += dt
@@ -943,11 +1134,13 @@ def _nice_step(x: float) -> float:
     return min((m * e for m in (1, 2, 5, 10)), key=lambda v: abs(math.log(v / x)))
 
 
-def _dashed_polygon(surface, colour, pts, dash: float = 6.0) -> None:
+def _dashed_polygon(surface, colour, pts, dash: float = 6.0, width: int = 1) -> None:
     n = len(pts)
     for i in range(n):
         (x0, y0), (x1, y1) = pts[i], pts[(i + 1) % n]
         length = math.hypot(x1 - x0, y1 - y0)
+        if length == 0.0:
+            continue
         k = 0.0
         while k < length:
             t0, t1 = k / length, min(length, k + dash) / length
@@ -956,6 +1149,6 @@ def _dashed_polygon(surface, colour, pts, dash: float = 6.0) -> None:
                 colour,
                 (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0),
                 (x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1),
-                1,
+                width,
             )
             k += dash * 2

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pygame
 
-from game import resources
+from game import colours, resources
 
 ASSETS = resources.assets_dir()
 ROOT = ASSETS.parent
@@ -26,8 +26,6 @@ FONT_FILES = {
     "italic": FONT_DIR / "NotoSans-Italic.ttf",
 }
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common CVD.
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 
 BG = (13, 18, 24)
 PANEL = (20, 27, 36)
@@ -38,9 +36,9 @@ TEXT_FAINT = (104, 116, 130)
 ACCENT = (232, 180, 76)
 DANGER = (213, 94, 0)
 GOOD = (0, 158, 115)
-SEA = (16, 33, 48)
+SEA = colours.MAP_BACKGROUNDS["sea"]
 SEA_GRID = (24, 44, 62)
-LAND = (43, 50, 60)
+LAND = colours.MAP_BACKGROUNDS["land"]
 LAND_FOREIGN = (34, 40, 49)
 BORDER = (96, 108, 122)
 REGION_EDGE = (66, 76, 88)
@@ -72,12 +70,9 @@ def mix(a, b, t: float) -> tuple[int, int, int]:
 
 
 def actor_colours(scenario, palette: str = "colorblind") -> dict[str, tuple[int, int, int]]:
-    """Actor id -> colour: Okabe-Ito in actor order, or the scenario's colours if chosen."""
-    out = {}
-    for i, a in enumerate(scenario.actors):
-        cb = hex_rgb(OKABE_ITO[i % len(OKABE_ITO)])
-        out[a.id] = hex_rgb(a.color, cb) if palette == "scenario" and a.color else cb
-    return out
+    """Actor id -> colour (map regions, ladder, debrief): the author's ``color`` where it reads
+    well, else Okabe-Ito; ``scenario`` takes the author's colours as written (``game.colours``)."""
+    return colours.actor_colours([(a.id, a.color) for a in scenario.actors], palette)
 
 
 def hex_of(rgb) -> str:

@@ -1,0 +1,91 @@
+"""The world map's cost, measured (not asserted): prints figures for the notes.
+
+    python bench/bench_map.py [SCENARIO ...] [--size 900x560] [--frames 300]
+
+For each scenario (default: the shipped ones on the world map): the time to read the world
+basemap (once per process), to build the map view (rings to the unit plane), to render the
+static cache (a new zoom or a pan past the margin: sea, land, borders, the scenario's regions),
+and the frame time of a board frame that blits the cache and draws sites and labels (what the
+window does 60 times a second while the map is still), with the frames per second that allows;
+then the same at the whole-world zoom. Runs headless (SDL's dummy video driver). The machine is
+shared and noisy: read figures as +-20%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import pygame  # noqa: E402
+
+from game import geo  # noqa: E402
+from game.runners.load import load_scenario  # noqa: E402
+from game.ui import theme  # noqa: E402
+from game.ui.map_view import MapView  # noqa: E402
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def bench(path: str, size: tuple[int, int], frames: int) -> None:
+    loaded = load_scenario(path)
+    scn = loaded.scenario
+    t = time.perf_counter()
+    basemap = geo.load_basemap(scn.map.basemap) if scn.map.basemap != "none" else None
+    read = time.perf_counter() - t
+    t = time.perf_counter()
+    view = MapView(scn, theme.actor_colours(scn), basemap, [], rules=loaded.rules)
+    build = time.perf_counter() - t
+    screen = pygame.Surface(size)
+    view.set_rect(pygame.Rect(0, 0, *size))
+    print(f"{os.path.basename(path)}: basemap {scn.map.basemap} read in {_ms(read)}, view built in {_ms(build)}")
+    for label, zoom_out in (("scenario view", 0), ("whole world", 1)):
+        if zoom_out:
+            view.home = (-180.0, -60.0, 180.0, 80.0)
+            view.reset_view()
+        renders = []
+        for _ in range(3):
+            view._cache.clear()
+            t = time.perf_counter()
+            view._cache_surface()
+            renders.append(time.perf_counter() - t)
+        times = []
+        for _ in range(frames):
+            t = time.perf_counter()
+            view.draw(screen, 1 / 60)
+            times.append(time.perf_counter() - t)
+        frame = statistics.median(times)
+        p95 = sorted(times)[int(0.95 * len(times))]
+        print(
+            f"  {label}: static render {_ms(min(renders))} (best of 3), frame {_ms(frame)} median, "
+            f"{_ms(p95)} p95 -> {1 / frame:.0f} fps"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("scenarios", nargs="*", help="scenario files (default: the shipped ones on the world map)")
+    ap.add_argument("--size", default="900x560", help="map size in pixels, WxH (the board's map at 1280x720)")
+    ap.add_argument("--frames", type=int, default=300)
+    args = ap.parse_args(argv)
+    w, h = (int(v) for v in args.size.lower().split("x"))
+    pygame.init()
+    paths = args.scenarios or [
+        os.path.join(ROOT, "scenarios", f) for f in ("atacms_2024.yaml", "cuba_1962.yaml", "tutorial.yaml")
+    ]
+    for path in paths:
+        bench(path, (w, h), args.frames)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
