@@ -45,11 +45,12 @@ def test_there_are_shipped_scenarios():
 def test_pettingzoo_and_gymnasium_checkers_pass(scenario):
     """PettingZoo's api_test (with and without signals in the actions) and parallel_api_test,
     and Gymnasium's check_env for every seat."""
-    api_test(env(scenario), num_cycles=200)
-    parallel_api_test(parallel_env(scenario), num_cycles=200)
-    api_test(env(scenario, signals=True), num_cycles=100)
-    for seat in env(scenario).possible_agents:
-        check_env(single_seat_env(scenario, seat), skip_render_check=True)
+    rules = load_rules(scenario)  # compiled once; each environment takes the rules
+    api_test(env(rules), num_cycles=200)
+    parallel_api_test(parallel_env(rules), num_cycles=200)
+    api_test(env(rules, signals=True), num_cycles=100)
+    for actor in rules.scenario.actors:
+        check_env(single_seat_env(rules, actor.id), skip_render_check=True)
 
 
 def test_a_seeded_episode_is_the_game_replay_shows():
@@ -128,7 +129,7 @@ def test_reset_without_seed_plays_the_next_game_of_the_batch():
 
 def test_hidden_red_lines_are_seen_only_by_their_owner():
     rules = load_rules("cuba_1962")
-    e = parallel_env("cuba_1962")
+    e = parallel_env(rules)
     for spec in rules.scenario.red_lines:
         name = f"tripped:{spec.id}"
         for agent in e.possible_agents:
