@@ -17,7 +17,8 @@ What an agent sees (``observation_space(agent)``, a ``Dict``):
 - ``"action_mask"``: int8, 1 for each action legal now. An illegal action is played as Hold
   and the agent's info says ``illegal_action: True``.
 
-Actions (``Discrete``): option ``n`` of ``option_names(agent)``. By default a driven seat
+Actions (``Discrete``): option ``n`` of ``option_names(agent)``: the targets and weapons of
+the actions the engine's ``Observation`` lets the seat choose (as for any policy). By default a driven seat
 says nothing, as a student who never speaks; with ``signals=True`` the index also says what
 the seat says that turn: ``n = option + n_options * k``, ``k = 0`` for nothing and ``k`` for
 the seat's k-th signal (``option_names`` spells each one out).
@@ -52,6 +53,7 @@ from gymnasium import spaces
 from pettingzoo import AECEnv, ParallelEnv
 from pettingzoo.utils import AgentSelector
 
+from game.engine.observation import observe
 from game.engine.rules import Rules
 from game.engine.session import Session
 from game.policies import HumanPolicy, policy_for
@@ -129,14 +131,12 @@ def seat_table(rules: Rules, actor: int, signals: bool = False) -> SeatTable:
     out += [entry(f"tripped:{r.id}", 0.0, inf) for r in scn.red_lines if r.declared or r.owner == me]
     out += [entry(f"happened:{e.id}", 0.0, inf) for e in scn.events]
     out += [entry(f"signalled:{s.id}", 0.0, inf) for s in scn.signals]
+    view = observe(rules, actor)  # what a policy of this seat may choose: its options and signals
     instances = [
-        int(i)
-        for k in rules.actor_actions[actor]
-        for i in rules.actions[k].instances
-        if rules.instances[int(i)].owner in (-1, actor)
+        int(i) for k in view.options for i in rules.actions[k].instances if rules.instances[int(i)].owner in (-1, actor)
     ]
     hold = instances.index(int(rules.actions[rules.wait_action[actor]].instances[0]))
-    says = [i for i, sig in enumerate(rules.signals) if actor in sig.actors] if signals else []
+    says = list(view.signals) if signals else []
     names = [rules.describe_instance(i) for i in instances]
     names += [f"{n}, saying: {rules.signals[s].spec.says}" for s in says for n in names[: len(instances)]]
     return SeatTable(tuple(out), tuple(instances), tuple(says), tuple(names), hold)
