@@ -338,16 +338,20 @@ class _Layer:
     starts: np.ndarray  # [rings + 1] offsets of the rings in ``xy``
 
     @classmethod
-    def of(cls, items: list[tuple[dict, np.ndarray, bool]]) -> _Layer:
-        box = np.array([[r[:, 0].min(), r[:, 1].min(), r[:, 0].max(), r[:, 1].max()] for _f, r, _h in items])
-        rings = tuple(r for _f, r, _h in items)
+    def of(cls, items: list[tuple[dict, np.ndarray, bool]], unit) -> _Layer:
+        """The layer of (feature, lon/lat ring, is a hole) items, taken to the unit plane by
+        ``unit`` in one pass over all their points."""
+        starts = np.concatenate([[0], np.cumsum([len(r) for _f, r, _h in items])]).astype(np.int64)
+        xy = unit(np.concatenate([r for _f, r, _h in items])) if items else np.empty((0, 2))
+        lo = np.minimum.reduceat(xy, starts[:-1], axis=0) if items else np.empty((0, 2))
+        hi = np.maximum.reduceat(xy, starts[:-1], axis=0) if items else np.empty((0, 2))
         return cls(
             tuple(f for f, _r, _h in items),
-            rings,
+            tuple(np.split(xy, starts[1:-1])) if items else (),
             np.array([h for _f, _r, h in items], dtype=bool),
-            box.reshape(-1, 4),
-            np.concatenate(rings) if rings else np.empty((0, 2)),
-            np.concatenate([[0], np.cumsum([len(r) for r in rings])]).astype(np.int64),
+            np.hstack([lo, hi]).reshape(-1, 4),
+            xy,
+            starts,
         )
 
     def pixels(self, scale: float, origin, idx: np.ndarray) -> list[list]:
@@ -471,15 +475,17 @@ class MapView:
         regions: list[tuple[dict, np.ndarray, bool]] = []
         if self.basemap:
             for c in self.basemap["countries"]:
-                rings = [unit(np.asarray(r, dtype=float).reshape(-1, 2)) for r in c["rings"]]
+                rings = [np.asarray(r, dtype=float).reshape(-1, 2) for r in c["rings"]]
                 countries.extend((c, r, False) for r in rings)
-                countries.extend((c, unit(np.asarray(r, dtype=float).reshape(-1, 2)), True) for r in c.get("holes", []))
+                countries.extend((c, np.asarray(r, dtype=float).reshape(-1, 2), True) for r in c.get("holes", []))
                 if c.get("label"):
-                    labels.append((c["name"], c["label"], self._extent(rings)))
+                    big = max(rings, key=len)
+                    extent = max(float(np.ptp(big[:, 0])) * kx, float(np.ptp(big[:, 1])))
+                    labels.append((c["name"], c["label"], extent))
             for r in self.basemap["regions"]:
-                regions.extend((r, unit(np.asarray(x, dtype=float).reshape(-1, 2)), False) for x in r["rings"])
-        layers["countries"] = _Layer.of(countries)
-        layers["regions"] = _Layer.of(regions)
+                regions.extend((r, np.asarray(x, dtype=float).reshape(-1, 2), False) for x in r["rings"])
+        layers["countries"] = _Layer.of(countries, unit)
+        layers["regions"] = _Layer.of(regions, unit)
         by_id = {r.id: r for r in self.scenario.map.regions}
 
         def unit_shape(reg) -> _UnitShape:
