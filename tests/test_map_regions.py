@@ -25,7 +25,7 @@ from game.ui import theme  # noqa: E402
 from game.ui.map_view import MapView  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-KOREA = ROOT / "tests" / "scenarios" / "korea_map.yaml"
+KOREA = ROOT / "tests" / "maps" / "korea_map.yaml"
 ATACMS = ROOT / "scenarios" / "atacms_2024.yaml"
 
 
