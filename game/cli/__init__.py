@@ -26,6 +26,7 @@ COMMANDS = {
     "schema": "print the JSON Schema of the scenario format",
     "params": "list every tunable number of a scenario",
     "sweep": "run a parameter grid and report how outcomes depend on it",
+    "explore": "search a seat's best strategies against the other seats' doctrines",
     "lint": "warnings about a scenario that are not errors (--games N: balance too)",
     "new": "write a commented template scenario to start from",
     "class-report": "summarise the game logs students exported",

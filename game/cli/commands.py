@@ -21,6 +21,7 @@ from game.cli.common import (
     require_extra,
     scenario_arg,
 )
+from game.cli.explore_cmd import args_explore, cmd_explore  # noqa: F401  (dispatched by name from here)
 from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401  (dispatched by name from here)
 from game.diagnostics import RedlineError, ScenarioError
 from game.files import atomic_write
