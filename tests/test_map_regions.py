@@ -107,6 +107,10 @@ def test_within_keeps_the_countrys_border() -> None:
     pts = regions.edge_points(front, {"f": front})
     assert pts[:, 0].max() < 40.3  # the outline's east side, in Russia, is clipped away (Ukraine ends at 40.2 E)
     assert np.any(np.isclose(pts[:, 1], 46.0) & (pts[:, 0] > 31.0))  # its south side across Ukraine stays
+    by_name = regions.shape(
+        Region(id="k", name="K", outline=((35, 50), (37, 50), (37, 52), (35, 52)), within=("Kursk",))
+    )
+    assert by_name.contains(36.19, 51.73) and not by_name.contains(35.2, 50.2)  # Kursk yes, Belgorod no
 
 
 # --- colours ---------------------------------------------------------------------------------

@@ -212,7 +212,9 @@ def shape(region: Region) -> RegionShape:
     own = _shape(region.countries, region.admin1, region.outline)
     if not region.within:
         return own
-    clip = _shape(tuple(r for r in region.within if "-" not in r), tuple(r for r in region.within if "-" in r), ())
+    index = _index()
+    countries = tuple(r for r in region.within if index is not None and r in index.countries)
+    clip = _shape(countries, tuple(r for r in region.within if r not in countries), ())
     return RegionShape(own.rings, own.holes, clip)
 
 
