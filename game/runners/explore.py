@@ -385,7 +385,7 @@ def explore(
     rng = np.random.default_rng(seed)
     seen: dict[Strategy, float] = {}
     candidates = 0
-    search_end = start + 0.5 * budget
+    search_end = start + (0.5 if robust else 0.8) * budget  # the rest: the fresh games, the params
     for i, fam in enumerate(fams):
         share_end = start + (search_end - start) * (i + 1) / len(fams)
         candidates += _cem(rules, seed, train, a, fam, goal, rng, share_end, seen)

@@ -21,6 +21,7 @@ from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import Replays, causal_chain, game_log, replay_shares
 from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
+from game.ui.panels.explore_panel import ExplorePanel
 from game.ui.screens.base import SCROLL_KEYS, Screen, oid
 from game.ui.text_card import TextCard
 from game.ui.widgets import Label
@@ -55,6 +56,8 @@ class DebriefScreen(Screen):
         self.replays = replays if replays is not None else replay_shares(match.session, self.seats)
         self.colours = theme.actor_colours(match.scenario, app.settings.palette)
         self.ladder = LadderView(match.scenario, self.colours)
+        # the best strategy found against these doctrines beside the student's (worker thread)
+        self.explore = ExplorePanel(app, match, self.seats[0]) if self.seats else None
 
     def build(self) -> None:
         """The layout at once; the widgets and the texts in ``update``, a few at a time under
@@ -84,6 +87,9 @@ class DebriefScreen(Screen):
         self.bars_rect = pygame.Rect(
             pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12)
         )
+        if self.explore is not None:  # its card under the replays' bars
+            self.explore_rect = pygame.Rect(pad, self.bars_rect.bottom - s(92), left_w, s(92))
+            self.bars_rect.height -= s(100)
         # the history comparison in its own box under the chain, so both show without scrolling
         px = self.app.font_px(13)
         history = self.history_html()
@@ -316,7 +322,10 @@ class DebriefScreen(Screen):
         for ev in sess.events:
             if ev["kind"] == "action" and ev.get("via") == "decision" and ev.get("actor") in self.seats:
                 yours.setdefault(ev["turn"], []).append(ev.get("action_name") or "")
+        played = max((ev["turn"] for ev in sess.events), default=0)
         for hentry in scn.history:
+            if hentry.turn > played:  # the game ended before this turn: nothing of yours to set beside it
+                continue
             for aid, act in hentry.actions.items():
                 if aid in self.seats:
                     name = news_view._action_name(scn, act)
@@ -431,6 +440,8 @@ class DebriefScreen(Screen):
             fs=fs,
             highlight=actual,
         )
+        if self.explore is not None:
+            self.explore.draw(surface, self.explore_rect, fs)
 
     def state(self) -> dict:
         r = self.replays
@@ -439,4 +450,5 @@ class DebriefScreen(Screen):
             "outcome": self.match.session.outcome.id if self.match.session.outcome else None,
             "student": None if r.student is None else [float(x) for x in r.student],
             "ai": [float(x) for x in r.ai],
+            "explore": None if self.explore is None else self.explore.state(),
         }
