@@ -95,6 +95,20 @@ def _comparison(sub):
     return st.tuples(st.sampled_from(ops), sub, sub).map(lambda t: t[0](t[1], t[2]))
 
 
+def _condition(sub):
+    """A truth: a comparison, or all / some / not of comparisons (as the rules build them:
+    conditions go into Where, Count and each other, never into arithmetic, where numpy's
+    booleans and C's ints would differ: True + True)."""
+    cmp = _comparison(sub)
+    several = st.lists(cmp, min_size=0, max_size=3).map(tuple)
+    return st.one_of(
+        cmp,
+        several.map(formulas.All),
+        several.map(formulas.AnyOf),
+        cmp.map(formulas.Not),
+    )
+
+
 def _tree(depth: int = 0):
     if depth > 3:
         return _leaf()
@@ -105,11 +119,10 @@ def _tree(depth: int = 0):
         *(two.map(lambda t, op=op: op(*t)) for op in (formulas.Add, formulas.Sub, formulas.Mul, formulas.Div)),
         two.map(lambda t: formulas.Max(*t)),
         *(st.tuples(sub, _BOUNDS).map(lambda t, op=op: op(*t)) for op in (formulas.AtLeast, formulas.AtMost)),
-        _comparison(sub),
         sub.map(formulas.Pos0),
         sub.map(formulas.Clip01),
-        st.tuples(sub, sub, sub).map(lambda t: formulas.Where(*t)),
-        st.lists(_comparison(sub), min_size=1, max_size=3).map(lambda xs: formulas.Count(tuple(xs))),
+        st.tuples(st.one_of(sub, _condition(sub)), sub, sub).map(lambda t: formulas.Where(*t)),
+        st.lists(_condition(sub), min_size=1, max_size=3).map(lambda xs: formulas.Count(tuple(xs))),
     )
 
 

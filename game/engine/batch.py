@@ -317,6 +317,29 @@ class Batch:
             maps.append(m)
         self.fog_maps = maps
         # the formulas of this batch's rules and seats, built once (game.engine.formulas)
+        self.weapon_ready = [
+            formulas.weapon_ready(w.stock, w.authorized, w.per_use, n) for n, w in enumerate(R.weapon_cols)
+        ]
+        held = None if self.held_col is None else formulas.Greater(formulas.Column(self.held_col), formulas.ZERO)
+        self.legal_formulas: list[dict[int, tuple[Node, list[Node]]]] = []
+        for a in range(len(R.scenario.actors)):
+            by_action: dict[int, tuple[Node, list[Node]]] = {}
+            for k in R.actor_actions[a].tolist():
+                act = R.actions[k]
+                instances = [
+                    formulas.ZERO
+                    if not x.static_ok or x.owner not in (-1, a)
+                    else self.weapon_ready[x.weapon]
+                    if x.weapon >= 0
+                    else formulas.ONE
+                    for x in (R.instances[int(i)] for i in act.instances)
+                ]
+                # the circuit breaker holds every action but the hold
+                by_action[k] = (
+                    formulas.action_legal(act.when, instances, None if k == R.wait_action[a] else held),
+                    instances,
+                )
+            self.legal_formulas.append(by_action)
         self.observations = [observe(R, a) for a in range(len(R.scenario.actors))]
         self.weight_formulas: list[list[Node]] = []
         self.signal_formulas: list[list[Node]] = []
@@ -377,8 +400,9 @@ class Batch:
         return draw(self.seed, self.games, self.turn, site, k)
 
     def weapon_ok(self) -> list[np.ndarray]:
-        X = self.X
-        return [(X[w.stock] >= w.per_use - 1e-9) & (X[w.authorized] > 0) for w in self.rules.weapon_cols]
+        """Per weapon, the games where it can be used now (``formulas.weapon_ready``)."""
+        env = NumpyEnv(self.ctx(), n=self.live)
+        return [evaluate(tree, env) for tree in self.weapon_ready]
 
     def weight_values(self, a: int, ctx: Ctx) -> list:
         """Actor ``a``'s policy's weight of each of its options, in every game (a number
@@ -399,36 +423,20 @@ class Batch:
     def legal_actions(self, actor: int, wok=None) -> tuple[list, list]:
         """Per action of the actor's free choices, whether it is legal (a bool over games, or
         one Python bool for all); and per action, the same for each of its instances
-        (static legality, stock, authorization)."""
-        R = self.rules
-        wok = wok if wok is not None else self.weapon_ok()
-        ctx = self.ctx()
+        (static legality, stock, authorization): ``formulas.action_legal`` of each."""
+        # the weapons' readiness, when the caller has it, is not computed again
+        memo: dict = {} if wok is None else {id(t): ok for t, ok in zip(self.weapon_ready, wok)}
+        env = NumpyEnv(self.ctx(), n=self.live)
+
+        def value(tree: Node):
+            v = evaluate(tree, env, memo)
+            return bool(v) if formulas.is_constant(tree) else v
+
         masks, inst_legal = [], []
-        for k in R.actor_actions[actor]:
-            act = R.actions[k]
-            w = act.when.const
-            when = bool(w) if w is not None else (act.when(ctx) != 0)
-            rows: list = []
-            anyinst = False
-            for i in act.instances:
-                x = R.instances[int(i)]
-                if not x.static_ok or x.owner not in (-1, actor):
-                    rows.append(False)
-                elif x.weapon >= 0:
-                    rows.append(wok[x.weapon])
-                    anyinst = anyinst | wok[x.weapon] if anyinst is not True else True
-                else:
-                    rows.append(True)
-                    anyinst = True
-            masks.append(when & anyinst if anyinst is not True else when)
-            inst_legal.append(rows)
-        held = self.held()
-        if held is not None:  # the circuit breaker: only the hold is legal
-            free = ~held
-            masks = [
-                m if k == R.wait_action[actor] or m is False else m & free
-                for k, m in zip(R.actor_actions[actor], masks)
-            ]
+        for k in self.rules.actor_actions[actor]:
+            legal, instances = self.legal_formulas[actor][int(k)]
+            masks.append(value(legal))
+            inst_legal.append([value(t) for t in instances])
         return masks, inst_legal
 
     # ------------------------------------------------------------------ the turn
@@ -719,11 +727,9 @@ class Batch:
         wi = self.inst_weapon[inst]
         used = np.flatnonzero(np.bincount(wi[wi >= 0], minlength=len(self.rules.weapon_cols)))
         if len(used):
-            X = self.X
             ok = ok.copy()
             for w in used:
-                wc = self.rules.weapon_cols[w]
-                m = wok[w] if wok is not None else (X[wc.stock] >= wc.per_use - 1e-9) & (X[wc.authorized] > 0)
+                m = wok[w] if wok is not None else evaluate(self.weapon_ready[w], NumpyEnv(self.ctx(), n=self.live))
                 ok &= (wi != w) | m
         return ok
 
@@ -734,8 +740,7 @@ class Batch:
             return np.zeros(len(rows), dtype=bool)
         if x.weapon < 0:
             return np.ones(len(rows), dtype=bool)
-        wc = self.rules.weapon_cols[x.weapon]
-        return (self.X[wc.stock, rows] >= wc.per_use - 1e-9) & (self.X[wc.authorized, rows] > 0)
+        return evaluate(self.weapon_ready[x.weapon], NumpyEnv(Ctx(Rows(self.X, rows)), n=len(rows)))
 
     def _apply_rows(self, a: int, rows: np.ndarray, sub: np.ndarray, cause) -> None:
         """Apply instances ``sub`` in the games ``rows`` only (a response in a few games).

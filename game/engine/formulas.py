@@ -9,7 +9,9 @@ as a tree of frozen records:
 - an AI seat's choice: the categorical draw over unnormalised weights (``categorical``);
 - the policies' weights: the presets' tables, tit-for-tat's mirror of the others' rung,
   a doctrine's rules over a preset, floored at 0 (``tit_for_tat``, ``doctrine_weight``);
-- a variable kept in its declared range (``bounded``).
+- a variable kept in its declared range (``bounded``);
+- an action's legality: its condition, an instance whose weapon is ready, the circuit
+  breaker (``action_legal``, ``weapon_ready``).
 
 ``evaluate`` lowers a tree to numpy (``Batch``, the policies' explanations, the session's
 odds); ``codegen`` prints the very same tree as C. Each node says its meaning once, for
@@ -167,6 +169,27 @@ class LessEq:
 
 
 @attrs.frozen(eq=False)
+class All:
+    """Whether every condition holds (none: it holds)."""
+
+    conds: tuple[Node, ...]
+
+
+@attrs.frozen(eq=False)
+class AnyOf:
+    """Whether some condition holds (none: it does not)."""
+
+    conds: tuple[Node, ...]
+
+
+@attrs.frozen(eq=False)
+class Not:
+    """Whether the condition does not hold."""
+
+    a: Node
+
+
+@attrs.frozen(eq=False)
 class Count:
     """How many of the conditions hold (an integer)."""
 
@@ -192,6 +215,9 @@ Node = (
     | Greater
     | GreaterEq
     | LessEq
+    | All
+    | AnyOf
+    | Not
     | Count
 )
 
@@ -203,13 +229,13 @@ def children(n: Node) -> tuple[Node, ...]:
     """The nodes ``n`` is computed from, in order."""
     if isinstance(n, (Num, Column, Given, Formula, Holds)):
         return ()
-    if isinstance(n, (Pos0, Clip01)):
+    if isinstance(n, (Pos0, Clip01, Not)):
         return (n.a,)
     if isinstance(n, (AtLeast, AtMost)):
         return (n.a, n.bound)
     if isinstance(n, Where):
         return (n.cond, n.a, n.b)
-    if isinstance(n, Count):
+    if isinstance(n, (Count, All, AnyOf)):
         return n.conds
     return (n.a, n.b)
 
@@ -326,6 +352,45 @@ def bounded(value: Node, lo: float, hi: float, column: int) -> Node:
     return out
 
 
+def all_of(conds: Sequence[Node]) -> Node:
+    """Every condition: ``ONE`` where all are constant and hold, ``ZERO`` where one never holds."""
+    if any(c is ZERO for c in conds):
+        return ZERO
+    rest = tuple(c for c in conds if c is not ONE)
+    return All(rest) if rest else ONE
+
+
+def any_of(conds: Sequence[Node]) -> Node:
+    """Some condition: ``ONE`` where one always holds, ``ZERO`` where there is none that may."""
+    if any(c is ONE for c in conds):
+        return ONE
+    rest = tuple(c for c in conds if c is not ZERO)
+    return AnyOf(rest) if rest else ZERO
+
+
+def truth(when: Expr) -> Node:
+    """Whether an expression holds, ``ONE`` or ``ZERO`` where it is a constant."""
+    if when.const is not None:
+        return ONE if when.const != 0 else ZERO
+    return Holds(when)
+
+
+READY_SLACK = 1e-9  # a stock a hair under one use (fractional per_use) still counts as one
+
+
+def weapon_ready(stock: int, authorized: int, per_use: float, weapon: int) -> Node:
+    """A weapon can be used now: a use's worth of stock (``READY_SLACK`` spared) and authorized."""
+    need = Num(per_use - READY_SLACK, key=("need", weapon))
+    return All((GreaterEq(Column(stock), need), Greater(Column(authorized), ZERO)))
+
+
+def action_legal(when: Expr, instances: Sequence[Node], held: Node | None) -> Node:
+    """An action is legal: its condition holds and one of its instances (weapon and target) can
+    be used; while ``held`` (the circuit breaker) holds, it is not."""
+    legal = all_of([truth(when), any_of(instances)])
+    return legal if held is None else all_of([legal, Not(held)])
+
+
 # ------------------------------------------------------------------ numpy
 
 
@@ -404,6 +469,19 @@ def _numpy(n: Node, env: NumpyEnv, memo: dict[int, Any]) -> Any:
         return ev(n.a) >= ev(n.b)
     if isinstance(n, LessEq):
         return ev(n.a) <= ev(n.b)
+    if isinstance(n, All):
+        every: Any = True
+        for c in n.conds:
+            every = every & ev(c)
+        return every
+    if isinstance(n, AnyOf):
+        some: Any = False
+        for c in n.conds:
+            some = some | ev(c)
+        return some
+    if isinstance(n, Not):
+        a = ev(n.a)
+        return ~a if isinstance(a, np.ndarray) else not a
     out = np.zeros(env.n, dtype=np.int64)
     for c in n.conds:
         out += ev(c)

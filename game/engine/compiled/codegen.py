@@ -39,6 +39,8 @@ from game.engine import formulas, phases
 from game.engine.batch import Batch
 from game.engine.formulas import (
     Add,
+    All,
+    AnyOf,
     AtLeast,
     AtMost,
     Clip01,
@@ -54,6 +56,7 @@ from game.engine.formulas import (
     Max,
     Mul,
     Node,
+    Not,
     Num,
     Pos0,
     Sub,
@@ -328,6 +331,11 @@ class _Exprs:
             return f"({f(n.cond)} ? {f(n.a)} : {f(n.b)})"
         if isinstance(n, Count):
             return "(" + " + ".join(f"(int64_t){f(c)}" for c in n.conds) + ")" if n.conds else "((int64_t)0)"
+        if isinstance(n, (All, AnyOf)):  # every operand evaluated (no side effects): no branch
+            op, empty = (" & ", "1") if isinstance(n, All) else (" | ", "0")
+            return "(" + op.join(f"({f(c)} != 0)" for c in n.conds) + ")" if n.conds else empty
+        if isinstance(n, Not):
+            return f"(!({f(n.a)}))"
         raise Unsupported(f"formula node {t.__name__}")
 
 
@@ -411,8 +419,8 @@ class _Gen(_Exprs):
                 self.src(f"x[{c}] = {self.formula(rule, {'v': f'x[{c}]'})};")
 
     def weapon_ok(self, w: int) -> str:
-        wc = self.R.weapon_cols[w]
-        return f"((x[{wc.stock}] >= {self.k(wc.per_use - 1e-9, ('need', w))}) & (x[{wc.authorized}] > 0.0))"
+        """``formulas.weapon_ready`` of weapon w, as C."""
+        return self.formula(self.probe.weapon_ready[w], {})
 
     # ------------------------------------------------------------------ the kernel
     def generate(self) -> KernelSource:
@@ -587,26 +595,10 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         self.decide_signal(a)
 
     def legal_code(self, a: int, k: int) -> tuple[str, list[str]]:
-        """Whether action k is legal for actor a (``Batch.legal_actions``), and each instance."""
-        R = self.R
-        act = R.actions[k]
-        rows, anyinst = [], "0"
-        for i in act.instances:
-            x = R.instances[int(i)]
-            if not x.static_ok or x.owner not in (-1, a):
-                rows.append("0")
-            elif x.weapon >= 0:
-                rows.append(self.weapon_ok(x.weapon))
-                if anyinst != "1":
-                    ok = self.weapon_ok(x.weapon)
-                    anyinst = ok if anyinst == "0" else f"{anyinst} | {ok}"
-            else:
-                rows.append("1")
-                anyinst = "1"
-        held = self.probe.held_col
-        if held is not None and k != R.wait_action[a]:  # the circuit breaker: only the hold is legal
-            anyinst = f"{anyinst}) & (!(x[{held}] > 0.0)"
-        return f"({self.truth(act.when)} & ({anyinst}))", rows
+        """Whether action k is legal for actor a, and each instance: the trees of
+        ``formulas.action_legal`` that ``Batch.legal_actions`` evaluates, as C."""
+        legal, instances = self.probe.legal_formulas[a][k]
+        return self.formula(legal, {}), [self.formula(t, {}) for t in instances]
 
     def weight_code(self, tree: Node) -> str:
         """A policy's weight formula, computed into a new variable."""
