@@ -82,14 +82,14 @@ class DebriefScreen(Screen):
         self.outcome_card = TextCard(
             html.escape(out.text if out else ""), pygame.Rect(pad, top, left_w, text_h), body_px, s(12)
         )
-        rest = bottom - top - text_h - s(12)
+        # the strategy card (when there is a seat) at the bottom: the chart and the bars share the rest
+        explore_h = 0 if self.explore is None else self.explore.height(self.app.font_px(12)) + s(10)
+        rest = bottom - top - text_h - s(12) - explore_h
         self.chart_rect = pygame.Rect(pad, top + text_h + s(12), left_w, int(rest * 0.5) - s(6))
         self.bars_rect = pygame.Rect(
-            pad, self.chart_rect.bottom + s(12), left_w, bottom - self.chart_rect.bottom - s(12)
+            pad, self.chart_rect.bottom + s(12), left_w, bottom - explore_h - self.chart_rect.bottom - s(12)
         )
-        if self.explore is not None:  # its card under the replays' bars
-            self.explore_rect = pygame.Rect(pad, self.bars_rect.bottom - s(92), left_w, s(92))
-            self.bars_rect.height -= s(100)
+        self.explore_rect = pygame.Rect(pad, bottom - explore_h + s(10), left_w, explore_h - s(10))
         # the history comparison in its own box under the chain, so both show without scrolling
         px = self.app.font_px(13)
         history = self.history_html()
