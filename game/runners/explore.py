@@ -36,6 +36,7 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
+from game.engine import words
 from game.engine.batch import Batch, Ctx
 from game.engine.observation import SeatPolicy
 from game.policies import ScriptedPolicy, policy_for
@@ -446,6 +447,8 @@ class Comparison:
     best: Found
     yours: Rate
     doctrine: Rate
+    candidates: int  # tables played in the search
+    why: str  # why this outcome: the seat's objective that ranks it first
     seconds: float
 
 
@@ -487,4 +490,13 @@ def compare(
     b = Batch(rules, seed, fresh, policies).run()
     yours = Rate(int(np.isin(b.outcome[: b.n], (goal,)).sum()), games)
     out = rules.scenario.outcomes[goal]
-    return Comparison(out.id, out.name, found.found[0], yours, found.doctrine, time.monotonic() - start)
+    texts = [o.text for o in rules.scenario.objectives if o.actor == seat]
+    name = rules.scenario.actors[a].name
+    why = (
+        f"the outcome that scores best on {words.possessive(name)} objective ({'; '.join(texts)})"
+        if texts
+        else "the most common outcome with the AI in every seat"
+    )
+    return Comparison(
+        out.id, out.name, found.found[0], yours, found.doctrine, found.candidates, why, time.monotonic() - start
+    )

@@ -13,7 +13,16 @@ from game.ui.tooltip import wrap
 
 BUDGET = 5.0  # seconds of search: the whole panel in under 10 s on a laptop (bench/bench_explore.py)
 GAMES = 2000
-LIMITS = "The best reply found to these models of the actors, not advice."
+ROWS = 4  # lines of text the card shows
+
+
+def _fit(f: pygame.font.Font, text: str, width: int) -> str:
+    """``text`` cut to ``width`` pixels, with an ellipsis where it was cut."""
+    if f.size(text)[0] <= width:
+        return text
+    while text and f.size(text + "\u2026")[0] > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"
 
 
 def comparison_for(match, seat: str, budget: float = BUDGET, games: int = GAMES) -> Comparison | str:
@@ -62,19 +71,27 @@ class ExplorePanel:
                 theme.TEXT,
             ),
             (r.best.words, theme.ACCENT),
-            (LIMITS, theme.TEXT_FAINT),
+            (f"\u2018{r.outcome_name}\u2019 is {r.why}.", theme.TEXT_FAINT),
         ]
+
+    @staticmethod
+    def height(px: int) -> int:
+        """The card's height for body text of ``px`` pixels: its title and ``ROWS`` lines."""
+        return theme.font(round(px * 1.0), "bold").get_linesize() + ROWS * theme.font(px).get_linesize() + 26
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, fs: float) -> None:
         inner = charts.frame(surface, rect, "Yours beside the best reply found to these doctrines (not advice)", fs)
         f = theme.font(round(12 * fs))
+        rows: list[tuple[str, tuple]] = []
+        for i, (text, colour) in enumerate(self.lines()):
+            lines = wrap(f, text, inner.w)
+            if i and len(lines) > 1:  # the strategy and the reason: one line each, cut with an ellipsis
+                lines = [_fit(f, text, inner.w)]
+            rows += [(line, colour) for line in lines]
         y = inner.top
-        for text, colour in self.lines():
-            for line in wrap(f, text, inner.w):
-                if y + f.get_linesize() > rect.bottom - 4:
-                    return
-                surface.blit(theme.render(f, line, colour), (inner.left, y))
-                y += f.get_linesize()
+        for line, colour in rows[:ROWS]:
+            surface.blit(theme.render(f, line, colour), (inner.left, y))
+            y += f.get_linesize()
 
     def state(self) -> dict:
         r = self.result
