@@ -176,3 +176,18 @@ def test_tab_on_the_debrief_reaches_its_buttons(app):
     tab_to(app, debrief, "Back to the map")
     press(app, pygame.K_SPACE)
     assert isinstance(app.stack.top, GameScreen)
+
+
+def test_an_overlay_never_rings_a_button_of_the_screen_below(app):
+    """A click on the title's Settings button leaves it focused in pygame_gui; the Settings card over
+    it rings nothing of the title (the ring stood on the covered button)."""
+    from game.ui.screens.settings_screen import SettingsScreen
+    from game.ui.screens.title import TitleScreen
+
+    title = app.stack.reset(TitleScreen(app, preselect=TUTORIAL))
+    app.manager.set_focus_set(title.settings_btn)
+    settings = app.stack.push(SettingsScreen(app))
+    app.render(1)
+    assert settings.ring_rect() != pygame.Rect(title.settings_btn.rect)
+    app.manager.set_focus_set(settings.done)
+    assert settings.ring_rect() == pygame.Rect(settings.done.rect)

@@ -25,12 +25,25 @@ def draw_ring(surface: pygame.Surface, rect: pygame.Rect | None, scale: UiScale)
     pygame.draw.rect(surface, RING, ring, max(2, scale.px(2)), border_radius=scale.px(6))
 
 
-def gui_focus(manager: pygame_gui.UIManager) -> pygame.Rect | None:
-    """The rect of the visible button or text field pygame_gui has focused (last clicked), if any."""
+def gui_focus(manager: pygame_gui.UIManager, root=None) -> pygame.Rect | None:
+    """The rect of the visible button or text field pygame_gui has focused (last clicked), if any; with
+    ``root``, only one inside it (the title's Settings button stays focused under the Settings card)."""
     for el in manager.get_focus_set() or ():
         if isinstance(el, (pygame_gui.elements.UIButton, pygame_gui.elements.UITextEntryLine)) and el.visible:
-            return pygame.Rect(el.rect)
+            if root is None or inside(el, root):
+                return pygame.Rect(el.rect)
     return None
+
+
+def inside(element, root) -> bool:
+    """Whether ``element`` sits in ``root`` (through any number of panels and containers)."""
+    container, seen = getattr(element, "ui_container", None), set()
+    while container is not None and id(container) not in seen:
+        if container is root:
+            return True
+        seen.add(id(container))
+        container = getattr(container, "ui_container", None)
+    return False
 
 
 def visible_part(rect: pygame.Rect, within: pygame.Rect | None) -> pygame.Rect | None:

@@ -105,7 +105,7 @@ class Screen(abc.ABC):
         field pygame_gui has focused."""
         from game.ui.focus import gui_focus
 
-        return gui_focus(self.app.manager)
+        return gui_focus(self.app.manager, self.root)
 
     # ---- keyboard focus (Tab / Shift+Tab, Enter / Space)
     def focus_order(self) -> list[UIButton]:
