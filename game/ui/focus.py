@@ -29,9 +29,9 @@ def gui_focus(manager: pygame_gui.UIManager, root=None) -> pygame.Rect | None:
     """The rect of the visible button or text field pygame_gui has focused (last clicked), if any; with
     ``root``, only one inside it (the title's Settings button stays focused under the Settings card)."""
     for el in manager.get_focus_set() or ():
-        if isinstance(el, (pygame_gui.elements.UIButton, pygame_gui.elements.UITextEntryLine)) and el.visible:
-            if root is None or inside(el, root):
-                return pygame.Rect(el.rect)
+        kind = isinstance(el, (pygame_gui.elements.UIButton, pygame_gui.elements.UITextEntryLine))
+        if kind and el.visible and (root is None or inside(el, root)):
+            return pygame.Rect(el.rect)
     return None
 
 
