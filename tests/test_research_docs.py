@@ -61,3 +61,24 @@ def test_every_example_runs(tmp_path, monkeypatch):
                     (tmp_path / target.strip()).write_text(p.stdout, encoding="utf-8")
         assert server.requests  # the model examples did ask the stand-in
     assert (tmp_path / "episode.json").is_file() and len(list((tmp_path / "llm_logs").glob("*.json"))) == 4
+
+
+def test_the_explorer_section_shows_what_the_command_prints():
+    """The explorer's printed table in the doc is the command's: its rows' layout and the best strategy."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## The strategy explorer") : text.index("## What the tests check")]
+    command = next(code for lang, code in code_blocks(section) if lang == "sh").strip()
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *shlex.split(command)[2:]],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    shown = [line[4:] for line in section.splitlines() if line.startswith("    ")]
+    best = next(line for line in shown if line.startswith("  1  "))
+    assert best.split("  ")[-1] in p.stdout  # the same best strategy, in the same words
+    for line in shown:
+        if line.startswith(("Explore:", "  #", "  parameter", "Limits:")):
+            assert line in p.stdout.splitlines()

@@ -30,17 +30,19 @@ what any real government should do.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Sequence
 
 import attrs
 import numpy as np
 
+from game import resources
 from game.engine import words
 from game.engine.batch import Batch, Ctx
 from game.engine.observation import SeatPolicy
 from game.policies import ScriptedPolicy, policy_for
-from game.runners.load import Loaded, load_bytes
+from game.runners.load import Loaded, load_bytes, load_scenario
 from game.runners.tally import wilson
 
 FRESH = 1 << 40  # game numbers of the final evaluation start here: no search game among them
@@ -159,9 +161,8 @@ def families(rules, seat: int) -> list[Family]:
         edges = np.linspace(c.lo, c.hi, BANDS + 1)
         labels = tuple(f"{var} {edges[i]:.2g}-{edges[i + 1]:.2g}" for i in range(BANDS))
         out.append(Family("band", labels, col, float(c.lo), float(c.hi)))
-    rungs = ("no rung",) + tuple(r.name for r in scn.ladder.rungs)
     if len(scn.actors) > 1:
-        out.append(Family("rung", tuple(f"the others last at '{r}'" for r in rungs)))
+        out.append(Family("rung", ("none",) + tuple(r.name for r in scn.ladder.rungs)))
     return out
 
 
@@ -254,11 +255,11 @@ def describe(rules, seat: int, strategy: Strategy) -> str:
         elif fam.kind == "band":
             where = f"{fam.labels[first].rsplit('-', 1)[0]}-{fam.labels[last].rsplit('-', 1)[1]}"
         else:
-            where = f"{fam.labels[first]} to '{fam.labels[last].split(chr(39))[1]}'"
+            where = f"{fam.labels[first]} to {fam.labels[last]}"
         parts.append(f"{where}: {name[opt]}")
     if len(runs) == 1 and (fam.kind == "sequence" or -1 not in strategy.table):
         return f"Always: {name[runs[0][2]]}"
-    lead = {"sequence": "Plan", "band": "By band", "rung": "By the others' rung"}[fam.kind]
+    lead = {"sequence": "Plan", "band": "By band", "rung": "By the others' last rung"}[fam.kind]
     if not parts:
         return "Always: " + name[_wait_pos(rules, seat)]
     rest = f" (elsewhere: {name[_wait_pos(rules, seat)]})" if fam.kind != "sequence" and -1 in strategy.table else ""
@@ -366,8 +367,16 @@ def _distinct(rules, seat: int, seen: dict, fams: list[Family]) -> list[Strategy
     return (sorted(firsts, key=lambda s: -seen[s]) + rest)[: 2 * KEEP]
 
 
+def loaded_scenario(scenario: str | os.PathLike | Loaded) -> Loaded:
+    """A loaded scenario from itself, a file, or a shipped scenario's id (``"tutorial"``)."""
+    if isinstance(scenario, Loaded):
+        return scenario
+    name = os.fspath(scenario)
+    return load_scenario((None if os.path.exists(name) else resources.find_shipped_scenario(name)) or name)
+
+
 def explore(
-    loaded: Loaded,
+    scenario: str | os.PathLike | Loaded,
     seat: str,
     objective: str,
     games: int = 10_000,
@@ -375,8 +384,11 @@ def explore(
     budget: float = 60.0,
     robust: bool = True,
 ) -> Exploration:
-    """Search ``seat``'s tables for ``objective`` (see the module docstring)."""
+    """Search ``seat``'s tables for ``objective`` (see the module docstring): ``scenario`` is a
+    file, a shipped scenario's id or a loaded scenario; ``objective`` an outcome id (several,
+    joined by commas, count together); ``games`` the fresh games behind each figure."""
     start = time.monotonic()
+    loaded = loaded_scenario(scenario)
     rules = loaded.rules
     a = seat_index(rules, seat)
     goal = objective_ids(rules, objective)
