@@ -153,6 +153,8 @@ REGION_POLICY = {
         "held by Russian-backed authorities; Georgian territory under international law",
     ),
     ("MDA", "Transnistria"): ("breakaway_1992", True, "held by a Russian-backed breakaway authority"),
+    # Natural Earth's larger unit of the left bank of the Dniester, the same breakaway area
+    ("MDA", "Stîngă Nistrului"): ("breakaway_1992", True, "held by a Russian-backed breakaway authority"),
     ("IND", "Jammu and Kashmir"): (None, True, "part of Kashmir, claimed by Pakistan; drawn along the Line of Control"),
     ("PAK", "Azad Kashmir"): (None, True, "part of Kashmir, claimed by India; drawn along the Line of Control"),
     ("PAK", "Gilgit-Baltistan"): (None, True, "part of Kashmir, claimed by India"),
