@@ -13,6 +13,7 @@ import pytest
 from game.engine.batch import Batch
 from game.policies import policy_for
 from game.runners.explore import (
+    FRESH,
     Family,
     Strategy,
     compare,
@@ -138,3 +139,13 @@ def test_bad_usage_is_one_line(args, message):
     p = run_cli("tutorial", *args)
     assert p.returncode == 2
     assert message in p.stderr and "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
+def test_robustness_keeps_the_parameters_it_was_given():
+    sets = {"params.accident_p": 0.0}
+    found = explore("tutorial", "borvia", "war", games=400, seed=5, budget=600, sets=sets)
+    row = next(r for r in found.robustness if r.param == "enforce_p" and r.value == 1.0)
+    rules = load_scenario(ROOT / "scenarios" / "tutorial.yaml", {**sets, "params.enforce_p": 1.0}).rules
+    games = FRESH + np.arange(400, dtype=np.uint64)
+    b = Batch(rules, 5, games, [policy_for(rules, a) for a in range(2)]).run()
+    assert row.doctrine.hits == int(np.isin(b.outcome[: b.n], objective_ids(rules, "war")).sum())

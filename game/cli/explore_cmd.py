@@ -44,9 +44,10 @@ def cmd_explore(args) -> int:
 
     if not args.budget > 0:
         raise UsageError(f"--budget must be more than 0 seconds, got {args.budget:g}")
-    loaded = _load(args.file, parse_sets(args.set))
+    sets = parse_sets(args.set)
+    loaded = _load(args.file, sets)
     try:
-        found = explore(loaded, args.seat, args.objective, args.games, args.seed, args.budget)
+        found = explore(loaded, args.seat, args.objective, args.games, args.seed, args.budget, sets=sets)
     except ExploreError as exc:
         raise UsageError(f"--{'seat' if 'seat' in str(exc) else 'objective'}: {exc}") from None
     print("\n".join(report_lines(found, loaded.rules)))

@@ -367,12 +367,14 @@ def _distinct(rules, seat: int, seen: dict, fams: list[Family]) -> list[Strategy
     return (sorted(firsts, key=lambda s: -seen[s]) + rest)[: 2 * KEEP]
 
 
-def loaded_scenario(scenario: str | os.PathLike | Loaded) -> Loaded:
-    """A loaded scenario from itself, a file, or a shipped scenario's id (``"tutorial"``)."""
+def loaded_scenario(scenario: str | os.PathLike | Loaded, sets: dict[str, float] | None = None) -> Loaded:
+    """A loaded scenario from itself (loaded with ``sets``), a file, or a shipped scenario's id
+    (``"tutorial"``)."""
     if isinstance(scenario, Loaded):
         return scenario
     name = os.fspath(scenario)
-    return load_scenario((None if os.path.exists(name) else resources.find_shipped_scenario(name)) or name)
+    path = (None if os.path.exists(name) else resources.find_shipped_scenario(name)) or name
+    return load_scenario(path, sets or None)
 
 
 def explore(
@@ -383,12 +385,14 @@ def explore(
     seed: int = 1,
     budget: float = 60.0,
     robust: bool = True,
+    sets: dict[str, float] | None = None,
 ) -> Exploration:
     """Search ``seat``'s tables for ``objective`` (see the module docstring): ``scenario`` is a
     file, a shipped scenario's id or a loaded scenario; ``objective`` an outcome id (several,
-    joined by commas, count together); ``games`` the fresh games behind each figure."""
+    joined by commas, count together); ``games`` the fresh games behind each figure; ``sets``
+    the parameter values it was loaded with (``--set``), kept when a disputed one is varied."""
     start = time.monotonic()
-    loaded = loaded_scenario(scenario)
+    loaded = loaded_scenario(scenario, sets)
     rules = loaded.rules
     a = seat_index(rules, seat)
     goal = objective_ids(rules, objective)
@@ -421,7 +425,8 @@ def explore(
                 skipped.append(p.id)
                 continue
             for value in p.range:
-                variant = load_bytes(loaded.source, loaded.file, {f"params.{p.id}": float(value)}).rules
+                at = {**(sets or {}), f"params.{p.id}": float(value)}
+                variant = load_bytes(loaded.source, loaded.file, at).rules
                 h, b = evaluate(variant, seed, r_games, a, [f.strategy for f in found], goal)
                 n = len(r_games)
                 robustness.append(
