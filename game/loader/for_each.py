@@ -52,7 +52,7 @@ def expand(actions: list, actors: list, weapons: list) -> Expanded:
             sources.append(j)
             continue
         if "actor" in item:
-            problems.append(((("actions", j, "actor")), "write for_each_actor: or actor:, not both"))
+            problems.append((("actions", j, "actor"), "write for_each_actor: or actor:, not both"))
             continue
         pairs, problem = _pairs(spec, info)
         if problem:
