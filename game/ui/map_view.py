@@ -22,6 +22,9 @@ from game.loader import regions as region_refs
 from game.ui import theme
 
 ZOOM_STEP = 1.25
+REGION_MIN_PX = 6.0
+"""First-level regions narrower than this (pixels) get no edge: a few thousand specks of a
+country's districts cost a render a second and show nothing."""
 DISPUTED_EDGE = (214, 196, 120)
 """The dashed border of a disputed country or region."""
 SITE_SHAPES = {
@@ -371,15 +374,15 @@ class _Layer:
         ends = np.cumsum(counts).tolist()
         return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
-    def visible(self, scale: float, origin, size) -> np.ndarray:
-        """Indices of the rings that reach into the surface and span at least a pixel."""
+    def visible(self, scale: float, origin, size, min_px: float = 1.0) -> np.ndarray:
+        """Indices of the rings that reach into the surface and span at least ``min_px`` pixels."""
         if not len(self.rings):
             return np.empty(0, dtype=int)
         x0, y0 = origin[0] / scale, origin[1] / scale
         x1, y1 = x0 + size[0] / scale, y0 + size[1] / scale
         b = self.box
         inside = (b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1)
-        wide = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * scale >= 1.0
+        wide = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * scale >= min_px
         return np.flatnonzero(inside & wide)
 
 
@@ -701,7 +704,7 @@ class MapView:
         regions: _Layer = layers["regions"]
         region_outlines = []
         if s > 25:
-            shown_regions = regions.visible(s, origin, size)
+            shown_regions = regions.visible(s, origin, size, REGION_MIN_PX)
             for i, pts in zip(shown_regions, regions.pixels(s, origin, shown_regions), strict=True):
                 if len(pts) >= 3:
                     region_outlines.append((regions.features[i], pts))
