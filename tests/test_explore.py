@@ -149,3 +149,10 @@ def test_robustness_keeps_the_parameters_it_was_given():
     games = FRESH + np.arange(400, dtype=np.uint64)
     b = Batch(rules, 5, games, [policy_for(rules, a) for a in range(2)]).run()
     assert row.doctrine.hits == int(np.isin(b.outcome[: b.n], objective_ids(rules, "war")).sum())
+
+
+def test_a_stopped_search_ends_after_one_round_of_each_family(tutorial):
+    talks = rules_instance(tutorial.rules, "talks")
+    c = compare(tutorial, "aldoria", {1: talks}, seed=2, games=300, budget=600, stop=lambda: True)
+    assert c.candidates == 32 * len(families(tutorial.rules, 0))
+    assert c.best.rate.n == 300

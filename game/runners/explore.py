@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import numpy as np
@@ -288,9 +288,9 @@ def seat_index(rules, seat: str) -> int:
     return ids.index(seat)
 
 
-def _cem(rules, seed, games, seat, family, goal, rng, deadline, seen) -> int:
+def _cem(rules, seed, games, seat, family, goal, rng, deadline, seen, stop) -> int:
     """Cross-entropy rounds over ``family``'s tables until they settle, ``ROUNDS`` or the
-    deadline; every table played goes into ``seen`` (key -> (share, visits)). Returns how
+    deadline (or ``stop()``); every table played goes into ``seen`` (key -> share). Returns how
     many tables were played."""
     n_cells, n_opts = len(family.labels), len(rules.actor_actions[seat])
     probs = np.full((n_cells, n_opts), 1.0 / n_opts)
@@ -311,7 +311,7 @@ def _cem(rules, seed, games, seat, family, goal, rng, deadline, seen) -> int:
             freq[np.arange(n_cells), draws[c]] += 1.0 / n_elite
         probs = (1 - SMOOTH) * probs + SMOOTH * freq
         visited = res.visits[elite].sum(axis=0) > 0
-        if time.monotonic() > deadline or (probs.max(axis=1)[visited] > 0.98).all():
+        if time.monotonic() > deadline or stop() or (probs.max(axis=1)[visited] > 0.98).all():
             break
     return played
 
@@ -386,11 +386,13 @@ def explore(
     budget: float = 60.0,
     robust: bool = True,
     sets: dict[str, float] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Exploration:
     """Search ``seat``'s tables for ``objective`` (see the module docstring): ``scenario`` is a
     file, a shipped scenario's id or a loaded scenario; ``objective`` an outcome id (several,
     joined by commas, count together); ``games`` the fresh games behind each figure; ``sets``
-    the parameter values it was loaded with (``--set``), kept when a disputed one is varied."""
+    the parameter values it was loaded with (``--set``), kept when a disputed one is varied;
+    ``stop()`` true ends the search and skips the robustness as the budget's end would."""
     start = time.monotonic()
     loaded = loaded_scenario(scenario, sets)
     rules = loaded.rules
@@ -405,7 +407,7 @@ def explore(
     search_end = start + (0.5 if robust else 0.8) * budget  # the rest: the fresh games, the params
     for i, fam in enumerate(fams):
         share_end = start + (search_end - start) * (i + 1) / len(fams)
-        candidates += _cem(rules, seed, train, a, fam, goal, rng, share_end, seen)
+        candidates += _cem(rules, seed, train, a, fam, goal, rng, share_end, seen, stop)
     chosen = _distinct(rules, a, seen, fams)
     fresh = FRESH + np.arange(games, dtype=np.uint64)
     hits, base = evaluate(rules, seed, fresh, a, chosen, goal)
@@ -421,7 +423,7 @@ def explore(
     r_games = fresh[: max(500, games // 4)]
     if robust:
         for p in disputed_params(rules.scenario):
-            if time.monotonic() - start > budget:
+            if time.monotonic() - start > budget or stop():
                 skipped.append(p.id)
                 continue
             for value in p.range:
@@ -491,6 +493,7 @@ def compare(
     seed: int = 1,
     games: int = 2000,
     budget: float = 6.0,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Comparison:
     """The debrief's figures for a student who played ``seat`` with these decisions (turn ->
     instance): the search under ``budget`` seconds, then the best table, the student's
@@ -500,7 +503,7 @@ def compare(
     rules = loaded.rules
     a = seat_index(rules, seat)
     goal = best_outcome(rules, a, seed)
-    found = explore(loaded, seat, rules.scenario.outcomes[goal].id, games, seed, budget, robust=False)
+    found = explore(loaded, seat, rules.scenario.outcomes[goal].id, games, seed, budget, robust=False, stop=stop)
     fresh = FRESH + np.arange(games, dtype=np.uint64)
     policies: list[SeatPolicy] = [policy_for(rules, i) for i in range(len(rules.scenario.actors))]
     policies[a] = ScriptedPolicy(script, policy_for(rules, a), signals)

@@ -1,8 +1,13 @@
 """The debrief's strategy panel: "Against these doctrines, this strategy reached X in Y% of
 games; yours in Z%". The search (``game.runners.explore.compare``) runs on the worker thread
-when the debrief opens, under a time budget; the panel says it is searching until then."""
+when the debrief opens, under a time budget; the panel says it is searching until then. Leaving
+the debrief stops the search (the worker has one thread: a new game's turns would wait behind
+it), and a finished result is kept for the same game, so the debrief opens again at once."""
 
 from __future__ import annotations
+
+import threading
+from collections import OrderedDict
 
 import pygame
 
@@ -14,6 +19,7 @@ from game.ui.tooltip import wrap
 BUDGET = 5.0  # seconds of search: the whole panel in under 10 s on a laptop (bench/bench_explore.py)
 GAMES = 2000
 ROWS = 4  # lines of text the card shows
+_KEPT: OrderedDict[tuple, Comparison | str] = OrderedDict()  # finished results of recent games
 
 
 def _fit(f: pygame.font.Font, text: str, width: int) -> str:
@@ -25,21 +31,36 @@ def _fit(f: pygame.font.Font, text: str, width: int) -> str:
     return text.rstrip() + "\u2026"
 
 
-def comparison_for(match, seat: str, budget: float = BUDGET, games: int = GAMES) -> Comparison | str:
-    """The panel's figures for the student's ``seat`` (a one-line reason when they cannot be had)."""
+def comparison_for(
+    match, seat: str, budget: float = BUDGET, games: int = GAMES, stop: threading.Event | None = None
+) -> Comparison | str:
+    """The panel's figures for the student's ``seat`` (a one-line reason when they cannot be
+    had); ``stop`` set ends the search early (that result is not kept)."""
     sess = match.session
+    script, signals = seat_script(sess, seat), seat_signals(sess, seat)
+    sets = tuple(sorted(match.sets.items()))
+    key = (hash(match.loaded.source), sets, sess.seed, seat, tuple(sorted(script.items())), games)
+    if key in _KEPT:
+        return _KEPT[key]
+    halt = stop or threading.Event()
     try:
-        return compare(
+        result: Comparison | str = compare(
             match.loaded,
             seat,
-            seat_script(sess, seat),
-            seat_signals(sess, seat),
+            script,
+            signals,
             seed=sess.seed * 7919 + 1,  # the debrief's replays' seed
             games=games,
             budget=budget,
+            stop=halt.is_set,
         )
     except (ValueError, MemoryError) as exc:
-        return f"The search could not run: {exc}"
+        result = f"The search could not run: {exc}"
+    if not halt.is_set():
+        _KEPT[key] = result
+        while len(_KEPT) > 8:
+            _KEPT.popitem(last=False)
+    return result
 
 
 class ExplorePanel:
@@ -50,7 +71,12 @@ class ExplorePanel:
         self.seat = seat
         self.seat_name = match.scenario.actor(seat).name
         self.result: Comparison | str | None = None
-        app.work.submit("", comparison_for, match, seat, on_done=self._done)
+        self.stop = threading.Event()
+        app.work.submit("", comparison_for, match, seat, BUDGET, GAMES, self.stop, on_done=self._done)
+
+    def close(self) -> None:
+        """The debrief is left: end the search (its result, shown nowhere, is dropped)."""
+        self.stop.set()
 
     def _done(self, result: Comparison | str) -> None:
         self.result = result

@@ -339,6 +339,11 @@ class DebriefScreen(Screen):
             parts.append(f"<b>Turn {hentry.turn}</b>: {html.escape(hentry.text)}")
         return f"<font pixel_size={px}>" + "<br>".join(parts) + "</font>"
 
+    def exit(self) -> None:
+        if self.explore is not None:  # a search still running would hold up the next game's turns
+            self.explore.close()
+        super().exit()
+
     # ------------------------------------------------------------ input
     def handle_event(self, event):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
