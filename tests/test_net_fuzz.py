@@ -119,8 +119,9 @@ def test_codes_guessed_by_brute_force_are_locked_out(tmp_path):
             assert usa.seat == "usa" and usa.view["phase"] == "lobby"
             await usa.close()
             client = ClassClient()
-            with pytest.raises(JoinError, match="cannot reach"):
-                await client.join("127.0.0.1:1", "AAAAAA", timeout=3)
+            for address in ("127.0.0.1:1", "127.0.0.1:99999", "a:b:c", ""):  # typed on the join form
+                with pytest.raises(JoinError, match="cannot reach"):
+                    await client.join(address, "AAAAAA", timeout=3)
 
     asyncio.run(main())
 

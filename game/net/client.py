@@ -63,7 +63,7 @@ class ClassClient:
             )
             await self.ws.send(protocol.encode(protocol.Hello(code[:16], self.name[:40])))
             first = await asyncio.wait_for(self.ws.recv(), timeout)
-        except (OSError, TimeoutError, InvalidHandshake, InvalidURI, ConnectionClosed) as exc:
+        except (OSError, TimeoutError, ValueError, InvalidHandshake, InvalidURI, ConnectionClosed) as exc:
             raise JoinError(f"cannot reach a class game at {address}: {exc or type(exc).__name__}") from None
         self._record(first)
         msg = protocol.decode_server(first)
