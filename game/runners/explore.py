@@ -8,8 +8,10 @@ looks at when it chooses. Three families of tables:
 - ``rung``: by the highest rung the other seats' last moves reached.
 
 The seat plays its table's action for the cell it is in; an action that is not legal there
-is a Hold, and its target (when it has several) is drawn by value as the AI's is. It says
-what its doctrine would say. The other seats play their doctrines.
+is a Hold, and its target (when it has several) is drawn by value as the AI's is; a cell
+where a table made under 2% of its decisions in the search is played as a Hold too (so a
+table reads as what it does). It says what its doctrine would say. The other seats play
+their doctrines.
 
 The search is the cross-entropy method over tables (Rubinstein and Kroese, 2004): a
 probability per cell and action, tables drawn from it, each played on the *same* games (common
@@ -53,6 +55,7 @@ SAMPLES = 32  # tables drawn per round
 ELITE = 0.2  # the share of a round's tables kept
 SMOOTH = 0.7  # how far the probabilities move toward the elite's each round
 KEEP = 3  # strategies reported
+RARE = 0.02  # a cell with fewer of a table's decisions than this share is played as a Hold
 
 
 class ExploreError(ValueError):
@@ -303,7 +306,9 @@ def _cem(rules, seed, games, seat, family, goal, rng, deadline, seen, stop) -> i
         played += len(draws)
         shares = res.hits.mean(axis=1)
         for table, share, visits in zip(draws, shares, res.visits):
-            key = Strategy(family, tuple(int(t) if v else -1 for t, v in zip(table, visits)))
+            # cells (almost) never reached are left out: a Hold there, not a word in its description
+            kept = visits >= RARE * max(int(visits.sum()), 1)
+            key = Strategy(family, tuple(int(t) if v else -1 for t, v in zip(table, kept)))
             seen.setdefault(key, float(share))
         elite = np.argsort(-shares, kind="stable")[:n_elite]
         freq = np.zeros_like(probs)
