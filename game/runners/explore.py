@@ -356,8 +356,8 @@ def evaluate(rules, seed: int, games: np.ndarray, seat: int, strategies: Sequenc
     return [h for _, h in hits], base
 
 
-def _distinct(rules, seat: int, seen: dict, fams: list[Family]) -> list[Strategy]:
-    """Twice ``KEEP`` of the best tables that read differently (the best of each family first): two
+def _distinct(rules, seat: int, seen: dict, fams: list[Family], keep: int) -> list[Strategy]:
+    """Twice ``keep`` of the best tables that read differently (the best of each family first): two
     tables that play the same action wherever they were reached are one strategy."""
     best = sorted(seen, key=lambda s: -seen[s])
     words: set[str] = set()
@@ -369,7 +369,7 @@ def _distinct(rules, seat: int, seen: dict, fams: list[Family]) -> list[Strategy
             continue
         words.add(w)
         (rest if any(f.family == s.family for f in firsts) else firsts).append(s)
-    return (sorted(firsts, key=lambda s: -seen[s]) + rest)[: 2 * KEEP]
+    return (sorted(firsts, key=lambda s: -seen[s]) + rest)[: 2 * keep]
 
 
 def loaded_scenario(scenario: str | os.PathLike | Loaded, sets: dict[str, float] | None = None) -> Loaded:
@@ -392,12 +392,14 @@ def explore(
     robust: bool = True,
     sets: dict[str, float] | None = None,
     stop: Callable[[], bool] = lambda: False,
+    keep: int = KEEP,
 ) -> Exploration:
     """Search ``seat``'s tables for ``objective`` (see the module docstring): ``scenario`` is a
     file, a shipped scenario's id or a loaded scenario; ``objective`` an outcome id (several,
     joined by commas, count together); ``games`` the fresh games behind each figure; ``sets``
     the parameter values it was loaded with (``--set``), kept when a disputed one is varied;
-    ``stop()`` true ends the search and skips the robustness as the budget's end would."""
+    ``stop()`` true ends the search and skips the robustness as the budget's end would; ``keep``
+    the strategies reported."""
     start = time.monotonic()
     loaded = loaded_scenario(scenario, sets)
     rules = loaded.rules
@@ -413,7 +415,7 @@ def explore(
     for i, fam in enumerate(fams):
         share_end = start + (search_end - start) * (i + 1) / len(fams)
         candidates += _cem(rules, seed, train, a, fam, goal, rng, share_end, seen, stop)
-    chosen = _distinct(rules, a, seen, fams)
+    chosen = _distinct(rules, a, seen, fams, keep)
     fresh = FRESH + np.arange(games, dtype=np.uint64)
     hits, base = evaluate(rules, seed, fresh, a, chosen, goal)
     played: dict[bytes, Found] = {}  # tables that reach the objective in the very same games play alike: one row
@@ -422,7 +424,7 @@ def explore(
             np.packbits(h).tobytes(),
             Found(s, describe(rules, a, s), Rate(int(h.sum()), games), _difference(h, base), seen[s]),
         )
-    found = sorted(played.values(), key=lambda f: -f.rate.hits)[:KEEP]
+    found = sorted(played.values(), key=lambda f: -f.rate.hits)[:keep]
     robustness: list[Robustness] = []
     skipped: list[str] = []
     r_games = fresh[: max(500, games // 4)]
@@ -508,7 +510,8 @@ def compare(
     rules = loaded.rules
     a = seat_index(rules, seat)
     goal = best_outcome(rules, a, seed)
-    found = explore(loaded, seat, rules.scenario.outcomes[goal].id, games, seed, budget, robust=False, stop=stop)
+    left = max(0.5, budget - (time.monotonic() - start))
+    found = explore(loaded, seat, rules.scenario.outcomes[goal].id, games, seed, left, robust=False, stop=stop, keep=1)
     fresh = FRESH + np.arange(games, dtype=np.uint64)
     policies: list[SeatPolicy] = [policy_for(rules, i) for i in range(len(rules.scenario.actors))]
     policies[a] = ScriptedPolicy(script, policy_for(rules, a), signals)
