@@ -29,3 +29,26 @@ def test_the_players_line_is_on_top_and_thicker():
     assert red > blue * 1.3
     red, blue = colour_counts(players=(1,))
     assert blue > red * 1.3
+
+
+def test_squeezed_bars_show_the_likeliest_outcomes_and_count_the_rest(monkeypatch):
+    """Seven outcomes in a short box: the bars were drawn over each other; now the likeliest rows (and
+    the game's own outcome) are drawn, and one line counts the others."""
+    from game.ui import theme
+
+    drawn: list[str] = []
+    render = theme.render
+
+    def recording(font, text, colour, halo=None):
+        drawn.append(text)
+        return render(font, text, colour, halo)
+
+    monkeypatch.setattr(theme, "render", recording)
+    pygame.font.init()
+    surface = pygame.Surface((600, 110))
+    labels = [f"Outcome {k}" for k in range(7)]
+    shares = [0.02, 0.4, 0.01, 0.3, 0.05, 0.2, 0.02]
+    charts.paired_bars(surface, pygame.Rect(0, 0, 600, 110), labels, shares, shares, "you", "AI", highlight=2)
+    assert "Outcome 2" in drawn and "Outcome 1" in drawn  # the game's own outcome, the likeliest
+    assert "Outcome 6" not in drawn
+    assert any(t.startswith("and ") and "other outcomes, each at most" in t for t in drawn)

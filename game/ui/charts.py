@@ -128,7 +128,8 @@ def paired_bars(
     highlight: int | None = None,
 ) -> list[pygame.Rect]:
     """Horizontal bars: for each label, share ``a`` (may be None) above share ``b``; returns the
-    boxes of the text it drew (a label that would overlap another is left out)."""
+    boxes of the text it drew (a label that would overlap another is left out). Where the rows do
+    not fit, the likeliest ones are drawn (``highlight`` always) and one line counts the others."""
     f = theme.font(round(11 * fs))
     fb = theme.font(round(11 * fs), "bold")
     legend_h = max(round(20 * fs), f.get_linesize() + 4)
@@ -137,13 +138,24 @@ def paired_bars(
     if rows == 0:
         return []
     area = pygame.Rect(rect.left, rect.top, rect.w, rect.h - legend_h)
-    row_h = area.h / rows
+    shown, hidden = list(range(rows)), []
+    fit = max(1, int(area.h // max(f.get_linesize(), (2 if a is not None else 1) * 6 + 6)))
+    if rows > fit:  # squeezed (a short window, a panel below): bars drawn over each other before
+
+        def likelihood(i: int) -> float:
+            return max(b[i], a[i] if a is not None else 0.0)
+
+        keep = sorted(shown, key=lambda i: (i != highlight, -likelihood(i)))[: max(1, fit - 1)]
+        hidden = [i for i in shown if i not in keep]
+        shown = sorted(keep)
+    row_h = area.h / (len(shown) + (1 if hidden else 0))
     bar_h = max(6, min(round(14 * fs), (row_h - 6) / (2 if a is not None else 1)))
     plot_x = area.left + label_w
     plot_w = area.w - label_w - max(round(44 * fs), f.size("100% / 100%")[0] + 12 if a is not None else 0)
     kept: list[pygame.Rect] = []
-    for i, label in enumerate(labels):
-        y0 = area.top + i * row_h
+    for j, i in enumerate(shown):
+        label = labels[i]
+        y0 = area.top + j * row_h
         font = fb if i == highlight else f
         name = _fit(font, label, label_w - 8)
         img = theme.render(font, name, theme.ACCENT if i == highlight else theme.TEXT)
@@ -170,6 +182,13 @@ def paired_bars(
             box = pct.get_rect(midleft=(plot_x + plot_w + 6, y))
             if _place(kept, box):
                 surface.blit(pct, box)
+    if hidden:
+        most = max(max(b[i], a[i] if a is not None else 0.0) for i in hidden)
+        more = f"and {len(hidden)} other outcome{'s' if len(hidden) > 1 else ''}, each at most {most * 100:.0f}%"
+        img = theme.render(f, _fit(f, more, area.w - label_w), theme.TEXT_DIM)
+        box = img.get_rect(midleft=(plot_x, area.top + len(shown) * row_h + row_h / 2))
+        if _place(kept, box):
+            surface.blit(img, box)
     x = plot_x
     y = rect.bottom - legend_h / 2
     for name, colour, show in ((a_name, a_colour, a is not None), (b_name, b_colour, True)):
