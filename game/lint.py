@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from game import regions
 from game.diagnostics import Diagnostic
 from game.engine.batch import Ctx
 from game.engine.layout import LOOKUP_FUNCTIONS
 from game.engine.rules import _Names
 from game.expr import Ref, compile_expr
-from game.loader import regions
 from game.model import RIVERA_WEIGHTS, Scenario
 from game.runners.load import Loaded
 

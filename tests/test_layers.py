@@ -21,7 +21,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "game"
 
 _MODEL = frozenset(
-    {"game", "game.diagnostics", "game.resources", "game.model", "game.params", "game.geo", "game.claim_status"}
+    {
+        "game",
+        "game.diagnostics",
+        "game.resources",
+        "game.model",
+        "game.params",
+        "game.geo",
+        "game.claim_status",
+        "game.regions",
+    }
 )
 _EXPR = _MODEL | {"game.expr"}
 _ENGINE = _EXPR | {"game.engine"}
@@ -41,6 +50,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "game.model": frozenset({"game", "game.diagnostics", "game.claim_status"}),
     "game.params": frozenset({"game.diagnostics", "game.model"}),
     "game.geo": frozenset({"game.resources"}),
+    "game.regions": frozenset(
+        {"game", "game.diagnostics", "game.model", "game.geo"}
+    ),  # the world map's regions: the loader checks them, the engine measures ranges from them
     "game.schema": frozenset({"game", "game.model"}),
     "game.expr": frozenset({"game.diagnostics", "game.model"}),
     "game.loader": _MODEL | _FILES,  # the loader checks a file; compiling it is the engine's (never imported here)

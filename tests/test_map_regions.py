@@ -1,4 +1,4 @@
-"""Regions by reference (``game.loader.regions``), actor colours (``game.colours``) and the map
+"""Regions by reference (``game.regions``), actor colours (``game.colours``) and the map
 drawn from them: codes resolve to the world map's borders, misspellings get the code meant,
 ranges are measured from real edges less what ``minus`` cuts out, and the window draws it."""
 
@@ -15,10 +15,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
 import pygame  # noqa: E402
 
-from game import colours, geo  # noqa: E402
+from game import colours, geo, regions  # noqa: E402
 from game.diagnostics import ScenarioError  # noqa: E402
 from game.lint import lint  # noqa: E402
-from game.loader import regions  # noqa: E402
 from game.model import Region  # noqa: E402
 from game.runners.load import load_scenario  # noqa: E402
 from game.ui import theme  # noqa: E402

@@ -14,12 +14,11 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
-from game import geo
+from game import geo, regions
 from game.diagnostics import Diagnostic, did_you_mean
 from game.engine.layout import LOOKUP_FUNCTIONS, Layout, build_layout
 from game.engine.rng import site_id
 from game.expr import Effect, Expr, ExprError, Ref, compile_effect, compile_expr
-from game.loader import regions
 from game.model import (
     CATEGORIES,
     RIVERA_WEIGHTS,

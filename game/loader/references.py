@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from game import regions as region_refs
 from game import resources
 from game.diagnostics import did_you_mean, foreign_character
-from game.loader import regions as region_refs
 from game.model import (
     CATEGORIES,
     CLAIM_STATUSES,

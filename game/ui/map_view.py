@@ -18,7 +18,7 @@ import numpy as np
 import pygame
 
 from game import geo
-from game.loader import regions as region_refs
+from game import regions as region_refs
 from game.ui import theme
 
 ZOOM_STEP = 1.25
@@ -130,7 +130,7 @@ class Coverage:
 
 def region_rings(region, basemap: dict | None) -> list[np.ndarray]:
     """The lon/lat outer rings that draw a scenario region: its countries, first-level regions and
-    outline (``game.loader.regions``); for the older ``basemap:`` name, that world-map shape."""
+    outline (``game.regions``); for the older ``basemap:`` name, that world-map shape."""
     if region.countries or region.admin1:
         return list(region_refs.shape(region).rings)
     if basemap and region.basemap:
