@@ -139,7 +139,7 @@ def big_fog(scn: dict) -> None:
                 "action": "missile_strike" if i % 2 else "raid",
                 "kind": "misread",
                 "becomes": "raid" if i % 2 else "missile_strike",
-                "p": 0.01,
+                "p": 0.002,  # an action's fog entries share one draw: 200 of them add up to 0.4
             }
         )
 
