@@ -161,11 +161,20 @@ def point_in_feature(lon: ArrayLike, lat: ArrayLike, feature: dict) -> Any:
     >>> point_in_feature(0.5, 0.5, f), point_in_feature(2, 2, f)
     (True, False)
     """
-    inside = np.zeros(np.broadcast(np.asarray(lon), np.asarray(lat)).shape, dtype=bool)
-    for ring in feature["rings"]:
-        inside |= point_in_polygon(lon, lat, ring)
-    for hole in feature.get("holes", ()):
-        inside &= ~np.asarray(point_in_polygon(lon, lat, hole))
+    px, py = np.broadcast_arrays(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    flat_x, flat_y = px.ravel(), py.ravel()
+    inside = np.zeros(flat_x.shape, dtype=bool)
+    for rings, value in ((feature["rings"], True), (feature.get("holes", ()), False)):
+        for ring in rings:
+            # Only the points in the ring's box can be inside it: a country of many islands is
+            # tested island by island against a few points, not every point against every edge.
+            pts = np.asarray(ring, dtype=float).reshape(-1, 2)
+            (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+            cand = np.flatnonzero((flat_x >= x0) & (flat_x <= x1) & (flat_y >= y0) & (flat_y <= y1))
+            if len(cand):
+                hit = cand[point_in_polygon(flat_x[cand], flat_y[cand], pts)]
+                inside[hit] = value
+    inside = inside.reshape(px.shape)
     return bool(inside) if inside.ndim == 0 else inside
 
 
