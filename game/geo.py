@@ -174,8 +174,8 @@ def point_in_feature(lon: ArrayLike, lat: ArrayLike, feature: dict) -> Any:
             if len(cand):
                 hit = cand[point_in_polygon(flat_x[cand], flat_y[cand], pts)]
                 inside[hit] = value
-    inside = inside.reshape(px.shape)
-    return bool(inside) if inside.ndim == 0 else inside
+    shaped = inside.reshape(px.shape)
+    return bool(shaped) if shaped.ndim == 0 else shaped
 
 
 def feature_at(lon: float, lat: float, features: list[dict]) -> dict | None:
