@@ -302,19 +302,11 @@ def _holds(x) -> bool:
     return bool(x) if isinstance(x, bool) else bool(np.asarray(x).reshape(-1)[0])
 
 
-class RedlineAEC(AECEnv):
-    """PettingZoo AEC: the agents choose one after another, the turn is played once all have
-    (a simultaneous game, as PettingZoo's rock-paper-scissors)."""
+class _SeatSpaces:
+    """The per-agent spaces and names both PettingZoo APIs answer alike."""
 
-    metadata = METADATA
-
-    def __init__(self, scenario: str | Rules, render_mode: str | None = None, **options):
-        super().__init__()
-        self.game = RedlineGame(scenario, **options)
-        self.possible_agents = list(self.game.agents)
-        self.render_mode = render_mode
-        self._spaces = {a: (self.game.observation_space(a), self.game.action_space(a)) for a in self.possible_agents}
-        self._pending: dict[str, Any] = {}
+    game: RedlineGame
+    _spaces: dict[str, tuple[spaces.Space, spaces.Space]]
 
     def observation_space(self, agent: str) -> spaces.Space:
         return self._spaces[agent][0]
@@ -328,6 +320,21 @@ class RedlineAEC(AECEnv):
 
     def observation_names(self, agent: str) -> tuple[str, ...]:
         return tuple(e.name for e in self.game.tables[agent].entries)
+
+
+class RedlineAEC(_SeatSpaces, AECEnv):
+    """PettingZoo AEC: the agents choose one after another, the turn is played once all have
+    (a simultaneous game, as PettingZoo's rock-paper-scissors)."""
+
+    metadata = METADATA
+
+    def __init__(self, scenario: str | Rules, render_mode: str | None = None, **options):
+        super().__init__()
+        self.game = RedlineGame(scenario, **options)
+        self.possible_agents = list(self.game.agents)
+        self.render_mode = render_mode
+        self._spaces = {a: (self.game.observation_space(a), self.game.action_space(a)) for a in self.possible_agents}
+        self._pending: dict[str, Any] = {}
 
     def reset(self, seed: int | None = None, options: dict | None = None) -> None:
         self.game.reset(seed, options)
@@ -378,7 +385,7 @@ class RedlineAEC(AECEnv):
         return self.game.game_log()
 
 
-class RedlineParallel(ParallelEnv):
+class RedlineParallel(_SeatSpaces, ParallelEnv):
     """PettingZoo Parallel API: every agent's action for the turn at once."""
 
     metadata = METADATA
@@ -389,18 +396,6 @@ class RedlineParallel(ParallelEnv):
         self.agents = list(self.possible_agents)
         self.render_mode = render_mode
         self._spaces = {a: (self.game.observation_space(a), self.game.action_space(a)) for a in self.possible_agents}
-
-    def observation_space(self, agent: str) -> spaces.Space:
-        return self._spaces[agent][0]
-
-    def action_space(self, agent: str) -> spaces.Space:
-        return self._spaces[agent][1]
-
-    def option_names(self, agent: str) -> tuple[str, ...]:
-        return self.game.tables[agent].option_names
-
-    def observation_names(self, agent: str) -> tuple[str, ...]:
-        return tuple(e.name for e in self.game.tables[agent].entries)
 
     def reset(self, seed: int | None = None, options: dict | None = None):
         self.game.reset(seed, options)
