@@ -477,6 +477,17 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
             f"the apostrophe in {word} ends this single-quoted text early; inside single quotes write it "
             f"twice ('{word.replace(chr(39), chr(39) * 2)}'), or put the whole text in double quotes",
         )
+    indent = _over_indented(text, line, exc.problem or "")
+    if indent is not None:
+        i_line, i_col, above, above_line, expected = indent
+        return Diagnostic(
+            file,
+            i_line,
+            i_col,
+            "",
+            f"this field (column {i_col}) is indented more than '{above}:' on line {above_line} (column "
+            f"{expected}), so YAML reads it as more text of '{above}:'; start it at column {expected}",
+        )
     message = exc.problem or exc.context or "invalid YAML"
     index = getattr(where, "index", None)
     char = text[index] if isinstance(index, int) and 0 <= index < len(text) else ""
@@ -498,6 +509,32 @@ def _syntax_diagnostic(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
                 message += f" ({hint})"
                 break
     return Diagnostic(file, line, col, "", message)
+
+
+_FIELD = re.compile(r"(\s*(?:-\s+)*)([^\s#'\"{\[][^:#]*?):(?:\s|$)")
+
+
+def _over_indented(text: str, line: int, problem: str) -> tuple[int, int, str, int, int] | None:
+    """(line, column, field above, its line, its column) when a ``key: value`` line is indented deeper
+    than the plain ``key: value`` just above it: YAML reads the deeper line as the rest of the
+    text above and then stumbles on its ': ' ("mapping values are not allowed here")."""
+    if "mapping values are not allowed" not in problem:
+        return None
+    lines = text.splitlines()
+    if not 1 < line <= len(lines):
+        return None
+    here = _FIELD.match(lines[line - 1])
+    k = line - 2
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    above = _FIELD.match(lines[k]) if k >= 0 else None
+    if here is None or above is None:
+        return None
+    rest = lines[k][above.end() :].strip()
+    if not rest or rest[0] in "|>&!\"'[{" or rest.startswith("#"):
+        return None  # a value that is not plain text goes on differently
+    col, expected = len(here.group(1)) + 1, len(above.group(1)) + 1
+    return (line, col, above.group(2).strip(), k + 1, expected) if col > expected else None
 
 
 def _apostrophe_in_single_quotes(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
