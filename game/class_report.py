@@ -170,6 +170,79 @@ def replay_logs(logs: list[tuple[str, GameLog]], rules):
     return replayed, skipped, flagged
 
 
+def _logs_phrase(counts: collections.Counter[str], name: Callable[[str], str]) -> str:
+    return ", ".join(f"{name(k)} ({n} log{'s' if n != 1 else ''})" for k, n in counts.most_common())
+
+
+@attrs.frozen
+class Selection:
+    """The logs one report covers (one scenario, one seat), those left out and why, and the
+    warning lines a teacher must see when a folder mixes scenarios or seats."""
+
+    seat: str
+    logs: list[tuple[str, GameLog]]
+    skipped: list[tuple[str, str]]
+    warnings: list[str]
+
+
+def log_seat(log: GameLog) -> str:
+    """The seat a student played (the first human seat; hot-seat games list more)."""
+    return log.humans[0] if log.humans else ""
+
+
+def pick_scenario(logs: list[tuple[str, GameLog]]) -> tuple[str, list[tuple[str, str]], list[str]]:
+    """The scenario most logs are for, the logs of other scenarios as skipped, and a warning
+    naming each scenario found when there are several."""
+    counts = collections.Counter(log.scenario for _n, log in logs)
+    scenario = counts.most_common(1)[0][0]
+    skipped = [(n, f"for scenario '{log.scenario}', not '{scenario}'") for n, log in logs if log.scenario != scenario]
+    warnings = []
+    if len(counts) > 1:
+        warnings.append(
+            f"the folder mixes logs of {len(counts)} scenarios: {_logs_phrase(counts, str)}; "
+            f"reporting '{scenario}' only"
+        )
+    return scenario, skipped, warnings
+
+
+def pick_seat(logs: list[tuple[str, GameLog]], seat: str | None, actor_names: dict[str, str]) -> Selection:
+    """The logs of one seat: ``seat`` when given, else the seat most logs played. A folder that
+    mixes seats gets a warning naming each seat and its count of logs; the other seats' logs are
+    skipped (a class page compares the games of one seat). ``LogError`` for a seat the scenario
+    does not have."""
+
+    def name(a: str) -> str:
+        return f"{actor_names.get(a, a)} [{a}]"
+
+    if seat is not None and seat not in actor_names:
+        raise LogError(f"--seat {seat}: no such seat; the scenario's seats are {', '.join(actor_names)}")
+    counts = collections.Counter(log_seat(log) for _n, log in logs)
+    chosen = seat if seat is not None else counts.most_common(1)[0][0]
+    kept = [(n, log) for n, log in logs if chosen in log.humans]
+    skipped = [
+        (n, f"played as {name(log_seat(log))}, not {name(chosen)}") for n, log in logs if chosen not in log.humans
+    ]
+    warnings = []
+    if len(counts) > 1:
+        how = "as --seat asks" if seat is not None else "the seat most logs played; choose another with --seat ID"
+        warnings.append(
+            f"the folder mixes logs of {len(counts)} seats: {_logs_phrase(counts, name)}; "
+            f"reporting {name(chosen)} only ({how})"
+        )
+    return Selection(chosen, kept, skipped, warnings)
+
+
+def version_warning(flagged: Sequence[Flagged], replayed: int) -> list[str]:
+    """A warning when logs record outcomes their decisions no longer give: most likely played on
+    another version of the scenario."""
+    if not flagged:
+        return []
+    return [
+        f"{len(flagged)} of {replayed} logs record an outcome their decisions do not give on this scenario file: "
+        "they were probably played on another version of it (the replay is counted)"
+    ]
+
+
 def decision_path(log: ReplayedLog, actor: str) -> tuple[str, ...]:
     return tuple(
         ev.get("action") or "?"
@@ -345,8 +418,19 @@ def parting_turns(logs: list[ReplayedLog], seat: str, action_names: dict[str, st
     ]
 
 
+def highest_so_far(rungs: list[int]) -> list[int]:
+    """A rung-by-turn line as the highest rung reached so far, the one definition both of the
+    class chart's lines use.
+
+    >>> highest_so_far([1, 3, 2, 4])
+    [1, 3, 3, 4]
+    """
+    return [int(r) for r in np.maximum.accumulate(rungs)] if rungs else []
+
+
 def historical_rungs(rules, seat: str) -> list[int]:
-    """The seat's rung turn by turn had it done what history records (0 where history is silent)."""
+    """The seat's highest rung so far, turn by turn, had it done what history records (0 until
+    history records a step up): the definition the class's lines use, so neither line can fall."""
     scn = rules.scenario
     index = {r.id: i + 1 for i, r in enumerate(scn.ladder.rungs)}
     rung_of = {a.spec.id: index.get(a.spec.rung, 0) for a in rules.actions}
@@ -356,18 +440,21 @@ def historical_rungs(rules, seat: str) -> list[int]:
         while len(out) < h.turn - 1:
             out.append(current)
         if seat in h.actions:
-            current = rung_of.get(h.actions[seat], 0) or current
+            current = max(current, rung_of.get(h.actions[seat], 0))
         out.append(current)
     return out
 
 
-def analyse(logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1) -> dict:
-    """The class's outcomes, paths, rungs and partings from history, the AI's outcomes in the same
-    seat, and the debrief questions with their figures."""
+def analyse(
+    logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1, seat: str | None = None, warnings=()
+) -> dict:
+    """The class's outcomes, paths, rungs and partings from history in ``seat`` (default: the seat
+    most logs played), the AI's outcomes in the same seat, and the debrief questions with their figures."""
     scn = rules.scenario
     outcomes = [o.id for o in scn.outcomes]
-    seats = collections.Counter(h for log in logs for h in log.humans[:1])
-    seat = seats.most_common(1)[0][0] if seats else scn.actors[0].id
+    if seat is None:
+        seats = collections.Counter(h for log in logs for h in log.humans[:1])
+        seat = seats.most_common(1)[0][0] if seats else scn.actors[0].id
     students = collections.Counter(log.outcome for log in logs)
     fig = scenario_figures(rules, ai_games, seed)
     paths = collections.Counter(decision_path(log, seat) for log in logs if seat in log.humans)
@@ -386,6 +473,7 @@ def analyse(logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1)
         "scenario": scn.meta.id,
         "title": scn.meta.title,
         "seat": seat,
+        "warnings": list(warnings),
         "logs": len(logs),
         "students": {o: students.get(o, 0) / max(len(logs), 1) for o in outcomes},
         "ai": {o.id: o.share for o in fig.outcomes},
@@ -403,7 +491,7 @@ def analyse(logs: list[ReplayedLog], rules, ai_games: int = 2000, seed: int = 1)
                 {"name": t.name, "below": 1 + [r.id for r in scn.ladder.rungs].index(t.below)}
                 for t in scn.ladder.thresholds
             ],
-            "games": [log.rungs.get(seat, []) for log in logs if seat in log.humans],
+            "games": [highest_so_far(log.rungs.get(seat, [])) for log in logs if seat in log.humans],
             "history": historical_rungs(rules, seat) if scn.history else [],
         },
         "partings": parting_turns(logs, seat, action_names),
@@ -461,13 +549,13 @@ def plot_ladder(res: dict) -> bytes:
         ax.plot(turns, np.asarray(path, dtype=float) + jitter, color="#0072B2", alpha=0.45, lw=1.6)
     if lad["history"]:
         turns = np.arange(1, len(lad["history"]) + 1)
-        ax.plot(turns, lad["history"], color="#111111", lw=2.6, ls="--", label="history")
+        ax.plot(turns, lad["history"], color="#111111", lw=2.6, ls="--", label="history (highest rung so far)")
     last = max([len(p) for p in games] + [len(lad["history"]), 1])
     for th in lad["thresholds"]:
         y = th["below"] - 0.5
         ax.axhline(y, color="#CC79A7", lw=0.8, ls=":")
         ax.text(last + 0.4, y, th["name"][:38], fontsize=6.5, color="#8a2a6a", va="center", ha="right")
-    ax.plot([], [], color="#0072B2", lw=1.6, label=f"class games ({len(games)})")
+    ax.plot([], [], color="#0072B2", lw=1.6, label=f"class games ({len(games)}; highest rung so far)")
     ax.set_yticks(range(len(rungs) + 1), ["none", *(r[:30] for r in rungs)], fontsize=7)
     ax.set_ylim(-0.5, len(rungs) + 0.5)
     ax.set_xlabel("turn")
@@ -532,6 +620,7 @@ def render(res: dict, skipped: list[tuple[str, str]], flagged: Sequence[Flagged]
     skip = "".join(f"<li><code>{e(f)}</code>: {e(why)}</li>" for f, why in skipped)
     flags = "".join(f"<li><code>{e(f.name)}</code>: {e(f.why)}</li>" for f in flagged)
     seat = e(res["actor_names"].get(res["seat"], res["seat"]))
+    warns = "".join(f"<p class=warn>Warning: {e(w)}.</p>" for w in res.get("warnings", ()))
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>Class debrief: {e(res["title"])}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:1.2em 2em;color:#1b1f24;font-size:17px;line-height:1.4}}
 h1{{font-size:1.7em;margin:.2em 0}}h2{{font-size:1.15em;margin:1.1em 0 .4em}}
@@ -539,13 +628,16 @@ h1{{font-size:1.7em;margin:.2em 0}}h2{{font-size:1.15em;margin:1.1em 0 .4em}}
 .questions{{position:sticky;top:1em;background:#f4f6f8;border-left:5px solid #e8b44c;padding:.6em 1.2em}}
 .questions li{{margin:.5em 0}}.where,.note{{color:#5b6570;font-size:.85em}}
 table{{border-collapse:collapse;margin:.5em 0}}td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
+.warn{{background:#fdf0d5;border-left:5px solid #d55e00;padding:.4em .8em}}
 img{{max-width:100%}}@media (max-width:1000px){{.grid{{grid-template-columns:1fr}}}}</style></head><body>
 <h1>Class debrief: {e(res["title"])}</h1>
 <p>{res["logs"]} student games in the seat of <b>{seat}</b>, beside {res["ai_games"]:,} games where the AI plays
-that seat by its doctrine.</p>
+that seat by its doctrine.</p>{warns}
 <div class=grid><div>
 <h2>The class's paths on the ladder</h2>
-<img src="{_fig_uri(plot_ladder(res))}" alt="every class game's rung by turn, with history's path">
+<img src="{_fig_uri(plot_ladder(res))}" alt="every class game's highest rung so far, turn by turn, with history's">
+<p class=note>Each line is a side's highest rung so far (its place on the ladder, as the game shows it): a line
+rises when a step goes higher than any before and never falls, for the class's games and history alike.</p>
 <h2>Where the class and history parted</h2>{parted}
 <h2>Outcomes</h2><img src="{_fig_uri(plot_outcomes(res))}" alt="outcomes">
 <table><tr><th>outcome</th><th>class</th><th>AI in the seat</th></tr>{rows}</table>

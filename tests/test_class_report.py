@@ -100,3 +100,73 @@ def test_the_class_page_shows_the_ladder_the_partings_from_history_and_the_quest
         assert heading in page
     assert page.count("data:image/png;base64,") == 3
     assert page.index("Where the class and history parted") < page.index("Discussion questions")
+
+
+def _cuba_seat_log(seat: str, seed: int) -> dict:
+    """A finished Cuba game with a student in ``seat``, choosing the first legal option each turn."""
+    rules = load_scenario("scenarios/cuba_1962.yaml").rules
+    s = Session(rules, seed, (seat,), seats=seat_policies(rules, (seat,)))
+    while not s.done:
+        s.step({seat: next(o for o in s.options(seat) if o.legal).instance})
+    return json.loads(json.dumps(s.to_log()))
+
+
+def _class_report(logs, out, *extra) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "main.py", "class-report", str(logs), "--out", str(out), "--ai-games", "100", *extra],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_a_folder_mixing_seats_warns_with_each_seat_and_count_and_seat_picks_one(tmp_path):
+    """A teacher put US and Soviet logs in one folder: the report said 'two US games' without a word."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for i in range(3):
+        (logs / f"us{i}.json").write_text(json.dumps(_cuba_seat_log("usa", 10 + i)))
+    (logs / "ussr0.json").write_text(json.dumps(_cuba_seat_log("ussr", 20)))
+    (logs / "tut.json").write_text(json.dumps(_student_log(1)))
+    p = _class_report(logs, tmp_path / "all")
+    assert p.returncode == 0, p.stderr
+    lines = [line for line in p.stderr.splitlines() if line.startswith("warning:")]
+    assert any("mixes logs of 2 seats" in w and "[usa] (3 logs)" in w and "[ussr] (1 log)" in w for w in lines), lines
+    assert any(
+        "mixes logs of 2 scenarios" in w and "cuba_1962 (4 logs)" in w and "tutorial (1 log)" in w for w in lines
+    )
+    summary = json.loads((tmp_path / "all" / "summary.json").read_text())
+    assert summary["seat"] == "usa" and summary["logs"] == 3 and len(summary["warnings"]) == 2
+    assert "Warning: the folder mixes logs of 2 seats" in (tmp_path / "all" / "report.html").read_text()
+    p = _class_report(logs, tmp_path / "ussr", "--seat", "ussr")
+    assert p.returncode == 0, p.stderr
+    summary = json.loads((tmp_path / "ussr" / "summary.json").read_text())
+    assert summary["seat"] == "ussr" and summary["logs"] == 1 and len(summary["ladder"]["games"]) == 1
+    assert "us0.json: skipped: played as United States [usa], not" in p.stdout
+    p = _class_report(logs, tmp_path / "x", "--seat", "france")
+    assert p.returncode == 2 and "--seat france: no such seat" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_one_seat_per_folder_gives_no_warning(tmp_path):
+    """The guides' way (a folder per seat, `class-report logs/usa/ --out class/usa/`) stays quiet."""
+    logs = tmp_path / "logs" / "usa"
+    logs.mkdir(parents=True)
+    for i in range(2):
+        (logs / f"team{i}.json").write_text(json.dumps(_cuba_seat_log("usa", 30 + i)))
+    p = _class_report(logs, tmp_path / "class" / "usa")
+    assert p.returncode == 0, p.stderr
+    assert "warning" not in p.stderr
+    assert json.loads((tmp_path / "class" / "usa" / "summary.json").read_text())["warnings"] == []
+
+
+def test_the_history_line_and_the_class_lines_are_both_the_highest_rung_so_far():
+    """History's line fell (the rung of each turn's action) while the class's never did (highest so far)."""
+    from game.class_report import highest_so_far, historical_rungs
+
+    rules = load_scenario("scenarios/cuba_1962.yaml").rules
+    for seat in ("usa", "ussr", "cuba"):
+        line = historical_rungs(rules, seat)
+        assert line == highest_so_far(line) and any(line), (seat, line)
+    log = _cuba_seat_log("usa", 5)
+    assert highest_so_far([2, 1, 3, 0]) == [2, 2, 3, 3]
+    assert highest_so_far(log["rungs_by_turn"]["usa"]) == sorted(highest_so_far(log["rungs_by_turn"]["usa"]))

@@ -709,12 +709,26 @@ def args_class_report(sp) -> None:
         help="a scenario file the logs may be for, found by its id (repeatable; default: the shipped scenarios)",
     )
     sp.add_argument("--ai-games", type=_positive, default=2000, help="games of the AI in the seat (default 2000)")
+    sp.add_argument(
+        "--seat",
+        metavar="ACTOR",
+        help="report only the games played in this seat (default: the seat most logs played; a folder that "
+        "mixes seats is reported with a warning naming each)",
+    )
 
 
 def cmd_class_report(args) -> int:
-    import collections
-
-    from game.class_report import LogError, analyse, find_scenario, read_logs, render, replay_logs
+    from game.class_report import (
+        LogError,
+        analyse,
+        find_scenario,
+        pick_scenario,
+        pick_seat,
+        read_logs,
+        render,
+        replay_logs,
+        version_warning,
+    )
 
     if not os.path.isdir(args.logs):
         raise UsageError(f"{args.logs}: not a folder")
@@ -726,20 +740,30 @@ def cmd_class_report(args) -> int:
             print(f"{name}: skipped: {why}", file=sys.stderr)
         print(f"{args.logs}: no usable game logs", file=sys.stderr)
         return 1
-    scenario = collections.Counter(log.scenario for _n, log in logs).most_common(1)[0][0]
-    skipped += [(n, f"for scenario '{log.scenario}', not '{scenario}'") for n, log in logs if log.scenario != scenario]
+    scenario, other_scenarios, warnings = pick_scenario(logs)
+    skipped += other_scenarios
     try:
         _path, loaded = find_scenario(scenario, args.scenario or [], _load)
+        chosen = pick_seat(
+            [(n, log) for n, log in logs if log.scenario == scenario],
+            args.seat,
+            {a.id: a.name for a in loaded.scenario.actors},
+        )
     except LogError as exc:
         raise UsageError(str(exc)) from None
-    replayed, unplayable, flagged = replay_logs([(n, log) for n, log in logs if log.scenario == scenario], loaded.rules)
+    skipped += chosen.skipped
+    warnings += chosen.warnings
+    for line in warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    replayed, unplayable, flagged = replay_logs(chosen.logs, loaded.rules)
     skipped += unplayable
+    warnings += version_warning(flagged, len(replayed))
     if not replayed:
         for name, why in skipped:
             print(f"{name}: skipped: {why}", file=sys.stderr)
         print(f"{args.logs}: no usable game logs", file=sys.stderr)
         return 1
-    res = analyse(replayed, loaded.rules, args.ai_games)
+    res = analyse(replayed, loaded.rules, args.ai_games, seat=chosen.seat, warnings=warnings)
     os.makedirs(args.out, exist_ok=True)
     with atomic_write(os.path.join(args.out, "report.html")) as fh:
         fh.write(render(res, skipped, flagged))
@@ -758,6 +782,8 @@ def cmd_class_report(args) -> int:
     for f in flagged:
         print(f"{f.name}: flagged: {f.why}")
     flags = f", {len(flagged)} flagged (outcome not what its decisions give)" if flagged else ""
+    for line in version_warning(flagged, len(replayed)):
+        print(f"warning: {line}", file=sys.stderr)
     print(
         f"{len(replayed)} logs of '{scenario}' read, {len(skipped)} skipped{flags}; "
         f"wrote {os.path.join(args.out, 'report.html')}"
