@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 import jinja2
 
+from game.claim_notes import ClaimNote, Notes
 from game.claim_status import STATUS_DEFINITIONS
 from game.class_report import Question, ScenarioFigures, discussion_questions, scenario_figures
 from game.files import atomic_write
@@ -25,7 +26,6 @@ PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 """``--paper`` choices and their CSS ``@page size``."""
 
 HEADING = re.compile(r"^([A-Z][A-Z' ]{3,}\.)\s")
-CLAIM_TOKEN = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 CARD_SECTIONS = (
     ("goals", "What you want"),
     ("red_lines", "Your red lines"),
@@ -46,8 +46,7 @@ class Paragraph:
 class CardSection:
     title: str
     text: str
-    claims: tuple[tuple[str, str], ...]
-    """(claim id, its status) for each claim the text cites, in order."""
+    """The author's text, each claim id it cites as a note number ``[3]``."""
 
 
 @attrs.frozen
@@ -56,6 +55,8 @@ class Card:
     name: str
     description: str
     sections: tuple[CardSection, ...]
+    notes: tuple[ClaimNote, ...] = ()
+    """The claims the card cites, numbered as a reader meets them: statement, status in words, sources."""
 
 
 @attrs.frozen
@@ -88,28 +89,21 @@ def paragraphs(text: str) -> tuple[Paragraph, ...]:
     return tuple(out)
 
 
-def cited_claims(text: str, status: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    seen = dict.fromkeys(t for t in CLAIM_TOKEN.findall(text) if t in status)
-    return tuple((cid, status[cid]) for cid in seen)
-
-
 def card_for(scn: Scenario, actor_id: str) -> Card:
     """A seat's card: the author's role card, or one built from its description, objectives and
     declared red lines when the author wrote none."""
     actor = scn.actor(actor_id)
-    status = {c.id: c.status for c in scn.meta.claims}
     if actor.role_card.is_empty():
         goals = "; ".join(o.text for o in scn.objectives if o.actor == actor_id) or actor.description
         lines = "; ".join(r.name for r in scn.red_lines if r.owner == actor_id and r.declared)
         values = {"goals": goals, "red_lines": f"Declared: {lines}." if lines else ""}
     else:
         values = {key: getattr(actor.role_card, key) for key, _ in CARD_SECTIONS}
+    notes = Notes(scn)
     sections = tuple(
-        CardSection(title, values[key], cited_claims(values[key], status))
-        for key, title in CARD_SECTIONS
-        if values.get(key, "").strip()
+        CardSection(title, notes.text(values[key])) for key, title in CARD_SECTIONS if values.get(key, "").strip()
     )
-    return Card(actor.id, actor.name, actor.description, sections)
+    return Card(actor.id, actor.name, actor.description, sections, notes.notes())
 
 
 def build(loaded, paper: str = "a4", games: int = 2000, seed: int = 1) -> Handout:

@@ -83,3 +83,44 @@ def test_a_seat_without_a_written_card_gets_one_from_its_objectives_and_declared
         assert card.sections[0].text == ("; ".join(goals) or actor.description)
         declared = [r.name for r in scn.red_lines if r.owner == actor.id and r.declared]
         assert any(all(n in s.text for n in declared) for s in card.sections) or not declared
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_role_cards_never_show_a_claim_id_but_numbered_notes_with_status_and_sources(name):
+    """A teacher saw '(b59, contested)' on a card: an internal id, and a status the card could not keep true."""
+    from game.handout import card_for
+    from game.ui.screens.role_card import role_card_html
+
+    scn = load_scenario(f"scenarios/{name}.yaml").scenario
+    ids = {c.id for c in scn.meta.claims}
+    sources = {s.id: s.title for s in scn.meta.sources}
+    files = render(build(load_scenario(f"scenarios/{name}.yaml"), games=20))
+    for actor in (a for a in scn.actors if a.playable):
+        card = card_for(scn, actor.id)
+        shown = [card.description, *(s.text for s in card.sections)]
+        window = re.sub(r"<[^>]+>", " ", role_card_html(scn, actor.id, 14))
+        page = re.sub(r"<[^>]+>", " ", files[f"card-{actor.id}.html"])
+        for text in (*shown, window, page):
+            assert not set(re.findall(r"\b[a-z0-9_]+\b", text)) & {
+                i for i in ids if "_" in i or any(map(str.isdigit, i))
+            }
+        cited = [int(n) for s in card.sections for m in re.findall(r"\[([\d, ]+)\]", s.text) for n in m.split(", ")]
+        assert sorted(set(cited)) == [n.number for n in card.notes] == list(range(1, len(card.notes) + 1))
+        for note in card.notes:
+            claim = next(c for c in scn.meta.claims if c.statement == note.statement)
+            assert note.status == claim.status and note.status_words.startswith(claim.status + ": ")
+            assert all(sources[s] in line for s, line in zip(claim.sources, note.sources))
+            assert esc(note.status_words) in files[f"card-{actor.id}.html"]
+
+
+def test_a_parenthesis_of_only_ids_and_a_status_becomes_the_note_numbers():
+    from game.claim_notes import noted
+
+    scn = load_scenario("scenarios/cuba_1962.yaml").scenario
+    text = noted("judge for himself (b59, contested); over Soviet territory (maultsby). Elections (midterms).", scn)
+    assert text.text == "judge for himself [1]; over Soviet territory [2]. Elections [3]."
+    assert [n.status for n in text.notes] == [
+        c.status for i in ("b59", "maultsby", "midterms") for c in scn.meta.claims if c.id == i
+    ]
+    mixed = noted("weapons (tactical_nukes: US intelligence did not know); the midterms matter", scn)
+    assert mixed.text == "weapons ([1]: US intelligence did not know); the midterms matter"

@@ -63,7 +63,9 @@ def test_the_briefing_opens_short_with_the_role_card_and_d_opens_the_dossier(app
     assert "WHAT HAPPENED." in left and esc(scn.meta.briefing_short[:60]) in left
     assert esc(scn.meta.briefing[:60]) not in left, "the long briefing waits in the dossier"
     assert "YOUR ROLE CARD" in right and "YOUR RED LINES" in right
-    assert "doctrine_joint_attack</font> <font color='#009E73'>established" in right
+    joint = next(c for c in scn.meta.claims if c.id == "doctrine_joint_attack")
+    assert "doctrine_joint_attack" not in right, "a claim's id is never shown: its note is"
+    assert esc(joint.statement[:40]) in right and "established: the record settles it" in right
     _key(app, pygame.K_d)
     assert brief.page == "dossier" and app.stack.top is brief
     left, right = brief.left.html_text, brief.right.html_text
@@ -127,6 +129,8 @@ def test_the_esc_menu_opens_the_role_card_during_play(app):
     _click(app, menu.buttons["card"])
     card = app.stack.top
     assert isinstance(card, RoleCardOverlay)
-    assert "WHAT YOU WANT" in card.text.html_text and "low_level_recon" in card.text.html_text
+    recon = next(c for c in match.scenario.meta.claims if c.id == "low_level_recon")
+    assert "WHAT YOU WANT" in card.text.html_text and "low_level_recon" not in card.text.html_text
+    assert esc(recon.statement[:40]) in card.text.html_text
     _key(app, pygame.K_ESCAPE)
     assert app.stack.top is board

@@ -1,6 +1,7 @@
 """A seat's role card: its goals, red lines as its government stated them, what it knows and does
 not, its options and the others' stated positions. Shown on the briefing when a seat is chosen and
-from the Esc menu during play; claim ids in the card carry their current status."""
+from the Esc menu during play. Each claim the card cites is a numbered note under it (statement, status
+in words, sources), so a card written once stays true when a claim's status is revised."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 
 import pygame
 
+from game.claim_notes import ClaimNote, Notes
 from game.model import Scenario
 from game.ui import theme
 from game.ui.screens.base import button_pressed
@@ -23,8 +25,6 @@ CARD_SECTIONS = (
     ("others", "WHAT THE OTHERS SAY"),
 )
 """The card's fields in reading order, with the heading each gets."""
-
-CLAIM_TOKEN = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 
 STATUS_COLOURS = {
     "established": "#009E73",
@@ -42,19 +42,26 @@ def badge(status: str) -> str:
     return f"<body bgcolor='{col}'><font color='#0b0f14'><b> {html.escape(status.upper())} </b></font></body>"
 
 
-def with_claim_statuses(text: str, scenario: Scenario) -> str:
-    """The text, escaped, with each claim id it names followed by that claim's status in colour, so
-    a card written once stays true when a claim's status is revised."""
-    status = {c.id: c.status for c in scenario.meta.claims}
+NOTE_MARK = re.compile(r"\[\d+(?:, \d+)*\]")
 
-    def mark(m: re.Match) -> str:
-        word = m.group(0)
-        if word not in status:
-            return word
-        col = STATUS_COLOURS.get(status[word], "#999999")
-        return f"<font color='#8a96a4'>{word}</font> <font color='{col}'>{status[word]}</font>"
 
-    return CLAIM_TOKEN.sub(mark, html.escape(text))
+def card_notes_html(notes: tuple[ClaimNote, ...]) -> str:
+    """The notes under a card: each cited claim's statement, its status in words (in its colour)
+    and its sources."""
+    rows = []
+    for n in notes:
+        col = STATUS_COLOURS.get(n.status, "#999999")
+        src = f"<br><font color='#8a96a4'>Sources: {html.escape('; '.join(n.sources))}</font>" if n.sources else ""
+        rows.append(
+            f"<br><br><b>[{n.number}]</b> {html.escape(n.statement)} "
+            f"<font color='{col}'><b>{html.escape(n.status_words)}</b></font>.{src}"
+        )
+    return "<br><br><font color='#e8b44c'><b>NOTES: THE CLAIMS THIS CARD CITES</b></font>" + "".join(rows)
+
+
+def noted_html(text: str, notes: Notes) -> str:
+    """The text, escaped, each claim id it cites as a note number (never the id itself)."""
+    return NOTE_MARK.sub(lambda m: f"<font color='#8fc3ea'>{m.group(0)}</font>", html.escape(notes.text(text)))
 
 
 def fallback_card(scenario: Scenario, actor_id: str) -> dict[str, str]:
@@ -79,8 +86,11 @@ def role_card_html(scenario: Scenario, actor_id: str, px: int) -> str:
         f"<font color='#e8b44c'><b>YOUR ROLE CARD</b></font><br><font color='{col}'><b>"
         f"{html.escape(actor.name)}</b></font>. {html.escape(actor.description)}"
     ]
+    notes = Notes(scenario)
     for title, text in card_fields(scenario, actor_id):
-        parts.append(f"<br><br><font color='#e8b44c'><b>{title}</b></font><br>{with_claim_statuses(text, scenario)}")
+        parts.append(f"<br><br><font color='#e8b44c'><b>{title}</b></font><br>{noted_html(text, notes)}")
+    if notes.numbers:
+        parts.append(card_notes_html(notes.notes()))
     return f"<font pixel_size={px}>" + "".join(parts) + "</font>"
 
 
