@@ -16,6 +16,7 @@ from game.diagnostics import Diagnostic, ScenarioError
 from game.engine.rules import Rules, compile_rules
 from game.loader.load import Checked, by_place, check_bytes, check_file
 from game.model import Scenario
+from game.runners import launch_cache
 
 
 @attrs.frozen
@@ -40,10 +41,16 @@ def load_bytes(
 
 
 def _compiled(checked: Checked, name: str) -> Loaded:
-    rules, errors, more = compile_rules(checked.scenario, checked.locate)
+    rules, errors, more = compile_rules(checked.scenario, checked.locate, launch_cache.launch_edges(checked.scenario))
     if errors or rules is None:
         raise ScenarioError(by_place(errors, name))
     return Loaded(name, checked.scenario, rules, checked.warnings + tuple(more), checked.locate, checked.source)
+
+
+def compile_checked(checked: Checked) -> Loaded:
+    """Compile a scenario already checked (the title screen checks every file for its first frame
+    and compiles only the one a player starts); raises ``ScenarioError``."""
+    return _compiled(checked, checked.file)
 
 
 def load_scenario(path: str | os.PathLike, overrides: dict[str, float] | None = None) -> Loaded:
