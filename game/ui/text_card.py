@@ -4,7 +4,8 @@ pygame_gui's text box costs 30-80 ms to build (its rounded shape, its layout twi
 scroll bar turns out to be needed), all in one call: three of them made the frame that opened
 the debrief take 200 ms. A ``TextCard`` reads the same small HTML (``<font color pixel_size>``,
 ``<b>``, ``<i>``, ``<br>``), wraps and renders it in ``steps`` (one line each, so a screen can
-spread them over frames under a budget), draws a placeholder until it is ready, and scrolls
+spread them over frames under a budget), draws a placeholder until it is ready (a long text: until
+its view is full, so the rest lays out while it is read), and scrolls
 with the wheel over it and with the keys the screen passes on.
 """
 
@@ -150,7 +151,7 @@ class TextCard:
         pygame.draw.rect(surface, CARD_BG, self.rect, border_radius=6)
         pygame.draw.rect(surface, CARD_EDGE, self.rect, 1, border_radius=6)
         inner = self.rect.inflate(-2 * self.pad, -2 * self.pad)
-        if not self.ready:
+        if not self.ready and self.content_h < self.view_h:  # a long text shows once its view is full
             f = self._font("italic", self.px)
             surface.blit(theme.render(f, self.placeholder, theme.TEXT_DIM), inner.topleft)
             return
