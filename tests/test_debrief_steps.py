@@ -7,6 +7,7 @@ os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pygame  # noqa: E402
@@ -111,3 +112,48 @@ def test_help_over_a_debrief_being_built_shows_no_debrief_widget(finished):
     app.stack.pop()
     app.render(1)
     assert not debrief.settling and debrief.export_btn is not None and debrief.export_btn.visible
+
+
+def test_the_replays_in_steps_give_the_figures_of_one_step(finished):
+    """A game plays the same in any step: the figures after every step are those of one run."""
+    from game.ui.debrief_data import ReplayRun
+
+    match, _replays = finished
+    one = replay_shares(match.session, ("ukraine",), n=60)
+    run = ReplayRun(match.session, ("ukraine",), n=60, chunks=(10, 20))
+    assert run.latest.n == 0 and not run.latest.ready
+    stepped = run.run()
+    assert stepped.ready and stepped.n == 60
+    assert stepped.student is not None and one.student is not None
+    assert stepped.student.tolist() == one.student.tolist() and stepped.ai.tolist() == one.ai.tolist()
+
+
+def test_see_the_debrief_opens_it_at_once_and_the_bars_fill_in(finished, monkeypatch):
+    """Enter on 'See the debrief' showed 'Preparing the debrief' until the 1,000 replays were done
+    (seconds under load); now the debrief opens on the next frame, the replays run on the worker in
+    steps, and the figures it shows grow to the full count."""
+    from game.ui import debrief_data
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    monkeypatch.setattr(debrief_data, "REPLAYS", 40)
+    monkeypatch.setattr(debrief_data, "CHUNKS", (10,))
+    match, _replays = finished
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    board = app.stack.reset(GameScreen(app, match))
+    app.render(1)
+    board.open_debrief()
+    debrief = app.stack.top
+    assert isinstance(debrief, DebriefScreen) and not app.work.label  # no "Preparing" wait on the board
+    seen = set()
+    for _ in range(600):
+        app.frame(1 / 60)
+        seen.add(debrief.replays.n)
+        if debrief.replays.ready:
+            break
+        time.sleep(0.005)
+    assert debrief.replays.ready and debrief.replays.n == 40 and app.stack.top is debrief
+    assert debrief.state()["replays_ready"]
+    assert seen <= {0, 10, 40}
+    debrief.exit()
+    app.work.wait()

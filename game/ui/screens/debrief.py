@@ -1,7 +1,10 @@
 """The debrief: the outcome and its text, the escalation trajectory, how it happened (the
 causal chain from the student's decisions to the outcome), the student's decisions replayed
 1,000 times against the AI in the same seat, what happened historically, and an export of
-the game log as JSON (the structure of ``main.py replay --json``)."""
+the game log as JSON (the structure of ``main.py replay --json``).
+
+It opens at once: the replays run on the worker thread in steps (``ReplayRun``) and the bars
+show the figures so far, with a progress bar and the count, from the first hundred games on."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from pygame_gui.elements import UIButton
 from game.engine import words
 from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
-from game.ui.debrief_data import Replays, causal_chain, game_log, replay_shares
+from game.ui.debrief_data import ReplayRun, Replays, causal_chain, game_log
 from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
 from game.ui.panels.explore_panel import ExplorePanel
@@ -52,8 +55,12 @@ class DebriefScreen(Screen):
         self.match = match
         seats = match.seats or match.ai_seats
         self.seats = tuple(seats)
-        # the board computes the replays on the worker thread and passes them in
-        self.replays = replays if replays is not None else replay_shares(match.session, self.seats)
+        # the replays on the worker thread, before the strategy search (one thread: first come first)
+        self.replay_run: ReplayRun | None = None
+        self._given = replays
+        if replays is None:
+            self.replay_run = ReplayRun(match.session, self.seats)
+            app.work.submit("", self.replay_run.run)
         self.colours = theme.actor_colours(match.scenario, app.settings.palette)
         self.ladder = LadderView(match.scenario, self.colours)
         # the best strategy found against these doctrines beside the student's (worker thread)
@@ -339,8 +346,19 @@ class DebriefScreen(Screen):
             parts.append(f"<b>Turn {hentry.turn}</b>: {html.escape(hentry.text)}")
         return f"<font pixel_size={px}>" + "<br>".join(parts) + "</font>"
 
+    @property
+    def replays(self) -> Replays:
+        """The figures so far (all of them once ``replays.ready``)."""
+        if self.replay_run is not None:
+            return self.replay_run.latest
+        assert self._given is not None
+        return self._given
+
     def exit(self) -> None:
-        if self.explore is not None:  # a search still running would hold up the next game's turns
+        # replays or a search still running would hold up the next game's turns on the worker
+        if self.replay_run is not None:
+            self.replay_run.stop.set()
+        if self.explore is not None:
             self.explore.close()
         super().exit()
 
@@ -424,27 +442,37 @@ class DebriefScreen(Screen):
             surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs, players=players
         )
         r = self.replays
+        count = f"{r.n:,}" if r.ready else f"{r.n:,} of {r.total:,}"
         title = (
-            f"Your decisions, replayed {r.n:,} times (chance and the AI drawn anew)"
+            f"Your decisions, replayed {count} times (chance and the AI drawn anew)"
             if r.student is not None
-            else f"This scenario with the AI in every seat, {r.n:,} games"
+            else f"This scenario with the AI in every seat, {count} games"
         )
         inner = charts.frame(surface, self.bars_rect, title, fs)
+        if not r.ready:  # the figures so far, and how far the replays are
+            track = pygame.Rect(self.bars_rect.left + 1, self.bars_rect.bottom - self.app.s(5), self.bars_rect.w - 2, 4)
+            charts.bar(surface, track, r.n / max(r.total, 1), theme.ACCENT)
         actual = next(
             (i for i, o in enumerate(scn.outcomes) if sess.outcome is not None and o.id == sess.outcome.id), None
         )
         seat_names = " and ".join(scn.actor(a).name for a in self.seats) or "the seat"
-        self.bars_labels = charts.paired_bars(
-            surface,
-            inner,
-            list(r.outcomes),
-            None if r.student is None else list(r.student),
-            list(r.ai),
-            "your decisions held fixed",
-            f"the AI playing {seat_names}",
-            fs=fs,
-            highlight=actual,
-        )
+        if r.n == 0:
+            f = theme.font(self.app.font_px(12), "italic")
+            wait = "Replaying: the first figures in a moment\u2026"
+            surface.blit(theme.render(f, wait, theme.TEXT_DIM), inner.topleft)
+            self.bars_labels = [pygame.Rect(inner.topleft, f.size(wait))]
+        else:
+            self.bars_labels = charts.paired_bars(
+                surface,
+                inner,
+                list(r.outcomes),
+                None if r.student is None else list(r.student),
+                list(r.ai),
+                "your decisions held fixed",
+                f"the AI playing {seat_names}",
+                fs=fs,
+                highlight=actual,
+            )
         if self.explore is not None:
             self.explore.draw(surface, self.explore_rect, fs)
 
@@ -452,6 +480,8 @@ class DebriefScreen(Screen):
         r = self.replays
         return {
             "screen": self.name,
+            "replays": r.n,
+            "replays_ready": r.ready,
             "outcome": self.match.session.outcome.id if self.match.session.outcome else None,
             "student": None if r.student is None else [float(x) for x in r.student],
             "ai": [float(x) for x in r.ai],

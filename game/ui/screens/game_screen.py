@@ -21,7 +21,6 @@ import pygame_gui
 
 from game.geo import BasemapError, load_basemap
 from game.ui import theme
-from game.ui.debrief_data import replay_shares
 from game.ui.ladder_view import LadderView
 from game.ui.map_view import MapView
 from game.ui.match import NewVersion, TurnResult
@@ -288,24 +287,13 @@ class GameScreen(Screen):
         )
 
     def open_debrief(self) -> None:
-        """The debrief, once its 1,000 replays are computed on the worker thread (the game is over:
-        nothing changes the session they read)."""
+        """The debrief, at once: it replays the student's decisions on the worker thread and
+        shows the figures as they come (the game is over: nothing changes the session they read)."""
         if self.busy:
             return
-        seats = tuple(self.match.seats or self.match.ai_seats)
-        self.app.work.submit(
-            "Preparing the debrief: your decisions replayed 1,000 times\u2026",
-            replay_shares,
-            self.match.session,
-            seats,
-            on_done=self._show_debrief,
-        )
-
-    def _show_debrief(self, replays) -> None:
         from game.ui.screens.debrief import DebriefScreen
 
-        if self.app.stack.top is self:
-            self.app.stack.push(DebriefScreen(self.app, self.match, replays=replays))
+        self.app.stack.push(DebriefScreen(self.app, self.match))
 
     def save(self) -> None:
         if self.match.watching:
