@@ -38,7 +38,7 @@ def _play_masked(e, rng: np.random.Generator) -> None:
 
 
 def test_there_are_shipped_scenarios():
-    assert {"tutorial", "cuba_1962", "atacms_2024"} <= set(SHIPPED)
+    assert {"tutorial", "cuba_1962", "atacms_2024", "israel_iran_2024"} <= set(SHIPPED)
 
 
 @pytest.mark.parametrize("scenario", SHIPPED)
