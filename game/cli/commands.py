@@ -23,6 +23,7 @@ from game.cli.common import (
 )
 from game.cli.explore_cmd import args_explore, cmd_explore  # noqa: F401  (dispatched by name from here)
 from game.cli.sweep_cmd import args_sweep, cmd_sweep  # noqa: F401  (dispatched by name from here)
+from game.cli.table import NAME_CAP, name_rows, name_width
 from game.diagnostics import RedlineError, ScenarioError
 from game.files import atomic_write
 
@@ -288,6 +289,10 @@ def _bar(share: float, width: int = 24) -> str:
     return "#" * n + "." * (width - n)
 
 
+def _rows(name: str, width: int, cells: str) -> None:
+    print("\n".join(name_rows(name, width, cells)))
+
+
 def _print_summary(s: dict, loaded, elapsed: float, turns_total: int, engine: str = "") -> None:
     scn = loaded.scenario
     pol = ", ".join(f"{k}: {v}" for k, v in s["policies"].items())
@@ -300,27 +305,29 @@ def _print_summary(s: dict, loaded, elapsed: float, turns_total: int, engine: st
         print("set: " + ", ".join(f"{k}={v:g}" for k, v in s["overrides"].items()))
     print("\nOutcomes (share of games, 95% interval)")
     names = {o.id: o.name for o in scn.outcomes}
+    rung_names = {r.id: r.name for r in scn.ladder.rungs}
+    line_names = {r.id: f"{scn.actor(r.owner).name}: {r.name}" for r in scn.red_lines}
+    width = name_width([*names.values(), *rung_names.values()], floor=34, cap=40)  # these rows end in a bar
+    lines_width = name_width([], floor=NAME_CAP)
     for oid, share in s["outcomes"].items():
         lo, hi = s["outcome_intervals"][oid]
-        print(f"  {names[oid][:34]:<34} {_share(share)}  [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(share)}")
+        _rows(names[oid], width, f"{_share(share)}  [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(share)}")
     t = s["turns"]
     print(f"\nTurns: mean {t['mean']:.1f}, median {t['p50']}, p95 {t['p95']} (limit {scn.calendar.turns})")
     print("\nHighest rung reached")
-    rung_names = {r.id: r.name for r in scn.ladder.rungs}
     for rid, share in s["max_rung"].items():
         if share:
-            print(f"  {rung_names.get(rid, 'no rung')[:34]:<34} {_share(share)}  {_bar(share)}")
+            _rows(rung_names.get(rid, "no rung"), width, f"{_share(share)}  {_bar(share)}")
     if s["red_lines"]:
         print("\nRed lines (share of games where tripped)")
-        names = {r.id: f"{scn.actor(r.owner).name}: {r.name}" for r in scn.red_lines}
         for rid, info in s["red_lines"].items():
-            print(f"  {names[rid][:52]:<52} {_share(info['trip_rate'])}")
+            _rows(line_names[rid], lines_width, _share(info["trip_rate"]))
     if s["thresholds"]:
         print("\nThresholds (share of games crossed; mean turn of first crossing)")
         for th in scn.ladder.thresholds:
             info = s["thresholds"][th.id]
             when = f"turn {info['first_turn_mean']:.1f}" if info["first_turn_mean"] else "-"
-            print(f"  {th.name[:52]:<52} {_share(info['crossed'])}  {when}")
+            _rows(th.name, lines_width, f"{_share(info['crossed'])}  {when}")
     e = s["escalation_score"]
     from game.model import RIVERA_WEIGHTS
 

@@ -174,6 +174,8 @@ def _wrapped(head: str, items: list[str], width: int = 110) -> None:
 
 
 def print_summary(res: dict, elapsed: float, out: str | None) -> None:
+    from game.cli.table import name_rows, name_width
+
     names = res["names"]
     run = res["run"]
     pts = res["points"]
@@ -203,8 +205,7 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
     for note in run.get("notes", []):
         if not note.startswith("resumed"):
             print(note)
-    width = max([len(n) for n in names["outcomes"].values()] + [20])
-    width = min(width, 34)
+    width = name_width(names["outcomes"].values(), cap=40)  # rows end in a bar; longer names wrap
     for p in pts:
         vals = ", ".join(f"{k}={_g(v)}" for k, v in p["values"].items())
         print(f"\nPoint #{p['index']} ({p['index'] + 1} of {len(pts)}): {vals}")
@@ -212,7 +213,9 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
         for oid, oname in names["outcomes"].items():
             lo, hi = p["outcome_intervals"][oid]
             s = p["outcomes"][oid]
-            print(f"  {oname[:width]:<{width}} {s * 100:5.1f}%   [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(s)}")
+            print(
+                "\n".join(name_rows(oname, width, f"{s * 100:5.1f}%   [{lo * 100:4.1f}, {hi * 100:4.1f}]  {_bar(s)}"))
+            )
         t = p["turns"]
         print(f"  turns: mean {t['mean']:.2f}, median {t['p50']}, p95 {t['p95']} (limit {res['turn_limit']})")
         _wrapped(
@@ -228,11 +231,12 @@ def print_summary(res: dict, elapsed: float, out: str | None) -> None:
         print("\nSensitivity: change in each outcome's share from a parameter's lowest to its highest value")
         print("(averaged over the other parameters' values; range = largest minus smallest share over its values)")
         pw = max(len(r["param"]) for r in res["sensitivity"])
+        width = max(len(n) for n in [*names["outcomes"].values(), "outcome"])  # a middle column: never wrapped
         print(f"  {'parameter':<{pw}}  {'outcome':<{width}}  {'low -> high':>13}  {'change':>9}  {'range':>8}")
         for r in res["sensitivity"]:
             lh = f"{_g(r['low'])} -> {_g(r['high'])}"
             print(
-                f"  {r['param']:<{pw}}  {names['outcomes'][r['outcome']][:width]:<{width}}  {lh:>13}  "
+                f"  {r['param']:<{pw}}  {names['outcomes'][r['outcome']]:<{width}}  {lh:>13}  "
                 f"{r['change'] * 100:+7.2f}pp  {r['range'] * 100:6.2f}pp"
             )
     if res["balance"]:
