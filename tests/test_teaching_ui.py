@@ -134,3 +134,47 @@ def test_the_esc_menu_opens_the_role_card_during_play(app):
     assert esc(recon.statement[:40]) in card.text.html_text
     _key(app, pygame.K_ESCAPE)
     assert app.stack.top is board
+
+
+def test_the_dossier_shows_its_first_view_at_once_and_lays_out_the_rest_over_frames(app):
+    """The ATACMS dossier took 30 s to open under load: both columns were laid out whole in one frame."""
+    from game.ui.screens.briefing import BriefingScreen
+    from game.ui.text_card import TextCard
+
+    match = Match.start(str(ROOT / "scenarios" / "atacms_2024.yaml"), ("russia",), 7)
+    brief = BriefingScreen(app, match)
+    app.stack.reset(brief)
+    app.render(1)
+    brief.show_page("dossier")
+    left, right = brief.left, brief.right
+    assert brief.settling and not right.ready, "the claims column is not laid out in the frame that opens it"
+    assert left.content_h >= left.view_h and right.content_h >= right.view_h, "each column's view is full"
+    first = len(right.lines)
+    app.render(1)
+    assert not brief.settling and left.ready and right.ready and len(right.lines) > 3 * first
+    whole = TextCard(right.html_text, right.rect, right.px, right.pad)
+    assert sum(1 for _ in whole.steps()) == len(right.lines), "laid out in steps, the same lines as at once"
+
+
+def test_the_title_shows_every_scenario_without_compiling_one_and_start_compiles_the_chosen(app, monkeypatch):
+    """The window took 40 s to appear under load: the title compiled every shipped scenario first."""
+    from game.runners import load
+    from game.ui.screens.briefing import BriefingScreen
+    from game.ui.screens.title import TitleScreen
+
+    compiled: list[str] = []
+    real = load.compile_rules
+
+    def counting(scenario, *args, **kwargs):
+        compiled.append(scenario.meta.id)
+        return real(scenario, *args, **kwargs)
+
+    monkeypatch.setattr(load, "compile_rules", counting)
+    app.open_title()
+    app.render(1)
+    title = app.stack.top
+    assert isinstance(title, TitleScreen) and len(title.entries) >= 3 and all(e.loaded for e in title.entries)
+    assert compiled == []
+    title.start()
+    assert compiled == [title.entry.loaded.scenario.meta.id]
+    assert isinstance(app.stack.top, BriefingScreen)

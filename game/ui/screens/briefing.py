@@ -6,18 +6,29 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from collections.abc import Iterator
 
 import pygame
-from pygame_gui.elements import UIButton, UITextBox
+from pygame_gui.elements import UIButton
 
 from game.claim_status import STATUS_DEFINITIONS
 from game.engine import words
 from game.ui import theme
 from game.ui.screens.base import SCROLL_KEYS, Screen, button_pressed, oid
 from game.ui.screens.role_card import STATUS_COLOURS, badge, role_card_html
+from game.ui.text_card import TextCard
 from game.ui.widgets import Label
 
 __all__ = ["STATUS_COLOURS", "BriefingScreen", "badge", "dossier_html", "situation_html", "views_html"]
+
+STEP_BUDGET = 0.006
+"""Seconds a frame spends laying out the rest of the columns (as the board and the debrief)."""
+FIRST_FRAME_LINES = 400
+"""At most this many lines are laid out before the first frame: enough to fill both views."""
+
+_DONE = object()
+"""What ``next`` gives once a run of layout steps is over."""
 
 HEADING = re.compile(r"^([A-Z][A-Z' ]{3,}\.)\s")
 """A paragraph that opens with words in capitals ("WHAT HAPPENED.") gets them as a heading."""
@@ -182,10 +193,24 @@ def views_html(match, px: int) -> str:
     return f"<font pixel_size={px}>" + "".join(parts) + "</font>"
 
 
+def first_views_then_rest(cards: list[TextCard]) -> Iterator[None]:
+    """Steps that lay out each card until its view is full, then the rest of each: what a reader
+    sees first is ready first."""
+    runs = [card.steps() for card in cards]
+    for card, run in zip(cards, runs):
+        while card.content_h < card.view_h and next(run, _DONE) is not _DONE:
+            yield
+    for run in runs:
+        yield from run
+
+
 class BriefingScreen(Screen):
     """Two pages: the briefing (short briefing, role card) and the dossier (everything else).
 
-    D or the Dossier button switches pages; Left/Right pick a column, Up/Down/PgUp/PgDn scroll it."""
+    D or the Dossier button switches pages; Left/Right pick a column, Up/Down/PgUp/PgDn scroll it.
+    The columns are text cards laid out a line at a time: the first frame lays out what each column
+    shows, later frames the rest under a budget (the ATACMS dossier as pygame_gui text boxes took
+    3.6 s to open at load 3, all in one frame)."""
 
     name = "briefing"
     opaque = True
@@ -194,6 +219,8 @@ class BriefingScreen(Screen):
         super().__init__(app)
         self.match = match
         self.page = "briefing"
+        self._steps: Iterator[None] = iter(())
+        self._building = False
 
     def build(self) -> None:
         root = self.new_root(layer=5)
@@ -215,16 +242,14 @@ class BriefingScreen(Screen):
         else:
             left = dossier_html(self.match, self.app.font_px(14))
             right = views_html(self.match, self.app.font_px(14))
-        self.left = UITextBox(
-            left, pygame.Rect(pad, top, col_w, bottom - top), m, container=root, object_id=oid("@card_text")
-        )
-        self.right = UITextBox(
-            right,
-            pygame.Rect(pad + col_w + gap, top, col_w, bottom - top),
-            m,
-            container=root,
-            object_id=oid("@card_text"),
-        )
+        px, card_pad = self.app.font_px(14), s(12)
+        self.left = TextCard(left, pygame.Rect(pad, top, col_w, bottom - top), px, card_pad)
+        self.right = TextCard(right, pygame.Rect(pad + col_w + gap, top, col_w, bottom - top), px, card_pad)
+        self._steps = first_views_then_rest([self.left, self.right])
+        self._building = True
+        for _ in zip(range(FIRST_FRAME_LINES), self._steps):
+            if self.left.content_h >= self.left.view_h and self.right.content_h >= self.right.view_h:
+                break
         self.column = self.left  # the column Up/Down scroll
         self.column_picked = False  # Left/Right pressed: the ring moves from the Enter button to the column
         bw = s(300)
@@ -276,6 +301,8 @@ class BriefingScreen(Screen):
         if button_pressed(event, self.switch) or (event.type == pygame.KEYDOWN and event.key == pygame.K_d):
             self.show_page("dossier" if self.page == "briefing" else "briefing")
             return None
+        if self.left.handle_wheel(event) or self.right.handle_wheel(event):
+            return None
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
             self.column = self.left if event.key == pygame.K_LEFT else self.right
             self.column_picked = True
@@ -283,17 +310,26 @@ class BriefingScreen(Screen):
             self.scroll(self.column, SCROLL_KEYS[event.key])
         return None
 
-    def scroll(self, box: UITextBox, views: float) -> None:
+    def scroll(self, card: TextCard, views: float) -> None:
         """Scroll a column by a share of its view (keyboard: Left/Right pick it, Up/Down/PgUp/PgDn scroll)."""
-        bar = box.scroll_bar
-        if bar is None:
-            return
-        step = views * bar.visible_percentage
-        bar.set_scroll_from_start_percentage(min(max(bar.start_percentage + step, 0.0), 1.0 - bar.visible_percentage))
+        card.scroll_by(round(views * card.view_h))
+
+    @property
+    def settling(self) -> bool:
+        return self._building
+
+    def update(self, dt: float) -> None:
+        """Lay out the rest of the columns until this frame's budget is spent."""
+        deadline = time.perf_counter() + STEP_BUDGET
+        while self._building and time.perf_counter() < deadline:
+            if next(self._steps, _DONE) is _DONE:
+                self._building = False
 
     def draw(self, surface) -> None:
         surface.fill(theme.BG)
         pygame.draw.rect(surface, theme.ACCENT, pygame.Rect(0, 0, self.app.size[0], 3))
+        self.left.draw(surface)
+        self.right.draw(surface)
 
     def focus_rect(self) -> pygame.Rect | None:
         """The button Enter presses, or the column Left/Right picked for scrolling (Enter still

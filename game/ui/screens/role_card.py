@@ -38,8 +38,9 @@ STATUS_COLOURS = {
 
 
 def badge(status: str) -> str:
+    """A claim's status as a tag in its colour (text the briefing's cards lay out line by line)."""
     col = STATUS_COLOURS.get(status, "#999999")
-    return f"<body bgcolor='{col}'><font color='#0b0f14'><b> {html.escape(status.upper())} </b></font></body>"
+    return f"<font color='{col}'><b>[{html.escape(status.upper())}]</b></font>"
 
 
 NOTE_MARK = re.compile(r"\[\d+(?:, \d+)*\]")

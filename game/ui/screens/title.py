@@ -19,10 +19,11 @@ from pygame_gui.elements import UIButton, UITextBox
 from game.diagnostics import ScenarioError
 from game.engine import words
 from game.engine.session import SaveError
-from game.runners.load import Loaded
+from game.loader.load import Checked, check_file
+from game.runners.load import compile_checked
 from game.ui import saves, theme
 from game.ui.ladder_view import _fit
-from game.ui.match import Match, load_file
+from game.ui.match import Match
 from game.ui.screens.base import Screen, oid
 from game.ui.widgets import Label
 
@@ -31,7 +32,8 @@ from game.ui.widgets import Label
 class Entry:
     path: str
     stem: str
-    loaded: Loaded | None = None
+    loaded: Checked | None = None
+    """The scenario checked, not compiled: the title shows every file, a player starts one."""
     raw: bytes = b""
     errors: list = attrs.Factory(list)
 
@@ -75,7 +77,8 @@ class TitleScreen(Screen):
 
         e = Entry(path, Path(path).stem)
         try:
-            e.loaded, e.raw = load_file(path, self.sets)
+            e.loaded = check_file(path, self.sets or None)
+            e.raw = e.loaded.source
         except ScenarioError as exc:
             e.errors = exc.diagnostics
         return e
@@ -451,7 +454,13 @@ class TitleScreen(Screen):
         e = self.entry
         if not e.loaded or not self.seats:
             return
-        match = Match(e.path, e.loaded, e.raw, tuple(self.seats), self.seed, 0, self.sets)
+        try:
+            loaded = compile_checked(e.loaded)
+        except ScenarioError as exc:
+            e.loaded, e.errors = None, exc.diagnostics
+            self.show_errors()
+            return
+        match = Match(e.path, loaded, e.raw, tuple(self.seats), self.seed, 0, self.sets)
         self.app.start_match(match, briefing=True)
 
     def resume_game(self) -> None:
