@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import glob
 import os
+import re
 
 import numpy as np
 import pytest
@@ -143,3 +145,87 @@ def test_atacms_dprk_reading_puts_the_counteroffensive_on_its_own_rung(reading):
     russia = [a.id for a in rules.scenario.actors].index("russia")
     first_by_russia = float((b.crossed_by[widening][:n] == russia).mean())
     assert (first_by_russia > 0.2) == bool(reading), first_by_russia
+
+
+CUBA = "scenarios/cuba_1962.yaml"
+
+
+def test_cuba_declared_red_lines_rest_on_a_recorded_declaration():
+    """A Cuba red line students see as declared needs a claim that records the declaration, not an inference."""
+    scn = load_scenario(CUBA).scenario
+    status = {c.id: c.status for c in scn.meta.claims}
+    for r in scn.red_lines:
+        if r.declared:
+            assert status[r.claim] in ("established", "reported"), (r.id, r.claim, status[r.claim])
+
+
+def test_cuba_history_tells_every_day_in_order_with_its_claims():
+    """The debrief sets history beside each turn: one entry a day, headed by its own date, each backed by claims."""
+    scn = load_scenario(CUBA).scenario
+    ids = {c.id for c in scn.meta.claims}
+    assert [h.turn for h in scn.history] == list(range(1, scn.calendar.turns + 1))
+    start = datetime.date.fromisoformat(scn.calendar.start)
+    for h in scn.history:
+        day = start + datetime.timedelta(days=(h.turn - 1) * scn.calendar.turn_days)
+        assert h.text.startswith(f"{day:%a} {day.day} {day:%b}"), (h.turn, h.text[:20])
+        assert h.claims and set(h.claims) <= ids, (h.turn, sorted(set(h.claims) - ids))
+
+
+ISRAEL_IRAN = "scenarios/israel_iran_2024.yaml"
+
+
+def test_israel_iran_red_lines_say_who_declared_them_or_that_they_are_inferred():
+    """A declared red line cites the claim recording the declaration and quotes it; a hidden one says it is inferred."""
+    scn = load_scenario(ISRAEL_IRAN).scenario
+    status = {c.id: c.status for c in scn.meta.claims}
+    for r in scn.red_lines:
+        if r.declared:
+            assert status[r.claim] in ("established", "reported"), (r.id, r.claim, status[r.claim])
+            assert '"' in r.says, f"red line '{r.id}' quotes no declaration"
+        else:
+            assert "inference" in r.says, f"hidden red line '{r.id}' is not marked as the designers' inference"
+
+
+def test_israel_iran_history_and_events_fall_in_their_fortnights():
+    """Every date a history entry gives, and every event's date, falls inside the fortnight of its turn."""
+    scn = load_scenario(ISRAEL_IRAN).scenario
+    ids = {c.id for c in scn.meta.claims}
+    start = datetime.date.fromisoformat(scn.calendar.start)
+
+    def turn_of(day: datetime.date) -> int:
+        return (day - start).days // scn.calendar.turn_days + 1
+
+    assert [h.turn for h in scn.history] == sorted({h.turn for h in scn.history})
+    months = "April|May|June|July|August|September|October"
+    for h in scn.history:
+        dates = re.findall(rf"\b(\d{{1,2}})(?:-\d{{1,2}})? ({months})\b", h.text)
+        assert dates, f"history of turn {h.turn} gives no date"
+        for d, month in dates:
+            day = datetime.datetime.strptime(f"{d} {month} 2024", "%d %B %Y").date()
+            assert turn_of(day) == h.turn, (h.turn, d, month)
+        assert h.claims and set(h.claims) <= ids, (h.turn, sorted(set(h.claims) - ids))
+    history_turns = {h.turn for h in scn.history}
+    for e in scn.events:
+        assert turn_of(datetime.date.fromisoformat(e.date)) in history_turns, e.id
+
+
+def test_israel_iran_balance_figures_in_the_notes_are_true():
+    """The notes' outcome shares are what 100,000 games with seed 1 give (simulate --games 100000 --seed 1)."""
+    loaded = load_scenario(ISRAEL_IRAN)
+    rules = loaded.rules
+    notes = loaded.scenario.meta.notes
+    balance = " ".join(notes[notes.index("Balance (") : notes.index("Mean length")].split())
+    phrases = {
+        "regional_war": "regional war",
+        "shadows": "back to the shadows",
+        "one_round": "one round, then a standoff",
+        "contained": "contained (historical)",
+    }
+    n = 100_000
+    b = Batch(rules, 1, np.arange(n, dtype=np.uint64), policies_for(rules)).run()
+    shares = np.bincount(b.outcome, minlength=len(rules.scenario.outcomes)) / n
+    for i, o in enumerate(rules.scenario.outcomes):
+        written = re.search(re.escape(phrases[o.id]) + r"[^%]*?(\d+\.\d)%", balance)
+        assert written, f"the notes give no share for '{o.id}'"
+        assert float(written[1]) == round(100 * shares[i], 1), (o.id, written[1], 100 * shares[i])
+    assert shares.max() <= 0.8
