@@ -28,7 +28,19 @@ from game import colours, geo
 from game.diagnostics import did_you_mean
 from game.model import Region, Scenario
 
-__all__ = ["EDGE_TOLERANCE_DEG", "RegionShape", "bbox_of", "check", "edge_points", "lint", "problems", "shape", "world"]
+__all__ = [
+    "EDGE_TOLERANCE_DEG",
+    "RegionShape",
+    "bbox_of",
+    "check",
+    "edge_points",
+    "launch_edges",
+    "launch_region_ids",
+    "lint",
+    "problems",
+    "shape",
+    "world",
+]
 
 
 @attrs.frozen(eq=False)
@@ -75,8 +87,10 @@ def _fold(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _index() -> _Index | None:
-    m = world()
-    if m is None:
+    """The names and codes alone (``geo.basemap_meta``): checking references reads no outline."""
+    try:
+        m = geo.basemap_meta(geo.WORLD)
+    except geo.BasemapError:
         return None
     by_name: dict[str, list[dict]] = {}
     for f in m["regions"]:
@@ -223,15 +237,16 @@ def _shape(countries: tuple[str, ...], admin1: tuple[str, ...], outline: tuple) 
     rings: list[np.ndarray] = []
     holes: list[np.ndarray] = []
     index = _index() if (countries or admin1) else None
-    if index is not None:
+    outlines = world() if index is not None else None
+    if index is not None and outlines is not None:
         feats = [index.countries[c] for c in countries if c in index.countries]
         for ref in admin1:
             found = _admin1(index, ref)
             if len(found) == 1:
                 feats.append(found[0])
         for f in feats:
-            rings.extend(f["rings"])
-            holes.extend(f["holes"])
+            rings.extend(outlines["by_id"][f["id"]]["rings"])
+            holes.extend(outlines["by_id"][f["id"]]["holes"])
     if outline:
         rings.append(np.asarray(outline, dtype=float).reshape(-1, 2))
     return RegionShape(tuple(rings), tuple(holes))
@@ -335,6 +350,20 @@ def edge_points(region: Region, regions_by_id: dict[str, Region]) -> np.ndarray:
                 take &= ~_flag(other.core_contains(edge[:, 0], edge[:, 1]), len(edge))
         out.append(edge[take])
     return np.concatenate(out)
+
+
+def launch_region_ids(scn: Scenario) -> tuple[str, ...]:
+    """The scenario's regions some weapon is launched from, each once, sorted."""
+    known = {r.id for r in scn.map.regions}
+    return tuple(sorted({rid for w in scn.weapons for rid in w.launch_from if rid in known}))
+
+
+def launch_edges(scn: Scenario) -> dict[str, np.ndarray]:
+    """``edge_points`` of every launch region, by region id: what the engine measures ranges
+    from (``game.runners.launch_cache`` keeps them on disk, since the world's borders make
+    them the slowest part of loading a scenario)."""
+    by_id = {r.id: r for r in scn.map.regions}
+    return {rid: edge_points(by_id[rid], by_id) for rid in launch_region_ids(scn)}
 
 
 SITE_SLACK_KM = 10.0

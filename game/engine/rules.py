@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 import numpy as np
@@ -315,8 +315,12 @@ class _Compiler:
         return e
 
 
-def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Diagnostic], list[Diagnostic]]:
-    """Compile a reference-checked scenario; returns (rules or None, errors, warnings)."""
+def compile_rules(
+    scn: Scenario, locate: Locate, launch_edges: Mapping[str, np.ndarray] | None = None
+) -> tuple[Rules | None, list[Diagnostic], list[Diagnostic]]:
+    """Compile a reference-checked scenario; returns (rules or None, errors, warnings).
+    ``launch_edges`` are ``regions.launch_edges(scn)`` when the caller has them already (the
+    runners keep them on disk); they are computed here otherwise."""
     c = _Compiler(scn, locate)
     lay = c.layout
     actor_ix = {a.id: i for i, a in enumerate(scn.actors)}
@@ -347,17 +351,18 @@ def compile_rules(scn: Scenario, locate: Locate) -> tuple[Rules | None, list[Dia
         lay.add(f"taken:{wid}", reset_each_turn=True)
         lay.add(f"count:{wid}")
 
+    edges = regions.launch_edges(scn) if launch_edges is None else launch_edges
     launch_points: dict[int, np.ndarray] = {}
     for wi, w in enumerate(scn.weapons):
-        pts = []
+        parts = [np.empty((0, 2))]
         for rid in w.launch_from:
             r = region_by_id.get(rid)
             if r is None:
                 continue
-            pts.extend(regions.edge_points(r, region_by_id).tolist())
+            parts.append(edges[rid] if rid in edges else regions.edge_points(r, region_by_id))
             if r.center is not None:
-                pts.append(r.center)
-        launch_points[wi] = np.array(pts, dtype=float).reshape(-1, 2)
+                parts.append(np.array([r.center], dtype=float))
+        launch_points[wi] = np.concatenate(parts).reshape(-1, 2)
 
     instances: list[Instance] = []
     rules_actions: list[ActionRules] = []
