@@ -265,23 +265,49 @@ tolerance) count as on it: cutting Crimea out of Ukraine removes the coast they 
 
 
 def _near_edges(pts: np.ndarray, rings, tol: float = EDGE_TOLERANCE_DEG) -> np.ndarray:
-    """Which points lie within ``tol`` degrees (planar) of an edge of the rings."""
+    """Which points lie within ``tol`` degrees (planar) of an edge of the rings.
+
+    Each edge is tested only against the points in its box widened by ``tol`` (the points
+    sorted by longitude, a slice per edge, then the latitude checked): a few points per edge
+    instead of every point against every edge of a ring, with the same figures (the distance
+    is computed as before, and a point this close to an edge is always in its box)."""
     near = np.zeros(len(pts), dtype=bool)
-    for ring in rings:
-        lo, hi = ring.min(axis=0) - tol, ring.max(axis=0) + tol
-        cand = np.flatnonzero(np.all((pts >= lo) & (pts <= hi), axis=1) & ~near)
-        if not len(cand):
-            continue
-        a, b = ring, np.roll(ring, -1, axis=0)
-        d = b - a
-        ll = np.maximum((d**2).sum(axis=1), 1e-18)
-        for i in range(0, len(cand), 2048):
-            block = cand[i : i + 2048]
-            p = pts[block]
-            t = np.clip(((p[:, None, :] - a[None]) * d[None]).sum(axis=2) / ll[None], 0.0, 1.0)
-            gap = p[:, None, :] - (a[None] + t[..., None] * d[None])
-            near[block] = (gap**2).sum(axis=2).min(axis=1) <= tol * tol
+    rings = [r for r in rings if len(r)]
+    if not len(pts) or not rings:
+        return near
+    a = np.concatenate(rings)
+    b = np.concatenate([np.roll(r, -1, axis=0) for r in rings])
+    d = b - a
+    ll = np.maximum((d**2).sum(axis=1), 1e-18)
+    pad = tol * (1 + 1e-9)  # wider than any rounding of the distance below
+    lo, hi = np.minimum(a, b) - pad, np.maximum(a, b) + pad
+    order = np.argsort(pts[:, 0], kind="stable")
+    xs = pts[order, 0]
+    first = np.searchsorted(xs, lo[:, 0], "left")
+    count = np.searchsorted(xs, hi[:, 0], "right") - first
+    edges = np.flatnonzero(count > 0)
+    ends = np.cumsum(count[edges])
+    start = 0
+    while start < len(edges):  # blocks of about a million (edge, point) pairs
+        done = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, done + _PAIRS_PER_BLOCK, "right")))
+        block = edges[start:stop]
+        n = count[block]
+        edge = np.repeat(block, n)
+        pi = order[np.arange(len(edge)) - np.repeat(np.cumsum(n) - n, n) + np.repeat(first[block], n)]
+        py = pts[pi, 1]
+        keep = (py >= lo[edge, 1]) & (py <= hi[edge, 1]) & ~near[pi]
+        edge, pi = edge[keep], pi[keep]
+        px, py = pts[pi, 0], pts[pi, 1]
+        ax, ay, dx, dy = a[edge, 0], a[edge, 1], d[edge, 0], d[edge, 1]
+        t = np.clip(((px - ax) * dx + (py - ay) * dy) / ll[edge], 0.0, 1.0)
+        gx, gy = px - (ax + t * dx), py - (ay + t * dy)
+        near[pi[gx**2 + gy**2 <= tol * tol]] = True
+        start = stop
     return near
+
+
+_PAIRS_PER_BLOCK = 1 << 20
 
 
 def _flag(values, n: int) -> np.ndarray:
