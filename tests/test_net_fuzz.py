@@ -158,6 +158,7 @@ EXAMPLES = {
     protocol.Inject: st.builds(protocol.Inject, short),
     protocol.News: st.builds(protocol.News, st.text(max_size=protocol.MAX_TEXT)),
     protocol.Override: st.builds(protocol.Override, short, number, st.text(max_size=protocol.MAX_TEXT)),
+    protocol.RuleResponse: st.builds(protocol.RuleResponse, short, number, st.text(max_size=protocol.MAX_TEXT)),
     **{cls: st.just(cls()) for cls in (protocol.Start, protocol.Pause, protocol.Resume, protocol.Reveal)},
 }
 

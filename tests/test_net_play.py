@@ -14,8 +14,9 @@ import sys
 import pytest
 
 from game.class_report import read_log, replay_logs
+from game.engine.session import NO_RESPONSE
 from game.net import protocol
-from game.net.class_game import ClassError
+from game.net.class_game import ClassError, ClassGame
 from tests.net_support import (
     ATACMS,
     CUBA,
@@ -233,7 +234,8 @@ def test_the_control_cell(tmp_path):
             assert any("Ramstein" in t for t in texts)  # the ruling and its reason
             assert any("did not decide in time: it holds" in t for t in texts)
             first = game.session.decisions[0]
-            assert first["choices"]["nato_europe"] == ruled["instance"] and first["injected"] == [event.id]
+            assert first["rulings"]["choices"] == {"nato_europe": ruled["instance"]}
+            assert first["rulings"]["injected"] == [event.id]
             R = game.rules
             assert first["choices"]["ukraine"] == int(R.actions[R.wait_action[R.actor_index("ukraine")]].instances[0])
             assert "usa" not in first["signals"] or first["signals"]["usa"] is None
@@ -243,6 +245,7 @@ def test_the_control_cell(tmp_path):
             clock.now += 31
             await teacher.wait_for(lambda v: v["turn"] == 3)
             assert set(game.session.decisions[1]["choices"]) == set()  # every seat drew by its doctrine
+            assert game.session.decisions[1]["rulings"]["doctrine"] == list(teams)
 
             assert ukraine.view["red_lines"] == []
             await teacher.send(protocol.Reveal())
@@ -270,3 +273,64 @@ def test_a_game_with_no_team_does_not_start():
     with pytest.raises(ClassError, match="no team has joined"):
         game.start((), 0.0)
     assert not game.started
+
+
+def test_a_ruling_on_a_red_line_changes_that_result_only_and_is_kept(tmp_path):
+    """The control cell rules a red line's chance result: that response, and nothing else, differs
+    from the same game unruled; the ruling and its reason are logged, in the save (a resumed game
+    is the same game), the news, the class debrief and the log class-report reads."""
+    line, strike = "western_missiles_on_russia", 24  # Ukraine's ATACMS on Kursk trips Russia's line
+
+    def played(rule: int | None) -> ClassGame:
+        game = new_game(ATACMS, seed=3)
+        game.start(("ukraine",), 0.0)
+        if rule is not None:
+            game.rule_response(line, rule, "Moscow is negotiating a prisoner exchange")
+        game.propose("ukraine", "d1", 1, strike, None, "Ana")
+        game.confirm("ukraine", "d1", 0.0)
+        return game
+
+    def red_line_event(game: ClassGame) -> tuple[int, dict]:
+        return next((i, e) for i, e in enumerate(game.session.events) if e.get("red_line") == line)
+
+    drawn = played(None)
+    i, by_chance = red_line_event(drawn)
+    rule = NO_RESPONSE if by_chance["chosen"] is not None else 1
+    ruled = played(rule)
+    j, by_ruling = red_line_event(ruled)
+    assert i == j and ruled.session.events[:i] == drawn.session.events[:i]  # everything before it alike
+    assert by_ruling["draw"] == by_chance["draw"] and by_ruling["ruled"] and "ruled" not in by_chance
+    expected = None if rule == NO_RESPONSE else by_ruling["responses"][rule]["id"]
+    assert by_ruling["chosen"] == expected != by_chance["chosen"]
+    assert "the control cell's ruling" in by_ruling["text"]
+    assert ruled.session.decisions[0]["rulings"]["responses"] == {line: rule}
+    assert ruled.ruled_responses == {}  # for one turn only
+
+    reason = "Moscow is negotiating a prisoner exchange"
+    assert any(r.kind == "response" and r.reason == reason for r in ruled.rulings)
+    save = json.loads(json.dumps(ruled.to_save()))
+    again = ClassGame.from_save(ruled.loaded, ruled.source, save, 0.0)
+    assert again.session.events == ruled.session.events
+    russia_news = [f["text"] for f in ruled.view("russia", 0.0)["feed"]]
+    assert any("the control cell's ruling" in t for t in russia_news)
+    ruled.set_clock(1, "hold", 0.0)
+    now = 0.0
+    while not ruled.over:  # the rest of the game: Ukraine holds on time-out
+        now += 2.0
+        ruled.tick(now)
+    log = ruled.class_log()
+    assert any(r["reason"] == reason for r in log["class"]["rulings"])
+    assert any(x["kind"] == "ruling" and reason in x["text"] for x in ruled.timeline("ukraine"))
+    assert any(reason in x["text"] for x in ruled.view("ukraine", 0.0)["timeline"])
+
+
+def test_a_ruling_is_refused_without_a_reason_or_a_response_the_line_has():
+    game = new_game(ATACMS, seed=3)
+    game.start(("ukraine",), 0.0)
+    with pytest.raises(ClassError, match="needs a reason"):
+        game.rule_response("western_missiles_on_russia", 0, "  ")
+    with pytest.raises(ClassError, match="no response #9"):
+        game.rule_response("western_missiles_on_russia", 9, "why")
+    with pytest.raises(ClassError, match="no red line"):
+        game.rule_response("nope", 0, "why")
+    assert game.ruled_responses == {} and game.rulings == []

@@ -177,6 +177,9 @@ class Batch:
         self.rung_hist = np.zeros((R.scenario.calendar.turns, len(R.scenario.ladder.rungs) + 1), dtype=np.int64)
         self.signal_counts = np.zeros(len(R.signals), dtype=np.int64)
         self.response_counts = [np.zeros(len(r.responses) + 1, dtype=np.int64) for r in R.red_lines]
+        self.ruled_responses: dict[int, int] = {}
+        """Red line index -> the response it gives if it fires (``len(responses)``: none) instead
+        of its draw: a control cell's ruling for the turn being played (``Session.step``)."""
         self._prepare_static()
         self.order = sorted(range(len(R.scenario.actors)), key=lambda a: (-R.scenario.actors[a].initiative, a))
         self.rec.start(self)
@@ -917,6 +920,8 @@ class Batch:
         n = len(rows)
         u = draw(self.seed, self.games[rows], self.turn, rl.site)
         probs, over, choice = self._responses(r, Ctx(Rows(self.X, rows)), n, u)
+        if r in self.ruled_responses:
+            choice = np.full(n, self.ruled_responses[r], dtype=np.int64)
         if over.any():
             self.X[self.tally_cols["clipped"], rows[over]] += 1
         self.response_counts[r] += np.bincount(choice, minlength=len(probs) + 1)

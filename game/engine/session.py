@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -20,6 +20,7 @@ from game.engine.batch import NONE, Batch, Recorder
 from game.engine.event_log import EventLog
 from game.engine.history import history_comparison
 from game.engine.observation import SeatPolicy
+from game.engine.words import pct
 
 SAVE_FORMAT = "redline-save/1"
 
@@ -58,6 +59,56 @@ class SignalOption:
     kind: str
     says: str
     legal: bool
+
+
+NO_RESPONSE = -1
+"""A ruled red-line response: the red line fires and its owner does nothing."""
+
+
+def _str_ints(value: Mapping) -> dict[str, int]:
+    return {str(k): int(v) for k, v in value.items()}
+
+
+def _strs(value: Sequence) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise TypeError("a list of ids, not one string")
+    return tuple(str(v) for v in value)
+
+
+@attrs.frozen
+class Rulings:
+    """A control cell's rulings for one turn of a game (a teacher running a class game): the
+    action a doctrine seat takes instead of its draw (``choices``), the response a red line gives
+    if it fires this turn instead of its chance draw (``responses``: red line id -> response index,
+    ``NO_RESPONSE`` for none), and scenario events made to happen at the turn's start
+    (``injected``); and human seats played by their doctrine this turn (``doctrine``: a team that
+    ran out of time). They are part of the turn's record, so a save replays them."""
+
+    choices: dict[str, int] = attrs.field(factory=dict, converter=_str_ints)
+    responses: dict[str, int] = attrs.field(factory=dict, converter=_str_ints)
+    injected: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+    doctrine: tuple[str, ...] = attrs.field(default=(), converter=_strs)
+
+    def __bool__(self) -> bool:
+        return bool(self.choices or self.responses or self.injected or self.doctrine)
+
+    def to_record(self) -> dict:
+        return {
+            "choices": dict(self.choices),
+            "responses": dict(self.responses),
+            "injected": list(self.injected),
+            "doctrine": list(self.doctrine),
+        }
+
+    @classmethod
+    def from_record(cls, data: Mapping) -> Rulings:
+        """``to_record``'s dict back (``TypeError``/``ValueError``/``AttributeError`` if malformed)."""
+        return cls(
+            dict(data.get("choices", {})),
+            dict(data.get("responses", {})),
+            data.get("injected", ()),
+            data.get("doctrine", ()),
+        )
 
 
 class SaveError(Exception):
@@ -236,31 +287,110 @@ class Session:
         return out
 
     # -------------------------------------------------------------- play
-    def step(self, choices: dict[str, int] | None = None, signals: dict[str, int | None] | None = None) -> list[dict]:
-        """Play a turn; ``choices`` maps each human actor id to an instance id. Returns new events."""
+    def step(
+        self,
+        choices: dict[str, int] | None = None,
+        signals: dict[str, int | None] | None = None,
+        rulings: Rulings | None = None,
+    ) -> list[dict]:
+        """Play a turn; ``choices`` maps each human actor id to an instance id; ``rulings`` (a
+        class game's control cell) overrule chance for this turn. Returns new events."""
         if self.done:
             return []
         choices, signals = dict(choices or {}), dict(signals or {})
+        rulings = rulings or Rulings()
         R = self.rules
         for h in self.humans:
-            if h not in choices:
+            if h not in choices and h not in rulings.doctrine:
                 a = R.actor_index(h)
                 choices[h] = int(R.actions[R.wait_action[a]].instances[0])
         before = len(self.events)
-        self.decisions.append(
-            {
-                "turn": self.turn,
-                "choices": {k: int(v) for k, v in choices.items()},
-                "signals": {k: (None if v is None else int(v)) for k, v in signals.items()},
-            }
-        )
-        human = {R.actor_index(h): np.array([choices[h]]) for h in self.humans}
-        hsig = {R.actor_index(h): np.array([NONE if signals.get(h) is None else signals[h]]) for h in self.humans}
+        record: dict = {
+            "turn": self.turn,
+            "choices": {k: int(v) for k, v in choices.items()},
+            "signals": {k: (None if v is None else int(v)) for k, v in signals.items()},
+        }
+        if rulings:
+            record["rulings"] = rulings.to_record()
+        self.decisions.append(record)
+        self._inject(rulings.injected)
+        human = {R.actor_index(h): np.array([choices[h]]) for h in self.humans if h in choices}
+        human.update({R.actor_index(a): np.array([i]) for a, i in rulings.choices.items()})
+        hsig = {
+            R.actor_index(h): np.array([NONE if signals.get(h) is None else signals[h]])
+            for h in self.humans
+            if h in choices
+        }
+        red_lines = [r.id for r in R.scenario.red_lines]
+        self.batch.ruled_responses = {
+            red_lines.index(r): (len(R.red_lines[red_lines.index(r)].responses) if j == NO_RESPONSE else j)
+            for r, j in rulings.responses.items()
+        }
         X = self.batch.X
-        self.batch.step(human, hsig)
+        try:
+            self.batch.step(human, hsig)
+        finally:
+            self.batch.ruled_responses = {}
         if self.batch.done:
             self._final = X[:, 0].copy() if X.shape[1] else self.rules.initial
-        return self.events[before:]
+        new = self.events[before:]
+        for ev in new:
+            if ev.get("kind") == "red_line" and ev.get("red_line") in rulings.responses:
+                self._mark_ruled(ev)
+        return new
+
+    def rule_choices(self, red_line: str) -> list[tuple[int, str]]:
+        """What a control cell may rule a red line's response to be: (index, what it is), the
+        last ``NO_RESPONSE`` ("nothing")."""
+        spec = next(r for r in self.rules.scenario.red_lines if r.id == red_line)
+        out = [(j, r.id or r.action or "do nothing") for j, r in enumerate(spec.responses)]
+        return out + [(NO_RESPONSE, "nothing")]
+
+    def check_rulings(self, record: Mapping) -> Rulings:
+        """The rulings of a turn's saved record, checked against this scenario; ``SaveError``."""
+        R = self.rules
+        try:
+            rulings = Rulings.from_record(record.get("rulings", {}))
+        except (AttributeError, TypeError, ValueError):
+            raise SaveError("the save is damaged (a ruling is malformed)") from None
+        lines = {r.id: len(r.responses) for r in R.scenario.red_lines}
+        ids = {a.id for a in R.scenario.actors}
+        if (
+            any(a not in ids or not 0 <= i < len(R.instances) for a, i in rulings.choices.items())
+            or any(r not in lines or not NO_RESPONSE <= j < lines[r] for r, j in rulings.responses.items())
+            or any(e not in {ev.id for ev in R.scenario.events} for e in rulings.injected)
+            or any(a not in self.humans for a in rulings.doctrine)
+        ):
+            raise SaveError("the save's rulings do not fit this version of the scenario")
+        return rulings
+
+    @staticmethod
+    def _mark_ruled(ev: dict) -> None:
+        """A red line whose response the control cell ruled: its news says so, with the odds
+        chance gave it (the roll did not decide it)."""
+        chosen = ev.get("chosen")
+        p = next((r["p"] for r in ev.get("responses", []) if r["id"] == chosen), ev.get("p_none", 0.0))
+        head = str(ev.get("text", "")).rsplit(" (", 1)[0]
+        ev["ruled"] = True
+        ev["text"] = f"{head} (the control cell's ruling; by chance {pct(float(p))} likely)"
+
+    def _inject(self, injected: Sequence[str]) -> None:
+        """Apply each named scenario event's effects now, as if it had fired, and log it."""
+        if not injected:
+            return
+        b, R = self.batch, self.rules
+        ids = [e.spec.id for e in R.events]
+        ctx = b.ctx()
+        mask = b.alive.copy()
+        touched: set[int] = set()
+        for event_id in injected:
+            e = ids.index(event_id)
+            b.X[b.happened_cols[e]] += mask
+            for eff in R.events[e].effects:
+                eff.apply(ctx, mask)
+                touched.add(eff.target)
+            b.rec.event(b, e, mask, 1.0, None)
+        b._clip(sorted(touched & b.writable))
 
     def run_ai_to_end(self) -> None:
         while not self.done:
@@ -338,7 +468,7 @@ class Session:
                 raise SaveError("the save does not fit this version of the scenario")
             if any(v is not None and not 0 <= v < len(rules.signals) for v in signals.values()):
                 raise SaveError("the save does not fit this version of the scenario")
-            s.step(choices, signals)
+            s.step(choices, signals, s.check_rulings(d))
         if source is not None and data.get("scenario_sha") not in (None, scenario_digest(source)):
             s.warning = "the scenario file changed since this game was saved; the game was replayed on the new version"
         return s

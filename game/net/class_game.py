@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import attrs
 import numpy as np
 
-from game.engine.batch import NONE, Batch
-from game.engine.session import SaveError, Session, scenario_digest
+from game.engine.batch import Batch
+from game.engine.session import NO_RESPONSE, Rulings, SaveError, Session, scenario_digest
 from game.policies import ScriptedPolicy, policy_for, seat_policies
 
 CLASS_SAVE_FORMAT = "redline-class-save/1"
@@ -69,6 +69,7 @@ class Ruling:
     text: str
     actor: str = ""
     reason: str = ""
+    red_line: str = ""  # a ruled red-line response: whose name a seat may not know until revealed
 
 
 @attrs.frozen
@@ -77,58 +78,6 @@ class Choice:
 
     instance: int
     signal: int | None
-
-
-class ClassSession(Session):
-    """A ``Session`` whose turn takes a choice from any seat named in ``choices`` (a team's
-    confirmed decision, or the control cell's override of a doctrine seat's draw) and may
-    first make scenario events happen (``injected``); the other seats play their doctrine."""
-
-    def step(
-        self,
-        choices: dict[str, int] | None = None,
-        signals: dict[str, int | None] | None = None,
-        injected: Sequence[str] = (),
-    ) -> list[dict]:
-        if self.done:
-            return []
-        choices, signals = dict(choices or {}), dict(signals or {})
-        R = self.rules
-        before = len(self.events)
-        record: dict = {
-            "turn": self.turn,
-            "choices": {k: int(v) for k, v in choices.items()},
-            "signals": {k: (None if v is None else int(v)) for k, v in signals.items()},
-        }
-        if injected:
-            record["injected"] = list(injected)
-        self.decisions.append(record)
-        self._inject(injected)
-        human = {R.actor_index(a): np.array([int(i)]) for a, i in choices.items()}
-        hsig = {R.actor_index(a): np.array([NONE if s is None else int(s)]) for a, s in signals.items()}
-        X = self.batch.X
-        self.batch.step(human, hsig)
-        if self.batch.done:
-            self._final = X[:, 0].copy() if X.shape[1] else self.rules.initial
-        return self.events[before:]
-
-    def _inject(self, injected: Sequence[str]) -> None:
-        """Apply each named scenario event's effects now, as if it had fired, and log it."""
-        if not injected:
-            return
-        b, R = self.batch, self.rules
-        ids = [e.spec.id for e in R.events]
-        ctx = b.ctx()
-        mask = b.alive.copy()
-        touched: set[int] = set()
-        for event_id in injected:
-            e = ids.index(event_id)
-            b.X[b.happened_cols[e]] += mask
-            for eff in R.events[e].effects:
-                eff.apply(ctx, mask)
-                touched.add(eff.target)
-            b.rec.event(b, e, mask, 1.0, None)
-        b._clip(sorted(touched & b.writable))
 
 
 def team_replays(rules, seed: int, decisions: Sequence[dict], teams: Sequence[str], n: int = REPLAYS) -> dict:
@@ -194,7 +143,7 @@ class ClassGame:
         self.codes = codes
         self.teacher_code = teacher_code or new_code(TEACHER_CODE_LENGTH, list(codes.values()))
         self.teams: tuple[str, ...] = ()
-        self.session: ClassSession | None = None
+        self.session: Session | None = None
         self.paused = False
         self.revealed = False
         self.clock_seconds = 0
@@ -206,6 +155,7 @@ class ClassGame:
         self.applied: set[str] = set()  # every confirmed decision id, all turns
         self.injected: list[str] = []  # events to make happen at the start of the next turn
         self.overrides: dict[str, int] = {}  # doctrine seat -> instance ruled for this turn
+        self.ruled_responses: dict[str, int] = {}  # red line id -> response ruled if it fires this turn
         self.messages: list[Message] = []
         self.rulings: list[Ruling] = []
         self.version = 0  # bumped by every change: the server sends views when it moves
@@ -242,14 +192,14 @@ class ClassGame:
     def _changed(self) -> None:
         self.version += 1
 
-    def _need_session(self) -> ClassSession:
+    def _need_session(self) -> Session:
         if self.session is None:
             raise ClassError("the game has not started yet")
         if self.session.done:
             raise ClassError("the game is over")
         return self.session
 
-    def _need_play(self) -> ClassSession:
+    def _need_play(self) -> Session:
         s = self._need_session()
         if self.paused:
             raise ClassError("the game is paused by the teacher")
@@ -327,8 +277,8 @@ class ClassGame:
         self._arm(now)
         self._changed()
 
-    def _new_session(self) -> ClassSession:
-        return ClassSession(self.rules, self.seed, self.teams, 0, seats=seat_policies(self.rules, ()))
+    def _new_session(self) -> Session:
+        return Session(self.rules, self.seed, self.teams, 0, seats=seat_policies(self.rules, ()))
 
     def pause(self, now: float) -> None:
         self._need_session()
@@ -416,6 +366,33 @@ class ClassGame:
         )
         self._changed()
 
+    def rule_response(self, red_line: str, response: int, reason: str) -> None:
+        """Rule which response a red line gives if it fires this turn (``NO_RESPONSE``: it does
+        not fire a response) instead of its chance draw; the reason is logged for the debrief."""
+        s = self._need_session()
+        reason = " ".join(reason.split())
+        spec = next((r for r in self.scenario.red_lines if r.id == red_line), None)
+        if spec is None:
+            raise ClassError(f"no red line '{red_line[:30]}'")
+        if not reason:
+            raise ClassError("a ruling needs a reason (it is shown in the debrief)")
+        what = dict(s.rule_choices(red_line))
+        if response not in what:
+            raise ClassError(f"'{spec.name}' has no response #{response}")
+        self.ruled_responses[red_line] = response
+        said = "it gives no response" if response == NO_RESPONSE else f"its response is {what[response]}"
+        self.rulings.append(
+            Ruling(
+                s.turn,
+                "response",
+                f"if {self.names[spec.owner]}'s red line '{spec.name}' trips this turn, {said} (not the draw)",
+                spec.owner,
+                reason,
+                spec.id,
+            )
+        )
+        self._changed()
+
     def set_replays(self, replays: dict) -> None:
         self.replays = replays
         self._changed()
@@ -432,6 +409,7 @@ class ClassGame:
         R = self.rules
         choices = {a: c.instance for a, c in self.confirmed.items()}
         signals = {a: c.signal for a, c in self.confirmed.items()}
+        doctrine = []
         for team in self.teams:
             if team in choices:
                 continue
@@ -442,14 +420,15 @@ class ClassGame:
                     Ruling(s.turn, "timeout", f"{self.names[team]} did not decide in time: it holds", team)
                 )
             else:
+                doctrine.append(team)
                 self.rulings.append(
                     Ruling(s.turn, "timeout", f"{self.names[team]} did not decide in time: its doctrine plays", team)
                 )
-        choices.update(self.overrides)
-        s.step(choices, signals, tuple(self.injected))
+        s.step(choices, signals, Rulings(self.overrides, self.ruled_responses, self.injected, doctrine))
         self.proposals.clear()
         self.confirmed.clear()
         self.overrides.clear()
+        self.ruled_responses.clear()
         self.injected.clear()
         self._arm(now)
         self._changed()
@@ -478,8 +457,8 @@ class ClassGame:
             else:
                 item["text"] = str(ev.get("text", kind))
             out.append(item)
-        for r in self.rulings:
-            if r.kind in ("news", "inject", "override") or seat is None or r.actor == seat:
+        for r in self.rulings:  # a ruled response shows to a seat in the red line's own news, once it fires
+            if r.kind in ("news", "inject", "override") or seat is None or (r.actor == seat and r.kind == "timeout"):
                 text = r.text + (f" (reason: {r.reason})" if r.reason else "")
                 out.append({"turn": r.turn, "kind": f"control:{r.kind}", "actor": r.actor, "text": text})
         out.sort(key=lambda item: item["turn"])
@@ -599,8 +578,18 @@ class ClassGame:
             if s is not None and not s.done
             else {},
             red_lines=[
-                {"id": r.id, "name": r.name, "owner": r.owner, "declared": r.declared} for r in self.scenario.red_lines
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "owner": r.owner,
+                    "declared": r.declared,
+                    "responses": [{"index": j, "says": says} for j, says in s.rule_choices(r.id)]
+                    if s is not None
+                    else [],
+                }
+                for r in self.scenario.red_lines
             ],
+            ruled_responses=dict(self.ruled_responses),
             timeline=self.timeline(None) if self.over else [],
             replays=self.replays,
         )
@@ -610,6 +599,7 @@ class ClassGame:
     def timeline(self, seat: str | None) -> list[dict]:
         """Each team's decisions, the messages ``seat`` may read and the control cell's rulings,
         in turn order: what was said against what was done."""
+        hidden = self._hidden_lines(seat)
         out: list[dict] = []
         for ev in self.session.events if self.session is not None else []:
             if ev.get("kind") == "action" and ev.get("via") == "decision" and ev.get("actor") in self.teams:
@@ -622,6 +612,8 @@ class ClassGame:
         for r in self.rulings:
             if seat is None or r.kind != "timeout" or r.actor == seat:
                 text = r.text + (f" (reason: {r.reason})" if r.reason else "")
+                if r.red_line in hidden:
+                    text = "the control cell ruled on a red line not declared (named once the teacher reveals)"
                 out.append({"turn": r.turn, "kind": "ruling", "seat": "control", "text": text})
         out.sort(key=lambda x: x["turn"])
         return out
@@ -667,11 +659,31 @@ class ClassGame:
             "applied": sorted(self.applied),
             "injected": list(self.injected),
             "overrides": dict(self.overrides),
+            "responses": dict(self.ruled_responses),
             "confirmed": {a: attrs.asdict(c) for a, c in self.confirmed.items()},
             "proposals": {a: attrs.asdict(p) for a, p in self.proposals.items()},
             "messages": [attrs.asdict(m) for m in self.messages],
             "rulings": [attrs.asdict(r) for r in self.rulings],
         }
+
+    def _replay_turn(self, record: dict) -> None:
+        """One saved turn played again. A save from before rulings were part of the turn's record
+        kept the injected events beside the choices, a ruled doctrine seat's action among them,
+        and left out a team played by its doctrine: read as the rulings they were."""
+        s = self._need_session()
+        choices = {str(a): int(i) for a, i in record["choices"].items()}
+        signals = {str(a): (None if v is None else int(v)) for a, v in record["signals"].items()}
+        if "rulings" in record:
+            rulings = s.check_rulings(record)
+        else:
+            rulings = Rulings(
+                {a: i for a, i in choices.items() if a not in self.teams},
+                {},
+                record.get("injected", ()),
+                [t for t in self.teams if t not in choices],
+            )
+            choices = {a: i for a, i in choices.items() if a in self.teams}
+        s.step(choices, signals, rulings)
 
     @classmethod
     def from_save(cls, loaded, source: bytes, data: dict, now: float) -> ClassGame:
@@ -695,13 +707,10 @@ class ClassGame:
                 game.teams = tuple(str(t) for t in data["teams"])
                 game.session = game._new_session()
                 for d in data["decisions"]:
-                    game.session.step(
-                        {str(a): int(i) for a, i in d["choices"].items()},
-                        {str(a): (None if v is None else int(v)) for a, v in d["signals"].items()},
-                        tuple(str(e) for e in d.get("injected", ())),
-                    )
+                    game._replay_turn(d)
                 game.injected = [str(e) for e in data["injected"]]
                 game.overrides = {str(a): int(i) for a, i in data["overrides"].items()}
+                game.ruled_responses = {str(r): int(j) for r, j in data.get("responses", {}).items()}
                 game.confirmed = {str(a): Choice(**c) for a, c in data["confirmed"].items()}
                 game.proposals = {str(a): Proposal(**p) for a, p in data["proposals"].items()}
                 game._arm(now)

@@ -10,7 +10,8 @@ one into a frame.
 Client -> server: ``hello`` (the join code), ``propose`` / ``confirm`` (a seat's decision,
 each with a decision id the client makes up, so a replayed frame is applied once),
 ``say`` (a message to a seat or to all), and the teacher's control-cell commands
-(``start``, ``pause``, ``resume``, ``clock``, ``inject``, ``news``, ``override``, ``reveal``).
+(``start``, ``pause``, ``resume``, ``clock``, ``inject``, ``news``, ``override``, ``rule``,
+``reveal``).
 Server -> client: ``welcome`` (the seat joined), ``state`` (the seat's view, after every
 change) and ``error``.
 """
@@ -121,6 +122,17 @@ class Override:
 
 
 @attrs.frozen
+class RuleResponse:
+    """A control-cell ruling on chance: if red line ``red_line`` trips this turn, its owner gives
+    response ``response`` (its index in the scenario; -1: no response) instead of its draw."""
+
+    TYPE: ClassVar[str] = "rule"
+    red_line: str = attrs.field(validator=attrs.validators.max_len(MAX_ID))
+    response: int
+    reason: str = attrs.field(validator=attrs.validators.max_len(MAX_TEXT))
+
+
+@attrs.frozen
 class Reveal:
     TYPE: ClassVar[str] = "reveal"
 
@@ -146,9 +158,10 @@ class Error:
 
 
 CLIENT_MESSAGES: dict[str, type] = {
-    c.TYPE: c for c in (Hello, Propose, Confirm, Say, Start, Pause, Resume, Clock, Inject, News, Override, Reveal)
+    c.TYPE: c
+    for c in (Hello, Propose, Confirm, Say, Start, Pause, Resume, Clock, Inject, News, Override, RuleResponse, Reveal)
 }
-TEACHER_ONLY = frozenset({"start", "pause", "resume", "clock", "inject", "news", "override", "reveal"})
+TEACHER_ONLY = frozenset({"start", "pause", "resume", "clock", "inject", "news", "override", "rule", "reveal"})
 SERVER_MESSAGES: dict[str, type] = {c.TYPE: c for c in (Welcome, State, Error)}
 
 

@@ -177,6 +177,8 @@ class ClassServer:
             g.news(msg.text)
         elif isinstance(msg, protocol.Override):
             g.override(msg.actor, msg.instance, msg.reason)
+        elif isinstance(msg, protocol.RuleResponse):
+            g.rule_response(msg.red_line, msg.response, msg.reason)
         elif isinstance(msg, protocol.Reveal):
             g.reveal()
 
