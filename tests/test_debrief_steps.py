@@ -157,3 +157,35 @@ def test_see_the_debrief_opens_it_at_once_and_the_bars_fill_in(finished, monkeyp
     assert seen <= {0, 10, 40}
     debrief.exit()
     app.work.wait()
+
+
+def test_a_text_the_debrief_cut_reads_whole_on_tab_and_hover(finished, monkeypatch):
+    """At a small window and the largest text the charts cut texts; Tab reaches each of them and
+    shows its whole text (Enter there presses nothing), and so does the mouse over it."""
+    from game.ui.scale import LARGEST_TEXT
+    from game.ui.screens import debrief as debrief_module
+    from game.ui.screens.debrief import DebriefScreen
+
+    shown: list[str] = []
+    monkeypatch.setattr(debrief_module, "draw_tooltip", lambda surface, text, scale, at=None: shown.append(text))
+    match, replays = finished
+    app = App(Settings(text_size=LARGEST_TEXT), (960, 600), fixed_size=True)
+    debrief = app.stack.reset(DebriefScreen(app, match, replays=replays))
+    app.render(1)
+    assert debrief.tips, "nothing cut at 960x600 with the largest text: the test needs a cut"
+    tip = debrief.tips[0]
+    for _ in range(len(debrief.focus_order())):
+        _press(pygame.K_TAB)
+        app.frame(1 / 60)
+        if debrief.tab_focused() == tip:
+            break
+    assert debrief.tab_focused() == tip and debrief.ring_rect() == tip.rect
+    assert shown and shown[-1] == tip.text
+    _press(pygame.K_RETURN)
+    app.frame(1 / 60)
+    assert app.stack.top is debrief  # Enter on a text: still the debrief
+    debrief.tab_index = None
+    shown.clear()
+    monkeypatch.setattr(pygame.mouse, "get_pos", lambda: tip.rect.center)
+    app.frame(1 / 60)
+    assert shown and shown[-1] == tip.text

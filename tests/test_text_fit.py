@@ -10,8 +10,11 @@ the text:
   ellipsis); every text box shows at least its first line whole (it scrolls the rest);
 - every text the map draws with a halo (its scale bar, site and region names) lies inside the
   part of the window the map draws on;
-- every cut the views make (``ladder_view._fit``, which the board, title and charts use): the
-  cut text must fit its width and keep some of the words (not cut down to a lone ellipsis).
+- every cut the views make (``ladder_view._fit``, which the board, title and charts use, and the
+  debrief's strategy card's own): the cut text must fit its width and keep some of the words (not
+  cut down to a lone ellipsis); on a screen that lists the texts it drew cut (``tips``: the
+  debrief's charts and cards), each cut's full text must be among them (shown on hover and on
+  Tab focus).
 
 A failure names the screen, the scenario, the size, the text and both widths.
 """
@@ -32,6 +35,7 @@ from pygame_gui.elements import UIButton, UILabel, UITextBox  # noqa: E402
 from game.ui import ladder_view, map_view  # noqa: E402
 from game.ui.app import App  # noqa: E402
 from game.ui.match import Match  # noqa: E402
+from game.ui.panels import explore_panel  # noqa: E402
 from game.ui.scale import LARGEST_TEXT  # noqa: E402
 from game.ui.settings import Settings  # noqa: E402
 
@@ -58,21 +62,27 @@ class Misfit:
 
 
 class FitRecorder:
-    """Records the cuts ``ladder_view._fit`` makes (its uncached half, so the cache is cleared first)."""
+    """Records the cuts ``ladder_view._fit`` makes (its uncached half, so the cache is cleared first)
+    and those of the debrief's strategy card."""
 
     def __init__(self, monkeypatch):
         self.cuts: list[tuple[pygame.font.Font, str, int, str]] = []
-        original = ladder_view._fit_uncached
 
-        def recording(font, text, width):
-            out = original(font, text, width)
-            self.cuts.append((font, text, width, out))
-            return out
+        def recorder(original):
+            def recording(font, text, width):
+                out = original(font, text, width)
+                self.cuts.append((font, text, width, out))
+                return out
+
+            return recording
 
         ladder_view._FIT_CACHE.clear()
-        monkeypatch.setattr(ladder_view, "_fit_uncached", recording)
+        monkeypatch.setattr(ladder_view, "_fit_uncached", recorder(ladder_view._fit_uncached))
+        monkeypatch.setattr(explore_panel, "_fit", recorder(explore_panel._fit))
 
-    def misfits(self, where: str) -> list[Misfit]:
+    def misfits(self, where: str, tips: list[str] | None = None) -> list[Misfit]:
+        """The cuts too wide or too short; with ``tips`` (the full texts the screen shows on hover),
+        the cuts whose full text is not among them."""
         out = []
         for font, text, width, cut in self.cuts:
             w = font.size(cut)[0]
@@ -80,9 +90,17 @@ class FitRecorder:
                 out.append(Misfit(where, cut, w, width, "cut text still too wide"))
             elif cut != text and len(cut.rstrip(ELLIPSIS)) < min(MIN_KEPT, len(text)):
                 out.append(Misfit(where, text, font.size(text)[0], width, f"cut to {cut!r}"))
+            elif cut != text and tips is not None and not any(text in tip for tip in tips):
+                out.append(Misfit(where, text, font.size(text)[0], width, "cut with no way to read it whole"))
         self.cuts.clear()
         ladder_view._FIT_CACHE.clear()
         return out
+
+
+def drawn_tips(app: App) -> list[str] | None:
+    """The full texts the visible screens give for what they drew cut (None: no screen lists them)."""
+    screens = [s for s in app.stack.visible() if hasattr(s, "tips")]
+    return [t.text for s in screens for t in s.tips] if screens else None
 
 
 class DrawnTextRecorder:
@@ -227,7 +245,7 @@ def test_every_text_fits(path, size, text_size, monkeypatch):
                 set_up()
                 app.render(2)
                 where = f"{name}, {path.stem}, {size[0]}x{size[1]}, text {text_size}"
-                misfits += widget_misfits(app, where) + recorder.misfits(where) + drawn.misfits(where)
+                misfits += widget_misfits(app, where) + recorder.misfits(where, drawn_tips(app)) + drawn.misfits(where)
     finally:
         pygame.display.quit()
     unique = list(dict.fromkeys(str(m) for m in misfits))
@@ -278,3 +296,23 @@ def test_a_label_grows_around_its_centre_to_its_text():
             assert label.rect.h >= label.font.size("Turn 2 of 14")[1]
     finally:
         pygame.display.quit()
+
+
+def test_a_cut_without_its_full_text_is_reported(monkeypatch):
+    """The debrief cut a long outcome name in its bars with nothing to read it whole: a chart gives
+    each text it cuts back as a tip, and a cut missing from the screen's tips is reported."""
+    from game.ui import charts
+
+    pygame.font.init()
+    surface = pygame.Surface((400, 200))
+    long = "Settlement: missiles out, no invasion, Jupiters out in secret"
+    for tips, expect in (([], True), (None, False)):
+        recorder = FitRecorder(monkeypatch)
+        drawn: list[charts.Tip] = []
+        charts.paired_bars(
+            surface, pygame.Rect(0, 0, 400, 200), [long, "War"], [0.5, 0.5], [0.3, 0.7], "a", "b", tips=drawn
+        )
+        assert [t.text for t in drawn] == [long]
+        given = tips if tips is not None else [t.text for t in drawn]
+        found = [m for m in recorder.misfits("probe", given) if m.why == "cut with no way to read it whole"]
+        assert bool(found) == expect and (not found or found[0].text == long)

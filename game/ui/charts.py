@@ -1,7 +1,11 @@
-"""Small charts drawn with pygame: a step-line chart (rung by turn) and paired bars."""
+"""Small charts drawn with pygame: a step-line chart (rung by turn) and paired bars.
+
+A text a chart cuts to fit (with an ellipsis) is given back as a ``Tip``: where it was drawn
+and its full text, which the screen shows on hover and on keyboard focus."""
 
 from __future__ import annotations
 
+import attrs
 import pygame
 
 from game.ui import theme
@@ -15,6 +19,20 @@ def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0) -> pygame.Rec
     f = theme.font(round(12 * fs), "bold")
     surface.blit(theme.render(f, title.upper(), theme.ACCENT), (rect.left + 12, rect.top + 8))
     return pygame.Rect(rect.left + 12, rect.top + 14 + f.get_linesize(), rect.w - 24, rect.h - 24 - f.get_linesize())
+
+
+@attrs.frozen
+class Tip:
+    """A text drawn cut (or a line standing for texts not drawn): where, and the full text."""
+
+    rect: pygame.Rect
+    text: str
+
+
+def _tip(tips: list[Tip] | None, box: pygame.Rect, shown: str, full: str) -> None:
+    """Give ``full`` back for ``box`` when what was drawn there is not all of it."""
+    if tips is not None and shown != full:
+        tips.append(Tip(pygame.Rect(box), full))
 
 
 def _place(kept: list[pygame.Rect], box: pygame.Rect) -> bool:
@@ -33,13 +51,14 @@ def rung_chart(
     turns: int,
     fs: float = 1.0,
     players: tuple[int, ...] = (),
+    tips: list[Tip] | None = None,
 ) -> list[pygame.Rect]:
     """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values); the
     series at ``players`` (the student's sides) drawn last, on top of the others, and thicker.
 
-    Returns the boxes of the text it drew. Where rung labels would overlap, the rungs a line
-    reaches are labelled first, then the others from the bottom up while they fit; turn
-    numbers likewise."""
+    Returns the boxes of the text it drew (and adds to ``tips`` the texts it cut). Where rung
+    labels would overlap, the rungs a line reaches are labelled first, then the others from the
+    bottom up while they fit; turn numbers likewise."""
     f = theme.font(round(10 * fs))
     n = len(rung_names)
     label_w = min(max((f.size(x)[0] for x in rung_names), default=40) + 10, rect.w // 3)
@@ -64,11 +83,13 @@ def rung_chart(
         fl = theme.font(px)
     for i in order:
         y = plot.bottom - plot.h * i / max(n, 1)
-        name = _fit(fl, rung_names[i - 1] if i else "none", label_w - 8)
+        full = rung_names[i - 1] if i else "none"
+        name = _fit(fl, full, label_w - 8)
         img = theme.render(fl, name, theme.TEXT_DIM)
         box = img.get_rect(midright=(plot.left - 6, y))
         if _place(kept, box):
             surface.blit(img, box)
+            _tip(tips, box, name, full)
     turns = max(turns, 1)
 
     def xy(t: int, v: int):
@@ -104,10 +125,12 @@ def rung_chart(
         if room < 20:
             break
         draw_marker(surface, shape, x + 6, y, 5 * fs, colour)
-        img = theme.render(f, _fit(f, name, room), theme.TEXT)
+        shown = _fit(f, name, room)
+        img = theme.render(f, shown, theme.TEXT)
         box = img.get_rect(midleft=(x + 16, y))
         kept.append(box)
         surface.blit(img, box)
+        _tip(tips, box, shown, name)
         x += img.get_width() + 34
     if _place(kept, cap_box):
         surface.blit(cap, cap_box)
@@ -126,10 +149,12 @@ def paired_bars(
     b_colour=(86, 180, 233),
     fs: float = 1.0,
     highlight: int | None = None,
+    tips: list[Tip] | None = None,
 ) -> list[pygame.Rect]:
     """Horizontal bars: for each label, share ``a`` (may be None) above share ``b``; returns the
-    boxes of the text it drew (a label that would overlap another is left out). Where the rows do
-    not fit, the likeliest ones are drawn (``highlight`` always) and one line counts the others."""
+    boxes of the text it drew (a label that would overlap another is left out) and adds to
+    ``tips`` the labels it cut. Where the rows do not fit, the likeliest ones are drawn
+    (``highlight`` always) and one line counts the others (its tip names them, with their shares)."""
     f = theme.font(round(11 * fs))
     fb = theme.font(round(11 * fs), "bold")
     legend_h = max(round(20 * fs), f.get_linesize() + 4)
@@ -162,6 +187,7 @@ def paired_bars(
         box = img.get_rect(midright=(plot_x - 8, y0 + row_h / 2))
         if _place(kept, box):
             surface.blit(img, box)
+            _tip(tips, box, name, label)
         bars = ([(a[i], a_colour)] if a is not None else []) + [(b[i], b_colour)]
         total_h = len(bars) * bar_h + (len(bars) - 1) * 2
         y = y0 + (row_h - total_h) / 2
@@ -189,18 +215,25 @@ def paired_bars(
         box = img.get_rect(midleft=(plot_x, area.top + len(shown) * row_h + row_h / 2))
         if _place(kept, box):
             surface.blit(img, box)
+            _tip(tips, box, "", "; ".join(f"{labels[i]}: {_shares_text(a, b, i)}" for i in hidden))
     x = plot_x
     y = rect.bottom - legend_h / 2
     for name, colour, show in ((a_name, a_colour, a is not None), (b_name, b_colour, True)):
         if not show:
             continue
         pygame.draw.rect(surface, colour, pygame.Rect(x, y - 5, 14, 10), border_radius=2)
-        img = theme.render(f, _fit(f, name, max(20, rect.right - x - 24)), theme.TEXT)
+        legend = _fit(f, name, max(20, rect.right - x - 24))
+        img = theme.render(f, legend, theme.TEXT)
         box = img.get_rect(midleft=(x + 20, y))
         if _place(kept, box):
             surface.blit(img, box)
+            _tip(tips, box, legend, name)
         x += img.get_width() + 44
     return kept
+
+
+def _shares_text(a: list[float] | None, b: list[float], i: int) -> str:
+    return " / ".join(f"{share * 100:.0f}%" for share in ([a[i]] if a is not None else []) + [b[i]])
 
 
 def bar(surface, rect: pygame.Rect, share: float, colour, bg=(30, 38, 48)) -> None:

@@ -24,9 +24,10 @@ from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import ReplayRun, Replays, causal_chain, game_log
 from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
-from game.ui.panels.explore_panel import ExplorePanel
+from game.ui.panels.explore_panel import ROWS, ExplorePanel
 from game.ui.screens.base import SCROLL_KEYS, Screen, oid
 from game.ui.text_card import TextCard
+from game.ui.tooltip import draw_tooltip, wrap
 from game.ui.widgets import Label
 
 KIND_LABEL = {
@@ -61,6 +62,7 @@ class DebriefScreen(Screen):
         if replays is None:
             self.replay_run = ReplayRun(match.session, self.seats)
             app.work.submit("", self.replay_run.run)
+        self.tips: list[charts.Tip] = []  # the texts drawn cut (last frame), for hover and keyboard focus
         self.colours = theme.actor_colours(match.scenario, app.settings.palette)
         self.ladder = LadderView(match.scenario, self.colours)
         # the best strategy found against these doctrines beside the student's (worker thread)
@@ -80,8 +82,6 @@ class DebriefScreen(Screen):
         left_w = int((w - 2 * pad) * 0.56)
         right_x = pad + left_w + s(18)
         right_w = w - pad - right_x
-        from game.ui.tooltip import wrap
-
         body_px = self.app.font_px(15)
         body_font = theme.font(body_px)
         n_lines = len(wrap(body_font, out.text if out else "", left_w - s(30)))
@@ -430,6 +430,7 @@ class DebriefScreen(Screen):
         sess = self.match.session
         for card in self.cards():
             card.draw(surface)
+        self.tips = []
         inner = charts.frame(surface, self.chart_rect, "Escalation trajectory: rung by turn", fs)
         series = []
         hist = sess.rung_history()
@@ -439,7 +440,7 @@ class DebriefScreen(Screen):
         turns = max([len(v) for v in hist.values()] + [1])
         players = tuple(i for i, a in enumerate(scn.actors) if a.id in self.seats)
         self.chart_labels = charts.rung_chart(
-            surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs, players=players
+            surface, inner, series, [r.name for r in scn.ladder.rungs], turns, fs, players=players, tips=self.tips
         )
         r = self.replays
         count = f"{r.n:,}" if r.ready else f"{r.n:,} of {r.total:,}"
@@ -472,9 +473,45 @@ class DebriefScreen(Screen):
                 f"the AI playing {seat_names}",
                 fs=fs,
                 highlight=actual,
+                tips=self.tips,
             )
         if self.explore is not None:
             self.explore.draw(surface, self.explore_rect, fs)
+            self._explore_tip(fs)
+
+    def _explore_tip(self, fs: float) -> None:
+        """The strategy card's whole text as a tip where the card cut it (a line with an ellipsis,
+        or more lines than it has rows)."""
+        assert self.explore is not None
+        f = theme.font(round(12 * fs))
+        width = self.explore_rect.w - 24  # the card's inner width (charts.frame)
+        texts = [text for text, _colour in self.explore.lines()]
+        rows = [len(wrap(f, text, width)) for text in texts]
+        if any(n > 1 for n in rows[1:]) or sum(rows) > ROWS:
+            self.tips.append(charts.Tip(pygame.Rect(self.explore_rect), " ".join(texts)))
+
+    # ------------------------------------------------------------ the full text of what is cut
+    def focus_order(self) -> list:
+        """Tab moves over the buttons and the texts drawn cut (its tip shows the whole text)."""
+        items = [*super().focus_order(), *self.tips]
+        return sorted(items, key=lambda x: (x.rect.top, x.rect.left))
+
+    def activate(self, button, key: int) -> None:
+        if not isinstance(button, charts.Tip):  # Enter on a text shows it, and presses nothing
+            super().activate(button, key)
+
+    def draw_over(self, surface) -> None:
+        """The full text of a cut text under the mouse or the Tab focus."""
+        if self.paused:
+            return
+        focused = self.tab_focused()
+        if isinstance(focused, charts.Tip):
+            draw_tooltip(surface, focused.text, self.app.scale, at=focused.rect.bottomleft)
+            return
+        mouse = pygame.mouse.get_pos()
+        tip = next((t for t in reversed(self.tips) if t.rect.collidepoint(mouse)), None)
+        if tip is not None:
+            draw_tooltip(surface, tip.text, self.app.scale)
 
     def state(self) -> dict:
         r = self.replays
