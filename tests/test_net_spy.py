@@ -4,7 +4,9 @@ hidden red lines ever reach it; the teacher's console gets them all."""
 from __future__ import annotations
 
 import asyncio
+import json
 
+from game.net.public import read_public_scenario
 from tests.net_support import CUBA, close_all, hosted, join_all, new_game, start
 
 SEATS = ("usa", "ussr", "cuba")
@@ -66,6 +68,19 @@ def test_no_seat_receives_another_seats_private_data(tmp_path):
         assert '"weights' not in data and '"why"' not in data and '"draw"' not in data  # no AI internals
     for r in hidden:
         assert r.name in to_teacher
+    for seat, c in clients.items():  # the scenario each window draws its board from: the public parts
+        welcome = json.loads(c.frames[0])
+        assert welcome["type"] == "welcome"
+        scn = welcome["scenario"]
+        board = read_public_scenario(scn).scenario()
+        assert board.map.sites and board.ladder.rungs and [a.id for a in board.actors] == list(SEATS)
+        assert not {"actions", "policies", "fog", "events", "outcomes", "objectives", "history", "hints"} & set(scn)
+        assert all(
+            set(a) <= {"id", "name", "side", "nuclear", "start_rung", "color", "description"} for a in scn["actors"]
+        )
+        assert all(seat in (w["owner"], w["supplier"]) for w in scn["weapons"])
+        own = {r.id for r in game.scenario.red_lines if r.declared or r.owner == seat}
+        assert {r["id"] for r in scn["red_lines"]} == own
     # the other seats' drafts: the USA's client never saw a Soviet proposal's decision id
     assert '"proposal":{"decision"' in sent["ussr"]
     ussr_tag = clients["ussr"].new_decision_id().split("-")[0]

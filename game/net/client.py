@@ -46,6 +46,7 @@ class ClassClient:
         self.ws: ClientConnection | None = None
         self.seat = ""
         self.role = ""
+        self.scenario: dict = {}  # what the seat may know of the scenario (``game.net.public``)
         self.view: dict = {}
         self.errors: list[str] = []
         self.frames: list[str] = []  # every frame received, as sent (the spy test reads them)
@@ -72,7 +73,7 @@ class ClassClient:
             raise JoinError(msg.message)
         if not isinstance(msg, protocol.Welcome) or msg.protocol != protocol.PROTOCOL:
             raise JoinError("the server does not speak this version of the class protocol")
-        self.seat, self.role = msg.seat, msg.role
+        self.seat, self.role, self.scenario = msg.seat, msg.role, msg.scenario
         self._reader = asyncio.create_task(self._read())
         await self.wait_for(lambda v: True, timeout)  # the server sends the seat's view next
 
@@ -186,6 +187,7 @@ class BackgroundClient:
         self.view: dict = {}
         self.seat = ""
         self.role = ""
+        self.scenario: dict = {}
         self.status = "connecting"
         self.errors: list[str] = []
         self.joined = threading.Event()
@@ -221,6 +223,7 @@ class BackgroundClient:
                 continue
             first = False
             self.client, self.seat, self.role, self.status = client, client.seat, client.role, "connected"
+            self.scenario = client.scenario
             self.joined.set()
             seen = 0
             while client.connected and not self._stop:

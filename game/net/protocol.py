@@ -139,10 +139,14 @@ class Reveal:
 
 @attrs.frozen
 class Welcome:
+    """The join accepted: the seat, and what it may know of the scenario (``game.net.public``),
+    sent once because it does not change (the map, the ladder, the actors)."""
+
     TYPE: ClassVar[str] = "welcome"
     seat: str
     role: str  # "seat" or "teacher"
     protocol: str = PROTOCOL
+    scenario: dict = attrs.field(factory=dict)
 
 
 @attrs.frozen

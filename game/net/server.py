@@ -27,6 +27,7 @@ from websockets.exceptions import ConnectionClosed
 from game.files import atomic_write
 from game.net import protocol
 from game.net.class_game import ClassError, ClassGame, team_replays
+from game.net.public import public_scenario
 
 log = logging.getLogger("redline.net")
 
@@ -83,8 +84,10 @@ class ClassServer:
         self.members[ws] = member
         log.info("%s joined %s (%s)", member.name or "a client", member.seat, address)
         try:
+            teacher = member.seat == "teacher"
+            scenario = public_scenario(self.game.scenario, None if teacher else member.seat)
             await ws.send(
-                protocol.encode(protocol.Welcome(member.seat, "teacher" if member.seat == "teacher" else "seat"))
+                protocol.encode(protocol.Welcome(member.seat, "teacher" if teacher else "seat", scenario=scenario))
             )
             self.game.version += 1  # the teacher's console lists who is connected
             self.push()
