@@ -48,7 +48,7 @@ def test_the_news_says_whose_line_fired_why_and_what_it_does(cuba):
     theirs = plain(news_view.feed_html(cuba.session.events, cuba.scenario, colours, False, ("ussr",)))
     assert f"red line \u2018{line.name}\u2019 fired" not in theirs and f"red line '{line.name}' tripped" in theirs
     # its own line answering the strike was never declared (Cuba 1962: the analysts' inference), so it is told unnamed
-    assert "Your own side's red line: the Soviet Union's red line a line it never declared fired" in theirs
+    assert "Your own side's red line: the Soviet Union's red line" in theirs
 
 
 def test_the_debrief_lists_the_own_side_lines(cuba, tmp_path, monkeypatch):
