@@ -17,9 +17,10 @@ import pytest  # noqa: E402
 from game.net import protocol  # noqa: E402
 from game.net.client import BackgroundClient  # noqa: E402
 from game.ui.app import App  # noqa: E402
+from game.ui.screens.class_board import ClassBoardScreen  # noqa: E402
 from game.ui.screens.net_common import ClassDebriefScreen  # noqa: E402
 from game.ui.screens.net_host import ConsoleScreen, qr_surface  # noqa: E402
-from game.ui.screens.net_join import JoinFormScreen, SeatScreen  # noqa: E402
+from game.ui.screens.net_join import JoinFormScreen  # noqa: E402
 from game.ui.settings import Settings  # noqa: E402
 from tests.net_support import CUBA, hosted, new_game  # noqa: E402
 
@@ -41,6 +42,10 @@ def settle(app: App, test, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
+def key(screen, k: int) -> None:
+    screen.handle_event(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))
+
+
 def press(app: App, button) -> None:
     app.stack.handle_event(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED, ui_element=button))
 
@@ -53,7 +58,8 @@ def test_a_seat_plays_through_its_screen_and_ends_on_the_debrief(app, tmp_path):
         try:
             assert teacher.start() and usa.start()
             console = ConsoleScreen(app, teacher, h.address)
-            seat = SeatScreen(app, usa)
+            seat = ClassBoardScreen(app, usa)
+            assert seat.map is not None and seat.ladder is not None  # the single-player board's views
             app.stack.reset(seat)
             settle(app, lambda: seat.shown is usa.view and bool(usa.view))
             assert seat.state()["phase"] == "lobby"
@@ -65,7 +71,8 @@ def test_a_seat_plays_through_its_screen_and_ends_on_the_debrief(app, tmp_path):
             settle(app, lambda: console.view["phase"] == "playing")
 
             app.stack.reset(seat)
-            settle(app, lambda: seat.view["phase"] == "playing" and seat.options_list is not None)
+            settle(app, lambda: seat.view["phase"] == "playing" and bool(seat.option_buttons))
+            app.render(2)
             seat.entry.set_text("half a sentence")  # typing, when another seat's message rebuilds the screen
             app.manager.set_focus_set(seat.entry)
             teacher.send(protocol.Say("all", "the control cell speaks"))
@@ -75,22 +82,30 @@ def test_a_seat_plays_through_its_screen_and_ends_on_the_debrief(app, tmp_path):
             sent: list = []
             real_send = usa.send
             usa.send = lambda message: (sent.append(message), real_send(message))  # type: ignore[method-assign]
-            seat.selected = next(o["instance"] for o in seat.view["options"] if o["legal"])
-            press(app, seat.propose_btn)
-            settle(app, lambda: seat.view.get("proposal") is not None)
-            app.manager.set_focus_set(seat.entry)
-            seat.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
-            assert not [m for m in sent if isinstance(m, protocol.Confirm)]  # Enter in the field confirms nothing
             app.manager.set_focus_set(None)
-            seat.handle_event(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
-            assert isinstance(sent[-1], protocol.Confirm)  # elsewhere, Enter confirms the proposal
+            key(seat, pygame.K_2)  # one press picks the second action possible now
+            second = [o for o in seat.view["options"] if o["legal"]][1]["instance"]
+            assert seat.selected == second and seat.option_buttons[second].is_selected
+            key(seat, pygame.K_UP)
+            assert seat.selected == [o for o in seat.view["options"] if o["legal"]][0]["instance"]
+            press(app, seat.option_buttons[second])  # a click picks too
+            assert seat.selected == second and not sent
+            key(seat, pygame.K_RETURN)  # Enter proposes the pick...
+            assert [type(m) for m in sent] == [protocol.Propose] and sent[0].instance == second
+            settle(app, lambda: seat.view.get("proposal") is not None and seat.shown is seat.view)
+            app.manager.set_focus_set(seat.entry)
+            key(seat, pygame.K_RETURN)
+            assert len(sent) == 1  # Enter in the message field proposes and confirms nothing
+            app.manager.set_focus_set(None)
+            key(seat, pygame.K_RETURN)  # ...and once the team sees it, Enter confirms it
+            assert isinstance(sent[-1], protocol.Confirm) and len(sent) == 2
             settle(app, lambda: seat.view["turn"] == 2 or seat.view["phase"] == "over")
 
             turns = 1
             while seat.view["phase"] != "over":
                 turn = seat.view["turn"]
                 legal = max((o["rung"], o["instance"]) for o in seat.view["options"] if o["legal"])[1]
-                seat.selected = legal
+                seat.pick(legal)
                 press(app, seat.propose_btn)
                 settle(app, lambda: seat.view.get("proposal") is not None or seat.view["phase"] == "over")
                 press(app, seat.confirm_btn)
@@ -116,7 +131,7 @@ def test_the_join_form_says_why_a_join_failed(app, tmp_path):
         assert "no seat has this code" in form.problem
         form.fields["code"].set_text(game.codes["ussr"])
         press(app, form.join_btn)
-        settle(app, lambda: isinstance(app.stack.top, SeatScreen))
+        settle(app, lambda: isinstance(app.stack.top, ClassBoardScreen))
         app.stack.top.client.stop()
 
 

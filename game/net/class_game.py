@@ -479,6 +479,7 @@ class ClassGame:
             "clock": {"seconds": self.clock_seconds, "on_timeout": self.on_timeout, "left": self.clock_left(now)},
             "decided": sorted(self.confirmed),
             "rungs": s.rungs() if s is not None else {},
+            "crossed": {k: list(c) if c else None for k, c in s.crossed().items()} if s is not None else {},
             "rung_names": ["none"] + [r.name for r in scn.ladder.rungs],
             "revealed": self.revealed,
             "outcome": None,
@@ -494,7 +495,7 @@ class ClassGame:
         out = []
         for o in s.options(seat):
             trips = [
-                {"name": t.name, "owner": t.owner, "declared": t.declared, "responses": [list(r) for r in t.responses]}
+                {"name": t.name, "owner": t.owner, "declared": t.declared, "responses": [n for n, _p in t.responses]}
                 for t in o.trips
                 if t.red_line not in hidden
             ]
@@ -507,6 +508,7 @@ class ClassGame:
                     "rung_name": o.rung_name,
                     "target": o.target,
                     "weapon": o.weapon,
+                    "distance_km": round(o.distance_km),
                     "legal": o.legal,
                     "reason": o.reason,
                     "description": o.description,
