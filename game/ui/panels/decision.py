@@ -12,6 +12,7 @@ from pygame_gui.elements import UIButton, UIScrollingContainer, UITextBox
 from game.engine import words
 from game.ui import news_view, theme
 from game.ui.ladder_view import _fit
+from game.ui.option_keys import option_key_label
 from game.ui.panels.base import Panel
 from game.ui.screens.base import oid
 from game.ui.widgets import Label
@@ -213,7 +214,7 @@ class DecisionPanel(Panel):
             many = len(legal) + len(illegal) > 1
             rep = current.instance if is_open else first.instance
             self.key_numbers[number] = rep
-            num = f"{number}" if number <= 9 else "  "
+            num = option_key_label(number) or "  "
             number += 1
             text = f"{num}   {first.name}"
             tip = self.option_tooltip(first)

@@ -24,6 +24,7 @@ from game.ui import theme
 from game.ui.ladder_view import LadderView
 from game.ui.map_view import MapView
 from game.ui.match import NewVersion, TurnResult
+from game.ui.option_keys import option_number
 from game.ui.panels.base import Panel
 from game.ui.panels.decision import DecisionPanel, WatchPanel
 from game.ui.panels.hints import HintPanel
@@ -435,8 +436,7 @@ class GameScreen(Screen):
             self.cycle_signal(-1 if k == pygame.K_LEFT else 1)
         elif k == pygame.K_TAB:
             self.cycle_signal(-1 if mod & pygame.KMOD_SHIFT else 1)
-        elif pygame.K_1 <= k <= pygame.K_9 or pygame.K_KP1 <= k <= pygame.K_KP9:
-            n = (k - pygame.K_1 + 1) if k <= pygame.K_9 else (k - pygame.K_KP1 + 1)
+        elif (n := option_number(k, mod)) is not None:  # 1-9, 0, then letters: one press, one action
             if n in self.decision.key_numbers:
                 self.presenter.select(self.decision.key_numbers[n])
                 self.selection_changed()

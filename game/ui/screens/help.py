@@ -7,7 +7,7 @@ from game.ui.screens.overlay import Overlay
 
 KEYS = [
     ("Enter", "end the turn with the selected action (or continue)"),
-    ("Up / Down, 1-9", "choose an action (numbers pick the listed actions)"),
+    ("Up / Down, 1-9, 0, B...", "choose an action (the key on its row: 1-9, 0, then letters)"),
     ("Left / Right, Tab", "choose what to say (a signal), or none"),
     ("Mouse drag, Shift+arrows, W A S D", "pan the map"),
     ("Wheel, + / -, Home", "zoom the map; Home resets the view"),
