@@ -12,11 +12,17 @@ frame from the Enter press until the new turn is on the board; "debrief" every f
 on "See the debrief" until the debrief is built and drawn. Beside each figure, the same board working as
 before the worker thread (everything inside the frame that took the key): what a student saw.
 Headless drawing is a fair proxy for the CPU side of a frame; a real display adds the blit.
+
+``--save FILE`` writes the p50/p95 figures as JSON; ``--baseline FILE`` prints a saved run's
+p95 figures beside this run's (e.g. the same bench run on an older checkout):
+
+    python bench/bench_ui.py --now-only --save /tmp/now.json --baseline /tmp/before.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -57,6 +63,17 @@ class Figures:
     @property
     def p95_cpu(self) -> float:
         return self._p(self.cpu, 95)
+
+    def summary(self) -> dict[str, float]:
+        """The figures a later run prints beside its own (``--baseline``)."""
+        w, c = self.wall, self.cpu
+        return {
+            "p50_wall": self._p(w, 50),
+            "p95_wall": self._p(w, 95),
+            "p50_cpu": self._p(c, 50),
+            "p95_cpu": self._p(c, 95),
+            "frames": len(w),
+        }
 
     def cell(self) -> str:
         w, c = self.wall, self.cpu
@@ -145,7 +162,7 @@ def frame_loop_board():
     from game.ui.screens.game_screen import GameScreen
 
     class FrameLoopBoard(GameScreen):
-        def end_turn(self) -> None:
+        def end_turn(self, by_click: bool = False) -> None:
             if self.match.session.done:
                 self.open_debrief()
                 return
@@ -161,6 +178,22 @@ def frame_loop_board():
     return FrameLoopBoard
 
 
+def print_beside(now: dict, path: str) -> None:
+    """p95 wall and CPU of a saved run (``path``) and of this run, per scenario and moment."""
+    with open(path, encoding="utf-8") as fh:
+        base = json.load(fh)
+    print(f"\np95 in ms, baseline ({path}, load {base['load']:.1f}) -> now (load {now['load']:.1f})")
+    print(f"  {'scenario':<28} {'moment':<8} {'wall':>17} {'cpu':>17}")
+    for name, kinds in now["scenarios"].items():
+        for kind, fig in kinds.items():
+            old = base["scenarios"].get(name, {}).get(kind)
+            if old is None:
+                continue
+            wall = f"{old['p95_wall']:.1f} -> {fig['p95_wall']:.1f}"
+            cpu = f"{old['p95_cpu']:.1f} -> {fig['p95_cpu']:.1f}"
+            print(f"  {name:<28} {kind:<8} {wall:>17} {cpu:>17}")
+
+
 def main() -> None:
     from game.ui.app import App
     from game.ui.screens.game_screen import GameScreen
@@ -170,6 +203,8 @@ def main() -> None:
     p.add_argument("scenarios", nargs="*", help="scenario files (default: every shipped scenario)")
     p.add_argument("--turns", type=int, default=4, help="turns ended with Enter per scenario (default 4)")
     p.add_argument("--now-only", action="store_true", help="skip the board as it was before the worker thread")
+    p.add_argument("--save", metavar="FILE", help="write this run's p50/p95 figures as JSON")
+    p.add_argument("--baseline", metavar="FILE", help="a run saved with --save, printed beside this one")
     args = p.parse_args()
     paths = args.scenarios or sorted(
         os.path.join(ROOT, "scenarios", f) for f in os.listdir(os.path.join(ROOT, "scenarios")) if f.endswith(".yaml")
@@ -196,6 +231,12 @@ def main() -> None:
         print(
             f"  {name:<28} {turn.p95_wall:>10.1f} {turn.p95_cpu:>9.1f} {brief.p95_wall:>13.1f} {brief.p95_cpu:>12.1f}"
         )
+    saved = {"load": load, "scenarios": {name: {k: f.summary() for k, f in now.items()} for name, now in summary}}
+    if args.save:
+        with open(args.save, "w", encoding="utf-8") as fh:
+            json.dump(saved, fh, indent=1)
+    if args.baseline:
+        print_beside(saved, args.baseline)
     app.work.shutdown()
 
 

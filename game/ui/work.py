@@ -6,16 +6,37 @@ played turns the student never saw. A ``Worker`` runs such a job on its one thre
 run in the order they were submitted) and ``poll`` calls the job's ``on_done`` with its
 result on the frame loop, where the screens and the widgets live. A job only touches what it
 was given (a copy of the game, a path); the frame loop keeps drawing from what it had.
+
+While a job runs, the frame loop shares the machine with it in two ways (bench/bench_ui.py): the
+GIL, which the worker's Python holds until the frame loop has waited the switch interval for
+it (5 ms by default, for every pygame call that let it go), and the CPU cores. So the worker
+hands the GIL over after ``SWITCH_INTERVAL`` and runs at a lower priority than the window
+(Linux: a thread's own nice value), which keeps the frames short on a busy machine and costs a
+job little: the frame loop sleeps most of each frame.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import attrs
+
+SWITCH_INTERVAL = 0.001  # seconds a thread holding the GIL keeps it while another waits (default 0.005)
+WORKER_NICE = 10  # the worker thread's priority below the window's (Linux)
+
+
+def _lower_priority() -> None:
+    """On the worker thread: let the window's thread have the cores first (where the OS allows)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
 
 
 @attrs.frozen
@@ -32,7 +53,8 @@ class Worker:
     """A one-thread executor polled by the frame loop."""
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-work")
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-work", initializer=_lower_priority)
         self.jobs: list[Job] = []
 
     def submit(
