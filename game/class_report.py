@@ -319,6 +319,17 @@ def scenario_figures(rules, games: int, seed: int) -> ScenarioFigures:
     )
 
 
+def first_sentence(text: str) -> str:
+    """A parameter's description up to its first full stop, its first letter in lower case, to
+    follow a colon.
+
+    >>> first_sentence("How readily he trades. 0.2 = never.")
+    'how readily he trades.'
+    """
+    head = text.split(". ", 1)[0].rstrip(".") + "."
+    return head[:1].lower() + head[1:]
+
+
 def discussion_questions(scn, fig: ScenarioFigures) -> tuple[Question, ...]:
     """Six to eight debrief questions built from the scenario and its figures, each pointing at the
     debrief screen that holds its evidence, so a teacher's sheet, the class page and a guide ask
@@ -367,11 +378,13 @@ def discussion_questions(scn, fig: ScenarioFigures) -> tuple[Question, ...]:
     if contested:
         p = contested[0]
         c = status[p.claim]
+        lo, hi = p.range
         qs.append(
             Question(
-                f"The claim '{c.statement}' is {c.status}. The game sets {p.id} = {p.value:g}. What value would "
-                "you set, on what evidence, and which outcome would change most?",
-                "the dossier (claims and parameters) and 'your decisions, replayed'",
+                f"The claim '{c.statement}' is {c.status}. The game turns it into a number: {first_sentence(p.says)} "
+                f"It is {p.value:g} here, on a scale from {lo:g} to {hi:g}. What value would you set, on what "
+                "evidence, and which outcome would change most?",
+                f"the dossier (claims, and the setting {p.id}) and 'your decisions, replayed'",
             )
         )
     if scn.signals:

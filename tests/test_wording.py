@@ -27,6 +27,8 @@ EXPECTED = {
     "Cuba": ("Cuba", "Cuba's", "decides"),
     "Aldoria": ("Aldoria", "Aldoria's", "decides"),
     "Borvia": ("Borvia", "Borvia's", "decides"),
+    "Israel": ("Israel", "Israel's", "decides"),
+    "Iran": ("Iran", "Iran's", "decides"),
 }
 
 
@@ -110,7 +112,12 @@ def test_news_agrees_with_names_and_shows_no_internal_ids(path):
 def test_calendars_in_words():
     phrases = {Path(p).stem: Match.start(p, (), 1).scenario.calendar for p in SCENARIOS}
     said = {k: words.turns_phrase(c.turns, c.turn_days) for k, c in phrases.items()}
-    assert said == {"atacms_2024": "13 weekly turns", "cuba_1962": "14 daily turns", "tutorial": "5 weekly turns"}
+    assert said == {
+        "atacms_2024": "13 weekly turns",
+        "cuba_1962": "14 daily turns",
+        "tutorial": "5 weekly turns",
+        **({"israel_iran_2024": "15 fortnightly turns"} if "israel_iran_2024" in said else {}),
+    }
 
 
 def _subparser(name: str):
@@ -131,3 +138,72 @@ def test_cli_options_have_help_and_list_their_choices(command):
             assert all(s in action.help for s in ("briefing", "board", "debrief", "title"))
     if command == "params":
         assert "params FILE" not in sp.format_help()  # it does not send the reader to itself
+
+
+def _id_like_words(text: str) -> set[str]:
+    plain = re.sub(r"\S+://\S+", "", re.sub(r"<[^>]+>", " ", text))
+    return {
+        w for w in re.findall(r"(?<!setting )\b[a-z0-9]+(?:_[a-z0-9]+)*\b", plain) if "_" in w or re.search(r"\d", w)
+    }
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: Path(p).stem)
+def test_the_briefing_dossier_cards_and_handouts_name_no_internal_id(path):
+    """A teacher's students met '(b59, contested)' and 'see coup_2014': a student reads names, never ids."""
+    from game.handout import build, render
+    from game.runners.load import load_scenario
+    from game.ui.screens import briefing
+
+    loaded = load_scenario(path)
+    scn = loaded.scenario
+    meta = scn.meta
+    ids = {x.id for group in (meta.claims, meta.documents, meta.perspectives, scn.red_lines, scn.params) for x in group}
+    ids |= {a.id for a in scn.actions} | {s.id for s in meta.sources}
+    pages = render(build(loaded, games=20))
+    for seat in (a.id for a in scn.actors if a.playable):
+        m = Match.start(path, (seat,), 1)
+        texts = {
+            "short briefing": briefing.situation_html(m, 14, seat),
+            "role card": briefing.card_column_html(m, 14, seat),
+            "dossier": briefing.dossier_html(m, 14),
+            "claims and views": briefing.views_html(m, 14),
+            "handout": pages["handout.html"],
+            "card page": pages[f"card-{seat}.html"],
+        }
+        for where, text in texts.items():
+            assert not _id_like_words(text) & ids, (where, sorted(_id_like_words(text) & ids))
+
+
+def test_rungs_and_the_escalation_score_are_said_on_their_scale():
+    """'Kahn 4' and 'escalation score 56' meant nothing to a student: each says what it counts, and
+    Kahn's ladder is named in full in the tooltip."""
+    from game.ui.app import App
+    from game.ui.debrief_data import replay_shares
+    from game.ui.screens.debrief import SCORE_MEANS, DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.settings import Settings
+
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    match = Match.start(str(ROOT / "scenarios" / "atacms_2024.yaml"), ("russia",), 0)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(2)
+    rungs = match.scenario.ladder.rungs
+    seen_kahn = 0
+    for o in board.presenter.options():
+        detail, tip = board.decision.detail_html(o), board.decision.option_tooltip(o)
+        assert not re.search(r"\bKahn \d", detail + tip), detail + tip
+        if o.rung:
+            assert f"rung {o.rung} of {len(rungs)} up the ladder" in detail
+            if rungs[o.rung - 1].kahn:
+                assert (
+                    f"Herman Kahn's 44-rung escalation ladder of 1965 puts it at rung {rungs[o.rung - 1].kahn}" in tip
+                )
+                seen_kahn += 1
+    assert seen_kahn
+    tut = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 3)
+    tut.session.run_ai_to_end()
+    debrief = DebriefScreen(app, tut, replays=replay_shares(tut.session, ("aldoria",), n=5))
+    line = debrief.summary_line()
+    assert re.search(r"escalation score -?[\d.]+ \(higher = more escalatory\)", line), line
+    assert "higher = a more escalatory game" in SCORE_MEANS and "talks count below zero" in SCORE_MEANS

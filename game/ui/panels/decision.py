@@ -373,7 +373,13 @@ class DecisionPanel(Panel):
     def option_tooltip(self, o) -> str:
         bits = [o.name]
         if o.rung_name:
-            bits.append(f"rung {o.rung}: {o.rung_name}")
+            rung = self.match.scenario.ladder.rungs[o.rung - 1]
+            kahn = (
+                f" (Herman Kahn's 44-rung escalation ladder of 1965 puts it at rung {rung.kahn})" if rung.kahn else ""
+            )
+            bits.append(
+                f"Rung {o.rung} of {len(self.match.scenario.ladder.rungs)} up this crisis's ladder: {o.rung_name}{kahn}"
+            )
         if o.description:
             bits.append(o.description)
         trips = self.visible_trips(o)
@@ -393,8 +399,7 @@ class DecisionPanel(Panel):
         sub = CATEGORY_TITLES.get(o.category, o.category)
         if o.rung:
             rung = scn.ladder.rungs[o.rung - 1]
-            kahn = f", Kahn {rung.kahn}" if rung.kahn else ""
-            sub += f" \u00b7 rung {o.rung}: {html.escape(rung.name)}{kahn}"
+            sub += f" \u00b7 rung {o.rung} of {len(scn.ladder.rungs)} up the ladder: {html.escape(rung.name)}"
         lines.append(f"<font color='#9aa6b4'>{sub}</font>")
         if o.target:
             t = f"Target: <b>{html.escape(o.target)}</b>"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pygame
 from pygame_gui.elements import UIButton
 
+from game.claim_notes import readable_ids
 from game.claim_status import STATUS_DEFINITIONS
 from game.engine import words
 from game.ui import theme
@@ -32,6 +33,11 @@ _DONE = object()
 
 HEADING = re.compile(r"^([A-Z][A-Z' ]{3,}\.)\s")
 """A paragraph that opens with words in capitals ("WHAT HAPPENED.") gets them as a heading."""
+
+
+def readable(scn, text: str) -> str:
+    """An author's text, escaped, with the ids written in it as a reader names the things."""
+    return html.escape(readable_ids(text, scn))
 
 
 def _gold(text: str) -> str:
@@ -129,15 +135,15 @@ def documents_html(scn) -> str:
         parts.append(
             f"<br><br>{_gold('DOCUMENT')} {_grey(html.escape(doc.kind))}<br><b>{html.escape(doc.title)}</b><br>"
             f"{byline}"
-            f"<br>{html.escape(doc.summary)}"
+            f"<br>{readable(scn, doc.summary)}"
         )
         for n, point in enumerate(doc.points, 1):
             quote = f" <i>\u201c{html.escape(point.quote)}\u201d</i>" if point.quote else ""
-            parts.append(f"<br><br><b>{n}.</b> {html.escape(point.says)}{quote}")
+            parts.append(f"<br><br><b>{n}.</b> {readable(scn, point.says)}{quote}")
             for cid in point.claims:
                 c = claims.get(cid)
                 if c is not None:
-                    parts.append(f"<br>\u2003{badge(c.status)} {html.escape(c.statement)}")
+                    parts.append(f"<br>\u2003{badge(c.status)} {readable(scn, c.statement)}")
             if not point.claims:
                 parts.append("<br>\u2003" + _grey("an opinion: no claim checks it"))
     return "".join(parts)
@@ -171,19 +177,25 @@ def views_html(match, px: int) -> str:
         parts.append(_gold("PERSPECTIVES") + " " + _grey("each in its holders' terms; the game takes no side"))
         for p in meta.perspectives:
             src = f"<br>{_grey('Source: ' + source_refs(scn, p.sources))}" if p.sources else ""
-            parts.append(f"<br><br><b>{html.escape(p.holder)}</b><br>\u201c{html.escape(p.view)}\u201d{src}")
+            parts.append(f"<br><br><b>{html.escape(p.holder)}</b><br>\u201c{readable(scn, p.view)}\u201d{src}")
     if meta.claims:
         parts.append("<br><br>" + glossary_html())
         parts.append("<br><br>" + _gold("CLAIMS AND THEIR STATUS"))
         for c in meta.claims:
             src = f"<br>{_grey('Sources: ' + source_refs(scn, c.sources))}" if c.sources else ""
-            note = f"<br><font color='#b4bec9'><i>{html.escape(c.note)}</i></font>" if c.note else ""
-            parts.append(f"<br><br>{badge(c.status)}  {html.escape(c.statement)}{note}{src}")
+            note = f"<br><font color='#b4bec9'><i>{readable(scn, c.note)}</i></font>" if c.note else ""
+            parts.append(f"<br><br>{badge(c.status)}  {readable(scn, c.statement)}{note}{src}")
     params = [p for p in scn.params if p.claim]
     if params:
         parts.append("<br><br>" + _gold("WHERE THE VIEWS DISAGREE, THE GAME HAS A PARAMETER"))
         for p in params:
-            parts.append(f"<br>\u2022 <b>{html.escape(p.id)}</b> = {p.value:g}: {html.escape(p.says)}")
+            lo, hi = p.range
+            parts.append(
+                f"<br>\u2022 {readable(scn, p.says)} "
+                + _grey(
+                    f"Here {p.value:g}, on a scale from {lo:g} to {hi:g} (the teacher's setting {html.escape(p.id)})."
+                )
+            )
     if meta.sources:
         parts.append("<br><br>" + _gold("SOURCES"))
         for s in meta.sources:

@@ -41,6 +41,11 @@ KIND_LABEL = {
     "signal": "says",
     "illegal": "blocked",
 }
+SCORE_MEANS = (
+    "every side's actions added up by kind, as Rivera et al. 2024 weigh them: talks count below zero, "
+    "posturing a little, violence and nuclear use most; higher = a more escalatory game"
+)
+"""What the escalation score measures, in words: beside it in the scores and on the summary line's tooltip."""
 STEP_BUDGET = 0.006  # seconds of building a frame while the debrief opens (as the board's panels)
 
 
@@ -138,6 +143,7 @@ class DebriefScreen(Screen):
             m,
             container=root,
             object_id=oid("@dim"),
+            tool_tip_text=SCORE_MEANS,
         )
         yield
         export = "Export game log (JSON)"
@@ -202,7 +208,7 @@ class DebriefScreen(Screen):
         seats = ", ".join(scn.actor(a).name for a in self.seats) or "nobody (a replay)"
         line = (
             f"seed {sess.seed} \u00b7 played by {seats} \u00b7 {log['turns']} turns \u00b7 "
-            f"highest rung: {rung} \u00b7 escalation score {log['escalation_score']:g}"
+            f"highest rung: {rung} \u00b7 escalation score {log['escalation_score']:g} (higher = more escalatory)"
         )
         full = f"{scn.meta.title} \u00b7 {line}"
         if width is None or theme.font(self.app.font_px(12)).size(full)[0] <= width:
@@ -295,9 +301,7 @@ class DebriefScreen(Screen):
         log = game_log(self.match)
         parts = [
             "<br><font color='#e8b44c'><b>SCORES</b></font>",
-            f"Escalation score <b>{log['escalation_score']:g}</b> <font color='#9aa6b4'>(every side's actions "
-            "added up by kind, as Rivera et al. 2024 weigh them: talks count below zero, posturing a little, "
-            "violence and nuclear use most; higher = a more escalatory game)</font>",
+            f"Escalation score <b>{log['escalation_score']:g}</b> <font color='#9aa6b4'>({SCORE_MEANS})</font>",
         ]
         if scn.objectives:
             parts.append(
