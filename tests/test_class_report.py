@@ -170,3 +170,25 @@ def test_the_history_line_and_the_class_lines_are_both_the_highest_rung_so_far()
     log = _cuba_seat_log("usa", 5)
     assert highest_so_far([2, 1, 3, 0]) == [2, 2, 3, 3]
     assert highest_so_far(log["rungs_by_turn"]["usa"]) == sorted(highest_so_far(log["rungs_by_turn"]["usa"]))
+
+
+def test_every_class_report_command_in_the_guides_is_one_the_command_takes():
+    """The guides' class-report lines (a folder per seat, or --seat) stay true as the command changes."""
+    import glob
+    import re
+    import shlex
+
+    from game.cli import build_parser
+
+    parser = build_parser()
+    seen = 0
+    for guide in glob.glob("docs/teaching/*.md"):
+        scenario = load_scenario(f"scenarios/{guide.rsplit('/', 1)[-1][:-3]}.yaml").scenario
+        seat = next(a.id for a in scenario.actors if a.playable)
+        for line in re.findall(r"`python main\.py (class-report [^`]+)`", open(guide, encoding="utf-8").read()):
+            args = parser.parse_args(shlex.split(line.replace("SEAT", seat)))
+            assert args.logs and args.out, line
+            if args.seat is not None:
+                assert args.seat in {a.id for a in scenario.actors}, line
+            seen += 1
+    assert seen >= 3
