@@ -22,15 +22,15 @@ CLAIM_TOKEN = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)*\b")
 CITATION = re.compile(r" ?\(([^()]*)\)|" + CLAIM_TOKEN.pattern)
 """A parenthesis (its inside as group 1) or a word, in reading order, so notes number as read."""
 
-STATUS_IN_WORDS: dict[str, str] = {
-    "established": "established: the record settles it",
-    "reported": "reported: credible reporting, not confirmed on the record",
-    "contested": "contested: the sources or experts disagree",
-    "disputed": "disputed: one party asserts it, another denies it",
-    "unsupported": "unsupported: no evidence has been shown",
-    "false": "false: the sources show it is wrong",
+STATUS_MEANS: dict[str, str] = {
+    "established": "the record settles it",
+    "reported": "credible reporting, not confirmed on the record",
+    "contested": "the sources or experts disagree",
+    "disputed": "one party asserts it, another denies it",
+    "unsupported": "no evidence has been shown",
+    "false": "the sources show it is wrong",
 }
-"""Each status as a student reads it beside a note (the full definitions are in the glossary)."""
+"""What each status means, as a student reads it beside a note (the full definitions are in the glossary)."""
 
 
 @attrs.frozen
@@ -40,7 +40,7 @@ class ClaimNote:
     number: int
     statement: str
     status: str
-    status_words: str
+    status_means: str
     sources: tuple[str, ...]
     """Each source as a reader finds it: title, publisher, date."""
 
@@ -108,7 +108,7 @@ class Notes:
                     n,
                     c.statement,
                     c.status,
-                    STATUS_IN_WORDS.get(c.status, c.status),
+                    STATUS_MEANS.get(c.status, ""),
                     tuple(source_line(self.scenario, s) for s in c.sources),
                 )
             )
@@ -130,8 +130,8 @@ def noted(text: str, scenario: Scenario) -> NotedText:
     >>> t = noted("must judge for himself (b59, contested); a US aircraft (maultsby).", scn)
     >>> t.text
     'must judge for himself [1]; a US aircraft [2].'
-    >>> t.notes[0].status_words
-    'contested: the sources or experts disagree'
+    >>> t.notes[0].status, t.notes[0].status_means
+    ('contested', 'the sources or experts disagree')
     """
     notes = Notes(scenario)
     return NotedText(notes.text(text), notes.notes())

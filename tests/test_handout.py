@@ -88,6 +88,7 @@ def test_a_seat_without_a_written_card_gets_one_from_its_objectives_and_declared
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_role_cards_never_show_a_claim_id_but_numbered_notes_with_status_and_sources(name):
     """A teacher saw '(b59, contested)' on a card: an internal id, and a status the card could not keep true."""
+    from game.claim_notes import STATUS_MEANS
     from game.handout import card_for
     from game.ui.screens.role_card import role_card_html
 
@@ -108,9 +109,9 @@ def test_role_cards_never_show_a_claim_id_but_numbered_notes_with_status_and_sou
         assert sorted(set(cited)) == [n.number for n in card.notes] == list(range(1, len(card.notes) + 1))
         for note in card.notes:
             claim = next(c for c in scn.meta.claims if c.statement == note.statement)
-            assert note.status == claim.status and note.status_words.startswith(claim.status + ": ")
+            assert note.status == claim.status and note.status_means == STATUS_MEANS[claim.status]
             assert all(sources[s] in line for s, line in zip(claim.sources, note.sources))
-            assert esc(note.status_words) in files[f"card-{actor.id}.html"]
+            assert esc(note.status_means) in files[f"card-{actor.id}.html"]
 
 
 def test_a_parenthesis_of_only_ids_and_a_status_becomes_the_note_numbers():

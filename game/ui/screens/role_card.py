@@ -55,7 +55,7 @@ def card_notes_html(notes: tuple[ClaimNote, ...]) -> str:
         src = f"<br><font color='#8a96a4'>Sources: {html.escape('; '.join(n.sources))}</font>" if n.sources else ""
         rows.append(
             f"<br><br><b>[{n.number}]</b> {html.escape(n.statement)} "
-            f"<font color='{col}'><b>{html.escape(n.status_words)}</b></font>.{src}"
+            f"<font color='{col}'><b>{html.escape(n.status)}: {html.escape(n.status_means)}</b></font>.{src}"
         )
     return "<br><br><font color='#e8b44c'><b>NOTES: THE CLAIMS THIS CARD CITES</b></font>" + "".join(rows)
 
