@@ -342,9 +342,11 @@ class Session:
     def rule_choices(self, red_line: str) -> list[tuple[int, str]]:
         """What a control cell may rule a red line's response to be: (index, what it is), the
         last ``NO_RESPONSE`` ("nothing")."""
-        spec = next(r for r in self.rules.scenario.red_lines if r.id == red_line)
-        out = [(j, r.id or r.action or "do nothing") for j, r in enumerate(spec.responses)]
-        return out + [(NO_RESPONSE, "nothing")]
+        scn = self.rules.scenario
+        spec = next(r for r in scn.red_lines if r.id == red_line)
+        names = {a.id: a.name for a in scn.actions}
+        out = [(j, names.get(r.action) or r.id or "do nothing") for j, r in enumerate(spec.responses)]
+        return out + [(NO_RESPONSE, "no response")]
 
     def check_rulings(self, record: Mapping) -> Rulings:
         """The rulings of a turn's saved record, checked against this scenario; ``SaveError``."""

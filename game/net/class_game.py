@@ -22,6 +22,7 @@ import numpy as np
 
 from game.engine.batch import Batch
 from game.engine.session import NO_RESPONSE, Rulings, SaveError, Session, scenario_digest
+from game.engine.words import possessive
 from game.policies import ScriptedPolicy, policy_for, seat_policies
 
 CLASS_SAVE_FORMAT = "redline-class-save/1"
@@ -385,7 +386,7 @@ class ClassGame:
             Ruling(
                 s.turn,
                 "response",
-                f"if {self.names[spec.owner]}'s red line '{spec.name}' trips this turn, {said} (not the draw)",
+                f"if {possessive(self.names[spec.owner])} red line '{spec.name}' trips this turn, {said} (no draw)",
                 spec.owner,
                 reason,
                 spec.id,

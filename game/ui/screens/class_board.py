@@ -93,6 +93,22 @@ def detail_html(o: dict | None, px: int) -> str:
     return f"<font pixel_size={px}>" + "<br>".join(lines) + "</font>"
 
 
+def expand_up(menu: UIDropDownMenu) -> None:
+    """Make a drop-down list open upwards (pygame_gui reads the direction from the theme only)."""
+    menu.expand_direction = "up"
+    for state in menu.menu_states.values():
+        state.expand_direction = "up"
+    menu.rebuild()
+
+
+def grouped(options: list[dict]) -> list[tuple[str, list[dict]]]:
+    """Options by action name, in their order: an action with several targets is one group."""
+    groups: dict[str, list[dict]] = {}
+    for o in options:
+        groups.setdefault(o["name"], []).append(o)
+    return list(groups.items())
+
+
 class ClassBoardScreen(FollowingScreen):
     """A team's board: map, ladder, news and decision, with the team's proposal and the messages."""
 
@@ -106,6 +122,7 @@ class ClassBoardScreen(FollowingScreen):
         self.option_buttons: dict[int, UIButton] = {}
         self.key_numbers: dict[int, int] = {}  # key number -> instance
         self.option_rows: dict[int, pygame.Rect] = {}  # instance -> its row in the list
+        self.stops: list[int] = []  # the options possible now, in the list's order (Up/Down)
         self.scroll_keep: float | None = None
         self.scroller: UIScrollingContainer | None = None
         self.propose_btn: UIButton | None = None
@@ -182,7 +199,7 @@ class ClassBoardScreen(FollowingScreen):
     def build(self) -> None:
         root = self.new_root()
         self.rects = r = self.layout()
-        self.option_buttons, self.key_numbers, self.option_rows = {}, {}, {}
+        self.option_buttons, self.key_numbers, self.option_rows, self.stops = {}, {}, {}, []
         self.propose_btn = self.confirm_btn = self.send_btn = None
         self.signal_menu = self.to_menu = None
         self.scroller = None
@@ -237,6 +254,7 @@ class ClassBoardScreen(FollowingScreen):
             container=root,
             expansion_height_limit=s(160),
         )
+        expand_up(self.to_menu)  # it sits at the window's bottom edge: a list going down would be cut off
         y += row_h + s(4)
         self.entry = self.text_field(
             "say", pygame.Rect(mr.x + pad, y, mr.w - 2 * pad - third - s(4), row_h), "a message"
@@ -278,7 +296,7 @@ class ClassBoardScreen(FollowingScreen):
             )
             UITextBox(f"<font pixel_size={px}>{text}</font>", pygame.Rect(x, y, w, s(120)), m, container=root)
             return
-        bottom_h = s(300)
+        bottom_h = s(318)
         list_h = max(s(110), rect.bottom - y - bottom_h)
         self.build_options(root, pygame.Rect(x, y, w, list_h))
         y += list_h + s(6)
@@ -304,7 +322,7 @@ class ClassBoardScreen(FollowingScreen):
         confirms = self.enter_confirms()
         label = "Propose to my team (Enter)" if not confirms else "Propose to my team"
         if picked is not None and not confirms:
-            label = fit(f, f"Propose: {option_text(picked)} (Enter)", w - s(20))
+            label = fit(f, f"Propose (Enter): {picked['target'] or picked['name']}", w - s(20))
         self.propose_btn = UIButton(
             pygame.Rect(x, y, w, s(34)),
             label,
@@ -330,8 +348,8 @@ class ClassBoardScreen(FollowingScreen):
             text += f"<br><font color='#8a96a4'>Still to decide: {esc(', '.join(waiting))}</font>"
         elif v["phase"] == "paused":
             text += "<br><font color='#e69f00'>The teacher has paused the game.</font>"
-        UITextBox(f"<font pixel_size={px}>{text}</font>", pygame.Rect(x, y, w, s(72)), m, container=root)
-        y += s(76)
+        UITextBox(f"<font pixel_size={px}>{text}</font>", pygame.Rect(x, y, w, s(88)), m, container=root)
+        y += s(92)
         self.confirm_btn = UIButton(
             pygame.Rect(x, y, w, s(40)),
             "Confirm the team's decision (Enter)" if confirms else "Confirm the team's decision",
@@ -359,49 +377,79 @@ class ClassBoardScreen(FollowingScreen):
                 container=self.scroller,
                 object_id=oid("@dim"),
             )
-        for n, o in enumerate(legal, 1):
-            key = option_key_label(n)
-            if key:
-                self.key_numbers[n] = o["instance"]
-            rung = f"rung {o['rung']}" if o["rung"] else "\u2014"
-            mark = "  !" if o["trips"] else ""
-            text = f"{key or ' '}   {option_text(o)}"
-            b = UIButton(
-                pygame.Rect(0, cy, inner_w - s(66), s(30)),
-                fit(bfont, text, inner_w - s(76) - bfont.size(mark)[0]) + mark,
-                m,
-                container=self.scroller,
-                object_id=oid("@option"),
-                tool_tip_text=option_tip(o),
-            )
-            if o["instance"] == self.selected:
-                b.select()
-            Label(
-                pygame.Rect(inner_w - s(62), cy, s(62), s(30)), rung, m, container=self.scroller, object_id=oid("@dim")
-            ).text_horiz_alignment = "center"
-            self.option_buttons[o["instance"]] = b
-            self.option_rows[o["instance"]] = pygame.Rect(0, cy, inner_w, s(30))
-            cy += s(33)
+        n = 0
+        for name, group in grouped(legal):
+            if len(group) > 1:  # one action, several targets: the action once, a row a target
+                head = f"{name} \u00b7 {len(group)} targets"
+                Label(
+                    pygame.Rect(0, cy, inner_w, s(22)),
+                    fit(rfont, head, inner_w - s(8)),
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim"),
+                ).text_horiz_alignment = "left"
+                cy += s(24)
+            for o in group:
+                n += 1
+                key = option_key_label(n)
+                if key:
+                    self.key_numbers[n] = o["instance"]
+                indent = s(16) if len(group) > 1 else 0
+                what = (o["target"] or o["name"]) if len(group) > 1 else option_text(o)
+                mark = "  !" if o["trips"] else ""
+                room = inner_w - indent - s(76) - bfont.size(mark)[0]
+                b = UIButton(
+                    pygame.Rect(indent, cy, inner_w - indent - s(66), s(30)),
+                    fit(bfont, f"{key or ' '}   {what}", room) + mark,
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@option"),
+                    tool_tip_text=option_tip(o),
+                )
+                if o["instance"] == self.selected:
+                    b.select()
+                Label(
+                    pygame.Rect(inner_w - s(62), cy, s(62), s(30)),
+                    f"rung {o['rung']}" if o["rung"] else "\u2014",
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim"),
+                ).text_horiz_alignment = "center"
+                self.option_buttons[o["instance"]] = b
+                self.stops.append(o["instance"])
+                self.option_rows[o["instance"]] = pygame.Rect(0, cy, inner_w, s(30))
+                cy += s(33)
         if illegal:
+            cy += s(4)
             Label(
                 pygame.Rect(0, cy, inner_w, s(20)),
                 "NOT POSSIBLE NOW",
                 m,
                 container=self.scroller,
                 object_id=oid("@dim"),
-            )
+            ).text_horiz_alignment = "left"
             cy += s(22)
-            for o in illegal:
+            for name, group in grouped(illegal):
+                o = group[0]
+                text = name if len(group) > 1 or not o["target"] else option_text(o)
                 b = UIButton(
                     pygame.Rect(0, cy, inner_w, s(26)),
-                    fit(rfont, f"{option_text(o)} \u2014 {o['reason']}", inner_w - s(10)),
+                    fit(bfont, text, inner_w - s(10)),
                     m,
                     container=self.scroller,
                     object_id=oid("@option"),
                     tool_tip_text=option_tip(o),
                 )
                 b.disable()
-                cy += s(28)
+                cy += s(26)
+                Label(
+                    pygame.Rect(s(10), cy, inner_w - s(10), s(18)),
+                    fit(rfont, o["reason"], inner_w - s(14)),
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim"),
+                ).text_horiz_alignment = "left"
+                cy += s(22)
         self.scroller.set_scrollable_area_dimensions((inner_w, max(cy, rect.h - 2)))
         bar = getattr(self.scroller, "vert_scroll_bar", None)
         if self.scroll_keep is not None and bar is not None:
@@ -441,7 +489,7 @@ class ClassBoardScreen(FollowingScreen):
             bar.set_scroll_from_start_percentage(min(1.0, max(0.0, row.top - view * 0.3) / total))
 
     def step_pick(self, d: int) -> None:
-        stops = [o["instance"] for o in self.legal()]
+        stops = self.stops
         if not stops:
             return
         if self.selected not in stops:

@@ -41,6 +41,11 @@ def option_label(o: dict) -> str:
     return f"{o['instance']}: {o['name']}{target}"[:60]
 
 
+def red_line_label(r: dict, names: dict[str, str]) -> str:
+    hidden = "" if r["declared"] else " [hidden]"
+    return f"{names.get(r['owner'], r['owner'])}: {r['name']}{hidden}"[:60]
+
+
 class ConsoleScreen(FollowingScreen):
     """The control cell's console."""
 
@@ -159,26 +164,38 @@ class ConsoleScreen(FollowingScreen):
         )
         y += s(46)
         UILabel(
-            pygame.Rect(x, y, cw, s(22)), "RULE A DOCTRINE SEAT'S DRAW", m, container=root, object_id=oid("@heading")
+            pygame.Rect(x, y, cw, s(22)),
+            "RULE ON CHANCE: A DRAW OR A RED LINE",
+            m,
+            container=root,
+            object_id=oid("@heading"),
         )
         y += s(24)
         doctrine = v.get("doctrine_options", {})
-        actors = [NO_CHOICE] + [names[a] for a in doctrine]
+        rule_lines = {red_line_label(r, names): r for r in v.get("red_lines", []) if r.get("responses")}
+        if v["phase"] not in ("playing", "paused"):
+            rule_lines = {}
+        self.actor_ids = {names[a]: a for a in doctrine}
+        self.line_ids = {label: r["id"] for label, r in rule_lines.items()}
+        actors = [NO_CHOICE, *self.actor_ids, *rule_lines]
         if self.actor_text not in actors:
             self.actor_text = NO_CHOICE
-        self.actor_ids = {names[a]: a for a in doctrine}
         self.actor_menu = UIDropDownMenu(
-            items(actors), self.actor_text, pygame.Rect(x, y, half, s(34)), m, container=root
+            items(actors), self.actor_text, pygame.Rect(x, y, cw, s(34)), m, container=root
         )
+        y += s(40)
         chosen_actor = self.actor_ids.get(self.actor_text)
+        chosen_line = rule_lines.get(self.actor_text)
         self.option_ids = {
             option_label(o): o["instance"] for o in (doctrine.get(chosen_actor, []) if chosen_actor else [])
         }
+        if chosen_line is not None:
+            self.option_ids = {f"if it trips: {r['says']}"[:60]: r["index"] for r in chosen_line["responses"]}
         options = [NO_CHOICE, *self.option_ids]
         if self.option_text not in options:
             self.option_text = NO_CHOICE
         self.option_menu = UIDropDownMenu(
-            items(options), self.option_text, pygame.Rect(x + half + s(8), y, half, s(34)), m, container=root
+            items(options), self.option_text, pygame.Rect(x, y, cw, s(34)), m, container=root
         )
         y += s(42)
         self.reason_entry = self.text_field(
@@ -198,10 +215,13 @@ class ConsoleScreen(FollowingScreen):
         if v["revealed"] or phase == "lobby":
             self.reveal_btn.disable()
         y += s(46)
-        if v.get("injected") or v.get("overrides"):
-            pending = [f"event {e}" for e in v.get("injected", [])] + [
-                f"{names.get(a, a)} ruled" for a in v.get("overrides", {})
-            ]
+        line_names = {r["id"]: r["name"] for r in v.get("red_lines", [])}
+        if v.get("injected") or v.get("overrides") or v.get("ruled_responses"):
+            pending = (
+                [f"event {e}" for e in v.get("injected", [])]
+                + [f"{names.get(a, a)} ruled" for a in v.get("overrides", {})]
+                + [f"'{line_names.get(r, r)}' ruled" for r in v.get("ruled_responses", {})]
+            )
             UILabel(
                 pygame.Rect(x, y, cw, s(22)),
                 "Next turn: " + ", ".join(pending),
@@ -283,13 +303,19 @@ class ConsoleScreen(FollowingScreen):
         return None
 
     def rule(self) -> None:
+        """A doctrine seat's action this turn, or what a red line does if it trips this turn."""
         actor = self.actor_ids.get(self.actor_text)
-        instance = self.option_ids.get(self.option_text)
-        reason = self.reason_entry.get_text().strip()
-        if actor is None or instance is None or not reason:
-            self.app.notify("A ruling needs a doctrine seat, its action and a reason.", "warn")
+        line = self.line_ids.get(self.actor_text)
+        choice = self.option_ids.get(self.option_text)
+        reason = self.reason_entry.get_text().strip()[: protocol.MAX_TEXT]
+        if (actor is None and line is None) or choice is None or not reason:
+            self.app.notify("A ruling needs a seat or a red line, what happens, and a reason.", "warn")
             return
-        self.client.send(protocol.Override(actor, instance, reason[: protocol.MAX_TEXT]))
+        if line is not None:
+            self.client.send(protocol.RuleResponse(line, choice, reason))
+        else:
+            assert actor is not None
+            self.client.send(protocol.Override(actor, choice, reason))
         self.reason_entry.set_text("")
 
     def update(self, dt: float) -> None:
