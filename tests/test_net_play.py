@@ -322,6 +322,7 @@ def test_a_ruling_on_a_red_line_changes_that_result_only_and_is_kept(tmp_path):
     assert any(r["reason"] == reason for r in log["class"]["rulings"])
     assert any(x["kind"] == "ruling" and reason in x["text"] for x in ruled.timeline("ukraine"))
     assert any(reason in x["text"] for x in ruled.view("ukraine", 0.0)["timeline"])
+    assert any(reason in x["text"] for x in ruled.teacher_view(0.0)["timeline"])
 
 
 def test_a_ruling_is_refused_without_a_reason_or_a_response_the_line_has():

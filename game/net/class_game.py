@@ -436,8 +436,9 @@ class ClassGame:
 
     # ------------------------------------------------------------ what each seat sees
     def _hidden_lines(self, seat: str | None) -> set[str]:
-        """Ids of red lines this seat may not know of (others' undeclared ones, until revealed)."""
-        if self.revealed:
+        """Ids of red lines this seat may not know of (others' undeclared ones, until revealed);
+        the teacher (``seat`` None) knows every one."""
+        if self.revealed or seat is None:
             return set()
         return {r.id for r in self.scenario.red_lines if not r.declared and r.owner != seat}
 
