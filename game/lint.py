@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from game import regions
+from game import geo, regions
 from game.diagnostics import Diagnostic
 from game.engine.batch import Ctx
 from game.engine.layout import LOOKUP_FUNCTIONS
@@ -265,9 +265,40 @@ def lint(loaded: Loaded) -> list[Diagnostic]:
             f"{words} words; a short briefing reads in five minutes at about {SHORT_BRIEFING_WORDS}",
         )
     _accepted_in_silence(scn, warn)
+    _map_slips(scn, warn)
     for path, message in regions.lint(scn):
         warn(path, message)
     return out
+
+
+def _map_slips(scn: Scenario, warn) -> None:
+    """Map slips the loader accepts: a ``within`` clip that leaves nothing of a region (an
+    outline in [lat, lon] order, a wrong country), and a site outside the drawn outline of the
+    region it names (``regions.lint`` checks the regions by reference)."""
+    by_id = {r.id: r for r in scn.map.regions}
+    for i, region in enumerate(scn.map.regions):
+        if not region.within or not region.outline:
+            continue
+        own = regions.shape(region)
+        if own.rings and own.clip is not None and own.clip.rings and not len(regions._own_edge(own)):
+            warn(
+                ("map", "regions", i, "within"),
+                f"region '{region.id}' is empty: its outline and within [{', '.join(region.within)}] do not "
+                "overlap (are its points [lon, lat], longitude first?)",
+            )
+    for i, site in enumerate(scn.map.sites):
+        named = by_id.get(site.region)
+        if named is None or named.countries or named.admin1 or not named.outline:
+            continue
+        own = regions.shape(named)
+        if bool(own.contains(site.lon, site.lat)):
+            continue
+        edge = regions._own_edge(own)
+        if not len(edge):
+            continue
+        d = float(geo.min_distance_km([[site.lon, site.lat]], edge))
+        if d > regions.SITE_SLACK_KM:
+            warn(("map", "sites", i, "region"), f"site '{site.id}' is {d:.0f} km outside region '{named.id}'")
 
 
 def _accepted_in_silence(scn: Scenario, warn) -> None:
