@@ -21,12 +21,24 @@ MAX_SEED = 2**64 - 1
 
 
 @attrs.frozen
+class SavedRulings:
+    """A class game's control-cell rulings for the turn (``game.engine.session.Rulings``)."""
+
+    choices: dict[str, int] = attrs.field(factory=dict)
+    responses: dict[str, int] = attrs.field(factory=dict)
+    injected: tuple[str, ...] = ()
+    doctrine: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class SavedDecision:
-    """One turn's human choices: actor id -> instance id (and signal index or null)."""
+    """One turn's human choices: actor id -> instance id (and signal index or null), and in a
+    class game's log the control cell's rulings, so the game replays as it was played."""
 
     turn: int = attrs.field(validator=in_range(1, MAX_TURNS))
     choices: dict[str, int]
     signals: dict[str, int | None] = attrs.field(factory=dict)
+    rulings: SavedRulings | None = None
 
 
 def replay_decisions(
@@ -50,7 +62,8 @@ def replay_decisions(
         if d.turn != s.turn:
             raise SaveError(f"decision {n} says turn {d.turn}, but the game is at turn {s.turn}")
         check_decision(s, d)
-        s.step(dict(d.choices), dict(d.signals))
+        rulings = s.check_rulings({"rulings": attrs.asdict(d.rulings)}) if d.rulings is not None else None
+        s.step(dict(d.choices), dict(d.signals), rulings)
     return s
 
 

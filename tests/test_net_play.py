@@ -320,6 +320,10 @@ def test_a_ruling_on_a_red_line_changes_that_result_only_and_is_kept(tmp_path):
         ruled.tick(now)
     log = ruled.class_log()
     assert any(r["reason"] == reason for r in log["class"]["rulings"])
+    (tmp_path / "log.json").write_text(json.dumps(log), encoding="utf-8")
+    replayed, skipped, flagged = replay_logs([("log.json", read_log(str(tmp_path / "log.json")))], ruled.rules)
+    assert not skipped and not flagged  # class-report replays the game with its rulings, as it was played
+    assert replayed[0].events == ruled.session.events
     assert any(x["kind"] == "ruling" and reason in x["text"] for x in ruled.timeline("ukraine"))
     assert any(reason in x["text"] for x in ruled.view("ukraine", 0.0)["timeline"])
     assert any(reason in x["text"] for x in ruled.teacher_view(0.0)["timeline"])

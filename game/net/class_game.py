@@ -633,6 +633,7 @@ class ClassGame:
                 "turn": d["turn"],
                 "choices": {a: i for a, i in d["choices"].items() if a in self.teams},
                 "signals": {a: v for a, v in d["signals"].items() if a in self.teams},
+                **({"rulings": d["rulings"]} if "rulings" in d else {}),
             }
             for d in self.session.decisions
         ]
