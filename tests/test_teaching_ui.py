@@ -132,6 +132,10 @@ def test_the_esc_menu_opens_the_role_card_during_play(app):
     recon = next(c for c in match.scenario.meta.claims if c.id == "low_level_recon")
     assert "WHAT YOU WANT" in card.text.html_text and "low_level_recon" not in card.text.html_text
     assert esc(recon.statement[:40]) in card.text.html_text
+    app.render(1)
+    assert card.text.ready and card.text.content_h > card.text.view_h, "the card and its notes scroll"
+    _key(app, pygame.K_PAGEDOWN)
+    assert card.text.scroll == card.text.view_h
     _key(app, pygame.K_ESCAPE)
     assert app.stack.top is board
 

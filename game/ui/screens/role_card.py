@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 import re
+import time
+from collections.abc import Iterator
 
 import pygame
 
@@ -15,6 +17,11 @@ from game.model import Scenario
 from game.ui import theme
 from game.ui.screens.base import button_pressed
 from game.ui.screens.overlay import Overlay
+from game.ui.text_card import TextCard
+
+STEP_BUDGET = 0.006
+"""Seconds a frame spends laying out the rest of a long card (as the board and the debrief)."""
+_DONE = object()
 
 CARD_SECTIONS = (
     ("goals", "WHAT YOU WANT"),
@@ -96,7 +103,9 @@ def role_card_html(scenario: Scenario, actor_id: str, px: int) -> str:
 
 
 class RoleCardOverlay(Overlay):
-    """The seat's role card over the board (from the Esc menu), so a student can reread it mid-game."""
+    """The seat's role card over the board (from the Esc menu), so a student can reread it mid-game.
+    The card is a TextCard drawn over the overlay's panel: what shows is laid out before the first
+    frame, the rest (a long card's notes) over the next frames (a text box laid it all out at once)."""
 
     name = "role_card"
     title = "Your role card (PgUp/PgDn scroll)"
@@ -105,26 +114,50 @@ class RoleCardOverlay(Overlay):
     def __init__(self, app, match):
         super().__init__(app)
         self.match = match
+        self._steps: Iterator[None] = iter(())
+        self._building = False
 
     def build_card(self) -> None:
         seat = self.match.viewpoint
         h = self.card.bottom - self.y - self.app.s(64)
+        px = self.app.font_px(14)
         if seat:
-            text = role_card_html(self.match.scenario, seat, self.app.font_px(14))
+            text = role_card_html(self.match.scenario, seat, px)
         else:
-            text = f"<font pixel_size={self.app.font_px(14)}>You are watching: no seat, no role card.</font>"
-        self.text = self.add_text(text, h)
+            text = f"<font pixel_size={px}>You are watching: no seat, no role card.</font>"
+        inner = self.body.get_container().get_rect()
+        rect = pygame.Rect(inner.left + self.card.left + 14, inner.top + self.y, self.card.w - 28, h)
+        self.y += h + self.app.s(8)
+        self.text = TextCard(text, rect, px, self.app.s(12))
+        self._steps, self._building = self.text.steps(), True
+        while self.text.content_h < self.text.view_h and self._step():
+            pass
         self.ok = self.add_button("Back to the game (Esc)", cls="@primary", height=38)
+
+    def _step(self) -> bool:
+        """One line laid out; False once the card is done."""
+        self._building = next(self._steps, _DONE) is not _DONE
+        return self._building
+
+    @property
+    def settling(self) -> bool:
+        return self._building
+
+    def update(self, dt: float) -> None:
+        deadline = time.perf_counter() + STEP_BUDGET
+        while self._building and time.perf_counter() < deadline:
+            self._step()
+
+    def draw_over(self, surface) -> None:
+        self.text.draw(surface)
 
     def handle_event(self, event):
         if button_pressed(event, self.ok):
             self.close()
             return None
+        if self.text.handle_wheel(event):
+            return None
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
-            bar = self.text.scroll_bar
-            if bar is not None:
-                step = bar.visible_percentage * (1 if event.key == pygame.K_PAGEDOWN else -1)
-                top = min(max(bar.start_percentage + step, 0.0), 1.0 - bar.visible_percentage)
-                bar.set_scroll_from_start_percentage(top)
+            self.text.scroll_by(self.text.view_h * (1 if event.key == pygame.K_PAGEDOWN else -1))
             return None
         return super().handle_event(event)
