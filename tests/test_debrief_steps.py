@@ -172,10 +172,12 @@ def test_a_text_the_debrief_cut_reads_whole_on_tab_and_hover(finished, monkeypat
     app = App(Settings(text_size=LARGEST_TEXT), (960, 600), fixed_size=True)
     debrief = app.stack.reset(DebriefScreen(app, match, replays=replays))
     app.render(1)
-    assert debrief.tips, "nothing cut at 960x600 with the largest text: the test needs a cut"
-    tip = debrief.tips[0]
+    cut = [t for t in debrief.tips if t != debrief.summary_tip]
+    assert cut, "nothing cut at 960x600 with the largest text: the test needs a cut"
+    tip = cut[0]
     for _ in range(len(debrief.focus_order())):
         _press(pygame.K_TAB)
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_TAB, mod=0, unicode="", scancode=0))
         app.frame(1 / 60)
         if debrief.tab_focused() == tip:
             break

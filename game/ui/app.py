@@ -113,6 +113,7 @@ class App:
         self._held: set[int] = set()  # keys down now (a KEYDOWN for one of them is an auto-repeat)
         self._barrier = False  # key presses made before the screen on view was drawn are dropped
         self._carried: list[pygame.event.Event] = []  # events kept when a barrier lifted, for the next frame
+        self._under: tuple[tuple[int, tuple[int, int]], pygame.Surface] | None = None  # see _draw_under
         if self.settings.problem:
             self.notify(self.settings.problem, "warn", 8)
 
@@ -144,6 +145,7 @@ class App:
 
     def rebuild_ui(self) -> None:
         """New theme (UI scale, text size) or window size: rebuild every screen's widgets."""
+        self._under = None
         for s in self.stack.screens:
             s.teardown()
         self.manager = self._make_manager()
@@ -375,7 +377,10 @@ class App:
 
     def frame(self, dt: float) -> None:
         self._text_input()
+        jobs = len(self.work.jobs)
         self.work.poll()
+        if len(self.work.jobs) != jobs:  # a result may have changed a screen under an overlay
+            self._under = None
         events, self._carried = self._carried + pygame.event.get(), []
         for event in events:
             self.handle(event)
@@ -394,7 +399,10 @@ class App:
         surface.fill(theme.BG)
         visible = self.stack.visible()
         for s in visible:
-            s.draw(surface)
+            if s.paused and s is not visible[-1]:
+                self._draw_under(s, surface)
+            else:
+                s.draw(surface)
         self.manager.draw_ui(surface)
         if visible:
             focus.draw_ring(surface, visible[-1].ring_rect(), self.scale)
@@ -402,6 +410,17 @@ class App:
         self._draw_toasts(surface)
         for s in visible:  # hover cards and tooltips: the last thing drawn, above everything
             s.draw_over(surface)
+
+    def _draw_under(self, screen, surface) -> None:
+        """A paused screen under an overlay, drawn once and then copied: it does not change while
+        the overlay is open (the board's map, ladder and hints took 40 ms a frame under the help
+        card). Drawn anew after a resize, a change of the stack or a finished job."""
+        key = (id(screen), self.size)
+        if self._under is None or self._under[0] != key:
+            screen.draw(surface)
+            self._under = (key, surface.copy())
+        else:
+            surface.blit(self._under[1], (0, 0))
 
     def _draw_busy(self, surface) -> None:
         """What the game is doing while the player waits (resolving a turn, the debrief's replays)."""
@@ -477,6 +496,7 @@ class App:
     # ------------------------------------------------------------ test hooks
     def _stack_changed(self) -> None:
         self._last_state = None
+        self._under = None
         self.input_barrier()
 
     def state(self) -> dict:

@@ -23,7 +23,8 @@ def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0) -> pygame.Rec
 
 @attrs.frozen
 class Tip:
-    """A text drawn cut (or a line standing for texts not drawn): where, and the full text."""
+    """A text drawn cut (or a line standing for texts not drawn, or a word that needs saying
+    what it means): where, and the full text."""
 
     rect: pygame.Rect
     text: str

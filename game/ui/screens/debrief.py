@@ -68,6 +68,7 @@ class DebriefScreen(Screen):
             self.replay_run = ReplayRun(match.session, self.seats)
             app.work.submit("", self.replay_run.run)
         self.tips: list[charts.Tip] = []  # the texts drawn cut (last frame), for hover and keyboard focus
+        self.summary_tip: charts.Tip | None = None  # what the escalation score on the summary line means
         self.colours = theme.actor_colours(match.scenario, app.settings.palette)
         self.ladder = LadderView(match.scenario, self.colours)
         # the best strategy found against these doctrines beside the student's (worker thread)
@@ -137,13 +138,18 @@ class DebriefScreen(Screen):
             object_id=oid("@title"),
         )
         yield
-        Label(
+        summary = Label(
             pygame.Rect(pad, s(76), w - 2 * pad, s(22)),
             self.summary_line(w - 2 * pad - s(8)),
             m,
             container=root,
             object_id=oid("@dim"),
-            tool_tip_text=SCORE_MEANS,
+        )
+        # a label takes no tool tip (pygame_gui 0.6): the score's meaning is a tip over the line's text
+        width = summary.font.size(summary.text)[0] if summary.font is not None else summary.rect.w
+        self.summary_tip = charts.Tip(
+            pygame.Rect(summary.rect.left, summary.rect.top, min(width, summary.rect.w), summary.rect.h),
+            f"Escalation score: {SCORE_MEANS}.",
         )
         yield
         export = "Export game log (JSON)"
@@ -434,7 +440,7 @@ class DebriefScreen(Screen):
         sess = self.match.session
         for card in self.cards():
             card.draw(surface)
-        self.tips = []
+        self.tips = [] if self.summary_tip is None else [self.summary_tip]
         inner = charts.frame(surface, self.chart_rect, "Escalation trajectory: rung by turn", fs)
         series = []
         hist = sess.rung_history()
