@@ -8,7 +8,9 @@ alternating, and the best of each is printed: wall clock and CPU (user + system,
 children's rusage), since on a shared, loaded machine the wall clock mostly measures the
 wait for a core. Byte code is cached in a private folder (``PYTHONPYCACHEPREFIX``) and one
 warm-up run fills it, as on a user's machine where ``pip install`` writes the ``.pyc`` files;
-``PYTHONDONTWRITEBYTECODE`` would make every run compile every module again.
+``PYTHONDONTWRITEBYTECODE`` would make every run compile every module again. ``validate0`` is
+``validate`` with an empty cache folder (``REDLINE_CACHE``): a scenario's first validate, which
+measures its launch regions' edges before the cache keeps them.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     commands = {
         "validate": ["validate", args.scenario],
+        "validate0": ["validate", args.scenario],  # an empty cache each time: a scenario's first validate
         "--help": ["--help"],
         "params": ["params", args.scenario],
     }
@@ -66,11 +69,15 @@ def main() -> None:
     for name, argv in commands.items():
         best = {}
         for tree in trees.values():
-            run_once(tree, argv, env)  # warm-up: fills the byte-code cache
+            run_once(tree, argv, env)  # warm-up: fills the byte-code cache (and the launch edges' cache)
         runs: dict[str, list[tuple[float, float]]] = {k: [] for k in trees}
         for _ in range(args.repeat):
             for label, tree in trees.items():
-                runs[label].append(run_once(tree, argv, env))
+                if name.endswith("0"):
+                    with tempfile.TemporaryDirectory(prefix="redline-bench-cache-") as empty:
+                        runs[label].append(run_once(tree, argv, dict(env, REDLINE_CACHE=empty)))
+                else:
+                    runs[label].append(run_once(tree, argv, env))
         for label, got in runs.items():
             best[label] = (min(w for w, _ in got), min(c for _, c in got))
         (nw, nc), (bw, bc) = best["new"], best["baseline"]

@@ -59,6 +59,7 @@ __all__ = [
     "haversine_km",
     "load_basemap",
     "min_distance_km",
+    "nearest_km",
     "point_in_feature",
     "point_in_polygon",
     "range_ring",
@@ -223,6 +224,44 @@ def min_distance_km(points_a: ArrayLike, points_b: ArrayLike) -> float:
         d = haversine_km(ai[:, None, 0], ai[:, None, 1], b[None, :, 0], b[None, :, 1])
         best = min(best, float(d.min()))
     return best
+
+
+_CHORD_SLACK = 1e-9
+"""Pairs this close (in squared chord on the unit sphere) to a point's nearest are measured
+exactly: about a metre, ten million times the rounding of either computation."""
+
+
+def nearest_km(points: ArrayLike, targets: ArrayLike) -> np.ndarray:
+    """Each point's great-circle distance to the nearest target: to the bit the minimum of
+    ``haversine_km`` over every pair, at a fraction of the cost. The chord between unit vectors
+    (products and sums, no trigonometry per pair) orders the pairs as the distance does; only
+    the pairs within ``_CHORD_SLACK`` of each point's nearest are measured with ``haversine_km``.
+
+    >>> nearest_km([[30.52, 50.45], [37.62, 55.75]], [[36.19, 51.73], [36.23, 49.99]]).round(1)
+    array([409.4, 456.8])
+    """
+    p = np.asarray(points, dtype=float).reshape(-1, 2)
+    q = np.asarray(targets, dtype=float).reshape(-1, 2)
+    if len(q) == 0:
+        raise ValueError("nearest_km needs at least one target")
+    out = np.empty(len(p))
+    (px, py, pz), (qx, qy, qz) = _unit_vectors(p), _unit_vectors(q)
+    block = max(1, 1_000_000 // len(q))
+    for i in range(0, len(p), block):
+        j = slice(i, i + block)
+        chord2 = 2.0 - 2.0 * (px[j, None] * qx + py[j, None] * qy + pz[j, None] * qz)
+        rows, cols = np.nonzero(chord2 <= chord2.min(axis=1, keepdims=True) + _CHORD_SLACK)
+        d = haversine_km(p[i + rows, 0], p[i + rows, 1], q[cols, 0], q[cols, 1])
+        best = np.full(len(chord2), np.inf)
+        np.minimum.at(best, rows, d)
+        out[i : i + block] = best
+    return out
+
+
+def _unit_vectors(lonlat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lam, phi = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    cos_phi = np.cos(phi)
+    return cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)
 
 
 def densify(ring: ArrayLike, step_deg: float = 0.05) -> np.ndarray:

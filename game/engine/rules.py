@@ -727,13 +727,6 @@ class _ClosestInstance:
 
 
 def _nearest_km(points: np.ndarray, launch: np.ndarray) -> np.ndarray:
-    """Each point's great-circle distance to the nearest launch point, in blocks of ~1M pairs
-    (the same figures as ``geo.min_distance_km`` point by point, without a call per point)."""
-    out = np.empty(len(points))
-    block = max(1, 1_000_000 // len(launch))
-    for i in range(0, len(points), block):
-        p = points[i : i + block]
-        out[i : i + block] = geo.haversine_km(p[:, None, 0], p[:, None, 1], launch[None, :, 0], launch[None, :, 1]).min(
-            axis=1
-        )
-    return out
+    """Each point's great-circle distance to the nearest launch point (``geo.nearest_km``: the
+    same figures as ``geo.min_distance_km`` point by point, without a call per point)."""
+    return geo.nearest_km(points, launch)

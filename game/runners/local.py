@@ -59,13 +59,18 @@ class ChunkResult:
     score: np.ndarray
 
 
-@functools.lru_cache(maxsize=8)
 def compiled_rules(spec: RunSpec):
     """The spec's scenario, checked and compiled once per process (the sweep's parent, each
-    worker), however many chunks and callers ask."""
+    worker), however many chunks and callers ask: specs that differ only in seed, policies or
+    engine share it."""
+    return _compiled_rules(spec.source, spec.name, spec.overrides)
+
+
+@functools.lru_cache(maxsize=64)  # a sweep's points: forked workers find them all compiled
+def _compiled_rules(source: bytes, name: str, overrides: tuple[tuple[str, float], ...]):
     from game.runners.load import load_bytes
 
-    return load_bytes(spec.source, spec.name, dict(spec.overrides) or None).rules
+    return load_bytes(source, name, dict(overrides) or None).rules
 
 
 def policies_for(rules, overrides: dict[str, str] | tuple = ()) -> list:

@@ -63,13 +63,11 @@ class Tally:
             trips=b.trips.sum(axis=1),
             responses=[c.copy() for c in b.response_counts],
             crossed=crossed.sum(axis=1),
-            crossed_turn=np.array(
-                [np.bincount(b.crossed_turn[t], minlength=T + 1) for t in range(len(R.thresholds))], dtype=np.int64
-            ).reshape(len(R.thresholds), T + 1),
+            crossed_turn=_per_row_counts(b.crossed_turn, T + 1),
             crossed_by=by,
             score_sum=float(b.score.sum()),
             score_sq=float((b.score**2).sum()),
-            score_hist={float(s): int(c) for s, c in zip(scores, counts)},
+            score_hist=dict(zip(scores.tolist(), counts.tolist())),
             accidents=int(b.accidents.sum()),
             escalations=int(b.escalations.sum()),
             fog_escalations=int(b.fog_escalations.sum()),
@@ -111,6 +109,18 @@ class Tally:
             objective_sum=self.objective_sum + o.objective_sum,
             rung_hist=self.rung_hist + o.rung_hist,
         )
+
+
+def _per_row_counts(values: np.ndarray, n: int) -> np.ndarray:
+    """``[np.bincount(row, minlength=n) for row in values]`` as one ``[rows, n]`` array, in one
+    bincount over the rows' values offset by ``n`` per row (values are 0..n-1: turns).
+
+    >>> _per_row_counts(np.array([[0, 2, 2], [1, 1, 0]]), 3).tolist()
+    [[1, 0, 2], [1, 2, 0]]
+    """
+    rows = values.shape[0]
+    offset = np.arange(rows, dtype=np.int64)[:, None] * n
+    return np.bincount((values + offset).ravel(), minlength=rows * n).reshape(rows, n)
 
 
 def _quantile_from_hist(hist: np.ndarray, q: float) -> int:
