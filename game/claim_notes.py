@@ -142,19 +142,10 @@ def _short(text: str, words: int = 8) -> str:
     return " ".join(cut[:words]) + ("\u2026" if len(cut) > words else "")
 
 
-def readable_ids(text: str, scenario: Scenario) -> str:
-    """``text`` with each id an author wrote in it (``see coup_2014``, ``the red lines
-    nato_territory and ally_attacked``) as a reader names the thing: a claim by its opening words,
-    a red line, document, action, source or actor by its name; a parameter stays as the teacher's
-    setting. Only words shaped like ids (an underscore or a digit) are read as ids.
-
-    >>> from game.runners.load import load_scenario
-    >>> scn = load_scenario("scenarios/atacms_2024.yaml").scenario
-    >>> out = readable_ids("the red lines nato_territory and ally_attacked; the setting enforce_p", scn)
-    >>> "nato_territory" in out or "ally_attacked" in out, out.endswith("the setting enforce_p")
-    (False, True)
-
-    """
+def id_names(scenario: Scenario) -> dict[str, str]:
+    """Each id an author may cite in a text, and how a reader names the thing: a claim by its
+    opening words, a red line, document, action, source, perspective or actor by its name; a
+    parameter as the teacher's setting."""
     meta = scenario.meta
     names: dict[str, str] = {c.id: f"\u2018{_short(c.statement)}\u2019" for c in meta.claims}
     names.update({s.id: f"\u2018{s.title}\u2019" for s in meta.sources})
@@ -164,6 +155,20 @@ def readable_ids(text: str, scenario: Scenario) -> str:
     names.update({r.id: f"\u2018{r.name}\u2019" for r in scenario.red_lines})
     names.update({a.id: a.name for a in scenario.actors})
     names.update({p.id: f"the setting {p.id}" for p in scenario.params})
+    return names
+
+
+def readable_ids(text: str, names: dict[str, str]) -> str:
+    """``text`` with each id an author wrote in it (``see coup_2014``, ``the red lines
+    nato_territory and ally_attacked``) as ``names`` (from ``id_names``) says it. Only words shaped
+    like ids (an underscore or a digit) are read as ids.
+
+    >>> from game.runners.load import load_scenario
+    >>> names = id_names(load_scenario("scenarios/atacms_2024.yaml").scenario)
+    >>> out = readable_ids("the red lines nato_territory and ally_attacked; the setting enforce_p", names)
+    >>> "nato_territory" in out or "ally_attacked" in out, out.endswith("the setting enforce_p")
+    (False, True)
+    """
 
     def word(m: re.Match) -> str:
         w = m.group(0)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pygame
 from pygame_gui.elements import UIButton
 
-from game.claim_notes import readable_ids
+from game.claim_notes import id_names, readable_ids
 from game.claim_status import STATUS_DEFINITIONS
 from game.engine import words
 from game.ui import theme
@@ -35,9 +35,9 @@ HEADING = re.compile(r"^([A-Z][A-Z' ]{3,}\.)\s")
 """A paragraph that opens with words in capitals ("WHAT HAPPENED.") gets them as a heading."""
 
 
-def readable(scn, text: str) -> str:
+def readable(names: dict[str, str], text: str) -> str:
     """An author's text, escaped, with the ids written in it as a reader names the things."""
-    return html.escape(readable_ids(text, scn))
+    return html.escape(readable_ids(text, names))
 
 
 def _gold(text: str) -> str:
@@ -129,21 +129,22 @@ def documents_html(scn) -> str:
     check it and their statuses."""
     meta = scn.meta
     claims = {c.id: c for c in meta.claims}
+    names = id_names(scn)
     parts = []
     for doc in meta.documents:
         byline = _grey(f"{html.escape(doc.author)}, {html.escape(doc.date)} \u00b7 {source_refs(scn, [doc.source])}")
         parts.append(
             f"<br><br>{_gold('DOCUMENT')} {_grey(html.escape(doc.kind))}<br><b>{html.escape(doc.title)}</b><br>"
             f"{byline}"
-            f"<br>{readable(scn, doc.summary)}"
+            f"<br>{readable(names, doc.summary)}"
         )
         for n, point in enumerate(doc.points, 1):
             quote = f" <i>\u201c{html.escape(point.quote)}\u201d</i>" if point.quote else ""
-            parts.append(f"<br><br><b>{n}.</b> {readable(scn, point.says)}{quote}")
+            parts.append(f"<br><br><b>{n}.</b> {readable(names, point.says)}{quote}")
             for cid in point.claims:
                 c = claims.get(cid)
                 if c is not None:
-                    parts.append(f"<br>\u2003{badge(c.status)} {readable(scn, c.statement)}")
+                    parts.append(f"<br>\u2003{badge(c.status)} {readable(names, c.statement)}")
             if not point.claims:
                 parts.append("<br>\u2003" + _grey("an opinion: no claim checks it"))
     return "".join(parts)
@@ -172,26 +173,27 @@ def views_html(match, px: int) -> str:
     """The right column of the dossier: perspectives, the status glossary, claims, parameters, sources."""
     scn = match.scenario
     meta = scn.meta
+    names = id_names(scn)
     parts = []
     if meta.perspectives:
         parts.append(_gold("PERSPECTIVES") + " " + _grey("each in its holders' terms; the game takes no side"))
         for p in meta.perspectives:
             src = f"<br>{_grey('Source: ' + source_refs(scn, p.sources))}" if p.sources else ""
-            parts.append(f"<br><br><b>{html.escape(p.holder)}</b><br>\u201c{readable(scn, p.view)}\u201d{src}")
+            parts.append(f"<br><br><b>{html.escape(p.holder)}</b><br>\u201c{readable(names, p.view)}\u201d{src}")
     if meta.claims:
         parts.append("<br><br>" + glossary_html())
         parts.append("<br><br>" + _gold("CLAIMS AND THEIR STATUS"))
         for c in meta.claims:
             src = f"<br>{_grey('Sources: ' + source_refs(scn, c.sources))}" if c.sources else ""
-            note = f"<br><font color='#b4bec9'><i>{readable(scn, c.note)}</i></font>" if c.note else ""
-            parts.append(f"<br><br>{badge(c.status)}  {readable(scn, c.statement)}{note}{src}")
+            note = f"<br><font color='#b4bec9'><i>{readable(names, c.note)}</i></font>" if c.note else ""
+            parts.append(f"<br><br>{badge(c.status)}  {readable(names, c.statement)}{note}{src}")
     params = [p for p in scn.params if p.claim]
     if params:
         parts.append("<br><br>" + _gold("WHERE THE VIEWS DISAGREE, THE GAME HAS A PARAMETER"))
         for p in params:
             lo, hi = p.range
             parts.append(
-                f"<br>\u2022 {readable(scn, p.says)} "
+                f"<br>\u2022 {readable(names, p.says)} "
                 + _grey(
                     f"Here {p.value:g}, on a scale from {lo:g} to {hi:g} (the teacher's setting {html.escape(p.id)})."
                 )
