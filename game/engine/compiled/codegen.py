@@ -103,10 +103,18 @@ PRELUDE = r"""
 #include <stdint.h>
 #include <math.h>
 #define restrict __restrict__
+/* the phases of a turn go inline into the play loop (a call passes seven arguments and saves
+   registers: dozens of instructions a turn); a red line's firing, rare, stays a call */
+#if defined(__GNUC__)
+#define INLINE static inline __attribute__((always_inline))
+#define RARE static __attribute__((noinline))
+#else
+#define INLINE static inline
+#define RARE static
+#endif
 
 typedef struct {
     const uint64_t *keys; int64_t n_sites; const double *K;
-    const int64_t *D_ptr; const int64_t *D_col; const double *D_val;
     const double *inst_rung; const int64_t *inst_action; const uint8_t *inst_ok; const int64_t *inst_weapon;
     const double *inst_value; const double *inst_dist;
     int64_t B; int64_t *ints; double *score; double *objective; int64_t *crossed_turn; int64_t *crossed_by;
@@ -114,9 +122,10 @@ typedef struct {
     int64_t *response_counts; int64_t response_width;
 } Ctx;
 
-/* rng.draw for one game: splitmix64 of (game, key), 53 bits as a float in [0, 1) */
-static inline double draw1(uint64_t game, uint64_t key) {
-    uint64_t z = game * 0x9E3779B97F4A7C15ULL + key;
+/* rng.draw for one game: splitmix64 of (game, key), 53 bits as a float in [0, 1); ``gg`` is the
+   game's number times the golden gamma (once per game) */
+static inline double draw1(uint64_t gg, uint64_t key) {
+    uint64_t z = gg + key;
     z ^= z >> 30; z *= 0xBF58476D1CE4E5B9ULL;
     z ^= z >> 27; z *= 0x94D049BB133111EBULL;
     z ^= z >> 31;
@@ -125,6 +134,9 @@ static inline double draw1(uint64_t game, uint64_t key) {
 /* np.maximum / np.minimum: NaN in either argument gives NaN; a tie (0.0 and -0.0) gives b */
 static inline double nmax(double a, double b) { if (a != a) return a; if (b != b) return b; return a > b ? a : b; }
 static inline double nmin(double a, double b) { if (a != a) return a; if (b != b) return b; return a < b ? a : b; }
+/* the same for numbers known not to be NaN (rungs): one instruction */
+static inline double nnmax(double a, double b) { return a > b ? a : b; }
+static inline double nnmin(double a, double b) { return a < b ? a : b; }
 /* a value held to a bound that is not NaN (a NaN becomes the bound; a tie gives v), as formulas.evaluate */
 static inline double fmax_b(double v, double lo) { return v >= lo ? v : lo; }
 static inline double fmin_b(double v, double hi) { return v <= hi ? v : hi; }
@@ -139,13 +151,14 @@ static inline double div0(double a, double b) { return b != 0.0 ? a / b : 0.0; }
 /* a ** n as the batch engine computes it: ((a * a) * a) ... */
 static inline double ipow(double a, int n) { double r = a * a; for (int i = 2; i < n; i++) r = r * a; return r; }
 
-#define U(j) draw1(gid, c->keys[t * c->n_sites + (j)])
+#define U(j) draw1(gg, c->keys[t * c->n_sites + (j)])
 """
 
 _INFIX = {_Add: "+", _Sub: "-", _Mul: "*"}
 
-ARGS = "const Ctx *restrict c, double *restrict x, const double *restrict K, int64_t t, int64_t g, uint64_t gid"
-CALL = "c, x, K, t, g, gid"
+# gg: the game's part of its draws' hash
+ARGS = "const Ctx *restrict c, double *restrict x, const double *restrict K, int64_t t, int64_t g, uint64_t gg"
+CALL = "c, x, K, t, g, gg"
 
 
 class Unsupported(Exception):
@@ -201,6 +214,36 @@ _FORMULA_INFIX = {Add: "+", Sub: "-", Mul: "*", Div: "/"}
 _FORMULA_CMP = {Greater: ">", GreaterEq: ">=", LessEq: "<="}
 _FORMULA_CALL = {Max: "nmax", AtLeast: "fmax_b", AtMost: "fmin_b"}
 _FORMULA_LEAVES = (Num, Column, Given)
+# the nodes whose value is a double: computed once a call where they are constant
+_FORMULA_HOISTED = (Add, Sub, Mul, Div, Max, AtLeast, AtMost, Pos0, Clip01)
+
+
+def _expr_children(n) -> tuple:
+    """The nodes of an expression tree that ``n`` is computed from."""
+    t = type(n)
+    if t in (_Neg, _Abs, _Pow, _Not, _Math, _DivConst):
+        return (n.a,)
+    if t in _INFIX or t is _Div:
+        return (n.a, n.b)
+    if t is _Cmp:
+        return tuple(n.operands)
+    if t in (_And, _Or):
+        return tuple(n.values)
+    if t is _If:
+        return (n.cond, n.a, n.b)
+    if t is _MinMax:
+        return tuple(n.args)
+    if t is _Clip:
+        return (n.x, n.lo, n.hi)
+    return ()
+
+
+def _expr_constant(n) -> bool:
+    """Whether an expression node is the same in every game and turn (numbers only)."""
+    if type(n) is _Const:
+        return True
+    kids = _expr_children(n)
+    return bool(kids) and all(_expr_constant(k) for k in kids)
 
 
 class _Exprs:
@@ -210,6 +253,8 @@ class _Exprs:
     def __init__(self) -> None:
         self.K: list[float] = []
         self.k_slot: dict = {}
+        self.hoisted: dict[str, str] = {}  # C text of a value the same in every game -> its slot
+        self.never_nan: set[int] = set()  # columns only the engine writes, with whole numbers
 
     def k(self, v: float, key=None) -> str:
         """A slot of K for this value. Slots are shared by *where a number comes from*
@@ -224,7 +269,32 @@ class _Exprs:
             self.k_slot[key] = slot
         return slot
 
+    def hoist(self, text: str) -> str:
+        """A value the same in every game and turn (from K and numbers only): computed once a
+        call, into a slot of K after the scenario's numbers, the same text sharing one slot."""
+        slot = self.hoisted.get(text)
+        if slot is None:
+            self.K.append(0.0)  # the kernel computes it at the start of each call
+            slot = self.hoisted[text] = f"K[{len(self.K) - 1}]"
+        return slot
+
+    def constants(self, given: str) -> str:
+        """C that copies the numbers ``given`` into a local ``K`` and computes the hoisted
+        values after them, in the order found (a value's parts before it)."""
+        lines = [
+            f"    double K[{max(1, len(self.K))}];",
+            f"    for (int64_t i = 0; i < {len(self.K)}; i++) K[i] = {given}[i];",
+        ]
+        lines += [f"    {slot} = {text};" for text, slot in self.hoisted.items()]
+        return "\n".join(lines) + "\n"
+
     def ex(self, n) -> str:
+        text = self.ex_text(n)
+        if type(n) not in (_Const, _Col, _Inst) and _expr_constant(n):
+            return self.hoist(text)
+        return text
+
+    def ex_text(self, n) -> str:
         t = type(n)
         if t is _Const:
             if n.fixed:  # a number written in the text: into the source, exactly
@@ -252,6 +322,8 @@ class _Exprs:
             return f"({self.cond(n.cond)} ? {self.ex(n.a)} : {self.ex(n.b)})"
         if t is _MinMax:
             f = "nmax" if n.is_max else "nmin"
+            if all(type(a) is _Col and a.index in self.never_nan for a in n.args):
+                f = "n" + f
             r = self.ex(n.args[0])
             for a in n.args[1:]:
                 r = f"{f}({r}, {self.ex(a)})"
@@ -301,6 +373,18 @@ class _Exprs:
         held = names.get(id(n))
         if held is not None:
             return held
+        text = self.formula_text(n, given, names)
+        if isinstance(n, _FORMULA_HOISTED) and formulas.is_constant(n):
+            return self.hoist(text)
+        return text
+
+    def not_nan(self, n: Node) -> bool:
+        """Whether a formula is never NaN: a rung, or the larger of such."""
+        if isinstance(n, Column):
+            return n.index in self.never_nan
+        return isinstance(n, Max) and self.not_nan(n.a) and self.not_nan(n.b)
+
+    def formula_text(self, n: Node, given: Mapping[str, str], names: Mapping[int, str]) -> str:
         t = type(n)
 
         def f(x: Node) -> str:
@@ -321,6 +405,8 @@ class _Exprs:
             return f"({f(n.a)} {_FORMULA_INFIX[t]} {f(n.b)})"
         if isinstance(n, (Greater, GreaterEq, LessEq)):
             return f"({f(n.a)} {_FORMULA_CMP[t]} {f(n.b)})"
+        if isinstance(n, Max) and self.not_nan(n):
+            return f"nnmax({f(n.a)}, {f(n.b)})"
         if isinstance(n, (Max, AtLeast, AtMost)):
             return f"{_FORMULA_CALL[t]}({f(n.a)}, {f(n.b if isinstance(n, Max) else n.bound)})"
         if isinstance(n, Pos0):
@@ -333,7 +419,8 @@ class _Exprs:
             return "(" + " + ".join(f"(int64_t){f(c)}" for c in n.conds) + ")" if n.conds else "((int64_t)0)"
         if isinstance(n, (All, AnyOf)):  # every operand evaluated (no side effects): no branch
             op, empty = (" & ", "1") if isinstance(n, All) else (" | ", "0")
-            return "(" + op.join(f"({f(c)} != 0)" for c in n.conds) + ")" if n.conds else empty
+            once = dict.fromkeys(f(c) for c in n.conds)  # an operand written twice is the same truth
+            return "(" + op.join(f"({c} != 0)" for c in once) + ")" if once else empty
         if isinstance(n, Not):
             return f"(!({f(n.a)}))"
         raise Unsupported(f"formula node {t.__name__}")
@@ -352,6 +439,7 @@ class _Gen(_Exprs):
         # arrays and which are constants is a property of the rules, not of the values
         self.probe = Batch(rules, 0, np.arange(2, dtype=np.uint64), policies)
         self.lay = rules.layout
+        self.never_nan = set(rules.rung_cols) | set(rules.last_rung_cols)
         self.functions: list[str] = []
 
     # ------------------------------------------------------------------ helpers
@@ -388,7 +476,8 @@ class _Gen(_Exprs):
             walk(root)
         names: dict[int, str] = {}
         for n in order:
-            if uses[id(n)] > 1 and not isinstance(n, _FORMULA_LEAVES):
+            # a constant is hoisted (or written out) whole: a local inside would keep it per turn
+            if uses[id(n)] > 1 and not isinstance(n, _FORMULA_LEAVES) and not formulas.is_constant(n):
                 v = self.var("f")
                 ctype = "int64_t" if isinstance(n, Count) else "double"
                 self.src(f"{ctype} {v} = {self.formula(n, given, names)};")
@@ -426,24 +515,24 @@ class _Gen(_Exprs):
     def generate(self) -> KernelSource:
         R = self.R
         T = R.scenario.calendar.turns
-        self.function(f"static void events({ARGS})", self.events)
+        self.function(f"INLINE void events({ARGS})", self.events)
         if R.breaker is not None:
-            self.function(f"static void breaker({ARGS})", self.breaker)
+            self.function(f"INLINE void breaker({ARGS})", self.breaker)
         for a in range(len(R.scenario.actors)):
-            self.function(f"static void decide{a}({ARGS}, int64_t *ch, int64_t *sg)", lambda a=a: self.decide(a))
-            self.function(f"static void resolve{a}({ARGS}, int64_t ch, int64_t sg)", lambda a=a: self.resolve(a))
-        self.function(f"static void thresholds({ARGS})", self.thresholds)
+            self.function(f"INLINE void decide{a}({ARGS}, int64_t *ch, int64_t *sg)", lambda a=a: self.decide(a))
+            self.function(f"INLINE void resolve{a}({ARGS}, int64_t ch, int64_t sg)", lambda a=a: self.resolve(a))
+        self.function(f"INLINE void thresholds({ARGS})", self.thresholds)
         for r, rl in enumerate(R.red_lines):
-            self.function(f"static void fire{r}({ARGS})", lambda r=r, rl=rl: self.fire(r, rl))
-        self.function(f"static void doctrine({ARGS})", self.doctrine)
-        self.function(f"static int outcome({ARGS})", self.outcomes)
+            self.function(f"RARE void fire{r}({ARGS})", lambda r=r, rl=rl: self.fire(r, rl))
+        self.function(f"INLINE void doctrine({ARGS})", self.doctrine)
+        self.function(f"INLINE int outcome({ARGS})", self.outcomes)
         n_actors = len(R.scenario.actors)
 
         def play() -> None:
             s = self.src
             s("const double *restrict K = c->K;")
             s("for (int64_t g = 0; g < c->B; g++) {")
-            s("    uint64_t gid = games[g];")
+            s("    uint64_t gg = games[g] * 0x9E3779B97F4A7C15ULL;")
             s("    for (int64_t i = 0; i < S; i++) x[i] = X0[i];")
             s(f"    for (int64_t t = 1; t <= {T}; t++) {{")
             s.depth += 2
@@ -476,14 +565,14 @@ void redline_keys(uint64_t seed, int64_t turns, const uint64_t *sites, int64_t n
 }
 
 int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t B, const uint64_t *keys,
-                     int64_t n_sites, const double *K_, const int64_t *D_ptr, const int64_t *D_col,
-                     const double *D_val, const double *inst_rung, const int64_t *inst_action,
+                     int64_t n_sites, const double *K_, const double *inst_rung, const int64_t *inst_action,
                      const uint8_t *inst_ok, const int64_t *inst_weapon, const double *inst_value,
                      const double *inst_dist, int64_t *ints, double *score, double *objective,
                      int64_t *crossed_turn, int64_t *crossed_by, int64_t *trips, int64_t *action_counts,
                      int64_t *rung_hist, int64_t rung_width, int64_t *signal_counts, int64_t *response_counts,
                      int64_t response_width, double *x) {
-    Ctx ctx = {keys, n_sites, K_, D_ptr, D_col, D_val, inst_rung, inst_action, inst_ok, inst_weapon, inst_value,
+CONSTANTS
+    Ctx ctx = {keys, n_sites, K, inst_rung, inst_action, inst_ok, inst_weapon, inst_value,
                inst_dist, B, ints, score, objective, crossed_turn, crossed_by, trips, action_counts, rung_hist,
                rung_width, signal_counts, response_counts, response_width};
     play_games(&ctx, X0, S, games, x);
@@ -495,12 +584,12 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             + PRELUDE
             + "\n\n".join(self.functions)
             + "\n"
-            + entry
+            + entry.replace("CONSTANTS\n", self.constants("K_"))
         )
         return KernelSource(text, np.array(self.K, dtype=np.float64), list(self.sites))
 
     # ------------------------------------------------------------------ the phases (phases.TURN)
-    # each is one phase of the play loop, the C of Batch._phase_NAME (c, x, K, t, g and gid in scope)
+    # each is one phase of the play loop, the C of Batch._phase_NAME (c, x, K, t, g and gg in scope)
     def phase_clock(self) -> None:
         self.src(f"x[{self.lay['turn']}] = (double)t;")
 
@@ -561,7 +650,10 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             else:
                 if p.const == 0:
                     continue
-                cond = f"{self.truth(when)} && {self.u(site)} < clip01({self.e(p)})"  # the draw last: cheap first
+                chance = f"clip01({self.e(p)})"
+                if p.const is not None or _expr_constant(p.root):
+                    chance = self.hoist(chance)
+                cond = f"{self.truth(when)} && {self.u(site)} < {chance}"  # the draw last: cheap first
                 if not spec.repeat:
                     cond = f"x[{col}] == 0.0 && {cond}"
                 s(f"int {flag} = {cond};")
@@ -639,8 +731,11 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         if live:
             self.categorical([weights[j] for j in live], self.u(b.site_decide[a]), "sub", "tot")
             # tables, not switches: a random index makes a jump a mispredicted branch
-            s(f"static const int64_t live[] = {{{', '.join(map(str, live))}}};")
-            s("if (tot > 0.0) j = live[sub];")
+            if live == list(range(len(live))):
+                s("if (tot > 0.0) j = sub;")
+            else:
+                s(f"static const int64_t live[] = {{{', '.join(map(str, live))}}};")
+                s("if (tot > 0.0) j = live[sub];")
         # the instance: the first one, or drawn by target value among the legal ones
         first = b.first_instance[a]
         s(f"static const int64_t first[] = {{{', '.join(str(int(i)) for i in first)}}};")
@@ -719,7 +814,7 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
         if overreach:
             rc, fe = R.rung_cols[a], b.tally_cols["fog_escalations"]
             s(f"if (overreached && c->inst_rung[ch] > x[{rc}]) x[{fe}] += 1.0;")
-        self.apply(a, "ch", response=None)
+        self.apply(a, "ch")
         if b.actor_signals[a]:
             self.apply_signal(a)
 
@@ -762,74 +857,45 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             return "0"
         return "1" if x.weapon < 0 else self.weapon_ok(x.weapon)
 
-    def apply(self, a: int, i: str, response) -> None:
-        """``Batch._apply`` (a decision) or ``_apply_rows`` (a response of action ``response``)."""
+    def apply(self, a: int, i: str) -> None:
+        """``Batch._apply`` of a decision: a jump on the instance in variable ``i`` to the
+        straight-line code of each instance the actor may end up taking."""
         R, s, b = self.R, self.src, self.probe
-        n1 = len(R.instances) + 1
-        s(
-            f"for (int64_t q = c->D_ptr[{a * n1} + {i}]; q < c->D_ptr[{a * n1} + {i} + 1]; q++) "
-            "x[c->D_col[q]] += c->D_val[q];"
-        )
+        reachable = {int(x) for k in R.actor_actions[a].tolist() for x in R.actions[k].instances}
+        reachable |= {int(R.actions[R.wait_action[a]].instances[0])}
+        for fd in b.fog_draws[a]:
+            for f in fd.fogs:
+                if R.fog[f].spec.kind == "overreach":
+                    reachable |= {int(b.fog_maps[f][src]) for src in R.actions[fd.action].instances.tolist()}
+        with s.block(f"switch ({i})"):
+            for inst in sorted(reachable):
+                with s.block(f"case {inst}:"):
+                    self.apply_instance(a, inst, set(b.actor_clip[a].tolist()))
+                    s("break;")
+
+    def apply_instance(self, a: int, inst: int, clip_set: set[int]) -> None:
+        """``Batch._apply`` (or ``_apply_rows``) of one known instance: its constant deltas
+        (values from K), the actor's rungs, its dynamic effects, then the columns it wrote
+        that ``clip_set`` clips, kept in range."""
+        R, s, b = self.R, self.src, self.probe
+        k = int(R.instances[inst].action)
+        for col, v in b.inst_nonzero[a].get(inst, ()):
+            s(f"x[{col}] += {self.k(v, ('delta', a, inst, col))};")
         rc, lc, esc = R.rung_cols[a], R.last_rung_cols[a], self.lay["_escalations"]
         with s.block(""):
-            s(f"double rg = c->inst_rung[{i}];")
+            s(f"double rg = c->inst_rung[{inst}];")
             s(f"if (rg > x[{rc}]) x[{esc}] += 1.0;")
             s(f"x[{rc}] = rmax(x[{rc}], rg);")
             s(f"x[{lc}] = rg;")
-        s(f"c->action_counts[c->inst_action[{i}]] += 1;")
-        # Batch clips all the columns the actor's actions may write, in every game; every write
-        # is clipped and the loader checks initial values, so only the ones this action wrote
-        # can be out of range: clipping those is the same
-        clip_set = set(b.actor_clip[a].tolist()) if response is None else set(b.action_clip[response])
-        if response is None:
-            mine = R.actor_actions[a].tolist() + [x.action for x in R.instances if a in R.actions[x.action].actors]
-            cases = sorted(set(mine))
-        else:
-            cases = [response]
-        todo = {k: (b.dynamic_effects.get(k, []), sorted(b.action_clip[k] & clip_set)) for k in cases}
-        todo = {k: v for k, v in todo.items() if v[0] or v[1]}
-        dyn = {k: effs for k, (effs, _cols) in todo.items() if effs}
-        if dyn:
+        s(f"c->action_counts[{k}] += 1;")
+        effects = b.dynamic_effects.get(k, [])
+        if effects:
             with s.block(""):
-                s(f"double tv = c->inst_value[{i}], td = c->inst_dist[{i}];")
+                s(f"double tv = c->inst_value[{inst}], td = c->inst_dist[{inst}];")
                 s("(void)tv; (void)td;")
-                s(f"int64_t act = c->inst_action[{i}];")
-                for n, (k, effs) in enumerate(dyn.items()):
-                    with s.block(f"{_chain(n)} (act == {k})"):
-                        for eff in effs:
-                            self.effect(eff)
-        clips = {k: cols for k, (_effs, cols) in todo.items() if cols}
-        if response is not None:
-            self.clip(clips.get(response, []))
-        elif clips:
-            self.clip_table(i, clips)
-
-    def clip_table(self, i: str, clips: dict) -> None:
-        """Clip the columns the applied action wrote, by a table over actions (a jump on
-        the action taken would be mispredicted, a short loop is not): the bounds of
-        ``formulas.bounded``, the lower first, each by the same node."""
-        s = self.src
-        n = len(self.R.actions)
-        for side, node in (("lo", AtLeast), ("hi", AtMost)):
-            ptr, cols, ks = [0], [], []
-            for k in range(n):
-                for c in clips.get(k, []):
-                    v = getattr(self.lay.columns[c], side)
-                    if math.isfinite(v):
-                        cols.append(c)
-                        ks.append(self.k(v, (side, c))[2:-1])
-                ptr.append(len(cols))
-            if not cols:
-                continue
-            s(f"static const int32_t {side}_ptr[] = {{{', '.join(map(str, ptr))}}};")
-            s(f"static const int32_t {side}_col[] = {{{', '.join(map(str, cols))}}};")
-            s(f"static const int32_t {side}_k[] = {{{', '.join(ks)}}};")
-            col = f"x[{side}_col[q]]"
-            op = self.formula(node(Given("v"), Given("bound")), {"v": col, "bound": f"K[{side}_k[q]]"})
-            s(
-                f"for (int32_t q = {side}_ptr[c->inst_action[{i}]]; q < {side}_ptr[c->inst_action[{i}] + 1]; q++) "
-                f"{col} = {op};"
-            )
+                for eff in effects:
+                    self.effect(eff)
+        self.clip(sorted(b.action_clip[k] & clip_set))
 
     def apply_signal(self, a: int) -> None:
         """``Batch._apply_signal``."""
@@ -883,21 +949,29 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
 
     # ------------------------------------------------------------------ Batch._doctrine / _fire
     def doctrine(self) -> None:
+        """``Batch._doctrine``: each round, the red lines whose conditions hold now (a bit
+        each, from the state before the round) and have not fired this turn fire in order;
+        then thresholds. A round where none does ends the cascade."""
         R, s, b = self.R, self.src, self.probe
         if not R.red_lines:
             return
-        n = len(R.red_lines)
-        s(f"int fired[{n}] = {{0}};")
+        words = range((len(R.red_lines) + 63) // 64)
+        s(f"uint64_t {', '.join(f'fired{w} = 0' for w in words)};")
         with s.block(f"for (int depth = 0; depth < {R.scenario.scoring.max_cascade + 1}; depth++)"):
-            s(f"int now[{n}];")
-            for r, rl in enumerate(R.red_lines):
-                cond = f"!fired[{r}] & {self.truth(rl.when)}"
+            for w in words:
+                s(f"uint64_t now{w} = 0;")
+            for r, rl in enumerate(R.red_lines):  # mostly false: a test each is the fewest instructions
+                cond = self.truth(rl.when)
                 if not rl.repeat:
-                    cond = f"(x[{b.tripped_cols[r]}] == 0.0) & {cond}"
-                s(f"now[{r}] = {cond};")
-            s(f"if (!({' || '.join(f'now[{r}]' for r in range(n))})) break;")
-            for r in range(n):
-                s(f"if (now[{r}]) {{ fire{r}({CALL}); fired[{r}] = 1; }}")
+                    cond = f"x[{b.tripped_cols[r]}] == 0.0 && {cond}"
+                s(f"if ({cond}) now{r // 64} |= (uint64_t)1 << {r % 64};")
+            for w in words:
+                s(f"now{w} &= ~fired{w};")
+            s(f"if (!({' | '.join(f'now{w}' for w in words)})) break;")
+            for w in words:
+                s(f"fired{w} |= now{w};")
+            for r in range(len(R.red_lines)):
+                s(f"if (now{r // 64} & ((uint64_t)1 << {r % 64})) fire{r}({CALL});")
             s(f"thresholds({CALL});")
 
     def fire(self, r: int, rl) -> None:
@@ -914,11 +988,13 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
             if k < 0 or not len(cands):
                 continue
             with s.block(f"if (choice == {j})"):
-                s("int64_t ri = -1;")
-                for n, cand in enumerate(cands.tolist()):
-                    s(f"{_chain(n)} ({self.can_use(cand)}) ri = {cand};")
-                with s.block("if (ri >= 0)"):
-                    self.apply(rl.owner, "ri", response=k)
+                usable = [(cand, self.can_use(cand)) for cand in cands.tolist()]
+                usable = [(cand, ok) for cand, ok in usable if ok != "0"]
+                for n, (cand, ok) in enumerate(usable):  # the first candidate that can be used
+                    with s.block(f"{_chain(n)} ({ok})"):
+                        self.apply_instance(rl.owner, cand, self.probe.action_clip[k])
+                    if ok == "1":
+                        break
 
     # ------------------------------------------------------------------ Batch._outcomes / _finish
     def outcomes(self) -> None:
@@ -950,8 +1026,12 @@ def expressions_source(exprs: list) -> tuple[str, np.ndarray]:
     em = _Exprs()
     body = "\n".join(f"    out[{i}] = {em.e(e)};" for i, e in enumerate(exprs))
     text = (
-        PRELUDE + "void redline_exprs(const double *restrict x, const double *restrict K, double *out) {\n"
-        "    double tv = 0.0, td = 0.0; (void)tv; (void)td;\n" + body + "\n}\n"
+        PRELUDE
+        + "void redline_exprs(const double *restrict x, const double *restrict K_, double *out) {\n"
+        + em.constants("K_")
+        + "    double tv = 0.0, td = 0.0; (void)tv; (void)td;\n"
+        + body
+        + "\n}\n"
     )
     return text, np.array(em.K, dtype=np.float64)
 
@@ -962,8 +1042,12 @@ def formulas_source(trees: list) -> tuple[str, np.ndarray]:
     em = _Exprs()
     body = "\n".join(f"    out[{i}] = (double){em.formula(t, {})};" for i, t in enumerate(trees))
     text = (
-        PRELUDE + "void redline_formulas(const double *restrict x, const double *restrict K, double *out) {\n"
-        "    double tv = 0.0, td = 0.0; (void)tv; (void)td;\n" + body + "\n}\n"
+        PRELUDE
+        + "void redline_formulas(const double *restrict x, const double *restrict K_, double *out) {\n"
+        + em.constants("K_")
+        + "    double tv = 0.0, td = 0.0; (void)tv; (void)td;\n"
+        + body
+        + "\n}\n"
     )
     return text, np.array(em.K, dtype=np.float64)
 

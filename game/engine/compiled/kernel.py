@@ -24,7 +24,7 @@ from game.engine.rules import Rules
 ENTRY_POINTS = ("redline_play", "redline_keys")
 _M64 = (1 << 64) - 1
 _P, _N = ctypes.c_void_p, ctypes.c_int64
-_PLAY_ARGS = [_P, _N, _P, _N, _P, _N, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _N]
+_PLAY_ARGS = [_P, _N, _P, _N, _P, _N, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P, _N]
 _PLAY_ARGS += [_P, _P, _N, _P]
 
 
@@ -85,7 +85,7 @@ def prepare(rules, policies: list) -> Prepared | None:
     from game.engine.batch import Batch
 
     probe = Batch(rules, 0, np.arange(1, dtype=np.uint64), policies)
-    static = (np.ascontiguousarray(rules.initial, dtype=np.float64), gen.K, *_tables(rules, probe))
+    static = (np.ascontiguousarray(rules.initial, dtype=np.float64), gen.K, *_tables(probe))
     return Prepared(rules, gen, static)
 
 
@@ -108,22 +108,9 @@ def bind(prepared: Prepared, library) -> Kernel:
     )
 
 
-def _tables(rules, probe) -> tuple[np.ndarray, ...]:
-    """Per-instance facts as arrays: the constant deltas (CSR per actor and instance)."""
-    n1 = len(rules.instances) + 1
-    n_actors = len(rules.scenario.actors)
-    ptr = np.zeros(n_actors * n1 + 1, dtype=np.int64)
-    cols, vals = [], []
-    for a in range(n_actors):
-        for i in range(n1):
-            for c, v in probe.inst_nonzero[a].get(i, ()):
-                cols.append(c)
-                vals.append(v)
-            ptr[a * n1 + i + 1] = len(cols)
+def _tables(probe) -> tuple[np.ndarray, ...]:
+    """Per-instance facts as arrays, indexed by instance (the last row: no instance)."""
     return (
-        ptr,
-        np.array(cols, dtype=np.int64),
-        np.array(vals, dtype=np.float64),
         probe.inst_rung.copy(),
         probe.inst_action.copy(),
         probe.inst_static.copy(),
