@@ -53,13 +53,21 @@ def option_text(o: dict) -> str:
     return o["name"] + (f": {o['target']}" if o["target"] else "")
 
 
+def instance_text(o: dict) -> str:
+    """A row under its action: the target, and the weapon (one target may be struck with two)."""
+    bits = [o["target"] or o["name"]]
+    if o["weapon"]:
+        bits.append(o["weapon"].split(" (")[0])
+    return " \u00b7 ".join(bits)
+
+
 def option_tip(o: dict) -> str:
     """What the option's tooltip says: its rung, what it is, why not, which declared lines it trips."""
     bits = [option_text(o)]
     if o["rung"]:
         bits.append(f"rung {o['rung']}: {o['rung_name']}")
     if o["weapon"]:
-        bits.append(f"with {o['weapon']}" + (f", {o['distance_km']:.0f} km" if o.get("distance_km") else ""))
+        bits.append(f"With {o['weapon']}" + (f", {o['distance_km']:.0f} km" if o.get("distance_km") else ""))
     if not o["legal"]:
         bits.append(f"Not possible now: {o['reason']}")
     if o["trips"]:
@@ -395,7 +403,7 @@ class ClassBoardScreen(FollowingScreen):
                 if key:
                     self.key_numbers[n] = o["instance"]
                 indent = s(16) if len(group) > 1 else 0
-                what = (o["target"] or o["name"]) if len(group) > 1 else option_text(o)
+                what = instance_text(o) if len(group) > 1 else option_text(o)
                 mark = "  !" if o["trips"] else ""
                 room = inner_w - indent - s(76) - bfont.size(mark)[0]
                 b = UIButton(
