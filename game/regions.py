@@ -98,11 +98,24 @@ def _index() -> _Index | None:
     return _Index({c["id"]: c for c in m["countries"]}, {r["id"]: r for r in m["regions"]}, by_name)
 
 
+def _words(name: str) -> str:
+    """``"Distrito Federal"``, ``"distrito_federal"`` -> ``"distrito federal"``."""
+    return " ".join("".join(c if c.isalnum() else " " for c in _fold(name)).split())
+
+
 def _admin1(index: _Index, ref: str) -> list[dict]:
-    """The features a name or code in ``admin1:`` denotes (one, several for an ambiguous name)."""
+    """The features a reference in ``admin1:`` denotes (one, several for an ambiguous name): a
+    code, a name, or ``<country code>-<name>`` for a name within one country (``KEN-Eastern``,
+    ``MEX-Distrito Federal``): the one way to name a region with no ISO 3166-2 code whose name
+    another country's region has too."""
     if ref in index.admin1:
         return [index.admin1[ref]]
-    return index.admin1_by_name.get(_fold(ref), [])
+    found = index.admin1_by_name.get(_fold(ref), [])
+    country, dash, name = ref.partition("-")
+    if found or not dash:
+        return found
+    country, name = country.strip().upper(), _words(name)
+    return [f for f in index.admin1.values() if country in (f["country"], f.get("iso2")) and _words(f["name"]) == name]
 
 
 def problems(region: Region, region_ids) -> list[tuple[tuple, str]]:
@@ -197,11 +210,19 @@ def _country_hint(index: _Index, code: str) -> str:
 
 
 def _admin1_hint(index: _Index, ref: str) -> str:
-    """' (did you mean 'RU-KRS', Kursk?)' from the codes, else from the names."""
+    """' (did you mean 'RU-KRS', Kursk?)' from the codes, else from the names (of the country
+    ``<country code>-<name>`` names, else of the world)."""
     if "-" in ref:
         near_code = nearest_code(ref, [c for c in index.admin1 if c.startswith(ref.upper().split("-")[0] + "-")])
         if near_code:
             f = index.admin1[near_code]
+            return f" (did you mean '{f['id']}', {f['name']}?)"
+        country, _dash, name = ref.partition("-")
+        country = country.strip().upper()
+        names = {_words(f["name"]): f for f in index.admin1.values() if country in (f["country"], f.get("iso2"))}
+        near = did_you_mean(_words(name), list(names))
+        if near:
+            f = names[near.split("'")[1]]
             return f" (did you mean '{f['id']}', {f['name']}?)"
     near = did_you_mean(_fold(ref), list(index.admin1_by_name))
     if near:

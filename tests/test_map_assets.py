@@ -179,6 +179,23 @@ def test_regions_nest_on_top(world: dict) -> None:
     assert geo.feature_at(36.19, 51.73, world["regions"])["id"] == "RU-KRS"
 
 
+def test_the_small_korean_islands_are_incheons(world: dict) -> None:
+    """Yeonpyeong (7 km², a triangle of 0.00025 square degrees in the source) stays on the map,
+    and the Ongjin islands are Incheon's (KR-28), not Gyeonggi's (KR-41), as in Korea's own
+    division."""
+    by_id = {r["id"]: r for r in world["regions"]}
+    incheon, gyeonggi = by_id["KR-28"], by_id["KR-41"]
+    for name, lon, lat in (
+        ("Yeonpyeong", 125.70, 37.665),
+        ("Baengnyeong", 124.68, 37.96),
+        ("Daecheong", 124.70, 37.83),
+    ):
+        assert geo.point_in_feature(lon, lat, incheon), name
+        assert not geo.point_in_feature(lon, lat, gyeonggi), name
+    kor = next(c for c in world["countries"] if c["id"] == "KOR")
+    assert geo.point_in_feature(125.70, 37.665, kor)
+
+
 def test_map_fits_the_size_budget() -> None:
     size = (MAP_DIR / "world.npz").stat().st_size
     assert size < 1.5 * 1024 * 1024, f"{size / 1024:.0f} KB"

@@ -61,6 +61,27 @@ def test_reference_problems_say_what_was_meant(fields: dict, message: str) -> No
     assert message in [m for _path, m in _problems(**fields)]
 
 
+def test_regions_without_an_iso_code_are_reachable_by_name() -> None:
+    """About one region in nine has no ISO 3166-2 code: its name finds it, alone when unique,
+    else after its country's code (``KEN-Eastern``), in any case and spacing."""
+    world = geo.basemap_meta(geo.WORLD)
+    codeless = [r for r in world["regions"] if not r["code"]]
+    assert 0.05 < len(codeless) / len(world["regions"]) < 0.2
+    for ref, meant in [
+        ("Grand Turk", "TCA-grand_turk"),
+        ("KEN-Eastern", "KEN-eastern"),
+        ("ken-eastern", "KEN-eastern"),
+        ("MEX-Distrito Federal", "MEX-distrito_federal"),
+        ("KOR-Incheon", "KR-28"),
+    ]:
+        assert _problems(admin1=(ref,)) == [], ref
+        assert [f["id"] for f in regions._admin1(regions._index(), ref)] == [meant], ref
+    for r in codeless:  # every one of them, by its country and name
+        assert r in regions._admin1(regions._index(), f"{r['country']}-{r['name']}"), r["id"]
+    assert "KEN-eastern (Kenya)" in _problems(admin1=("Eastern",))[0][1]
+    assert _problems(admin1=("KEN-Estern",))[0][1].endswith("(did you mean 'KEN-western', Western?)")
+
+
 def test_a_misspelt_code_in_a_file_is_reported_at_its_place(tmp_path: Path) -> None:
     bad = tmp_path / "korea.yaml"
     bad.write_text(KOREA.read_text(encoding="utf-8").replace("countries: [PRK]", "countries: [PKR]"), encoding="utf-8")

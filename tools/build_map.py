@@ -34,7 +34,9 @@ What it does, in order:
 4. Gives each region its ISO 3166-2 code (``RU-KRS``, ``UA-63``) by matching its Natural Earth
    names against pycountry's table (``iso_3166_2``; ``ISO_3166_2_FIX`` where a name does not
    match); a region with no code gets the id ``<ISO A3>-<name slug>``.
-5. Drops islets (outer ring < 0.0005 square degrees, but never a feature's largest polygon, so
+5. Moves islands Natural Earth files under the wrong region (``ISLANDS_TO_REGION``: the Ongjin
+   islands of Incheon, Baengnyeong and Yeonpyeong among them, sit in Gyeonggi). Drops islets
+   (outer ring < 0.0002 square degrees, about 2 km², but never a feature's largest polygon, so
    Monaco and Tuvalu stay) and holes of that size, then simplifies with Douglas-Peucker at 0.02
    degrees *along shared borders*: every border is cut at its junctions and simplified once, so
    neighbours (and a country and its own regions) keep exactly the same line.
@@ -58,7 +60,9 @@ from pathlib import Path
 import numpy as np
 
 SIMPLIFY_DEG = 0.02
-MIN_AREA_DEG2 = 0.0005
+MIN_AREA_DEG2 = 0.0002
+"""Islets smaller than this (square degrees, about 2 km² in Korea) are dropped; Yeonpyeong, 0.00025
+in the generalised source, is the smallest island a shipped scenario needs."""
 DECIMALS = 2
 SCALE = 10**DECIMALS  # coordinates are stored as integers of 1/SCALE degree
 
@@ -160,6 +164,15 @@ REGION_POLICY = {
     ("PAK", "Gilgit-Baltistan"): (None, True, "part of Kashmir, claimed by India"),
     ("PSE", "West Bank"): ("occupied_1967", True, "occupied by Israel since 1967"),
     ("PSE", "Gaza Strip"): ("occupied_1967", True, "occupied by Israel since 1967; held by Hamas 2007-2023"),
+}
+# Islands filed under a neighbouring region: (country ISO A3, region name) -> (the region they
+# belong to, [lon_min, lat_min, lon_max, lat_max] of the islands to move, note).
+ISLANDS_TO_REGION = {
+    ("KOR", "Gyeonggi"): (
+        "Incheon",
+        (124.5, 37.5, 125.8, 38.1),
+        "Baengnyeong, Daecheong, Socheong and Yeonpyeong: Ongjin County, Incheon",
+    ),
 }
 OCCUPIED_2014 = ("Crimea", "Sevastopol")  # Natural Earth names, filed under RU
 ISO_3166_2_FIX = {
@@ -542,10 +555,11 @@ class Simplifier:
             k = int(np.lexsort((ccw[:, 1], ccw[:, 0]))[0])
             ccw = np.roll(ccw, -k, axis=0)
             closed = np.vstack([ccw, ccw[:1]])
-            # a thin island would collapse to a line: halve the tolerance until it does not
+            # a thin or tiny island would collapse to a line: halve the tolerance until it does
+            # not (a triangle, such as Yeonpyeong in the source, keeps its three points)
             tol = self.tol
             out = self._arc(closed, tol)[:-1]
-            while len(out) < 4 < len(ccw) and tol > self.tol / 16:
+            while len(out) < min(4, len(ccw)) and tol > self.tol / 16:
                 tol /= 2
                 out = self._arc(closed, tol)[:-1]
             return out if signed_area(ring) > 0 else out[::-1].copy()
@@ -722,6 +736,25 @@ def rename_regions(regions: list[Feature]) -> None:
         if (r.country, r.name) in REGION_POLICY:
             status, disputed, note = REGION_POLICY[(r.country, r.name)]
             r.status, r.disputed, r.note = status or r.status, disputed, note
+
+
+def move_islands(regions: list[Feature]) -> None:
+    """Give the islands of ``ISLANDS_TO_REGION`` to the region they belong to (whole polygons
+    inside the box; they share no border, so nothing else changes)."""
+    by_name = {(r.country, r.name): r for r in regions}
+    for (country, name), (to_name, (x0, y0, x1, y1), _note) in ISLANDS_TO_REGION.items():
+        src, dst = by_name.get((country, name)), by_name.get((country, to_name))
+        if src is None or dst is None:
+            raise SystemExit(f"ISLANDS_TO_REGION: {country} {name!r} or {to_name!r} not found")
+        inside = [
+            p
+            for p in src.polygons
+            if x0 <= p[0][:, 0].min() and p[0][:, 0].max() <= x1 and y0 <= p[0][:, 1].min() and p[0][:, 1].max() <= y1
+        ]
+        if not inside:
+            raise SystemExit(f"ISLANDS_TO_REGION: no island of {name!r} in {(x0, y0, x1, y1)}")
+        src.polygons = [p for p in src.polygons if not any(p is q for q in inside)]
+        dst.polygons = dst.polygons + inside
 
 
 def _interior_point(ring: np.ndarray) -> tuple[float, float]:
@@ -920,6 +953,7 @@ def main(argv: list[str] | None = None) -> int:
     regions = read_regions(db, f"adm0_a3 NOT IN ({skip})")
     reassign_crimea(countries, regions)
     rename_regions(regions)
+    move_islands(regions)
     country_names = {c.iso: c.name for c in countries}
     for r in regions:
         if not r.name:  # a few areas of Natural Earth's admin-1 layer carry no name
