@@ -1,30 +1,19 @@
-"""The worker thread gives way to the window: a short GIL switch interval and, on Linux, a lower
-priority for its own thread only (bench/bench_ui.py: at load 8 on two cores the frames drawn
-while it ran took 2-4 times their CPU time on the wall clock)."""
+"""The worker thread gives way to the window: a short GIL switch interval (bench/bench_ui.py: a
+pure-Python job with the default 5 ms made the frames drawn meanwhile ~15 ms longer)."""
 
-import os
 import sys
 import threading
 
 from game.ui import work
 
 
-def _nice(tid: int) -> int:
-    return os.getpriority(os.PRIO_PROCESS, tid)
-
-
-def test_the_worker_runs_below_the_window_and_hands_the_gil_over_soon():
+def test_the_worker_hands_the_gil_over_soon_and_runs_off_the_frame_loop():
     worker = work.Worker()
     try:
         assert sys.getswitchinterval() <= work.SWITCH_INTERVAL
         job = worker.submit("", threading.get_native_id)
         worker.wait()
-        tid = job.future.result()
-        assert tid != threading.get_native_id()
-        if sys.platform.startswith("linux"):
-            window = _nice(threading.get_native_id())
-            assert _nice(tid) == max(window, work.WORKER_NICE)  # its own thread only: the window keeps its own
-            assert window < work.WORKER_NICE
+        assert job.future.result() != threading.get_native_id()
     finally:
         worker.shutdown()
 

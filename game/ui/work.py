@@ -10,17 +10,14 @@ was given (a copy of the game, a path); the frame loop keeps drawing from what i
 While a job runs, the frame loop shares the machine with it in two ways (bench/bench_ui.py): the
 GIL, which the worker's Python holds until the frame loop has waited the switch interval for
 it (5 ms by default, for every pygame call that let it go), and the CPU cores. So the worker
-hands the GIL over after ``SWITCH_INTERVAL`` and runs at a lower priority than the window
-(Linux: a thread's own nice value), which keeps the frames short on a busy machine and costs a
-job little: the frame loop sleeps most of each frame.
+hands the GIL over after ``SWITCH_INTERVAL``. It keeps the window's priority: a lower one (nice
+10 on Linux) halved the frames' wall time at load 8, but at load 15 the other programs then
+took the cores from it and a job ran 7 times slower (300 replays: 17-20 s instead of 2-3 s).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,14 +26,6 @@ from typing import Any
 import attrs
 
 SWITCH_INTERVAL = 0.001  # seconds a thread holding the GIL keeps it while another waits (default 0.005)
-WORKER_NICE = 10  # the worker thread's priority below the window's (Linux)
-
-
-def _lower_priority() -> None:
-    """On the worker thread: let the window's thread have the cores first (where the OS allows)."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
 
 
 @attrs.frozen
@@ -54,7 +43,7 @@ class Worker:
 
     def __init__(self) -> None:
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-work", initializer=_lower_priority)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="redline-work")
         self.jobs: list[Job] = []
 
     def submit(
