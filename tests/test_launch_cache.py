@@ -170,3 +170,27 @@ def test_the_cache_keeps_the_most_recently_used(own_cache: Path) -> None:
     launch_cache.prune(str(own_cache))
     left = sorted(os.listdir(own_cache))
     assert left == [f"e_{i:024d}.npz" for i in range(3, launch_cache.KEEP + 3)]
+
+
+def test_a_sweep_measures_the_launch_edges_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every point of a sweep over a range compiles the scenario, and none measures the edges
+    again: the first from the world map, the others from memory; a later process from disk."""
+    from game.loader.load import resolved_source
+    from game.runners import local
+    from game.runners.sweep import Axis, Sweep, run_sweep
+
+    measured = []
+    real = regions.launch_edges
+
+    def counted(scn):
+        measured.append(scn.meta.id)
+        return real(scn)
+
+    monkeypatch.setattr(regions, "launch_edges", counted)
+    monkeypatch.setattr(local, "_compiled_rules", local._compiled_rules.__wrapped__)  # no compile is reused
+    sweep = Sweep(resolved_source(KOREA), "korea.yaml", [Axis("weapons.k9.range_km", (20.0, 40.0, 80.0))], 64, 1)
+    results = run_sweep(sweep, 1)
+    assert len(results["points"]) == 3 and len(measured) == 1
+    launch_cache._memory.clear()
+    run_sweep(sweep, 1)
+    assert len(measured) == 1
