@@ -1,6 +1,6 @@
 """Instructions the compiled kernel executes per game-turn, new vs a baseline commit, under callgrind.
 
-    python bench/bench_callgrind.py [SCENARIO] [--games 2000] [--baseline REV]
+    python bench/bench_callgrind.py [SCENARIO ...] [--games 2000] [--baseline REV]
 
 For each tree (this one, and a git worktree of REV, default ea1880b: before the fog, phase and
 breaker work), a fresh Python under ``valgrind --tool=callgrind`` loads the scenario, builds its
@@ -9,7 +9,10 @@ callgrind counts only inside libffi's ``ffi_call`` (``--toggle-collect``): the k
 entry points as ctypes calls them (``redline_keys``, a few thousand instructions, and
 ``redline_play``; callgrind does not name the kernel's own exported functions, so they cannot
 be toggled on directly), so the figure is the engine's own instruction count, whatever the
-machine's load: instructions / game-turns played. Needs valgrind and a C compiler.
+machine's load: instructions / game-turns played, and how many times fewer the new tree needs.
+Needs valgrind and a C compiler.
+
+    python bench/bench_callgrind.py scenarios/atacms_2024.yaml scenarios/tutorial.yaml scenarios/cuba_1962.yaml
 """
 
 from __future__ import annotations
@@ -67,26 +70,34 @@ def count(tree: str, scenario: str, games: int, cache: str) -> tuple[int, int]:
         text=True,
         check=True,
     )
-    turns = int(re.search(r"TURNS (\d+)", done.stdout).group(1))
+    found = re.search(r"TURNS (\d+)", done.stdout)
+    if found is None:
+        raise SystemExit(f"{tree}: the child printed no game-turns:\n{done.stdout}{done.stderr}")
+    turns = int(found.group(1))
     summary = next(line for line in open(out, encoding="utf-8") if line.startswith("summary:"))
     return int(summary.split()[1]), turns
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("scenario", nargs="?", default=SEED)
+    ap.add_argument("scenarios", nargs="*", default=[SEED], metavar="SCENARIO")
     ap.add_argument("--games", type=int, default=2000, help="games played under callgrind (default 2000)")
     ap.add_argument("--baseline", default="ea1880b", help="the commit to compare with (default ea1880b)")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("bench_callgrind needs valgrind (Debian: apt-get install -y valgrind)")
-    trees = {"new": ROOT, "baseline": worktree(args.baseline)}
-    print(f"{args.scenario}; {args.games:,} games, every actor AI, seed 1; instructions inside the kernel")
-    print(f"{'tree':<9} {'instructions':>14} {'game-turns':>11} {'per game-turn':>14}")
-    for label, tree in trees.items():
-        with tempfile.TemporaryDirectory(prefix="redline-callgrind-") as cache:
-            ir, turns = count(tree, args.scenario, args.games, cache)
-        print(f"{label:<9} {ir:>14,} {turns:>11,} {ir / turns:>14,.0f}", flush=True)
+    trees = {"new": ROOT, f"baseline {args.baseline}": worktree(args.baseline)}
+    for scenario in args.scenarios:
+        print(f"{scenario}; {args.games:,} games, every actor AI, seed 1; instructions inside the kernel")
+        print(f"{'tree':<18} {'instructions':>14} {'game-turns':>11} {'per game-turn':>14}")
+        per: dict[str, float] = {}
+        for label, tree in trees.items():
+            with tempfile.TemporaryDirectory(prefix="redline-callgrind-") as cache:
+                ir, turns = count(tree, scenario, args.games, cache)
+            per[label] = ir / turns
+            print(f"{label:<18} {ir:>14,} {turns:>11,} {per[label]:>14,.0f}", flush=True)
+        new, old = per.values()
+        print(f"the new tree needs {old / new:.2f}x fewer instructions per game-turn\n", flush=True)
 
 
 if __name__ == "__main__":

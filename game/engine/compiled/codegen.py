@@ -22,7 +22,16 @@ scenario (constants in expressions, thresholds, weights, production) is read fro
 array ``K`` at run time (one slot per number, even for equal values), so a sweep over
 parameter values reuses one compiled kernel: only the *shape* of the rules is in the
 source. A value that changes the shape (a chance of exactly 0 drops its draw, a weight of
-exactly 0 drops its option) gives another source and another build.
+exactly 0 drops its option, a constant delta of exactly 0 is not written) gives another
+source and another build.
+
+What the scenario fixes is fixed in the source, so a turn is mostly straight-line code (the
+count of instructions per game-turn under callgrind is ``bench/bench_callgrind.py``): an
+instance's effects are its own case of a jump on the instance (its deltas, rungs, effects and
+the clips of the columns it wrote), a value that is the same in every game (a subtree of
+numbers only, like a chance clipped to [0, 1]) is computed once a call into a slot of K after
+the scenario's numbers (``hoist``), a max of rungs (never NaN) needs no NaN test, and the
+phases are inlined into the play loop.
 
 What is not here falls back to ``Batch``: human and scripted seats, and recorders.
 """
@@ -142,8 +151,8 @@ static inline double fmax_b(double v, double lo) { return v >= lo ? v : lo; }
 static inline double fmin_b(double v, double hi) { return v <= hi ? v : hi; }
 /* np.maximum(w, 0) of a policy weight (NaN stays NaN; -0.0 gives 0.0) */
 static inline double pos0(double w) { return w <= 0.0 ? 0.0 : w; }
-/* the larger of two rungs (engine columns, never NaN) */
-static inline double rmax(double a, double b) { return a >= b ? a : b; }
+/* the larger of two rungs (engine columns, never NaN; a tie gives a), written as one maxsd */
+static inline double rmax(double a, double b) { return b > a ? b : a; }
 /* np.clip(v, 0, 1): NaN stays NaN, -0.0 stays -0.0 */
 static inline double clip01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
 /* the expression language's a / b: 0 where b is 0 */
@@ -807,14 +816,7 @@ CONSTANTS
                 for n, fd in enumerate(draws):
                     with s.block(f"{_chain(n)} (took == {fd.action})"):
                         self.fog(fd)
-        wait = int(R.actions[R.wait_action[a]].instances[0])
-        with s.block(""):
-            self.legal_now("ch")
-            s(f"if (!ok) ch = {wait};")
-        if overreach:
-            rc, fe = R.rung_cols[a], b.tally_cols["fog_escalations"]
-            s(f"if (overreached && c->inst_rung[ch] > x[{rc}]) x[{fe}] += 1.0;")
-        self.apply(a, "ch")
+        self.apply(a, overreach)
         if b.actor_signals[a]:
             self.apply_signal(a)
 
@@ -836,20 +838,6 @@ CONSTANTS
                     s(f"x[{b.taken_cols[fog.becomes]}] += 1.0;")
                     s(f"x[{b.count_cols[fog.becomes]}] += 1.0;")
 
-    def legal_now(self, i: str) -> None:
-        """``Batch._legal_now`` of the instance in variable ``i`` (stock and authorization now),
-        into ``ok``."""
-        s = self.src
-        s(f"int ok = c->inst_ok[{i}];")
-        wc = self.R.weapon_cols
-        if wc:
-            s(f"static const int64_t w_stock[] = {{{', '.join(str(w.stock) for w in wc)}}};")
-            s(f"static const int64_t w_auth[] = {{{', '.join(str(w.authorized) for w in wc)}}};")
-            need = [self.k(w.per_use - 1e-9, ("need", n))[2:-1] for n, w in enumerate(wc)]
-            s(f"static const int64_t w_need[] = {{{', '.join(need)}}};")
-            s(f"int64_t wpn = c->inst_weapon[{i}];")
-            s("if (wpn >= 0) ok = ok && x[w_stock[wpn]] >= K[w_need[wpn]] && x[w_auth[wpn]] > 0.0;")
-
     def can_use(self, i: int) -> str:
         """``Batch._can_use`` of a known instance."""
         x = self.R.instances[i]
@@ -857,19 +845,31 @@ CONSTANTS
             return "0"
         return "1" if x.weapon < 0 else self.weapon_ok(x.weapon)
 
-    def apply(self, a: int, i: str) -> None:
-        """``Batch._apply`` of a decision: a jump on the instance in variable ``i`` to the
-        straight-line code of each instance the actor may end up taking."""
+    def apply(self, a: int, overreach: bool) -> None:
+        """``Batch._legal_now`` then ``Batch._apply`` of the decision in ``ch``: a jump to the
+        straight-line code of each instance the actor may end up taking, which first checks
+        that it can still be used (stock and authorization now), else the actor waits."""
         R, s, b = self.R, self.src, self.probe
+        wait = int(R.actions[R.wait_action[a]].instances[0])
+        if not R.instances[wait].static_ok or R.instances[wait].weapon >= 0:
+            raise Unsupported("a wait that may not be usable")
         reachable = {int(x) for k in R.actor_actions[a].tolist() for x in R.actions[k].instances}
-        reachable |= {int(R.actions[R.wait_action[a]].instances[0])}
+        reachable.add(wait)
         for fd in b.fog_draws[a]:
             for f in fd.fogs:
                 if R.fog[f].spec.kind == "overreach":
                     reachable |= {int(b.fog_maps[f][src]) for src in R.actions[fd.action].instances.tolist()}
-        with s.block(f"switch ({i})"):
+        rc, fe = R.rung_cols[a], b.tally_cols["fog_escalations"]
+        with s.block("switch (ch)"):
             for inst in sorted(reachable):
                 with s.block(f"case {inst}:"):
+                    usable = self.can_use(inst)
+                    if inst == wait:
+                        s(f"wait{a}: ;")
+                    elif usable != "1":
+                        s(f"if (!({usable})) {{ ch = {wait}; goto wait{a}; }}")
+                    if overreach:
+                        s(f"if (overreached && c->inst_rung[{inst}] > x[{rc}]) x[{fe}] += 1.0;")
                     self.apply_instance(a, inst, set(b.actor_clip[a].tolist()))
                     s("break;")
 
@@ -951,27 +951,45 @@ CONSTANTS
     def doctrine(self) -> None:
         """``Batch._doctrine``: each round, the red lines whose conditions hold now (a bit
         each, from the state before the round) and have not fired this turn fire in order;
-        then thresholds. A round where none does ends the cascade."""
+        then thresholds. A round where none does ends the cascade. After the first round
+        only the red lines that read a column the round's responses (or thresholds) wrote
+        are tested again (``dirty``): the others cannot have changed."""
         R, s, b = self.R, self.src, self.probe
         if not R.red_lines:
             return
-        words = range((len(R.red_lines) + 63) // 64)
-        s(f"uint64_t {', '.join(f'fired{w} = 0' for w in words)};")
+        n = len(R.red_lines)
+        words = range((n + 63) // 64)
+        crossed = set(b.crossed_cols)
+        touched = []  # per red line: the red lines its firing may make hold
+        for r in range(n):
+            wrote = set(b.fire_writes[r])
+            if wrote & set(R.rung_cols):
+                wrote |= crossed
+            touched.append([q for q, rl in enumerate(R.red_lines) if rl.when.reads & wrote])
+        s(f"uint64_t {', '.join(f'fired{w} = 0, dirty{w} = 0' for w in words)};")
         with s.block(f"for (int depth = 0; depth < {R.scenario.scoring.max_cascade + 1}; depth++)"):
             for w in words:
                 s(f"uint64_t now{w} = 0;")
-            for r, rl in enumerate(R.red_lines):  # mostly false: a test each is the fewest instructions
-                cond = self.truth(rl.when)
-                if not rl.repeat:
-                    cond = f"x[{b.tripped_cols[r]}] == 0.0 && {cond}"
-                s(f"if ({cond}) now{r // 64} |= (uint64_t)1 << {r % 64};")
+            for first in (True, False):
+                with s.block("if (depth == 0)" if first else "else"):
+                    for r, rl in enumerate(R.red_lines):  # mostly false: a test each is the fewest instructions
+                        bit = f"(uint64_t)1 << {r % 64}"
+                        cond = self.truth(rl.when)
+                        if not rl.repeat:
+                            cond = f"x[{b.tripped_cols[r]}] == 0.0 && {cond}"
+                        if not first:
+                            cond = f"(dirty{r // 64} & ({bit})) && {cond}"
+                        s(f"if ({cond}) now{r // 64} |= {bit};")
             for w in words:
                 s(f"now{w} &= ~fired{w};")
             s(f"if (!({' | '.join(f'now{w}' for w in words)})) break;")
             for w in words:
                 s(f"fired{w} |= now{w};")
-            for r in range(len(R.red_lines)):
-                s(f"if (now{r // 64} & ((uint64_t)1 << {r % 64})) fire{r}({CALL});")
+                s(f"dirty{w} = 0;")
+            for r in range(n):
+                masks = [sum(1 << (q % 64) for q in touched[r] if q // 64 == w) for w in words]
+                marks = "".join(f" dirty{w} |= {hex(m)}ULL;" for w, m in zip(words, masks) if m)
+                s(f"if (now{r // 64} & ((uint64_t)1 << {r % 64})) {{ fire{r}({CALL});{marks} }}")
             s(f"thresholds({CALL});")
 
     def fire(self, r: int, rl) -> None:
