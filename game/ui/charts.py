@@ -12,15 +12,6 @@ from game.ui import theme
 from game.ui.ladder_view import _fit, draw_marker
 
 
-def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0) -> pygame.Rect:
-    """A titled card; returns the inner plotting area."""
-    pygame.draw.rect(surface, (18, 24, 32), rect, border_radius=6)
-    pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1, border_radius=6)
-    f = theme.font(round(12 * fs), "bold")
-    surface.blit(theme.render(f, title.upper(), theme.ACCENT), (rect.left + 12, rect.top + 8))
-    return pygame.Rect(rect.left + 12, rect.top + 14 + f.get_linesize(), rect.w - 24, rect.h - 24 - f.get_linesize())
-
-
 @attrs.frozen
 class Tip:
     """A text drawn cut (or a line standing for texts not drawn, or a word that needs saying
@@ -34,6 +25,19 @@ def _tip(tips: list[Tip] | None, box: pygame.Rect, shown: str, full: str) -> Non
     """Give ``full`` back for ``box`` when what was drawn there is not all of it."""
     if tips is not None and shown != full:
         tips.append(Tip(pygame.Rect(box), full))
+
+
+def frame(surface, rect: pygame.Rect, title: str, fs: float = 1.0, tips: list[Tip] | None = None) -> pygame.Rect:
+    """A titled card (the title cut with an ellipsis where it does not fit, given back in ``tips``);
+    returns the inner plotting area."""
+    pygame.draw.rect(surface, (18, 24, 32), rect, border_radius=6)
+    pygame.draw.rect(surface, theme.PANEL_EDGE, rect, 1, border_radius=6)
+    f = theme.font(round(12 * fs), "bold")
+    shown = _fit(f, title.upper(), rect.w - 24)
+    img = theme.render(f, shown, theme.ACCENT)
+    surface.blit(img, (rect.left + 12, rect.top + 8))
+    _tip(tips, img.get_rect(topleft=(rect.left + 12, rect.top + 8)), shown, title.upper())
+    return pygame.Rect(rect.left + 12, rect.top + 14 + f.get_linesize(), rect.w - 24, rect.h - 24 - f.get_linesize())
 
 
 def _place(kept: list[pygame.Rect], box: pygame.Rect) -> bool:

@@ -19,6 +19,7 @@ from game.ui.tooltip import wrap
 BUDGET = 5.0  # seconds of search: the whole panel in under 10 s on a laptop (bench/bench_explore.py)
 GAMES = 2000
 ROWS = 4  # lines of text the card shows
+TITLE = "Yours beside the best reply found to these doctrines (not advice)"
 _KEPT: OrderedDict[tuple, Comparison | str] = OrderedDict()  # finished results of recent games
 
 
@@ -106,7 +107,7 @@ class ExplorePanel:
         return theme.font(round(px * 1.0), "bold").get_linesize() + ROWS * theme.font(px).get_linesize() + 26
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, fs: float) -> None:
-        inner = charts.frame(surface, rect, "Yours beside the best reply found to these doctrines (not advice)", fs)
+        inner = charts.frame(surface, rect, TITLE, fs)
         f = theme.font(round(12 * fs))
         rows: list[tuple[str, tuple]] = []
         for i, (text, colour) in enumerate(self.lines()):

@@ -24,7 +24,7 @@ from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import ReplayRun, Replays, causal_chain, game_log
 from game.ui.hints import debrief_hint
 from game.ui.ladder_view import LadderView
-from game.ui.panels.explore_panel import ROWS, ExplorePanel
+from game.ui.panels.explore_panel import ROWS, TITLE, ExplorePanel
 from game.ui.screens.base import SCROLL_KEYS, Screen, oid
 from game.ui.text_card import TextCard
 from game.ui.tooltip import draw_tooltip, wrap
@@ -46,6 +46,7 @@ SCORE_MEANS = (
     "posturing a little, violence and nuclear use most; higher = a more escalatory game"
 )
 """What the escalation score measures, in words: beside it in the scores and on the summary line's tooltip."""
+CHART_MIN_H = 130  # the least height (before scaling) the rung chart and the bars are drawn in
 STEP_BUDGET = 0.006  # seconds of building a frame while the debrief opens (as the board's panels)
 
 
@@ -91,28 +92,42 @@ class DebriefScreen(Screen):
         body_px = self.app.font_px(15)
         body_font = theme.font(body_px)
         n_lines = len(wrap(body_font, out.text if out else "", left_w - s(30)))
-        text_h = min(int((bottom - top) * 0.3), n_lines * round(body_font.get_linesize() * 1.25) + s(26))
+        line_h = round(body_font.get_linesize() * 1.25)
+        text_h = min(int((bottom - top) * 0.3), n_lines * line_h + s(26))
+        # the strategy card (when there is a seat) at the bottom: the chart and the bars share the rest.
+        # They need room to be read (at 960x600 the chart was left out and the bars overlapped): where
+        # they would get less, the outcome's text gives up lines (it scrolls), then the strategy card
+        # moves to the right column, under the history.
+        explore_h = 0 if self.explore is None else self.explore.height(self.app.font_px(12)) + s(10)
+        need = 2 * s(CHART_MIN_H) + s(12)
+        short = need - (bottom - top - text_h - s(12) - explore_h)
+        if short > 0:
+            text_h = max(min(text_h, 2 * line_h + s(26)), text_h - short)
+        explore_right = explore_h > 0 and bottom - top - text_h - s(12) - explore_h < need
+        left_explore_h = 0 if explore_right else explore_h
+        rest = bottom - top - text_h - s(12) - left_explore_h
         self.outcome_card = TextCard(
             html.escape(out.text if out else ""), pygame.Rect(pad, top, left_w, text_h), body_px, s(12)
         )
-        # the strategy card (when there is a seat) at the bottom: the chart and the bars share the rest
-        explore_h = 0 if self.explore is None else self.explore.height(self.app.font_px(12)) + s(10)
-        rest = bottom - top - text_h - s(12) - explore_h
         self.chart_rect = pygame.Rect(pad, top + text_h + s(12), left_w, int(rest * 0.5) - s(6))
         self.bars_rect = pygame.Rect(
-            pad, self.chart_rect.bottom + s(12), left_w, bottom - explore_h - self.chart_rect.bottom - s(12)
+            pad, self.chart_rect.bottom + s(12), left_w, bottom - left_explore_h - self.chart_rect.bottom - s(12)
         )
-        self.explore_rect = pygame.Rect(pad, bottom - explore_h + s(10), left_w, explore_h - s(10))
+        if explore_right:
+            self.explore_rect = pygame.Rect(right_x, bottom - explore_h + s(10), right_w, explore_h - s(10))
+        else:
+            self.explore_rect = pygame.Rect(pad, bottom - explore_h + s(10), left_w, explore_h - s(10))
         # the history comparison in its own box under the chain, so both show without scrolling
         px = self.app.font_px(13)
         history = self.history_html()
-        story_h = bottom - top if not history else int((bottom - top) * 0.58)
+        column_bottom = bottom - (explore_h if explore_right else 0)
+        story_h = column_bottom - top if not history else int((column_bottom - top) * 0.58)
         self.story = TextCard(self.story_html(), pygame.Rect(right_x, top, right_w, story_h), px, s(12))
         self.history_box = None
         if history:
             self.history_box = TextCard(
                 history,
-                pygame.Rect(right_x, top + story_h + s(10), right_w, bottom - top - story_h - s(10)),
+                pygame.Rect(right_x, top + story_h + s(10), right_w, column_bottom - top - story_h - s(10)),
                 px,
                 s(12),
             )
@@ -441,7 +456,7 @@ class DebriefScreen(Screen):
         for card in self.cards():
             card.draw(surface)
         self.tips = [] if self.summary_tip is None else [self.summary_tip]
-        inner = charts.frame(surface, self.chart_rect, "Escalation trajectory: rung by turn", fs)
+        inner = charts.frame(surface, self.chart_rect, "Escalation trajectory: rung by turn", fs, self.tips)
         series = []
         hist = sess.rung_history()
         for a in scn.actors:
@@ -459,7 +474,7 @@ class DebriefScreen(Screen):
             if r.student is not None
             else f"This scenario with the AI in every seat, {count} games"
         )
-        inner = charts.frame(surface, self.bars_rect, title, fs)
+        inner = charts.frame(surface, self.bars_rect, title, fs, self.tips)
         if not r.ready:  # the figures so far, and how far the replays are
             track = pygame.Rect(self.bars_rect.left + 1, self.bars_rect.bottom - self.app.s(5), self.bars_rect.w - 2, 4)
             charts.bar(surface, track, r.n / max(r.total, 1), theme.ACCENT)
@@ -497,7 +512,10 @@ class DebriefScreen(Screen):
         width = self.explore_rect.w - 24  # the card's inner width (charts.frame)
         texts = [text for text, _colour in self.explore.lines()]
         rows = [len(wrap(f, text, width)) for text in texts]
-        if any(n > 1 for n in rows[1:]) or sum(rows) > ROWS:
+        title = TITLE.upper()
+        title_cut = theme.font(round(12 * fs), "bold").size(title)[0] > width
+        if title_cut or any(n > 1 for n in rows[1:]) or sum(rows) > ROWS:
+            texts = [f"{title}:", *texts] if title_cut else texts
             self.tips.append(charts.Tip(pygame.Rect(self.explore_rect), " ".join(texts)))
 
     # ------------------------------------------------------------ the full text of what is cut
