@@ -18,6 +18,7 @@ from pathlib import Path  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
+from game.ui.match import Match  # noqa: E402
 from tools import monkey  # noqa: E402
 
 SEEDS = (1, 2, 3)
@@ -76,3 +77,19 @@ def test_watching_a_hint_about_signals_draws(tmp_path, monkeypatch):
         assert board.hint.target_rect("signals") is None
     finally:
         pygame.display.quit()
+
+
+def test_a_row_of_an_action_with_no_legal_instance_selects_nothing():
+    """Found by the monkey (30-minute run, seed 502 event 42): an action's row clicked as the turn
+    changed, when that action had no legal instance any more, raised StopIteration."""
+    from game.ui.panels.presenter import BoardPresenter
+
+    tutorial = Path(monkey.__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml"
+    match = Match.start(str(tutorial), ("aldoria",), 1)
+    presenter = BoardPresenter(match)
+    presenter.default_selection()
+    before = presenter.selected
+    legal = {o.action for o in presenter.legal_options()}
+    gone = next(a.id for a in match.scenario.actions if a.id not in legal)
+    presenter.select_action(gone)
+    assert presenter.selected == before

@@ -173,10 +173,14 @@ class BoardPresenter:
         self.selected = instance
 
     def select_action(self, action: str) -> None:
-        """An action's row: its first legal instance, unless one of its instances is selected."""
+        """An action's row: its first legal instance, unless one of its instances is selected; none
+        when it has no legal instance now (a row of the turn before, clicked as the turn changed:
+        the monkey, seed 502)."""
         current = self.selected_option()
         if current is None or current.action != action:
-            self.selected = next(o.instance for o in self.legal_options() if o.action == action)
+            first = next((o.instance for o in self.legal_options() if o.action == action), None)
+            if first is not None:
+                self.selected = first
 
     def step_selection(self, stops: list[int], d: int) -> None:
         """Up / Down: the previous or next selectable row."""
