@@ -5,13 +5,16 @@ the scenario's initial view), so shapes look right around the crisis. The static
 (sea, the world's countries and first-level regions, disputed areas dashed and hatched, the
 scenario's regions in their controller's colour, occupied areas hatched) are drawn once per
 zoom level onto a cache surface larger than the view, only the rings in view and at least a
-pixel wide; panning only blits it (``bench/bench_map.py`` measures both). Sites, labels and
-the selected weapon's range rings are drawn each frame.
+pixel wide; panning only blits it (``bench/bench_map.py`` measures both). After a zoom or a pan
+past the margin the new cache is drawn a step at a time, a few milliseconds a frame, while the
+old one, scaled, stands in. Sites, labels and the selected weapon's range rings are drawn each
+frame.
 """
 
 from __future__ import annotations
 
 import math
+import time
 
 import attrs
 import numpy as np
@@ -22,6 +25,14 @@ from game import regions as region_refs
 from game.ui import theme
 
 ZOOM_STEP = 1.25
+FRAME_BUDGET_S = 0.006
+"""Time a frame spends refining the map after a zoom or a pan past the cached margin (the
+scaled old picture stands in meanwhile), so a wheel step never holds a frame for the whole
+render (about 0.4 s on the ATACMS board)."""
+REFINE_CHUNK = 2
+"""Polygons drawn between two looks at the clock while refining."""
+REFINE_POINTS = 3000
+"""Ring points taken to pixels between two looks at the clock while refining."""
 REGION_MIN_PX = 6.0
 """First-level regions narrower than this (pixels) get no edge: a few thousand specks of a
 country's districts cost a render a second and show nothing."""
@@ -196,13 +207,14 @@ def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72,
     rings = [geo.range_ring(float(lon), float(lat), float(w.range_km), n=n) for lon, lat in D]
     allpts = np.concatenate(rings) if rings else np.empty((0, 2))
     on_edge = np.ones(len(allpts), dtype=bool)
+    # on the union's edge: no ring centre nearer than the range; compared as the cosine of the
+    # central angle (one matrix product a block, no trigonometry per pair)
+    ring_pts, centres = _unit_vectors(allpts), _unit_vectors(D)
+    limit = math.cos(w.range_km * (1 - 1e-3) / geo.EARTH_RADIUS_KM)
     for i in range(0, len(allpts), 4096):
-        block = allpts[i : i + 4096]
-        d = geo.haversine_km(block[:, None, 0], block[:, None, 1], D[None, :, 0], D[None, :, 1]).min(axis=1)
-        on_edge[i : i + 4096] = d >= w.range_km * (1 - 1e-3)
-    for poly in polys:
-        if len(poly) >= 3 and len(allpts):
-            on_edge &= ~np.asarray(geo.point_in_polygon(allpts[:, 0], allpts[:, 1], poly.reshape(-1)))
+        on_edge[i : i + 4096] = (ring_pts[i : i + 4096] @ centres.T).max(axis=1, initial=-1.0) <= limit
+    if len(allpts):
+        on_edge &= ~_inside_any(allpts, [p for p in polys if len(p) >= 3])
     edges = [on_edge[k * n : (k + 1) * n] for k in range(len(rings))]
     friendly = friendly_sites(scenario, w.owner)
     dist, inside = {}, set()
@@ -219,6 +231,37 @@ def coverage(scenario, weapon_id: str, basemap: dict | None = None, n: int = 72,
     return Coverage(
         w.id, float(w.range_km), D, tuple(rings), tuple(edges), tuple(polys), dist, frozenset(inside), friendly
     )
+
+
+def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
+    """[n, 3] points on the unit sphere."""
+    lam, phi = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+
+
+INSIDE_GRID = 2048
+"""Cells a side of the grid ``_inside_any`` draws the launch areas on: a few hundred metres
+for Russia, finer than a pixel of the edge it decides."""
+
+
+def _inside_any(pts: np.ndarray, polys: list[np.ndarray]) -> np.ndarray:
+    """Which lon/lat points lie inside one of the polygons, read off the polygons drawn on a
+    grid over their box: the ring test point by point against every edge took minutes and
+    gigabytes for Russia's real border (a few thousand points, tens of thousands of edges)."""
+    inside = np.zeros(len(pts), dtype=bool)
+    if not polys:
+        return inside
+    every = np.vstack(polys)
+    lo, hi = every.min(axis=0), every.max(axis=0)
+    step = np.maximum(hi - lo, 1e-9) / (INSIDE_GRID - 1)
+    grid = pygame.Surface((INSIDE_GRID, INSIDE_GRID), depth=8)
+    for poly in polys:
+        pygame.draw.polygon(grid, 1, np.rint((poly - lo) / step).tolist())
+    cells = np.rint((pts - lo) / step).astype(np.int64)
+    ok = np.all((cells >= 0) & (cells < INSIDE_GRID), axis=1)
+    drawn = pygame.surfarray.array2d(grid)  # [x, y]
+    inside[ok] = drawn[cells[ok, 0], cells[ok, 1]] != 0
+    return inside
 
 
 def friendly_sites(scenario, actor_id: str) -> frozenset[str]:
@@ -362,17 +405,24 @@ class _Layer:
         ``pixel_ring`` gives them, projected in one numpy pass (thousands of rings a render)."""
         if not len(idx):
             return []
-        lengths = np.diff(self.starts)
-        chosen = np.zeros(len(self.rings), dtype=bool)
-        chosen[idx] = True
-        pts = np.rint(self.xy[np.repeat(chosen, lengths)] * scale - np.asarray(origin, dtype=float)).astype(np.int64)
-        ring_of = np.repeat(idx, lengths[idx])
+        lengths = np.diff(self.starts)[idx]
+        first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        rows = np.repeat(self.starts[idx] - first, lengths) + np.arange(int(lengths.sum()))  # only these rings' points
+        pts = np.rint(self.xy[rows] * scale - np.asarray(origin, dtype=float)).astype(np.int64)
+        ring_of = np.repeat(idx, lengths)
         keep = np.ones(len(pts), dtype=bool)
         keep[1:] = (pts[1:, 0] != pts[:-1, 0]) | (pts[1:, 1] != pts[:-1, 1]) | (ring_of[1:] != ring_of[:-1])
         counts = np.bincount(ring_of[keep], minlength=len(self.rings))[idx]
         flat = pts[keep].tolist()
         ends = np.cumsum(counts).tolist()
         return [flat[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+
+    def chunks(self, idx: np.ndarray, points: int = REFINE_POINTS) -> list[np.ndarray]:
+        """``idx`` cut into runs of about ``points`` ring points each (a render's steps)."""
+        if not len(idx):
+            return []
+        total = np.cumsum(np.diff(self.starts)[idx])
+        return np.split(idx, np.searchsorted(total, np.arange(points, total[-1], points), side="right"))
 
     def visible(self, scale: float, origin, size, min_px: float = 1.0) -> np.ndarray:
         """Indices of the rings that reach into the surface and span at least ``min_px`` pixels."""
@@ -407,6 +457,17 @@ def pixel_ring(unit_ring: np.ndarray, scale: float, origin) -> np.ndarray:
     return pts[keep]
 
 
+@attrs.define(eq=False)
+class _RenderJob:
+    """A cache surface being drawn a step at a time (``MapView._render_steps``)."""
+
+    key: float
+    surf: pygame.Surface
+    origin: tuple[float, float]
+    steps: object  # the generator that draws it
+    memo: dict
+
+
 # ---------------------------------------------------------------- the view
 class MapView:
     """The board's map, drawn in ``rect``; handles its own drag, wheel and arrow keys."""
@@ -433,6 +494,11 @@ class MapView:
         self.dragging = False
         self._drag_from = None
         self._cache: dict = {}
+        self._job: _RenderJob | None = None
+        self._px_memo: dict[int, np.ndarray | None] = {}  # the rings in pixels, of the render under way
+        self._px_size: tuple[int, int] = (0, 0)
+        self._unit_boxes: dict[int, np.ndarray] = {}  # id of a region's _UnitShape -> its box in the unit plane
+        self._preview: tuple | None = None
         self._t = 0.0
         self.site_controller = self._site_controllers()
         self._plane_unit = self._prepare_geometry()
@@ -614,32 +680,80 @@ class MapView:
         return best
 
     # ---- drawing
-    def _cache_surface(self) -> tuple[pygame.Surface, tuple[float, float]]:
+    def _covers(self, surf: pygame.Surface, origin) -> bool:
+        """Does a surface at ``origin`` (plane pixels at the current scale) hold the whole view?"""
+        p = self.proj
+        cx, cy = (float(v) for v in p.plane(p.center_lon, p.center_lat))
+        w, h = p.rect.w, p.rect.h
+        ox, oy = origin
+        return (
+            ox <= cx - w / 2
+            and cx + w / 2 <= ox + surf.get_width()
+            and oy <= cy - h / 2
+            and cy + h / 2 <= oy + surf.get_height()
+        )
+
+    def _cache_surface(self, budget: float | None = None) -> tuple[pygame.Surface, tuple[float, float]] | None:
         """The static layers for this zoom, covering the view with a margin; re-rendered
-        when a pan leaves the margin or the zoom changes."""
+        when a pan leaves the margin or the zoom changes. With a ``budget`` (seconds) a missing
+        surface is drawn a step at a time, that long a call, and None comes back until it is done."""
         p = self.proj
         key = round(p.scale, 6)
-        cx, cy = p.plane(p.center_lon, p.center_lat)
-        cx, cy = float(cx), float(cy)
         hit = self._cache.get(key)
-        w, h = p.rect.w, p.rect.h
-        if hit is not None:
-            surf, (ox, oy) = hit
-            if (
-                ox <= cx - w / 2
-                and cx + w / 2 <= ox + surf.get_width()
-                and oy <= cy - h / 2
-                and cy + h / 2 <= oy + surf.get_height()
-            ):
-                return hit
-        mw, mh = w // 2, h // 2
-        origin = (cx - w / 2 - mw, cy - h / 2 - mh)
-        surf = pygame.Surface((w + 2 * mw, h + 2 * mh))
-        self._render_static(surf, origin)
+        if hit is not None and self._covers(*hit):
+            return hit
+        job = self._job
+        if job is None or job.key != key or not self._covers(job.surf, job.origin):
+            cx, cy = (float(v) for v in p.plane(p.center_lon, p.center_lat))
+            w, h = p.rect.w, p.rect.h
+            mw, mh = w // 2, h // 2
+            origin = (cx - w / 2 - mw, cy - h / 2 - mh)
+            surf = pygame.Surface((w + 2 * mw, h + 2 * mh))
+            job = self._job = _RenderJob(key, surf, origin, self._render_steps(surf, origin), {})
+            if budget is not None:
+                return None  # the frame of the wheel step shows the old picture scaled, no more
+        self._px_memo, self._px_size = job.memo, job.surf.get_size()
+        deadline = None if budget is None else time.perf_counter() + budget
+        for _step in job.steps:  # type: ignore[attr-defined]
+            if deadline is not None and time.perf_counter() >= deadline:
+                return None
+        self._job = None
         if len(self._cache) > 3:
             self._cache.pop(next(iter(self._cache)))
-        self._cache[key] = (surf, origin)
-        return surf, origin
+        self._cache[key] = (job.surf, job.origin)
+        return job.surf, job.origin
+
+    def _draw_preview(self, surface: pygame.Surface) -> None:
+        """While the cache for this view is drawn: the cached picture nearest in scale, scaled
+        to this zoom (sea where it does not reach)."""
+        p = self.proj
+        rect = p.rect
+        cx, cy = (float(v) for v in p.plane(p.center_lon, p.center_lat))
+        key = (round(p.scale, 6), round(cx, 1), round(cy, 1), rect.size)
+        if self._preview is None or self._preview[0] != key:
+            img = pygame.Surface(rect.size)
+            img.fill(theme.SEA)
+            if self._cache:
+                old_key = min(self._cache, key=lambda k: abs(math.log(k / p.scale)))
+                old, (ox, oy) = self._cache[old_key]
+                f = old_key / p.scale  # old pixels per new pixel
+                want = pygame.Rect(
+                    round((cx - rect.w / 2) * f - ox),
+                    round((cy - rect.h / 2) * f - oy),
+                    max(1, round(rect.w * f)),
+                    max(1, round(rect.h * f)),
+                )
+                got = want.clip(old.get_rect())
+                if got.w > 0 and got.h > 0:
+                    dest = pygame.Rect(
+                        round((got.x - want.x) / f),
+                        round((got.y - want.y) / f),
+                        max(1, round(got.w / f)),
+                        max(1, round(got.h / f)),
+                    )
+                    img.blit(pygame.transform.scale(old.subsurface(got), dest.size), dest.topleft)
+            self._preview = (key, img)
+        surface.blit(self._preview[1], rect.topleft)
 
     def _to_cache(self, unit_ring: np.ndarray, origin) -> list[tuple[float, float]]:
         s = self.proj.scale
@@ -672,9 +786,15 @@ class MapView:
         return pts
 
     def _render_static(self, surf: pygame.Surface, origin) -> None:
+        """The static layers at once."""
+        self._px_memo, self._px_size = {}, surf.get_size()
+        for _step in self._render_steps(surf, origin):
+            pass
+
+    def _render_steps(self, surf: pygame.Surface, origin):
+        """Draw the static layers onto ``surf``, yielding every ``REFINE_CHUNK`` polygons or so,
+        so that the caller can stop at a frame's budget and go on in the next frame."""
         layers = self._plane_unit
-        self._px_memo: dict[int, np.ndarray | None] = {}
-        self._px_size = surf.get_size()
         surf.fill(theme.SEA)
         s = self.proj.scale
         size = surf.get_size()
@@ -690,31 +810,40 @@ class MapView:
             y = -(lat - self.proj.lat0) * s - origin[1]
             pygame.draw.line(surf, theme.SEA_GRID, (0, y), (surf.get_width(), y))
 
+        yield
         countries: _Layer = layers["countries"]
         shown = countries.visible(s, origin, size)
         outlines: list[tuple[dict, list]] = []
         holes: list[tuple[dict, list]] = []
-        for i, pts in zip(shown, countries.pixels(s, origin, shown), strict=True):  # land, then holes
-            if len(pts) >= 3:
-                (holes if countries.hole[i] else outlines).append((countries.features[i], pts))
-        for _f, pts in outlines:
+        for part in countries.chunks(shown):
+            for i, pts in zip(part, countries.pixels(s, origin, part), strict=True):  # land, then holes
+                if len(pts) >= 3:
+                    (holes if countries.hole[i] else outlines).append((countries.features[i], pts))
+            yield
+        for k, (_f, pts) in enumerate(outlines, 1):
             pygame.draw.polygon(surf, theme.LAND, pts)
+            if k % REFINE_CHUNK == 0:
+                yield
         for _f, pts in holes:
             pygame.draw.polygon(surf, theme.SEA, pts)
         regions: _Layer = layers["regions"]
         region_outlines = []
         if s > 25:
             shown_regions = regions.visible(s, origin, size, REGION_MIN_PX)
-            for i, pts in zip(shown_regions, regions.pixels(s, origin, shown_regions), strict=True):
-                if len(pts) >= 3:
-                    region_outlines.append((regions.features[i], pts))
-                    pygame.draw.polygon(surf, theme.REGION_EDGE, pts, 1)
+            yield
+            for part in regions.chunks(shown_regions):
+                for i, pts in zip(part, regions.pixels(s, origin, part), strict=True):
+                    if len(pts) >= 3:
+                        region_outlines.append((regions.features[i], pts))
+                        pygame.draw.polygon(surf, theme.REGION_EDGE, pts, 1)
+                yield
         # the scenario's regions, by controller
         overlay = pygame.Surface(size, pygame.SRCALPHA)
         bounds = pygame.Rect(0, 0, *size)
         for reg, _rings in layers["scenario"]:
-            self._draw_region(overlay, surf, reg, layers["shapes"][reg.id], origin, bounds)
+            yield from self._draw_region(overlay, surf, reg, layers["shapes"][reg.id], origin, bounds)
         surf.blit(overlay, (0, 0))
+        yield
         # occupied and disputed areas of the world map
         for f, pts in region_outlines if s > 25 else []:
             if f.get("disputed"):
@@ -729,56 +858,67 @@ class MapView:
             if f.get("disputed"):
                 hatch(surf, pts, (210, 200, 150), spacing=10, alpha=45)
         # borders on top: disputed ones dashed
-        for f, pts in outlines:
+        yield
+        for k, (f, pts) in enumerate(outlines, 1):
             if f.get("disputed"):
                 _dashed_polygon(surf, DISPUTED_EDGE, pts, 5.0, 1)
             else:
                 pygame.draw.polygon(surf, theme.BORDER, pts, 1)
+            if k % (4 * REFINE_CHUNK) == 0:
+                yield
         for f, pts in region_outlines:
             if f.get("disputed"):
                 _dashed_polygon(surf, DISPUTED_EDGE, pts, 4.0, 1)
         for reg, _rings in layers["scenario"]:
-            self._draw_region_edge(surf, reg, layers["shapes"][reg.id], origin, bounds)
+            yield from self._draw_region_edge(surf, reg, layers["shapes"][reg.id], origin, bounds)
 
-    def _mask(self, shp: _UnitShape, origin, box: pygame.Rect) -> pygame.Surface:
+    def _mask(self, shp: _UnitShape, origin, box: pygame.Rect):
         """White (opaque) where the shape is, within ``box`` of the cache surface: its rings
-        less its holes, within its clip, less its cuts."""
+        less its holes, within its clip, less its cuts. A generator (it yields between chunks
+        of polygons); its value is the mask."""
         mask = pygame.Surface(box.size, pygame.SRCALPHA)
         mask.fill((0, 0, 0, 0))
-        for ring in shp.rings:
+        for k, ring in enumerate(shp.rings, 1):
             pts = self._px(ring, origin, box)
             if len(pts) >= 3:
                 pygame.draw.polygon(mask, (255, 255, 255, 255), pts)
+            if k % REFINE_CHUNK == 0:
+                yield
         for ring in shp.holes:
             pts = self._px(ring, origin, box)
             if len(pts) >= 3:
                 pygame.draw.polygon(mask, (0, 0, 0, 0), pts)
         if shp.clip_rings:
-            clip = self._mask(_UnitShape(shp.clip_rings, shp.clip_holes), origin, box)
+            clip = yield from self._mask(_UnitShape(shp.clip_rings, shp.clip_holes), origin, box)
             mask.blit(clip, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+            yield
         for cut in shp.cuts:
-            mask.blit(self._mask(attrs.evolve(cut, cuts=()), origin, box), (0, 0), special_flags=pygame.BLEND_RGBA_SUB)
+            cut_mask = yield from self._mask(attrs.evolve(cut, cuts=()), origin, box)
+            mask.blit(cut_mask, (0, 0), special_flags=pygame.BLEND_RGBA_SUB)
+            yield
         return mask
 
     def _region_box(self, shp: _UnitShape, origin, bounds: pygame.Rect) -> pygame.Rect | None:
-        """The part of the cache surface a region covers (None: none of it)."""
+        """The part of the cache surface a region's box covers (None: none of it)."""
         if not shp.rings:
             return None
-        parts = [p for p in (self._px_array(r, origin) for r in shp.rings) if p is not None]
-        if not parts:
-            return None
-        a = np.vstack(parts)
-        lo, hi = a.min(axis=0), a.max(axis=0)
+        unit_box = self._unit_boxes.get(id(shp))
+        if unit_box is None:
+            a = np.vstack(shp.rings)
+            unit_box = self._unit_boxes[id(shp)] = np.concatenate([a.min(axis=0), a.max(axis=0)])
+        lo = unit_box[:2] * self.proj.scale - np.asarray(origin, dtype=float)
+        hi = unit_box[2:] * self.proj.scale - np.asarray(origin, dtype=float)
         box = pygame.Rect(int(lo[0]) - 2, int(lo[1]) - 2, int(hi[0] - lo[0]) + 5, int(hi[1] - lo[1]) + 5).clip(bounds)
         return box if box.w > 0 and box.h > 0 else None
 
-    def _draw_region(self, overlay, surf, reg, shp: _UnitShape, origin, bounds: pygame.Rect) -> None:
-        """A scenario region's fill in its controller's colour (hatched when occupied)."""
+    def _draw_region(self, overlay, surf, reg, shp: _UnitShape, origin, bounds: pygame.Rect):
+        """A scenario region's fill in its controller's colour (hatched when occupied); a
+        generator, like ``_render_steps``."""
         box = self._region_box(shp, origin, bounds)
         if box is None:
             return
         col = self.colours.get(reg.controller)
-        mask = self._mask(shp, origin, box)
+        mask = yield from self._mask(shp, origin, box)
         if not self.basemap:  # an invented map: the regions are the land
             base = theme.mix(theme.LAND, col, 0.22) if col else theme.LAND
             fill = mask.copy()
@@ -797,9 +937,9 @@ class MapView:
             lines.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
             surf.blit(lines, box.topleft)
 
-    def _draw_region_edge(self, surf, reg, shp: _UnitShape, origin, bounds: pygame.Rect) -> None:
+    def _draw_region_edge(self, surf, reg, shp: _UnitShape, origin, bounds: pygame.Rect):
         """Its own rings' edges in the controller's colour, only where the region is (a cut or a
-        clip leaves the rest of a ring to the region on the other side)."""
+        clip leaves the rest of a ring to the region on the other side); a generator."""
         box = self._region_box(shp, origin, bounds)
         if box is None:
             return
@@ -807,29 +947,37 @@ class MapView:
         edge = theme.lighten(col, 0.15) if col else (150, 158, 170)
         lines = pygame.Surface(box.size, pygame.SRCALPHA)
         lines.fill((0, 0, 0, 0))
-        for ring in shp.rings:
+        for k, ring in enumerate(shp.rings, 1):
             pts = self._px(ring, origin, box)
             if len(pts) >= 3:
                 pygame.draw.lines(lines, (*edge, 255), True, pts, 2)
+            if k % (4 * REFINE_CHUNK) == 0:
+                yield
         if shp.clip_rings or shp.cuts:
-            lines.blit(self._mask(shp, origin, box), (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
+            mask = yield from self._mask(shp, origin, box)
+            lines.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MIN)
         surf.blit(lines, box.topleft)
 
     def draw(self, surface: pygame.Surface, dt: float = 0.0) -> None:
         self._t += dt
         p = self.proj
         rect = p.rect
-        cache, origin = self._cache_surface()
-        cx, cy = p.plane(p.center_lon, p.center_lat)
-        src = pygame.Rect(
-            int(round(float(cx) - rect.w / 2 - origin[0])),
-            int(round(float(cy) - rect.h / 2 - origin[1])),
-            rect.w,
-            rect.h,
-        )
+        # the first picture at once; after a zoom or a long pan, a step a frame
+        ready = self._cache_surface(FRAME_BUDGET_S if self._cache else None)
         prev_clip = surface.get_clip()
         surface.set_clip(rect)
-        surface.blit(cache, rect.topleft, src)
+        if ready is None:
+            self._draw_preview(surface)
+        else:
+            cache, origin = ready
+            cx, cy = p.plane(p.center_lon, p.center_lat)
+            src = pygame.Rect(
+                int(round(float(cx) - rect.w / 2 - origin[0])),
+                int(round(float(cy) - rect.h / 2 - origin[1])),
+                rect.w,
+                rect.h,
+            )
+            surface.blit(cache, rect.topleft, src)
         if self.coverage is not None:
             self._draw_coverage(surface)
         placed: list[pygame.Rect] = [self._legend_box(), self._scale_box()]
