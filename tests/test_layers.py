@@ -37,7 +37,7 @@ _ENGINE = _EXPR | {"game.engine"}
 _POLICIES = _ENGINE | {"game.policies", "game.policies.llm"}
 _FILES = frozenset({"game.files", "game.datafile"})  # reading and writing files: not for the pure layers
 _RUNNERS = _POLICIES | _FILES | {"game.loader", "game.runners", "game.decisions"}
-_TOOLS = _RUNNERS | {"game.lint", "game.class_report", "game.schema", "game.handout"}
+_TOOLS = _RUNNERS | {"game.lint", "game.class_report", "game.schema", "game.handout", "game.claim_notes"}
 
 MAY_IMPORT: dict[str, frozenset[str]] = {
     # component (a module or a package) -> the components its modules may import
@@ -64,7 +64,9 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "game.decisions": _RUNNERS,
     "game.lint": _RUNNERS,
     "game.class_report": _RUNNERS,
-    "game.handout": _RUNNERS | {"game.class_report"},  # the debrief sheet shares the class report's figures
+    "game.claim_notes": frozenset({"game.claim_status", "game.model"}),  # a card's claims as numbered notes
+    "game.handout": _RUNNERS
+    | {"game.class_report", "game.claim_notes"},  # the debrief sheet shares the class report's figures
     "game.net": _RUNNERS | {"game.net"},  # class play over a network: beside the runners, under ui and cli
     "game.cli": _TOOLS | {"game.cli", "game.net"},
     "game.ui": _TOOLS | {"game.ui", "game.net"},
