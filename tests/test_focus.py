@@ -10,7 +10,7 @@ from pathlib import Path  # noqa: E402
 import pygame  # noqa: E402
 import pytest  # noqa: E402
 
-from game.ui import focus  # noqa: E402
+from game.ui import charts, focus  # noqa: E402
 from game.ui.app import App  # noqa: E402
 from game.ui.match import Match  # noqa: E402
 from game.ui.settings import Settings  # noqa: E402
@@ -165,14 +165,17 @@ def test_tab_on_the_debrief_reaches_its_buttons(app):
     app.stack.reset(GameScreen(app, match))
     debrief = app.stack.push(DebriefScreen(app, match, replays=replay_shares(match.session, ("aldoria",), n=20)))
     app.render(2)
-    labels = [b.text for b in debrief.focus_order()]
+    order = debrief.focus_order()
+    labels = [b.text for b in order if not isinstance(b, charts.Tip)]
     assert [label.split(" (")[0] for label in labels] == [
         "Back to the map",
         "Play again",
         "Title screen",
         "Export game log",
     ]
-    assert len(tab_through(app, debrief)) == 4
+    # before them, in reading order, the texts it shows whole on Tab (the escalation score's meaning)
+    assert any(isinstance(t, charts.Tip) and t.text.startswith("Escalation score") for t in order)
+    assert len(tab_through(app, debrief)) == len(order)
     tab_to(app, debrief, "Back to the map")
     press(app, pygame.K_SPACE)
     assert isinstance(app.stack.top, GameScreen)
