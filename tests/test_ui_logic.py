@@ -8,7 +8,6 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import contextlib  # noqa: E402
 import json  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -218,15 +217,13 @@ def test_corrupt_settings_are_ignored_with_a_message(home, content):
 
 
 # ---------------------------------------------------------------- debrief
-def test_debrief_replays_sum_to_one_and_are_fast():
+def test_debrief_replays_sum_to_one():
+    """(Their speed is bench/bench_ui.py's: tests assert no wall time, which load changes.)"""
     m = _played(5)
     assert m.session.done
-    t0 = time.perf_counter()
     r = replay_shares(m.session, ("aldoria",))
-    elapsed = time.perf_counter() - t0
-    assert r.n == 1000 and len(r.outcomes) == len(m.scenario.outcomes)
+    assert r.n == 1000 and r.ready and len(r.outcomes) == len(m.scenario.outcomes)
     assert r.student.sum() == pytest.approx(1.0) and r.ai.sum() == pytest.approx(1.0)
-    assert elapsed < 1.0
     assert seat_script(m.session, "aldoria") == {d["turn"]: d["choices"]["aldoria"] for d in m.session.decisions}
     assert replay_shares(m.session, ()).student is None
 
@@ -237,9 +234,7 @@ def test_debrief_for_every_scenario(match):
     m = Match.start(match.path, (seat,), 5)
     while not m.session.done:
         m.choose(seat, next(o for o in m.session.options(seat) if o.legal).instance, None)
-    t0 = time.perf_counter()
     r = replay_shares(m.session, (seat,))
-    assert time.perf_counter() - t0 < 1.5
     assert r.student.sum() == pytest.approx(1.0)
     chain = causal_chain(m.session.events, (seat,))
     assert chain[-1]["kind"] == "outcome"
