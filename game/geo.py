@@ -148,16 +148,25 @@ def point_in_polygon(lon: ArrayLike, lat: ArrayLike, ring_flat: ArrayLike) -> An
     ring = np.asarray(ring_flat, dtype=float).reshape(-1, 2)
     if len(ring) < 3:
         raise ValueError("a ring needs at least 3 points")
-    px = np.asarray(lon, dtype=float)
-    py = np.asarray(lat, dtype=float)
+    px, py = np.broadcast_arrays(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    flat_x, flat_y = px.ravel(), py.ravel()
     x0, y0 = ring[:, 0], ring[:, 1]
     x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
-    pxe, pye = px[..., None], py[..., None]
-    crosses = (y0 > pye) != (y1 > pye)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xcross = x0 + (pye - y0) * (x1 - x0) / (y1 - y0)
-    inside = (np.count_nonzero(crosses & (pxe < xcross), axis=-1) % 2) == 1
-    return bool(inside) if inside.ndim == 0 else inside
+    # Only points in the ring's box (widened past any rounding of the crossings) can be inside;
+    # the others cross no edge, or an even number: the test runs on the box, in bounded blocks.
+    (lo_x, lo_y), (hi_x, hi_y) = ring.min(axis=0), ring.max(axis=0)
+    cand = np.flatnonzero((flat_y >= lo_y) & (flat_y <= hi_y) & (flat_x >= lo_x - 1e-9) & (flat_x <= hi_x + 1e-9))
+    inside = np.zeros(flat_x.shape, dtype=bool)
+    block = max(1, 4_000_000 // len(ring))
+    for i in range(0, len(cand), block):
+        part = cand[i : i + block]
+        pxe, pye = flat_x[part, None], flat_y[part, None]
+        crosses = (y0 > pye) != (y1 > pye)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xcross = x0 + (pye - y0) * (x1 - x0) / (y1 - y0)
+        inside[part] = (np.count_nonzero(crosses & (pxe < xcross), axis=-1) % 2) == 1
+    shaped = inside.reshape(px.shape)
+    return bool(shaped) if shaped.ndim == 0 else shaped
 
 
 def point_in_feature(lon: ArrayLike, lat: ArrayLike, feature: dict) -> Any:
