@@ -88,12 +88,12 @@ NOTE_COLOUR = "#9aa6b4"
 
 def own_red_line(ev: dict, scenario, instructor: bool, by_id: dict) -> str:
     """A red line of the student's own side, told so it is not read as the student's own move:
-    which line and whose, then (``own_red_line_notes``) why it fired and what it does."""
+    which line and whose (named even when private: the side's role card lists it), then
+    (``own_red_line_notes``) why it fired and what it does."""
     name = scenario.actor(ev["owner"]).name
-    if ev.get("declared", True) or instructor:
-        which = f"\u2018{esc(ev.get('name', ''))}\u2019" + ("" if ev.get("declared", True) else " [hidden red line]")
-    else:
-        which = "a line it never declared"
+    which = f"\u2018{esc(ev.get('name', ''))}\u2019"
+    if not ev.get("declared", True):
+        which += " [hidden red line]" if instructor else " (private: your side never declared it)"
     head = (
         f"<font color='{OWN_LINE_COLOUR}'><b>Your own side's red line:</b></font> "
         f"{esc(words.possessive(name))} red line {which} fired \u2014 not your decision."
