@@ -149,7 +149,8 @@ def test_whole_tutorial_game_with_keys_and_a_click(xvfb, tmp_path):
             assert turn <= 5
         _xdo(env, "key", "F12")
         _xdo(env, "key", "Return")
-        st = _wait(lambda s: s.get("screen") == "debrief", 15, "the debrief", state, game)
+        _wait(lambda s: s.get("screen") == "debrief", 15, "the debrief", state, game)
+        st = _wait(lambda s: s.get("replays_ready"), 120, "the debrief's replays", state, game)
         assert st["outcome"] in ("war", "settlement", "standoff")
         assert abs(sum(st["student"]) - 1) < 1e-9 and abs(sum(st["ai"]) - 1) < 1e-9
         _xdo(env, "key", "F12")
