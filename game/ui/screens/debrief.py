@@ -481,7 +481,7 @@ class DebriefScreen(Screen):
         actual = next(
             (i for i, o in enumerate(scn.outcomes) if sess.outcome is not None and o.id == sess.outcome.id), None
         )
-        seat_names = " and ".join(scn.actor(a).name for a in self.seats) or "the seat"
+        seat_names = " and ".join(words.subject(scn.actor(a).name) for a in self.seats) or "the seat"
         if r.n == 0:
             f = theme.font(self.app.font_px(12), "italic")
             wait = "Replaying: the first figures in a moment\u2026"
