@@ -564,3 +564,24 @@ def test_a_news_box_is_never_laid_out_narrower_than_its_minimum(app):
     box = board.news._news_box("<b>Turn 1</b> Aldoria proposes talks under the Strait Council.", 0, 3)
     assert box.rect.w >= app.s(MIN_NEWS_WIDTH)
     box.kill()
+
+
+def test_the_instructor_card_is_never_laid_out_narrower_than_the_news_minimum(app):
+    """At 960x600 with the largest text the instructor column is a few pixels wide; its card made
+    pygame_gui's layout loop for minutes (the 30-minute monkey, seed 524, after F2)."""
+    from game.ui.panels.news import MIN_NEWS_WIDTH
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "atacms_2024.yaml"), ("ukraine",), 3)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(1)
+    board.instructor.rect = pygame.Rect(0, 50, 20, 400)
+    app.instructor = True
+    try:
+        board.instructor.build_widgets(app.manager.get_root_container())
+        assert board.instructor.box is not None and board.instructor.box.rect.w >= app.s(MIN_NEWS_WIDTH)
+    finally:
+        app.instructor = False
+        if board.instructor.box is not None:
+            board.instructor.box.kill()

@@ -9,6 +9,7 @@ from pygame_gui.elements import UITextBox
 
 from game.ui import news_view
 from game.ui.panels.base import Panel
+from game.ui.panels.news import MIN_NEWS_WIDTH
 from game.ui.screens.base import oid
 
 
@@ -25,6 +26,9 @@ class InstructorPanel(Panel):
             return
         s, rect = self.app.s, self.rect
         box = rect.inflate(-s(12), -s(12))
+        # a column only a few glyphs wide (the smallest window with the largest text) makes
+        # pygame_gui's layout loop for minutes (monkey seed 524): then the card covers some map
+        box.w = max(box.w, s(MIN_NEWS_WIDTH))
         self.box = UITextBox(
             f"<font pixel_size={self.app.font_px(12)}>{self.instructor_html()}</font>",
             box,
