@@ -585,3 +585,19 @@ def test_the_instructor_card_is_never_laid_out_narrower_than_the_news_minimum(ap
         app.instructor = False
         if board.instructor.box is not None:
             board.instructor.box.kill()
+
+
+def test_no_hint_card_when_the_map_is_a_sliver(app):
+    """The smallest window with the largest text and the instructor view left the map a few pixels
+    wide: the hint card had a negative size and drawing it raised (the monkey, seed 553)."""
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 3)
+    board = GameScreen(app, match)
+    app.stack.reset(board)
+    app.render(1)
+    assert board.hint.current() is not None, "the tutorial opens with a hint"
+    board.rects["map"] = pygame.Rect(0, 50, 30, 400)
+    board.hint._cache = None
+    assert board.hint.layout() is None
+    board.hint.draw(app.window)

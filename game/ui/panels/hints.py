@@ -59,6 +59,11 @@ class HintPanel(Panel):
         target = hint_target(hint)
         arrow_room = s(34) if target in ("ladder", "news") else 0
         width = min(s(410), mrect.w - 2 * margin - (arrow_room if target == "ladder" else 0))
+        if width < s(200) or mrect.h - 2 * margin < s(120):
+            # the map is a sliver (the smallest window, the largest text and the instructor view):
+            # no card rather than one of negative size (monkey seed 553); H shows it again later
+            self._cache = (key, None)
+            return None
         inner = width - 2 * pad - stripe
         lines = wrap(f_body, hint.text, inner)
         btn_w, btn_h = s(96), s(32)
