@@ -20,6 +20,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from bench_startup import worktree  # noqa: E402  (the same baseline checkout)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHILD = r"""
 import os, sys, time, json
@@ -55,15 +59,6 @@ while brief.settling:
 done = (time.perf_counter() - t, time.process_time() - c)
 print(json.dumps({"dossier_shown": shown, "dossier_done": done}), flush=True)
 """
-
-
-def worktree(rev: str) -> str:
-    """A checkout of ``rev`` beside the temp files, made once and reused."""
-    sha = subprocess.run(["git", "rev-parse", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    path = os.path.join(tempfile.gettempdir(), f"redline-bench-{sha.strip()[:12]}")
-    if not os.path.isdir(path):
-        subprocess.run(["git", "worktree", "add", "--detach", path, sha.strip()], cwd=ROOT, check=True)
-    return path
 
 
 def run_once(tree: str, scenario: str, seat: str, env: dict[str, str]) -> dict[str, tuple[float, float]]:
