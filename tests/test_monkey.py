@@ -52,6 +52,7 @@ def test_a_failure_names_its_seed_and_replays():
         m._stack_before = []
         m._frame(pygame.event.Event(pygame.USEREVENT))
     finally:
+        m.close()
         pygame.display.quit()
     assert len(m.failures) == 1
     text = str(m.failures[0])

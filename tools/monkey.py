@@ -12,7 +12,17 @@ SDL_VIDEODRIVER=dummy. Episodes start at the title screen, a briefing of any shi
 - a turn advances only by an explicit end-turn: a fresh press of Enter (not a key repeat) or a
   click on the end-turn button, on the board, one per human seat and turn;
 - every decision in the game (and in the autosave) is one the monkey chose when it ended a turn;
-- closing an overlay (Esc, or its Back/Cancel/Done button) returns to the screen below it.
+- closing an overlay (Esc, or its Back/Cancel/Done button) returns to the screen below it;
+- no event's frames take longer than ``--hang-seconds`` (a watchdog thread then prints the main
+  thread's stack and raises ``Hang`` in it), and no job of the worker runs longer than
+  ``--worker-seconds`` (its thread's stack is reported).
+
+The worker thread's results (a turn resolved, the debrief's replays, a reload) reach the frame
+loop when the thread happens to finish, so with ``--worker real`` a run depends on the
+machine's timing and a failure may not replay. The default, ``--worker lag``, hands each
+result back a seeded number of frames after its job was submitted (waiting for the thread if it
+is late): input still arrives while the game is busy, and a seed replays exactly. ``--worker
+wait`` hands every result back at the next frame.
 
 A failure names the seed and the event index, so it replays::
 
@@ -25,14 +35,17 @@ tests/test_monkey.py runs the same code on a few seeds.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import random
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +62,10 @@ import pygame_gui  # noqa: E402
 from game.ui import saves  # noqa: E402
 from game.ui.app import App, shipped_scenarios  # noqa: E402
 from game.ui.match import Match  # noqa: E402
+from game.ui.screens.base import buttons_in  # noqa: E402
 from game.ui.screens.overlay import Overlay  # noqa: E402
 from game.ui.settings import Settings  # noqa: E402
+from game.ui.work import Job, Worker  # noqa: E402
 
 END_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER)
 # keys a student meets: the game's own keys, digits, and some that mean nothing here
@@ -67,6 +82,10 @@ KEYS = (
 )
 SIZES = ((1280, 720), (1920, 1080), (960, 600), (1440, 810), (1000, 900), (2200, 800), (700, 500))
 CLOSE_WORDS = ("Back", "Cancel", "Done", "Close", "OK", "Got it")
+HANG_SECONDS = 10.0  # one event's frames longer than this: the window froze
+WORKER_SECONDS = 60.0  # a job of the worker thread longer than this: it never finishes
+WORKER_MODES = ("lag", "wait", "real")
+LAGS = (1, 1, 1, 2, 3, 5, 8, 13, 30, 60)  # frames from a job's submission to its result (--worker lag)
 
 
 @attrs.frozen
@@ -77,10 +96,12 @@ class Failure:
     event: int  # 1-based index of the event after which it was seen
     message: str
     detail: str = ""
+    after: str = ""  # the event, in words ("Escape pressed", "a click on 'Help and keys (F1)'")
 
     def __str__(self) -> str:
+        after = f" ({self.after})" if self.after else ""
         return (
-            f"monkey seed {self.seed}, event {self.event}: {self.message}\n"
+            f"monkey seed {self.seed}, event {self.event}{after}: {self.message}\n"
             f"  replay: python tools/monkey.py --seed {self.seed} --events {self.event}"
             + (f"\n{self.detail}" if self.detail else "")
         )
@@ -102,6 +123,117 @@ class Invariant(Exception):
     """An invariant does not hold (the message says which, in words)."""
 
 
+class Hang(BaseException):
+    """Raised in the frame loop by the watchdog: one event's frames took longer than the limit.
+    A BaseException, so no ``except Exception`` of the game on the way swallows it."""
+
+
+def thread_stack(ident: int | None) -> str:
+    """The Python stack of the thread ``ident`` now (empty if it has ended)."""
+    frame = sys._current_frames().get(ident) if ident is not None else None  # noqa: SLF001 - a watchdog's job
+    return "".join(traceback.format_stack(frame)) if frame is not None else ""
+
+
+def raise_in_thread(ident: int, exc: type[BaseException] | None) -> None:
+    """Make ``exc`` raise in thread ``ident`` at its next Python instruction (None: cancel that)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
+
+
+class Watchdog:
+    """A thread that watches the frame loop: when one ``guard``ed call runs longer than ``limit``
+    seconds it prints where the loop is (``where()`` says which seed and event) and the loop's
+    stack to stderr at once, keeps that stack in ``stack``, and raises ``Hang`` in the loop.
+
+    A loop stuck in C (no Python instruction to raise at) is still reported when the limit passes;
+    it raises ``Hang`` when it comes back."""
+
+    def __init__(self, limit: float, where: Callable[[], str]):
+        self.limit = limit
+        self.where = where
+        self.loop = threading.get_ident()
+        self.stack = ""
+        self._lock = threading.Lock()
+        self._since: float | None = None
+        self._fired = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="monkey-watchdog", daemon=True)
+        self._thread.start()
+
+    def guard(self, fn: Callable[[], None]) -> None:
+        """Run ``fn``; ``Hang`` if it outlasts the limit."""
+        with self._lock:
+            self._since, self._fired = time.monotonic(), False
+        try:
+            fn()
+        finally:
+            with self._lock:
+                self._since = None
+                fired = self._fired
+                if fired:  # fired as fn returned: the Hang may still be pending, deliver it here instead
+                    raise_in_thread(self.loop, None)
+        if fired:
+            raise Hang
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(min(0.2, self.limit / 4)):
+            with self._lock:
+                if self._since is None or self._fired or time.monotonic() - self._since < self.limit:
+                    continue
+                self._fired = True
+                self.stack = thread_stack(self.loop)
+                print(
+                    f"monkey: {self.where()}: no frame for {self.limit:g} s; the frame loop is at:\n{self.stack}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                raise_in_thread(self.loop, Hang)
+
+
+class LagWorker(Worker):
+    """The game's worker thread, with its results handed back to the frame loop a seeded number of
+    frames (``lags``) after each job was submitted rather than when the thread happens to finish:
+    the same seed then replays the same run. ``due_soon`` waits for the jobs the next frame hands
+    back (outside the watchdog's guard: a job's time is the worker's limit, not a frame's)."""
+
+    def __init__(self, seed: int, lags: tuple[int, ...]):
+        super().__init__()
+        self.rng = random.Random(seed)
+        self.lags = lags
+        self.frames = 0
+        self.due: dict[int, int] = {}  # id of a job's future -> the frame that hands its result back
+
+    def submit(self, label, fn, *args, on_done=None) -> Job:
+        job = super().submit(label, fn, *args, on_done=on_done)
+        self.due[id(job.future)] = self.frames + self.rng.choice(self.lags)
+        return job
+
+    def due_soon(self, timeout: float) -> Job | None:
+        """Wait for the jobs the next frame hands back; the first one still running after
+        ``timeout`` seconds (None: all finished)."""
+        end = time.monotonic() + timeout
+        for job in self.jobs:
+            if self.due[id(job.future)] > self.frames + 1:
+                break
+            try:
+                job.future.exception(timeout=max(0.0, end - time.monotonic()))
+            except FutureTimeout:
+                return job
+        return None
+
+    def poll(self) -> None:
+        self.frames += 1
+        while self.jobs and self.due[id(self.jobs[0].future)] <= self.frames and self.jobs[0].future.done():
+            job = self.jobs.pop(0)
+            del self.due[id(job.future)]
+            result = job.future.result()
+            if job.on_done is not None:
+                job.on_done(result)
+
+
 @attrs.define
 class MatchLedger:
     """What the monkey did to one match: end-turn presses and the choice on the board at each."""
@@ -116,12 +248,28 @@ class MatchLedger:
 class Monkey:
     """Drives one App with one seed; ``run(n)`` sends n events and returns a Report."""
 
-    def __init__(self, seed: int, size: tuple[int, int] = (1280, 720), stop_at_first: bool = True, draw_every: int = 1):
+    def __init__(
+        self,
+        seed: int,
+        size: tuple[int, int] = (1280, 720),
+        stop_at_first: bool = True,
+        draw_every: int = 1,
+        worker: str = "lag",
+        hang_seconds: float = HANG_SECONDS,
+        worker_seconds: float = WORKER_SECONDS,
+    ):
+        if worker not in WORKER_MODES:
+            raise ValueError(f"worker mode {worker!r}: one of {', '.join(WORKER_MODES)}")
         self.seed = seed
         self.draw_every = draw_every
+        self.size = size
+        self.worker = worker
+        self.worker_seconds = worker_seconds
         self.rng = random.Random(seed)
+        self.lag_rng = random.Random(seed)  # the worker's lags: their own stream, the same for a seed
         random.seed(seed)  # the title screen draws its game seeds from ``random``
-        self.app = App(Settings(width=size[0], height=size[1]), size, fixed_size=True)
+        self.watchdog = Watchdog(hang_seconds, lambda: f"seed {self.seed}, event {self.index}")
+        self.app = self._new_app()
         self.scenarios = [str(p) for p in shipped_scenarios()]
         self.stop_at_first = stop_at_first
         self.index = 0
@@ -132,6 +280,31 @@ class Monkey:
         self.held: set[int] = set()
         self.ledgers: dict[int, MatchLedger] = {}
         self.autosave_mtime: float | None = None
+
+    def _new_app(self) -> App:
+        """The window, with the worker the mode asks for."""
+        app = App(Settings(width=self.size[0], height=self.size[1]), self.size, fixed_size=True)
+        if self.worker != "real":
+            app.work.shutdown()
+            app.work = LagWorker(self.lag_rng.randrange(1 << 30), LAGS if self.worker == "lag" else (1,))
+        return app
+
+    def _replace_app(self) -> None:
+        """After a hang the window's state is whatever the interrupted code left: start a new one
+        (its worker thread too; a stuck job gets ``Hang`` raised in it, and is left behind)."""
+        old = self.app
+        for thread in list(getattr(old.work._pool, "_threads", ())):  # noqa: SLF001 - its one thread
+            if thread.is_alive() and thread.ident is not None:
+                raise_in_thread(thread.ident, Hang)
+        old.work._pool.shutdown(wait=False, cancel_futures=True)  # noqa: SLF001
+        pygame.display.quit()
+        self.app = self._new_app()
+        self.app.running = False
+        self.held.clear()
+
+    def close(self) -> None:
+        self.watchdog.close()
+        self.app.work._pool.shutdown(wait=False, cancel_futures=True)  # noqa: SLF001
 
     # ------------------------------------------------------------ episodes
     def new_episode(self) -> None:
@@ -296,6 +469,7 @@ class Monkey:
     def _before_frame(self, event) -> None:
         self._stack_before = list(self.app.stack.screens)
         self._event = event
+        self._closing, self._event_words = self._read_event(event)
         if self._end_turn_press(event):
             board = self._board()
             led = self._ledger(board.match)
@@ -303,34 +477,91 @@ class Monkey:
             led.chosen.add((board.match.session.turn, board.seat, _selected(board)))
             self.turns_ended += 1
 
+    def _read_event(self, event) -> tuple[bool, str]:
+        """Whether ``event`` closes the overlay on top (Esc, or a click on its Back/Cancel/Done...
+        button, read before the frame: after it, the screen that opened may have a Back button
+        at the same place), and the event in words for a failure's report."""
+        top = self.app.stack.top
+        if event.type in (pygame.KEYDOWN, pygame.KEYUP):
+            verb = "released" if event.type == pygame.KEYUP else "held" if event.key in self.held else "pressed"
+            words = f"{pygame.key.name(event.key) or event.key} {verb}"
+            return event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and isinstance(top, Overlay), words
+        if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP):
+            hit = [
+                b.text or ""
+                for b in buttons_in(top.root if top is not None else None)
+                if b.rect.collidepoint(event.pos)
+            ]
+            verb = "release" if event.type == pygame.MOUSEBUTTONUP else "press"
+            words = f"mouse button {event.button} {verb} at {tuple(event.pos)}" + (f" on '{hit[-1]}'" if hit else "")
+            closing = event.type == pygame.MOUSEBUTTONUP and isinstance(top, Overlay)
+            return closing and any(w in text for text in hit for w in CLOSE_WORDS), words
+        return False, pygame.event.event_name(event.type)
+
     def _frame(self, event) -> None:
         """The app's own frame; with ``draw_every`` > 1 most frames skip drawing (a faster run),
         but a frame after the stack changed always draws. A button release gets a second frame:
         pygame_gui posts the button's press then, and a person's next key comes later than 16 ms
-        (without it, a click on "Back" and the next Esc land in one frame and read as one act)."""
+        (without it, a click on "Back" and the next Esc land in one frame and read as one act).
+        Each frame runs under the watchdog; the worker's jobs due in it are waited for first."""
         self.index += 1
-        app = self.app
-        draw = self.index % self.draw_every == 0 or app.stack.screens != self._stack_before
+        draw = self.index % self.draw_every == 0 or self.app.stack.screens != self._stack_before
         try:
             for _ in range(2 if event.type == pygame.MOUSEBUTTONUP else 1):
-                if draw:
-                    app.frame(1 / 60)
-                else:
-                    setattr(app, "draw", _no_drawing)  # noqa: B010 - an instance attribute over the method
-                    try:
-                        app.frame(1 / 60)
-                    finally:
-                        del app.draw
+                if self._worker_late():
+                    return
+                self.watchdog.guard(lambda: self._one_frame(draw))
+        except Hang:
+            self._hung(f"one event's frames took more than {self.watchdog.limit:g} s (the window froze)")
+            return
         except Exception as exc:  # noqa: BLE001 - the monkey reports every exception with its seed
             self._fail(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            return
+        if self._worker_late():
             return
         try:
             self.check(event)
         except Invariant as exc:
             self._fail(str(exc))
 
+    def _one_frame(self, draw: bool) -> None:
+        app = self.app
+        if draw:
+            app.frame(1 / 60)
+            return
+        setattr(app, "draw", _no_drawing)  # noqa: B010 - an instance attribute over the method
+        try:
+            app.frame(1 / 60)
+        finally:
+            del app.draw
+
+    def _worker_late(self) -> bool:
+        """A job of the worker past ``worker_seconds`` is a failure (with the worker thread's
+        stack), and the run goes on in a new window. With a LagWorker, waits for the jobs the
+        next frame hands back."""
+        work = self.app.work
+        if isinstance(work, LagWorker):
+            late = work.due_soon(self.worker_seconds)
+        else:
+            now = time.monotonic()
+            late = next((j for j in work.jobs if not j.future.done() and now - j.started > self.worker_seconds), None)
+        if late is None:
+            return False
+        threads = list(getattr(work._pool, "_threads", ()))  # noqa: SLF001 - the stack of its one thread
+        stack = "".join(thread_stack(t.ident) for t in threads)
+        self._fail(
+            f"the worker's job '{late.label or late.future}' has run for more than {self.worker_seconds:g} s",
+            f"the worker thread is at:\n{stack}",
+        )
+        self._replace_app()
+        return True
+
+    def _hung(self, message: str) -> None:
+        self._fail(message, f"the frame loop was at:\n{self.watchdog.stack}")
+        self._replace_app()
+
     def _fail(self, message: str, detail: str = "") -> None:
-        self.failures.append(Failure(self.seed, self.index, message, detail))
+        self.failures.append(Failure(self.seed, self.index, message, detail, getattr(self, "_event_words", "")))
         self.app.running = False  # the next action starts a new episode
 
     # ------------------------------------------------------------ invariants
@@ -355,19 +586,11 @@ class Monkey:
 
     def _check_overlay_close(self, event) -> None:
         before = self._stack_before
-        if not before or not isinstance(before[-1], Overlay):
+        if not before or not isinstance(before[-1], Overlay) or not self._closing:
             return
         overlay = before[-1]
-        closing = event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
-        if event.type == pygame.MOUSEBUTTONUP:
-            hit = [
-                e
-                for e in self.app.manager.get_sprite_group().sprites()
-                if isinstance(e, pygame_gui.elements.UIButton) and e.rect.collidepoint(event.pos)
-            ]
-            closing = any(any(w in (e.text or "") for w in CLOSE_WORDS) for e in hit)
         stack = self.app.stack.screens
-        if closing and overlay not in stack and stack != before[:-1]:
+        if overlay not in stack and stack != before[:-1]:
             names = " > ".join(type(s).__name__ for s in stack)
             was = " > ".join(type(s).__name__ for s in before)
             raise Invariant(f"closing {type(overlay).__name__} left [{names}], not the screen below ([{was}] minus it)")
@@ -421,13 +644,19 @@ class Monkey:
     # ------------------------------------------------------------ run
     def _start_episode(self) -> None:
         """A new episode; one that fails to start (e.g. the board cannot be built at the window's
-        size) is a failure like any other, and the run goes on from the title screen."""
+        size, or its building hangs) is a failure like any other, and the run goes on from the
+        title screen."""
+        self._event_words = "starting an episode"
         try:
-            self.new_episode()
+            self.watchdog.guard(self.new_episode)
+        except Hang:
+            self._hung(f"starting an episode took more than {self.watchdog.limit:g} s")
         except Exception as exc:  # noqa: BLE001 - reported with its seed and event index
             self._fail(f"starting an episode: {type(exc).__name__}: {exc}", traceback.format_exc())
-            self.app.running = True
-            self.app.open_title()
+        else:
+            return
+        self.app.running = True
+        self.app.open_title()
 
     def run(self, n_events: int, deadline: float | None = None) -> Report:
         actions = self.actions()
@@ -462,15 +691,25 @@ def _selected(board) -> int | None:
 
 
 def run_seed(
-    seed: int, n_events: int, deadline: float | None = None, stop_at_first: bool = True, draw_every: int = 1
+    seed: int,
+    n_events: int,
+    deadline: float | None = None,
+    stop_at_first: bool = True,
+    draw_every: int = 1,
+    **options: Any,
 ) -> Report:
-    """One seed's run in a fresh temporary home (settings, saves, screenshots)."""
+    """One seed's run in a fresh temporary home (settings, saves, screenshots); ``options`` go to
+    Monkey (worker, hang_seconds, worker_seconds)."""
     with tempfile.TemporaryDirectory(prefix="redline-monkey-") as home:
         old = os.environ.get("REDLINE_HOME")
         os.environ["REDLINE_HOME"] = home
+        monkey = None
         try:
-            return Monkey(seed, stop_at_first=stop_at_first, draw_every=draw_every).run(n_events, deadline)
+            monkey = Monkey(seed, stop_at_first=stop_at_first, draw_every=draw_every, **options)
+            return monkey.run(n_events, deadline)
         finally:
+            if monkey is not None:
+                monkey.close()
             if old is None:
                 os.environ.pop("REDLINE_HOME", None)
             else:
@@ -486,14 +725,34 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--minutes", type=float, default=None, help="run seeds one after another for this long")
     p.add_argument("--keep-going", action="store_true", help="after a failure, start a new episode and go on")
     p.add_argument("--draw-every", type=int, default=1, help="draw one frame in N (default 1: every frame)")
+    p.add_argument(
+        "--worker",
+        choices=WORKER_MODES,
+        default="lag",
+        help="when the worker's results reach the frame loop: lag (a seeded number of frames after each job "
+        "started: replays), wait (at the next frame: replays), real (when the thread finishes: may not replay)",
+    )
+    p.add_argument(
+        "--hang-seconds",
+        type=float,
+        default=HANG_SECONDS,
+        help=f"fail when one event's frames take longer (default {HANG_SECONDS:g})",
+    )
+    p.add_argument(
+        "--worker-seconds",
+        type=float,
+        default=WORKER_SECONDS,
+        help=f"fail when one job of the worker thread takes longer (default {WORKER_SECONDS:g})",
+    )
     args = p.parse_args(argv)
+    options = {"worker": args.worker, "hang_seconds": args.hang_seconds, "worker_seconds": args.worker_seconds}
     end = time.monotonic() + args.minutes * 60 if args.minutes else None
     seed, done, total = args.seed, 0, 0
     failures: list[Failure] = []
     screens: set[str] = set()
     t0 = time.monotonic()
     while (end is not None and time.monotonic() < end) or (end is None and done < args.seeds):
-        rep = run_seed(seed, args.events, end, not args.keep_going, max(1, args.draw_every))
+        rep = run_seed(seed, args.events, end, not args.keep_going, max(1, args.draw_every), **options)
         done, total = done + 1, total + rep.events
         screens |= rep.screens
         failures += rep.failures
