@@ -364,20 +364,13 @@ def compile_rules(
                 parts.append(np.array([r.center], dtype=float))
         launch_points[wi] = np.concatenate(parts).reshape(-1, 2)
 
+    aims_of = [_aims(act, scn, site_tags, actor_ix, weapon_ix) for act in actions]
+    site_km = _site_km(scn, launch_points, aims_of)
     instances: list[Instance] = []
     rules_actions: list[ActionRules] = []
     for k, act in enumerate(actions):
         path = ("actions", k)
-        weapons_k = [weapon_ix[w] for w in act.weapon if w in weapon_ix] or [-1]
-        targets_by_shooter: dict[frozenset[str], list[int]] = {}
-        aims: list[tuple[int, list[int]]] = []
-        for wi in weapons_k:
-            shooter = frozenset({scn.weapons[wi].owner} if wi >= 0 else act.actor)
-            if shooter not in targets_by_shooter:
-                targets_by_shooter[shooter] = (
-                    _target_sites(act, scn, site_tags, actor_ix, set(shooter)) if act.target is not None else [-1]
-                )
-            aims.append((wi, targets_by_shooter[shooter]))
+        aims = aims_of[k]
         n_aims = sum(len(sites_w) for _, sites_w in aims)
         if n_aims > MAX_ACTION_INSTANCES:
             c.diag(
@@ -395,17 +388,13 @@ def compile_rules(
             aims = []
         ids = []
         for wi, sites_w in aims:
-            dists = np.zeros(len(sites_w))
-            if wi >= 0 and sites_w and len(launch_points[wi]):
-                lonlat = np.array([[scn.map.sites[si].lon, scn.map.sites[si].lat] for si in sites_w])
-                dists = _nearest_km(lonlat, launch_points[wi])
-            for si, site_dist in zip(sites_w, dists):
+            for si in sites_w:
                 ok, reason, dist = True, "", 0.0
                 if wi >= 0 and si >= 0:
                     w = scn.weapons[wi]
                     site = scn.map.sites[si]
                     if len(launch_points[wi]):
-                        dist = 0.0 if site.region in w.launch_from else float(site_dist)
+                        dist = 0.0 if site.region in w.launch_from else site_km[wi, si]
                         if dist > w.range_km:
                             ok, reason = False, f"out of range: {dist:.0f} km > {w.range_km:.0f} km"
                 struck = tuple(lay[f"struck:{t}"] for t in sorted(site_tags[si])) if si >= 0 else ()
@@ -663,6 +652,43 @@ def _percent_as_share(number: str) -> str:
         return f"{float(number) / 100:g}"
     except ValueError:
         return "a number from 0 to 1"
+
+
+def _aims(act: Action, scn: Scenario, site_tags, actor_ix, weapon_ix) -> list[tuple[int, list[int]]]:
+    """(weapon, sites) pairs an action aims at: each weapon (-1: none) with the sites its owner
+    (else the action's actors) may target; [-1] for an action without a target."""
+    weapons = [weapon_ix[w] for w in act.weapon if w in weapon_ix] or [-1]
+    targets_by_shooter: dict[frozenset[str], list[int]] = {}
+    aims: list[tuple[int, list[int]]] = []
+    for wi in weapons:
+        shooter = frozenset({scn.weapons[wi].owner} if wi >= 0 else act.actor)
+        if shooter not in targets_by_shooter:
+            targets_by_shooter[shooter] = (
+                _target_sites(act, scn, site_tags, actor_ix, set(shooter)) if act.target is not None else [-1]
+            )
+        aims.append((wi, targets_by_shooter[shooter]))
+    return aims
+
+
+def _site_km(
+    scn: Scenario, launch_points: dict[int, np.ndarray], aims_of: list[list[tuple[int, list[int]]]]
+) -> dict[tuple[int, int], float]:
+    """Each (weapon, site) some action aims at: the site's distance to the weapon's launch
+    points, measured in one call a weapon (actions share weapons and sites, and each call turns
+    the weapon's thousands of launch points into unit vectors again); the same figures, since
+    ``geo.nearest_km`` measures each point alone."""
+    sites_of: dict[int, set[int]] = {}
+    for aims in aims_of:
+        for wi, sites_w in aims:
+            if wi >= 0 and len(launch_points[wi]):
+                sites_of.setdefault(wi, set()).update(si for si in sites_w if si >= 0)
+    km: dict[tuple[int, int], float] = {}
+    for wi, sites in sites_of.items():
+        order = sorted(sites)
+        if order:
+            lonlat = np.array([[scn.map.sites[si].lon, scn.map.sites[si].lat] for si in order])
+            km.update(zip(((wi, si) for si in order), map(float, _nearest_km(lonlat, launch_points[wi])), strict=True))
+    return km
 
 
 def _target_sites(act: Action, scn: Scenario, site_tags, actor_ix, shooters: set[str]) -> list[int]:

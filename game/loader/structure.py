@@ -7,12 +7,13 @@ message says ``weapons.atacms.range_km``, not ``weapons[3].range_km``.
 
 from __future__ import annotations
 
+import functools
 import math
+import types
 import typing
+from collections.abc import Callable
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 
 from game.diagnostics import Diagnostic, did_you_mean
 from game.loader import for_each, rungs_off
@@ -80,7 +81,13 @@ def _describe(value) -> str:
     return repr(value)
 
 
-def _make_converter() -> cattrs.Converter:
+@functools.cache
+def converter():
+    """The cattrs converter that words every structural error, made at the first error (its
+    import and the structuring code it generates per class are most of a valid file's cost)."""
+    import cattrs
+    from cattrs.errors import IterableValidationError
+
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(float, _float)
@@ -139,7 +146,79 @@ class _Index:
     index: int
 
 
-CONVERTER = _make_converter()
+class _Unusual(Exception):
+    """Something the plain reader leaves to cattrs: an error, or a type it does not know."""
+
+
+def _plain(value, cls):
+    """``value`` as an instance of the attrs class ``cls``, as cattrs (``converter()``)
+    structures it when the data is valid, without cattrs; raises on anything else, which
+    cattrs then reads again to word every error."""
+    if type(value) is not dict:
+        raise _Unusual
+    fields, names = _plan(cls)
+    if not names.issuperset(value):
+        raise _Unusual
+    return cls(**{name: read(value[name]) for name, read, required in fields if required or name in value})
+
+
+@functools.cache
+def _plan(cls) -> tuple[tuple[tuple[str, Callable, bool], ...], frozenset]:
+    """(name, reader, required) of each field of ``cls``, and the set of their names."""
+    hints = typing.get_type_hints(cls)
+    fields = tuple((f.name, _reader(hints[f.name]), f.default is attrs.NOTHING) for f in attrs.fields(cls))
+    return fields, frozenset(name for name, _, _ in fields)
+
+
+_SCALARS: dict[type, Callable] = {str: _str, float: _float, int: _int, bool: _bool}
+
+
+def _reader(tp) -> Callable:
+    """The plain reader of a field's type: the converter's own hooks for scalars, its rules for
+    tuples, mappings and optional values (see ``converter``)."""
+    scalar = _SCALARS.get(tp)
+    if scalar is not None:
+        return functools.partial(scalar, _type=tp)
+    if isinstance(tp, type) and attrs.has(tp):
+        return functools.partial(_plain, cls=tp)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (types.UnionType, typing.Union) and len(args) == 2 and type(None) in args:
+        some = _reader(args[0] if args[1] is type(None) else args[1])
+        return lambda v: None if v is None else some(v)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item, text = _reader(args[0]), args[0] is str
+
+        def many(v):
+            if text and isinstance(v, (str, int, float)) and not isinstance(v, bool):
+                v = [v]
+            if type(v) is not list:
+                raise _Unusual
+            return tuple(item(x) for x in v)
+
+        return many
+    if origin is tuple and args:
+        items = tuple(_reader(a) for a in args)
+
+        def fixed(v):
+            if type(v) is not list or len(v) != len(items):
+                raise _Unusual
+            return tuple(read(x) for read, x in zip(items, v, strict=True))
+
+        return fixed
+    if origin is dict and len(args) == 2:
+        key, val = _reader(args[0]), _reader(args[1])
+
+        def mapping(v):
+            if type(v) is not dict:
+                raise _Unusual
+            return {key(k): val(x) for k, x in v.items()}
+
+        return mapping
+
+    def unknown(v):
+        raise _Unusual
+
+    return unknown
 
 
 @attrs.frozen
@@ -232,6 +311,8 @@ def _field_names(cls) -> list[str]:
 
 def _walk(exc: BaseException, path: Path, cls, out: list[tuple[Path, str]]) -> None:
     """Flatten a cattrs exception group into (model path, message) pairs."""
+    from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
     notes = getattr(exc, "__notes__", [])
     here = path
     for note in notes:
@@ -274,7 +355,11 @@ def structure(
     if not isinstance(data, dict):
         return None, [Diagnostic(file, 1, 1, "", "a scenario is a mapping of sections (format:, meta:, ...)")]
     try:
-        return CONVERTER.structure(data, Scenario), []
+        return _plain(data, Scenario), []
+    except Exception:  # noqa: BLE001, S110 - cattrs reads it again below and words the errors
+        pass
+    try:
+        return converter().structure(data, Scenario), []
     except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnostic
         pairs: list[tuple[Path, str]] = []
         _walk(exc, (), Scenario, pairs)
@@ -309,4 +394,4 @@ def _dedupe(diags: list[Diagnostic], file: str) -> list[Diagnostic]:
     return sorted(out, key=lambda d: (d.file != file, d.line, d.col))
 
 
-__all__ = ["CONVERTER", "PathMap", "normalize", "structure"]
+__all__ = ["PathMap", "converter", "normalize", "structure"]
