@@ -48,6 +48,14 @@ def _place(kept: list[pygame.Rect], box: pygame.Rect) -> bool:
     return True
 
 
+def chart_top(values: list[list[int]], rungs: int) -> int:
+    """The highest rung the chart shows: one above the highest a line reached (at least rung 3),
+    so a game that stayed low is not squeezed into the bottom rows of a 14-rung ladder (the
+    Cuban chart's rows were 4 px apart, its labels 8 px)."""
+    reached = max((v for vs in values for v in vs), default=0)
+    return min(rungs, max(reached + 1, 3))
+
+
 def rung_chart(
     surface,
     rect: pygame.Rect,
@@ -58,18 +66,25 @@ def rung_chart(
     players: tuple[int, ...] = (),
     tips: list[Tip] | None = None,
 ) -> list[pygame.Rect]:
-    """Rung (0..n) by turn, one stepped line per actor: (name, colour, marker shape, values); the
-    series at ``players`` (the student's sides) drawn last, on top of the others, and thicker.
+    """Rung (0..``chart_top``) by turn, one stepped line per actor: (name, colour, marker shape,
+    values); the series at ``players`` (the student's sides) drawn last, on top of the others, and
+    thicker.
 
     Returns the boxes of the text it drew (and adds to ``tips`` the texts it cut). Where rung
     labels would overlap, the rungs a line reaches are labelled first, then the others from the
-    bottom up while they fit; turn numbers likewise."""
+    bottom up while they fit; turn numbers likewise, under the markers of the bottom row."""
     f = theme.font(round(10 * fs))
-    n = len(rung_names)
+    n = chart_top([values for *_x, values in series], len(rung_names))
+    rung_names = rung_names[:n]
     label_w = min(max((f.size(x)[0] for x in rung_names), default=40) + 10, rect.w // 3)
     legend_h = max(round(18 * fs), f.get_linesize() + 4)
+    marker_r = round(6.5 * fs)  # the largest marker: the turn numbers go below it
+    top = max(4, f.get_linesize() // 2)  # the top rung's label is centred on its line: all of it inside
     plot = pygame.Rect(
-        rect.left + label_w, rect.top + 4, rect.w - label_w - 6, rect.h - 12 - f.get_linesize() - legend_h
+        rect.left + label_w,
+        rect.top + top,
+        rect.w - label_w - 6,
+        rect.h - top - 8 - marker_r - f.get_linesize() - legend_h,
     )
     kept: list[pygame.Rect] = []
     if plot.w < 20 or plot.h < 20:
@@ -105,7 +120,7 @@ def rung_chart(
     for t in range(1, turns + 1):
         x, _ = xy(t, 0)
         img = theme.render(f, str(t), theme.TEXT_DIM)
-        box = img.get_rect(midtop=(x, plot.bottom + 4))
+        box = img.get_rect(midtop=(x, plot.bottom + marker_r + 2))
         if _place(kept, box.inflate(6, 0)):
             surface.blit(img, box)
     k = len(series)
@@ -163,7 +178,8 @@ def paired_bars(
     f = theme.font(round(11 * fs))
     fb = theme.font(round(11 * fs), "bold")
     legend_h = max(round(20 * fs), f.get_linesize() + 4)
-    label_w = min(max((f.size(x)[0] for x in labels), default=40) + 12, int(rect.w * 0.38))
+    widths = [(fb if i == highlight else f).size(x)[0] for i, x in enumerate(labels)]  # the game's own in bold
+    label_w = min(max(widths, default=40) + 12, int(rect.w * 0.38))
     rows = len(labels)
     if rows == 0:
         return []

@@ -456,9 +456,12 @@ class DebriefScreen(Screen):
         for card in self.cards():
             card.draw(surface)
         self.tips = [] if self.summary_tip is None else [self.summary_tip]
-        inner = charts.frame(surface, self.chart_rect, "Escalation trajectory: rung by turn", fs, self.tips)
-        series = []
         hist = sess.rung_history()
+        rungs = len(scn.ladder.rungs)
+        top = charts.chart_top(list(hist.values()), rungs)
+        chart_title = "Escalation trajectory: rung by turn" + (f" (rungs 1-{top} of {rungs})" if top < rungs else "")
+        inner = charts.frame(surface, self.chart_rect, chart_title, fs, self.tips)
+        series = []
         for a in scn.actors:
             name = a.name + (" (you)" if a.id in self.seats else "")
             series.append((name, self.colours[a.id], self.ladder.marker_shape(a.id), hist.get(a.id, [])))
