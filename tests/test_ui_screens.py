@@ -317,12 +317,14 @@ def test_board_news_shows_history_and_where_the_player_left_it(app):
     assert text.count("Historically:") == 2  # turn 1, and turn 2 being decided
     # the news opens at turn 1's results, not at the end (turn 2's history)
     assert 0 < board.news.scroll_share() < 1
-    # one box a turn; the next turn lays out only the turn just resolved and the one being decided
-    first = board.news.boxes[0][1]
-    assert len(board.news.boxes) == 2
+    # boxes of a few lines of one turn; the next turn lays out only the turn just resolved and the
+    # one being decided: turn 1's boxes are the same objects
+    first = [block.box for block in board.news.blocks if block.turn == 0]
+    assert {block.turn for block in board.news.blocks} == {0, 1} and first
     board.end_turn()
     app.render(1)
-    assert len(board.news.boxes) == 3 and board.news.boxes[0][1] is first
+    assert {block.turn for block in board.news.blocks} == {0, 1, 2}
+    assert [block.box for block in board.news.blocks if block.turn == 0] == first
     assert 0 < board.news.scroll_share() < 1
 
 
@@ -511,7 +513,9 @@ def test_news_that_cannot_be_laid_out_never_breaks_the_board(app, monkeypatch):
     board = GameScreen(app, match)
     app.stack.reset(board)
     app.render(2)
-    assert board.news.boxes and all("cannot be laid out" in box.html_text for _part, box in board.news.boxes)
+    blocks = board.news.blocks
+    assert blocks and all("cannot be laid out" in block.box.html_text for block in blocks)
+    assert len(blocks) == len({block.turn for block in blocks})  # one note a turn, not one a block
 
 
 def test_settings_show_the_window_size_in_use(app):
@@ -562,7 +566,7 @@ def test_a_news_box_is_never_laid_out_narrower_than_its_minimum(app):
     app.stack.reset(board)
     app.render(1)
     box = board.news._news_box("<b>Turn 1</b> Aldoria proposes talks under the Strait Council.", 0, 3)
-    assert box.rect.w >= app.s(MIN_NEWS_WIDTH)
+    assert box is not None and box.rect.w >= app.s(MIN_NEWS_WIDTH)
     box.kill()
 
 
