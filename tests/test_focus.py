@@ -194,3 +194,35 @@ def test_an_overlay_never_rings_a_button_of_the_screen_below(app):
     assert settings.ring_rect() != pygame.Rect(title.settings_btn.rect)
     app.manager.set_focus_set(settings.done)
     assert settings.ring_rect() == pygame.Rect(settings.done.rect)
+
+
+def test_the_debrief_rings_the_button_enter_presses(app):
+    """The debrief opens by Enter and leaves for the title by Enter: the ring shows it, on Title screen."""
+    from game.ui.debrief_data import replay_shares
+    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(TUTORIAL, ("aldoria",), 3)
+    match.autosave = False
+    match.session.run_ai_to_end()
+    app.stack.reset(GameScreen(app, match))
+    debrief = app.stack.push(DebriefScreen(app, match, replays=replay_shares(match.session, ("aldoria",), n=20)))
+    app.render(2)
+    assert debrief.title_btn.text.endswith("(Enter)")
+    assert debrief.ring_rect() == debrief.title_btn.rect and ring_drawn(app, debrief.title_btn.rect)
+
+
+def test_esc_on_the_dossier_goes_back_to_the_briefing_not_the_title(app):
+    from game.ui.screens.briefing import BriefingScreen
+    from game.ui.screens.game_screen import GameScreen
+
+    match = Match.start(TUTORIAL, ("aldoria",), 1)
+    match.autosave = False
+    app.stack.reset(GameScreen(app, match))
+    briefing = app.stack.push(BriefingScreen(app, match))
+    press(app, pygame.K_d)
+    assert briefing.page == "dossier"
+    press(app, pygame.K_ESCAPE)
+    assert app.stack.top is briefing and briefing.page == "briefing"
+    press(app, pygame.K_ESCAPE)
+    assert app.stack.top is not briefing and app.stack.top.name == "title"

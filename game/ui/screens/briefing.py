@@ -221,7 +221,8 @@ def first_views_then_rest(cards: list[TextCard]) -> Iterator[None]:
 class BriefingScreen(Screen):
     """Two pages: the briefing (short briefing, role card) and the dossier (everything else).
 
-    D or the Dossier button switches pages; Left/Right pick a column, Up/Down/PgUp/PgDn scroll it.
+    D or the Dossier button switches pages (Esc on the dossier goes back to the briefing); Left/Right
+    pick a column, Up/Down/PgUp/PgDn scroll it.
     The columns are text cards laid out a line at a time: the first frame lays out what each column
     shows, later frames the rest under a budget (the ATACMS dossier as pygame_gui text boxes took
     3.6 s to open at load 3, all in one frame)."""
@@ -308,6 +309,9 @@ class BriefingScreen(Screen):
                 board = self.app.stack.top
                 if hasattr(board, "hand_over"):
                     board.hand_over()
+            return None
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.page == "dossier":
+            self.show_page("briefing")  # Esc goes back a page, as on every overlay: not to the title
             return None
         if button_pressed(event, self.back) or (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE):
             self.app.open_title(preselect=self.match.path, seed=self.match.seed)

@@ -521,6 +521,13 @@ class DebriefScreen(Screen):
             texts = [f"{title}:", *texts] if title_cut else texts
             self.tips.append(charts.Tip(pygame.Rect(self.explore_rect), " ".join(texts)))
 
+    def focus_rect(self) -> pygame.Rect | None:
+        """The button Enter presses (Title screen): without a ring a student who pressed Enter to
+        open the debrief had no sign that the next Enter leaves it."""
+        if self.title_btn is None or not self.title_btn.alive():
+            return None
+        return pygame.Rect(self.title_btn.rect)
+
     # ------------------------------------------------------------ the full text of what is cut
     def focus_order(self) -> list:
         """Tab moves over the buttons and the texts drawn cut (its tip shows the whole text)."""
