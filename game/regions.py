@@ -70,7 +70,15 @@ class _Index:
 
     countries: dict
     admin1: dict
-    admin1_by_name: dict  # folded name -> [features]
+
+    @functools.cached_property
+    def admin1_by_name(self) -> dict[str, list[dict]]:
+        """Folded name -> [features]: made at the first reference that is not a code (folding
+        4,500 names costs more than the rest of checking a scenario's regions by code)."""
+        by_name: dict[str, list[dict]] = {}
+        for f in self.admin1.values():
+            by_name.setdefault(_fold(f["name"]), []).append(f)
+        return by_name
 
 
 def world() -> dict | None:
@@ -92,10 +100,7 @@ def _index() -> _Index | None:
         m = geo.basemap_meta(geo.WORLD)
     except geo.BasemapError:
         return None
-    by_name: dict[str, list[dict]] = {}
-    for f in m["regions"]:
-        by_name.setdefault(_fold(f["name"]), []).append(f)
-    return _Index({c["id"]: c for c in m["countries"]}, {r["id"]: r for r in m["regions"]}, by_name)
+    return _Index({c["id"]: c for c in m["countries"]}, {r["id"]: r for r in m["regions"]})
 
 
 def _words(name: str) -> str:

@@ -38,7 +38,10 @@ COMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with ``only``, the flags of that command alone are declared
+    (what running it needs: declaring all fifteen commands' costs more than a ``validate``'s
+    structuring), every command still listed."""
     from game.cli import commands
 
     p = UsageParser(
@@ -50,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", parser_class=UsageParser, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         sp = sub.add_parser(name, help=help_text, description=help_text)
-        getattr(commands, "args_" + name.replace("-", "_"))(sp)
+        if only is None or name == only:
+            getattr(commands, "args_" + name.replace("-", "_"))(sp)
     return p
 
 
@@ -60,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         from game.cli.window import title
 
         return title(argv)
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv[0] in COMMANDS else None)
     args = parser.parse_args(argv)
     from game.cli import commands
 
