@@ -216,6 +216,7 @@ class Variable:
     initial: float = _help("Value at the start.")
     range: tuple[float, float] = _opt("`[min, max]`; effects are clipped to it.", (0.0, 1.0))
     says: str = _opt("What it measures, in plain words.", "")
+    label: str = _opt("Short name on its bar in the game (default: made from `id`, e.g. 'Russia: resolve').", "")
     show: bool = _opt("Show it as a bar in the game.", True)
     per_turn: float = _opt("Added at the start of every turn (e.g. -0.02: tension cools by itself).", 0.0)
 

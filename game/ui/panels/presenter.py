@@ -14,7 +14,11 @@ ACRONYMS = {"us", "usa", "uk", "eu", "nato", "un", "ussr", "npp", "irbm", "icbm"
 
 
 def indicator_label(var_id: str, scenario) -> str:
-    """A short label for a variable: 'Russia: resolve', 'US admin', 'Tension'."""
+    """A short label for a variable: its author's ``label``, else made from its id ('Russia:
+    resolve', 'US admin', 'Tension')."""
+    own = next((v.label for v in scenario.variables if v.id == var_id and v.label), "")
+    if own:
+        return own
 
     def words(text: str) -> str:
         out = [w.upper() if w.lower() in ACRONYMS else w for w in text.replace("_", " ").split()]
