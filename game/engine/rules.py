@@ -674,20 +674,26 @@ def _site_km(
     scn: Scenario, launch_points: dict[int, np.ndarray], aims_of: list[list[tuple[int, list[int]]]]
 ) -> dict[tuple[int, int], float]:
     """Each (weapon, site) some action aims at: the site's distance to the weapon's launch
-    points, measured in one call a weapon (actions share weapons and sites, and each call turns
-    the weapon's thousands of launch points into unit vectors again); the same figures, since
-    ``geo.nearest_km`` measures each point alone."""
-    sites_of: dict[int, set[int]] = {}
+    points, measured in one call for all the weapons launched from the same regions (actions
+    share weapons and sites, weapons share launch regions, and each call turns the thousands of
+    launch points into unit vectors again); the same figures, since ``geo.nearest_km`` measures
+    each point alone."""
+    sites_of: dict[tuple[str, ...], set[int]] = {}
+    weapons_of: dict[tuple[str, ...], set[int]] = {}
     for aims in aims_of:
         for wi, sites_w in aims:
             if wi >= 0 and len(launch_points[wi]):
-                sites_of.setdefault(wi, set()).update(si for si in sites_w if si >= 0)
+                launch = scn.weapons[wi].launch_from
+                sites_of.setdefault(launch, set()).update(si for si in sites_w if si >= 0)
+                weapons_of.setdefault(launch, set()).add(wi)
     km: dict[tuple[int, int], float] = {}
-    for wi, sites in sites_of.items():
+    for launch, sites in sites_of.items():
         order = sorted(sites)
         if order:
             lonlat = np.array([[scn.map.sites[si].lon, scn.map.sites[si].lat] for si in order])
-            km.update(zip(((wi, si) for si in order), map(float, _nearest_km(lonlat, launch_points[wi])), strict=True))
+            first = min(weapons_of[launch])
+            dists = [float(d) for d in _nearest_km(lonlat, launch_points[first])]
+            km.update(((wi, si), d) for wi in weapons_of[launch] for si, d in zip(order, dists, strict=True))
     return km
 
 
