@@ -5,7 +5,7 @@
 
 For each runner (``sweep``: ``run_sweep`` at the scenario's own values; ``simulate``:
 ``local.simulate``, what ``simulate`` runs), number of games and tree (this one, and a git
-worktree of REV, default 4ca55b7, made under the temp folder when missing), a fresh process
+worktree of REV, default 5c51bae, made under the temp folder when missing), a fresh process
 plays every game with every actor AI and prints:
 
 - compute: the runner's wall time, from its start to the last chunk folded (the sweep's own
@@ -119,7 +119,7 @@ def main() -> None:
     ap.add_argument("--games", default="1000000,4000000", help="comma-separated game counts")
     ap.add_argument("--workers", default="2", help="comma-separated worker counts (default 2)")
     ap.add_argument("--runner", default="sweep,simulate", help="sweep, simulate or both (comma-separated)")
-    ap.add_argument("--baseline", default="4ca55b7", help="the commit to compare with (default 4ca55b7)")
+    ap.add_argument("--baseline", default="5c51bae", help="the commit to compare with (default 5c51bae)")
     ap.add_argument("--out", default="", help="the sweep writes its report files under this folder")
     ap.add_argument("--ten-million", action="store_true", help="add a 10,000,000-game row")
     ap.add_argument("--repeat", type=int, default=1, help="runs per row and tree, alternating; the best is shown")
@@ -149,8 +149,8 @@ def main() -> None:
                     over = min(r["compute"] / r["kernel"] for r in got) - 1
                     over_cpu = min(r["cpu"] / r["kernel_cpu"] for r in got) - 1
                     cells.append(
-                        f"{m['compute']:>9.1f} {m['kernel']:>8.1f} {over:>5.0%} "
-                        f"{m['cpu']:>6.1f} {m['kernel_cpu']:>8.1f} {over_cpu:>5.0%} {m['parent_mb']:>9.0f}"
+                        f"{m['compute']:>9.2f} {m['kernel']:>8.2f} {over:>5.0%} "
+                        f"{m['cpu']:>6.2f} {m['kernel_cpu']:>8.2f} {over_cpu:>5.0%} {m['parent_mb']:>9.0f}"
                     )
                 print(f"{runner:<8} {n:>10,} {w:>7}   new: {cells[0]}   base: {cells[1]}", flush=True)
 

@@ -1,5 +1,6 @@
 """The parent keeps a bounded number of chunks in flight (its memory must not grow with the
-number of games), and the results still come in chunk order."""
+number of games), and the results still come in chunk order, each chunk computed as alone
+whatever task it was batched in."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import concurrent.futures as cf
 import os
 
 from game.loader.load import read_bytes
-from game.runners.local import RunSpec, chunks, in_flight, run_chunk, run_ordered
+from game.runners.local import MAX_BATCH, Job, RunSpec, batches, chunks, in_flight, run_chunk, run_ordered
+from game.runners.sweep import tally_to_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -23,25 +25,43 @@ class CollectedFuture(cf.Future):
 
 
 class CountingExecutor:
-    """Runs each chunk at once, in this process, and counts the futures not yet collected."""
+    """Runs each task at once, in this process, and counts the chunks of the tasks whose
+    results were not yet collected (the most at any time), and the chunks of each task."""
 
     def __init__(self) -> None:
-        self.outstanding: list[CollectedFuture] = []
+        self.outstanding: list[tuple[CollectedFuture, int]] = []
         self.most = 0
+        self.task_sizes: list[int] = []
 
-    def submit(self, fn, *args) -> CollectedFuture:
+    def submit(self, fn, spec, bounds, *rest) -> CollectedFuture:
         fut = CollectedFuture()
-        fut.set_result(fn(*args))
-        self.outstanding = [f for f in self.outstanding if not f.collected] + [fut]
-        self.most = max(self.most, len(self.outstanding))
+        fut.set_result(fn(spec, bounds, *rest))
+        self.outstanding = [(f, n) for f, n in self.outstanding if not f.collected] + [(fut, len(bounds))]
+        self.most = max(self.most, sum(n for _f, n in self.outstanding))
+        self.task_sizes.append(len(bounds))
         return fut
 
 
 def test_run_ordered_bounds_the_chunks_in_flight_and_keeps_their_order():
     spec = RunSpec(read_bytes(os.path.join(ROOT, "scenarios", "tutorial.yaml")), "tutorial.yaml", 3, engine="numpy")
     ex = CountingExecutor()
-    got = list(run_ordered(spec, 3000, workers=2, executor=ex, chunk=100))
-    assert [r.start for r in got] == [s for s, _ in chunks(3000, 100)]
-    assert ex.most <= in_flight(ex, 2) + 1 < 30
-    one_by_one = [run_chunk(spec, s, e) for s, e in chunks(3000, 100)]
+    bounds = chunks(12000, 50)
+    got = list(run_ordered(spec, 12000, workers=2, executor=ex, chunk=50))
+    assert [r.start for r in got] == [s for s, _ in bounds]
+    assert ex.most <= in_flight(ex, 2) < len(bounds)
+    # batched: large tasks first, single chunks at the end (they even out the workers' finish)
+    assert max(ex.task_sizes) == MAX_BATCH and ex.task_sizes[-1] == 1 and sum(ex.task_sizes) == len(bounds)
+    assert ex.task_sizes == sorted(ex.task_sizes, reverse=True)
+    one_by_one = [run_chunk(spec, s, e) for s, e in bounds]
     assert [r.outcome.tolist() for r in got] == [r.outcome.tolist() for r in one_by_one]
+    assert [tally_to_json(r.tally) for r in got] == [tally_to_json(r.tally) for r in one_by_one]
+
+
+def test_a_task_never_mixes_two_points():
+    specs = [RunSpec(b"a", "a.yaml", 1), RunSpec(b"b", "b.yaml", 1)]
+    jobs = [Job(spec, s, e) for spec in specs for s, e in chunks(10_000, 100)]
+    tasks = batches(jobs, 1)
+    assert [j for task in tasks for j in task] == jobs
+    assert all(len({id(j.spec) for j in task}) == 1 for task in tasks)
+    assert all(1 <= len(task) <= MAX_BATCH for task in tasks)
+    assert len(tasks) < len(jobs) / 2

@@ -156,6 +156,29 @@ def test_games_csv_is_gzipped_above_the_limit(tmp_path, monkeypatch):
     assert len(rows) == 1 + 1200 and rows[1].startswith("0,0,0,") and rows[-1].startswith("1,1,599,")
 
 
+def test_games_csv_rows_are_each_games_values_and_the_results_match_a_sweep_without_files(tmp_path, reference):
+    sw = make()
+    per_chunk = []
+    res = run_sweep(sw, workers=2, out=str(tmp_path), on_chunk=lambda p, r: per_chunk.append((p, r)))
+    assert {k: v for k, v in numbers(res).items() if k != "files"} == numbers(reference)
+    ids = list(reference["points"][0]["outcome_counts"])  # the scenario's outcomes, in order
+    want = ["point,params.enforce_p,params.accident_p,game,outcome,turns,max_rung"]
+    points = sw.points()
+    for p, r in per_chunk:
+        values = ",".join(f"{points[p][a.path]:.15g}" for a in sw.axes)
+        for k in range(len(r.outcome)):
+            want.append(f"{p},{values},{r.start + k},{ids[r.outcome[k]]},{r.turns[k]},{r.max_rung[k]}")
+    assert (tmp_path / "games.csv").read_text().splitlines() == want
+    assert len(want) == 1 + 4 * 3000
+
+
+def test_a_chunk_without_rows_has_the_same_tally():
+    spec = make().specs()[1]
+    with_rows, without = run_chunk(spec, 500, 1700), run_chunk(spec, 500, 1700, rows=False)
+    assert tally_to_json(without.tally) == tally_to_json(with_rows.tally)
+    assert len(with_rows.outcome) == without.tally.games == 1200 and len(without.outcome) == 0
+
+
 # ---------------------------------------------------------------- Dask
 
 

@@ -27,6 +27,7 @@ from game.runners.kernel_cache import ENGINES, KernelBinary
 from game.runners.tally import Tally
 
 CHUNK = 16_384
+MAX_BATCH = 8  # chunks per task at most (see ``batches``)
 
 
 @attrs.frozen
@@ -51,6 +52,10 @@ class RunSpec:
 
 @attrs.frozen
 class ChunkResult:
+    """A chunk's tally and its per-game rows; a chunk run without ``rows`` has empty ones (a
+    sweep with no output folder needs only the tally, and the rows are most of the bytes a
+    worker sends back): count its games with ``tally.games``."""
+
     start: int
     tally: Tally
     outcome: np.ndarray
@@ -87,11 +92,15 @@ def play_games(
     return done if done is not None else Batch(rules, seed, games, policies).run()
 
 
-def run_chunk(spec: RunSpec, start: int, stop: int) -> ChunkResult:
-    """Play games ``start..stop-1`` of the batch (a pure function of its arguments)."""
+def run_chunk(spec: RunSpec, start: int, stop: int, rows: bool = True) -> ChunkResult:
+    """Play games ``start..stop-1`` of the batch (a pure function of its arguments); with
+    ``rows``, keep each game's outcome, length, highest rung and score."""
     rules = compiled_rules(spec)
     games = np.arange(start, stop, dtype=np.uint64)
     b = play_games(rules, spec.seed, games, policies_for(rules, spec.policies), spec.engine, spec.kernels)
+    if not rows:
+        none = np.zeros(0, dtype=np.int16)
+        return ChunkResult(start, Tally.of(b), none, none, none, np.zeros(0, dtype=np.float32))
     return ChunkResult(
         start,
         Tally.of(b),
@@ -142,16 +151,91 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def in_flight(executor, workers: int) -> int:
-    """How many chunks to keep submitted at once: enough to keep every worker (or every Dask
-    thread) busy, few enough that the parent holds a bounded number of results."""
+def parallelism(executor, workers: int) -> int:
+    """How many chunks the executor runs at once: its Dask threads, else ``workers``."""
     client = getattr(executor, "client", None)
     if client is not None:
         try:
-            return max(8, 2 * sum(client.nthreads().values()) + 4)
+            return max(1, sum(client.nthreads().values()))
         except Exception:  # noqa: BLE001 - any trouble asking: a safe default
-            return 16
-    return max(4, 4 * workers)
+            return 4
+    return max(1, workers)
+
+
+def in_flight(executor, workers: int) -> int:
+    """How many chunks to keep submitted at once: two full tasks per worker (or Dask thread), so
+    none waits for the parent, and few enough that the parent holds a bounded number of results."""
+    return 2 * MAX_BATCH * parallelism(executor, workers) + 4
+
+
+@attrs.frozen
+class Job:
+    """One chunk to compute: games ``start..stop-1`` of ``spec``."""
+
+    spec: RunSpec
+    start: int
+    stop: int
+
+
+def batches(jobs: list[Job], parallel: int) -> list[list[Job]]:
+    """Consecutive jobs of one spec grouped into tasks, one round trip to a worker each:
+    every task takes a quarter of its workers' share of the jobs left (guided
+    self-scheduling, at most ``MAX_BATCH``), so the first tasks are large and the last are
+    single chunks, which even out the workers' finish.
+
+    >>> [len(b) for b in batches([Job(None, i, i + 1) for i in range(40)], 2)]
+    [5, 4, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    """
+    out: list[list[Job]] = []
+    i = 0
+    while i < len(jobs):
+        size = min(MAX_BATCH, max(1, (len(jobs) - i) // (4 * parallel)))
+        group = [jobs[i]]
+        while len(group) < size and i + len(group) < len(jobs) and jobs[i + len(group)].spec is jobs[i].spec:
+            group.append(jobs[i + len(group)])
+        out.append(group)
+        i += len(group)
+    return out
+
+
+def run_chunks(spec: RunSpec, bounds: tuple[tuple[int, int], ...], rows: bool = True) -> list[ChunkResult]:
+    """Several chunks in one task, each computed exactly as ``run_chunk`` computes it alone
+    (so a tally's float sums are the chunk's, whatever the batch)."""
+    return [run_chunk(spec, s, e, rows) for s, e in bounds]
+
+
+def ordered_results(jobs: list[Job], executor=None, workers: int = 1, rows: bool = True) -> Iterator[ChunkResult]:
+    """Every job's result (with its per-game ``rows`` or not), in job order. Inline without
+    an executor; else the jobs go out in
+    batches (``batches``), at most ``in_flight`` chunks submitted and not yet yielded, so the
+    parent's memory does not grow with the number of games. The first tasks are submitted
+    before this returns, so the workers start while the caller does other things."""
+    if executor is None:
+        return (run_chunk(j.spec, j.start, j.stop, rows) for j in jobs)
+    window = in_flight(executor, workers)
+    todo = collections.deque(batches(jobs, parallelism(executor, workers)))
+    pending: collections.deque[tuple[cf.Future, int]] = collections.deque()
+    held = 0  # chunks submitted and not yet yielded
+
+    def fill() -> None:
+        nonlocal held
+        while todo and (not pending or held + len(todo[0]) <= window):
+            group = todo.popleft()
+            bounds = tuple((j.start, j.stop) for j in group)
+            pending.append((executor.submit(run_chunks, group[0].spec, bounds, rows), len(group)))
+            held += len(group)
+
+    def drain() -> Iterator[ChunkResult]:
+        nonlocal held
+        while pending:
+            future, n = pending.popleft()
+            for res in future.result():
+                held -= 1
+                yield res
+            fill()
+
+    fill()
+    return drain()
 
 
 def run_ordered(
@@ -170,16 +254,7 @@ def run_ordered(
         max_workers=min(workers, len(bounds)), initializer=die_with_parent, initargs=(os.getpid(),)
     )
     try:
-        # At most a few chunks per worker in flight: a finished chunk is yielded and dropped, so the
-        # parent's memory does not grow with the number of games.
-        window = in_flight(ex, workers)
-        pending: collections.deque[cf.Future] = collections.deque()
-        for s, e in bounds:
-            if len(pending) >= window:
-                yield pending.popleft().result()
-            pending.append(ex.submit(run_chunk, spec, s, e))
-        while pending:
-            yield pending.popleft().result()
+        yield from ordered_results([Job(spec, s, e) for s, e in bounds], ex, workers)
     finally:
         if own:
             ex.shutdown(cancel_futures=True)

@@ -47,11 +47,12 @@ from game.files import TMP, atomic_write, die_with_parent
 from game.runners.local import (
     CHUNK,
     ChunkResult,
+    Job,
     RunSpec,
     chunks,
     compiled_rules,
     engine_name,
-    in_flight,
+    ordered_results,
     run_chunk,
     warm,
 )
@@ -205,7 +206,7 @@ def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> 
         "manifest": manifest_key,
         "point": point,
         "start": res.start,
-        "stop": res.start + len(res.outcome),
+        "stop": res.start + res.tally.games,
         "tally": tally_to_json(res.tally),
     }
     buf = io.BytesIO()
@@ -290,31 +291,28 @@ def _ordered(
     specs: list[RunSpec],
     todo: set[int],
     executor,
-    window: int,
+    workers: int,
     load: Callable[[int], ChunkResult],
+    rows: bool,
 ) -> Iterator[tuple[int, ChunkResult, bool]]:
-    """Yield (task index, result, computed?) in task order; at most ``window`` tasks in flight."""
-    pending: dict[int, cf.Future] = {}
-    queue = iter([i for i in range(len(tasks)) if i in todo])
-
-    def fill() -> None:
-        while executor is not None and len(pending) < window:
-            i = next(queue, None)
-            if i is None:
-                return
-            p, s, e = tasks[i]
-            pending[i] = executor.submit(run_chunk, specs[p], s, e)
-
-    for i, (p, s, e) in enumerate(tasks):
-        fill()
-        if i not in todo:
-            yield i, load(i), False
-        elif executor is None:
-            yield i, run_chunk(specs[p], s, e), True
+    """Yield (task index, result, computed?) in task order: the saved chunks loaded, the
+    others computed (in batches, a bounded number in flight; see ``ordered_results``), with
+    their per-game ``rows`` or not."""
+    jobs = [Job(specs[p], s, e) for i, (p, s, e) in enumerate(tasks) if i in todo]
+    computed = ordered_results(jobs, executor, workers, rows)
+    for i in range(len(tasks)):
+        if i in todo:
+            yield i, next(computed), True
         else:
-            res = pending.pop(i).result()
-            fill()
-            yield i, res, True
+            yield i, load(i), False
+
+
+def _csv_rows(prefix: str, res: ChunkResult, suffixes: list[str], shape: tuple[int, int, int]) -> str:
+    """A chunk's lines of ``games.csv``: the point's prefix, the game, then the line's end
+    looked up by (outcome, turns, highest rung) among ``suffixes`` (all of them, made once
+    per sweep), instead of formatting three numbers per game."""
+    codes = np.ravel_multi_index((res.outcome, res.turns, res.max_rung), shape).tolist()
+    return "".join([f"{prefix}{game}{suffixes[c]}" for game, c in zip(range(res.start, res.start + len(codes)), codes)])
 
 
 def _fan(rung_hist: np.ndarray) -> dict:
@@ -480,34 +478,29 @@ def run_sweep(
                 csv_fh.write(
                     ",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"]) + "\n"
                 )
-            outcome_ids = np.array([o.id for o in scn.outcomes], dtype=object)
+            suffix_shape = (len(scn.outcomes), scn.calendar.turns + 1, len(scn.ladder.rungs) + 1)
+            suffixes = [
+                f",{o.id},{t},{m}\n"
+                for o in scn.outcomes
+                for t in range(suffix_shape[1])
+                for m in range(suffix_shape[2])
+            ]
             prefixes = [
                 ",".join([str(p), *[f"{pt[a.path]:.15g}" for a in sw.axes]]) + "," for p, pt in enumerate(points)
             ]
-            for i, res, fresh in _ordered(tasks, specs, todo, executor, in_flight(executor, workers), load):
+            for i, res, fresh in _ordered(tasks, specs, todo, executor, workers, load, bool(out or on_chunk)):
                 p = tasks[i][0]
                 if fresh:
                     computed += 1
-                    computed_turns += int(res.turns.sum(dtype=np.int64))
+                    computed_turns += int((np.arange(len(res.tally.turns)) * res.tally.turns).sum())
                     if chunk_dir:
                         save(p, res)
                     if on_games:
-                        on_games(len(res.outcome))
+                        on_games(res.tally.games)
                 before = tallies[p]
                 tallies[p] = res.tally if before is None else before.merge(res.tally)
                 if csv_fh is not None:
-                    csv_fh.write(
-                        "".join(
-                            map(
-                                "{}{},{},{},{}\n".format,
-                                itertools.repeat(prefixes[p]),
-                                range(res.start, res.start + len(res.outcome)),
-                                outcome_ids[res.outcome],
-                                res.turns.tolist(),
-                                res.max_rung.tolist(),
-                            )
-                        )
-                    )
+                    csv_fh.write(_csv_rows(prefixes[p], res, suffixes, suffix_shape))
                 if on_chunk:
                     on_chunk(p, res)
     finally:
