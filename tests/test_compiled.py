@@ -21,8 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from game.engine import formulas
 from game.engine.batch import Batch, Ctx
 from game.engine.compiled import codegen
+from game.engine.formulas import NumpyEnv, evaluate
 from game.expr import compile_expr
 from game.expr.compiler import MATH_FUNCTIONS, Ref
 from game.loader.load import read_bytes
@@ -373,3 +375,73 @@ def test_kernels_are_never_loaded_from_a_folder_others_can_write(tmp_path, monke
     mine = tmp_path / "mine"
     monkeypatch.setenv("REDLINE_CACHE", str(mine))
     assert kernel_cache.cache_dir() == str(mine / "kernels")
+
+
+def _c_formulas(trees: list, states: np.ndarray) -> np.ndarray:
+    """Each formula tree's C value (``codegen.formulas_source``) in each game of ``states``."""
+    text, K = codegen.formulas_source(trees)
+    fn = kernel_cache.library(text, ("redline_formulas",)).redline_formulas
+    fn.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+    Kc = np.ascontiguousarray(K if len(K) else np.zeros(1))
+    got = np.zeros((len(trees), states.shape[1]))
+    out = np.zeros(len(trees))
+    for g in range(states.shape[1]):
+        x = np.ascontiguousarray(states[:, g])
+        fn(x.ctypes.data, Kc.ctypes.data, out.ctypes.data)
+        got[:, g] = out
+    return got
+
+
+_EDGES = [0.0, -0.0, 1.0, -1.0, 0.25, 1e-310, -1e-310, 7.0, math.inf, -math.inf, math.nan]
+
+
+@pytest.mark.parametrize("options", range(1, 10))
+def test_categorical_draws_in_c_pick_what_numpy_picks(options):
+    """The kernel counts a draw's running sums two at a time (packed compares, a NaN pad for an
+    odd count): the index and total are numpy's for every count of options, with weights that
+    are 0, -0.0, negative, subnormal, infinite or NaN and draws on the shares' edges."""
+    rng = np.random.default_rng(options)
+    n = 3000
+    weights = rng.choice(_EDGES, size=(options, n), p=[0.2, 0.1, 0.2, 0.05, 0.2, 0.02, 0.02, 0.1, 0.04, 0.03, 0.04])
+    weights[:, : n // 2] = rng.choice([0.0, 0.5, 1.0, 2.0], size=(options, n // 2))
+    u = rng.choice([0.0, 0.5, 0.25, 1 - 2**-53, 0.75], size=n)
+    u[n // 2 :] = rng.random(n - n // 2)
+    states = np.vstack([weights, u])
+    cat = formulas.categorical([formulas.Column(j) for j in range(options)], formulas.Column(options))
+    got = _c_formulas([cat.index, cat.total], states)
+    with np.errstate(all="ignore"):
+        env = NumpyEnv(Ctx(states), n=n)
+        want = [np.broadcast_to(np.asarray(evaluate(t, env), dtype=np.float64), n) for t in (cat.index, cat.total)]
+    np.testing.assert_array_equal(got[0], want[0])
+    same = (want[1].view(np.uint64) == got[1].view(np.uint64)) | (np.isnan(want[1]) & np.isnan(got[1]))
+    assert same.all()
+
+
+@pytest.mark.parametrize("lo", [0.0, -0.0, -1.0, 2.5, -math.inf])
+@pytest.mark.parametrize("hi", [0.0, -0.0, 1.0, 100.0, math.inf])
+def test_bounds_in_c_keep_numpys_bits_for_every_kind_of_bound(lo, hi):
+    """A bound the generator sees as not 0 is one maxsd/minsd, +0.0 a compare and a mask: the
+    same bits as numpy's ``bounded`` for values on the bound, around it, signed zeros and NaN."""
+    values = np.array(_EDGES + [lo, hi, -lo, -hi, np.nextafter(lo, 0), np.nextafter(hi, 0), 3.0, -3.0])
+    tree = formulas.bounded(formulas.Column(0), lo, hi, 0)
+    got = _c_formulas([tree], values[None, :])[0]
+    want = np.broadcast_to(np.asarray(evaluate(tree, NumpyEnv(Ctx(values[None, :]), n=len(values)))), len(values))
+    same = (want.view(np.uint64) == got.view(np.uint64)) | (np.isnan(want) & np.isnan(got))
+    assert same.all(), (values[~same], want[~same], got[~same])
+
+
+def test_a_clip_is_cut_to_the_side_a_drift_can_cross_only_while_variables_start_in_range():
+    """A weapon's production only adds: while every variable starts in its range (every write is
+    clipped, so it stays there), the kernel tests only the stock's upper side after production, and
+    it has none; a stock that starts below 0 gets its whole clip back (another source)."""
+    rules = load_scenario(os.path.join(ROOT, "scenarios", "atacms_2024.yaml")).rules
+    stock = next(w.stock for w in rules.weapon_cols if w.production)
+
+    def events_clip() -> bool:
+        text = codegen.generate(rules, policies_for(rules)).text
+        events = text.split("INLINE void events(", 1)[1].split("\nINLINE ", 1)[0]
+        return f"x[{stock}] = fmax_p0(x[{stock}]);" in events
+
+    assert not events_clip()
+    rules.initial[stock] = -1.0
+    assert events_clip()

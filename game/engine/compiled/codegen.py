@@ -22,8 +22,8 @@ scenario (constants in expressions, thresholds, weights, production) is read fro
 array ``K`` at run time (one slot per number, even for equal values), so a sweep over
 parameter values reuses one compiled kernel: only the *shape* of the rules is in the
 source. A value that changes the shape (a chance of exactly 0 drops its draw, a weight of
-exactly 0 drops its option, a constant delta of exactly 0 is not written) gives another
-source and another build.
+exactly 0 drops its option, a constant delta of exactly 0 is not written, a variable's bound
+of 0 is held by other C than a bound that is not) gives another source and another build.
 
 What the scenario fixes is fixed in the source, so a turn is mostly straight-line code (the
 count of instructions per game-turn under callgrind is ``bench/bench_callgrind.py``): an
@@ -149,6 +149,11 @@ static inline double nnmin(double a, double b) { return a < b ? a : b; }
 /* a value held to a bound that is not NaN (a NaN becomes the bound; a tie gives v), as formulas.evaluate */
 static inline double fmax_b(double v, double lo) { return v >= lo ? v : lo; }
 static inline double fmin_b(double v, double hi) { return v <= hi ? v : hi; }
+/* the same where the generator sees the bound: not 0 (nor NaN), a tie is the very same number, so
+   the strict comparison (one maxsd / minsd) gives the same bits; a bound of +0.0 is a compare and a mask */
+static inline double fmax_nz(double v, double lo) { return v > lo ? v : lo; }
+static inline double fmin_nz(double v, double hi) { return v < hi ? v : hi; }
+static inline double fmax_p0(double v) { return v >= 0.0 ? v : 0.0; }
 /* np.maximum(w, 0) of a policy weight (NaN stays NaN; -0.0 gives 0.0) */
 static inline double pos0(double w) { return w <= 0.0 ? 0.0 : w; }
 /* the larger of two rungs (engine columns, never NaN; a tie gives a), written as one maxsd */
@@ -159,6 +164,18 @@ static inline double clip01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : 
 static inline double div0(double a, double b) { return b != 0.0 ? a / b : 0.0; }
 /* a ** n as the batch engine computes it: ((a * a) * a) ... */
 static inline double ipow(double a, int n) { double r = a * a; for (int i = 2; i < n; i++) r = r * a; return r; }
+
+/* a categorical draw's count of running sums at most the threshold, two at a time where the compiler
+   has vectors (a packed compare is -1 where it holds; a NaN pad never holds), one at a time elsewhere */
+#if defined(__GNUC__)
+typedef double v2d __attribute__((vector_size(16)));
+typedef int64_t v2i __attribute__((vector_size(16)));
+#define LE2(a, b, t) ((v2i)((v2d){(a), (b)} <= (v2d){(t), (t)}))
+static inline int64_t le_count(v2i m) { return -(m[0] + m[1]); }
+#else
+#define LE2(a, b, t) (-(int64_t)((a) <= (t)) - (int64_t)((b) <= (t)))
+#define le_count(m) (-(m))
+#endif
 
 #define U(j) draw1(gg, c->keys[t * c->n_sites + (j)])
 """
@@ -393,6 +410,15 @@ class _Exprs:
             return n.index in self.never_nan
         return isinstance(n, Max) and self.not_nan(n.a) and self.not_nan(n.b)
 
+    @staticmethod
+    def at_most_one(n: Count) -> tuple[list[Node], Node] | None:
+        """(values, threshold) when a count is of values at most one threshold (a categorical
+        draw's index: counted two at a time), else None."""
+        conds = [c for c in n.conds if isinstance(c, LessEq)]
+        if len(conds) < 2 or len(conds) < len(n.conds) or any(c.b is not conds[0].b for c in conds):
+            return None
+        return [c.a for c in conds], conds[0].b
+
     def formula_text(self, n: Node, given: Mapping[str, str], names: Mapping[int, str]) -> str:
         t = type(n)
 
@@ -416,6 +442,12 @@ class _Exprs:
             return f"({f(n.a)} {_FORMULA_CMP[t]} {f(n.b)})"
         if isinstance(n, Max) and self.not_nan(n):
             return f"nnmax({f(n.a)}, {f(n.b)})"
+        if isinstance(n, (AtLeast, AtMost)) and isinstance(n.bound, Num) and not math.isnan(n.bound.value):
+            # the bound's value picks the C (another value of the same kind keeps the source)
+            if n.bound.value != 0.0:
+                return f"{'fmax_nz' if isinstance(n, AtLeast) else 'fmin_nz'}({f(n.a)}, {f(n.bound)})"
+            if isinstance(n, AtLeast) and math.copysign(1.0, n.bound.value) > 0:
+                return f"fmax_p0({f(n.a)})"
         if isinstance(n, (Max, AtLeast, AtMost)):
             return f"{_FORMULA_CALL[t]}({f(n.a)}, {f(n.b if isinstance(n, Max) else n.bound)})"
         if isinstance(n, Pos0):
@@ -424,6 +456,12 @@ class _Exprs:
             return f"clip01({f(n.a)})"
         if isinstance(n, Where):
             return f"({f(n.cond)} ? {f(n.a)} : {f(n.b)})"
+        counted = self.at_most_one(n) if isinstance(n, Count) else None
+        if counted is not None:
+            runs = [f(v) for v in counted[0]] + (["NAN"] if len(counted[0]) % 2 else [])
+            threshold = f(counted[1])
+            pairs = " + ".join(f"LE2({runs[i]}, {runs[i + 1]}, {threshold})" for i in range(0, len(runs), 2))
+            return f"le_count({pairs})"
         if isinstance(n, Count):
             return "(" + " + ".join(f"(int64_t){f(c)}" for c in n.conds) + ")" if n.conds else "((int64_t)0)"
         if isinstance(n, (All, AnyOf)):  # every operand evaluated (no side effects): no branch
@@ -449,6 +487,13 @@ class _Gen(_Exprs):
         self.probe = Batch(rules, 0, np.arange(2, dtype=np.uint64), policies)
         self.lay = rules.layout
         self.never_nan = set(rules.rung_cols) | set(rules.last_rung_cols)
+        # every variable starts in its range (and every write is clipped), so a variable is always in
+        # range where a phase starts: a clip can be cut to what the phase's writes could cross
+        self.in_range = all(
+            col.lo <= col.hi and col.lo <= rules.initial[c] <= col.hi
+            for c, col in enumerate(self.lay.columns)
+            if col.writable
+        )
         self.functions: list[str] = []
 
     # ------------------------------------------------------------------ helpers
@@ -509,10 +554,17 @@ class _Gen(_Exprs):
         else:
             self.src(f"x[{c}] = x[{c}] {eff.op[0]} {v};")
 
-    def clip(self, cols) -> None:
-        """``Batch._clip``: each column kept in its range by its ``formulas.bounded``."""
+    def clip(self, cols, added: Mapping[int, float] | None = None) -> None:
+        """``Batch._clip``: each column kept in its range by its ``formulas.bounded``. A column
+        whose only write since it was last in range (``in_range``) added ``added[c]``, a finite
+        number not 0, can only have crossed the bound on that number's side: the other side's
+        test is left out (it would keep the value as it is, bit for bit)."""
         for c in sorted(set(cols)):
             rule = self.probe.bounds[c]
+            v = (added or {}).get(c)
+            if self.in_range and v is not None and math.isfinite(v) and v != 0.0:
+                col = self.lay.columns[c]
+                rule = formulas.bounded(Given("v"), col.lo if v < 0 else -math.inf, col.hi if v > 0 else math.inf, c)
             if not isinstance(rule, Given):
                 self.src(f"x[{c}] = {self.formula(rule, {'v': f'x[{c}]'})};")
 
@@ -671,7 +723,12 @@ CONSTANTS
                 s(f"x[{col}] = x[{col}] + 1.0;")
                 for eff in effects:
                     self.effect(eff)
-        self.clip([col for col in clip_always if col in b.writable])
+        # a drift is the only write to its column this phase unless an event writes the column too
+        by_events = {col for _flag, targets in happened for col in targets}
+        drift = [(w.stock, w.production) for w in R.weapon_cols if w.production] + list(b.per_turn)
+        once = Counter(col for col, _v in drift)
+        added = {col: v for col, v in drift if once[col] == 1 and col not in by_events}
+        self.clip([col for col in clip_always if col in b.writable], added)
         for flag, targets in happened:
             cols = [col for col in targets if col in b.writable]
             if cols:
@@ -895,7 +952,11 @@ CONSTANTS
                 s("(void)tv; (void)td;")
                 for eff in effects:
                     self.effect(eff)
-        self.clip(sorted(b.action_clip[k] & clip_set))
+        deltas = dict(b.inst_nonzero[a].get(inst, ()))
+        targets = {eff.target for eff in effects}
+        if self.in_range:  # a column this instance did not write is still in range
+            clip_set = clip_set & (set(deltas) | targets)
+        self.clip(sorted(b.action_clip[k] & clip_set), {c: v for c, v in deltas.items() if c not in targets})
 
     def apply_signal(self, a: int) -> None:
         """``Batch._apply_signal``."""
