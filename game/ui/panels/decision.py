@@ -34,6 +34,9 @@ SIGNAL_KIND_TITLES = {
     "offer": "Offer",
 }
 
+RED_LINE_MARK = "  \u00b7 red line"
+"""Said on an action's row when taking it trips a declared red line (its card says whose and which)."""
+
 SIGNAL_HEADINGS = (
     "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT",
     "SAY SOMETHING \u00b7 LEFT / RIGHT",
@@ -218,13 +221,17 @@ class DecisionPanel(Panel):
             number += 1
             text = f"{num}   {first.name}"
             tip = self.option_tooltip(first)
+            # a row that trips a declared red line says so (every target of it, for a row of targets):
+            # the tutorial's hint and the README promise the panel marks them, and only the card did
+            suffix = RED_LINE_MARK if all(self.visible_trips(o) for o in legal) else ""
             if many:  # how many targets (or variants), in words and never cut: a bare "(5)" puzzled play-testers
                 kinds = words.count(len(legal), "target" if first.target else "option")
-                suffix = f"  \u00b7 {kinds}"
-                text = _fit(bfont, text, inner_w - s(74) - bfont.size(suffix)[0]) + suffix
+                suffix += f"  \u00b7 {kinds}"
                 tip = f"{first.name}: {kinds} to choose from (select it: they open below it). {tip}"
             elif first.target:
                 text += f": {first.target}"
+            if suffix:  # the name gives way; the mark and the count are never cut
+                text = _fit(bfont, text, inner_w - s(74) - bfont.size(suffix)[0]) + suffix
             b = UIButton(
                 pygame.Rect(0, cy, inner_w - s(66), s(32)),
                 _fit(bfont, text, inner_w - s(74)),
@@ -250,6 +257,8 @@ class DecisionPanel(Panel):
                 for o in legal:
                     self.stops.append(o.instance)
                     label = self.instance_text(o)
+                    if self.visible_trips(o):
+                        label = _fit(bfont, label, inner_w - s(44) - bfont.size(RED_LINE_MARK)[0]) + RED_LINE_MARK
                     sb = UIButton(
                         pygame.Rect(s(22), cy, inner_w - s(22), s(28)),
                         _fit(bfont, label, inner_w - s(44)),
