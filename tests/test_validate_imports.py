@@ -1,6 +1,7 @@
 """``validate`` is what an author runs after every edit, so it stays light: in a fresh process it
-imports none of the window's, the reports' or the cluster's libraries, and once the launch
-edges are cached it reads no outline of the world map."""
+imports none of the window's, the reports' or the cluster's libraries (nor cattrs, which only
+words a bad file's errors), and once the launch edges are cached it reads no outline of the
+world map."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ HEAVY = (
     "gymnasium",
     "scipy",
     "pandas",
+    "cattrs",  # a valid file is structured without it (game.loader.structure._plain)
+    "typing_extensions",  # cattrs'
 )
 
 VALIDATE = """
