@@ -48,7 +48,8 @@ def test_esc_shows_the_next_queued_hint_and_the_card_says_so(board):
     app = board.app
     first = shown(board)
     assert first == "The ladder" and board.hint.waiting() == 0 and board.hint.button.text == "Got it"
-    board.end_turn()  # turn 2: the ladder hint still unread, the red line hint queued behind it
+    press(app, pygame.K_h)
+    board.end_turn()  # turn 2: the ladder hint hidden by H (unread), the red line hint queued behind it
     app.render(2)
     assert shown(board) == first and board.hint.waiting() >= 1
     assert board.hint.button.text == "Next" and "next hint" in board.hint.button.tool_tip_text

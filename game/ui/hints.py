@@ -5,7 +5,8 @@ A hint is due from its moment on: its turn, or earlier for ``on: chance`` (the f
 result the student's news shows: an accident, a random event, a red line's answer) and
 ``on: signal`` (the first signal); an ``on: debrief`` hint shows on the debrief. Due hints
 queue in file order: the board shows the first one the seat's player has not dismissed
-("Got it" or Esc; with more queued they read "Next"), so a short game still shows every hint.
+("Got it" or Esc; with more queued they read "Next"; ending the turn with a hint on view), so a
+short game still shows every hint.
 H hides the hints for the rest of the turn (the queue waits) and brings them back.
 The "Guided hints" setting turns them off (H still shows this turn's hint on demand).
 """
@@ -80,6 +81,12 @@ class HintState:
             return 0
         hints = due(scenario, events, turn)
         return sum(1 for h in hints if h is not shown and (h.title, seat) not in self.dismissed)
+
+    def turn_ended(self, scenario, events: list[dict], turn: int, seat: str | None, enabled: bool) -> None:
+        """The seat ended its turn with a hint on view: it counts as read, so the next turn shows the
+        next one (students who never pressed "Got it" saw the first hint all game and none of the
+        others). A hint hidden with H was not on view: it waits."""
+        self.dismiss(self.current(scenario, events, turn, seat, enabled), seat)
 
     def dismiss(self, hint, seat: str | None) -> None:
         if hint is None:

@@ -171,6 +171,13 @@ class HintPanel(Panel):
         self.state.dismiss(self.current(), self.presenter.seat)
         self.build(self.rect)
 
+    def turn_ended(self) -> None:
+        """The seat ends its turn: the hint on view counts as read (``HintState.turn_ended``)."""
+        sess = self.match.session
+        self.state.turn_ended(
+            self.match.scenario, sess.events, sess.turn, self.presenter.seat, self.app.settings.show_hints
+        )
+
     def toggle(self) -> None:
         sess = self.match.session
         shown = self.state.toggle(

@@ -180,10 +180,14 @@ class GameScreen(Screen):
         return bool(self.pending_panels)
 
     def _build_some(self) -> None:
-        """Rebuild panels until this frame's budget is spent."""
-        deadline = time.perf_counter() + STEP_BUDGET
-        while self.pending_panels and time.perf_counter() < deadline:
+        """Rebuild panels until this frame's budget is spent: one step, then another only while
+        one as long as the last still fits (a step started late overran the budget by its length)."""
+        now = time.perf_counter()
+        deadline, last = now + STEP_BUDGET, 0.0
+        while self.pending_panels and now + last < deadline:
             next(self._steps, None)
+            ended = time.perf_counter()
+            last, now = ended - now, ended
 
     # ------------------------------------------------------------ selection
     def selection_changed(self) -> None:
@@ -237,6 +241,7 @@ class GameScreen(Screen):
         if self.match.ai_seats or self.presenter.selected is None:
             return
         turn = min(sess.turn, self.match.scenario.calendar.turns)
+        self.hint.turn_ended()
         plan = self.presenter.take_choice()
         if plan is None:
             self.relayout()
