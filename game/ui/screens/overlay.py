@@ -7,6 +7,7 @@ the widgets of the screen below, which keeps being drawn. Escape closes an overl
 from __future__ import annotations
 
 import pygame
+from pygame_gui.core import UIContainer
 from pygame_gui.elements import UIButton, UIPanel, UITextBox
 
 from game.ui.screens.base import Screen, oid
@@ -36,9 +37,7 @@ class Overlay(Screen):
         cw = min(self.app.s(self.card_size[0]), w - 40)
         ch = min(self.app.s(self.card_size[1]), h - 40)
         screen_card = pygame.Rect((w - cw) // 2, (h - ch) // 2, cw, ch)
-        self.body = UIPanel(
-            screen_card, starting_height=2, manager=self.app.manager, container=root, object_id=oid("@overlay")
-        )
+        self.body = self.card_panel(screen_card, root)
         # widgets go inside the card panel, in card coordinates
         self.card = pygame.Rect(0, 0, cw - 4, ch - 4)
         self.y = self.card.top + self.app.s(14)
@@ -52,6 +51,10 @@ class Overlay(Screen):
             )
             self.y += self.app.s(42)
         self.build_card()
+
+    def card_panel(self, rect: pygame.Rect, root) -> UIPanel | UIContainer:
+        """The card the widgets go in (a panel with a 2-pixel border: widgets in card coordinates)."""
+        return UIPanel(rect, starting_height=2, manager=self.app.manager, container=root, object_id=oid("@overlay"))
 
     def build_card(self) -> None:
         pass
