@@ -79,8 +79,9 @@ def _item_key(item) -> str | None:
 
 def from_located(loc: Located, text: str) -> Merged:
     m = Merged(loc.data)
-    m.marks = {p: (loc.file, *lc) for p, lc in loc.marks.items()}
-    m.key_marks = {p: (loc.file, *lc) for p, lc in loc.key_marks.items()}
+    file = loc.file
+    m.marks = {p: (file, line, col) for p, (line, col) in loc.marks.items()}
+    m.key_marks = {p: (file, line, col) for p, (line, col) in loc.key_marks.items()}
     m.lines[loc.file] = text.lstrip("\ufeff").splitlines()
     return m
 
