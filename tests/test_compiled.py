@@ -445,3 +445,21 @@ def test_a_clip_is_cut_to_the_side_a_drift_can_cross_only_while_variables_start_
     assert not events_clip()
     rules.initial[stock] = -1.0
     assert events_clip()
+
+
+def test_a_weights_span_is_known_only_where_it_can_never_be_nan_nor_infinite():
+    """The kernel leaves out a weight's floor at 0 where ``formula_span`` proves the value is
+    never NaN nor below 0: the proof holds for sums and products of ranged columns, and gives
+    up where a denominator may be 0, a product may overflow, or a column has no range."""
+    F = formulas
+    ranged = {0: (0.0, 1.0), 1: (2.0, 5.0)}
+    assert codegen.formula_span(F.Add(F.Column(0), F.Num(0.5)), ranged) == (0.5, 1.5)
+    assert codegen.formula_span(F.tit_for_tat(F.Num(5.0), F.Column(1)), ranged) == (1 / 37, 1.0)
+    assert codegen.formula_span(F.Div(F.Num(1.0), F.Column(0)), ranged) is None  # 1 / 0
+    assert codegen.formula_span(F.Mul(F.Mul(F.Column(1), F.Num(1e308)), F.Num(10.0)), ranged) is None
+    assert codegen.formula_span(F.Column(2), ranged) is None
+    assert codegen.formula_span(F.Given("u"), ranged) is None
+    expr = compile_expr("a * 2 - 1 + (b > 3)", _Names())
+    assert codegen.formula_span(F.Formula(expr), ranged) == (-1.0, 2.0)
+    overflow = compile_expr("c * c - c * c", _Names())
+    assert codegen.formula_span(F.Formula(overflow), {2: (0.0, 1e300)}) is None  # inf - inf inside

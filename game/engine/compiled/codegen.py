@@ -272,6 +272,67 @@ def _expr_constant(n) -> bool:
     return bool(kids) and all(_expr_constant(k) for k in kids)
 
 
+def formula_span(n: Node, ranges: Mapping[int, tuple[float, float]]) -> tuple[float, float] | None:
+    """(lo, hi) holding a formula's value in every game, or None when it may be NaN or
+    infinite (interval arithmetic on the numbers the generator sees; every intermediate
+    finite, so no NaN can arise: IEEE rounding is monotone, so the corners bound the rest)."""
+    spans = [formula_span(c, ranges) for c in formulas.children(n)]
+    if any(s is None for s in spans):
+        return None
+    ab = [s for s in spans if s is not None]
+    out: tuple[float, float] | None
+    if isinstance(n, Num):
+        out = (n.value, n.value)
+    elif isinstance(n, Column):
+        out = ranges.get(n.index)
+    elif isinstance(n, Formula):
+        out = expression_span(n.expr, ranges)
+    elif isinstance(n, (Holds, Greater, GreaterEq, LessEq, All, AnyOf, Not)):
+        out = (0.0, 1.0)
+    elif isinstance(n, Count):
+        out = (0.0, float(len(n.conds)))
+    elif isinstance(n, (Add, Sub, Mul, Div, Max)):
+        (alo, ahi), (blo, bhi) = ab
+        if isinstance(n, Add):
+            out = (alo + blo, ahi + bhi)
+        elif isinstance(n, Sub):
+            out = (alo - bhi, ahi - blo)
+        elif isinstance(n, Max):
+            out = (max(alo, blo), max(ahi, bhi))
+        elif isinstance(n, Div) and blo <= 0.0:
+            out = None
+        else:
+            op = (lambda x, y: x * y) if isinstance(n, Mul) else (lambda x, y: x / y)
+            corners = [op(x, y) for x in (alo, ahi) for y in (blo, bhi)]
+            out = (min(corners), max(corners))
+    elif isinstance(n, (Pos0, Clip01)):
+        lo, hi = ab[0]
+        out = (max(lo, 0.0), max(hi, 0.0)) if isinstance(n, Pos0) else (min(max(lo, 0.0), 1.0), min(max(hi, 0.0), 1.0))
+    elif isinstance(n, Where):
+        (_c, (alo, ahi), (blo, bhi)) = ab
+        out = (min(alo, blo), max(ahi, bhi))
+    else:
+        out = None
+    if out is None or not all(math.isfinite(v) for v in out):
+        return None
+    return out
+
+
+def expression_span(expr: Expr, ranges: Mapping[int, tuple[float, float]]) -> tuple[float, float] | None:
+    """``formula_span`` of an expression: its nodes' own interval arithmetic (``iv``), only where
+    every node's interval is finite (then no infinity, so no NaN, arises inside)."""
+    if expr.const is not None:
+        return (expr.const, expr.const) if math.isfinite(expr.const) else None
+    stack = [expr.root]
+    while stack:
+        node = stack.pop()
+        if type(node) is _Inst or not all(math.isfinite(v) for v in node.iv(ranges)):
+            return None
+        stack.extend(_expr_children(node))
+    lo, hi = expr.root.iv(ranges)
+    return (float(lo), float(hi))
+
+
 class _Exprs:
     """Expressions as C: a checked tree becomes a C expression over ``x`` (the game's
     state), ``K`` (the constants) and ``tv``/``td`` (the chosen target's value and distance)."""
@@ -495,6 +556,7 @@ class _Gen(_Exprs):
             if col.writable
         )
         self.functions: list[str] = []
+        self.ranges: dict[int, tuple[float, float]] | None = None  # column_ranges, once needed
 
     # ------------------------------------------------------------------ helpers
     def u(self, site: int) -> str:
@@ -759,10 +821,31 @@ CONSTANTS
         return self.formula(legal, {}), [self.formula(t, {}) for t in instances]
 
     def weight_code(self, tree: Node) -> str:
-        """A policy's weight formula, computed into a new variable."""
+        """A policy's weight formula, computed into a new variable. A weight is read only by a
+        categorical draw, where -0.0 and 0.0 draw alike (the running sums compare equal): its floor
+        at 0 is left out where the value floored is never NaN nor below 0 (``formula_span``)."""
         w = self.var("w")
+        if self.ranges is None:
+            self.ranges = self.column_ranges()
+        if isinstance(tree, Pos0) and (span := formula_span(tree.a, self.ranges)) is not None and span[0] >= 0.0:
+            tree = tree.a
         self.emit([(f"double {w}", tree)])
         return w
+
+    def column_ranges(self) -> dict[int, tuple[float, float]]:
+        """The columns whose values stay in a finite range in every game and turn: the variables
+        while all start in range (each write is clipped), the rungs (the largest rung taken)."""
+        R, b = self.R, self.probe
+        out: dict[int, tuple[float, float]] = {}
+        if self.in_range:
+            for c, col in enumerate(self.lay.columns):
+                if col.writable and math.isfinite(col.lo) and math.isfinite(col.hi):
+                    out[c] = (col.lo, col.hi)
+        for c in [*R.rung_cols, *R.last_rung_cols]:
+            values = [float(R.initial[c]), *b.inst_rung.tolist()]
+            if all(math.isfinite(v) for v in values):
+                out[c] = (min(values), max(values))
+        return out
 
     def categorical(self, weights: list[str], u: str, idx: str, total: str) -> None:
         """``batch.categorical``: ``formulas.categorical`` over the weights in these variables."""
