@@ -8,6 +8,7 @@ tooltip is the last thing on the window. Sizes come from the one UI scale (game/
 from __future__ import annotations
 
 import pygame
+import pygame_gui
 
 from game.ui import theme
 from game.ui.scale import UiScale
@@ -54,3 +55,13 @@ def draw_tooltip(surface: pygame.Surface, text: str, scale: UiScale, at: tuple[i
         surface.blit(theme.render(f, line, theme.TEXT), (box.left + pad_x, y))
         y += f.get_linesize()
     return box
+
+
+def gui_tooltips(manager: pygame_gui.UIManager) -> list[pygame.Rect]:
+    """Where pygame_gui shows a widget's tool tip now: what is drawn over the widgets afterwards
+    (the hint's outline) must leave them whole (it crossed the End turn tip's words)."""
+    return [
+        pygame.Rect(sprite.rect)
+        for sprite in manager.get_sprite_group().sprites()
+        if isinstance(sprite, pygame_gui.elements.UITooltip) and sprite.visible
+    ]

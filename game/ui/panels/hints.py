@@ -15,6 +15,7 @@ from game.ui.hints import HintState, hint_target
 from game.ui.ladder_view import _fit
 from game.ui.panels.base import Panel
 from game.ui.screens.base import oid
+from game.ui.tooltip import gui_tooltips
 
 
 class HintPanel(Panel):
@@ -224,9 +225,10 @@ class HintPanel(Panel):
             y += f_body.get_linesize()
 
     def draw_pointer(self, surface) -> None:
-        """Above the widgets: the outline of what the hint is about, and the arrow to it."""
+        """Above the widgets: the outline of what the hint is about, and the arrow to it (not while
+        a widget's tool tip shows: it would be drawn across the tip's words)."""
         lay = self.layout()
-        if lay is None:
+        if lay is None or gui_tooltips(self.app.manager):
             return
         s = self.app.s
         pulse = 0.5 + 0.5 * math.sin(pygame.time.get_ticks() / 260.0)
