@@ -96,6 +96,16 @@ def feed_blocks(feed: str, limit: int = BLOCK_CHARS) -> list[list[str]]:
     return out
 
 
+def row_below(box: UITextBox) -> int:
+    """Where a text box stacked under ``box`` goes so that its first row is one line below
+    ``box``'s last row, where one box of both texts would put it (no padding between them)."""
+    rows = getattr(getattr(box, "text_box_layout", None), "layout_rows", None)
+    if not rows:
+        return int(box.relative_rect.bottom)
+    last = rows[-1]
+    return int(box.relative_rect.top + last.y + last.line_spacing_height)
+
+
 @attrs.frozen(eq=False)
 class NewsBlock:
     """One laid-out box of the feed: ``html`` is the part of the feed it shows (the key that
@@ -188,16 +198,7 @@ class NewsPanel(Panel):
         self.scroll_to(anchors)
 
     def next_top(self) -> int:
-        """Where the next box goes: its first row one line below the last box's last row, where a
-        single box of the whole feed would put it (no padding between the boxes)."""
-        if not self.blocks:
-            return 0
-        box = self.blocks[-1].box
-        rows = getattr(getattr(box, "text_box_layout", None), "layout_rows", None)
-        if not rows:
-            return int(box.relative_rect.bottom)
-        last = rows[-1]
-        return int(box.relative_rect.top + last.y + last.line_spacing_height)
+        return row_below(self.blocks[-1].box) if self.blocks else 0
 
     def _news_box(self, part: str, y: float, width: int) -> UITextBox | None:
         """One block of news, or None where it cannot be laid out. pygame_gui refuses a text whose

@@ -1,9 +1,26 @@
-"""The help overlay (F1 or ?): what is on the board and every key."""
+"""The help overlay (F1 or ?): what is on the board and every key.
+
+It shows in the frame of the key: its card is drawn by ``rounded_card`` (pygame_gui's rounded
+panel took 100-290 ms of that frame); its text follows over the next frames, a few lines a
+frame under a budget, in text boxes stacked as one text (one pygame_gui box of it took 16-45 ms).
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
+import pygame
+from pygame_gui.core import UIContainer
+from pygame_gui.elements import UIImage, UIScrollingContainer, UITextBox
+
+from game.ui.panels.news import feed_font, row_below, split_turn
+from game.ui.rounded_card import rounded_card
 from game.ui.screens.base import button_pressed
 from game.ui.screens.overlay import Overlay
+
+STEP_BUDGET = 0.006  # seconds of text layout a frame while the card fills
+CARD_THEME = ["@overlay", "panel"]  # the theme entry of the overlays' card
 
 KEYS = [
     ("Enter", "end the turn with the selected action (or continue)"),
@@ -27,8 +44,27 @@ class HelpScreen(Overlay):
     name = "help"
     title = "How to play"
     card_size = (720, 560)
+    _steps: Iterator[None] | None = None
+    _fresh = False
+
+    def card_panel(self, rect: pygame.Rect, root) -> UIContainer:
+        """The overlays' card, drawn here: an image of it under a container for the widgets."""
+        theme = self.app.manager.get_theme()
+        border = theme.get_misc_data("border_width", CARD_THEME)
+        width = int(border["left"]) if isinstance(border, dict) else int(border)
+        radius = int(theme.get_misc_data("shape_corner_radius", CARD_THEME))
+        fill, edge = (theme.get_colour(c, CARD_THEME) for c in ("dark_bg", "normal_border"))
+        self.card_image = UIImage(
+            rect,
+            rounded_card(rect.size, radius, width, fill, edge),
+            self.app.manager,
+            container=root,
+            starting_height=2,
+        )
+        return UIContainer(rect.inflate(-2 * width, -2 * width), self.app.manager, container=root, starting_height=3)
 
     def build_card(self) -> None:
+        """The card and its button in the frame of the key; the text over the next frames."""
         px = self.app.font_px(14)
         rows = "".join(f"<b><font color='#e8b44c'>{k}</font></b>  {v}<br>" for k, v in KEYS)
         intro = (
@@ -39,9 +75,49 @@ class HelpScreen(Overlay):
             "is drawn by chance, with the odds shown in the news. The game ends on an outcome or at the "
             "turn limit, and the <b>debrief</b> shows why.<br><br>"
         )
+        self.html_text = f"<font pixel_size={px}>{intro}{rows}</font>"
         h = self.card.bottom - self.y - self.app.s(64)
-        self.add_text(f"<font pixel_size={px}>{intro}{rows}</font>", h)
+        rect = pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, h)
+        self.scroller = UIScrollingContainer(rect, self.app.manager, container=self.body, allow_scroll_x=False)
+        self.y += h + self.app.s(8)
         self.ok = self.add_button("Back to the game (Esc)", cls="@primary", height=38)
+        self.boxes: list[UITextBox] = []
+        self._steps = self.text_steps()
+        self._fresh = True
+
+    def text_steps(self) -> Iterator[None]:
+        """The text a few lines a step, each box one line below the last (room beside them for
+        a scroll bar)."""
+        scroller = self.scroller
+        opening, inner = feed_font(self.html_text)
+        width = scroller.rect.w - self.app.s(20)
+        for block in split_turn(inner):
+            y = row_below(self.boxes[-1]) if self.boxes else 0
+            box = UITextBox(
+                f"{opening}{block}</font>", pygame.Rect(0, y, width, -1), self.app.manager, container=scroller
+            )
+            self.boxes.append(box)
+            scroller.set_scrollable_area_dimensions((width, box.relative_rect.bottom))
+            yield
+
+    @property
+    def settling(self) -> bool:
+        """Part of the card is still to be built."""
+        return self._steps is not None
+
+    def update(self, dt: float) -> None:
+        """Build until this frame's budget is spent (a step more only while one as long as the
+        last still fits), from the frame after the key's: that one drew the card."""
+        if self._fresh:
+            self._fresh = False
+            return
+        now = time.perf_counter()
+        deadline, last = now + STEP_BUDGET, 0.0
+        while self._steps is not None and now + last < deadline:
+            if next(self._steps, StopIteration) is StopIteration:
+                self._steps = None
+            ended = time.perf_counter()
+            last, now = ended - now, ended
 
     def handle_event(self, event):
         if button_pressed(event, self.ok):

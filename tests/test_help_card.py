@@ -1,0 +1,105 @@
+"""The help card (F1) opens in the frame of the key and fills over the next frames: its card is
+drawn by ``rounded_card`` (pygame_gui's rounded panel took 100-290 ms of that frame) and looks
+like the other overlays' card; its text is stacked boxes that read as one text."""
+
+import os
+
+os.environ["SDL_VIDEODRIVER"] = "dummy"
+os.environ["SDL_AUDIODRIVER"] = "dummy"
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+from pygame_gui.core import ObjectID  # noqa: E402
+from pygame_gui.elements import UIPanel, UITextBox  # noqa: E402
+
+from game.ui.app import App  # noqa: E402
+from game.ui.match import Match  # noqa: E402
+from game.ui.rounded_card import rounded_card  # noqa: E402
+from game.ui.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+
+
+@pytest.fixture(scope="module")
+def app():
+    return App(Settings(), (1280, 720), fixed_size=True)
+
+
+def key(app, k):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=0, unicode="", scancode=0))
+    app.frame(1 / 60)
+
+
+def text_rows(box, top=0):
+    out = []
+    for row in box.text_box_layout.layout_rows:
+        text = "".join(getattr(chunk, "text", "") or "" for chunk in row.items)
+        if text.strip():
+            out.append((top + box.relative_rect.top + row.y, text))
+    return out
+
+
+def test_f1_shows_the_card_at_once_and_its_text_over_the_next_frames(app):
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.screens.help import KEYS, HelpScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 1)
+    match.autosave = False
+    board = app.stack.reset(GameScreen(app, match))
+    app.render(1)
+    key(app, pygame.K_F1)
+    help_screen = app.stack.top
+    assert isinstance(help_screen, HelpScreen) and help_screen.card_image.alive() and help_screen.ok.alive()
+    assert help_screen.settling and help_screen.boxes == []  # the key's frame laid out no text
+    frames = 1
+    while help_screen.settling:
+        app.frame(1 / 60)
+        frames += 1
+        assert frames < 60
+    assert frames > 2, "the text is spread over frames"
+    text = "".join(box.html_text for box in help_screen.boxes)
+    assert all(k in text and v in text for k, v in KEYS)
+    # the boxes read as one text: every row where one box of the whole text puts it
+    width = help_screen.boxes[0].rect.w
+    whole = UITextBox(
+        help_screen.html_text, pygame.Rect(0, 0, width, -1), app.manager, container=help_screen.boxes[0].ui_container
+    )
+    try:
+        assert [r for b in help_screen.boxes for r in text_rows(b)] == text_rows(whole)
+    finally:
+        whole.kill()
+    key(app, pygame.K_ESCAPE)
+    assert app.stack.top is board
+
+
+@pytest.mark.parametrize("size", [(720, 560), (300, 90)])
+def test_the_drawn_card_looks_like_the_overlays_panel(app, size):
+    """Over the same background the two differ only along the inside of the border (pygame_gui
+    blends it a pixel wider) and by a shade on the inner curves of the corners."""
+    ids = ["@overlay", "panel"]
+    theme = app.manager.get_theme()
+    panel = UIPanel(pygame.Rect((0, 0), size), manager=app.manager, object_id=ObjectID(class_id="@overlay"))
+    try:
+        drawn = rounded_card(size, 8, 2, theme.get_colour("dark_bg", ids), theme.get_colour("normal_border", ids))
+        out = []
+        for surface, flags in ((drawn, 0), (panel.image, pygame.BLEND_PREMULTIPLIED)):
+            back = pygame.Surface(size)
+            back.fill((90, 120, 60))
+            back.blit(surface, (0, 0), special_flags=flags)
+            out.append(pygame.surfarray.array3d(back).astype(int))
+        diff = np.abs(out[0] - out[1]).max(axis=2)
+        assert diff[12:-12, 12:-12].max() <= 2  # the inside of the card, past the corners' curves
+        assert diff[4:-4, 4:-4].max() <= 12  # the inner curves at the corners, a shade apart
+        assert (diff > 8).sum() < 0.03 * diff.size  # the rest: the inside edge of the border
+    finally:
+        panel.kill()
