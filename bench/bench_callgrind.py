@@ -92,12 +92,17 @@ def main() -> None:
         print(f"{'tree':<18} {'instructions':>14} {'game-turns':>11} {'per game-turn':>14}")
         per: dict[str, float] = {}
         for label, tree in trees.items():
+            if not os.path.exists(os.path.join(tree, scenario)):
+                print(f"{label:<18} {'(no such scenario in this tree)':>41}", flush=True)
+                continue
             with tempfile.TemporaryDirectory(prefix="redline-callgrind-") as cache:
                 ir, turns = count(tree, scenario, args.games, cache)
             per[label] = ir / turns
             print(f"{label:<18} {ir:>14,} {turns:>11,} {per[label]:>14,.0f}", flush=True)
-        new, old = per.values()
-        print(f"the new tree needs {old / new:.2f}x fewer instructions per game-turn\n", flush=True)
+        if len(per) == 2:
+            new, old = per.values()
+            print(f"the new tree needs {old / new:.2f}x fewer instructions per game-turn", flush=True)
+        print(flush=True)
 
 
 if __name__ == "__main__":

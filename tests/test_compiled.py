@@ -463,3 +463,17 @@ def test_a_weights_span_is_known_only_where_it_can_never_be_nan_nor_infinite():
     assert codegen.formula_span(F.Formula(expr), ranged) == (-1.0, 2.0)
     overflow = compile_expr("c * c - c * c", _Names())
     assert codegen.formula_span(F.Formula(overflow), {2: (0.0, 1e300)}) is None  # inf - inf inside
+
+
+def test_tit_for_tat_reads_its_share_from_a_table_at_the_mirrored_rung():
+    """Tit-for-tat's share of a weight depends on the game only through the others' highest
+    rung, a small whole number: the kernel fills a table of it once a call (the same C with the
+    rung as a number) and reads it, with no division left in the decisions; same games."""
+    path = next(p for p in SCENARIOS if p.endswith(os.path.join("scenarios", "tutorial.yaml")))
+    rules = rules_of(path)
+    pols = [policy_for(rules, a, "tit_for_tat") for a in range(len(rules.scenario.actors))]
+    text = codegen.generate(rules, pols).text
+    decisions = [part.split("\n}\n", 1)[0] for part in text.split("INLINE void decide")[1:]]
+    assert decisions and all(" / " not in d for d in decisions)
+    assert all("(int64_t)(" in d for d in decisions)
+    assert_same_games(rules, 11, np.arange(2000, dtype=np.uint64), pols)

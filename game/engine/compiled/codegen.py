@@ -30,8 +30,13 @@ count of instructions per game-turn under callgrind is ``bench/bench_callgrind.p
 instance's effects are its own case of a jump on the instance (its deltas, rungs, effects and
 the clips of the columns it wrote), a value that is the same in every game (a subtree of
 numbers only, like a chance clipped to [0, 1]) is computed once a call into a slot of K after
-the scenario's numbers (``hoist``), a max of rungs (never NaN) needs no NaN test, and the
-phases are inlined into the play loop.
+the scenario's numbers (``hoist``), and so is a table of a subtree whose only input from the
+game is a rung, at every rung (``tabulate``: tit-for-tat's share); a max of rungs (never NaN)
+needs no NaN test, and the phases are inlined into the play loop. What the generator can prove
+from the numbers it sees is not tested again at run time, each cut keeping the same bits: a
+bound that is not 0 (one maxsd), a clip's side a constant drift cannot cross while every
+variable starts in range, a weight's floor at 0 where its span is never below 0
+(``formula_span``).
 
 What is not here falls back to ``Batch``: human and scripted seats, and recorders.
 """
@@ -341,6 +346,7 @@ class _Exprs:
         self.K: list[float] = []
         self.k_slot: dict = {}
         self.hoisted: dict[str, str] = {}  # C text of a value the same in every game -> its slot
+        self.tables: list[str] = []  # C filling the slots of tabulated subtrees (``_Gen.tabulate``)
         self.never_nan: set[int] = set()  # columns only the engine writes, with whole numbers
 
     def k(self, v: float, key=None) -> str:
@@ -373,6 +379,7 @@ class _Exprs:
             f"    for (int64_t i = 0; i < {len(self.K)}; i++) K[i] = {given}[i];",
         ]
         lines += [f"    {slot} = {text};" for text, slot in self.hoisted.items()]
+        lines += [f"    {line}" for line in self.tables]
         return "\n".join(lines) + "\n"
 
     def ex(self, n) -> str:
@@ -557,6 +564,14 @@ class _Gen(_Exprs):
         )
         self.functions: list[str] = []
         self.ranges: dict[int, tuple[float, float]] | None = None  # column_ranges, once needed
+        # the values a rung column can hold (where it starts, the rungs of the instances): as
+        # indexes of tables (``tabulate``) when they are all small whole numbers
+        self.rung_set = set(rules.rung_cols) | set(rules.last_rung_cols)
+        held = {float(rules.initial[c]) for c in self.rung_set} | set(self.probe.inst_rung.tolist())
+        top = max(held, default=0.0)
+        small = all(v.is_integer() and 0.0 <= v <= 64.0 for v in held)
+        self.rung_values = list(range(int(top) + 1)) if small else []
+        self.table_slot: dict[str, int] = {}
 
     # ------------------------------------------------------------------ helpers
     def u(self, site: int) -> str:
@@ -578,10 +593,16 @@ class _Gen(_Exprs):
         order: list[Node] = []
         seen: set[int] = set()
 
+        names: dict[int, str] = {}
+
         def walk(n: Node) -> None:
             if id(n) in seen:
                 return
             seen.add(id(n))
+            table = self.tabulate(n)
+            if table is not None:
+                names[id(n)] = table
+                return
             for ch in formulas.children(n):
                 uses[id(ch)] += 1
                 walk(ch)
@@ -590,7 +611,6 @@ class _Gen(_Exprs):
         for _decl, root in assignments:
             uses[id(root)] += 1
             walk(root)
-        names: dict[int, str] = {}
         for n in order:
             # a constant is hoisted (or written out) whole: a local inside would keep it per turn
             if uses[id(n)] > 1 and not isinstance(n, _FORMULA_LEAVES) and not formulas.is_constant(n):
@@ -600,6 +620,47 @@ class _Gen(_Exprs):
                 names[id(n)] = v
         for decl, root in assignments:
             self.src(f"{decl} = {self.formula(root, given, names)};")
+
+    def rung_max(self, n: Node) -> bool:
+        """Whether a formula is a rung column or the larger of such (its value: a rung taken)."""
+        if isinstance(n, Column):
+            return n.index in self.rung_set
+        return isinstance(n, Max) and self.rung_max(n.a) and self.rung_max(n.b)
+
+    def tabulate(self, n: Node) -> str | None:
+        """A subtree whose only input from the game is one rung (``rung_max``: tit-for-tat's
+        share of a weight, which mirrors the others' highest rung) as C reading a table of its
+        value at each rung, filled once a call by the same C with the rung written as a number
+        (so the same bits); None where it is not such a subtree, or the rungs are not small
+        whole numbers."""
+        if not self.rung_values or self.rung_max(n) or formulas.is_constant(n):
+            return None
+        mirrors: dict[int, Node] = {}
+        ops = 0
+
+        def inputs(x: Node) -> bool:
+            nonlocal ops
+            if self.rung_max(x):
+                mirrors[id(x)] = x
+                return True
+            if isinstance(x, Num):
+                return True
+            if isinstance(x, (Column, Given, Formula, Holds)):
+                return False
+            ops += 1
+            return all(inputs(ch) for ch in formulas.children(x))
+
+        if not inputs(n) or len(mirrors) != 1 or ops < 3:  # a smaller one costs more to index than to compute
+            return None
+        (mirror,) = mirrors.values()
+        key = self.formula(n, {}, {id(mirror): "M"})
+        base = self.table_slot.get(key)
+        if base is None:
+            base = self.table_slot[key] = len(self.K)
+            self.K.extend([0.0] * len(self.rung_values))
+            for v in self.rung_values:
+                self.tables.append(f"K[{base + v}] = {self.formula(n, {}, {id(mirror): f'({float(v).hex()})'})};")
+        return f"K[{base} + (int64_t)({self.formula(mirror, {}, {})})]"
 
     def function(self, head: str, body) -> None:
         """One phase as its own static function (the C compiler inlines as it sees fit)."""
