@@ -1,22 +1,19 @@
 """The window's speed, measured (not asserted): frame times on the board of every shipped scenario,
-including the frames while a turn resolves and while the debrief computes, beside the previous
-version of the board (which resolved on the frame loop) in the same run.
+while turns resolve and are put on the board and while the debrief computes, in this tree and in
+a git worktree of a baseline commit (default 5c51bae), alternating, in one run.
 
-    SDL_VIDEODRIVER=dummy python bench/bench_ui.py [--turns N] [SCENARIO ...]
+    SDL_VIDEODRIVER=dummy python bench/bench_ui.py [--turns N] [--repeat R] [--baseline REV] [SCENARIO ...]
 
-Frames are paced at 60 per second as in the game; a frame's time is the time to poll the
-worker, handle events, update and draw (not the wait for the next tick), on the wall clock and
-in the main thread's CPU time (on a busy machine the wall clock also counts the waits for a core).
-"now" is the board as it is; "before" the same board resolving on the frame loop. "turn" counts every
-frame from the Enter press until the new turn is on the board; "debrief" every frame from Enter
-on "See the debrief" until the debrief is built and drawn. Beside each figure, the same board working as
-before the worker thread (everything inside the frame that took the key): what a student saw.
-Headless drawing is a fair proxy for the CPU side of a frame; a real display adds the blit.
+Each measurement is a fresh process running this file's ``measure`` on the tree's own ``game``
+package at 1280x720. Frames are paced at 60 per second as in the game; a frame's time is the time
+to poll the worker, handle events, update and draw (not the wait for the next tick), on the wall
+clock and in the main thread's CPU time (on a busy machine the wall clock also counts the waits
+for a core: the load average is printed). "idle" is the board before any key; "turn" every frame
+from the Enter press until the new turn is on the board, plus a few; "debrief" every frame from
+Enter on "See the debrief" until the debrief is built and drawn. The frames of the repeats are
+pooled. Headless drawing is a fair proxy for the CPU side of a frame; a real display adds the blit.
 
-``--save FILE`` writes the p50/p95 figures as JSON; ``--baseline FILE`` prints a saved run's
-p95 figures beside this run's (e.g. the same bench run on an older checkout):
-
-    python bench/bench_ui.py --now-only --save /tmp/now.json --baseline /tmp/before.json
+``--save FILE`` writes the figures as JSON.
 """
 
 from __future__ import annotations
@@ -34,7 +31,9 @@ os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 os.environ.setdefault("REDLINE_HOME", tempfile.mkdtemp(prefix="redline-bench-"))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+TREE = os.environ.get("REDLINE_BENCH_TREE", ROOT)  # whose ``game`` a child process measures
+sys.path.insert(0, TREE)
+sys.path.insert(1, os.path.join(ROOT, "bench"))
 
 import attrs  # noqa: E402
 import numpy as np  # noqa: E402
@@ -56,30 +55,25 @@ class Figures:
     def _p(values: tuple[float, ...], q: float) -> float:
         return float(np.percentile(values, q)) if values else float("nan")
 
-    @property
-    def p95_wall(self) -> float:
-        return self._p(self.wall, 95)
-
-    @property
-    def p95_cpu(self) -> float:
-        return self._p(self.cpu, 95)
-
     def summary(self) -> dict[str, float]:
-        """The figures a later run prints beside its own (``--baseline``)."""
+        """The figures ``--save`` writes."""
         w, c = self.wall, self.cpu
         return {
             "p50_wall": self._p(w, 50),
             "p95_wall": self._p(w, 95),
             "p50_cpu": self._p(c, 50),
             "p95_cpu": self._p(c, 95),
+            "max_wall": max(w, default=0.0),
+            "max_cpu": max(c, default=0.0),
             "frames": len(w),
         }
 
-    def cell(self) -> str:
+    def row(self) -> str:
+        """p50, p95 and max of the wall clock, then of the CPU time."""
         w, c = self.wall, self.cpu
         return (
-            f"p50 {self._p(w, 50):5.1f} p95 {self._p(w, 95):6.1f} max {max(w, default=0):6.1f}"
-            f" | cpu p95 {self._p(c, 95):6.1f} max {max(c, default=0):6.1f}"
+            f"{self._p(w, 50):8.1f} {self._p(w, 95):5.1f} {max(w, default=0):6.1f}"
+            f"  {self._p(c, 50):7.1f} {self._p(c, 95):5.1f} {max(c, default=0):6.1f}"
         )
 
 
@@ -154,90 +148,87 @@ def measure(app, board_class, path: str, turns: int) -> dict[str, Figures]:
     return {"idle": idle.figures(), "turn": turn_frames.figures(), "debrief": debrief_frames.figures()}
 
 
-def frame_loop_board():
-    """Today's board made to work as the board did before the worker thread: the turn resolved,
-    the debrief's replays computed and every panel rebuilt inside the frame that took the key."""
-    from game.ui.debrief_data import replay_shares
-    from game.ui.screens.debrief import DebriefScreen
-    from game.ui.screens.game_screen import GameScreen
-
-    class FrameLoopBoard(GameScreen):
-        def end_turn(self, by_click: bool = False) -> None:
-            if self.match.session.done:
-                self.open_debrief()
-                return
-            plan = self.presenter.take_choice()
-            if plan is not None:
-                self.match.end_turn_with(plan)
-            self.relayout()
-
-        def open_debrief(self) -> None:
-            replays = replay_shares(self.match.session, tuple(self.match.seats or self.match.ai_seats))
-            self.app.stack.push(DebriefScreen(self.app, self.match, replays=replays))
-
-    return FrameLoopBoard
-
-
-def print_beside(now: dict, path: str) -> None:
-    """p95 wall and CPU of a saved run (``path``) and of this run, per scenario and moment."""
-    with open(path, encoding="utf-8") as fh:
-        base = json.load(fh)
-    print(f"\np95 in ms, baseline ({path}, load {base['load']:.1f}) -> now (load {now['load']:.1f})")
-    print(f"  {'scenario':<28} {'moment':<8} {'wall':>17} {'cpu':>17}")
-    for name, kinds in now["scenarios"].items():
-        for kind, fig in kinds.items():
-            old = base["scenarios"].get(name, {}).get(kind)
-            if old is None:
-                continue
-            wall = f"{old['p95_wall']:.1f} -> {fig['p95_wall']:.1f}"
-            cpu = f"{old['p95_cpu']:.1f} -> {fig['p95_cpu']:.1f}"
-            print(f"  {name:<28} {kind:<8} {wall:>17} {cpu:>17}")
-
-
-def main() -> None:
+def child(path: str, turns: int) -> None:
+    """In a fresh process: measure ``path`` on ``TREE``'s board and print the frames as JSON."""
     from game.ui.app import App
     from game.ui.screens.game_screen import GameScreen
     from game.ui.settings import Settings
 
+    app = App(Settings(), (1280, 720), fixed_size=True)
+    got = measure(app, GameScreen, path, turns)
+    app.work.shutdown()
+    print(json.dumps({kind: {"wall": f.wall, "cpu": f.cpu} for kind, f in got.items()}), flush=True)
+
+
+def run_child(tree: str, path: str, turns: int) -> dict[str, Figures]:
+    """One measurement of ``path`` in a fresh process on ``tree``'s ``game`` package."""
+    import subprocess
+
+    env = dict(os.environ, REDLINE_BENCH_TREE=tree, REDLINE_HOME=tempfile.mkdtemp(prefix="redline-bench-"))
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", path, "--turns", str(turns)]
+    p = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    if p.returncode:
+        raise SystemExit(f"{tree}: {os.path.basename(path)}: the bench failed:\n{p.stderr[-2000:]}")
+    data = json.loads(p.stdout.strip().splitlines()[-1])
+    return {kind: Figures(tuple(v["wall"]), tuple(v["cpu"])) for kind, v in data.items()}
+
+
+def pooled(runs: list[dict[str, Figures]]) -> dict[str, Figures]:
+    """The frames of several runs as one set per moment."""
+    kinds = runs[0].keys()
+    return {k: Figures(sum((r[k].wall for r in runs), ()), sum((r[k].cpu for r in runs), ())) for k in kinds}
+
+
+def main() -> None:
+    from bench_startup import BASELINE, worktree
+
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("scenarios", nargs="*", help="scenario files (default: every shipped scenario)")
     p.add_argument("--turns", type=int, default=4, help="turns ended with Enter per scenario (default 4)")
-    p.add_argument("--now-only", action="store_true", help="skip the board as it was before the worker thread")
-    p.add_argument("--save", metavar="FILE", help="write this run's p50/p95 figures as JSON")
-    p.add_argument("--baseline", metavar="FILE", help="a run saved with --save, printed beside this one")
+    p.add_argument("--repeat", type=int, default=2, help="fresh processes per scenario and tree (default 2)")
+    p.add_argument("--baseline", default=BASELINE, help=f"the commit to compare with (default {BASELINE})")
+    p.add_argument("--no-baseline", action="store_true", help="measure this tree only")
+    p.add_argument("--save", metavar="FILE", help="write the figures as JSON")
+    p.add_argument("--child", metavar="SCENARIO", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.child:
+        child(args.child, args.turns)
+        return
     paths = args.scenarios or sorted(
         os.path.join(ROOT, "scenarios", f) for f in os.listdir(os.path.join(ROOT, "scenarios")) if f.endswith(".yaml")
     )
-    app = App(Settings(), (1280, 720), fixed_size=True)
-    old = frame_loop_board()
+    trees = {"now": ROOT}
+    if not args.no_baseline:
+        trees[args.baseline] = worktree(args.baseline)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"frame times in ms at 1280x720, 60 fps pacing (target: p95 under 16.7); load average {load:.1f}")
-    summary = []
+    results: dict[str, dict[str, dict[str, Figures]]] = {}
     for path in paths:
         name = os.path.relpath(path, ROOT)
-        now = measure(app, GameScreen, path, args.turns)
-        before = None if args.now_only else measure(app, old, path, args.turns)
-        print(f"\n{name}")
+        runs: dict[str, list[dict[str, Figures]]] = {label: [] for label in trees}
+        for _ in range(args.repeat):
+            for label, tree in trees.items():  # alternating, so both see the same load
+                runs[label].append(run_child(tree, os.path.join(tree, name), args.turns))
+        results[name] = {label: pooled(got) for label, got in runs.items()}
+    end_load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(
+        f"frame times in ms at 1280x720, 60 fps pacing, {args.repeat} fresh processes pooled "
+        f"(target: p95 wall under 16.7); load average {load:.1f} at the start, {end_load:.1f} at the end"
+    )
+    head = f"{'wall p50':>8} {'p95':>5} {'max':>6}  {'cpu p50':>7} {'p95':>5} {'max':>6}"
+    print(f"  {'scenario':<28} {'moment':<8} {'tree':<8} {head}")
+    for name, by_tree in results.items():
         for kind in ("idle", "turn", "debrief"):
-            print(f"  {kind:<8} now     {now[kind].cell()}")
-            if before is not None:
-                print(f"  {'':<8} before  {before[kind].cell()}")
-        summary.append((name, now))
-    print("\np95 of frames in ms, wall clock beside the main thread's CPU (target: wall under 16.7)")
-    print(f"  {'scenario':<28} {'turn wall':>10} {'turn cpu':>9} {'debrief wall':>13} {'debrief cpu':>12}")
-    for name, now in summary:
-        turn, brief = now["turn"], now["debrief"]
-        print(
-            f"  {name:<28} {turn.p95_wall:>10.1f} {turn.p95_cpu:>9.1f} {brief.p95_wall:>13.1f} {brief.p95_cpu:>12.1f}"
-        )
-    saved = {"load": load, "scenarios": {name: {k: f.summary() for k, f in now.items()} for name, now in summary}}
+            for label, figs in by_tree.items():
+                print(f"  {name:<28} {kind:<8} {label:<8} {figs[kind].row()}")
     if args.save:
+        saved = {
+            "load": [load, end_load],
+            "scenarios": {
+                n: {t: {k: f.summary() for k, f in fs.items()} for t, fs in bt.items()} for n, bt in results.items()
+            },
+        }
         with open(args.save, "w", encoding="utf-8") as fh:
             json.dump(saved, fh, indent=1)
-    if args.baseline:
-        print_beside(saved, args.baseline)
-    app.work.shutdown()
 
 
 if __name__ == "__main__":
