@@ -140,6 +140,11 @@ def theme_dict(font_scale: float = 1.0) -> dict:
         # a scroll bar keeps its width at every text size: so does the arrow on its buttons (pygame_gui's
         # own font with the arrow glyphs, one line of which was a pixel taller than the button)
         data[bar] = {"font": {"name": "fira_code_symbols", "size": str(SCROLL_ARROW_PX)}}
+    for block in ("@card_text",):
+        # the text cards are square-cornered: pygame_gui drew a large rounded one in 0.3 s (the title's
+        # scenario card at 1920x1080, twice per arrow press: the title froze 0.7 s and keys queued up)
+        data.get(block, {}).get("misc", {}).update(shape="rectangle")
+        data.get(block, {}).get("misc", {}).pop("shape_corner_radius", None)
     tip = data.get("tool_tip", {}).get("misc", {})
     if "rect_width" in tip:  # a tool tip's line width grows with its text
         tip["rect_width"] = str(round(int(tip["rect_width"]) * font_scale))
