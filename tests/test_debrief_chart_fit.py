@@ -91,3 +91,21 @@ def test_no_rung_label_reaches_above_the_chart(recording):
     series = [("You", RED, "circle", [1, 2, 3])]
     charts.rung_chart(surface, pygame.Rect(0, 40, 640, 120), series, ["a", "b", "c", "d"], 3)
     assert all(box.top >= 40 for _text, box in surface.placed)
+
+
+def test_a_side_that_climbed_as_the_student_did_still_shows_its_line(recording):
+    """Borvia (the student) and Aldoria both at talks, then a show of force: the student's thicker
+    line and markers covered Aldoria's whole line at 1920x1080."""
+    blue = (40, 90, 230)
+    surface = recording((1000, 260))
+    series = [("Aldoria", blue, "circle", [1, 2, 2, 2]), ("Borvia (you)", RED, "square", [1, 2, 2, 2])]
+    charts.rung_chart(surface, pygame.Rect(0, 0, 1000, 260), series, ["a", "b", "c", "d"], 4, fs=1.5, players=(1,))
+    pixels = pygame.PixelArray(surface)
+    counts = {RED: 0, blue: 0}
+    for x in range(1000):
+        for y in range(220):  # above the legend
+            rgb = surface.unmap_rgb(pixels[x, y])[:3]
+            if rgb in counts:
+                counts[rgb] += 1
+    pixels.close()
+    assert counts[blue] > counts[RED] * 0.25

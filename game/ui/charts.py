@@ -127,7 +127,8 @@ def rung_chart(
     for j in sorted(range(k), key=lambda i: i in players):
         _name, colour, shape, values = series[j]
         mine = j in players
-        off = (j - (k - 1) / 2) * min(3.0, row / (2 * k))  # lines apart, but each near its own rung
+        # lines apart (one game shared by two sides showed one line: the thicker hid the other), each near its rung
+        off = (j - (k - 1) / 2) * min(7.0 * fs, row / (2 * k))
         pts = [(xy(t + 1, v)[0], xy(t + 1, v)[1] + off) for t, v in enumerate(values)]
         if len(pts) > 1:
             steps = []
