@@ -134,14 +134,15 @@ typedef struct {
     int64_t B; int64_t *ints; double *score; double *objective; int64_t *crossed_turn; int64_t *crossed_by;
     int64_t *trips; int64_t *action_counts; int64_t *rung_hist; int64_t rung_width; int64_t *signal_counts;
     int64_t *response_counts; int64_t response_width;
+    uint64_t mix1, mix2; /* splitmix64's multipliers, read from memory (see redline_play) */
 } Ctx;
 
 /* rng.draw for one game: splitmix64 of (game, key), 53 bits as a float in [0, 1); ``gg`` is the
    game's number times the golden gamma (once per game) */
-static inline double draw1(uint64_t gg, uint64_t key) {
+static inline double draw1(uint64_t gg, uint64_t key, uint64_t mix1, uint64_t mix2) {
     uint64_t z = gg + key;
-    z ^= z >> 30; z *= 0xBF58476D1CE4E5B9ULL;
-    z ^= z >> 27; z *= 0x94D049BB133111EBULL;
+    z ^= z >> 30; z *= mix1;
+    z ^= z >> 27; z *= mix2;
     z ^= z >> 31;
     return (double)(z >> 11) * 0x1p-53;
 }
@@ -182,7 +183,7 @@ static inline int64_t le_count(v2i m) { return -(m[0] + m[1]); }
 #define le_count(m) (-(m))
 #endif
 
-#define U(j) draw1(gg, c->keys[t * c->n_sites + (j)])
+#define U(j) draw1(gg, c->keys[t * c->n_sites + (j)], c->mix1, c->mix2)
 """
 
 _INFIX = {_Add: "+", _Sub: "-", _Mul: "*"}
@@ -758,7 +759,13 @@ int64_t redline_play(const double *X0, int64_t S, const uint64_t *games, int64_t
 CONSTANTS
     Ctx ctx = {keys, n_sites, K, inst_rung, inst_action, inst_ok, inst_weapon, inst_value,
                inst_dist, B, ints, score, objective, crossed_turn, crossed_by, trips, action_counts, rung_hist,
-               rung_width, signal_counts, response_counts, response_width};
+               rung_width, signal_counts, response_counts, response_width, 0xBF58476D1CE4E5B9ULL,
+               0x94D049BB133111EBULL};
+#if defined(__GNUC__)
+    /* the multipliers as values the compiler cannot see: each draw multiplies by memory (one
+       instruction) instead of loading a 64-bit constant into a register first (two) */
+    __asm__("" : "+m"(ctx.mix1), "+m"(ctx.mix2));
+#endif
     play_games(&ctx, X0, S, games, x);
     return 0;
 }
