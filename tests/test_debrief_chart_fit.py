@@ -109,3 +109,19 @@ def test_a_side_that_climbed_as_the_student_did_still_shows_its_line(recording):
                 counts[rgb] += 1
     pixels.close()
     assert counts[blue] > counts[RED] * 0.25
+
+
+def test_markers_keep_to_their_rung_where_the_rows_are_close(recording):
+    """Eight rungs in a short chart (1280x720, the largest text): a marker stayed 17 px tall over
+    rows 6 px apart and covered the lines of the rungs next to it."""
+    surface = recording((700, 110))
+    series = [("You", RED, "square", [7])]
+    charts.rung_chart(
+        surface, pygame.Rect(0, 0, 700, 110), series, [f"r{i}" for i in range(8)], 1, fs=1.3, players=(0,)
+    )
+    pixels = pygame.PixelArray(surface)
+    rows = [
+        y for y in range(86) if any(surface.unmap_rgb(pixels[x, y])[:3] == RED for x in range(700))
+    ]  # above the legend
+    pixels.close()
+    assert 0 < max(rows) - min(rows) < 12

@@ -124,6 +124,7 @@ def rung_chart(
         if _place(kept, box.inflate(6, 0)):
             surface.blit(img, box)
     k = len(series)
+    tight = max(3, round(row * 0.4))  # where rows are close, markers and lines keep to their rung
     for j in sorted(range(k), key=lambda i: i in players):
         _name, colour, shape, values = series[j]
         mine = j in players
@@ -134,9 +135,9 @@ def rung_chart(
             steps = []
             for a, b in zip(pts, pts[1:]):
                 steps += [a, (b[0], a[1]), b]
-            pygame.draw.lines(surface, colour, False, steps, max(5, round(5 * fs)) if mine else 3)
+            pygame.draw.lines(surface, colour, False, steps, min(max(5, round(5 * fs)), tight) if mine else 3)
         for x, y in pts:
-            draw_marker(surface, shape, x, y, (6.5 if mine else 5) * fs, colour)
+            draw_marker(surface, shape, x, y, min((6.5 if mine else 5) * fs, max(3.0, row * 0.6)), colour)
     x = plot.left
     y = rect.bottom - legend_h / 2
     cap = theme.render(f, "turn", theme.TEXT_FAINT)
