@@ -24,6 +24,7 @@ class TopBar(Panel):
         self.instr_btn: UIButton | None = None
         self.date_label: Label | None = None
         self.status_label: Label | None = None
+        self.title_label: Label | None = None
 
     def date_and_status(self) -> tuple[str, str]:
         sess, cal = self.match.session, self.match.scenario.calendar
@@ -50,14 +51,18 @@ class TopBar(Panel):
         rect = self.rect
         m, s = self.app.manager, self.app.s
         scn = self.match.scenario
-        title_w = int(rect.w * 0.36)
+        date, status = self.date_and_status()
+        # the title ends before the turn line centred under the date (at 1000 px it ran under "Turn 3 of 13")
+        turns = self.match.scenario.calendar.turns
+        status_w = max(theme.font(self.app.font_px(12)).size(t)[0] for t in (f"Turn {turns} of {turns}", "Game over"))
+        title_w = min(int(rect.w * 0.36), (rect.w - status_w) // 2 - s(16) - s(12))
         Label(
             pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root, object_id=oid("@heading")
         )
         shown = _fit(theme.font(self.app.font_px(14)), scn.meta.title, title_w)
         title = Label(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), shown, m, container=root)
+        self.title_label = title
         self.reason_tips = [(title, scn.meta.title)] if shown != scn.meta.title else []  # the whole title on hover
-        date, status = self.date_and_status()
         cw = s(300)
         self.date_label = Label(
             pygame.Rect((rect.w - cw) // 2, rect.top + s(4), cw, s(24)),
@@ -74,6 +79,7 @@ class TopBar(Panel):
             object_id=oid("@dim", "#turn_label"),
         )
         self.status_label.text_horiz_alignment = "center"
+        self.status_label.rebuild()  # the alignment takes effect at a rebuild: it was drawn from the left
         bx = rect.right - s(12)
         self.menu_btn = UIButton(
             pygame.Rect(bx - s(84), rect.top + s(10), s(84), s(30)),
