@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pygame_gui.elements import UILabel
+import pygame
+from pygame_gui.elements import UILabel, UITextBox
 
 
 class Label(UILabel):
@@ -27,3 +28,23 @@ class Label(UILabel):
         if grow > 0:
             self.set_relative_position((self.relative_rect.x, self.relative_rect.y - grow // 2))
             self.set_dimensions((self.relative_rect.w, need))
+
+
+MIN_TEXT_BOX_EMS = 12
+"""A text box is never narrower than this many times its font size: pygame_gui's layout of a box a
+few glyphs wide raises 'Row longer than layout' or loops for minutes (the window froze; at 21 px
+text, 60 and 80 px wide looped, 100 px took 50 ms). The smallest window with the largest text
+made layouts that narrow."""
+
+
+def text_box(app, html: str, rect: pygame.Rect, container=None, px: int | None = None, **kwargs) -> UITextBox:
+    """A UITextBox in ``rect`` widened to at least MIN_TEXT_BOX_EMS ems of ``px`` (the box's text
+    size; default the body text, 14 px scaled) and at least two lines tall (a height of -1, which
+    fits the text, is kept); never wider than the window. Every text box whose width comes from a
+    layout is made here."""
+    em = px or app.font_px(14)
+    box = pygame.Rect(rect)
+    box.w = min(max(box.w, MIN_TEXT_BOX_EMS * em), app.size[0])
+    if box.h != -1:
+        box.h = max(box.h, 2 * em)
+    return UITextBox(html, box, app.manager, container=container, **kwargs)

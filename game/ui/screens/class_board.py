@@ -20,7 +20,7 @@ import html
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UIDropDownMenu, UIScrollingContainer, UITextBox
+from pygame_gui.elements import UIButton, UIDropDownMenu, UIScrollingContainer
 
 from game.engine.words import possessive
 from game.geo import BasemapError, load_basemap
@@ -34,7 +34,7 @@ from game.ui.screens.base import oid
 from game.ui.screens.game_screen import load_cities
 from game.ui.screens.net_common import FollowingScreen, actor_names, esc, feed_html, items, messages_html
 from game.ui.tooltip import draw_tooltip
-from game.ui.widgets import Label
+from game.ui.widgets import Label, text_box
 
 SAY_NOTHING = "Say nothing"
 EVERYONE = "everyone (public)"
@@ -230,8 +230,8 @@ class ClassBoardScreen(FollowingScreen):
             container=root,
             object_id=oid("@heading"),
         )
-        UITextBox(
-            feed_html(v, px), pygame.Rect(nr.x + pad, nr.y + s(28), nr.w - 2 * pad, nr.h - s(32)), m, container=root
+        text_box(
+            self.app, feed_html(v, px), pygame.Rect(nr.x + pad, nr.y + s(28), nr.w - 2 * pad, nr.h - s(32)), root, px
         )
         mr = r["messages"]
         Label(
@@ -242,11 +242,12 @@ class ClassBoardScreen(FollowingScreen):
             object_id=oid("@heading"),
         )
         row_h = s(32)
-        UITextBox(
+        text_box(
+            self.app,
             messages_html(v, px),
             pygame.Rect(mr.x + pad, mr.y + s(28), mr.w - 2 * pad, mr.h - s(32) - 2 * (row_h + s(4))),
-            m,
-            container=root,
+            root,
+            px,
         )
         targets = [EVERYONE] + [a["name"] for a in v["actors"] if a["id"] != v["seat"]]
         if self.to_text not in targets:
@@ -302,14 +303,14 @@ class ClassBoardScreen(FollowingScreen):
                 if v["phase"] == "lobby"
                 else f"No team held {esc(seat_name)} when the game started: its doctrine plays it."
             )
-            UITextBox(f"<font pixel_size={px}>{text}</font>", pygame.Rect(x, y, w, s(120)), m, container=root)
+            text_box(self.app, f"<font pixel_size={px}>{text}</font>", pygame.Rect(x, y, w, s(120)), root, px)
             return
         bottom_h = s(318)
         list_h = max(s(110), rect.bottom - y - bottom_h)
         self.build_options(root, pygame.Rect(x, y, w, list_h))
         y += list_h + s(6)
         picked = self.picked()
-        UITextBox(detail_html(picked, px), pygame.Rect(x, y, w, s(100)), m, container=root)
+        text_box(self.app, detail_html(picked, px), pygame.Rect(x, y, w, s(100)), root, px)
         y += s(104)
         signals = [i for i in v.get("signals", []) if i["legal"]]
         labels = {None: SAY_NOTHING} | {i["index"]: f"Say: \u201c{i['says']}\u201d" for i in signals}
@@ -356,7 +357,7 @@ class ClassBoardScreen(FollowingScreen):
             text += f"<br><font color='#8a96a4'>Still to decide: {esc(', '.join(waiting))}</font>"
         elif v["phase"] == "paused":
             text += "<br><font color='#e69f00'>The teacher has paused the game.</font>"
-        UITextBox(f"<font pixel_size={px}>{text}</font>", pygame.Rect(x, y, w, s(88)), m, container=root)
+        text_box(self.app, f"<font pixel_size={px}>{text}</font>", pygame.Rect(x, y, w, s(88)), root, px)
         y += s(92)
         self.confirm_btn = UIButton(
             pygame.Rect(x, y, w, s(40)),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 
 import pygame
-from pygame_gui.elements import UIButton, UITextBox
+from pygame_gui.elements import UIButton
 
 from game.ui import theme
 from game.ui.screens.base import Screen, button_pressed, oid
 from game.ui.screens.overlay import Overlay
-from game.ui.widgets import Label
+from game.ui.widgets import Label, text_box
 
 
 class ErrorScreen(Screen):
@@ -47,11 +47,12 @@ class ErrorScreen(Screen):
             lines.append(
                 f"<font color='#e8b44c'><b>{html.escape(where)}</b></font>{path}<br>    {html.escape(d.message)}"
             )
-        UITextBox(
+        text_box(
+            self.app,
             f"<font pixel_size={px}>" + "<br><br>".join(lines) + "</font>",
             pygame.Rect(s(40), s(116), w - s(80), h - s(200)),
-            m,
             container=root,
+            px=px,
             object_id=oid("@card_text"),
         )
         self.retry_btn = UIButton(

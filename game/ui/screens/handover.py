@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 
 import pygame
-from pygame_gui.elements import UIButton, UITextBox
+from pygame_gui.elements import UIButton
 
 from game.engine import words
 from game.ui import theme
 from game.ui.screens.base import Screen, button_pressed, oid
-from game.ui.widgets import Label
+from game.ui.widgets import Label, text_box
 
 
 class HandoverScreen(Screen):
@@ -40,8 +40,8 @@ class HandoverScreen(Screen):
         px = self.app.font_px(12)
         two_lines = 2 * round(theme.font(px).get_linesize() * 1.25) + 12  # the text box's spacing and padding
         note = pygame.Rect(x, y + s(80), cw, max(s(56), two_lines))
-        UITextBox(  # wraps: with Larger text the note is longer than one line
-            f"<font color='#9aa6b4' pixel_size={px}>{html.escape(text)}</font>", note, m, container=root
+        text_box(  # wraps: with Larger text the note is longer than one line
+            self.app, f"<font color='#9aa6b4' pixel_size={px}>{html.escape(text)}</font>", note, root, px
         )
         self.go = UIButton(
             pygame.Rect(x, max(y + s(140), note.bottom + s(4)), cw, s(48)),

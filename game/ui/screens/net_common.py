@@ -9,11 +9,12 @@ import time
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UILabel, UITextEntryLine
 
 from game.net import protocol
 from game.ui import theme
 from game.ui.screens.base import Screen, oid
+from game.ui.widgets import text_box
 
 KIND_COLOUR = {
     "control:news": "#56b4e9",
@@ -223,11 +224,12 @@ class ClassDebriefScreen(FollowingScreen):
             object_id=oid("@title"),
         )
         px = self.app.font_px(13)
-        UITextBox(
+        text_box(
+            self.app,
             f"<font pixel_size={px}>{esc(outcome.get('text', ''))}</font>",
             pygame.Rect(pad, s(96), w - 2 * pad, s(70)),
-            m,
-            container=root,
+            root,
+            px,
         )
         UILabel(
             pygame.Rect(pad, s(172), w - 2 * pad, s(22)),
@@ -236,8 +238,8 @@ class ClassDebriefScreen(FollowingScreen):
             container=root,
             object_id=oid("@heading"),
         )
-        self.box = UITextBox(
-            timeline_html(v, px), pygame.Rect(pad, s(196), w - 2 * pad, h - s(196) - s(70)), m, container=root
+        self.box = text_box(
+            self.app, timeline_html(v, px), pygame.Rect(pad, s(196), w - 2 * pad, h - s(196) - s(70)), root, px
         )
         note = (
             "The teacher's console has every message; the game's log is written for class-report."

@@ -10,13 +10,14 @@ from __future__ import annotations
 import pygame
 import pygame_gui
 import segno
-from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UIDropDownMenu, UILabel
 
 from game.net import protocol
 from game.net.client import BackgroundClient
 from game.net.host import HostPlan, announcement, lan_addresses
 from game.net.server import ClassServer, ServerThread
 from game.ui.screens.net_common import FollowingScreen, actor_names, esc, feed_html, items, messages_html
+from game.ui.widgets import text_box
 
 NO_CHOICE = "\u2014"
 
@@ -97,11 +98,12 @@ class ConsoleScreen(FollowingScreen):
             lines.append(f"{code} {esc(a['name'])}{team}: {people}{status}")
         lines.append(f"<font color='#8a96a4'>Teacher's console code: {esc(self._teacher_code())}</font>")
         seats_h = s(40) + len(lines) * s(22)
-        UITextBox(
+        text_box(
+            self.app,
             f"<font pixel_size={px}>{'<br>'.join(lines)}</font>",
             pygame.Rect(pad, top, col_w, seats_h),
-            m,
-            container=root,
+            root,
+            px,
         )
         qr_size = min(s(220), col_w, body_h - seats_h - s(16))
         self.qr = qr_surface(self.address, qr_size) if self.address and qr_size > s(90) else None
@@ -239,11 +241,11 @@ class ConsoleScreen(FollowingScreen):
             container=root,
             object_id=oid("@heading"),
         )
-        UITextBox(feed_html(v, px), pygame.Rect(right_x, top + s(26), right_w, feed_h), m, container=root)
+        text_box(self.app, feed_html(v, px), pygame.Rect(right_x, top + s(26), right_w, feed_h), root, px)
         my = top + s(26) + feed_h + s(8)
         UILabel(pygame.Rect(right_x, my, right_w, s(22)), "EVERY MESSAGE", m, container=root, object_id=oid("@heading"))
-        UITextBox(
-            messages_html(v, px), pygame.Rect(right_x, my + s(24), right_w, h - my - s(24) - s(56)), m, container=root
+        text_box(
+            self.app, messages_html(v, px), pygame.Rect(right_x, my + s(24), right_w, h - my - s(24) - s(56)), root, px
         )
         self.say_entry = self.text_field(
             "say", pygame.Rect(right_x, h - s(48), right_w - third - s(8), s(34)), "to every seat"

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UITextBox, UITextEntryLine
+from pygame_gui.elements import UIButton, UILabel, UITextEntryLine
 
 from game.net.client import BackgroundClient
 from game.ui.screens.base import Screen, oid
 from game.ui.screens.net_common import esc
+from game.ui.widgets import text_box
 
 
 class JoinFormScreen(Screen):
@@ -63,8 +64,8 @@ class JoinFormScreen(Screen):
             object_id=oid("@tool"),
         )
         text = "Joining\u2026" if self.joining else self.problem
-        self.problem_box = UITextBox(
-            f"<font color='#d55e00'>{esc(text)}</font>", pygame.Rect(x, by + s(56), cw, s(70)), m, container=root
+        self.problem_box = text_box(
+            self.app, f"<font color='#d55e00'>{esc(text)}</font>", pygame.Rect(x, by + s(56), cw, s(70)), root
         )
 
     def _keep(self) -> None:

@@ -11,7 +11,7 @@ from pygame_gui.core import UIContainer
 from pygame_gui.elements import UIButton, UIPanel, UITextBox
 
 from game.ui.screens.base import Screen, oid
-from game.ui.widgets import Label
+from game.ui.widgets import Label, text_box
 
 
 class Overlay(Screen):
@@ -83,12 +83,7 @@ class Overlay(Screen):
         return b
 
     def add_text(self, html: str, height: int) -> UITextBox:
-        box = UITextBox(
-            html,
-            pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, height),
-            self.app.manager,
-            container=self.body,
-        )
+        box = text_box(self.app, html, pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, height), self.body)
         self.y += height + self.app.s(8)
         return box
 

@@ -14,7 +14,7 @@ import random
 import attrs
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UITextBox
+from pygame_gui.elements import UIButton
 
 from game.diagnostics import ScenarioError
 from game.engine import words
@@ -25,7 +25,7 @@ from game.ui import saves, theme
 from game.ui.ladder_view import _fit
 from game.ui.match import Match
 from game.ui.screens.base import Screen, oid
-from game.ui.widgets import Label
+from game.ui.widgets import Label, text_box
 
 
 @attrs.define
@@ -206,12 +206,13 @@ class TitleScreen(Screen):
         self.seed_btn = None
         if not e.loaded:
             lines = "<br>".join(html.escape(str(d)) for d in e.errors[:12])
-            UITextBox(
+            text_box(
+                self.app,
                 f"<font pixel_size={px}><font color='#d55e00'><b>This scenario cannot be loaded.</b></font><br>"
                 f"<br><font pixel_size={self.app.font_px(13)}>{lines}</font></font>",
                 pygame.Rect(rect.left, rect.top, rect.w, rect.h - s(70)),
-                m,
                 container=root,
+                px=px,
                 object_id=oid("@card_text"),
             )
             self.errors_btn = UIButton(
@@ -237,9 +238,7 @@ class TitleScreen(Screen):
             f"from {html.escape(cal.start)}{invented}</font><br><br>"
             f"<font pixel_size={px}>{html.escape(meta.summary)}</font>"
         )
-        UITextBox(
-            text, pygame.Rect(rect.left, rect.top, rect.w, summary_h), m, container=root, object_id=oid("@card_text")
-        )
+        text_box(self.app, text, pygame.Rect(rect.left, rect.top, rect.w, summary_h), root, object_id=oid("@card_text"))
         y = rect.top + summary_h + s(18)
         Label(
             pygame.Rect(rect.left, y, rect.w, s(20)),
@@ -290,11 +289,12 @@ class TitleScreen(Screen):
             mode = f"You play {seats[0].name}" + (f": {seats[0].description}" if seats[0].description else "")
         else:
             mode = "Pick a side"
-        UITextBox(
+        text_box(
+            self.app,
             f"<font pixel_size={self.app.font_px(13)} color='#9aa6b4'>{html.escape(mode)}</font>",
             pygame.Rect(rect.left - s(6), y, rect.w + s(6), mode_h),
-            m,
-            container=root,
+            root,
+            self.app.font_px(13),
         )
         by = rect.bottom - s(48)
         shown = f"Seed {self.seed_typed}_" if self.seed_typed is not None else f"Seed {self.seed}"
