@@ -181,6 +181,31 @@ def widget_misfits(app: App, where: str) -> list[Misfit]:
     return out
 
 
+def banner_misfits(app: App, where: str) -> list[Misfit]:
+    """The board's outcome banner: inside the map, every line within the banner, and the outcome
+    named whole unless a line is cut with an ellipsis (at 960x600 one line ran past the map)."""
+    from game.ui.screens.game_screen import GameScreen
+
+    out = []
+    for screen in app.stack.visible():
+        if not isinstance(screen, GameScreen):
+            continue
+        area = screen.rects["map"]
+        banner = screen.outcome_banner(area)
+        if banner is None:
+            continue
+        font, box, lines = banner
+        if box.left < area.left or box.right > area.right:
+            out.append(Misfit(where, " ".join(lines), box.w, area.w, "outcome banner wider than the map"))
+        for line in lines:
+            if font.size(line)[0] > box.w:
+                out.append(Misfit(where, line, font.size(line)[0], box.w, "outcome banner cuts a line"))
+        name = f"Outcome: {screen.match.session.outcome.name}"
+        if " ".join(lines) != name and not any(line.endswith(ELLIPSIS) for line in lines):
+            out.append(Misfit(where, name, font.size(name)[0], box.w, f"outcome banner shows {lines!r}"))
+    return out
+
+
 def _states(app: App, path: Path):
     """(name, set-up) for every screen of one scenario, in an order that reuses the game."""
     from game.ui.screens.briefing import BriefingScreen
@@ -246,10 +271,38 @@ def test_every_text_fits(path, size, text_size, monkeypatch):
                 app.render(2)
                 where = f"{name}, {path.stem}, {size[0]}x{size[1]}, text {text_size}"
                 misfits += widget_misfits(app, where) + recorder.misfits(where, drawn_tips(app)) + drawn.misfits(where)
+                misfits += banner_misfits(app, where)
     finally:
         pygame.display.quit()
     unique = list(dict.fromkeys(str(m) for m in misfits))
     assert not unique, f"{len(unique)} texts do not fit:\n" + "\n".join(unique)
+
+
+@pytest.mark.parametrize("text_size", ("normal", LARGEST_TEXT))
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_the_outcome_banner_fits_the_smallest_window(path, text_size, monkeypatch):
+    """At 960x600 the board's outcome banner ran past the map with no ellipsis: the board of a game
+    that ended on the scenario's longest-named outcome, at the smallest window."""
+    from game.ui.screens.game_screen import GameScreen
+
+    recorder = FitRecorder(monkeypatch)
+    app = App(Settings(width=960, height=600, text_size=text_size), (960, 600), fixed_size=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            match = Match.start(str(path), (), 3)
+            match.autosave = False
+            match.session.run_ai_to_end()
+            outcomes = match.scenario.outcomes
+            match.session.batch.outcome[0] = max(range(len(outcomes)), key=lambda i: len(outcomes[i].name))
+            app.stack.reset(GameScreen(app, match))
+            app.render(2)
+            where = f"finished board, {path.stem}, 960x600, text {text_size}"
+            found = banner_misfits(app, where) + recorder.misfits(where)
+            assert app.stack.top.outcome_banner(app.stack.top.rects["map"]) is not None
+    finally:
+        pygame.display.quit()
+    assert not found, "\n".join(map(str, found))
 
 
 def test_the_recorders_see_a_cut_and_an_overflow(monkeypatch):

@@ -21,7 +21,7 @@ import pygame_gui
 
 from game.geo import BasemapError, load_basemap
 from game.ui import theme
-from game.ui.ladder_view import LadderView
+from game.ui.ladder_view import LadderView, _fit
 from game.ui.map_view import MapView
 from game.ui.match import NewVersion, TurnResult
 from game.ui.option_keys import option_number
@@ -34,7 +34,7 @@ from game.ui.panels.news import NewsPanel
 from game.ui.panels.presenter import BoardPresenter
 from game.ui.panels.top import TopBar
 from game.ui.screens.base import Screen
-from game.ui.tooltip import draw_tooltip
+from game.ui.tooltip import draw_tooltip, wrap
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 STEP_BUDGET = 0.004
@@ -495,19 +495,36 @@ class GameScreen(Screen):
         pygame.draw.line(surface, theme.PANEL_EDGE, r["side"].topleft, r["side"].bottomleft)
 
     def _draw_outcome_banner(self, surface, rect) -> None:
-        out = self.match.session.outcome
-        if out is None:
+        """The outcome over the map, wrapped to the map's width (at 960x600 one line ran past it)."""
+        banner = self.outcome_banner(rect)
+        if banner is None:
             return
-        f = theme.font(self.app.font_px(20), "bold")
-        img = theme.render(f, f"Outcome: {out.name}", theme.TEXT)
-        box = img.get_rect()
-        box.inflate_ip(40, 20)
-        box.midtop = (rect.centerx, rect.top + self.app.s(14))
+        f, box, lines = banner
         bg = pygame.Surface(box.size, pygame.SRCALPHA)
         bg.fill((8, 11, 15, 225))
         surface.blit(bg, box)
         pygame.draw.rect(surface, theme.ACCENT, box, 2, border_radius=6)
-        surface.blit(img, img.get_rect(center=box.center))
+        y = box.top + self.app.s(10)
+        for line in lines:
+            img = theme.render(f, line, theme.TEXT)
+            surface.blit(img, img.get_rect(midtop=(box.centerx, y)))
+            y += f.get_linesize()
+
+    def outcome_banner(self, rect) -> tuple[pygame.font.Font, pygame.Rect, list[str]] | None:
+        """The outcome banner's font, box and lines over the map ``rect``: the text wrapped to the
+        map's width (a word wider than that cut with an ellipsis: the decision panel names the
+        outcome whole); None before the game ends."""
+        out = self.match.session.outcome
+        if out is None:
+            return None
+        f = theme.font(self.app.font_px(20), "bold")
+        pad_x, pad_y = self.app.s(20), self.app.s(10)
+        width = max(1, rect.w - 2 * pad_x - self.app.s(16))
+        lines = [_fit(f, line, width) for line in wrap(f, f"Outcome: {out.name}", width)]
+        across = max(f.size(line)[0] for line in lines) + 2 * pad_x
+        box = pygame.Rect(0, 0, across, len(lines) * f.get_linesize() + 2 * pad_y)
+        box.midtop = (rect.centerx, rect.top + self.app.s(14))
+        return f, box, lines
 
     def draw_over(self, surface) -> None:
         if self.paused:
