@@ -179,6 +179,19 @@ def test_a_chunk_without_rows_has_the_same_tally():
     assert len(with_rows.outcome) == without.tally.games == 1200 and len(without.outcome) == 0
 
 
+def test_games_csv_gz_holds_the_plain_files_lines_the_same_bytes_on_any_number_of_workers(tmp_path, monkeypatch):
+    sw = make({"enforce_p": [0.0, 1.0]}, games=1500)
+    run_sweep(sw, out=str(tmp_path / "plain"))
+    monkeypatch.setattr(sweep_mod, "GZIP_ROWS", 1000)
+    run_sweep(sw, out=str(tmp_path / "one"))
+    run_sweep(sw, workers=2, out=str(tmp_path / "two"))
+    gz = (tmp_path / "one" / "games.csv.gz").read_bytes()
+    assert gzip.decompress(gz) == (tmp_path / "plain" / "games.csv").read_bytes()
+    assert (tmp_path / "two" / "games.csv.gz").read_bytes() == gz
+    for name in os.listdir(tmp_path / "one" / "chunks"):
+        assert (tmp_path / "two" / "chunks" / name).read_bytes() == (tmp_path / "one" / "chunks" / name).read_bytes()
+
+
 # ---------------------------------------------------------------- Dask
 
 

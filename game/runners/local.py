@@ -15,6 +15,7 @@ import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import attrs
 import numpy as np
@@ -63,6 +64,12 @@ class ChunkResult:
     max_rung: np.ndarray
     score: np.ndarray
 
+    @classmethod
+    def tally_only(cls, start: int, tally: Tally) -> ChunkResult:
+        """The chunk with its tally and no rows (see the class)."""
+        none = np.zeros(0, dtype=np.int16)
+        return cls(start, tally, none, none, none, np.zeros(0, dtype=np.float32))
+
 
 def compiled_rules(spec: RunSpec):
     """The spec's scenario, checked and compiled once per process (the sweep's parent, each
@@ -99,8 +106,7 @@ def run_chunk(spec: RunSpec, start: int, stop: int, rows: bool = True) -> ChunkR
     games = np.arange(start, stop, dtype=np.uint64)
     b = play_games(rules, spec.seed, games, policies_for(rules, spec.policies), spec.engine, spec.kernels)
     if not rows:
-        none = np.zeros(0, dtype=np.int16)
-        return ChunkResult(start, Tally.of(b), none, none, none, np.zeros(0, dtype=np.float32))
+        return ChunkResult.tally_only(start, Tally.of(b))
     return ChunkResult(
         start,
         Tally.of(b),
@@ -170,11 +176,13 @@ def in_flight(executor, workers: int) -> int:
 
 @attrs.frozen
 class Job:
-    """One chunk to compute: games ``start..stop-1`` of ``spec``."""
+    """One chunk to compute: games ``start..stop-1`` of ``spec``; ``extra`` goes to the task
+    function with the chunk's bounds (``run_chunks``: whether to keep the per-game rows)."""
 
     spec: RunSpec
     start: int
     stop: int
+    extra: Any = True
 
 
 def batches(jobs: list[Job], parallel: int) -> list[list[Job]]:
@@ -191,11 +199,15 @@ def batches(jobs: list[Job], parallel: int) -> list[list[Job]]:
     while i < len(jobs):
         size = min(MAX_BATCH, max(1, (len(jobs) - i) // (4 * parallel)))
         group = [jobs[i]]
-        while len(group) < size and i + len(group) < len(jobs) and jobs[i + len(group)].spec is jobs[i].spec:
+        while len(group) < size and i + len(group) < len(jobs) and _same_task(jobs[i + len(group)], jobs[i]):
             group.append(jobs[i + len(group)])
         out.append(group)
         i += len(group)
     return out
+
+
+def _same_task(a: Job, b: Job) -> bool:
+    return a.spec is b.spec and a.extra is b.extra
 
 
 def run_chunks(spec: RunSpec, bounds: tuple[tuple[int, int], ...], rows: bool = True) -> list[ChunkResult]:
@@ -204,14 +216,16 @@ def run_chunks(spec: RunSpec, bounds: tuple[tuple[int, int], ...], rows: bool = 
     return [run_chunk(spec, s, e, rows) for s, e in bounds]
 
 
-def ordered_results(jobs: list[Job], executor=None, workers: int = 1, rows: bool = True) -> Iterator[ChunkResult]:
-    """Every job's result (with its per-game ``rows`` or not), in job order. Inline without
-    an executor; else the jobs go out in
-    batches (``batches``), at most ``in_flight`` chunks submitted and not yet yielded, so the
-    parent's memory does not grow with the number of games. The first tasks are submitted
-    before this returns, so the workers start while the caller does other things."""
+def ordered_results(
+    jobs: list[Job], executor=None, workers: int = 1, task: Callable[..., list] = run_chunks
+) -> Iterator[Any]:
+    """Every job's result, in job order: ``task(spec, bounds, extra)`` returns one result per
+    chunk of ``bounds``. Inline without an executor; else the jobs go out in batches
+    (``batches``), at most ``in_flight`` chunks submitted and not yet yielded, so the parent's
+    memory does not grow with the number of games. The first tasks are submitted before this
+    returns, so the workers start while the caller does other things."""
     if executor is None:
-        return (run_chunk(j.spec, j.start, j.stop, rows) for j in jobs)
+        return (res for j in jobs for res in task(j.spec, ((j.start, j.stop),), j.extra))
     window = in_flight(executor, workers)
     todo = collections.deque(batches(jobs, parallelism(executor, workers)))
     pending: collections.deque[tuple[cf.Future, int]] = collections.deque()
@@ -222,10 +236,10 @@ def ordered_results(jobs: list[Job], executor=None, workers: int = 1, rows: bool
         while todo and (not pending or held + len(todo[0]) <= window):
             group = todo.popleft()
             bounds = tuple((j.start, j.stop) for j in group)
-            pending.append((executor.submit(run_chunks, group[0].spec, bounds, rows), len(group)))
+            pending.append((executor.submit(task, group[0].spec, bounds, group[0].extra), len(group)))
             held += len(group)
 
-    def drain() -> Iterator[ChunkResult]:
+    def drain() -> Iterator[Any]:
         nonlocal held
         while pending:
             future, n = pending.popleft()

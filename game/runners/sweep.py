@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import functools
 import glob
+import gzip
 import hashlib
 import io
 import itertools
@@ -198,9 +200,8 @@ def _chunk_name(point: int, start: int) -> str:
     return f"p{point:05d}-g{start:012d}.npz"
 
 
-def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> str:
-    """Save one chunk's per-game arrays and its tally (as JSON; loadable without pickle);
-    returns the SHA-256 of the file's bytes, for the manifest."""
+def chunk_bytes(point: int, res: ChunkResult, manifest_key: str) -> bytes:
+    """One chunk's saved file: its per-game arrays and its tally (as JSON; loadable without pickle)."""
     meta = {
         "format": CHUNK_FORMAT,
         "manifest": manifest_key,
@@ -218,10 +219,19 @@ def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> 
         score=res.score,
         meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
     )
-    data = buf.getvalue()
+    return buf.getvalue()
+
+
+def write_chunk(folder: str, point: int, start: int, data: bytes) -> None:
     # no fsync: a chunk lost in a crash fails its hash (or its own checks) on resume and is computed again
-    with atomic_write(os.path.join(folder, _chunk_name(point, res.start)), "wb", durable=False) as fh:
+    with atomic_write(os.path.join(folder, _chunk_name(point, start)), "wb", durable=False) as fh:
         fh.write(data)
+
+
+def save_chunk(folder: str, point: int, res: ChunkResult, manifest_key: str) -> str:
+    """Save one chunk; returns the SHA-256 of the file's bytes, for the manifest."""
+    data = chunk_bytes(point, res, manifest_key)
+    write_chunk(folder, point, res.start, data)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -286,6 +296,77 @@ def _clean(folder: str, patterns: tuple[str, ...]) -> None:
 # ---------------------------------------------------------------- running
 
 
+@attrs.frozen
+class ChunkOut:
+    """What a sweep wants back from each chunk of one point: the tally always, the per-game
+    arrays when ``rows`` (``on_chunk``), and with ``files`` the chunk's saved file and its lines
+    of ``games.csv`` (gzipped when ``gz``), made by the worker that computed the chunk, so the
+    workers format and compress in parallel and the parent only writes bytes."""
+
+    point: int
+    rows: bool
+    files: bool = False
+    manifest_key: str = ""
+    csv_prefix: str = ""  # "point,value,...," of the point's lines
+    gz: bool = False
+
+
+@attrs.frozen
+class ChunkFiles:
+    """A chunk's saved file (and its SHA-256, for the manifest) and its lines of games.csv."""
+
+    npz: bytes
+    sha256: str
+    csv: bytes
+
+
+@attrs.frozen
+class SweepChunk:
+    result: ChunkResult
+    files: ChunkFiles | None
+
+
+def sweep_chunks(spec: RunSpec, bounds: tuple[tuple[int, int], ...], how: ChunkOut) -> list[SweepChunk]:
+    """A sweep's task: these chunks of one point, each computed as ``run_chunk`` computes it
+    alone, with what ``how`` asks for."""
+    out = []
+    for start, stop in bounds:
+        res = run_chunk(spec, start, stop, rows=how.rows or how.files)
+        files = chunk_files(spec, res, how) if how.files else None
+        out.append(SweepChunk(res if how.rows else ChunkResult.tally_only(res.start, res.tally), files))
+    return out
+
+
+def chunk_files(spec: RunSpec, res: ChunkResult, how: ChunkOut) -> ChunkFiles:
+    """The saved file and the games.csv lines of a chunk with its rows (in a worker, or in
+    the parent for a chunk loaded on resume: the same bytes either way)."""
+    npz = chunk_bytes(how.point, res, how.manifest_key)
+    return ChunkFiles(npz, hashlib.sha256(npz).hexdigest(), csv_bytes(spec, res, how))
+
+
+def csv_bytes(spec: RunSpec, res: ChunkResult, how: ChunkOut) -> bytes:
+    """A chunk's lines of games.csv as the file holds them (one gzip member when ``how.gz``)."""
+    ends, shape = _line_ends(spec.source, spec.name, spec.overrides)
+    csv = _csv_rows(how.csv_prefix, res, ends, shape).encode()
+    return _gzip_member(csv) if how.gz else csv
+
+
+def _gzip_member(data: bytes) -> bytes:
+    """``data`` as one gzip member; games.csv.gz is the header's member then one per chunk
+    (gzip readers read the members as one stream), so workers compress their chunks in parallel."""
+    return gzip.compress(data, compresslevel=5, mtime=0)
+
+
+@functools.lru_cache(maxsize=64)
+def _line_ends(source: bytes, name: str, overrides: tuple) -> tuple[list[str], tuple[int, int, int]]:
+    """Every ending a games.csv line can have (",outcome,turns,max_rung" and the newline), by (outcome,
+    turns, highest rung), made once per scenario and process."""
+    scn = compiled_rules(RunSpec(source, name, 0, overrides)).scenario
+    shape = (len(scn.outcomes), scn.calendar.turns + 1, len(scn.ladder.rungs) + 1)
+    ends = [f",{o.id},{t},{m}\n" for o in scn.outcomes for t in range(shape[1]) for m in range(shape[2])]
+    return ends, shape
+
+
 def _ordered(
     tasks: list[tuple[int, int, int]],
     specs: list[RunSpec],
@@ -293,26 +374,25 @@ def _ordered(
     executor,
     workers: int,
     load: Callable[[int], ChunkResult],
-    rows: bool,
-) -> Iterator[tuple[int, ChunkResult, bool]]:
-    """Yield (task index, result, computed?) in task order: the saved chunks loaded, the
-    others computed (in batches, a bounded number in flight; see ``ordered_results``), with
-    their per-game ``rows`` or not."""
-    jobs = [Job(specs[p], s, e) for i, (p, s, e) in enumerate(tasks) if i in todo]
-    computed = ordered_results(jobs, executor, workers, rows)
+    how: list[ChunkOut],
+) -> Iterator[tuple[int, SweepChunk, bool]]:
+    """Yield (task index, chunk, computed?) in task order: the saved chunks loaded (with no
+    files: the caller makes them), the others computed as ``how`` of their point asks (in
+    batches, a bounded number in flight; see ``ordered_results``)."""
+    jobs = [Job(specs[p], s, e, how[p]) for i, (p, s, e) in enumerate(tasks) if i in todo]
+    computed = ordered_results(jobs, executor, workers, sweep_chunks)
     for i in range(len(tasks)):
         if i in todo:
             yield i, next(computed), True
         else:
-            yield i, load(i), False
+            yield i, SweepChunk(load(i), None), False
 
 
-def _csv_rows(prefix: str, res: ChunkResult, suffixes: list[str], shape: tuple[int, int, int]) -> str:
+def _csv_rows(prefix: str, res: ChunkResult, ends: list[str], shape: tuple[int, int, int]) -> str:
     """A chunk's lines of ``games.csv``: the point's prefix, the game, then the line's end
-    looked up by (outcome, turns, highest rung) among ``suffixes`` (all of them, made once
-    per sweep), instead of formatting three numbers per game."""
+    looked up by (outcome, turns, highest rung), instead of formatting three numbers a game."""
     codes = np.ravel_multi_index((res.outcome, res.turns, res.max_rung), shape).tolist()
-    return "".join([f"{prefix}{game}{suffixes[c]}" for game, c in zip(range(res.start, res.start + len(codes)), codes)])
+    return "".join([f"{prefix}{game}{ends[c]}" for game, c in zip(range(res.start, res.start + len(codes)), codes)])
 
 
 def _fan(rung_hist: np.ndarray) -> dict:
@@ -438,9 +518,9 @@ def run_sweep(
         todo = _prepare_out(out, chunk_dir, manifest, mkey, resume, tasks, notes, hashes)
     manifest_written = time.monotonic()
 
-    def save(p: int, res: ChunkResult) -> None:
+    def saved(p: int, start: int, sha256: str) -> None:
         nonlocal manifest_written
-        hashes[_chunk_name(p, res.start)] = save_chunk(chunk_dir, p, res, mkey)
+        hashes[_chunk_name(p, start)] = sha256
         if time.monotonic() - manifest_written >= MANIFEST_EVERY_S:
             _write_manifest(out_dir, manifest, hashes)
             manifest_written = time.monotonic()
@@ -455,7 +535,7 @@ def run_sweep(
         if res is None:  # vanished or damaged since the scan: compute it again, here
             notes.append(f"chunk {_chunk_name(p, s)} changed after it was checked: computed again")
             res = run_chunk(specs[p], s, e)
-            save(p, res)
+            saved(p, s, save_chunk(chunk_dir, p, res, mkey))
         return res
 
     own = False
@@ -470,37 +550,29 @@ def run_sweep(
     gz = csv_rows > GZIP_ROWS
     csv_name = "games.csv.gz" if gz else "games.csv"
     computed = computed_turns = 0
+    prefixes = [",".join([str(p), *[f"{pt[a.path]:.15g}" for a in sw.axes]]) + "," for p, pt in enumerate(points)]
+    how = [ChunkOut(p, bool(on_chunk), bool(out), mkey, prefixes[p], gz) for p in range(len(points))]
     try:
         with contextlib.ExitStack() as stack:
             csv_fh = None
             if out:
-                csv_fh = stack.enter_context(atomic_write(os.path.join(out, csv_name), "w", gz=gz))
-                csv_fh.write(
-                    ",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"]) + "\n"
-                )
-            suffix_shape = (len(scn.outcomes), scn.calendar.turns + 1, len(scn.ladder.rungs) + 1)
-            suffixes = [
-                f",{o.id},{t},{m}\n"
-                for o in scn.outcomes
-                for t in range(suffix_shape[1])
-                for m in range(suffix_shape[2])
-            ]
-            prefixes = [
-                ",".join([str(p), *[f"{pt[a.path]:.15g}" for a in sw.axes]]) + "," for p, pt in enumerate(points)
-            ]
-            for i, res, fresh in _ordered(tasks, specs, todo, executor, workers, load, bool(out or on_chunk)):
-                p = tasks[i][0]
+                csv_fh = stack.enter_context(atomic_write(os.path.join(out, csv_name), "wb"))
+                header = ",".join(["point", *[a.path for a in sw.axes], "game", "outcome", "turns", "max_rung"]) + "\n"
+                csv_fh.write(_gzip_member(header.encode()) if gz else header.encode())
+            for i, got, fresh in _ordered(tasks, specs, todo, executor, workers, load, how):
+                p, res = tasks[i][0], got.result
                 if fresh:
                     computed += 1
                     computed_turns += int((np.arange(len(res.tally.turns)) * res.tally.turns).sum())
-                    if chunk_dir:
-                        save(p, res)
+                    if got.files is not None:
+                        write_chunk(chunk_dir, p, res.start, got.files.npz)
+                        saved(p, res.start, got.files.sha256)
                     if on_games:
                         on_games(res.tally.games)
                 before = tallies[p]
                 tallies[p] = res.tally if before is None else before.merge(res.tally)
                 if csv_fh is not None:
-                    csv_fh.write(_csv_rows(prefixes[p], res, suffixes, suffix_shape))
+                    csv_fh.write(got.files.csv if got.files is not None else csv_bytes(specs[p], res, how[p]))
                 if on_chunk:
                     on_chunk(p, res)
     finally:
