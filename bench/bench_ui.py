@@ -215,11 +215,11 @@ def main() -> None:
         f"(target: p95 wall under 16.7); load average {load:.1f} at the start, {end_load:.1f} at the end"
     )
     head = f"{'wall p50':>8} {'p95':>5} {'max':>6}  {'cpu p50':>7} {'p95':>5} {'max':>6}"
-    print(f"  {'scenario':<28} {'moment':<8} {'tree':<8} {head}")
+    print(f"  {'scenario':<32} {'moment':<8} {'tree':<8} {head}")
     for name, by_tree in results.items():
         for kind in ("idle", "turn", "debrief"):
             for label, figs in by_tree.items():
-                print(f"  {name:<28} {kind:<8} {label:<8} {figs[kind].row()}")
+                print(f"  {name:<32} {kind:<8} {label:<8} {figs[kind].row()}")
     if args.save:
         saved = {
             "load": [load, end_load],

@@ -77,8 +77,7 @@ class HelpScreen(Overlay):
         )
         self.html_text = f"<font pixel_size={px}>{intro}{rows}</font>"
         h = self.card.bottom - self.y - self.app.s(64)
-        rect = pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, h)
-        self.scroller = UIScrollingContainer(rect, self.app.manager, container=self.body, allow_scroll_x=False)
+        self.text_rect = pygame.Rect(self.card.left + 14, self.y, self.card.w - 28, h)
         self.y += h + self.app.s(8)
         self.ok = self.add_button("Back to the game (Esc)", cls="@primary", height=38)
         self.boxes: list[UITextBox] = []
@@ -86,9 +85,9 @@ class HelpScreen(Overlay):
         self._fresh = True
 
     def text_steps(self) -> Iterator[None]:
-        """The text a few lines a step, each box one line below the last (room beside them for
-        a scroll bar)."""
-        scroller = self.scroller
+        """The text's scrolling list, then the text a few lines a step, each box one line below
+        the last (room beside them for a scroll bar)."""
+        scroller = UIScrollingContainer(self.text_rect, self.app.manager, container=self.body, allow_scroll_x=False)
         opening, inner = feed_font(self.html_text)
         width = scroller.rect.w - self.app.s(20)
         for block in split_turn(inner):
