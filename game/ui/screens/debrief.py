@@ -48,6 +48,9 @@ SCORE_MEANS = (
 """What the escalation score measures, in words: beside it in the scores and on the summary line's tooltip."""
 CHART_MIN_H = 130  # the least height (before scaling) the rung chart and the bars are drawn in
 STEP_BUDGET = 0.006  # seconds of building a frame while the debrief opens (as the board's panels)
+LEAVE_GRACE = 0.6
+"""Seconds after the debrief opens in which Enter does not leave it: a double press on "See the
+debrief (Enter)" showed the debrief for a frame and went on to the title (under Xvfb, 120 ms apart)."""
 
 
 def logs_dir():
@@ -60,6 +63,7 @@ class DebriefScreen(Screen):
     def __init__(self, app, match, replays: Replays | None = None):
         super().__init__(app)
         self.match = match
+        self._opened_at = time.monotonic()
         seats = match.seats or match.ai_seats
         self.seats = tuple(seats)
         # the replays on the worker thread, before the strategy search (one thread: first come first)
@@ -409,7 +413,9 @@ class DebriefScreen(Screen):
                 self.back()
             elif event.key == pygame.K_e:
                 self.export()
-            elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            elif (
+                event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and time.monotonic() - self._opened_at >= LEAVE_GRACE
+            ):
                 self.app.open_title(preselect=self.match.path, seed=self.match.seed)
             return None
         return event
