@@ -8,7 +8,18 @@ import concurrent.futures as cf
 import os
 
 from game.loader.load import read_bytes
-from game.runners.local import MAX_BATCH, Job, RunSpec, batches, chunks, in_flight, run_chunk, run_ordered
+from game.runners.local import (
+    MAX_BATCH,
+    MAX_IN_FLIGHT,
+    Job,
+    RunSpec,
+    batch_limit,
+    batches,
+    chunks,
+    in_flight,
+    run_chunk,
+    run_ordered,
+)
 from game.runners.sweep import tally_to_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,6 +66,27 @@ def test_run_ordered_bounds_the_chunks_in_flight_and_keeps_their_order():
     one_by_one = [run_chunk(spec, s, e) for s, e in bounds]
     assert [r.outcome.tolist() for r in got] == [r.outcome.tolist() for r in one_by_one]
     assert [tally_to_json(r.tally) for r in got] == [tally_to_json(r.tally) for r in one_by_one]
+
+
+class Cluster:
+    """An executor that says it runs on this many Dask threads."""
+
+    def __init__(self, threads: int) -> None:
+        self.client = self
+        self.threads = threads
+
+    def nthreads(self) -> dict[str, int]:
+        return {f"worker-{i}": 1 for i in range(self.threads)}
+
+
+def test_on_a_large_cluster_tasks_get_smaller_and_the_window_stays_bounded():
+    assert batch_limit(None, 2) == MAX_BATCH and in_flight(None, 2) == 2 * MAX_BATCH * 2 + 4
+    for threads in (1, 8, 40, 100, 1000):
+        cluster = Cluster(threads)
+        window, most = in_flight(cluster, 1), batch_limit(cluster, 1)
+        assert window <= max(MAX_IN_FLIGHT, 4 * threads) + 4
+        assert 2 * threads * most <= window  # two tasks for every thread fit in the window
+        assert (most == MAX_BATCH) == (threads <= MAX_IN_FLIGHT // (2 * MAX_BATCH))
 
 
 def test_a_task_never_mixes_two_points():

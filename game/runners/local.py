@@ -168,10 +168,21 @@ def parallelism(executor, workers: int) -> int:
     return max(1, workers)
 
 
+MAX_IN_FLIGHT = 512  # chunks; a chunk's result is 0.2-0.5 MB with its rows and files
+
+
 def in_flight(executor, workers: int) -> int:
     """How many chunks to keep submitted at once: two full tasks per worker (or Dask thread), so
-    none waits for the parent, and few enough that the parent holds a bounded number of results."""
-    return 2 * MAX_BATCH * parallelism(executor, workers) + 4
+    none waits for the parent, and few enough that the parent holds a bounded number of results
+    (on a large cluster the tasks get smaller instead: see ``batch_limit``)."""
+    p = parallelism(executor, workers)
+    return min(2 * MAX_BATCH * p, max(MAX_IN_FLIGHT, 4 * p)) + 4
+
+
+def batch_limit(executor, workers: int) -> int:
+    """The most chunks a task may hold: ``MAX_BATCH``, or fewer when two tasks per worker would
+    not fit in the window."""
+    return max(1, min(MAX_BATCH, in_flight(executor, workers) // (2 * parallelism(executor, workers))))
 
 
 @attrs.frozen
@@ -185,10 +196,10 @@ class Job:
     extra: Any = True
 
 
-def batches(jobs: list[Job], parallel: int) -> list[list[Job]]:
+def batches(jobs: list[Job], parallel: int, most: int = MAX_BATCH) -> list[list[Job]]:
     """Consecutive jobs of one spec grouped into tasks, one round trip to a worker each:
     every task takes a quarter of its workers' share of the jobs left (guided
-    self-scheduling, at most ``MAX_BATCH``), so the first tasks are large and the last are
+    self-scheduling, at most ``most``), so the first tasks are large and the last are
     single chunks, which even out the workers' finish.
 
     >>> [len(b) for b in batches([Job(None, i, i + 1) for i in range(40)], 2)]
@@ -197,7 +208,7 @@ def batches(jobs: list[Job], parallel: int) -> list[list[Job]]:
     out: list[list[Job]] = []
     i = 0
     while i < len(jobs):
-        size = min(MAX_BATCH, max(1, (len(jobs) - i) // (4 * parallel)))
+        size = min(most, max(1, (len(jobs) - i) // (4 * parallel)))
         group = [jobs[i]]
         while len(group) < size and i + len(group) < len(jobs) and _same_task(jobs[i + len(group)], jobs[i]):
             group.append(jobs[i + len(group)])
@@ -227,7 +238,7 @@ def ordered_results(
     if executor is None:
         return (res for j in jobs for res in task(j.spec, ((j.start, j.stop),), j.extra))
     window = in_flight(executor, workers)
-    todo = collections.deque(batches(jobs, parallelism(executor, workers)))
+    todo = collections.deque(batches(jobs, parallelism(executor, workers), batch_limit(executor, workers)))
     pending: collections.deque[tuple[cf.Future, int]] = collections.deque()
     held = 0  # chunks submitted and not yet yielded
 

@@ -5,11 +5,16 @@ Every point runs the same games with the same seed, and the engine's draws depen
 on (seed, game, turn, draw site), so every point sees the same per-game draws (common
 random numbers): differences between points come from the parameter, not from noise.
 
-All (point, chunk) tasks go through one executor (inline, a local process pool, or a
-Dask cluster) with a bounded number in flight; results are consumed in (point, chunk)
-order, so each point's tally is merged in chunk order and the results are identical to
-the last digit however the tasks were scheduled. Memory stays flat: only one tally per
-point is kept, and per-game rows stream to ``games.csv`` as chunks arrive in order.
+All (point, chunk) jobs go through one executor (inline, a local process pool, or a
+Dask cluster), several consecutive chunks of a point to a task, with a bounded number of
+chunks in flight; results are consumed in (point, chunk) order, so each point's tally is
+merged in chunk order and the results are identical to the last digit however the tasks
+were scheduled. A chunk's float sums (scores, objectives) are the chunk's own, added in
+chunk order, so they depend on the chunk size (recorded in the manifest and the results),
+never on the workers or the batching. Memory stays flat: only one tally per point is kept,
+and per-game rows stream to ``games.csv`` as chunks arrive in order. The worker that
+computes a chunk also formats its lines of ``games.csv`` (and gzips them, one gzip member
+per chunk, when the file is gzipped) and its saved file, so the parent only writes bytes.
 
 With an output folder, every chunk is saved as it is consumed (``DIR/chunks/``, .npz with
 the per-game arrays and the tally as JSON, written to a temporary name and renamed), beside
