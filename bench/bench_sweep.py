@@ -1,10 +1,11 @@
 """Sweep speed and the parent's memory, new vs a baseline commit, side by side in one run.
 
-    python bench/bench_sweep.py [SCENARIO] [--games 1000000,4000000] [--workers 2] [--repeat 1]
+    python bench/bench_sweep.py [SCENARIO ...] [--games 1000000,4000000] [--workers 2] [--repeat 1]
                                 [--runner sweep,simulate] [--baseline REV] [--out DIR] [--ten-million]
 
-For each runner (``sweep``: ``run_sweep`` at the scenario's own values; ``simulate``:
-``local.simulate``, what ``simulate`` runs), number of games and tree (this one, and a git
+For each scenario (default: the tutorial and ATACMS), runner (``sweep``: ``run_sweep`` at the
+scenario's own values; ``simulate``: ``local.simulate``, what ``simulate`` runs), number of
+games and tree (this one, and a git
 worktree of REV, default 5c51bae, made under the temp folder when missing), a fresh process
 plays every game with every actor AI and prints:
 
@@ -115,7 +116,7 @@ def measure(tree: str, path: str, runner: str, games: int, workers: int, out: st
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("scenario", nargs="?", default="scenarios/atacms_2024.yaml")
+    ap.add_argument("scenario", nargs="*", default=["scenarios/tutorial.yaml", "scenarios/atacms_2024.yaml"])
     ap.add_argument("--games", default="1000000,4000000", help="comma-separated game counts")
     ap.add_argument("--workers", default="2", help="comma-separated worker counts (default 2)")
     ap.add_argument("--runner", default="sweep,simulate", help="sweep, simulate or both (comma-separated)")
@@ -128,31 +129,40 @@ def main() -> None:
     trees = {"new": ROOT, "base": worktree(args.baseline)}
     workers = [int(w) for w in args.workers.split(",")]
     for tree in trees.values():  # warm-up: builds the kernels and fills the caches, as any earlier run would
-        measure(tree, args.scenario, "simulate", 20_000, 1, "")
-    print(f"{args.scenario}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
+        for scenario in args.scenario:
+            measure(tree, scenario, "simulate", 20_000, 1, "")
+    print(
+        f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at the start (last column: at each row's end)"
+    )
     head = f"{'compute s':>9} {'kernel s':>8} {'over':>5} {'CPU s':>6} {'kern CPU':>8} {'over':>5} {'parent MB':>9}"
-    print(f"{'runner':<8} {'games':>10} {'workers':>7}   new: {head}   base: {head}")
-    for runner in args.runner.split(","):
-        for n in games:
-            for w in workers:
-                runs: dict[str, list[dict]] = {label: [] for label in trees}
-                for _ in range(args.repeat):
-                    for label, tree in trees.items():
-                        out = ""
-                        if args.out and runner == "sweep":
-                            out = os.path.join(os.path.abspath(args.out), f"{label}-{n}-{w}")
-                            shutil.rmtree(out, ignore_errors=True)  # a fresh run, not a resume
-                        runs[label].append(measure(tree, args.scenario, runner, n, w, out))
-                cells = []
-                for got in runs.values():
-                    m = {k: min(r[k] for r in got) for k in got[0]}
-                    over = min(r["compute"] / r["kernel"] for r in got) - 1
-                    over_cpu = min(r["cpu"] / r["kernel_cpu"] for r in got) - 1
-                    cells.append(
-                        f"{m['compute']:>9.2f} {m['kernel']:>8.2f} {over:>5.0%} "
-                        f"{m['cpu']:>6.2f} {m['kernel_cpu']:>8.2f} {over_cpu:>5.0%} {m['parent_mb']:>9.0f}"
+    print(f"{'scenario':<12} {'runner':<8} {'games':>10} {'workers':>7}   new: {head}   base: {head}   load")
+    for scenario in args.scenario:
+        for runner in args.runner.split(","):
+            for n in games:
+                for w in workers:
+                    runs: dict[str, list[dict]] = {label: [] for label in trees}
+                    for _ in range(args.repeat):
+                        for label, tree in trees.items():
+                            out = ""
+                            if args.out and runner == "sweep":
+                                out = os.path.join(os.path.abspath(args.out), f"{label}-{n}-{w}")
+                                shutil.rmtree(out, ignore_errors=True)  # a fresh run, not a resume
+                            runs[label].append(measure(tree, scenario, runner, n, w, out))
+                    cells = []
+                    for got in runs.values():
+                        m = {k: min(r[k] for r in got) for k in got[0]}
+                        over = min(r["compute"] / r["kernel"] for r in got) - 1
+                        over_cpu = min(r["cpu"] / r["kernel_cpu"] for r in got) - 1
+                        cells.append(
+                            f"{m['compute']:>9.2f} {m['kernel']:>8.2f} {over:>5.0%} "
+                            f"{m['cpu']:>6.2f} {m['kernel_cpu']:>8.2f} {over_cpu:>5.0%} {m['parent_mb']:>9.0f}"
+                        )
+                    name = os.path.basename(scenario).removesuffix(".yaml")[:12]
+                    print(
+                        f"{name:<12} {runner:<8} {n:>10,} {w:>7}   new: {cells[0]}   base: {cells[1]}"
+                        f"   {os.getloadavg()[0]:.1f}",
+                        flush=True,
                     )
-                print(f"{runner:<8} {n:>10,} {w:>7}   new: {cells[0]}   base: {cells[1]}", flush=True)
 
 
 if __name__ == "__main__":
