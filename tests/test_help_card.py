@@ -103,3 +103,27 @@ def test_the_drawn_card_looks_like_the_overlays_panel(app, size):
         assert (diff > 8).sum() < 0.03 * diff.size  # the rest: the inside edge of the border
     finally:
         panel.kill()
+
+
+def test_tab_then_enter_on_back_closes_help_while_the_text_arrives(app):
+    """Tab counts buttons by place: when the text's scroll bar arrived after Tab had reached Back,
+    its arrow buttons came first in reading order and Enter scrolled instead of closing (the full
+    suite under load, test_focus)."""
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.screens.help import HelpScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 1)
+    match.autosave = False
+    board = app.stack.reset(GameScreen(app, match))
+    app.render(1)
+    key(app, pygame.K_F1)
+    help_screen = app.stack.top
+    assert isinstance(help_screen, HelpScreen) and help_screen.boxes == []
+    key(app, pygame.K_TAB)
+    assert help_screen.tab_focused() is help_screen.ok
+    while help_screen.settling:
+        app.frame(1 / 60)
+    assert len(help_screen.focus_order()) > 1, "the text has a scroll bar at 1280x720"
+    assert help_screen.tab_focused() is help_screen.ok
+    key(app, pygame.K_RETURN)
+    assert app.stack.top is board

@@ -118,6 +118,12 @@ class HelpScreen(Overlay):
             ended = time.perf_counter()
             last, now = ended - now, ended
 
+    def focus_order(self) -> list:
+        """Back first, then the text's scroll buttons: the ring keeps its button (Tab counts by
+        place) while the text and its scroll bar arrive over the frames after the key."""
+        rest = [b for b in super().focus_order() if b is not self.ok]
+        return [self.ok, *rest] if self.ok is not None else rest
+
     def handle_event(self, event):
         if button_pressed(event, self.ok):
             self.close()
