@@ -81,6 +81,9 @@ HARMLESS_KEYS = frozenset(
     }
 )
 
+# pygame_gui's own events (UI_BUTTON_PRESSED, ...): it posts them to the queue as it handles a click or a key
+GUI_EVENTS = tuple(sorted({v for k, v in vars(pygame_gui).items() if k.startswith("UI_") and isinstance(v, int)}))
+
 
 class App:
     """The window and its loop; screens call back into it to move between each other."""
@@ -386,6 +389,13 @@ class App:
             self.handle(event)
             if not self.running:
                 return
+            # what pygame_gui posted while handling it (a click's UI_BUTTON_PRESSED) is handled now,
+            # before the next event: a key pressed after a click, in the same frame, came after it
+            while posted := pygame.event.get(eventtype=GUI_EVENTS, pump=False):
+                for gui_event in posted:
+                    self.handle(gui_event)
+                    if not self.running:
+                        return
         for s in list(self.stack.screens):
             s.update(dt)
         self.manager.update(dt)
