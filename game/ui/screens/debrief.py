@@ -308,15 +308,18 @@ class DebriefScreen(Screen):
             return []
         parts = [
             "<br><font color='#e8b44c'><b>YOUR OWN SIDE'S RED LINES</b></font>",
-            "<font color='#9aa6b4'>Your government's declared lines act by its doctrine: when one fires, its "
-            "answer is drawn by chance and played for your side whatever you chose.</font>",
+            "<font color='#9aa6b4'>Your government's red lines, declared or private, act by its doctrine: when "
+            "one fires, its answer is drawn by chance and played for your side whatever you chose.</font>",
         ]
         for e in fired:
-            owner = scn.actor(e["owner"]).name
-            which = (
-                f"\u2018{html.escape(e.get('name', ''))}\u2019" if e.get("declared", True) else "a line never declared"
-            )
-            parts.append(f"<b>Turn {e['turn']}</b>: {html.escape(words.possessive(owner))} red line {which}")
+            owner = html.escape(words.possessive(scn.actor(e["owner"]).name))
+            name = html.escape(e.get("name", ""))
+            line = (
+                f"{owner} red line \u2018{name}\u2019 fired"
+                if e.get("declared", True)
+                else f"{owner} private red line \u2018{name}\u2019 fired (never declared; your role card lists it)"
+            )  # it read "the Soviet Union's red line a line never declared": no verb, no name
+            parts.append(f"<b>Turn {e['turn']}</b>: {line}")
             parts += [f"\u2022 {note}" for note in news_view.own_red_line_notes(e, scn, by_id)]
         return parts
 
