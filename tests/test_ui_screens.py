@@ -482,13 +482,15 @@ def test_a_quick_triple_click_on_end_turn_ends_one_turn(app):
 
 def test_enter_on_the_debrief_keeps_the_class_seed_on_the_title_screen(app):
     """A class plays one seed: Enter on the debrief opens the title screen with that seed, not a new one."""
-    from game.ui.screens.debrief import DebriefScreen
+    from game.ui.screens.debrief import LEAVE_GRACE, DebriefScreen
     from game.ui.screens.title import TitleScreen
 
     match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria",), 42)
     match.session.run_ai_to_end()
-    app.stack.reset(DebriefScreen(app, match))
+    debrief = DebriefScreen(app, match)
+    app.stack.reset(debrief)
     app.render(2)
+    debrief._opened_at -= LEAVE_GRACE  # the student has looked at the debrief
     _key(app, pygame.K_RETURN)
     title = app.stack.top
     assert isinstance(title, TitleScreen) and title.seed == 42
