@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 from game.ui.app import App  # noqa: E402
 from game.ui.match import Match  # noqa: E402
-from game.ui.panels.decision import RED_LINE_MARK  # noqa: E402
+from game.ui.panels.decision import RED_LINE_WORDS  # noqa: E402
 from game.ui.settings import Settings  # noqa: E402
 
 TUTORIAL = str(Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.yaml")
@@ -37,14 +37,19 @@ def board(request, tmp_path, monkeypatch):
 
 
 def row_texts(board) -> dict[str, str]:
-    """Action id -> the text on its row."""
-    return {key[1]: b.text for key, b in board.decision.option_buttons.items() if isinstance(key, tuple)}
+    """Action id -> the text on its row and the line under it."""
+    marks = board.decision.marks
+    return {
+        key[1]: b.text + (f" / {marks[key[1]].text}" if key[1] in marks else "")
+        for key, b in board.decision.option_buttons.items()
+        if isinstance(key, tuple)
+    }
 
 
 def test_the_row_of_an_action_that_trips_a_declared_red_line_says_so(board):
-    """At both sizes and with the largest text: the name gives way (cut with an ellipsis), the mark is whole."""
+    """At both sizes and with the largest text: the mark is whole, on a line under the name."""
     rows = row_texts(board)
-    assert rows["seize_island"].endswith(RED_LINE_MARK)
+    assert rows["seize_island"].endswith(" / " + RED_LINE_WORDS)
     assert rows["seize_island"].split()[1] == "Land"
     for action in ("wait", "talks", "naval_show"):
         assert "red line" not in rows[action]

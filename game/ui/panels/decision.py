@@ -35,7 +35,20 @@ SIGNAL_KIND_TITLES = {
 }
 
 RED_LINE_MARK = "  \u00b7 red line"
-"""Said on an action's row when taking it trips a declared red line (its card says whose and which)."""
+"""Said on a target's row when taking it trips a declared red line (its card says whose and which)."""
+RED_LINE_WORDS = "trips a red line"
+"""Said under an action's name when taking it trips a declared red line."""
+MARK_SEP = " \u00b7 "
+
+
+def centred(label: Label) -> Label:
+    """``label`` with its text centred: pygame_gui reads a label's alignment from the theme when it is
+    made, so an alignment set afterwards shows only once the label is drawn again (rung numbers were
+    drawn from the left)."""
+    label.text_horiz_alignment = "center"
+    label.rebuild()
+    return label
+
 
 SIGNAL_HEADINGS = (
     "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT",
@@ -61,6 +74,7 @@ class DecisionPanel(Panel):
         self.key_numbers: dict[int, int] = {}
         self.stops: list[int] = []
         self.reason_tips: list[tuple[UIButton | Label, str]] = []
+        self.marks: dict[str, Label] = {}  # action id -> the line under its name ("trips a red line · 2 targets")
         self._open_action: str | None = None
         self._detail_shown = ""
         self._seat: str | None = None  # whose decision the panel was built for
@@ -188,7 +202,8 @@ class DecisionPanel(Panel):
         self.option_rows = {}
         self.key_numbers = {}
         self.stops = []
-        self.reason_tips = []  # disabled rows show no tool tips: drawn by hand
+        self.reason_tips = []  # disabled rows and the marks under a name show no tool tips: drawn by hand
+        self.marks = {}
         inner_w = self.list_rect.w - s(28)
         bfont = theme.font(self.app.font_px(14))
         rfont = theme.font(self.app.font_px(12))
@@ -223,15 +238,13 @@ class DecisionPanel(Panel):
             tip = self.option_tooltip(first)
             # a row that trips a declared red line says so (every target of it, for a row of targets):
             # the tutorial's hint and the README promise the panel marks them, and only the card did
-            suffix = RED_LINE_MARK if all(self.visible_trips(o) for o in legal) else ""
+            marks = [RED_LINE_WORDS] if all(self.visible_trips(o) for o in legal) else []
             if many:  # how many targets (or variants), in words and never cut: a bare "(5)" puzzled play-testers
                 kinds = words.count(len(legal), "target" if first.target else "option")
-                suffix += f"  \u00b7 {kinds}"
+                marks.append(kinds)
                 tip = f"{first.name}: {kinds} to choose from (select it: they open below it). {tip}"
             elif first.target:
                 text += f": {first.target}"
-            if suffix:  # the name gives way; the mark and the count are never cut
-                text = _fit(bfont, text, inner_w - s(74) - bfont.size(suffix)[0]) + suffix
             b = UIButton(
                 pygame.Rect(0, cy, inner_w - s(66), s(32)),
                 _fit(bfont, text, inner_w - s(74)),
@@ -240,18 +253,33 @@ class DecisionPanel(Panel):
                 object_id=oid("@option"),
                 tool_tip_text=tip,
             )
-            Label(
-                pygame.Rect(inner_w - s(62), cy, s(62), s(32)),  # "rung 14" fits Larger text
-                f"rung {first.rung}" if first.rung else "\u2014",
-                m,
-                container=self.scroller,
-                object_id=oid("@dim", "#rung"),
-            ).text_horiz_alignment = "center"
+            centred(
+                Label(
+                    pygame.Rect(inner_w - s(62), cy, s(62), s(32)),  # "rung 14" fits Larger text
+                    f"rung {first.rung}" if first.rung else "\u2014",
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim", "#rung"),
+                )
+            )
             self.option_buttons[("action", action)] = b
             if is_open and not many:
                 b.select()
-            self.option_rows[rep] = pygame.Rect(0, cy, inner_w, s(32))
-            cy += s(36)
+            row_h = s(32)
+            if marks:  # on a line of their own under the name: beside it they left "Wide stri…" of the name
+                mark_h = max(s(16), rfont.get_linesize())
+                mark = Label(
+                    pygame.Rect(s(12), cy + row_h, inner_w - s(78), mark_h),
+                    _fit(rfont, MARK_SEP.join(marks), inner_w - s(82)),
+                    m,
+                    container=self.scroller,
+                    object_id=oid("@dim", "#marks"),
+                )
+                self.marks[action] = mark
+                self.reason_tips.append((mark, tip))
+                row_h += mark_h
+            self.option_rows[rep] = pygame.Rect(0, cy, inner_w, row_h)
+            cy += row_h + s(4)
             yield
             if is_open and many:
                 for o in legal:
@@ -316,13 +344,15 @@ class DecisionPanel(Panel):
                     object_id=oid("@option"),
                 )
                 b.disable()
-                Label(
-                    pygame.Rect(inner_w - s(62), cy, s(62), s(28)),
-                    f"rung {o.rung}" if o.rung else "\u2014",
-                    m,
-                    container=self.scroller,
-                    object_id=oid("@dim"),
-                ).text_horiz_alignment = "center"
+                centred(
+                    Label(
+                        pygame.Rect(inner_w - s(62), cy, s(62), s(28)),
+                        f"rung {o.rung}" if o.rung else "\u2014",
+                        m,
+                        container=self.scroller,
+                        object_id=oid("@dim", "#rung"),
+                    )
+                )
                 cy += s(28)
                 reasons = []
                 for x in illegal:
