@@ -88,3 +88,42 @@ def test_rung_numbers_are_centred(israel):
     assert rungs
     for label in rungs:
         assert label.drawable_shape.theming["text_horiz_alignment"] == "center"
+
+
+def press(board, key: int, mod: int = 0) -> None:
+    board.app.stack.top.handle_event(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode=""))
+
+
+def test_f3_reads_the_cut_ladder_and_indicator_names_by_keyboard(israel):
+    """Cut rung names and indicator labels showed their full text on mouse hover only: F3 moves over
+    them (Shift+F3 back) with the focus ring on the name and its full text on a tooltip; Escape stops."""
+    panel = israel.ladder_panel
+    cut = panel.cut_texts()
+    assert any(c.text.startswith("Rung ") for c in cut)  # 'Strikes on energy and the econom…'
+    assert any(c.rect.colliderect(panel.indicators_rect) for c in cut)  # "Israel: grievance" cut
+    seen = []
+    for _ in cut:
+        press(israel, pygame.K_F3)
+        israel.app.render(1)
+        read = panel.read_text()
+        assert read is not None and israel.focus_rect() == read.rect
+        seen.append(read.text)
+    assert seen == [c.text for c in cut]  # each once, top to bottom
+    press(israel, pygame.K_F3)
+    assert panel.read_text().text == cut[0].text  # round again
+    press(israel, pygame.K_F3, pygame.KMOD_SHIFT)
+    assert panel.read_text().text == cut[-1].text
+    press(israel, pygame.K_ESCAPE)
+    assert panel.read_text() is None
+    assert israel.app.stack.top is israel  # Escape stopped reading, it did not open the menu
+
+
+def test_the_read_name_is_drawn_whole_over_the_board(israel, monkeypatch):
+    import game.ui.screens.game_screen as game_screen
+
+    drawn = []
+    monkeypatch.setattr(game_screen, "draw_tooltip", lambda surface, text, scale, at=None: drawn.append((text, at)))
+    press(israel, pygame.K_F3)
+    read = israel.ladder_panel.read_text()
+    israel.draw_over(israel.app.window)
+    assert drawn == [(read.text, read.rect.bottomleft)]

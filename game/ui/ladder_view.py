@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import attrs
 import pygame
 
 from game.ui import theme
@@ -43,6 +44,14 @@ def draw_marker(surface, shape: str, x: float, y: float, r: float, colour, lette
         surface.blit(img, img.get_rect(center=(x, y + 1)))
 
 
+@attrs.frozen
+class CutText:
+    """A name drawn cut with an ellipsis: where it is, and its full text (what hovering it shows)."""
+
+    rect: pygame.Rect
+    text: str
+
+
 class LadderView:
     """Draws the ladder into a rect; ``hover_text`` tells what is under the mouse."""
 
@@ -53,6 +62,7 @@ class LadderView:
         self.rect = pygame.Rect(0, 0, 240, 400)
         self.row_rects: list[pygame.Rect] = []
         self.hover_text = ""
+        self.cut: list[CutText] = []
 
     def marker_letter(self, actor) -> str:
         """One letter, or the initials of a multi-word name when first letters collide."""
@@ -110,6 +120,7 @@ class LadderView:
         self.row_rects = []
         mouse = pygame.mouse.get_pos()
         self.hover_text = ""
+        self.cut = []  # the names drawn cut, with their full text: F3 reads them (LadderPanel)
         used = (n + 1) * row_h + n_bands * band_h
         y = top + used  # top-aligned when the rows are at their largest
         for i in range(n + 1):
@@ -167,10 +178,13 @@ class LadderView:
             colour = theme.TEXT if occupied or preview == i else (176, 186, 198)
             img = theme.render(font, name, colour)
             surface.blit(img, (badge.right + 7, row.centery - img.get_height() // 2))
+            kahn = f" (on Herman Kahn's ladder: rung {rung.kahn})" if rung.kahn else ""
+            desc = f": {rung.description}" if rung.description else ""
+            full = f"Rung {i}, {rung.name}{kahn}{desc}"
+            if name != rung.name:
+                self.cut.append(CutText(pygame.Rect(row), full))
             if row.collidepoint(mouse):
-                kahn = f" (on Herman Kahn's ladder: rung {rung.kahn})" if rung.kahn else ""
-                desc = f": {rung.description}" if rung.description else ""
-                self.hover_text = f"Rung {i}, {rung.name}{kahn}{desc}"
+                self.hover_text = full
         else:
             label = _fit(f_name, "No move yet", markers_x0 - (row.left + 10 + badge_w + 7) - 4)
             img = theme.render(f_name, label, theme.TEXT_FAINT)
@@ -219,11 +233,12 @@ class LadderView:
         pygame.draw.rect(surface, (60, 26, 10) if info else (14, 19, 26), bg, border_radius=3)
         pygame.draw.rect(surface, col, bg, 1, border_radius=3)
         surface.blit(img, box)
+        crossed = f" Crossed first by {name} in turn {info[1]}." if info else " Not crossed yet."
+        full = f"Threshold: {th.name}. {th.description}{crossed}".replace("  ", " ")
+        if label.endswith("\u2026"):
+            self.cut.append(CutText(pygame.Rect(band), full))
         if band.collidepoint(mouse):
-            crossed = (
-                f" Crossed first by {label.split(' crossed')[0]} in turn {info[1]}." if info else " Not crossed yet."
-            )
-            self.hover_text = f"Threshold: {th.name}. {th.description}{crossed}".replace("  ", " ")
+            self.hover_text = full
 
 
 def _fit(font, text: str, width: int) -> str:

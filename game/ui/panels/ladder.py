@@ -6,7 +6,7 @@ from __future__ import annotations
 import pygame
 
 from game.ui import charts, theme
-from game.ui.ladder_view import _fit
+from game.ui.ladder_view import CutText, _fit
 from game.ui.panels.base import Panel
 
 
@@ -17,6 +17,8 @@ class LadderPanel(Panel):
         super().__init__(board)
         self.indicators_rect = pygame.Rect(0, 0, 0, 0)
         self._hover = ""
+        self.cut_indicators: list[CutText] = []  # indicator labels drawn cut, with their full text
+        self.reading: int | None = None  # which cut name F3 shows whole (by keyboard), if any
 
     def indicator_columns(self) -> int:
         return 1 if len(self.presenter.indicators()) <= 5 else 2
@@ -56,6 +58,7 @@ class LadderPanel(Panel):
         cols = self.indicator_columns()
         mouse = pygame.mouse.get_pos()
         self._hover = ""
+        self.cut_indicators = []
         inner = pygame.Rect(rect.left + s(12), rect.top + s(30), rect.w - s(24), rect.h - s(34))
         gap = s(12)
         cw = (inner.w - gap * (cols - 1)) // cols
@@ -72,16 +75,48 @@ class LadderPanel(Panel):
             colour = theme.mix((0, 158, 115), (213, 94, 0), share) if tension else (86, 180, 233)
             if cols == 1:
                 label_w = int(cw * 0.5)
-                surface.blit(theme.render(fl, _fit(fl, label, label_w - 4), theme.TEXT_DIM), (cx, cy + s(3)))
+                shown = _fit(fl, label, label_w - 4)
+                surface.blit(theme.render(fl, shown, theme.TEXT_DIM), (cx, cy + s(3)))
                 bar_rect = pygame.Rect(cx + label_w, cy + s(8), cw - label_w - s(40), s(10))
                 surface.blit(vimg, vimg.get_rect(midright=(cell.right, bar_rect.centery)))
             else:
-                surface.blit(theme.render(fl, _fit(fl, label, cw - vimg.get_width() - 6), theme.TEXT_DIM), (cx, cy))
+                shown = _fit(fl, label, cw - vimg.get_width() - 6)
+                surface.blit(theme.render(fl, shown, theme.TEXT_DIM), (cx, cy))
                 surface.blit(vimg, vimg.get_rect(topright=(cell.right, cy + 1)))
                 bar_rect = pygame.Rect(cx, cy + bar_y, cw, s(7))
             charts.bar(surface, bar_rect, share, colour)
+            full = f"{label}: {says}" if says else label
+            if shown != label:
+                self.cut_indicators.append(CutText(cell, full))
             if cell.collidepoint(mouse):
-                self._hover = f"{label}: {says}" if says else label
+                self._hover = full
+        if self.cut_indicators:  # say how the keyboard reads them, where it fits
+            hint = theme.render(fl, "F3: names in full", theme.TEXT_FAINT)
+            spot = hint.get_rect(topright=(rect.right - s(12), rect.top + s(8)))
+            if spot.left > rect.left + s(12) + f.size("INDICATORS")[0] + s(8):
+                surface.blit(hint, spot)
 
     def hover_text(self) -> str:
         return self.board.ladder.hover_text or self._hover
+
+    def cut_texts(self) -> list[CutText]:
+        """The ladder's and the indicators' names drawn cut, top to bottom (as last drawn)."""
+        return sorted([*self.board.ladder.cut, *self.cut_indicators], key=lambda c: (c.rect.top, c.rect.left))
+
+    def read_next(self, step: int) -> bool:
+        """F3 (Shift+F3 back): the next cut name shown whole, as hovering it would (the mouse was the
+        only way to read them); False when none is cut."""
+        texts = self.cut_texts()
+        if not texts:
+            self.reading = None
+            return False
+        start = -1 if step > 0 else 0
+        self.reading = ((self.reading if self.reading is not None else start) + step) % len(texts)
+        return True
+
+    def read_text(self) -> CutText | None:
+        """The cut name F3 shows whole now, if any."""
+        texts = self.cut_texts()
+        if self.reading is None or not texts:
+            return None
+        return texts[self.reading % len(texts)]

@@ -361,6 +361,8 @@ class GameScreen(Screen):
             return self._button(event)
         if event.type == pygame.KEYDOWN and self._key(event):
             return None
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            self.ladder_panel.reading = None  # the mouse reads by hovering
         if event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL) and self.hint.covers(
             getattr(event, "pos", None) or pygame.mouse.get_pos()
         ):
@@ -402,7 +404,9 @@ class GameScreen(Screen):
         k, mod = event.key, event.mod
         ctrl = mod & pygame.KMOD_CTRL
         if k == pygame.K_ESCAPE:
-            if self.hint.current() is not None:
+            if self.ladder_panel.reading is not None:
+                self.ladder_panel.reading = None
+            elif self.hint.current() is not None:
                 self.hint.dismiss()
             else:
                 self.open_menu()
@@ -412,6 +416,9 @@ class GameScreen(Screen):
             self.toggle_instructor()
         elif k == pygame.K_F5:
             self.reload()
+        elif k == pygame.K_F3:  # the ladder's and the indicators' cut names, whole, one a press
+            if not self.ladder_panel.read_next(-1 if mod & pygame.KMOD_SHIFT else 1):
+                self.app.notify("Every name on the ladder and the indicators is shown whole.")
         elif k == pygame.K_s and ctrl:
             self.save()
         elif k == pygame.K_l and ctrl:
@@ -530,6 +537,9 @@ class GameScreen(Screen):
         if self.paused:
             return
         self.hint.draw_pointer(surface)
+        if (read := self.ladder_panel.read_text()) is not None:
+            draw_tooltip(surface, read.text, self.app.scale, at=read.rect.bottomleft)
+            return
         text = self.ladder_panel.hover_text() or self.decision.hover_text() or self.top.hover_text()
         if self.hint.covers(pygame.mouse.get_pos()):
             return
@@ -546,6 +556,8 @@ class GameScreen(Screen):
         """The selected action (the arrow keys and digits move it, Enter plays it), where its row shows."""
         from game.ui.focus import visible_part
 
+        if (read := self.ladder_panel.read_text()) is not None:
+            return pygame.Rect(read.rect)
         buttons = getattr(self.decision, "option_buttons", {})
         b = buttons.get(self.presenter.selected) or next((b for b in buttons.values() if b.is_selected), None)
         if b is None or not b.visible:
