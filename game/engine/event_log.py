@@ -14,7 +14,7 @@ import numpy as np
 from game.engine.batch import NONE, Ctx, Recorder
 from game.engine.words import agree, odds, pct, possessive, subject, verb
 
-__all__ = ["EventLog", "fill", "pct", "quoted"]
+__all__ = ["EventLog", "actor_news", "fill", "pct", "quoted"]
 
 
 PLACEHOLDERS = ("actor", "target", "weapon", "distance_km")
@@ -43,6 +43,21 @@ def fill(text: str, **values: str) -> str:
     return text
 
 
+def actor_news(text: str, name: str, **values: str) -> str:
+    """An author's news text with the actor's name put in, agreeing with it: its verb, its
+    article, and "{actor}'s" as the name's own possessive ("the United States' ships", not
+    "the United States's").
+
+    >>> actor_news("{actor}'s ships shoot down the salvo.", "United States")
+    "The United States' ships shoot down the salvo."
+    >>> actor_news("{actor} holds its course; {actor}'s ships stay.", "Aldoria")
+    "Aldoria holds its course; Aldoria's ships stay."
+    """
+    text = agree(text, name)
+    text = text.replace("{actor}'s", possessive(name, start=text.startswith("{actor}'s")))
+    return fill(text, actor=subject(name, start=text.startswith("{actor}")), **values)
+
+
 class EventLog(Recorder):
     """Events per game of the batch, each a dict that JSON can hold."""
 
@@ -58,6 +73,8 @@ class EventLog(Recorder):
         ]  # column -> id of the event that last wrote it
         self.writers: list[dict[int, list[int]]] = [dict() for _ in range(batch.n)]  # column -> every writer
         self.decision_of: list[dict[int, int]] = [dict() for _ in range(batch.n)]
+        # (fog id, draw) -> its event this turn: one draw that fires for several actors is one event
+        self.fog_of: list[dict[tuple[str, float], int]] = [dict() for _ in range(batch.n)]
         self.redline_of: list[int | None] = [None] * batch.n
         self.turn_first = [0] * batch.n
         R = batch.rules
@@ -106,9 +123,9 @@ class EventLog(Recorder):
         target = R.scenario.map.sites[x.site].name if x.site >= 0 else ""
         weapon = R.scenario.weapons[x.weapon].name if x.weapon >= 0 else ""
         if spec.text:
-            who = subject(self.names[actor], start=spec.text.startswith("{actor}"))
-            text = agree(spec.text, self.names[actor])
-            return fill(text, actor=who, target=target, weapon=weapon, distance_km=f"{x.distance_km:.0f}")
+            return actor_news(
+                spec.text, self.names[actor], target=target, weapon=weapon, distance_km=f"{x.distance_km:.0f}"
+            )
         return f"{subject(self.names[actor], start=True)}: {R.describe_instance(i)}."
 
     def _band_start(self, weights, acts, inst: int, row: int, total: float) -> float:
@@ -129,6 +146,7 @@ class EventLog(Recorder):
         for _row, g in self._rows(np.ones(batch.live, dtype=bool)):
             self.turn_first[g] = len(self.games[g])
             self.decision_of[g] = {}
+            self.fog_of[g] = {}
 
     def event(self, batch, e, mask, p, u) -> None:
         event = self.R.events[e]
@@ -206,6 +224,19 @@ class EventLog(Recorder):
         R = self.R
         spec = R.fog[f].spec
         for row, g in self._rows(mask):
+            writes = set()
+            if spec.kind == "misread":
+                writes = {R.layout[f"taken:{spec.becomes}"], R.layout[f"count:{spec.becomes}"]}
+            cause = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
+            seen = self.fog_of[g].get((spec.id, float(u[row])))
+            if seen is not None:  # both sides' warships in one collision: one chance, told once
+                first = self.games[g][seen]
+                first["causes"] = sorted(set(first["causes"]) | set(cause))
+                for c in writes:
+                    self.writer[g][c] = seen
+                    if seen not in self.writers[g].setdefault(c, []):
+                        self.writers[g][c].append(seen)
+                continue
             pv = float(np.asarray(p)[row]) if np.ndim(p) else float(p)
             verb = "is misread as" if spec.kind == "misread" else "turns into"
             text = spec.text or f"Accident: {spec.action} {verb} {spec.becomes}"
@@ -219,11 +250,8 @@ class EventLog(Recorder):
                 "draw": float(u[row]),
                 "text": f"{text} ({odds(pv, float(u[row]))})",
             }
-            ev["causes"] = [self.decision_of[g][actor]] if actor in self.decision_of[g] else []
-            writes = set()
-            if spec.kind == "misread":
-                writes = {R.layout[f"taken:{spec.becomes}"], R.layout[f"count:{spec.becomes}"]}
-            self._add(g, ev, writes)
+            ev["causes"] = cause
+            self.fog_of[g][(spec.id, float(u[row]))] = self._add(g, ev, writes)
 
     def illegal(self, batch, actor, inst, mask, replaced_by) -> None:
         R = self.R

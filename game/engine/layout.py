@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import attrs
 
+from game.engine.words import possessive
 from game.model import Scenario
 
 
@@ -53,10 +54,12 @@ def build_layout(scn: Scenario) -> Layout:
         lay.add(v.id, v.initial, lo=v.range[0], hi=v.range[1], writable=True, says=v.says)
     for a in scn.actors:
         lay.add(
-            f"{a.id}.rung", float(rung_at.get(a.start_rung, 0)), says=f"{a.name}'s highest rung so far (1 = lowest)"
+            f"{a.id}.rung",
+            float(rung_at.get(a.start_rung, 0)),
+            says=f"{possessive(a.name, start=True)} highest rung so far (1 = lowest)",
         )
-        lay.add(f"{a.id}.last_rung", 0.0, says=f"the rung of {a.name}'s latest action")
-        lay.add(f"{a.id}.escalation", 0.0, says=f"{a.name}'s escalation score so far")
+        lay.add(f"{a.id}.last_rung", 0.0, says=f"the rung of {possessive(a.name)} latest action")
+        lay.add(f"{a.id}.escalation", 0.0, says=f"{possessive(a.name, start=True)} escalation score so far")
     for w in scn.weapons:
         lay.add(f"{w.id}.stock", w.stock, lo=0.0, writable=True, says=f"{w.name} rounds left")
         lay.add(

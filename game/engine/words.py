@@ -145,9 +145,21 @@ def odds(p: float, draw: float, lo: float = 0.0) -> str:
     """A chance result in words: its probability, the roll and the band of rolls that gives it
     (``lo`` is where the band starts; a plain yes/no chance has its band from 0).
 
+    The band holds as many rolls as the percentage says and the roll itself: the true band's
+    edges rarely fall on whole rolls, and a "4%" result shown with the five rolls 13-17 that
+    its edges touch read as two different odds (issue 11).
+
     >>> odds(0.07, 0.2231, 0.16)
     '7% likely; roll 22 of 0-99, in its band 16-22'
     >>> odds(0.1, 0.07)
     '10% likely; roll 7 of 0-99, in its band 0-9'
+    >>> odds(0.044, 0.175, 0.132)
+    '4% likely; roll 17 of 0-99, in its band 14-17'
     """
-    return f"{pct(p)} likely; roll {roll(draw)} of 0-99, in its band {band(lo, lo + p)}"
+    r = roll(draw)
+    first = min(99, int(math.floor(lo * 100 + 1e-9)))  # the rolls the true band touches: first..end-1
+    end = max(first + 1, min(100, int(math.ceil((lo + p) * 100 - 1e-9))))
+    width = max(1, min(round(p * 100), end - first))
+    a = min(r, max(round(lo * 100), r - width + 1))  # the band nearest the true one that holds the roll
+    a = max(first, min(a, end - width))
+    return f"{pct(p)} likely; roll {r} of 0-99, in its band {band(a / 100, (a + width) / 100)}"

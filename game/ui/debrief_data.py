@@ -19,7 +19,10 @@ import numpy as np
 
 from game.engine.batch import Batch
 from game.policies import ScriptedPolicy, policy_for
+from game.runners.explore import FRESH
 
+# the strategy card's games too (its ``yours`` and doctrine figures are these bars' for its outcome):
+# the game numbers the card evaluates on, ``FRESH`` on, so the two never say 13% and 14% for one thing
 REPLAYS = 1000
 # games per step of a ReplayRun: the first figures after a tenth of the games, the rest in one
 # step (a step costs about 70 games' time whatever its size, so more steps would cost more)
@@ -135,7 +138,7 @@ class ReplayRun:
             size = min(size, self.n - done)
             if size <= 0 or self.stop.is_set():
                 break
-            games = np.arange(done, done + size, dtype=np.uint64)
+            games = FRESH + np.arange(done, done + size, dtype=np.uint64)
             if mine is not None:
                 student += _counts(rules, self.seed, mine, games)
             machine += _counts(rules, self.seed, ai, games)

@@ -13,11 +13,11 @@ import pygame
 
 from game.runners.explore import Comparison, compare
 from game.ui import charts, theme
-from game.ui.debrief_data import seat_script, seat_signals
+from game.ui.debrief_data import REPLAYS, seat_script, seat_signals
 from game.ui.tooltip import wrap
 
 BUDGET = 5.0  # seconds of search: the whole panel in under 10 s on a laptop (bench/bench_explore.py)
-GAMES = 2000
+GAMES = REPLAYS  # the bars' very games: "yours" and the AI's figures are theirs, never 13% beside 14%
 ROWS = 4  # lines of text the card shows
 TITLE = "Yours beside the best reply found to these doctrines (not advice)"
 _KEPT: OrderedDict[tuple, Comparison | str] = OrderedDict()  # finished results of recent games
