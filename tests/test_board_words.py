@@ -7,6 +7,7 @@ import os
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ["SDL_AUDIODRIVER"] = "dummy"
 
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pygame  # noqa: E402
@@ -127,3 +128,29 @@ def test_the_read_name_is_drawn_whole_over_the_board(israel, monkeypatch):
     read = israel.ladder_panel.read_text()
     israel.draw_over(israel.app.window)
     assert drawn == [(read.text, read.rect.bottomleft)]
+
+
+def test_end_turn_says_wait_while_the_board_takes_no_press(israel):
+    """Enter and clicks are ignored while a turn resolves and the board is rebuilt (the input
+    barrier): End turn reads 'Wait…' and takes no click then, and is itself again once the turn is on view."""
+    from game.ui.panels.decision import WAIT_TEXT
+
+    app, decision = israel.app, israel.decision
+    assert decision.end_btn.text.startswith("End turn")
+    press(israel, pygame.K_RETURN)
+    assert israel.busy
+    states = []
+    for _ in range(600):
+        app.frame(1 / 60)
+        btn = israel.decision.end_btn
+        if btn is not None and btn.alive():
+            states.append((israel.busy, btn.is_enabled, btn.text))
+        if not israel.busy and btn is not None and btn.is_enabled:
+            break
+        time.sleep(0.005)
+    assert israel.match.session.turn == 2
+    busy_states = [s for s in states if s[0]]
+    assert busy_states and all(
+        not enabled and WAIT_TEXT.startswith(text.rstrip("\u2026")) for _b, enabled, text in busy_states
+    )
+    assert states[-1][1] and states[-1][2].startswith("End turn")

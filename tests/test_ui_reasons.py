@@ -63,6 +63,7 @@ def test_an_action_with_several_targets_says_how_many_in_words(tmp_path, monkeyp
         board = app.stack.reset(GameScreen(app, match))
         app.render(2)
         texts = [b.text for key, b in board.decision.option_buttons.items() if isinstance(key, tuple)]
+        texts += [mark.text for mark in board.decision.marks.values()]  # the line under a name
         assert any(" targets" in t for t in texts), texts
         assert not any(t.rstrip().endswith(")") and "(" in t.split("  ")[-1] for t in texts), texts
     finally:

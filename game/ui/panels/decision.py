@@ -50,6 +50,9 @@ def centred(label: Label) -> Label:
     return label
 
 
+WAIT_TEXT = "Wait\u2026 updating the board"
+"""End turn's words while the board cannot take a press (a turn resolving, the board rebuilt)."""
+
 SIGNAL_HEADINGS = (
     "SAY SOMETHING (OPTIONAL) \u00b7 LEFT / RIGHT",
     "SAY SOMETHING \u00b7 LEFT / RIGHT",
@@ -78,6 +81,7 @@ class DecisionPanel(Panel):
         self._open_action: str | None = None
         self._detail_shown = ""
         self._seat: str | None = None  # whose decision the panel was built for
+        self._end_text = ""  # End turn's words while it says WAIT_TEXT
 
     def build_steps(self, rect: pygame.Rect) -> Iterator[None]:
         """A new turn for the same seat in the same place keeps the list, the card and the buttons:
@@ -513,9 +517,24 @@ class DecisionPanel(Panel):
             if text != self._detail_shown:  # each new text lays out and redraws the whole card
                 self.detail.set_text(text)
                 self._detail_shown = text
-        if self.end_btn is not None and o is not None and not self.match.session.done:
+        if self.end_btn is not None and self.end_btn.is_enabled and o is not None and not self.match.session.done:
             font = theme.font(self.app.font_px(15), "bold")
             self.end_btn.set_text(_fit(font, f"End turn: {o.name}  (Enter)", self.end_btn.rect.w - 24))
+
+    def set_waiting(self, waiting: bool) -> None:
+        """While a turn resolves or the board is being rebuilt, Enter and clicks are ignored (the input
+        barrier): End turn says so and takes no click, where a press had no sign it went nowhere."""
+        b = self.end_btn
+        if b is None or not b.alive() or waiting != b.is_enabled:
+            return
+        if waiting:
+            self._end_text = b.text
+            b.disable()
+            b.set_text(_fit(theme.font(self.app.font_px(15), "bold"), WAIT_TEXT, b.rect.w - 24))
+        else:
+            b.enable()
+            b.set_text(self._end_text)
+            self.refresh()
 
     def ensure_visible(self) -> None:
         row = self.option_rows.get(self.presenter.selected) if self.presenter.selected is not None else None

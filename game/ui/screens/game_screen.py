@@ -463,8 +463,10 @@ class GameScreen(Screen):
         if self.paused:
             return
         self._dt = dt
+        self._show_waiting()
         if self.pending_panels:
             self._build_some()
+            self._show_waiting()
             return
         if self._scroll_pending and isinstance(self.decision, DecisionPanel):
             self._scroll_pending = False
@@ -474,6 +476,11 @@ class GameScreen(Screen):
             if self._clock >= 1.0 / self.speed:
                 self._clock = 0.0
                 self.advance()
+
+    def _show_waiting(self) -> None:
+        """End turn reads 'Wait…' while the board takes no press (a turn resolving, the board rebuilt)."""
+        if isinstance(self.decision, DecisionPanel):
+            self.decision.set_waiting(self.busy)
 
     def draw(self, surface) -> None:
         r = self.rects
