@@ -254,7 +254,8 @@ class DebriefScreen(Screen):
         parts += [
             "<font color='#e8b44c'><b>HOW IT HAPPENED</b></font><br>"
             "<font color='#8a96a4'>From your decisions to the outcome: each step with its cause and, for "
-            "chance, its odds. <font color='#e8b44c'>\u2022</font> = on the recorded path to the outcome.</font>"
+            "chance, its odds (a result 7% likely has a band of 7 of the 100 rolls, 0-99, and happens when the "
+            "roll falls in it). <font color='#e8b44c'>\u2022</font> = on the recorded path to the outcome.</font>"
         ]
         chain = causal_chain(sess.events, self.seats)
         by_id = {e["id"]: e for e in sess.events}
