@@ -135,9 +135,10 @@ def test_every_overlay_answers_tab_and_the_arrows(app):
     app.render(2)
     press(app, pygame.K_ESCAPE)
     menu = app.stack.top
-    assert isinstance(menu, PauseMenu)
-    press(app, pygame.K_DOWN)
+    assert isinstance(menu, PauseMenu)  # the ring opens on its first button, Back to the game
     assert menu.tab_focused() is menu.buttons["resume"] and ring_drawn(app, menu.buttons["resume"].rect)
+    press(app, pygame.K_DOWN)
+    assert menu.tab_focused() is menu.buttons["save"]
     tab_to(app, menu, "Help")
     press(app, pygame.K_RETURN)
     help_screen = app.stack.top

@@ -36,13 +36,19 @@ class HandoverScreen(Screen):
         whose = f"{words.possessive(name, start=True)} turn"
         Label(pygame.Rect(x, y + s(32), cw, s(48)), whose, m, container=root, object_id=oid("@title"))
         who = words.subject(name)
-        text = self.note or f"Pass the computer to the player of {who}. The other player's choice stays hidden."
+        if self.match.pending:  # a player has chosen this turn
+            hidden = "The other player's choice stays hidden."
+        else:
+            hidden = "No one has chosen yet; each choice stays hidden."
+        text = self.note or f"Pass the computer to the player of {who}. {hidden}"
         px = self.app.font_px(12)
         two_lines = 2 * round(theme.font(px).get_linesize() * 1.25) + 12  # the text box's spacing and padding
         note = pygame.Rect(x, y + s(80), cw, max(s(56), two_lines))
-        text_box(  # wraps: with Larger text the note is longer than one line
+        box = text_box(  # wraps: with Larger text the note is longer than one line
             self.app, f"<font color='#9aa6b4' pixel_size={px}>{html.escape(text)}</font>", note, root, px
         )
+        inset = box.shadow_width + box.border_width["left"] + box.padding[0]
+        box.set_relative_position((x - inset, note.top))  # its text starts under the title's
         self.go = UIButton(
             pygame.Rect(x, max(y + s(140), note.bottom + s(4)), cw, s(48)),
             f"I am {words.possessive(name)} player \u2014 show my board (Enter)",

@@ -1,8 +1,8 @@
 """The help overlay (F1 or ?): what is on the board and every key.
 
-It shows in the frame of the key: its card is drawn by ``rounded_card`` (pygame_gui's rounded
-panel took 100-290 ms of that frame); its text follows over the next frames, a few lines a
-frame under a budget, in text boxes stacked as one text (one pygame_gui box of it took 16-45 ms).
+It shows in the frame of the key (its card is the overlays' cheap ``rounded_card``); its text
+follows over the next frames, a few lines a frame under a budget, in text boxes stacked as one
+text (one pygame_gui box of it took 16-45 ms).
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ import time
 from collections.abc import Iterator
 
 import pygame
-from pygame_gui.core import UIContainer
-from pygame_gui.elements import UIImage, UIScrollingContainer, UITextBox
+from pygame_gui.elements import UIScrollingContainer, UITextBox
 
 from game.ui.panels.news import feed_font, row_below, split_turn
-from game.ui.rounded_card import rounded_card
 from game.ui.screens.base import button_pressed
 from game.ui.screens.overlay import Overlay
 
 STEP_BUDGET = 0.006  # seconds of text layout a frame while the card fills
-CARD_THEME = ["@overlay", "panel"]  # the theme entry of the overlays' card
 
 KEYS = [
     ("Enter", "end the turn with the selected action (or continue)"),
@@ -46,22 +43,6 @@ class HelpScreen(Overlay):
     card_size = (720, 560)
     _steps: Iterator[None] | None = None
     _fresh = False
-
-    def card_panel(self, rect: pygame.Rect, root) -> UIContainer:
-        """The overlays' card, drawn here: an image of it under a container for the widgets."""
-        theme = self.app.manager.get_theme()
-        border = theme.get_misc_data("border_width", CARD_THEME)
-        width = int(border["left"]) if isinstance(border, dict) else int(border)
-        radius = int(theme.get_misc_data("shape_corner_radius", CARD_THEME))
-        fill, edge = (theme.get_colour(c, CARD_THEME) for c in ("dark_bg", "normal_border"))
-        self.card_image = UIImage(
-            rect,
-            rounded_card(rect.size, radius, width, fill, edge),
-            self.app.manager,
-            container=root,
-            starting_height=2,
-        )
-        return UIContainer(rect.inflate(-2 * width, -2 * width), self.app.manager, container=root, starting_height=3)
 
     def build_card(self) -> None:
         """The card and its button in the frame of the key; the text over the next frames."""

@@ -39,10 +39,17 @@ class PauseMenu(Overlay):
         ]
         for key, text, tip in items:
             self.buttons[key] = self.add_button(text, tip, cls="@primary" if key == "resume" else "@tool", height=40)
+        self.tab_index = 0  # the ring starts on "Back to the game": Enter there closes the menu
 
     def handle_event(self, event):
         for key, b in self.buttons.items():
             if button_pressed(event, b):
+                self.choose(key)
+                return None
+        if event.type == pygame.KEYDOWN and event.mod & pygame.KMOD_CTRL:
+            # the keys the buttons name act while the menu is open, as on the board
+            key = {pygame.K_s: "save", pygame.K_l: "load"}.get(event.key)
+            if key in self.buttons:
                 self.choose(key)
                 return None
         return super().handle_event(event)

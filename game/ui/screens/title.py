@@ -368,10 +368,7 @@ class TitleScreen(Screen):
             elif event.key == pygame.K_SPACE:
                 self.toggle_focused()
             elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                if self.entry.loaded:
-                    self.start()
-                else:
-                    self.show_errors()
+                self.start_or_show_errors()
             elif event.key == pygame.K_F5:
                 self.entries[self.index] = self._load(self.entry.path)
                 self._pick_default_seat()
@@ -450,6 +447,13 @@ class TitleScreen(Screen):
         self.seats = [a for a in ids if a in self.seats]
         self.relayout()
 
+    def start_or_show_errors(self) -> None:
+        """Enter: start the selected scenario, or list why it cannot load."""
+        if self.entry.loaded:
+            self.start()
+        else:
+            self.show_errors()
+
     def start(self) -> None:
         e = self.entry
         if not e.loaded or not self.seats:
@@ -514,10 +518,15 @@ class TitleScreen(Screen):
         return [b for b in order if b is not None and b.visible and b.is_enabled]
 
     def activate(self, button: UIButton, key: int) -> None:
-        """Space on a side adds or removes it (hot-seat, as Shift+click); Enter plays it alone."""
+        """Space on a side adds or removes it (hot-seat, as Shift+click); Enter plays it alone.
+        Space on a scenario selects it; Enter starts it, as "Start (Enter)" promises."""
         aid = next((a for a, b in self.actor_buttons.items() if b is button), None)
         if aid is not None:
             self.toggle_seat(aid, add=key == pygame.K_SPACE)
+        elif button in self.cards:
+            self.select(self.cards.index(button))
+            if key != pygame.K_SPACE:
+                self.start_or_show_errors()
         else:
             super().activate(button, key)
 
