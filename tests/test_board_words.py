@@ -154,3 +154,19 @@ def test_end_turn_says_wait_while_the_board_takes_no_press(israel):
         not enabled and WAIT_TEXT.startswith(text.rstrip("\u2026")) for _b, enabled, text in busy_states
     )
     assert states[-1][1] and states[-1][2].startswith("End turn")
+
+
+def test_target_rows_leave_room_for_the_target_and_say_it_whole_on_hover(israel):
+    """Every target of wide strikes trips the red line, as the line under the action says: the
+    target rows do not repeat it (it cut 'Parchin military co…  · red line'), and each row's tool
+    tip starts with the target, weapon and distance the row may cut."""
+    decision = israel.decision
+    israel.presenter.select_action("isr_military_strikes")
+    israel.selection_changed()
+    targets = [(inst, b) for inst, b in decision.option_buttons.items() if not isinstance(inst, tuple)]
+    assert len(targets) == 2
+    options = {o.instance: o for o in israel.presenter.options()}
+    for inst, b in targets:
+        assert "red line" not in b.text
+        assert b.tool_tip_text.startswith(decision.instance_text(options[inst]) + ": ")
+        assert b.text.startswith(options[inst].target[:18])

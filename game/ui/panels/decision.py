@@ -289,7 +289,7 @@ class DecisionPanel(Panel):
                 for o in legal:
                     self.stops.append(o.instance)
                     label = self.instance_text(o)
-                    if self.visible_trips(o):
+                    if self.visible_trips(o) and RED_LINE_WORDS not in marks:  # the action's line said it of all
                         label = _fit(bfont, label, inner_w - s(44) - bfont.size(RED_LINE_MARK)[0]) + RED_LINE_MARK
                     sb = UIButton(
                         pygame.Rect(s(22), cy, inner_w - s(22), s(28)),
@@ -297,7 +297,7 @@ class DecisionPanel(Panel):
                         m,
                         container=self.scroller,
                         object_id=oid("@option"),
-                        tool_tip_text=self.option_tooltip(o),
+                        tool_tip_text=f"{self.instance_text(o)}: {self.option_tooltip(o)}",  # the row cuts it
                     )
                     self.option_buttons[o.instance] = sb
                     self.option_rows[o.instance] = pygame.Rect(0, cy, inner_w, s(28))
