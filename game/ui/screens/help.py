@@ -25,6 +25,7 @@ KEYS = [
     ("Left / Right, Tab", "choose what to say (a signal), or none"),
     ("Mouse drag, Shift+arrows, W A S D", "pan the map"),
     ("Wheel, + / -, Home", "zoom the map; Home resets the view"),
+    ("F3 / Shift+F3", "read the ladder's and the indicators' cut names in full, one a press (Esc stops)"),
     ("F2", "instructor view: hidden red lines, every probability, the AI's weights"),
     ("F5", "reload the scenario from disk (errors are shown, the game goes on)"),
     ("Ctrl+S / Ctrl+L", "save the game / load a saved game"),
