@@ -384,7 +384,7 @@ class TitleScreen(Screen):
             elif event.key == pygame.K_r and self.unfinished is not None:
                 self.resume_game()
             elif event.key == pygame.K_ESCAPE:
-                self.app.quit()
+                pass  # Esc closes overlays; a second Esc after closing Help must not quit the game (Quit does)
             else:
                 return event
             return None
