@@ -193,6 +193,7 @@ def test_an_overlay_never_rings_a_button_of_the_screen_below(app):
     settings = app.stack.push(SettingsScreen(app))
     app.render(1)
     assert settings.ring_rect() != pygame.Rect(title.settings_btn.rect)
+    settings.tab_index = None  # a click focuses Done in pygame_gui, and a click takes the Tab ring away
     app.manager.set_focus_set(settings.done)
     assert settings.ring_rect() == pygame.Rect(settings.done.rect)
 

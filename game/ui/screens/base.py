@@ -244,20 +244,23 @@ def oid(class_id: str | None = None, object_id: str | None = None) -> ObjectID:
     return ObjectID(object_id=object_id, class_id=class_id)
 
 
-def buttons_in(container) -> list[UIButton]:
+def buttons_in(container, walked: set[int] | None = None) -> list[UIButton]:
     """The shown, enabled buttons inside ``container`` and the panels, scrolling lists and containers
-    it holds."""
-    if container is None or not container.visible:
+    it holds, each once: a panel's inner container sits in its parent's elements too, so a walk
+    reaches it twice (via the panel and directly) and would double its buttons and its Tab stops."""
+    walked = set() if walked is None else walked
+    if container is None or not container.visible or id(container) in walked:
         return []
+    walked.add(id(container))
     out: list[UIButton] = []
     for el in container.elements:
         if isinstance(el, UIButton):
             if el.visible and el.is_enabled:
                 out.append(el)
         elif isinstance(el, UIContainer):
-            out += buttons_in(el)
+            out += buttons_in(el, walked)
         elif isinstance(el, IContainerLikeInterface):
-            out += buttons_in(el.get_container())
+            out += buttons_in(el.get_container(), walked)
     return out
 
 

@@ -88,6 +88,10 @@ class LoadDialog(Overlay):
     title = "Load a saved game"
     card_size = (700, 520)
 
+    def enter(self) -> None:
+        super().enter()
+        self.tab_index = 0  # the ring starts on the newest save (or Cancel): Enter there acts at once
+
     def build_card(self) -> None:
         self.items = []
         infos = saves.list_saves()[:8]

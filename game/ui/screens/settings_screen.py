@@ -20,6 +20,14 @@ class SettingsScreen(Overlay):
     title = "Settings"
     card_size = (640, 470)
 
+    def enter(self) -> None:
+        """Open with the ring on the window size in use, the first row: Enter there changes nothing,
+        the arrows and Tab go on from it (set once: a change rebuilds the card, the ring stays put)."""
+        super().enter()
+        sizes = [b for b, key, _ in self.choices if key == "size"]
+        current = next((b for b in sizes if b.is_selected), sizes[0])  # a dragged size is none of them
+        self.tab_index = self.focus_order().index(current)
+
     def build_card(self) -> None:
         st = self.app.settings
         window = st.size if st.fullscreen else tuple(self.app.size)
