@@ -34,9 +34,9 @@ def test_words_for_each_kind_of_condition(cuba):
     assert plain_reason("not now: needs turn >= 3 and tension > 0.5", scn, value) == (
         "Not yet: from turn 3, and tension must be above 0.5 (now 0.25)"
     )
-    assert plain_reason("not now: needs crisis_public == 1", scn, value) == "Not yet: needs crisis made public"
+    assert plain_reason("not now: needs crisis_public == 1", scn, value) == "Not yet: needs crisis public"
     assert plain_reason("not now: needs crisis_public == 1 and count('defcon2') == 0", scn, value) == (
-        "Not now: needs crisis made public, and not after \u2018Raise SAC to DEFCON 2\u2019"
+        "Not now: needs crisis public, and not after \u2018Raise SAC to DEFCON 2\u2019"
     )
     requires = next(a.requires for a in scn.actions if a.requires == "the quarantine is in force")
     assert plain_reason(f"not now: needs {requires}", scn, value) == "Not yet: only when the quarantine is in force"
