@@ -10,7 +10,7 @@ import pytest
 
 from game.loader.load import read_bytes
 from game.runners.local import RunSpec, compiled_rules, play_games, policies_for
-from game.runners.tally import Tally
+from game.runners.tally import Tally, _score_counts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -60,3 +60,28 @@ def test_tally_of_counts_what_its_fields_say(scenario, engine):
             assert mine.dtype == value.dtype and mine.shape == value.shape and np.array_equal(mine, value), name
         else:
             assert type(mine) is type(value) and mine == value, name
+
+
+def _unique_counts(score: np.ndarray) -> tuple[list[float], list[int]]:
+    scores, counts = np.unique(np.round(score), return_counts=True)
+    return scores.tolist(), counts.tolist()
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        [],
+        [0.3, 2.5, 3.5, -2.5, 7.0, 7.49],
+        [-0.3, 0.2, 4.0],  # -0.3 rounds to -0.0: its sign must stay as np.unique keeps it
+        [-0.0, 1.0],
+        [-0.4],
+        [-12.0, 180.4, 0.0, 0.1],
+        [1.0, float("nan"), 2.0],
+        [float("-inf"), 3.0],
+        [0.0, 1e9],  # wider than a bincount should span
+        [-5e6, -5e6 + 3],
+    ],
+)
+def test_score_counts_are_np_uniques_to_the_sign(score):
+    got, want = _score_counts(np.array(score, dtype=np.float64)), _unique_counts(np.array(score, dtype=np.float64))
+    assert [repr(k) for k in got[0]] == [repr(k) for k in want[0]] and got[1] == want[1]

@@ -48,27 +48,35 @@ class Tally:
         R = b.rules
         T = R.scenario.calendar.turns
         n_actors = len(R.scenario.actors)
-        crossed = b.crossed_turn > 0
-        crossed_turn = _per_row_counts(b.crossed_turn, T + 1)  # column 0: never crossed
-        by = np.zeros((len(R.thresholds), n_actors), dtype=np.int64)
-        for t in range(len(R.thresholds)):
-            who = b.crossed_by[t][crossed[t]]
-            by[t] = np.bincount(who, minlength=n_actors)[:n_actors]
-        scores, counts = np.unique(np.round(b.score), return_counts=True)
+        n_rungs = len(R.scenario.ladder.rungs)
+        # one pass over the games for three histograms: outcome x length x highest rung
+        ends = np.multiply(b.outcome, T + 1, dtype=np.int64)
+        ends += b.turns
+        ends *= n_rungs + 1
+        ends += b.max_rung
+        ends = np.bincount(ends, minlength=len(R.outcomes) * (T + 1) * (n_rungs + 1))
+        ends = ends.reshape(len(R.outcomes), T + 1, n_rungs + 1)
+        # and one for the thresholds: threshold x turn first crossed (0: never) x who crossed (0: no one)
+        firsts = np.multiply(b.crossed_turn, n_actors + 1, dtype=np.int64)
+        firsts += 1
+        firsts += b.crossed_by
+        firsts = _per_row_counts(firsts, (T + 1) * (n_actors + 1)).reshape(len(R.thresholds), T + 1, n_actors + 1)
+        crossed_turn = firsts.sum(axis=2)  # column 0: never crossed
+        scores, counts = _score_counts(b.score)
         return cls(
             games=b.n,
-            outcomes=np.bincount(b.outcome, minlength=len(R.outcomes)),
-            turns=np.bincount(b.turns, minlength=T + 1),
-            max_rung=np.bincount(b.max_rung, minlength=len(R.scenario.ladder.rungs) + 1),
+            outcomes=ends.sum(axis=(1, 2)),
+            turns=ends.sum(axis=(0, 2)),
+            max_rung=ends.sum(axis=(0, 1)),
             trip_games=_nonzero_per_row(b.trips),
             trips=b.trips.sum(axis=1),
             responses=[c.copy() for c in b.response_counts],
             crossed=b.n - crossed_turn[:, 0],
             crossed_turn=crossed_turn,
-            crossed_by=by,
+            crossed_by=firsts[:, 1:, 1:].sum(axis=1),
             score_sum=float(b.score.sum()),
             score_sq=float((b.score**2).sum()),
-            score_hist=dict(zip(scores.tolist(), counts.tolist())),
+            score_hist=dict(zip(scores, counts)),
             accidents=int(b.accidents.sum()),
             escalations=int(b.escalations.sum()),
             fog_escalations=int(b.fog_escalations.sum()),
@@ -123,6 +131,34 @@ def _nonzero_per_row(values: np.ndarray) -> np.ndarray:
     return np.array([np.count_nonzero(row) for row in values], dtype=np.int64)
 
 
+def _score_counts(score: np.ndarray) -> tuple[list[float], list[int]]:
+    """The rounded scores that occur, ascending, and how many games have each: what
+    ``np.unique(np.round(score), return_counts=True)`` gives, by one bincount (no sort) when
+    the scores span a modest range; by ``np.unique`` when they do not, or when a score rounds
+    to -0.0 (whose sign a bincount would not keep).
+
+    >>> _score_counts(np.array([2.4, -1.0, 2.0, 5.6]))
+    ([-1.0, 2.0, 6.0], [1, 2, 1])
+    """
+    rounded = np.round(score)
+    if not len(rounded):
+        return [], []
+    low, high = float(rounded.min()), float(rounded.max())
+    if math.isfinite(low) and math.isfinite(high) and high - low <= _SCORE_BINS:
+        bins = rounded.astype(np.intp)
+        bins -= int(low)
+        counts = np.bincount(bins)
+        zero = -int(low)
+        if not (0 <= zero < len(counts) and counts[zero] and np.signbit(rounded[bins == zero]).any()):
+            present = np.flatnonzero(counts)
+            return (present + low).tolist(), counts[present].tolist()
+    scores, counts = np.unique(rounded, return_counts=True)
+    return scores.tolist(), counts.tolist()
+
+
+_SCORE_BINS = 1 << 16  # the widest span of rounded scores counted by bincount (a 512 KB array at most)
+
+
 def _per_row_counts(values: np.ndarray, n: int) -> np.ndarray:
     """``[np.bincount(row, minlength=n) for row in values]`` as one ``[rows, n]`` array, in one
     bincount over the rows' values offset by ``n`` per row (values are 0..n-1: turns).
@@ -131,8 +167,8 @@ def _per_row_counts(values: np.ndarray, n: int) -> np.ndarray:
     [[1, 0, 2], [1, 2, 0]]
     """
     rows = values.shape[0]
-    offset = np.arange(rows, dtype=np.int64)[:, None] * n
-    return np.bincount((values + offset).ravel(), minlength=rows * n).reshape(rows, n)
+    keys = values + np.arange(0, rows * n, n, dtype=np.int64)[:, None]
+    return np.bincount(keys.ravel(), minlength=rows * n).reshape(rows, n)
 
 
 def _quantile_from_hist(hist: np.ndarray, q: float) -> int:
