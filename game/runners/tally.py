@@ -57,10 +57,12 @@ class Tally:
         ends = np.bincount(ends, minlength=len(R.outcomes) * (T + 1) * (n_rungs + 1))
         ends = ends.reshape(len(R.outcomes), T + 1, n_rungs + 1)
         # and one for the thresholds: threshold x turn first crossed (0: never) x who crossed (0: no one)
+        per_threshold = (T + 1) * (n_actors + 1)
         firsts = np.multiply(b.crossed_turn, n_actors + 1, dtype=np.int64)
-        firsts += 1
+        firsts += np.arange(1, 1 + len(R.thresholds) * per_threshold, per_threshold, dtype=np.int64)[:, None]
         firsts += b.crossed_by
-        firsts = _per_row_counts(firsts, (T + 1) * (n_actors + 1)).reshape(len(R.thresholds), T + 1, n_actors + 1)
+        firsts = np.bincount(firsts.ravel(), minlength=len(R.thresholds) * per_threshold)
+        firsts = firsts.reshape(len(R.thresholds), T + 1, n_actors + 1)
         crossed_turn = firsts.sum(axis=2)  # column 0: never crossed
         scores, counts = _score_counts(b.score)
         return cls(
@@ -149,26 +151,15 @@ def _score_counts(score: np.ndarray) -> tuple[list[float], list[int]]:
         bins -= int(low)
         counts = np.bincount(bins)
         zero = -int(low)
-        if not (0 <= zero < len(counts) and counts[zero] and np.signbit(rounded[bins == zero]).any()):
+        if not (0 <= zero < len(counts) and counts[zero] and (rounded.view(np.int64) == _MINUS_ZERO).any()):
             present = np.flatnonzero(counts)
             return (present + low).tolist(), counts[present].tolist()
     scores, counts = np.unique(rounded, return_counts=True)
     return scores.tolist(), counts.tolist()
 
 
+_MINUS_ZERO = np.float64(-0.0).view(np.int64)  # the bits of -0.0 (== 0.0 as a float)
 _SCORE_BINS = 1 << 16  # the widest span of rounded scores counted by bincount (a 512 KB array at most)
-
-
-def _per_row_counts(values: np.ndarray, n: int) -> np.ndarray:
-    """``[np.bincount(row, minlength=n) for row in values]`` as one ``[rows, n]`` array, in one
-    bincount over the rows' values offset by ``n`` per row (values are 0..n-1: turns).
-
-    >>> _per_row_counts(np.array([[0, 2, 2], [1, 1, 0]]), 3).tolist()
-    [[1, 0, 2], [1, 2, 0]]
-    """
-    rows = values.shape[0]
-    keys = values + np.arange(0, rows * n, n, dtype=np.int64)[:, None]
-    return np.bincount(keys.ravel(), minlength=rows * n).reshape(rows, n)
 
 
 def _quantile_from_hist(hist: np.ndarray, q: float) -> int:
