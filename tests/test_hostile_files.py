@@ -221,9 +221,10 @@ def test_temporaries_of_a_killed_save_are_cleaned(home):
         (b"[" * 5_000, "nested 5000 levels deep"),
         (b'{"format": "redline-settings/1", "ui_scale": 1e400}', "1e400 is too large"),
         (b'{"format": "redline-settings/1", "width": 100000}', "width 100000 is out of range"),
+        (b'{"format": "redline-settings/1", "ui_scale": 2.0}', "ui_scale 2.0 is out of range"),
         (b'{"format": "redline-settings/1", "fullscreen": 1}', "fullscreen: expected true or false, found 1"),
     ],
-    ids=["huge", "deep", "inf", "wide", "int-as-bool"],
+    ids=["huge", "deep", "inf", "wide", "scale-2", "int-as-bool"],
 )
 def test_bad_settings_fall_back_to_defaults_with_one_line(home, content, message):
     (home / "settings.json").write_bytes(content)

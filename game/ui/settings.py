@@ -64,7 +64,8 @@ class SettingsFile:
     width: int = attrs.field(default=1280, validator=in_range(640, 8192))
     height: int = attrs.field(default=720, validator=in_range(400, 8192))
     fullscreen: bool = False
-    ui_scale: float = attrs.field(default=1.0, validator=in_range(0.5, 3.0))
+    # the scales the settings screen offers: past 1.5 the board does not fit the smallest window
+    ui_scale: float = attrs.field(default=1.0, validator=in_range(min(UI_SCALES), max(UI_SCALES)))
     text_size: str = attrs.field(default="normal", validator=one_of(TEXT_SIZES))
     palette: str = attrs.field(default="colorblind", validator=one_of(PALETTES))
     show_hints: bool = True
