@@ -245,7 +245,10 @@ class BriefingScreen(Screen):
         pad = s(36)
         heading = "BRIEFING" if self.page == "briefing" else "BRIEFING \u00b7 THE FULL DOSSIER"
         Label(pygame.Rect(pad, s(20), w - 2 * pad, s(22)), heading, m, container=root, object_id=oid("@heading"))
-        Label(pygame.Rect(pad, s(42), w - 2 * pad, s(44)), scn.meta.title, m, container=root, object_id=oid("@title"))
+        # a long title in a narrow window takes the subtitle's size rather than losing its last letters
+        big = theme.font(self.app.font_px(30), "bold")
+        style = "@title" if theme.size(big, scn.meta.title)[0] <= w - 2 * pad - s(12) else "@subtitle"
+        Label(pygame.Rect(pad, s(42), w - 2 * pad, s(44)), scn.meta.title, m, container=root, object_id=oid(style))
         top = s(100)
         bottom = h - s(80)
         gap = s(20)
