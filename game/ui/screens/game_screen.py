@@ -40,6 +40,11 @@ SPEEDS = (0.5, 1.0, 2.0, 4.0)
 STEP_BUDGET = 0.004
 """Seconds of widget building a frame while a new turn is put on the board: with the board drawn
 the rebuild's frames took 10.6-11.1 ms CPU at p95 (ATACMS, Cuba), 12.4-12.7 with 6 ms."""
+NOTE_SECONDS = 3.0
+"""How long the note stays where End turn is, after an Enter or a click that ended nothing."""
+CHOOSE_FIRST = "Choose an action first (Up/Down or its key)"
+WATCHING_NOTE = "Watching: Space plays or pauses, Right steps a turn"
+AI_SEAT_NOTE = "The computer plays this side: it ends its own turns"
 CLICK_GRACE = 0.5
 """Seconds after a new turn is on view during which a click on End turn is not taken: the second
 and third click of a quick double or triple click were ending turns nobody had looked at."""
@@ -68,6 +73,8 @@ class GameScreen(Screen):
         self._clock = 0.0
         self._dt = 0.0
         self._turn_shown_at = -CLICK_GRACE  # time.monotonic() when the current turn was all on view
+        self.end_note: tuple[str, float] | None = None  # why End turn did nothing, until when
+        self.end_note_rect: pygame.Rect | None = None  # where the note was last drawn
         self.rects: dict[str, pygame.Rect] = {}
         self.top = TopBar(self)
         self.decision: DecisionPanel | WatchPanel = WatchPanel(self) if self.watch else DecisionPanel(self)
@@ -241,6 +248,7 @@ class GameScreen(Screen):
             self.open_debrief()
             return
         if self.match.ai_seats or self.presenter.selected is None:
+            self.note_by_end_turn(AI_SEAT_NOTE if self.match.ai_seats else CHOOSE_FIRST)
             return
         turn = min(sess.turn, self.match.scenario.calendar.turns)
         self.hint.turn_ended()
@@ -429,6 +437,8 @@ class GameScreen(Screen):
             if self.watch:
                 if self.match.session.done:
                     self.open_debrief()
+                else:
+                    self.note_by_end_turn(WATCHING_NOTE)
             else:
                 self.end_turn()
         elif k == pygame.K_HOME:
@@ -540,9 +550,42 @@ class GameScreen(Screen):
         box.midtop = (rect.centerx, rect.top + self.app.s(14))
         return f, box, lines
 
+    def note_by_end_turn(self, text: str) -> None:
+        """A press that ends nothing says why, where End turn is (it had no sign it went nowhere)."""
+        self.end_note = (text, time.monotonic() + NOTE_SECONDS)
+
+    def draw_end_note(self, surface) -> None:
+        """The note above End turn (under Play while watching), for NOTE_SECONDS or until an action
+        is chosen."""
+        self.end_note_rect = None
+        chosen = self.end_note is not None and self.end_note[0] == CHOOSE_FIRST and self.presenter.selected is not None
+        if self.end_note is None or chosen or time.monotonic() > self.end_note[1]:
+            self.end_note = None
+            return
+        s = self.app.s
+        panel = self.rects["side"]
+        end, play = self.end_btn, getattr(self.decision, "play_btn", None)
+        f = theme.font(self.app.font_px(13), "bold")
+        pad = s(8)
+        width = panel.w - s(24)
+        lines = wrap(f, self.end_note[0], width - 2 * pad)
+        box = pygame.Rect(panel.left + s(12), 0, width, len(lines) * f.get_linesize() + 2 * pad)
+        if end is not None and end.visible:
+            box.bottom = end.rect.top - s(6)
+        elif play is not None and play.visible:  # watching: under Play, Step and the speed
+            box.top = play.rect.bottom + s(6)
+        else:
+            box.bottom = panel.bottom - s(8)
+        pygame.draw.rect(surface, (10, 13, 18), box, border_radius=s(6))
+        pygame.draw.rect(surface, theme.ACCENT, box, 2, border_radius=s(6))
+        for i, line in enumerate(lines):
+            surface.blit(f.render(line, True, theme.TEXT), (box.left + pad, box.top + pad + i * f.get_linesize()))
+        self.end_note_rect = box
+
     def draw_over(self, surface) -> None:
         if self.paused:
             return
+        self.draw_end_note(surface)
         self.hint.draw_pointer(surface)
         if (read := self.ladder_panel.read_text()) is not None:
             draw_tooltip(surface, read.text, self.app.scale, at=read.rect.bottomleft)
@@ -585,4 +628,5 @@ class GameScreen(Screen):
             "hint": hint.title if (hint := self.hint.current()) else None,
             "decisions": len(s.decisions),
             "settling": self.settling,
+            "note": self.end_note[0] if self.end_note else None,
         }
