@@ -31,10 +31,16 @@ class LadderPanel(Panel):
     def _label_line(self) -> int:
         return theme.font(self.app.font_px(12)).get_linesize()
 
+    def _value_line(self) -> int:
+        return theme.font(self.app.font_px(11), "bold").get_linesize()
+
     def _cell_height(self, cols: int) -> int:
-        """One indicator's height: its label's line (which grows with the text size) and its bar."""
+        """One indicator's height: in one column a row (label, bar, value); in two, the label's
+        line over the bar and its value (both lines grow with the text size)."""
         s, line = self.app.s, self._label_line()
-        return max(s(26), line + s(6)) if cols == 1 else max(s(34), line + s(15))
+        if cols == 1:
+            return max(s(26), line + s(6))
+        return max(s(34), line + s(2) + self._value_line() + s(3))
 
     def draw(self, surface) -> None:
         r = self.rect
@@ -63,7 +69,8 @@ class LadderPanel(Panel):
         gap = s(12)
         cw = (inner.w - gap * (cols - 1)) // cols
         ch = self._cell_height(cols)
-        bar_y = max(s(19), self._label_line() + s(2))  # under the label, never through it
+        bar_y = self._label_line() + s(2)  # the bar's row, under the label
+        value_h = self._value_line()
         for i, (label, value, lo, hi, says) in enumerate(self.presenter.indicators()):
             cx = inner.left + (i % cols) * (cw + gap)
             cy = inner.top + (i // cols) * ch
@@ -79,18 +86,20 @@ class LadderPanel(Panel):
                 surface.blit(theme.render(fl, shown, theme.TEXT_DIM), (cx, cy + s(3)))
                 bar_rect = pygame.Rect(cx + label_w, cy + s(8), cw - label_w - s(40), s(10))
                 surface.blit(vimg, vimg.get_rect(midright=(cell.right, bar_rect.centery)))
-            else:
-                shown = _fit(fl, label, cw - vimg.get_width() - 6)
+            else:  # the label has the cell's width; the value ends the bar's row
+                shown = _fit(fl, label, cw)
                 surface.blit(theme.render(fl, shown, theme.TEXT_DIM), (cx, cy))
-                surface.blit(vimg, vimg.get_rect(topright=(cell.right, cy + 1)))
-                bar_rect = pygame.Rect(cx, cy + bar_y, cw, s(7))
+                row_mid = cy + bar_y + value_h // 2
+                surface.blit(vimg, vimg.get_rect(midright=(cell.right, row_mid)))
+                bar_w = max(s(10), cw - vimg.get_width() - s(8))
+                bar_rect = pygame.Rect(cx, row_mid - s(7) // 2, bar_w, s(7))
             charts.bar(surface, bar_rect, share, colour)
             full = f"{label}: {says}" if says else label
             if shown != label:
                 self.cut_indicators.append(CutText(cell, full))
             if cell.collidepoint(mouse):
                 self._hover = full
-        if self.cut_indicators:  # say how the keyboard reads them, where it fits
+        if self.cut_indicators or self.board.ladder.cut:  # say how the keyboard reads them, where it fits
             hint = theme.render(fl, "F3: names in full", theme.TEXT_FAINT)
             spot = hint.get_rect(topright=(rect.right - s(12), rect.top + s(8)))
             if spot.left > rect.left + s(12) + f.size("INDICATORS")[0] + s(8):
