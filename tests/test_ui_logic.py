@@ -332,3 +332,18 @@ def test_news_without_history_is_unchanged():
     lines = _feed(m, ("aldoria",))
     assert not any("Historically" in x or x.startswith("History:") for x in lines)
     assert lines[0].startswith("TURN 1") and not any(x.startswith("TURN 2") for x in lines)
+
+
+def test_end_turn_keeps_the_actions_name_whole_before_the_keys():
+    """'End turn: Hold and watch (En…' cut the key's name with the larger text: the key goes first,
+    the action's name is cut only when it alone does not fit."""
+    from game.ui.panels.decision import end_turn_text
+
+    pygame.font.init()
+    f = theme.font(20, "bold")
+    name = "Hold and watch"
+    full = f"End turn: {name}  (Enter)"
+    assert end_turn_text(f, name, f.size(full)[0]) == full
+    assert end_turn_text(f, name, f.size(full)[0] - 1) == f"End turn: {name}"
+    cut = end_turn_text(f, name, f.size("End turn: Hold")[0])
+    assert cut.startswith("End turn: ") and cut.endswith("\u2026") and f.size(cut)[0] <= f.size("End turn: Hold")[0]

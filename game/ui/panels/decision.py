@@ -519,7 +519,7 @@ class DecisionPanel(Panel):
                 self._detail_shown = text
         if self.end_btn is not None and self.end_btn.is_enabled and o is not None and not self.match.session.done:
             font = theme.font(self.app.font_px(15), "bold")
-            self.end_btn.set_text(_fit(font, f"End turn: {o.name}  (Enter)", self.end_btn.rect.w - 24))
+            self.end_btn.set_text(end_turn_text(font, o.name, self.end_btn.rect.w - 24))
 
     def set_waiting(self, waiting: bool) -> None:
         """While a turn resolves or the board is being rebuilt, Enter and clicks are ignored (the input
@@ -667,3 +667,13 @@ class WatchPanel(Panel):
                         f" {o['p'] * 100:.0f}%</font>"
                     )
         return "<br>".join(lines)
+
+
+def end_turn_text(font, name: str, width: int) -> str:
+    """End turn's label: the action's name whole before the key ('End turn: Hold and watch (En…'
+    cut the key's name with the larger text); then without the key; the name cut only when even
+    that does not fit."""
+    full, short = f"End turn: {name}  (Enter)", f"End turn: {name}"
+    if font.size(full)[0] <= width:
+        return full
+    return short if font.size(short)[0] <= width else _fit(font, short, width)
