@@ -127,3 +127,38 @@ def test_tab_then_enter_on_back_closes_help_while_the_text_arrives(app):
     assert help_screen.tab_focused() is help_screen.ok
     key(app, pygame.K_RETURN)
     assert app.stack.top is board
+
+
+def test_help_opened_while_a_hot_seat_turn_resolves_survives_the_hand_over(app):
+    """Monkey seed 882: in hot-seat, F1 pressed while a turn resolved put Help on the board; the
+    played turn then pushed the opaque hand-over over Help, which hid Help's card while its text
+    was still being laid out, and pygame_gui cannot make a scrolling list in a hidden container
+    (AttributeError 'vert_scroll_bar'; F11's rebuild did the same). Help now waits while covered
+    and finishes its text once the hand-over is gone."""
+    from game.ui.screens.game_screen import GameScreen
+    from game.ui.screens.handover import HandoverScreen
+    from game.ui.screens.help import HelpScreen
+
+    match = Match.start(str(ROOT / "scenarios" / "tutorial.yaml"), ("aldoria", "borvia"), 1)
+    match.autosave = False
+    board = app.stack.reset(GameScreen(app, match))
+    app.render(1)
+    key(app, pygame.K_F1)
+    help_screen = app.stack.top
+    assert isinstance(help_screen, HelpScreen) and help_screen.settling
+    board.hand_over()  # what the played turn does, with Help still filling
+    assert isinstance(app.stack.top, HandoverScreen) and not help_screen.root.visible
+    for _ in range(10):
+        app.frame(1 / 60)
+    app.rebuild_ui()  # F11, a new text size: every screen rebuilt, the covered ones hidden again
+    for _ in range(10):
+        app.frame(1 / 60)
+    assert help_screen.settling  # nothing laid out under the hand-over
+    app.stack.pop()
+    assert app.stack.top is help_screen
+    frames = 0
+    while help_screen.settling:
+        app.frame(1 / 60)
+        frames += 1
+        assert frames < 60
+    assert help_screen.boxes and all(box.alive() for box in help_screen.boxes)

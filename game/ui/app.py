@@ -470,7 +470,7 @@ class App:
         few frames without a clock (screenshots, tests)."""
         self.work.wait()
         settle = 0
-        while settle < 10_000 and any(s.settling for s in self.stack.screens):
+        while settle < 10_000 and any(s.settling and not s.paused for s in self.stack.screens):  # covered: waits
             settle += 1
             for s in list(self.stack.screens):
                 s.update(1 / 60)

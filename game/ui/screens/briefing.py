@@ -340,7 +340,10 @@ class BriefingScreen(Screen):
         return self._building
 
     def update(self, dt: float) -> None:
-        """Lay out the rest of the columns until this frame's budget is spent."""
+        """Lay out the rest of the columns until this frame's budget is spent; not while covered
+        (widgets made then would show over Help's card, or fail in a hidden screen)."""
+        if self.paused:
+            return
         deadline = time.perf_counter() + STEP_BUDGET
         while self._building and time.perf_counter() < deadline:
             if next(self._steps, _DONE) is _DONE:

@@ -88,7 +88,10 @@ class HelpScreen(Overlay):
 
     def update(self, dt: float) -> None:
         """Build until this frame's budget is spent (a step more only while one as long as the
-        last still fits), from the frame after the key's: that one drew the card."""
+        last still fits), from the frame after the key's: that one drew the card. Not while covered
+        (the hand-over pushed over Help): pygame_gui cannot make a scrolling list in a hidden card."""
+        if self.paused:
+            return
         if self._fresh:
             self._fresh = False
             return

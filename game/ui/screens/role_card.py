@@ -144,6 +144,9 @@ class RoleCardOverlay(Overlay):
         return self._building
 
     def update(self, dt: float) -> None:
+        """Lay out the card until this frame's budget is spent; not while covered (see Help's)."""
+        if self.paused:
+            return
         deadline = time.perf_counter() + STEP_BUDGET
         while self._building and time.perf_counter() < deadline:
             self._step()
