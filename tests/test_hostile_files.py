@@ -473,7 +473,6 @@ def test_sweep_grid_is_bounded_before_any_work(tmp_path):
 
 
 def test_load_dialog_lists_unreadable_saves_and_opens(home):
-    from game.ui import theme
     from game.ui.app import App
     from game.ui.screens.pause import LoadDialog
 
@@ -481,14 +480,10 @@ def test_load_dialog_lists_unreadable_saves_and_opens(home):
     (home / "saves" / "deep.json").write_bytes(b"[" * 200_000)
     (home / "saves" / "inf.json").write_bytes(b'{"format": "redline-save/1", "turn": 1e400}')
     app = App(Settings(), (1280, 720), fixed_size=True)
-    try:
-        dialog = LoadDialog(app)
-        app.stack.push(dialog)
-        app.render(1)
-        texts = [e.html_text for e in dialog.body.get_container().elements if hasattr(e, "html_text")]
-    finally:  # fonts cached here would outlive a later test's pygame.font.quit()
-        theme.font.cache_clear()
-        theme._TEXT_CACHE.clear()
+    dialog = LoadDialog(app)
+    app.stack.push(dialog)
+    app.render(1)
+    texts = [e.html_text for e in dialog.body.get_container().elements if hasattr(e, "html_text")]
     assert [info.path for _b, info in dialog.items] == [good]
     assert any(
         "Unreadable: deep.json: unreadable (the save is damaged (nested 200000 levels deep" in t and "1 more" in t

@@ -347,3 +347,25 @@ def test_end_turn_keeps_the_actions_name_whole_before_the_keys():
     assert end_turn_text(f, name, f.size(full)[0] - 1) == f"End turn: {name}"
     cut = end_turn_text(f, name, f.size("End turn: Hold")[0])
     assert cut.startswith("End turn: ") and cut.endswith("\u2026") and f.size(cut)[0] <= f.size("End turn: Hold")[0]
+
+
+def test_a_window_opened_again_in_the_same_process_draws_with_live_fonts(tmp_path, monkeypatch):
+    """pygame.quit() at the window's end voids every font made before it: the cached ones went
+    with it, so a second window in the same process (a test run, a notebook) did not fail with
+    'Invalid font (font module quit since font created)'."""
+    from game.ui.app import App
+    from game.ui.screens.game_screen import GameScreen
+
+    monkeypatch.setenv("REDLINE_HOME", str(tmp_path))
+    first = App(Settings(), (1280, 720), fixed_size=True)
+    first.stack.reset(GameScreen(first, Match.start(TUTORIAL, ("aldoria",), 1)))
+    first.render(1)
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    assert first.run() == 0 and not pygame.font.get_init()
+    second = App(Settings(), (1280, 720), fixed_size=True)
+    match = Match.start(TUTORIAL, ("aldoria",), 1)
+    match.autosave = False
+    board = second.stack.reset(GameScreen(second, match))
+    second.render(2)
+    assert board.ladder_panel.indicators_rect.h > 0
+    pygame.display.quit()

@@ -463,6 +463,7 @@ class App:
             s.exit()
         self.work.shutdown()
         pygame.quit()
+        theme.forget_fonts()
         return 0
 
     def render(self, frames: int = 4) -> None:

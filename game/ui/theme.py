@@ -90,6 +90,13 @@ def font(size: int, style: str = "regular") -> pygame.font.Font:
 _TEXT_CACHE: dict = {}
 
 
+def forget_fonts() -> None:
+    """Drop the cached fonts and texts: pygame.quit() voids every font made before it, and a
+    window opened again in the same process (tests, a notebook) would draw with dead ones."""
+    font.cache_clear()
+    _TEXT_CACHE.clear()
+
+
 def render(f: pygame.font.Font, content: str, colour, halo=None) -> pygame.Surface:
     """A rendered line of text (with a one-pixel dark outline when ``halo`` is given), cached:
     the board redraws the same labels every frame."""
