@@ -92,9 +92,16 @@ def pick(view: dict, k: int = 0) -> int:
 
 
 async def play_turn(clients: dict[str, ClassClient]) -> int:
-    """Every seat decides (propose, confirm); waits until each client has the next turn."""
+    """Every seat decides (propose, confirm); waits until each client has the next turn.
+
+    Each client first waits to see the turn the newest view shows: a client whose view lags
+    would propose for the turn before, which the host refuses, and the turn would never end."""
     views = list(clients.values())
-    turn = views[0].view["turn"]
+    turn = max(c.view["turn"] for c in views)
+    for c in views:
+        await c.wait_for(lambda v: v["turn"] >= turn or v["phase"] == "over")
+    if any(c.view["phase"] == "over" for c in views):
+        return turn
     for k, c in enumerate(views):
         await c.decide(pick(c.view, k))
     for c in views:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 
-from game.cli import COMMANDS
+from game.cli import COMMANDS, main
 from game.engine.batch import Batch
 from game.runners.load import load_bytes
 from game.runners.local import policies_for
@@ -79,3 +80,32 @@ def test_the_guide_quotes_the_corpus_messages_as_the_loader_and_lint_say_them():
         first = f.read_text(encoding="utf-8").splitlines()[0]
         message = re.sub(r"^# \w+: [^ ]+:\d+:\d+: ", "", first)
         assert message in guide, f"{f.name}: the guide does not say {message!r}"
+
+
+def _transcripts(path: str, command: str):
+    """Each ``$ python main.py <command> ...`` block of a guide: its arguments and the lines shown."""
+    text = open(path, encoding="utf-8").read()
+    for m in re.finditer(r"```(?:text)?\n\$ python main\.py (" + command + r" [^\n]+)\n(.*?)```", text, re.S):
+        yield m.group(1).split(), m.group(2).rstrip().splitlines()
+
+
+@pytest.mark.parametrize("path", ["README.md", "docs/authoring.md"])
+def test_the_guides_replays_print_what_replay_prints(path, capsys):
+    """A replay shown in a guide is what the command prints today, line for line: a line "..."
+    stands for lines left out, and a line ending in " ..." for the rest of a long line."""
+    shown = list(_transcripts(path, "replay"))
+    assert shown
+    for args, lines in shown:
+        args = [a.replace("scenarios/marrow", "docs/examples/marrow") for a in args]
+        assert main(args) == 0
+        printed = capsys.readouterr().out.rstrip().splitlines()
+        if all(x.strip() != "..." for x in lines):
+            assert printed == lines, args
+            continue
+        at = 0
+        for line in (x for x in lines if x.strip() != "..."):
+            head = line[:-4] if line.endswith(" ...") else None
+            while at < len(printed) and not (printed[at] == line or (head and printed[at].startswith(head))):
+                at += 1
+            assert at < len(printed), f"{' '.join(args)}: not printed (or out of order): {line}"
+            at += 1

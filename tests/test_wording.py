@@ -109,6 +109,20 @@ def test_news_agrees_with_names_and_shows_no_internal_ids(path):
                     assert not e["text"].startswith(f"{a.name} "), e["text"]
 
 
+def test_the_hold_the_game_adds_is_told_in_a_sentence():
+    """The Hold and watch the game adds for an actor whose scenario gives none (Israel-Iran's
+    United States and Iran) reads like the others' moves, not like a table row ("The United
+    States: Hold and watch.")."""
+    path = next(p for p in SCENARIOS if Path(p).stem == "israel_iran_2024")
+    told = {
+        e["text"]
+        for m in _games(path, range(1, 4))
+        for e in m.session.events
+        if e["kind"] == "action" and e["action"] == f"wait_{e['actor']}"
+    }
+    assert told == {"The United States holds its course.", "Iran holds its course."}
+
+
 def test_calendars_in_words():
     phrases = {Path(p).stem: Match.start(p, (), 1).scenario.calendar for p in SCENARIOS}
     said = {k: words.turns_phrase(c.turns, c.turn_days) for k, c in phrases.items()}

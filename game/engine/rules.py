@@ -346,6 +346,7 @@ def compile_rules(
                 actor=(actor,),
                 category="status_quo",
                 description="Do nothing new this turn.",
+                text="{actor} holds its course.",
             )
         )
         lay.add(f"taken:{wid}", reset_each_turn=True)
