@@ -191,3 +191,21 @@ def test_a_text_the_debrief_cut_reads_whole_on_tab_and_hover(finished, monkeypat
     monkeypatch.setattr(pygame.mouse, "get_pos", lambda: tip.rect.center)
     app.frame(1 / 60)
     assert shown and shown[-1] == tip.text
+
+
+def test_the_summary_line_too_long_for_its_row_ends_in_an_ellipsis_and_reads_whole_on_hover(finished):
+    """At 960x600 with the largest text, even without the scenario's title the summary line ran
+    210 px past its row, cut with no mark; now it ends in "…" and its tip says it whole."""
+    from game.ui.scale import LARGEST_TEXT
+    from game.ui.screens.debrief import SCORE_MEANS, DebriefScreen
+
+    match, replays = finished
+    app = App(Settings(text_size=LARGEST_TEXT), (960, 600), fixed_size=True)
+    debrief = app.stack.reset(DebriefScreen(app, match, replays=replays))
+    app.render(1)
+    line = debrief.summary_line(0)
+    label = next(e for e in debrief.root.elements if getattr(e, "text", "").startswith(line[:20]))
+    assert label.text.endswith("\u2026") and label.text != line
+    assert label.font.size(label.text)[0] <= label.rect.w
+    assert debrief.summary_tip.text == f"{line}. Escalation score: {SCORE_MEANS}."
+    assert debrief.summary_tip.rect.topleft == label.rect.topleft

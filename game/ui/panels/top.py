@@ -59,8 +59,10 @@ class TopBar(Panel):
         Label(
             pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root, object_id=oid("@heading")
         )
-        shown = _fit(theme.font(self.app.font_px(14)), scn.meta.title, title_w)
-        title = Label(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), shown, m, container=root)
+        title = Label(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), "", m, container=root)
+        # cut with the font the label draws with (the theme's own size can differ from font_px by a pixel)
+        shown = _fit(title.font, scn.meta.title, title_w) if title.font is not None else scn.meta.title
+        title.set_text(shown)
         self.title_label = title
         self.reason_tips = [(title, scn.meta.title)] if shown != scn.meta.title else []  # the whole title on hover
         cw = s(300)

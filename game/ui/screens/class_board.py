@@ -27,7 +27,7 @@ from game.geo import BasemapError, load_basemap
 from game.net import protocol
 from game.net.public import DataFileError, read_public_scenario
 from game.ui import theme
-from game.ui.ladder_view import LadderView
+from game.ui.ladder_view import LadderView, _fit
 from game.ui.map_view import MapView
 from game.ui.option_keys import option_key_label, option_number
 from game.ui.screens.base import oid
@@ -38,15 +38,6 @@ from game.ui.widgets import Label, text_box
 
 SAY_NOTHING = "Say nothing"
 EVERYONE = "everyone (public)"
-
-
-def fit(f: pygame.font.Font, text: str, width: int) -> str:
-    """``text`` cut to ``width`` pixels, with an ellipsis where it was cut."""
-    if f.size(text)[0] <= width:
-        return text
-    while text and f.size(text + "\u2026")[0] > width:
-        text = text[:-1]
-    return text.rstrip() + "\u2026"
 
 
 def option_text(o: dict) -> str:
@@ -317,7 +308,7 @@ class ClassBoardScreen(FollowingScreen):
         if self.signal not in labels:
             self.signal = None
         f = theme.font(self.app.font_px(13))
-        self.signal_labels = {fit(f, text, w - s(40)): index for index, text in labels.items()}
+        self.signal_labels = {_fit(f, text, w - s(40)): index for index, text in labels.items()}
         shown = next(t for t, i in self.signal_labels.items() if i == self.signal)
         self.signal_menu = UIDropDownMenu(
             items(list(self.signal_labels)),
@@ -331,7 +322,7 @@ class ClassBoardScreen(FollowingScreen):
         confirms = self.enter_confirms()
         label = "Propose to my team (Enter)" if not confirms else "Propose to my team"
         if picked is not None and not confirms:
-            label = fit(f, f"Propose (Enter): {picked['target'] or picked['name']}", w - s(20))
+            label = _fit(f, f"Propose (Enter): {picked['target'] or picked['name']}", w - s(20))
         self.propose_btn = UIButton(
             pygame.Rect(x, y, w, s(34)),
             label,
@@ -392,7 +383,7 @@ class ClassBoardScreen(FollowingScreen):
                 head = f"{name} \u00b7 {len(group)} targets"
                 Label(
                     pygame.Rect(0, cy, inner_w, s(22)),
-                    fit(rfont, head, inner_w - s(8)),
+                    _fit(rfont, head, inner_w - s(8)),
                     m,
                     container=self.scroller,
                     object_id=oid("@dim"),
@@ -409,7 +400,7 @@ class ClassBoardScreen(FollowingScreen):
                 room = inner_w - indent - s(76) - bfont.size(mark)[0]
                 b = UIButton(
                     pygame.Rect(indent, cy, inner_w - indent - s(66), s(30)),
-                    fit(bfont, f"{key or ' '}   {what}", room) + mark,
+                    _fit(bfont, f"{key or ' '}   {what}", room) + mark,
                     m,
                     container=self.scroller,
                     object_id=oid("@option"),
@@ -443,7 +434,7 @@ class ClassBoardScreen(FollowingScreen):
                 text = name if len(group) > 1 or not o["target"] else option_text(o)
                 b = UIButton(
                     pygame.Rect(0, cy, inner_w, s(26)),
-                    fit(bfont, text, inner_w - s(10)),
+                    _fit(bfont, text, inner_w - s(10)),
                     m,
                     container=self.scroller,
                     object_id=oid("@option"),
@@ -453,7 +444,7 @@ class ClassBoardScreen(FollowingScreen):
                 cy += s(26)
                 Label(
                     pygame.Rect(s(10), cy, inner_w - s(10), s(18)),
-                    fit(rfont, o["reason"], inner_w - s(14)),
+                    _fit(rfont, o["reason"], inner_w - s(14)),
                     m,
                     container=self.scroller,
                     object_id=oid("@dim"),
@@ -633,7 +624,7 @@ class ClassBoardScreen(FollowingScreen):
         surface.blit(
             theme.render(fs, status, theme.TEXT_DIM), (top.right - sw - s(16), top.centery - fs.get_height() // 2)
         )
-        title = fit(fb, title, top.w - sw - s(48))
+        title = _fit(fb, title, top.w - sw - s(48))
         surface.blit(theme.render(fb, title, theme.TEXT), (top.x + s(16), top.centery - fb.get_height() // 2))
         if self.map is not None:
             self.map.draw(surface, self._dt)

@@ -23,7 +23,7 @@ from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import ReplayRun, Replays, causal_chain, game_log
 from game.ui.hints import debrief_hint
-from game.ui.ladder_view import LadderView
+from game.ui.ladder_view import LadderView, _fit
 from game.ui.panels.explore_panel import ROWS, TITLE, ExplorePanel
 from game.ui.screens.base import SCROLL_KEYS, Screen, oid
 from game.ui.text_card import TextCard
@@ -157,18 +157,17 @@ class DebriefScreen(Screen):
             object_id=oid("@title"),
         )
         yield
-        summary = Label(
-            pygame.Rect(pad, s(76), w - 2 * pad, s(22)),
-            self.summary_line(w - 2 * pad - s(8)),
-            m,
-            container=root,
-            object_id=oid("@dim"),
-        )
-        # a label takes no tool tip (pygame_gui 0.6): the score's meaning is a tip over the line's text
-        width = summary.font.size(summary.text)[0] if summary.font is not None else summary.rect.w
+        room = w - 2 * pad - s(8)
+        summary = Label(pygame.Rect(pad, s(76), w - 2 * pad, s(22)), "", m, container=root, object_id=oid("@dim"))
+        line = self.summary_line(room)
+        shown = _fit(summary.font, line, room) if summary.font is not None else line
+        summary.set_text(shown)
+        # a label takes no tool tip (pygame_gui 0.6): the line in full, when cut, and the score's
+        # meaning are a tip over the line's text
+        width = summary.font.size(shown)[0] if summary.font is not None else summary.rect.w
         self.summary_tip = charts.Tip(
             pygame.Rect(summary.rect.left, summary.rect.top, min(width, summary.rect.w), summary.rect.h),
-            f"Escalation score: {SCORE_MEANS}.",
+            (f"{line}. " if shown != line else "") + f"Escalation score: {SCORE_MEANS}.",
         )
         yield
         export = "Export game log (JSON)"
