@@ -54,15 +54,21 @@ def parse_sets(items: list[str] | None, multi: bool = False) -> dict:
 
 
 def scenario_arg(text: str) -> str:
-    """A FILE argument: the path as given, or, when no such file exists and it names no folder or
-    extension, the shipped scenario of that id (``redline simulate tutorial``).
+    """A FILE argument: the path as given, or, when no such file exists and it is a shipped
+    scenario's id or its path in a checkout, that shipped scenario (``redline simulate tutorial``;
+    the README's ``scenarios/tutorial.yaml`` works after ``pip install`` too).
 
     >>> scenario_arg("tutorial").endswith("tutorial.yaml")
     True
-    >>> scenario_arg("no_such_scenario")
-    'no_such_scenario'
+    >>> scenario_arg("scenarios/cuba_1962.yaml").endswith("cuba_1962.yaml")
+    True
+    >>> scenario_arg("no_such_scenario"), scenario_arg("elsewhere/tutorial.yaml")
+    ('no_such_scenario', 'elsewhere/tutorial.yaml')
     """
-    if os.path.exists(text) or os.path.splitext(text)[1] or os.path.dirname(text):
+    if os.path.exists(text):
+        return text
+    in_checkout = os.path.normpath(os.path.dirname(text)) == "scenarios"
+    if not in_checkout and (os.path.splitext(text)[1] or os.path.dirname(text)):
         return text
     from game import resources
     from game.loader.load import display_name
