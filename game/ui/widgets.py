@@ -8,6 +8,8 @@ from collections.abc import Callable
 import pygame
 from pygame_gui.elements import UILabel, UITextBox
 
+from game.ui.ladder_view import _fit
+
 
 class Label(UILabel):
     """A label never shorter than its text. Heights are laid out with the window's scale, fonts grow
@@ -20,6 +22,13 @@ class Label(UILabel):
 
     def set_text(self, text: str, *, text_kwargs=None) -> None:
         self._then_fit(lambda: super(Label, self).set_text(text, text_kwargs=text_kwargs))
+
+    def set_text_cut(self, text: str, width: int) -> str:
+        """Show ``text`` cut with an ellipsis to ``width`` pixels, measured with the font the label
+        draws with (the theme's size can differ from ``font_px`` by a pixel); returns what shows."""
+        shown = _fit(self.font, text, width) if self.font is not None else text
+        self.set_text(shown)
+        return shown
 
     def _then_fit(self, build: Callable[[], None]) -> None:
         """Build, then grow the box; pygame_gui's "Label Rect is too small" warning is passed on

@@ -8,7 +8,6 @@ import pygame
 from pygame_gui.elements import UIButton
 
 from game.ui import theme
-from game.ui.ladder_view import _fit
 from game.ui.panels.base import Panel
 from game.ui.screens.base import oid
 from game.ui.widgets import Label
@@ -60,9 +59,7 @@ class TopBar(Panel):
             pygame.Rect(s(16), rect.top + s(4), title_w, s(22)), "REDLINE", m, container=root, object_id=oid("@heading")
         )
         title = Label(pygame.Rect(s(16), rect.top + s(22), title_w, s(24)), "", m, container=root)
-        # cut with the font the label draws with (the theme's own size can differ from font_px by a pixel)
-        shown = _fit(title.font, scn.meta.title, title_w) if title.font is not None else scn.meta.title
-        title.set_text(shown)
+        shown = title.set_text_cut(scn.meta.title, title_w)
         self.title_label = title
         self.reason_tips = [(title, scn.meta.title)] if shown != scn.meta.title else []  # the whole title on hover
         cw = s(300)

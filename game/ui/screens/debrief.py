@@ -23,7 +23,7 @@ from game.files import atomic_write
 from game.ui import charts, news_view, saves, theme
 from game.ui.debrief_data import ReplayRun, Replays, causal_chain, game_log
 from game.ui.hints import debrief_hint
-from game.ui.ladder_view import LadderView, _fit
+from game.ui.ladder_view import LadderView
 from game.ui.panels.explore_panel import ROWS, TITLE, ExplorePanel
 from game.ui.screens.base import SCROLL_KEYS, Screen, oid
 from game.ui.text_card import TextCard
@@ -159,9 +159,8 @@ class DebriefScreen(Screen):
         yield
         room = w - 2 * pad - s(8)
         summary = Label(pygame.Rect(pad, s(76), w - 2 * pad, s(22)), "", m, container=root, object_id=oid("@dim"))
-        line = self.summary_line(room)
-        shown = _fit(summary.font, line, room) if summary.font is not None else line
-        summary.set_text(shown)
+        line = self.summary_line(room, summary.font)
+        shown = summary.set_text_cut(line, room)
         # a label takes no tool tip (pygame_gui 0.6): the line in full, when cut, and the score's
         # meaning are a tip over the line's text
         width = summary.font.size(shown)[0] if summary.font is not None else summary.rect.w
@@ -222,9 +221,9 @@ class DebriefScreen(Screen):
         while self._building and time.perf_counter() < deadline:
             next(self._steps, None)
 
-    def summary_line(self, width: int | None = None) -> str:
+    def summary_line(self, width: int | None = None, font=None) -> str:
         """Scenario, seed, seats, length, highest rung, score; without the scenario's title when
-        the line would be wider than ``width`` (large text)."""
+        the line would be wider than ``width`` in ``font`` (default the 12 px text; large text)."""
         sess = self.match.session
         scn = self.match.scenario
         log = game_log(self.match)
@@ -235,7 +234,7 @@ class DebriefScreen(Screen):
             f"highest rung: {rung} \u00b7 escalation score {log['escalation_score']:g} (higher = more escalatory)"
         )
         full = f"{scn.meta.title} \u00b7 {line}"
-        if width is None or theme.font(self.app.font_px(12)).size(full)[0] <= width:
+        if width is None or (font or theme.font(self.app.font_px(12))).size(full)[0] <= width:
             return full
         return line[0].upper() + line[1:]
 
